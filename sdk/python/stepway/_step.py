@@ -1,0 +1,266 @@
+"""The `step` object a workflow run receives: durable steps over the instance's journal.
+
+A run replays from the top. A step already in the journal returns its recorded result (or
+raises its recorded failure) without running; a new step runs and is recorded on the server
+before the run goes on. A sleep, an event wait or a retry delay suspends the instance: the run
+ends with _Suspended, and a later task replays it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import inspect
+import time
+import traceback
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from stepway import _payload
+from stepway.errors import StepwayError
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.workflow import (
+    DEFAULT_EVENT_TIMEOUT,
+    DEFAULT_RETRIES,
+    DEFAULT_STEP_TIMEOUT,
+    Event,
+    EventTimeoutError,
+    NonRetryableError,
+    RetryPolicy,
+    StepFailedError,
+    StepInfo,
+    _current_step,
+    seconds,
+)
+
+if TYPE_CHECKING:
+    from stepway.client import Client
+
+_BACKOFF = {
+    "constant": wpb.BACKOFF_CONSTANT,
+    "linear": wpb.BACKOFF_LINEAR,
+    "exponential": wpb.BACKOFF_EXPONENTIAL,
+}
+
+
+MAX_PAYLOAD_BYTES = 1024 * 1024
+# How long a step's record is retried while the server is unreachable before the run is dropped.
+RPC_RETRY_SECONDS = 15.0
+
+
+class _Suspended(BaseException):
+    """The instance is suspended on the server; this run ends here. Not an Exception, so that
+    a workflow's `except Exception` cannot swallow it."""
+
+
+class _Abandoned(BaseException):
+    """The server refused or could not take a step's record (the lease was lost, or the server
+    stayed unreachable): this run cannot go on, and the instance is dispatched again."""
+
+
+@dataclass
+class _Entry:
+    state: int
+    attempts: int
+    result: bytes | None
+    error_type: str
+    error_message: str
+    wake_at_us: int | None
+
+
+class Step:
+    """Durable steps of one workflow run."""
+
+    def __init__(
+        self,
+        client: Client,
+        token: bytes,
+        workflow: str,
+        instance_id: str,
+        journal: list[wpb.JournalEntry],
+    ) -> None:
+        self._client = client
+        self._token = token
+        self._workflow = workflow
+        self._instance_id = instance_id
+        self._seen: dict[str, int] = defaultdict(int)
+        self._journal: dict[tuple[str, int], _Entry] = {
+            (e.name, e.seq): _Entry(
+                state=e.state,
+                attempts=e.attempts,
+                result=e.result.data if e.HasField("result") else None,
+                error_type=e.error.type,
+                error_message=e.error.message,
+                wake_at_us=e.wake_at.ToMicroseconds() if e.HasField("wake_at") else None,
+            )
+            for e in journal
+        }
+        # Steps this run executed (as opposed to replayed), in order: for logs and tests.
+        self.executed: list[str] = []
+
+    async def _rpc(self, method: Any, request: Any) -> Any:
+        try:
+            return await self._client.call(method, request, retry_unavailable=RPC_RETRY_SECONDS)
+        except StepwayError as exc:
+            raise _Abandoned(str(exc)) from exc
+
+    def _next(self, name: str) -> tuple[int, _Entry | None]:
+        if not name:
+            raise ValueError("a step needs a name")
+        self._seen[name] += 1
+        seq = self._seen[name]
+        return seq, self._journal.get((name, seq))
+
+    async def do(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        retries: RetryPolicy | None = None,
+        timeout: float | timedelta | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Runs fn(*args, **kwargs) once as the step called name, and returns its result.
+
+        fn may be sync (it runs in a thread) or async. Its result must be JSON-serializable; the
+        step returns the result as JSON gives it back, on the first run and on every replay alike.
+        """
+        seq, entry = self._next(name)
+        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+            return _payload.loads(entry.result or b"")
+        if entry is not None and entry.state == wpb.STEP_STATE_FAILED:
+            raise StepFailedError(name, entry.error_type, entry.error_message)
+        attempt = (entry.attempts if entry is not None else 0) + 1
+        policy = retries or DEFAULT_RETRIES
+        limit = seconds(timeout) if timeout is not None else DEFAULT_STEP_TIMEOUT
+        started = time.time_ns() // 1000
+        info = StepInfo(name, attempt, self._instance_id, self._workflow)
+        try:
+            value = await asyncio.wait_for(_invoke(info, fn, args, kwargs), limit)
+            data = _payload.dumps(value)
+            if len(data) > MAX_PAYLOAD_BYTES:
+                raise NonRetryableError(
+                    f"the result of step {name!r} is {len(data)} bytes; "
+                    f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
+                )
+        except TimeoutError:
+            await self._fail(name, seq, attempt, started, policy, "StepTimeout",
+                             f"step {name!r} timed out after {limit:g} s", "", False)
+            raise AssertionError("unreachable") from None
+        except Exception as exc:
+            await self._fail(name, seq, attempt, started, policy, type(exc).__name__, str(exc),
+                             traceback.format_exc(), isinstance(exc, NonRetryableError))
+            raise AssertionError("unreachable") from None
+        request = wpb.CompleteStepRequest(
+            task_token=self._token, name=name, seq=seq, attempt=attempt,
+            result=cpb.Payload(data=data),
+        )
+        request.started_at.FromMicroseconds(started)
+        await self._rpc(self._client.workers.CompleteStep, request)
+        self.executed.append(name)
+        self._journal[(name, seq)] = _Entry(wpb.STEP_STATE_SUCCEEDED, attempt, data, "", "", None)
+        return _payload.loads(data)
+
+    async def _fail(
+        self, name: str, seq: int, attempt: int, started: int, policy: RetryPolicy,
+        error_type: str, message: str, details: str, non_retryable: bool,
+    ) -> None:
+        request = wpb.FailStepRequest(
+            task_token=self._token, name=name, seq=seq, attempt=attempt,
+            error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
+            retry=wpb.RetryPolicy(limit=policy.limit, backoff=_BACKOFF[policy.backoff]),
+            non_retryable=non_retryable,
+        )
+        request.retry.delay.FromMicroseconds(int(seconds(policy.delay) * 1_000_000))
+        if policy.max_delay is not None:
+            request.retry.max_delay.FromMicroseconds(int(seconds(policy.max_delay) * 1_000_000))
+        request.started_at.FromMicroseconds(started)
+        resp = await self._rpc(self._client.workers.FailStep, request)
+        if resp.HasField("exhausted"):
+            self._journal[(name, seq)] = _Entry(
+                wpb.STEP_STATE_FAILED, attempt, None, error_type, message, None
+            )
+            raise StepFailedError(name, error_type, message)
+        raise _Suspended()
+
+    async def sleep(self, name: str, duration: float | timedelta) -> None:
+        """Suspends the instance for duration (seconds or a timedelta), durably."""
+        seq, entry = self._next(name)
+        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+            return
+        wake_at = (entry.wake_at_us if entry is not None else None) or (
+            time.time_ns() // 1000 + int(seconds(duration) * 1_000_000)
+        )
+        await self._sleep(name, seq, wake_at)
+
+    async def sleep_until(self, name: str, when: datetime | float) -> None:
+        """Suspends the instance until a time (an aware datetime, or a Unix timestamp)."""
+        seq, entry = self._next(name)
+        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+            return
+        ts = when.timestamp() if isinstance(when, datetime) else float(when)
+        await self._sleep(name, seq, int(ts * 1_000_000))
+
+    async def _sleep(self, name: str, seq: int, wake_at_us: int) -> None:
+        request = wpb.StartSleepRequest(task_token=self._token, name=name, seq=seq)
+        request.wake_at.FromMicroseconds(wake_at_us)
+        resp = await self._rpc(self._client.workers.StartSleep, request)
+        if resp.suspended:
+            raise _Suspended()
+
+    async def wait_for_event(
+        self, name: str, *, type: str, timeout: float | timedelta = DEFAULT_EVENT_TIMEOUT
+    ) -> Event:
+        """Waits for an event of a type (sent before or after this call); raises
+        EventTimeoutError when none arrives within timeout."""
+        seq, entry = self._next(name)
+        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+            return _event(_payload.loads(entry.result or b""))
+        if entry is not None and entry.state == wpb.STEP_STATE_FAILED:
+            raise EventTimeoutError(entry.error_message)
+        timeout_at = (entry.wake_at_us if entry is not None else None) or (
+            time.time_ns() // 1000 + int(seconds(timeout) * 1_000_000)
+        )
+        request = wpb.WaitForEventRequest(
+            task_token=self._token, name=name, seq=seq, event_type=type
+        )
+        request.timeout_at.FromMicroseconds(timeout_at)
+        resp = await self._rpc(self._client.workers.WaitForEvent, request)
+        if resp.suspended:
+            raise _Suspended()
+        return Event(
+            type=resp.event.type,
+            payload=_payload.loads(resp.event.payload.data),
+            received_at=_payload.to_datetime(resp.event.received_at) or datetime.now(UTC),
+        )
+
+
+def _event(doc: dict[str, Any]) -> Event:
+    return Event(
+        type=doc["type"],
+        payload=doc.get("payload"),
+        received_at=datetime.fromtimestamp(doc["received_at"] / 1_000_000, tz=UTC),
+    )
+
+
+async def _invoke(
+    info: StepInfo, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    token = _current_step.set(info)
+    try:
+        if inspect.iscoroutinefunction(fn):
+            return await fn(*args, **kwargs)
+        ctx = contextvars.copy_context()
+        result = await asyncio.get_running_loop().run_in_executor(
+            None, functools.partial(ctx.run, fn, *args, **kwargs)
+        )
+        if inspect.isawaitable(result):
+            return await result
+        return result
+    finally:
+        _current_step.reset(token)

@@ -1,0 +1,292 @@
+import datetime
+
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from stepway.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STEP_KIND_UNSPECIFIED: _ClassVar[StepKind]
+    STEP_KIND_DO: _ClassVar[StepKind]
+    STEP_KIND_SLEEP: _ClassVar[StepKind]
+    STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
+
+class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STEP_STATE_UNSPECIFIED: _ClassVar[StepState]
+    STEP_STATE_PENDING: _ClassVar[StepState]
+    STEP_STATE_SUCCEEDED: _ClassVar[StepState]
+    STEP_STATE_FAILED: _ClassVar[StepState]
+
+class Backoff(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BACKOFF_UNSPECIFIED: _ClassVar[Backoff]
+    BACKOFF_CONSTANT: _ClassVar[Backoff]
+    BACKOFF_LINEAR: _ClassVar[Backoff]
+    BACKOFF_EXPONENTIAL: _ClassVar[Backoff]
+STEP_KIND_UNSPECIFIED: StepKind
+STEP_KIND_DO: StepKind
+STEP_KIND_SLEEP: StepKind
+STEP_KIND_WAIT_FOR_EVENT: StepKind
+STEP_STATE_UNSPECIFIED: StepState
+STEP_STATE_PENDING: StepState
+STEP_STATE_SUCCEEDED: StepState
+STEP_STATE_FAILED: StepState
+BACKOFF_UNSPECIFIED: Backoff
+BACKOFF_CONSTANT: Backoff
+BACKOFF_LINEAR: Backoff
+BACKOFF_EXPONENTIAL: Backoff
+
+class RetryPolicy(_message.Message):
+    __slots__ = ("limit", "delay", "backoff", "max_delay")
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    DELAY_FIELD_NUMBER: _ClassVar[int]
+    BACKOFF_FIELD_NUMBER: _ClassVar[int]
+    MAX_DELAY_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    delay: _duration_pb2.Duration
+    backoff: Backoff
+    max_delay: _duration_pb2.Duration
+    def __init__(self, limit: _Optional[int] = ..., delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., backoff: _Optional[_Union[Backoff, str]] = ..., max_delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class JournalEntry(_message.Message):
+    __slots__ = ("name", "seq", "kind", "state", "result", "error", "attempts", "wake_at")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    WAKE_AT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    seq: int
+    kind: StepKind
+    state: StepState
+    result: _common_pb2.Payload
+    error: _common_pb2.Failure
+    attempts: int
+    wake_at: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WorkflowTask(_message.Message):
+    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    JOURNAL_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    workflow: str
+    instance_id: str
+    params: _common_pb2.Payload
+    created_at: _timestamp_pb2.Timestamp
+    journal: _containers.RepeatedCompositeFieldContainer[JournalEntry]
+    lease_timeout: _duration_pb2.Duration
+    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class TaskToken(_message.Message):
+    __slots__ = ("partition", "uid", "lease")
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    UID_FIELD_NUMBER: _ClassVar[int]
+    LEASE_FIELD_NUMBER: _ClassVar[int]
+    partition: int
+    uid: str
+    lease: int
+    def __init__(self, partition: _Optional[int] = ..., uid: _Optional[str] = ..., lease: _Optional[int] = ...) -> None: ...
+
+class RegisterWorkerRequest(_message.Message):
+    __slots__ = ("worker_id", "task_queue", "workflows", "identity", "sdk")
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOWS_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    SDK_FIELD_NUMBER: _ClassVar[int]
+    worker_id: str
+    task_queue: str
+    workflows: _containers.RepeatedScalarFieldContainer[str]
+    identity: str
+    sdk: str
+    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., workflows: _Optional[_Iterable[str]] = ..., identity: _Optional[str] = ..., sdk: _Optional[str] = ...) -> None: ...
+
+class RegisterWorkerResponse(_message.Message):
+    __slots__ = ("lease_timeout",)
+    LEASE_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    lease_timeout: _duration_pb2.Duration
+    def __init__(self, lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class PollWorkflowTasksRequest(_message.Message):
+    __slots__ = ("worker_id", "task_queue", "max_tasks", "wait")
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    MAX_TASKS_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    worker_id: str
+    task_queue: str
+    max_tasks: int
+    wait: _duration_pb2.Duration
+    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., max_tasks: _Optional[int] = ..., wait: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class PollWorkflowTasksResponse(_message.Message):
+    __slots__ = ("tasks",)
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[WorkflowTask]
+    def __init__(self, tasks: _Optional[_Iterable[_Union[WorkflowTask, _Mapping]]] = ...) -> None: ...
+
+class CompleteStepRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "attempt", "result", "started_at")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    attempt: int
+    result: _common_pb2.Payload
+    started_at: _timestamp_pb2.Timestamp
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CompleteStepResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class FailStepRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "attempt", "error", "retry", "non_retryable", "started_at")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    RETRY_FIELD_NUMBER: _ClassVar[int]
+    NON_RETRYABLE_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    attempt: int
+    error: _common_pb2.Failure
+    retry: RetryPolicy
+    non_retryable: bool
+    started_at: _timestamp_pb2.Timestamp
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., non_retryable: _Optional[bool] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class FailStepResponse(_message.Message):
+    __slots__ = ("retry_at", "exhausted")
+    RETRY_AT_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_FIELD_NUMBER: _ClassVar[int]
+    retry_at: _timestamp_pb2.Timestamp
+    exhausted: _common_pb2.Failure
+    def __init__(self, retry_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., exhausted: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ...) -> None: ...
+
+class StartSleepRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "wake_at")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    WAKE_AT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    wake_at: _timestamp_pb2.Timestamp
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StartSleepResponse(_message.Message):
+    __slots__ = ("suspended",)
+    SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    suspended: bool
+    def __init__(self, suspended: _Optional[bool] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("type", "payload", "received_at")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    payload: _common_pb2.Payload
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, type: _Optional[str] = ..., payload: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WaitForEventRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "event_type", "timeout_at")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_AT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    event_type: str
+    timeout_at: _timestamp_pb2.Timestamp
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., event_type: _Optional[str] = ..., timeout_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WaitForEventResponse(_message.Message):
+    __slots__ = ("suspended", "event")
+    SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    suspended: bool
+    event: Event
+    def __init__(self, suspended: _Optional[bool] = ..., event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
+
+class CompleteWorkflowRequest(_message.Message):
+    __slots__ = ("task_token", "output")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    output: _common_pb2.Payload
+    def __init__(self, task_token: _Optional[bytes] = ..., output: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ...) -> None: ...
+
+class CompleteWorkflowResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class FailWorkflowRequest(_message.Message):
+    __slots__ = ("task_token", "error")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    error: _common_pb2.Failure
+    def __init__(self, task_token: _Optional[bytes] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ...) -> None: ...
+
+class FailWorkflowResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class HeartbeatTasksRequest(_message.Message):
+    __slots__ = ("worker_id", "task_tokens")
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    TASK_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    worker_id: str
+    task_tokens: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, worker_id: _Optional[str] = ..., task_tokens: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
+class HeartbeatTasksResponse(_message.Message):
+    __slots__ = ("lost_task_tokens",)
+    LOST_TASK_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    lost_task_tokens: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, lost_task_tokens: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
+class ReleaseTasksRequest(_message.Message):
+    __slots__ = ("worker_id", "task_tokens")
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    TASK_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    worker_id: str
+    task_tokens: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, worker_id: _Optional[str] = ..., task_tokens: _Optional[_Iterable[bytes]] = ...) -> None: ...
+
+class ReleaseTasksResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

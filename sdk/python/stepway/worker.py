@@ -1,0 +1,219 @@
+"""The worker: polls a task queue for workflow tasks and runs them.
+
+Use it as an async context manager (`async with Worker(...)`) or call `run()` to serve until
+cancelled. A worker keeps one long poll open at all times, so a worker that dies (even by
+SIGKILL) drops its connection and the server hands its instances to another worker at once; a
+worker that hangs loses its leases after the lease timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import traceback
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from stepway import __version__, _payload
+from stepway._step import Step, _Abandoned, _Suspended
+from stepway.client import Client
+from stepway.errors import StepwayError
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.workflow import StepFailedError, WorkflowDefinition, WorkflowEvent
+
+log = logging.getLogger("stepway.worker")
+
+POLL_WAIT_SECONDS = 30.0
+
+
+class Worker:
+    """Runs the given workflows from a task queue, up to max_concurrent instances at a time."""
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        task_queue: str = "default",
+        workflows: Iterable[WorkflowDefinition],
+        max_concurrent: int = 256,
+    ) -> None:
+        self.client = client
+        self.task_queue = task_queue
+        self.workflows = {w.name: w for w in workflows}
+        if not self.workflows:
+            raise ValueError("a Worker needs at least one workflow")
+        self.max_concurrent = max_concurrent
+        self.id = uuid.uuid4().hex
+        self._running: dict[bytes, asyncio.Task[None]] = {}
+        self._capacity = asyncio.Event()
+        self._loops: list[asyncio.Task[None]] = []
+        self._lease_timeout = 10.0
+
+    async def __aenter__(self) -> Worker:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Registers the workflows and starts polling."""
+        request = wpb.RegisterWorkerRequest(
+            worker_id=self.id,
+            task_queue=self.task_queue,
+            workflows=sorted(self.workflows),
+            identity=f"{socket.gethostname()}/pid-{os.getpid()}",
+            sdk=f"python/{__version__}",
+        )
+        resp = await self.client.call(self.client.workers.RegisterWorker, request)
+        if resp.HasField("lease_timeout"):
+            self._lease_timeout = resp.lease_timeout.ToMicroseconds() / 1_000_000
+        self._loops = [
+            asyncio.create_task(self._poll_loop(), name=f"stepway-worker-poll-{self.id[:8]}"),
+            asyncio.create_task(self._heartbeat_loop(), name=f"stepway-worker-hb-{self.id[:8]}"),
+        ]
+
+    async def run(self) -> None:
+        """Starts and serves until cancelled."""
+        await self.start()
+        try:
+            await asyncio.gather(*self._loops)
+        finally:
+            await self.stop()
+
+    async def stop(self) -> None:
+        """Stops polling, gives back the tasks in flight so other workers take them, and returns."""
+        for loop in self._loops:
+            loop.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        self._loops = []
+        tokens = list(self._running)
+        for task in self._running.values():
+            task.cancel()
+        await asyncio.gather(*self._running.values(), return_exceptions=True)
+        if tokens:
+            try:
+                await self.client.call(
+                    self.client.workers.ReleaseTasks,
+                    wpb.ReleaseTasksRequest(worker_id=self.id, task_tokens=tokens),
+                    timeout=5,
+                )
+            except StepwayError as exc:
+                log.warning("could not give back %d task(s): %s", len(tokens), exc)
+
+    async def _poll_loop(self) -> None:
+        backoff = 0.1
+        while True:
+            free = self.max_concurrent - len(self._running)
+            if free <= 0:
+                self._capacity.clear()
+                await self._capacity.wait()
+                continue
+            request = wpb.PollWorkflowTasksRequest(
+                worker_id=self.id, task_queue=self.task_queue, max_tasks=min(free, 100)
+            )
+            request.wait.FromMicroseconds(int(POLL_WAIT_SECONDS * 1_000_000))
+            try:
+                resp = await self.client.call(
+                    self.client.workers.PollWorkflowTasks, request, timeout=POLL_WAIT_SECONDS + 20
+                )
+            except StepwayError as exc:
+                log.warning("poll failed (%s); retrying in %.1f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            backoff = 0.1
+            for task in resp.tasks:
+                self._running[task.task_token] = asyncio.create_task(
+                    self._run_task(task), name=f"stepway-run-{task.instance_id}"
+                )
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._lease_timeout / 3)
+            tokens = list(self._running)
+            if not tokens:
+                continue
+            try:
+                resp = await self.client.call(
+                    self.client.workers.HeartbeatTasks,
+                    wpb.HeartbeatTasksRequest(worker_id=self.id, task_tokens=tokens),
+                    timeout=self._lease_timeout / 3,
+                )
+            except StepwayError as exc:
+                log.warning("heartbeat failed: %s", exc)
+                continue
+            for token in resp.lost_task_tokens:
+                task = self._running.get(token)
+                if task is not None:
+                    log.info("lease lost; abandoning %s", task.get_name())
+                    task.cancel()
+
+    async def _run_task(self, task: wpb.WorkflowTask) -> None:
+        try:
+            await self._execute(task)
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("workflow task of %s failed unexpectedly", task.instance_id)
+        finally:
+            self._running.pop(task.task_token, None)
+            self._capacity.set()
+
+    async def _execute(self, task: wpb.WorkflowTask) -> None:
+        definition = self.workflows.get(task.workflow)
+        token = task.task_token
+        if definition is None:
+            await self._finish_failed(
+                token, "UnknownWorkflow", f"this worker does not define workflow {task.workflow!r}", ""
+            )
+            return
+        event = WorkflowEvent(
+            params=_payload.loads(task.params.data),
+            instance_id=task.instance_id,
+            workflow=task.workflow,
+            timestamp=_payload.to_datetime(task.created_at) or datetime.now(UTC),
+        )
+        step = Step(self.client, token, task.workflow, task.instance_id, list(task.journal))
+        try:
+            output = await definition(event, step)
+        except _Suspended:
+            return
+        except _Abandoned as exc:
+            log.info("instance %s: %s; dropping its task", task.instance_id, exc)
+            return
+        except StepFailedError as exc:
+            await self._finish_failed(token, exc.error_type, exc.error_message, str(exc))
+            return
+        except Exception as exc:
+            await self._finish_failed(token, type(exc).__name__, str(exc), traceback.format_exc())
+            return
+        try:
+            data = _payload.dumps(output)
+        except (TypeError, ValueError) as exc:
+            await self._finish_failed(
+                token, "OutputNotSerializable", f"the workflow's output is not JSON: {exc}", ""
+            )
+            return
+        await self._finish(
+            self.client.workers.CompleteWorkflow,
+            wpb.CompleteWorkflowRequest(task_token=token, output=cpb.Payload(data=data)),
+        )
+
+    async def _finish_failed(self, token: bytes, error_type: str, message: str, details: str) -> None:
+        request = wpb.FailWorkflowRequest(
+            task_token=token,
+            error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
+        )
+        await self._finish(self.client.workers.FailWorkflow, request)
+
+    async def _finish(self, method: Any, request: Any) -> None:
+        try:
+            await self.client.call(method, request, retry_unavailable=self._lease_timeout)
+        except StepwayError as exc:
+            log.info("result refused (%s); the instance moved on", exc)

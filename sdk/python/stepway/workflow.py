@@ -1,0 +1,127 @@
+"""Defining workflows: the @workflow decorator, the event a run receives, retry policies."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from stepway._step import Step
+
+Backoff = Literal["constant", "linear", "exponential"]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a failing step is retried: `limit` retries after the first attempt, `delay` seconds
+    before the first retry, growing by `backoff` (constant, linear or exponential), capped by
+    `max_delay`."""
+
+    limit: int = 5
+    delay: float | timedelta = 10.0
+    backoff: Backoff = "exponential"
+    max_delay: float | timedelta | None = None
+
+    def __post_init__(self) -> None:
+        if self.limit < 0:
+            raise ValueError("RetryPolicy.limit must be 0 or more")
+        if self.backoff not in ("constant", "linear", "exponential"):
+            raise ValueError("RetryPolicy.backoff must be 'constant', 'linear' or 'exponential'")
+
+
+DEFAULT_RETRIES = RetryPolicy()
+DEFAULT_STEP_TIMEOUT = 600.0
+DEFAULT_EVENT_TIMEOUT = 24 * 3600.0
+
+
+class NonRetryableError(Exception):
+    """Raise from a step function to fail the step at once, without retries."""
+
+
+class StepFailedError(Exception):
+    """A step failed for good (retries used up, or a non-retryable error).
+
+    Raised inside the workflow by `step.do`; left uncaught, the instance errors with the
+    original `error_type` and `error_message`.
+    """
+
+    def __init__(self, step: str, error_type: str, error_message: str) -> None:
+        super().__init__(f"step {step!r} failed: {error_type}: {error_message}")
+        self.step = step
+        self.error_type = error_type
+        self.error_message = error_message
+
+
+class EventTimeoutError(Exception):
+    """No event of the awaited type arrived before the wait's timeout."""
+
+
+@dataclass(frozen=True)
+class WorkflowEvent:
+    """What a workflow run receives: its params and who it is."""
+
+    params: Any
+    instance_id: str
+    workflow: str
+    timestamp: datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event taken by `step.wait_for_event`."""
+
+    type: str
+    payload: Any
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """The step a step function runs in: `stepway.current_step()` inside the function."""
+
+    name: str
+    attempt: int
+    instance_id: str
+    workflow: str
+
+
+_current_step: ContextVar[StepInfo] = ContextVar("stepway_current_step")
+
+
+def current_step() -> StepInfo:
+    """The step being run, with its attempt number (1 for the first attempt)."""
+    try:
+        return _current_step.get()
+    except LookupError:
+        raise RuntimeError("current_step() is only available inside a step function") from None
+
+
+WorkflowFn = Callable[[WorkflowEvent, "Step"], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    """A workflow's name and its run function."""
+
+    name: str
+    fn: WorkflowFn
+
+    async def __call__(self, event: WorkflowEvent, step: Step) -> Any:
+        return await self.fn(event, step)
+
+
+def workflow(name: str) -> Callable[[WorkflowFn], WorkflowDefinition]:
+    """Declares an async function `run(event, step)` as the workflow called name."""
+
+    def wrap(fn: WorkflowFn) -> WorkflowDefinition:
+        return WorkflowDefinition(name=name, fn=fn)
+
+    return wrap
+
+
+def seconds(value: float | timedelta) -> float:
+    """Seconds of a number of seconds or a timedelta."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

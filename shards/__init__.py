@@ -1,0 +1,1 @@
+"""The shard server: the durable engine and its storage."""

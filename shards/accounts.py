@@ -1,0 +1,89 @@
+"""Accounts and API keys: keys are random, shown once, stored as a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shards import schema
+from shards.clock import now_us
+
+ROLES = ("admin", "client", "worker")
+KEY_PREFIX = "sw_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the account a key belongs to, and the key's role."""
+
+    account_id: str
+    account_name: str
+    role: str
+
+
+def new_key() -> str:
+    """A new random API key."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+async def ensure_account(conn: AsyncConnection, name: str) -> str:
+    """The id of the account called name, created if missing."""
+    row = (
+        await conn.execute(sa.select(schema.accounts.c.id).where(schema.accounts.c.name == name))
+    ).first()
+    if row is not None:
+        return str(row.id)
+    account_id = uuid.uuid4().hex
+    await conn.execute(
+        schema.accounts.insert().values(id=account_id, name=name, created_at=now_us())
+    )
+    return account_id
+
+
+async def add_key(
+    conn: AsyncConnection, account_id: str, role: str, *, key: str | None = None, name: str = ""
+) -> str:
+    """Stores a key (a new random one unless given) for the account and returns it."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    key = key or new_key()
+    digest = hash_key(key)
+    exists = (
+        await conn.execute(
+            sa.select(schema.api_keys.c.account_id).where(schema.api_keys.c.key_hash == digest)
+        )
+    ).first()
+    if exists is None:
+        await conn.execute(
+            schema.api_keys.insert().values(
+                key_hash=digest, account_id=account_id, role=role, name=name, created_at=now_us()
+            )
+        )
+    elif exists.account_id != account_id:
+        raise ValueError("this API key already belongs to another account")
+    return key
+
+
+async def lookup_key(conn: AsyncConnection, key: str) -> Principal | None:
+    """The principal of a live key, or None for an unknown or revoked key."""
+    k, a = schema.api_keys, schema.accounts
+    row = (
+        await conn.execute(
+            sa.select(k.c.account_id, k.c.role, a.c.name)
+            .join(a, a.c.id == k.c.account_id)
+            .where(k.c.key_hash == hash_key(key), k.c.revoked_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        return None
+    return Principal(account_id=row.account_id, account_name=row.name, role=row.role)

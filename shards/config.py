@@ -1,0 +1,20 @@
+"""Settings of a shard server, built once at start and passed down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shards.partitioning import DEFAULT_PARTITIONS
+
+
+@dataclass(frozen=True)
+class ShardConfig:
+    db_url: str
+    listen: str = "127.0.0.1:7301"
+    partitions: int = DEFAULT_PARTITIONS
+    # A worker's task lease lasts this long without a heartbeat or a recorded step.
+    lease_timeout: float = 10.0
+    # Operations per group-commit transaction, at most.
+    max_batch: int = 128
+    # Instances handled per timer transaction.
+    timer_batch: int = 500

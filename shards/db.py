@@ -1,0 +1,119 @@
+"""Database engines for the three backends, and the one helper that runs a transaction with retries.
+
+URLs: `sqlite:///path.db` (embedded), `postgresql://...` and `cockroachdb://...`. Each is mapped
+to its async driver (aiosqlite, psycopg). Backend differences stay in this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SERIALIZATION_FAILURE = "40001"
+
+
+def async_url(url: str) -> sa.URL:
+    """Maps a user-facing database URL to the async driver Stepway uses for it."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    drivers = {"sqlite": "aiosqlite", "postgresql": "psycopg", "cockroachdb": "psycopg"}
+    if backend not in drivers:
+        raise ValueError(
+            f"unsupported database URL {url!r}: use sqlite:///FILE, postgresql://... "
+            "or cockroachdb://..."
+        )
+    return parsed.set(drivername=f"{backend}+{drivers[backend]}")
+
+
+def backend_name(engine: AsyncEngine) -> str:
+    """'sqlite', 'postgresql' or 'cockroachdb'."""
+    return engine.url.get_backend_name()
+
+
+def create_engine(url: str, *, pool_size: int = 8) -> AsyncEngine:
+    """Creates the async engine for a database URL, tuned for its backend."""
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_async_engine(target, connect_args={"timeout": 30})
+        _tune_sqlite(engine)
+        return engine
+    kwargs: dict[str, Any] = {
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        "pool_pre_ping": True,
+    }
+    if target.get_backend_name() == "postgresql":
+        # CockroachDB runs SERIALIZABLE only; PostgreSQL is held to the same rules.
+        kwargs["isolation_level"] = "SERIALIZABLE"
+    return create_async_engine(target, **kwargs)
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @sa.event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which keeps
+        # committed data through a process crash (not through a power cut).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @sa.event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # pysqlite's own transaction handling is off (isolation_level None above), so begin here.
+        # One process writes an SQLite file (its shard serializes writes), so a deferred BEGIN
+        # never has to upgrade against another writer.
+        conn.exec_driver_sql("BEGIN")
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for a serialization failure (SQLSTATE 40001) that a whole-transaction retry resolves."""
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate == SERIALIZATION_FAILURE:
+        return True
+    # CockroachDB names its retry errors in the message when the code is wrapped.
+    return "restart transaction" in str(exc) and "40001" in str(exc)
+
+
+async def run_tx(
+    engine: AsyncEngine,
+    fn: Callable[[AsyncConnection], Awaitable[T]],
+    *,
+    attempts: int = 20,
+    base_delay: float = 0.002,
+    max_delay: float = 0.5,
+    on_retry: Callable[[int, BaseException], None] | None = None,
+) -> T:
+    """Runs fn in a transaction and commits; on SQLSTATE 40001 rolls back and runs it again whole.
+
+    fn must be safe to run more than once: it reads what it needs inside the transaction and keeps
+    its effects outside the database until this returns. Retries back off with full jitter.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            async with engine.begin() as conn:
+                return await fn(conn)
+        except sa.exc.DBAPIError as exc:
+            if not is_retryable(exc) or attempt == attempts:
+                raise
+            if on_retry is not None:
+                on_retry(attempt, exc)
+            delay = random.uniform(0, min(max_delay, base_delay * 2**attempt))
+            log.debug("transaction retry %d after serialization failure: %s", attempt, exc.orig)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")

@@ -1,0 +1,88 @@
+"""Ready queues of workflow tasks, one per (account, task queue), with long-polling workers.
+
+The database is the truth (an instance's status is `queued`); this is the shard's in-memory index
+of it, rebuilt from the database at start. A poll takes what is ready or parks until a push wakes
+it: no poller loops on a timer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+QueueKey = tuple[str, str]
+"""(account_id, task_queue)."""
+Key = tuple[int, str]
+
+
+class TaskQueues:
+    """FIFO queues of ready instances with parked pollers."""
+
+    def __init__(self) -> None:
+        self._ready: dict[QueueKey, deque[Key]] = {}
+        self._pollers: dict[QueueKey, deque[asyncio.Future[None]]] = {}
+
+    def push(self, queue: QueueKey, key: Key) -> None:
+        """Adds a ready instance and wakes one parked poller."""
+        self._ready.setdefault(queue, deque()).append(key)
+        self._wake(queue)
+
+    def push_front(self, queue: QueueKey, keys: list[Key]) -> None:
+        """Puts back instances a poll took but could not hand out."""
+        ready = self._ready.setdefault(queue, deque())
+        ready.extendleft(reversed(keys))
+        self._wake(queue)
+
+    def _wake(self, queue: QueueKey) -> None:
+        pollers = self._pollers.get(queue)
+        while pollers:
+            fut = pollers.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                return
+
+    def depth(self, queue: QueueKey) -> int:
+        return len(self._ready.get(queue, ()))
+
+    def take_now(self, queue: QueueKey, limit: int) -> list[Key]:
+        """Up to limit ready instances, without waiting."""
+        ready = self._ready.get(queue)
+        taken: list[Key] = []
+        while ready and len(taken) < limit:
+            taken.append(ready.popleft())
+        if ready:
+            self._wake(queue)  # more left: let the next poller have them
+        return taken
+
+    async def take(self, queue: QueueKey, limit: int, timeout: float) -> list[Key]:
+        """Up to limit ready instances, waiting up to timeout seconds for the first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            taken = self.take_now(queue, limit)
+            if taken:
+                return taken
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            fut: asyncio.Future[None] = loop.create_future()
+            self._pollers.setdefault(queue, deque()).append(fut)
+            try:
+                await asyncio.wait_for(fut, remaining)
+            except TimeoutError:
+                return []
+            except asyncio.CancelledError:
+                if self.depth(queue):
+                    self._wake(queue)  # pass on a wake-up this poller can no longer use
+                raise
+            finally:
+                if not fut.done():
+                    fut.cancel()
+
+    def clear(self) -> None:
+        self._ready.clear()
+        for pollers in self._pollers.values():
+            for fut in pollers:
+                if not fut.done():
+                    fut.cancel()
+        self._pollers.clear()

@@ -1,0 +1,597 @@
+"""The shard engine: applies commands to instances, runs their timers and dispatches their tasks.
+
+Every command is an operation run by the Committer: it reads what it needs, asks shards.machine
+what the command does, writes the result with shards.store, and leaves in-memory effects
+(dispatching a task, waking a client waiting for a result, re-arming the timer) until after the
+commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shards import machine, store
+from shards.clock import now_us
+from shards.committer import After, Committer
+from shards.config import ShardConfig
+from shards.dispatch import TaskQueues
+from shards.errors import InstanceNotFound, LeaseLost, WorkflowNotFound
+from shards.machine import FINAL, Failure, Instance, RetryPolicy, Status, Step, Transition
+from shards.partitioning import partition_of
+from shards.tokens import TaskRef
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Key = tuple[int, str]
+ResultKey = tuple[str, str, str]
+"""(account_id, workflow, instance_id) of an instance clients wait on."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """A workflow task handed to a worker."""
+
+    ref: TaskRef
+    instance: Instance
+    params: bytes
+    journal: list[Step]
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """An instance as clients read it."""
+
+    instance: Instance
+    params: bytes
+
+
+@dataclass(frozen=True)
+class StepFailureOutcome:
+    """What a failed attempt led to: a retry at a time, or the step's final failure."""
+
+    retry_at: int | None
+    exhausted: Failure | None
+
+
+def _new_lease() -> int:
+    return random.getrandbits(63) or 1
+
+
+class ShardEngine:
+    """The durable engine of one shard server."""
+
+    def __init__(self, db: AsyncEngine, config: ShardConfig) -> None:
+        self.db = db
+        self.config = config
+        self.committer = Committer(db, max_batch=config.max_batch)
+        self.queues = TaskQueues()
+        self._lease_us = int(config.lease_timeout * 1_000_000)
+        self._task_queues: dict[tuple[str, str], str] = {}
+        self._result_waiters: dict[ResultKey, list[asyncio.Future[None]]] = defaultdict(list)
+        self._worker_keys: dict[str, set[Key]] = defaultdict(set)
+        self._open_polls: dict[str, int] = defaultdict(int)
+        self._next_due: int | None = None
+        self._timer_wake = asyncio.Event()
+        self._timer_task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Rebuilds the ready queues and the timer from the database, then starts serving."""
+        async with self.db.connect() as conn:
+            for account_id, task_queue, partition, uid in await store.queued_instances(conn):
+                self.queues.push((account_id, task_queue), (partition, uid))
+            self._next_due = await store.next_due(conn)
+        self.committer.start()
+        self._timer_task = asyncio.create_task(self._timer_loop(), name="shard-timers")
+
+    async def stop(self) -> None:
+        """Stops the timer and the committer; leases stay in the database for the next start."""
+        if self._timer_task is not None:
+            self._timer_task.cancel()
+            await asyncio.gather(self._timer_task, return_exceptions=True)
+            self._timer_task = None
+        await self.committer.stop()
+        self.queues.clear()
+        for waiters in self._result_waiters.values():
+            for fut in waiters:
+                if not fut.done():
+                    fut.cancel()
+
+    # ------------------------------------------------------------------ shared plumbing
+
+    async def _run(self, op: Callable[[AsyncConnection, After], Awaitable[T]]) -> T:
+        return await self.committer.run(op)
+
+    async def _apply(
+        self,
+        conn: AsyncConnection,
+        after: After,
+        old: Instance,
+        tr: Transition,
+        *,
+        known: list[Step | None] | None = None,
+        new_params: bytes | None = None,
+    ) -> Instance:
+        """Writes a transition and registers its in-memory effects for after the commit."""
+        known_steps = [(s.name, s.seq) for s in known or [] if s is not None]
+        new = await store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
+        key = (new.partition, new.uid)
+        if tr.dispatch:
+            after.append(lambda: self.queues.push((new.account_id, new.task_queue), key))
+        if tr.finished:
+            after.append(lambda: self._wake_result_waiters(new))
+        if tr.due_at is not None:
+            due = tr.due_at
+            after.append(lambda: self._note_due(due))
+        if old.lease_worker and old.lease_worker != new.lease_worker:
+            worker = old.lease_worker
+            after.append(lambda: self._worker_keys[worker].discard(key))
+        return new
+
+    async def _load_task_instance(
+        self, conn: AsyncConnection, account_id: str, ref: TaskRef
+    ) -> Instance:
+        inst = await store.load_instance(conn, ref.key)
+        if inst is None or inst.account_id != account_id:
+            raise LeaseLost("the instance no longer exists")
+        return inst
+
+    def _partition(self, account_id: str, workflow: str, instance_id: str) -> int:
+        return partition_of(account_id, workflow, instance_id, self.config.partitions)
+
+    # ------------------------------------------------------------------ clients
+
+    async def create(
+        self, account_id: str, workflow: str, instance_id: str, params: bytes
+    ) -> tuple[Instance, bool]:
+        """Creates an instance, or returns the existing one with created = False."""
+        partition = self._partition(account_id, workflow, instance_id)
+
+        async def op(conn: AsyncConnection, after: After) -> tuple[Instance, bool]:
+            existing = await store.find_instance(conn, account_id, workflow, instance_id)
+            if existing is not None:
+                return existing, False
+            task_queue = await self._task_queue_of(conn, account_id, workflow)
+            now = now_us()
+            inst = Instance(
+                partition=partition,
+                uid=store.new_uid(),
+                account_id=account_id,
+                workflow=workflow,
+                instance_id=instance_id,
+                task_queue=task_queue,
+                status=Status.QUEUED,
+                created_at=now,
+            )
+            new = await self._apply(conn, after, inst, machine.create(inst, now), new_params=params)
+            return new, True
+
+        return await self._run(op)
+
+    async def _task_queue_of(self, conn: AsyncConnection, account_id: str, workflow: str) -> str:
+        cached = self._task_queues.get((account_id, workflow))
+        if cached is not None:
+            return cached
+        task_queue = await store.workflow_task_queue(conn, account_id, workflow)
+        if task_queue is None:
+            raise WorkflowNotFound(workflow)
+        self._task_queues[(account_id, workflow)] = task_queue
+        return task_queue
+
+    async def get(self, account_id: str, workflow: str, instance_id: str) -> InstanceView:
+        """Reads an instance and its params."""
+        async with self.db.connect() as conn:
+            inst = await store.find_instance(conn, account_id, workflow, instance_id)
+            if inst is None:
+                raise InstanceNotFound(workflow, instance_id)
+            params = await store.load_params_of(conn, (inst.partition, inst.uid))
+        return InstanceView(inst, params)
+
+    async def wait(
+        self, account_id: str, workflow: str, instance_id: str, timeout: float
+    ) -> InstanceView:
+        """Reads an instance once it is finished, or when timeout seconds have passed."""
+        rkey = (account_id, workflow, instance_id)
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._result_waiters[rkey].append(fut)
+        try:
+            view = await self.get(account_id, workflow, instance_id)
+            if view.instance.status in FINAL or timeout <= 0:
+                return view
+            try:
+                await asyncio.wait_for(fut, timeout)
+            except TimeoutError:
+                pass
+            return await self.get(account_id, workflow, instance_id)
+        finally:
+            waiters = self._result_waiters.get(rkey)
+            if waiters is not None:
+                if fut in waiters:
+                    waiters.remove(fut)
+                if not waiters:
+                    del self._result_waiters[rkey]
+
+    def _wake_result_waiters(self, inst: Instance) -> None:
+        for fut in self._result_waiters.get((inst.account_id, inst.workflow, inst.instance_id), []):
+            if not fut.done():
+                fut.set_result(None)
+
+    async def send_event(
+        self, account_id: str, workflow: str, instance_id: str, event_type: str, payload: bytes
+    ) -> bool:
+        """Delivers an event to a waiting step, or buffers it. True when a step took it."""
+
+        async def op(conn: AsyncConnection, after: After) -> bool:
+            inst = await store.find_instance(conn, account_id, workflow, instance_id)
+            if inst is None:
+                raise InstanceNotFound(workflow, instance_id)
+            key = (inst.partition, inst.uid)
+            pending = (await store.load_pending_steps(conn, [key])).get(key)
+            event_id, now = uuid.uuid4().hex, now_us()
+            tr = machine.deliver_event(
+                inst,
+                pending,
+                event_type=event_type,
+                payload=payload,
+                received_at=now,
+                event_id=event_id,
+            )
+            await store.insert_event(conn, key, event_id, event_type, payload, now)
+            await self._apply(conn, after, inst, tr, known=[pending])
+            return tr.consumed_event is not None
+
+        return await self._run(op)
+
+    # ------------------------------------------------------------------ workers
+
+    async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
+        """Registers the workflows a worker runs on a task queue."""
+
+        async def op(conn: AsyncConnection, after: After) -> None:
+            await store.register_workflows(conn, account_id, task_queue, workflows, now_us())
+
+            def remember() -> None:
+                for name in workflows:
+                    self._task_queues[(account_id, name)] = task_queue
+
+            after.append(remember)
+
+        await self._run(op)
+
+    async def poll(
+        self, account_id: str, worker_id: str, task_queue: str, max_tasks: int, wait: float
+    ) -> list[Task]:
+        """Long-polls for up to max_tasks workflow tasks of a task queue.
+
+        A poll cancelled because the worker's connection dropped gives back every task the
+        worker holds, so its instances move to another worker at once.
+        """
+        queue = (account_id, task_queue)
+        self._open_polls[worker_id] += 1
+        disconnected = False
+        try:
+            keys = await self.queues.take(queue, max_tasks, wait)
+            if not keys:
+                return []
+            claim = self.committer.submit(self._claim_op(worker_id, keys))
+            try:
+                return await asyncio.shield(claim)
+            except asyncio.CancelledError:
+                claim.add_done_callback(self._release_unsent)
+                raise
+        except asyncio.CancelledError:
+            disconnected = True
+            raise
+        finally:
+            self._open_polls[worker_id] -= 1
+            if self._open_polls[worker_id] <= 0:
+                del self._open_polls[worker_id]
+                if disconnected:
+                    self.worker_disconnected(worker_id)
+
+    def _claim_op(
+        self, worker_id: str, keys: list[Key]
+    ) -> Callable[[AsyncConnection, After], Awaitable[list[Task]]]:
+        async def op(conn: AsyncConnection, after: After) -> list[Task]:
+            found = await store.load_instances(conn, keys)
+            claimable = [k for k in keys if k in found and found[k].status is Status.QUEUED]
+            journals = await store.load_journals(conn, claimable)
+            params = await store.load_params(conn, claimable)
+            now = now_us()
+            tasks = []
+            for key in claimable:
+                lease = _new_lease()
+                tr = machine.claim(found[key], worker_id, lease, now, self._lease_us)
+                new = await self._apply(conn, after, found[key], tr)
+                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], journals[key]))
+
+            def track() -> None:
+                self._worker_keys[worker_id].update(t.ref.key for t in tasks)
+
+            after.append(track)
+            return tasks
+
+        return op
+
+    def _release_unsent(self, claim: asyncio.Future[list[Task]]) -> None:
+        if claim.cancelled() or claim.exception() is not None:
+            return
+        tasks = claim.result()
+        if tasks:
+            worker = tasks[0].instance.lease_worker or ""
+            asyncio.ensure_future(
+                self.release(
+                    tasks[0].instance.account_id,
+                    worker,
+                    [t.ref for t in tasks],
+                    reason="poll cancelled",
+                )
+            )
+
+    async def complete_step(
+        self,
+        account_id: str,
+        ref: TaskRef,
+        *,
+        name: str,
+        seq: int,
+        attempt: int,
+        result: bytes,
+        started_at: int,
+    ) -> None:
+        """Records a step's result under the task's lease."""
+
+        async def op(conn: AsyncConnection, after: After) -> None:
+            inst = await self._load_task_instance(conn, account_id, ref)
+            existing = await store.load_step(conn, ref.key, name, seq)
+            tr = machine.complete_step(
+                inst,
+                existing,
+                lease=ref.lease,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                result=result,
+                started_at=started_at,
+                now=now_us(),
+                lease_timeout_us=self._lease_us,
+            )
+            await self._apply(conn, after, inst, tr, known=[existing])
+
+        await self._run(op)
+
+    async def fail_step(
+        self,
+        account_id: str,
+        ref: TaskRef,
+        *,
+        name: str,
+        seq: int,
+        attempt: int,
+        error: Failure,
+        policy: RetryPolicy,
+        non_retryable: bool,
+        started_at: int,
+    ) -> StepFailureOutcome:
+        """Records a failed attempt; answers the retry time or the step's final failure."""
+
+        async def op(conn: AsyncConnection, after: After) -> StepFailureOutcome:
+            inst = await self._load_task_instance(conn, account_id, ref)
+            existing = await store.load_step(conn, ref.key, name, seq)
+            tr = machine.fail_step(
+                inst,
+                existing,
+                lease=ref.lease,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                error=error,
+                policy=policy,
+                non_retryable=non_retryable,
+                started_at=started_at,
+                now=now_us(),
+                lease_timeout_us=self._lease_us,
+            )
+            await self._apply(conn, after, inst, tr, known=[existing])
+            step = tr.steps[0]
+            if step.state is machine.StepState.FAILED:
+                return StepFailureOutcome(None, error)
+            return StepFailureOutcome(step.wake_at, None)
+
+        return await self._run(op)
+
+    async def start_sleep(
+        self, account_id: str, ref: TaskRef, *, name: str, seq: int, wake_at: int
+    ) -> bool:
+        """Suspends the instance until wake_at; False when that time has already passed."""
+
+        async def op(conn: AsyncConnection, after: After) -> bool:
+            inst = await self._load_task_instance(conn, account_id, ref)
+            existing = await store.load_step(conn, ref.key, name, seq)
+            tr = machine.start_sleep(
+                inst,
+                existing,
+                lease=ref.lease,
+                name=name,
+                seq=seq,
+                wake_at=wake_at,
+                now=now_us(),
+                lease_timeout_us=self._lease_us,
+            )
+            new = await self._apply(conn, after, inst, tr, known=[existing])
+            return new.status is Status.WAITING
+
+        return await self._run(op)
+
+    async def wait_for_event(
+        self,
+        account_id: str,
+        ref: TaskRef,
+        *,
+        name: str,
+        seq: int,
+        event_type: str,
+        timeout_at: int,
+    ) -> bytes | None:
+        """The journaled event (as JSON) when one was buffered; None when the instance now waits."""
+
+        async def op(conn: AsyncConnection, after: After) -> bytes | None:
+            inst = await self._load_task_instance(conn, account_id, ref)
+            existing = await store.load_step(conn, ref.key, name, seq)
+            found = await store.oldest_buffered_event(conn, ref.key, event_type)
+            tr = machine.wait_for_event(
+                inst,
+                existing,
+                lease=ref.lease,
+                name=name,
+                seq=seq,
+                event_type=event_type,
+                timeout_at=timeout_at,
+                buffered=found[1] if found else None,
+                buffered_id=found[0] if found else None,
+                now=now_us(),
+                lease_timeout_us=self._lease_us,
+            )
+            new = await self._apply(conn, after, inst, tr, known=[existing])
+            if new.status is Status.WAITING:
+                return None
+            done = tr.steps[0] if tr.steps else existing
+            return done.result if done is not None else None
+
+        return await self._run(op)
+
+    async def complete_workflow(self, account_id: str, ref: TaskRef, output: bytes) -> None:
+        """Ends the instance as complete."""
+
+        async def op(conn: AsyncConnection, after: After) -> None:
+            inst = await self._load_task_instance(conn, account_id, ref)
+            tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
+            await self._apply(conn, after, inst, tr)
+
+        await self._run(op)
+
+    async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
+        """Ends the instance as errored."""
+
+        async def op(conn: AsyncConnection, after: After) -> None:
+            inst = await self._load_task_instance(conn, account_id, ref)
+            tr = machine.fail(inst, lease=ref.lease, error=error, now=now_us())
+            await self._apply(conn, after, inst, tr)
+
+        await self._run(op)
+
+    async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
+        """Extends the leases still held; answers the ones lost."""
+
+        async def op(conn: AsyncConnection, after: After) -> list[TaskRef]:
+            found = await store.load_instances(conn, [r.key for r in refs])
+            lost, due = [], now_us() + self._lease_us
+            for ref in refs:
+                inst = found.get(ref.key)
+                if (
+                    inst is None
+                    or inst.account_id != account_id
+                    or inst.status is not Status.RUNNING
+                    or inst.lease_token != ref.lease
+                ):
+                    lost.append(ref)
+                    continue
+                await self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
+            return lost
+
+        return await self._run(op)
+
+    async def release(
+        self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str
+    ) -> None:
+        """Gives tasks back so that they are dispatched again; leases already lost are skipped."""
+
+        async def op(conn: AsyncConnection, after: After) -> None:
+            found = await store.load_instances(conn, [r.key for r in refs])
+            now = now_us()
+            for ref in refs:
+                inst = found.get(ref.key)
+                if inst is None or inst.account_id != account_id or inst.lease_token != ref.lease:
+                    continue
+                if inst.status is Status.RUNNING:
+                    await self._apply(
+                        conn, after, inst, machine.release(inst, ref.lease, now, reason)
+                    )
+
+        await self._run(op)
+
+    def worker_disconnected(self, worker_id: str) -> None:
+        """The worker's last open poll was cancelled: give back every task it holds."""
+        keys = self._worker_keys.pop(worker_id, set())
+        if not keys:
+            return
+        log.info("worker %s disconnected; releasing %d task(s)", worker_id, len(keys))
+
+        async def op(conn: AsyncConnection, after: After) -> None:
+            found = await store.load_instances(conn, list(keys))
+            now = now_us()
+            for inst in found.values():
+                if inst.status is Status.RUNNING and inst.lease_worker == worker_id:
+                    assert inst.lease_token is not None
+                    tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
+                    await self._apply(conn, after, inst, tr)
+
+        asyncio.ensure_future(self._run(op))
+
+    # ------------------------------------------------------------------ timers
+
+    def _note_due(self, due: int) -> None:
+        if self._next_due is None or due < self._next_due:
+            self._next_due = due
+            self._timer_wake.set()
+
+    async def _timer_loop(self) -> None:
+        """Sleeps until the earliest due time, then fires every instance due in batches."""
+        while True:
+            now = now_us()
+            if self._next_due is not None and self._next_due <= now:
+                self._next_due = None
+                try:
+                    fired, nxt = await self._run(self._fire_op(now))
+                except Exception:
+                    log.exception("timer transaction failed; trying again")
+                    self._note_due(now_us() + 1_000_000)
+                    continue
+                if fired >= self.config.timer_batch:
+                    self._note_due(now)
+                elif nxt is not None:
+                    self._note_due(nxt)
+                continue
+            self._timer_wake.clear()
+            timeout = None if self._next_due is None else (self._next_due - now) / 1_000_000
+            try:
+                await asyncio.wait_for(self._timer_wake.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    def _fire_op(
+        self, now: int
+    ) -> Callable[[AsyncConnection, After], Awaitable[tuple[int, int | None]]]:
+        async def op(conn: AsyncConnection, after: After) -> tuple[int, int | None]:
+            due = await store.due_instances(conn, now, self.config.timer_batch)
+            keys = [(i.partition, i.uid) for i in due if i.status is Status.WAITING]
+            pending = await store.load_pending_steps(conn, keys)
+            for inst in due:
+                step = pending.get((inst.partition, inst.uid))
+                tr = machine.fire_due(inst, step, now)
+                if tr is not None:
+                    await self._apply(conn, after, inst, tr, known=[step])
+            return len(due), await store.next_due(conn)
+
+        return op

@@ -1,0 +1,82 @@
+"""One hierarchy of domain errors, raised where they happen and mapped to gRPC once (shards.rpc)."""
+
+from __future__ import annotations
+
+import grpc
+
+
+class StepwayError(Exception):
+    """Base of every error a Stepway server answers with; `code` is its gRPC status."""
+
+    code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidArgument(StepwayError):
+    """A request field breaks a rule; the message names the field and the rule."""
+
+    code = grpc.StatusCode.INVALID_ARGUMENT
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFound(StepwayError):
+    code = grpc.StatusCode.NOT_FOUND
+
+
+class InstanceNotFound(NotFound):
+    def __init__(self, workflow: str, instance_id: str) -> None:
+        super().__init__(f"instance {instance_id!r} of workflow {workflow!r} not found")
+
+
+class WorkflowNotFound(NotFound):
+    def __init__(self, workflow: str) -> None:
+        super().__init__(
+            f"workflow {workflow!r} is not registered in this account: "
+            "start a worker that defines it first"
+        )
+
+
+class AlreadyExists(StepwayError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+
+
+class FailedPrecondition(StepwayError):
+    code = grpc.StatusCode.FAILED_PRECONDITION
+
+
+class LeaseLost(FailedPrecondition):
+    """A worker wrote with a task token whose lease has ended; the worker must drop the task."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"task lease lost: {detail}")
+
+
+class Unauthenticated(StepwayError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+
+
+class PermissionDenied(StepwayError):
+    code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class Unavailable(StepwayError):
+    code = grpc.StatusCode.UNAVAILABLE
+
+
+class QuotaExceeded(StepwayError):
+    """A quota was hit; the client may retry after `retry_after` seconds."""
+
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+    def __init__(self, limit: str, value: float, retry_after: float) -> None:
+        super().__init__(f"quota {limit} ({value:g}) exceeded; retry after {retry_after:.3f}s")
+        self.limit = limit
+        self.value = value
+        self.retry_after = retry_after

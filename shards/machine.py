@@ -1,0 +1,520 @@
+"""The instance state machine: what each command does to an instance, as pure functions.
+
+Every function takes the instance (and the step it concerns) as read in the current transaction
+and returns a Transition, or raises a domain error before anything is written. The engine
+(shards.engine) reads, calls one of these, and writes the Transition in the same transaction; the
+in-memory effects (dispatch, wake waiters) run after the commit. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from shards.errors import FailedPrecondition, LeaseLost
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    WAITING = "waiting"
+    WAITING_FOR_PAUSE = "waitingForPause"
+    ERRORED = "errored"
+    TERMINATED = "terminated"
+    COMPLETE = "complete"
+
+
+FINAL = frozenset({Status.ERRORED, Status.TERMINATED, Status.COMPLETE})
+
+
+class StepKind(StrEnum):
+    DO = "do"
+    SLEEP = "sleep"
+    WAIT_FOR_EVENT = "wait_for_event"
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Backoff(StrEnum):
+    CONSTANT = "constant"
+    LINEAR = "linear"
+    EXPONENTIAL = "exponential"
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The state of one instance, as its row holds it."""
+
+    partition: int
+    uid: str
+    account_id: str
+    workflow: str
+    instance_id: str
+    task_queue: str
+    status: Status
+    created_at: int
+    started_at: int | None = None
+    ended_at: int | None = None
+    ready_at: int | None = None
+    due_at: int | None = None
+    lease_token: int | None = None
+    lease_worker: str | None = None
+    current_step: str | None = None
+    history_seq: int = 0
+    dispatches: int = 0
+    output: bytes | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    error_details: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One journal entry: a step identified by name and occurrence."""
+
+    name: str
+    seq: int
+    kind: StepKind
+    state: StepState
+    started_at: int
+    attempts: int = 0
+    result: bytes | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    wake_at: int | None = None
+    event_type: str | None = None
+    ended_at: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}#{self.seq}"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    kind: str
+    at: int
+    step_name: str | None = None
+    step_seq: int | None = None
+    attempt: int | None = None
+    detail: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries after the first attempt, with delays in microseconds."""
+
+    limit: int
+    delay_us: int
+    backoff: Backoff = Backoff.EXPONENTIAL
+    max_delay_us: int | None = None
+
+    def delay_after(self, attempt: int) -> int:
+        """Delay before the retry that follows failed attempt number `attempt` (from 1)."""
+        if self.backoff is Backoff.CONSTANT:
+            delay = self.delay_us
+        elif self.backoff is Backoff.LINEAR:
+            delay = self.delay_us * attempt
+        else:
+            delay = self.delay_us * 2 ** (attempt - 1)
+        return delay if self.max_delay_us is None else min(delay, self.max_delay_us)
+
+
+@dataclass(frozen=True)
+class Failure:
+    type: str
+    message: str
+    details: str = ""
+
+
+@dataclass
+class Transition:
+    """What a command does: the new instance, steps to write, history to append, effects."""
+
+    instance: Instance
+    steps: list[Step] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+    # Put the instance on its task queue after the commit.
+    dispatch: bool = False
+    # Wake clients waiting for the result after the commit.
+    finished: bool = False
+    # Id of a buffered event the transition consumed.
+    consumed_event: str | None = None
+    # A time the engine's timer must now consider.
+    due_at: int | None = None
+
+
+def _ended(inst: Instance) -> bool:
+    return inst.status in FINAL
+
+
+def create(inst: Instance, now: int) -> Transition:
+    """A new instance: queued for dispatch."""
+    new = replace(inst, status=Status.QUEUED, ready_at=now)
+    return Transition(
+        new, history=[HistoryEntry("created", now), HistoryEntry("queued", now)], dispatch=True
+    )
+
+
+def claim(inst: Instance, worker: str, lease: int, now: int, lease_timeout_us: int) -> Transition:
+    """A worker takes the instance's workflow task."""
+    if inst.status is not Status.QUEUED:
+        raise FailedPrecondition(f"instance is {inst.status}, not queued")
+    due = now + lease_timeout_us
+    new = replace(
+        inst,
+        status=Status.RUNNING,
+        started_at=inst.started_at or now,
+        ready_at=None,
+        due_at=due,
+        lease_token=lease,
+        lease_worker=worker,
+        dispatches=inst.dispatches + 1,
+    )
+    kind = "started" if inst.dispatches == 0 else "resumed_on_worker"
+    return Transition(new, history=[HistoryEntry(kind, now, detail={"worker": worker})], due_at=due)
+
+
+def check_lease(inst: Instance, lease: int) -> None:
+    """Raises LeaseLost unless the instance runs under this lease."""
+    if inst.lease_token != lease or inst.status is not Status.RUNNING:
+        if _ended(inst):
+            raise LeaseLost(f"instance is {inst.status}")
+        raise LeaseLost("the task was dispatched again after its lease expired or was released")
+
+
+def _renew(inst: Instance, now: int, lease_timeout_us: int, **changes: Any) -> Instance:
+    return replace(inst, due_at=now + lease_timeout_us, **changes)
+
+
+def complete_step(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    result: bytes,
+    started_at: int,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Records a step's result; a result already recorded never changes."""
+    check_lease(inst, lease)
+    if existing is not None and existing.state is not StepState.PENDING:
+        if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
+            return Transition(inst)  # the same report again: already recorded
+        raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
+    step = Step(
+        name=name,
+        seq=seq,
+        kind=StepKind.DO,
+        state=StepState.SUCCEEDED,
+        started_at=existing.started_at if existing else started_at,
+        attempts=attempt,
+        result=result,
+        ended_at=now,
+    )
+    history = [
+        HistoryEntry("step_attempt_started", started_at, name, seq, attempt),
+        HistoryEntry("step_succeeded", now, name, seq, attempt),
+    ]
+    return Transition(
+        _renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
+    )
+
+
+def fail_step(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    error: Failure,
+    policy: RetryPolicy,
+    non_retryable: bool,
+    started_at: int,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Records a failed attempt, then either suspends the instance until the retry or fails the step."""
+    check_lease(inst, lease)
+    if existing is not None and existing.state is not StepState.PENDING:
+        raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
+    base = Step(
+        name=name,
+        seq=seq,
+        kind=StepKind.DO,
+        state=StepState.PENDING,
+        started_at=existing.started_at if existing else started_at,
+        attempts=attempt,
+        error_type=error.type,
+        error_message=error.message,
+    )
+    failed = {"error_type": error.type, "error_message": error.message}
+    history = [
+        HistoryEntry("step_attempt_started", started_at, name, seq, attempt),
+        HistoryEntry("step_attempt_failed", now, name, seq, attempt, dict(failed)),
+    ]
+    if non_retryable or attempt > policy.limit:
+        reason = "non-retryable error" if non_retryable else f"{policy.limit} retries used"
+        history.append(
+            HistoryEntry("step_failed", now, name, seq, attempt, {**failed, "reason": reason})
+        )
+        step = replace(base, state=StepState.FAILED, ended_at=now)
+        return Transition(
+            _renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
+        )
+    retry_at = now + policy.delay_after(attempt)
+    history.append(
+        HistoryEntry("step_retry_scheduled", now, name, seq, attempt + 1, {"retry_at": retry_at})
+    )
+    new = _suspend(inst, retry_at, name)
+    return Transition(
+        new, steps=[replace(base, wake_at=retry_at)], history=history, due_at=retry_at
+    )
+
+
+def _suspend(inst: Instance, until: int, step_name: str) -> Instance:
+    return replace(
+        inst,
+        status=Status.WAITING,
+        due_at=until,
+        lease_token=None,
+        lease_worker=None,
+        current_step=step_name,
+    )
+
+
+def start_sleep(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    wake_at: int,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Suspends the instance until wake_at, or records the sleep as done when wake_at has passed."""
+    check_lease(inst, lease)
+    if existing is not None and existing.state is StepState.SUCCEEDED:
+        return Transition(inst)
+    wake_at = existing.wake_at if existing is not None and existing.wake_at else wake_at
+    step = Step(name, seq, StepKind.SLEEP, StepState.PENDING, started_at=now, wake_at=wake_at)
+    if wake_at <= now:
+        done = replace(step, state=StepState.SUCCEEDED, ended_at=now)
+        history = [HistoryEntry("woke", now, name, seq)]
+        return Transition(
+            _renew(inst, now, lease_timeout_us, current_step=name), steps=[done], history=history
+        )
+    history = [HistoryEntry("sleeping", now, name, seq, detail={"wake_at": wake_at})]
+    return Transition(_suspend(inst, wake_at, name), steps=[step], history=history, due_at=wake_at)
+
+
+def event_result(event_type: str, payload: bytes, received_at: int) -> bytes:
+    """The journaled result of a wait_for_event step: the event as a JSON object."""
+    head = json.dumps({"type": event_type, "received_at": received_at})[:-1]
+    return f'{head}, "payload": '.encode() + (payload or b"null") + b"}"
+
+
+def wait_for_event(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    event_type: str,
+    timeout_at: int,
+    buffered: tuple[str, bytes, int] | None,
+    buffered_id: str | None,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Takes the oldest buffered event of the type, or suspends until one comes or the wait times out."""
+    check_lease(inst, lease)
+    if existing is not None and existing.state is not StepState.PENDING:
+        return Transition(inst)
+    started = existing.started_at if existing else now
+    if buffered is not None:
+        etype, payload, received_at = buffered
+        step = Step(
+            name,
+            seq,
+            StepKind.WAIT_FOR_EVENT,
+            StepState.SUCCEEDED,
+            started_at=started,
+            result=event_result(etype, payload, received_at),
+            event_type=event_type,
+            ended_at=now,
+        )
+        history = [HistoryEntry("event_taken", now, name, seq, detail={"type": etype})]
+        return Transition(
+            _renew(inst, now, lease_timeout_us, current_step=name),
+            steps=[step],
+            history=history,
+            consumed_event=buffered_id,
+        )
+    timeout_at = existing.wake_at if existing is not None and existing.wake_at else timeout_at
+    step = Step(
+        name,
+        seq,
+        StepKind.WAIT_FOR_EVENT,
+        StepState.PENDING,
+        started_at=started,
+        wake_at=timeout_at,
+        event_type=event_type,
+    )
+    history = [
+        HistoryEntry(
+            "waiting_for_event",
+            now,
+            name,
+            seq,
+            detail={"type": event_type, "timeout_at": timeout_at},
+        )
+    ]
+    return Transition(
+        _suspend(inst, timeout_at, name), steps=[step], history=history, due_at=timeout_at
+    )
+
+
+def deliver_event(
+    inst: Instance,
+    pending: Step | None,
+    *,
+    event_type: str,
+    payload: bytes,
+    received_at: int,
+    event_id: str,
+) -> Transition:
+    """An event arrives: it wakes a wait for its type, or stays buffered for a later wait."""
+    if _ended(inst):
+        raise FailedPrecondition(f"instance is {inst.status} and takes no more events")
+    history = [HistoryEntry("event_received", received_at, detail={"type": event_type})]
+    waiting = (
+        inst.status is Status.WAITING
+        and pending is not None
+        and pending.kind is StepKind.WAIT_FOR_EVENT
+        and pending.event_type == event_type
+    )
+    if not waiting or pending is None:
+        return Transition(inst, history=history)
+    step = replace(
+        pending,
+        state=StepState.SUCCEEDED,
+        result=event_result(event_type, payload, received_at),
+        ended_at=received_at,
+    )
+    history.append(
+        HistoryEntry(
+            "event_taken", received_at, pending.name, pending.seq, detail={"type": event_type}
+        )
+    )
+    return Transition(
+        _queue(inst, received_at),
+        steps=[step],
+        history=history,
+        dispatch=True,
+        consumed_event=event_id,
+    )
+
+
+def _queue(inst: Instance, now: int) -> Instance:
+    return replace(
+        inst, status=Status.QUEUED, ready_at=now, due_at=None, lease_token=None, lease_worker=None
+    )
+
+
+def fire_due(inst: Instance, pending: Step | None, now: int) -> Transition | None:
+    """The engine's timer reached the instance's due time: wake it, or take back an expired lease."""
+    if inst.due_at is None or inst.due_at > now:
+        return None
+    if inst.status is Status.RUNNING:
+        history = [HistoryEntry("lease_expired", now, detail={"worker": inst.lease_worker})]
+        return Transition(_queue(inst, now), history=history, dispatch=True)
+    if inst.status is not Status.WAITING:
+        return Transition(replace(inst, due_at=None))
+    steps: list[Step] = []
+    history: list[HistoryEntry] = []
+    if pending is not None and pending.kind is StepKind.SLEEP:
+        steps.append(replace(pending, state=StepState.SUCCEEDED, ended_at=now))
+        history.append(HistoryEntry("woke", now, pending.name, pending.seq))
+    elif pending is not None and pending.kind is StepKind.WAIT_FOR_EVENT:
+        message = f"no {pending.event_type!r} event arrived in time"
+        steps.append(
+            replace(
+                pending,
+                state=StepState.FAILED,
+                ended_at=now,
+                error_type="EventTimeout",
+                error_message=message,
+            )
+        )
+        history.append(
+            HistoryEntry(
+                "event_wait_timed_out",
+                now,
+                pending.name,
+                pending.seq,
+                detail={"type": pending.event_type},
+            )
+        )
+    elif pending is not None:
+        history.append(
+            HistoryEntry("step_retry_due", now, pending.name, pending.seq, pending.attempts + 1)
+        )
+    history.append(HistoryEntry("queued", now))
+    return Transition(_queue(inst, now), steps=steps, history=history, dispatch=True)
+
+
+def release(inst: Instance, lease: int, now: int, reason: str) -> Transition:
+    """A worker gives its task back, or its connection dropped: the task is dispatched again."""
+    check_lease(inst, lease)
+    detail = {"worker": inst.lease_worker, "reason": reason}
+    history = [HistoryEntry("task_released", now, detail=detail)]
+    return Transition(_queue(inst, now), history=history, dispatch=True)
+
+
+def complete(inst: Instance, *, lease: int, output: bytes, now: int) -> Transition:
+    """The workflow function returned: the instance is complete with its output."""
+    check_lease(inst, lease)
+    new = replace(_finish(inst, Status.COMPLETE, now), output=output)
+    return Transition(new, history=[HistoryEntry("completed", now)], finished=True)
+
+
+def fail(inst: Instance, *, lease: int, error: Failure, now: int) -> Transition:
+    """The workflow function raised: the instance is errored with the error's type and message."""
+    check_lease(inst, lease)
+    new = replace(
+        _finish(inst, Status.ERRORED, now),
+        error_type=error.type,
+        error_message=error.message,
+        error_details=error.details,
+    )
+    detail = {"error_type": error.type, "error_message": error.message}
+    return Transition(new, history=[HistoryEntry("errored", now, detail=detail)], finished=True)
+
+
+def _finish(inst: Instance, status: Status, now: int) -> Instance:
+    return replace(
+        inst,
+        status=status,
+        ended_at=now,
+        due_at=None,
+        ready_at=None,
+        lease_token=None,
+        lease_worker=None,
+    )

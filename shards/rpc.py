@@ -1,0 +1,101 @@
+"""gRPC plumbing shared by the gateway and the shard server: error mapping, metadata, options."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf import duration_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+
+from shards.errors import InvalidArgument, QuotaExceeded, StepwayError
+
+# Payloads may be 1 MiB each and a task carries a journal of many; leave room above that.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+CHANNEL_OPTIONS = [
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.keepalive_time_ms", 20_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.http2.max_pings_without_data", 0),
+    ("grpc.keepalive_permit_without_calls", 1),
+]
+SERVER_OPTIONS = [
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.keepalive_time_ms", 20_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+]
+
+# Set by the gateway on calls it forwards to a shard: the account the API key belongs to.
+ACCOUNT_HEADER = "x-stepway-account"
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
+
+
+def rich_status(exc: StepwayError) -> status_pb2.Status:
+    """The google.rpc.Status of a domain error, with BadRequest or RetryInfo details."""
+    status = status_pb2.Status(code=exc.code.value[0], message=exc.message)
+    if isinstance(exc, InvalidArgument):
+        detail = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=exc.field, description=exc.reason)
+            ]
+        )
+        status.details.add().Pack(detail)
+    if isinstance(exc, QuotaExceeded):
+        retry = error_details_pb2.RetryInfo(
+            retry_delay=duration_pb2.Duration(
+                seconds=int(exc.retry_after), nanos=int((exc.retry_after % 1) * 1e9)
+            )
+        )
+        status.details.add().Pack(retry)
+        info = error_details_pb2.QuotaFailure(
+            violations=[error_details_pb2.QuotaFailure.Violation(subject=exc.limit, description=exc.message)]
+        )
+        status.details.add().Pack(info)
+    assert status.code != code_pb2.OK
+    return status
+
+
+async def abort(context: grpc.aio.ServicerContext[Any, Any], exc: StepwayError) -> None:
+    """Ends the call with the error's status code, message and rich details."""
+    status = rich_status(exc)
+    await context.abort(
+        exc.code, exc.message, trailing_metadata=((STATUS_DETAILS_KEY, status.SerializeToString()),)
+    )
+
+
+Handler = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
+
+
+class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """Turns every StepwayError raised by a handler into its gRPC status, in one place."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner: Handler = handler.unary_unary
+
+        async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            try:
+                return await inner(request, context)
+            except StepwayError as exc:
+                await abort(context, exc)
+
+        return handler._replace(unary_unary=unary_unary)
+
+
+def metadata_value(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str | None:
+    """A request metadata value, or None."""
+    for k, v in context.invocation_metadata() or ():
+        if k == key:
+            return v if isinstance(v, str) else v.decode()
+    return None

@@ -1,0 +1,130 @@
+"""Every table of Stepway, as SQLAlchemy Core. Alembic migrations (shards/migrations) build it.
+
+Conventions, chosen to suit CockroachDB as well as PostgreSQL and SQLite:
+- times are integer microseconds since the Unix epoch (UTC);
+- tables of instance data lead their primary key with `partition`, so that one partition's rows
+  are one contiguous key range;
+- no sequences or autoincrement keys: ids are random (uid) or counted per instance (seq).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+cluster = sa.Table(
+    "cluster",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    # SHA-256 of the key, hex: keys are shown once and never stored.
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("account_id", sa.String(32), nullable=False, index=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("revoked_at", sa.BigInteger, nullable=True),
+)
+
+workflows = sa.Table(
+    "workflows",
+    metadata,
+    sa.Column("account_id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("task_queue", sa.String(100), nullable=False),
+    sa.Column("registered_at", sa.BigInteger, nullable=False),
+)
+
+instances = sa.Table(
+    "instances",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(32), nullable=False),
+    sa.Column("workflow", sa.String(100), nullable=False),
+    sa.Column("instance_id", sa.String(100), nullable=False),
+    sa.Column("task_queue", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("params", sa.LargeBinary, nullable=False),
+    sa.Column("output", sa.LargeBinary, nullable=True),
+    sa.Column("error_type", sa.String(200), nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+    sa.Column("error_details", sa.Text, nullable=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("started_at", sa.BigInteger, nullable=True),
+    sa.Column("ended_at", sa.BigInteger, nullable=True),
+    # Order of dispatch among queued instances.
+    sa.Column("ready_at", sa.BigInteger, nullable=True),
+    # When the engine must next act on its own: a sleep ends, a retry is due, an event wait
+    # times out, or a worker's lease expires.
+    sa.Column("due_at", sa.BigInteger, nullable=True),
+    sa.Column("lease_token", sa.BigInteger, nullable=True),
+    sa.Column("lease_worker", sa.String(64), nullable=True),
+    sa.Column("current_step", sa.String(200), nullable=True),
+    sa.Column("history_seq", sa.Integer, nullable=False),
+    sa.Column("dispatches", sa.Integer, nullable=False),
+    sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
+    sa.Index("ix_instances_due", "partition", "due_at"),
+    sa.Index("ix_instances_status", "partition", "status", "ready_at"),
+)
+
+steps = sa.Table(
+    "steps",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("result", sa.LargeBinary, nullable=True),
+    sa.Column("error_type", sa.String(200), nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+    sa.Column("wake_at", sa.BigInteger, nullable=True),
+    sa.Column("event_type", sa.String(100), nullable=True),
+    sa.Column("started_at", sa.BigInteger, nullable=False),
+    sa.Column("ended_at", sa.BigInteger, nullable=True),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), primary_key=True),
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("type", sa.String(100), nullable=False),
+    sa.Column("payload", sa.LargeBinary, nullable=False),
+    sa.Column("received_at", sa.BigInteger, nullable=False),
+    # "name#seq" of the step that took the event; NULL while buffered.
+    sa.Column("consumed_by", sa.String(220), nullable=True),
+)
+
+history = sa.Table(
+    "history",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("at", sa.BigInteger, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("step_name", sa.String(200), nullable=True),
+    sa.Column("step_seq", sa.Integer, nullable=True),
+    sa.Column("attempt", sa.Integer, nullable=True),
+    # JSON object with the rest: error type and message, wake time, worker, ...
+    sa.Column("detail", sa.Text, nullable=True),
+)

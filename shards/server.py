@@ -1,0 +1,299 @@
+"""The shard server's gRPC services: WorkflowService and WorkerService as the gateway forwards them.
+
+Requests arrive from a gateway, which has authenticated the caller and names its account in the
+`x-stepway-account` metadata. Each handler checks its fields, calls the engine and converts the
+answer; errors are StepwayErrors, mapped to gRPC statuses by shards.rpc.ErrorInterceptor.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from shards import validation as v
+from shards.clock import from_timestamp, now_us
+from shards.config import ShardConfig
+from shards.convert import STATUS_TO_PB, failure_from_pb, failure_to_pb, instance_to_pb, policy_from_pb, task_to_pb
+from shards.engine import ShardEngine
+from shards.errors import InvalidArgument, Unauthenticated
+from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, ErrorInterceptor, metadata_value
+from shards.tokens import decode
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2 as fpb
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+
+log = logging.getLogger(__name__)
+
+Context = grpc.aio.ServicerContext[Any, Any]
+MAX_WAIT_SECONDS = 60.0
+MAX_TASKS_PER_POLL = 100
+
+
+def _account(context: Context) -> str:
+    account = metadata_value(context, ACCOUNT_HEADER)
+    if not account:
+        raise Unauthenticated("shard servers take calls from a Stepway gateway only")
+    return account
+
+
+def _seconds(field: str, d: Any, default: float, limit: float) -> float:
+    seconds = float(d.ToMicroseconds()) / 1_000_000 if d.ByteSize() else default
+    if seconds < 0:
+        raise InvalidArgument(field, "must not be negative")
+    return min(seconds, limit)
+
+
+class ShardWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
+    def __init__(self, engine: ShardEngine) -> None:
+        self.engine = engine
+
+    async def CreateInstance(
+        self, request: fpb.CreateInstanceRequest, context: Context
+    ) -> fpb.CreateInstanceResponse:
+        account = _account(context)
+        workflow = v.check_id("workflow", request.workflow)
+        instance_id = v.check_id("instance_id", request.instance_id)
+        params = v.check_payload("params", request.params.data)
+        inst, created = await self.engine.create(account, workflow, instance_id, params)
+        resp = fpb.CreateInstanceResponse(
+            instance_id=inst.instance_id,
+            created=created,
+            status=STATUS_TO_PB[inst.status],
+        )
+        resp.created_at.FromMicroseconds(inst.created_at)
+        return resp
+
+    async def GetInstance(
+        self, request: fpb.GetInstanceRequest, context: Context
+    ) -> fpb.GetInstanceResponse:
+        account = _account(context)
+        view = await self.engine.get(
+            account,
+            v.check_id("workflow", request.workflow),
+            v.check_id("instance_id", request.instance_id),
+        )
+        return fpb.GetInstanceResponse(instance=instance_to_pb(view))
+
+    async def WaitInstance(
+        self, request: fpb.WaitInstanceRequest, context: Context
+    ) -> fpb.WaitInstanceResponse:
+        account = _account(context)
+        timeout = _seconds("timeout", request.timeout, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
+        view = await self.engine.wait(
+            account,
+            v.check_id("workflow", request.workflow),
+            v.check_id("instance_id", request.instance_id),
+            timeout,
+        )
+        msg = instance_to_pb(view)
+        finished = msg.status in (
+            cpb.INSTANCE_STATUS_COMPLETE,
+            cpb.INSTANCE_STATUS_ERRORED,
+            cpb.INSTANCE_STATUS_TERMINATED,
+        )
+        return fpb.WaitInstanceResponse(instance=msg, finished=finished)
+
+    async def SendEvent(
+        self, request: fpb.SendEventRequest, context: Context
+    ) -> fpb.SendEventResponse:
+        account = _account(context)
+        delivered = await self.engine.send_event(
+            account,
+            v.check_id("workflow", request.workflow),
+            v.check_id("instance_id", request.instance_id),
+            v.check_event_type("type", request.type),
+            v.check_payload("payload", request.payload.data),
+        )
+        return fpb.SendEventResponse(delivered=delivered)
+
+
+class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
+    def __init__(self, engine: ShardEngine) -> None:
+        self.engine = engine
+
+    async def RegisterWorker(
+        self, request: wpb.RegisterWorkerRequest, context: Context
+    ) -> wpb.RegisterWorkerResponse:
+        account = _account(context)
+        v.check_id("worker_id", request.worker_id)
+        task_queue = v.check_id("task_queue", request.task_queue)
+        names = [v.check_id("workflows", w) for w in request.workflows]
+        if names:
+            await self.engine.register(account, task_queue, names)
+        resp = wpb.RegisterWorkerResponse()
+        resp.lease_timeout.FromMicroseconds(int(self.engine.config.lease_timeout * 1_000_000))
+        return resp
+
+    async def PollWorkflowTasks(
+        self, request: wpb.PollWorkflowTasksRequest, context: Context
+    ) -> wpb.PollWorkflowTasksResponse:
+        account = _account(context)
+        worker_id = v.check_id("worker_id", request.worker_id)
+        task_queue = v.check_id("task_queue", request.task_queue)
+        max_tasks = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
+        wait = _seconds("wait", request.wait, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
+        tasks = await self.engine.poll(account, worker_id, task_queue, max_tasks, wait)
+        lease = self.engine.config.lease_timeout
+        return wpb.PollWorkflowTasksResponse(tasks=[task_to_pb(t, lease) for t in tasks])
+
+    async def CompleteStep(
+        self, request: wpb.CompleteStepRequest, context: Context
+    ) -> wpb.CompleteStepResponse:
+        account = _account(context)
+        await self.engine.complete_step(
+            account,
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=_seq(request.seq),
+            attempt=max(request.attempt, 1),
+            result=v.check_payload("result", request.result.data),
+            started_at=_started(request),
+        )
+        return wpb.CompleteStepResponse()
+
+    async def FailStep(self, request: wpb.FailStepRequest, context: Context) -> wpb.FailStepResponse:
+        account = _account(context)
+        outcome = await self.engine.fail_step(
+            account,
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=_seq(request.seq),
+            attempt=max(request.attempt, 1),
+            error=failure_from_pb(request.error),
+            policy=policy_from_pb(request.retry),
+            non_retryable=request.non_retryable,
+            started_at=_started(request),
+        )
+        resp = wpb.FailStepResponse()
+        if outcome.exhausted is not None:
+            resp.exhausted.CopyFrom(failure_to_pb(outcome.exhausted))
+        elif outcome.retry_at is not None:
+            resp.retry_at.FromMicroseconds(outcome.retry_at)
+        return resp
+
+    async def StartSleep(
+        self, request: wpb.StartSleepRequest, context: Context
+    ) -> wpb.StartSleepResponse:
+        account = _account(context)
+        suspended = await self.engine.start_sleep(
+            account,
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=_seq(request.seq),
+            wake_at=from_timestamp(request.wake_at),
+        )
+        return wpb.StartSleepResponse(suspended=suspended)
+
+    async def WaitForEvent(
+        self, request: wpb.WaitForEventRequest, context: Context
+    ) -> wpb.WaitForEventResponse:
+        account = _account(context)
+        if not request.HasField("timeout_at"):
+            raise InvalidArgument("timeout_at", "is required")
+        result = await self.engine.wait_for_event(
+            account,
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=_seq(request.seq),
+            event_type=v.check_event_type("event_type", request.event_type),
+            timeout_at=from_timestamp(request.timeout_at),
+        )
+        if result is None:
+            return wpb.WaitForEventResponse(suspended=True)
+        return wpb.WaitForEventResponse(suspended=False, event=_event_from_result(result))
+
+    async def CompleteWorkflow(
+        self, request: wpb.CompleteWorkflowRequest, context: Context
+    ) -> wpb.CompleteWorkflowResponse:
+        account = _account(context)
+        output = v.check_payload("output", request.output.data)
+        await self.engine.complete_workflow(account, decode(request.task_token), output)
+        return wpb.CompleteWorkflowResponse()
+
+    async def FailWorkflow(
+        self, request: wpb.FailWorkflowRequest, context: Context
+    ) -> wpb.FailWorkflowResponse:
+        account = _account(context)
+        await self.engine.fail_workflow(
+            account, decode(request.task_token), failure_from_pb(request.error)
+        )
+        return wpb.FailWorkflowResponse()
+
+    async def HeartbeatTasks(
+        self, request: wpb.HeartbeatTasksRequest, context: Context
+    ) -> wpb.HeartbeatTasksResponse:
+        account = _account(context)
+        refs = {decode(t): t for t in request.task_tokens}
+        lost = await self.engine.heartbeat(account, list(refs))
+        return wpb.HeartbeatTasksResponse(lost_task_tokens=[refs[r] for r in lost])
+
+    async def ReleaseTasks(
+        self, request: wpb.ReleaseTasksRequest, context: Context
+    ) -> wpb.ReleaseTasksResponse:
+        account = _account(context)
+        refs = [decode(t) for t in request.task_tokens]
+        await self.engine.release(account, request.worker_id, refs, reason="released by worker")
+        return wpb.ReleaseTasksResponse()
+
+
+def _seq(seq: int) -> int:
+    if seq < 1:
+        raise InvalidArgument("seq", "must be 1 or more (the occurrence of the step name)")
+    return seq
+
+
+def _started(request: Any) -> int:
+    return from_timestamp(request.started_at) if request.HasField("started_at") else now_us()
+
+
+def _event_from_result(result: bytes) -> wpb.Event:
+    doc = json.loads(result)
+    event = wpb.Event(
+        type=doc["type"], payload=cpb.Payload(data=json.dumps(doc["payload"]).encode())
+    )
+    event.received_at.FromMicroseconds(doc["received_at"])
+    return event
+
+
+class ShardServer:
+    """A running shard server: the engine and its gRPC server."""
+
+    def __init__(self, engine: ShardEngine, server: grpc.aio.Server, port: int) -> None:
+        self.engine = engine
+        self.server = server
+        self.port = port
+
+    async def stop(self, grace: float = 1.0) -> None:
+        await self.server.stop(grace)
+        await self.engine.stop()
+
+
+async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
+    """Starts the engine and serves it on config.listen (port 0 picks a free port)."""
+    await engine.start()
+    server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
+    fgrpc.add_WorkflowServiceServicer_to_server(ShardWorkflowService(engine), server)
+    wgrpc.add_WorkerServiceServicer_to_server(ShardWorkerService(engine), server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [
+        fpb.DESCRIPTOR.services_by_name["WorkflowService"].full_name,
+        wpb.DESCRIPTOR.services_by_name["WorkerService"].full_name,
+        health.SERVICE_NAME,
+        reflection.SERVICE_NAME,
+    ]
+    reflection.enable_server_reflection(names, server)
+    port = server.add_insecure_port(config.listen)
+    if port == 0:
+        raise OSError(f"cannot listen on {config.listen}")
+    await server.start()
+    await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    log.info("shard server listening on port %d", port)
+    return ShardServer(engine, server, port)
