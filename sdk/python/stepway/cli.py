@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)")
     dev.add_argument("--api-key", help="use this API key instead of a new random one")
     dev.add_argument(
+        "--lease-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a worker holds a task without a heartbeat (default %(default)s)",
+    )
+    dev.add_argument(
         "--example",
         action="store_true",
         help="also run the example order workflow with a worker, printing its steps",
@@ -99,7 +105,12 @@ async def _until_signal(main: Awaitable[int]) -> int:
 async def _dev(args: argparse.Namespace) -> int:
     from gateway.dev import DEFAULT_DB_URL, DevConfig, start_dev
 
-    config = DevConfig(db_url=args.db or DEFAULT_DB_URL, listen=args.listen, api_key=args.api_key)
+    config = DevConfig(
+        db_url=args.db or DEFAULT_DB_URL,
+        listen=args.listen,
+        api_key=args.api_key,
+        lease_timeout=args.lease_timeout,
+    )
     server = await start_dev(config)
     print(f"Stepway dev server listening on {server.address} (store: {config.db_url})")
     print(f"API key (account {config.account!r}, role admin): {server.api_key}")

@@ -125,7 +125,7 @@ class Worker:
             except StepwayError as exc:
                 log.warning("poll failed (%s); retrying in %.1f s", exc, backoff)
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, 2.0)
                 continue
             backoff = 0.1
             for task in resp.tasks:

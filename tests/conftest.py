@@ -1,0 +1,130 @@
+"""Fixtures that start real servers: a PostgreSQL server (the machine's, or an embedded one),
+one fresh database per test, and Stepway dev servers on free ports.
+
+Every test that takes `db_url` runs twice: on SQLite and on PostgreSQL. Set
+STEPWAY_TEST_PG_URL to use another PostgreSQL server, or STEPWAY_TEST_BACKENDS=sqlite to skip
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from gateway.dev import DevConfig, DevServer, start_dev
+from shards import migrate
+from shards.db import create_engine
+from stepway import Client
+
+MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+BACKENDS = os.environ.get("STEPWAY_TEST_BACKENDS", "sqlite,postgresql").split(",")
+TEMPLATE = f"stepway_tpl_{uuid.uuid4().hex[:8]}"
+
+
+def _reachable(url: str) -> bool:
+    try:
+        with psycopg.connect(url, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A PostgreSQL server to make test databases on: STEPWAY_TEST_PG_URL, the machine's
+    server on 127.0.0.1:5432, or else an embedded server started from the pgserver package."""
+    configured = os.environ.get("STEPWAY_TEST_PG_URL")
+    if configured:
+        yield configured
+        return
+    if _reachable(MACHINE_PG):
+        yield MACHINE_PG
+        return
+    import pgserver
+
+    with tempfile.TemporaryDirectory(prefix="stepway-pg-") as data:
+        server = pgserver.get_server(data, cleanup_mode="stop")
+        try:
+            yield server.get_uri()
+        finally:
+            server.cleanup()
+
+
+def _with_db(url: str, name: str) -> str:
+    return str(sa.make_url(url).set(database=name).render_as_string(hide_password=False))
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin_url: str) -> Iterator[str]:
+    """A migrated database that each test's database is copied from."""
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
+
+    async def _migrate() -> None:
+        engine = create_engine(_with_db(pg_admin_url, TEMPLATE))
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(_migrate())
+    try:
+        yield TEMPLATE
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(pg_admin_url: str, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test."""
+    name = f"stepway_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    try:
+        yield _with_db(pg_admin_url, name)
+    finally:
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database: an SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'stepway.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def lease_timeout() -> float:
+    """Lease timeout of the dev server; override in a module to test expiry."""
+    return 10.0
+
+
+@pytest.fixture
+async def dev_server(db_url: str, lease_timeout: float) -> AsyncIterator[DevServer]:
+    """A dev server (gateway + shard) on a free port."""
+    server = await start_dev(
+        DevConfig(db_url=db_url, listen="127.0.0.1:0", lease_timeout=lease_timeout)
+    )
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def client(dev_server: DevServer) -> AsyncIterator[Client]:
+    """A client of the dev server, with its admin key."""
+    c = await Client.connect(dev_server.address, api_key=dev_server.api_key)
+    try:
+        yield c
+    finally:
+        await c.close()

@@ -1,0 +1,122 @@
+"""Bad input gets a clear gRPC error naming the field and the limit, and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+import pytest
+
+from gateway.dev import DevServer
+from stepway import (
+    Client,
+    InvalidArgumentError,
+    NotFoundError,
+    Step,
+    UnauthenticatedError,
+    Worker,
+    WorkflowEvent,
+    workflow,
+)
+from stepway.v1 import workflow_service_pb2 as fpb
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+
+
+@workflow("known")
+async def known_wf(event: WorkflowEvent, step: Step) -> Any:
+    return event.params
+
+
+@pytest.fixture
+async def registered(client: Client) -> Client:
+    async with Worker(client, workflows=[known_wf]):
+        pass
+    return client
+
+
+async def test_unknown_workflow_is_not_found(registered: Client) -> None:
+    with pytest.raises(NotFoundError, match="workflow 'nope' is not registered"):
+        await registered.create("nope", id="a")
+
+
+@pytest.mark.parametrize(
+    ("instance_id", "reason"),
+    [
+        ("x" * 101, "101 characters long; the limit is 100"),
+        ("-leading-dash", "must match"),
+        ("has space", "must match"),
+        ("ünïcode", "must match"),
+    ],
+)
+async def test_bad_instance_ids_are_invalid_arguments(
+    registered: Client, instance_id: str, reason: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=reason) as err:
+        await registered.create("known", id=instance_id)
+    assert err.value.field == "instance_id"
+
+
+async def test_longest_valid_id_is_accepted(registered: Client) -> None:
+    handle = await registered.create("known", id="x" * 100)
+    assert handle.created
+
+
+async def test_empty_id_reads_are_invalid_arguments(registered: Client) -> None:
+    with pytest.raises(InvalidArgumentError, match="must not be empty") as err:
+        await registered.get_handle("known", "").status()
+    assert err.value.field == "instance_id"
+
+
+async def test_missing_id_on_create_is_generated(registered: Client) -> None:
+    handle = await registered.create("known", params={"a": 1})
+    assert handle.created and len(handle.id) == 32
+    assert (await handle.status()).params == {"a": 1}
+
+
+async def test_payload_over_1_mib_is_refused_and_creates_nothing(registered: Client) -> None:
+    big = "x" * (1024 * 1024)
+    with pytest.raises(InvalidArgumentError, match="the limit is 1048576 bytes") as err:
+        await registered.create("known", id="big", params=big)
+    assert err.value.field == "params"
+    with pytest.raises(NotFoundError):
+        await registered.get_handle("known", "big").status()
+
+
+async def test_event_payload_over_1_mib_is_refused(registered: Client) -> None:
+    handle = await registered.create("known", id="ev")
+    with pytest.raises(InvalidArgumentError) as err:
+        await handle.send_event("approved", "x" * (1024 * 1024))
+    assert err.value.field == "payload"
+
+
+async def test_bad_event_type_is_refused(registered: Client) -> None:
+    handle = await registered.create("known", id="evt")
+    with pytest.raises(InvalidArgumentError) as err:
+        await handle.send_event("no spaces allowed", {})
+    assert err.value.field == "type"
+
+
+async def test_recreating_an_id_returns_the_existing_instance_unchanged(registered: Client) -> None:
+    first = await registered.create("known", id="dup", params={"v": 1})
+    second = await registered.create("known", id="dup", params={"v": 2})
+    assert first.created and not second.created
+    assert (await second.status()).params == {"v": 1}
+
+
+async def test_unknown_instance_is_not_found(registered: Client) -> None:
+    with pytest.raises(NotFoundError, match="instance 'ghost' of workflow 'known' not found"):
+        await registered.get_handle("known", "ghost").status()
+
+
+async def test_wrong_api_key_is_unauthenticated(dev_server: DevServer) -> None:
+    with pytest.raises(UnauthenticatedError, match="API key is not valid"):
+        await Client.connect(dev_server.address, api_key="sw_wrong")
+
+
+async def test_missing_api_key_is_unauthenticated(dev_server: DevServer) -> None:
+    async with grpc.aio.insecure_channel(dev_server.address) as channel:
+        stub = fgrpc.WorkflowServiceStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub.GetInstance(fpb.GetInstanceRequest(workflow="known", instance_id="a"))
+    assert err.value.code() is grpc.StatusCode.UNAUTHENTICATED
+    assert "authorization: Bearer" in (err.value.details() or "")
