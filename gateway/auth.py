@@ -27,7 +27,9 @@ class Authenticator:
         self._ttl = cache_seconds
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def principal(self, context: grpc.aio.ServicerContext[Any, Any], service: str) -> Principal:
+    async def principal(
+        self, context: grpc.aio.ServicerContext[Any, Any], service: str
+    ) -> Principal:
         """The caller's account and role; UNAUTHENTICATED or PERMISSION_DENIED otherwise."""
         key = _bearer(context)
         now = time.monotonic()

@@ -17,6 +17,13 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy.ext.asyncio import AsyncEngine
+from stepway import __version__
+from stepway.v1 import admin_service_pb2 as apb
+from stepway.v1 import admin_service_pb2_grpc as agrpc
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2 as fpb
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 from gateway.auth import Authenticator
 from gateway.config import GatewayConfig
@@ -26,15 +33,8 @@ from shards.accounts import Principal
 from shards.db import backend_name
 from shards.errors import Unavailable
 from shards.partitioning import partition_of
-from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, STATUS_DETAILS_KEY, ErrorInterceptor
+from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, ErrorInterceptor, status_details
 from shards.tokens import decode
-from stepway import __version__
-from stepway.v1 import admin_service_pb2 as apb
-from stepway.v1 import admin_service_pb2_grpc as agrpc
-from stepway.v1 import worker_service_pb2 as wpb
-from stepway.v1 import worker_service_pb2_grpc as wgrpc
-from stepway.v1 import workflow_service_pb2 as fpb
-from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,9 @@ class Forwarder:
         except grpc.aio.AioRpcError as err:
             if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
                 raise Unavailable(f"shard server unavailable: {err.details()}") from None
-            details = [
-                (k, val) for k, val in (err.trailing_metadata() or ()) if k == STATUS_DETAILS_KEY
-            ]
-            await context.abort(err.code(), err.details() or "", trailing_metadata=tuple(details))
+            await context.abort(
+                err.code(), err.details() or "", trailing_metadata=status_details(err)
+            )
             raise AssertionError("unreachable") from None
 
 
@@ -76,11 +75,15 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         self.router = router
         self.forward = Forwarder()
 
-    async def _route(self, context: Context, workflow: str, instance_id: str) -> tuple[Principal, ShardStubs]:
+    async def _route(
+        self, context: Context, workflow: str, instance_id: str
+    ) -> tuple[Principal, ShardStubs]:
         principal = await self.auth.principal(context, "WorkflowService")
         v.check_id("workflow", workflow)
         v.check_id("instance_id", instance_id)
-        partition = partition_of(principal.account_id, workflow, instance_id, self.router.partitions)
+        partition = partition_of(
+            principal.account_id, workflow, instance_id, self.router.partitions
+        )
         return principal, self.router.for_partition(partition)
 
     async def CreateInstance(
@@ -155,30 +158,40 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def CompleteStep(
         self, request: wpb.CompleteStepRequest, context: Context
     ) -> wpb.CompleteStepResponse:
-        return await self._by_task("CompleteStep", request, context)
+        resp: wpb.CompleteStepResponse = await self._by_task("CompleteStep", request, context)
+        return resp
 
-    async def FailStep(self, request: wpb.FailStepRequest, context: Context) -> wpb.FailStepResponse:
-        return await self._by_task("FailStep", request, context)
+    async def FailStep(
+        self, request: wpb.FailStepRequest, context: Context
+    ) -> wpb.FailStepResponse:
+        resp: wpb.FailStepResponse = await self._by_task("FailStep", request, context)
+        return resp
 
     async def StartSleep(
         self, request: wpb.StartSleepRequest, context: Context
     ) -> wpb.StartSleepResponse:
-        return await self._by_task("StartSleep", request, context)
+        resp: wpb.StartSleepResponse = await self._by_task("StartSleep", request, context)
+        return resp
 
     async def WaitForEvent(
         self, request: wpb.WaitForEventRequest, context: Context
     ) -> wpb.WaitForEventResponse:
-        return await self._by_task("WaitForEvent", request, context)
+        resp: wpb.WaitForEventResponse = await self._by_task("WaitForEvent", request, context)
+        return resp
 
     async def CompleteWorkflow(
         self, request: wpb.CompleteWorkflowRequest, context: Context
     ) -> wpb.CompleteWorkflowResponse:
-        return await self._by_task("CompleteWorkflow", request, context)
+        resp: wpb.CompleteWorkflowResponse = await self._by_task(
+            "CompleteWorkflow", request, context
+        )
+        return resp
 
     async def FailWorkflow(
         self, request: wpb.FailWorkflowRequest, context: Context
     ) -> wpb.FailWorkflowResponse:
-        return await self._by_task("FailWorkflow", request, context)
+        resp: wpb.FailWorkflowResponse = await self._by_task("FailWorkflow", request, context)
+        return resp
 
     async def HeartbeatTasks(
         self, request: wpb.HeartbeatTasksRequest, context: Context
@@ -248,7 +261,7 @@ async def start_gateway(config: GatewayConfig, db: AsyncEngine, partitions: int)
     agrpc.add_AdminServiceServicer_to_server(
         GatewayAdminService(auth, router, backend_name(db)), server
     )
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [
         fpb.DESCRIPTOR.services_by_name["WorkflowService"].full_name,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
+
 from shards.engine import InstanceView, Task
 from shards.machine import Backoff, Failure, RetryPolicy, Status, Step, StepKind, StepState
 from shards.tokens import encode
-from stepway.v1 import common_pb2 as cpb
-from stepway.v1 import worker_service_pb2 as wpb
 
 STATUS_TO_PB = {
     Status.QUEUED: cpb.INSTANCE_STATUS_QUEUED,
@@ -116,4 +117,3 @@ def policy_from_pb(msg: wpb.RetryPolicy) -> RetryPolicy:
         backoff=BACKOFF_FROM_PB[msg.backoff],
         max_delay_us=max_delay,
     )
-

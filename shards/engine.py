@@ -9,6 +9,7 @@ commit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import uuid
@@ -83,6 +84,7 @@ class ShardEngine:
         self._next_due: int | None = None
         self._timer_wake = asyncio.Event()
         self._timer_task: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Future[object]] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -109,6 +111,12 @@ class ShardEngine:
                     fut.cancel()
 
     # ------------------------------------------------------------------ shared plumbing
+
+    def _spawn(self, work: Awaitable[object]) -> None:
+        """Runs work in the background, holding a reference until it is done."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _run(self, op: Callable[[AsyncConnection, After], Awaitable[T]]) -> T:
         return await self.committer.run(op)
@@ -209,10 +217,8 @@ class ShardEngine:
             view = await self.get(account_id, workflow, instance_id)
             if view.instance.status in FINAL or timeout <= 0:
                 return view
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(fut, timeout)
-            except TimeoutError:
-                pass
             return await self.get(account_id, workflow, instance_id)
         finally:
             waiters = self._result_waiters.get(rkey)
@@ -330,7 +336,7 @@ class ShardEngine:
         tasks = claim.result()
         if tasks:
             worker = tasks[0].instance.lease_worker or ""
-            asyncio.ensure_future(
+            self._spawn(
                 self.release(
                     tasks[0].instance.account_id,
                     worker,
@@ -547,7 +553,7 @@ class ShardEngine:
                     tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
                     await self._apply(conn, after, inst, tr)
 
-        asyncio.ensure_future(self._run(op))
+        self._spawn(self._run(op))
 
     # ------------------------------------------------------------------ timers
 
@@ -575,10 +581,8 @@ class ShardEngine:
                 continue
             self._timer_wake.clear()
             timeout = None if self._next_due is None else (self._next_due - now) / 1_000_000
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._timer_wake.wait(), timeout)
-            except TimeoutError:
-                pass
 
     def _fire_op(
         self, now: int

@@ -247,7 +247,7 @@ def fail_step(
     now: int,
     lease_timeout_us: int,
 ) -> Transition:
-    """Records a failed attempt, then either suspends the instance until the retry or fails the step."""
+    """Records a failed attempt; suspends the instance until the retry, or fails the step."""
     check_lease(inst, lease)
     if existing is not None and existing.state is not StepState.PENDING:
         raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
@@ -343,7 +343,7 @@ def wait_for_event(
     now: int,
     lease_timeout_us: int,
 ) -> Transition:
-    """Takes the oldest buffered event of the type, or suspends until one comes or the wait times out."""
+    """Takes the oldest buffered event of the type, or suspends until one comes or time is up."""
     check_lease(inst, lease)
     if existing is not None and existing.state is not StepState.PENDING:
         return Transition(inst)
@@ -439,12 +439,12 @@ def _queue(inst: Instance, now: int) -> Instance:
 
 
 def fire_due(inst: Instance, pending: Step | None, now: int) -> Transition | None:
-    """The engine's timer reached the instance's due time: wake it, or take back an expired lease."""
+    """The timer reached the instance's due time: wake it, or take back an expired lease."""
     if inst.due_at is None or inst.due_at > now:
         return None
     if inst.status is Status.RUNNING:
-        history = [HistoryEntry("lease_expired", now, detail={"worker": inst.lease_worker})]
-        return Transition(_queue(inst, now), history=history, dispatch=True)
+        expired = [HistoryEntry("lease_expired", now, detail={"worker": inst.lease_worker})]
+        return Transition(_queue(inst, now), history=expired, dispatch=True)
     if inst.status is not Status.WAITING:
         return Transition(replace(inst, due_at=None))
     steps: list[Step] = []

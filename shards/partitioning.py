@@ -1,8 +1,8 @@
 """Which partition an instance belongs to: FNV-1a 64 of its key, modulo the partition count.
 
-The key is the UTF-8 bytes of `account_id`, `workflow` and `instance_id` joined by a zero byte. FNV-1a
-is a few lines in any language, so every SDK and server computes the same partition. Test
-vectors live in tests/test_partitioning.py; keep them when porting.
+The key is the UTF-8 bytes of `account_id`, `workflow` and `instance_id` joined by a zero
+byte. FNV-1a is a few lines in any language, so every SDK and server computes the same
+partition. Test vectors live in tests/test_partitioning.py; keep them when porting.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import grpc
 from google.protobuf import duration_pb2
@@ -53,7 +53,9 @@ def rich_status(exc: StepwayError) -> status_pb2.Status:
         )
         status.details.add().Pack(retry)
         info = error_details_pb2.QuotaFailure(
-            violations=[error_details_pb2.QuotaFailure.Violation(subject=exc.limit, description=exc.message)]
+            violations=[
+                error_details_pb2.QuotaFailure.Violation(subject=exc.limit, description=exc.message)
+            ]
         )
         status.details.add().Pack(info)
     assert status.code != code_pb2.OK
@@ -71,18 +73,20 @@ async def abort(context: grpc.aio.ServicerContext[Any, Any], exc: StepwayError) 
 Handler = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
 
 
-class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
     """Turns every StepwayError raised by a handler into its gRPC status, in one place."""
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[
+            [grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any]]
+        ],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> grpc.RpcMethodHandler[Any, Any]:
         handler = await continuation(handler_call_details)
         if handler is None or handler.unary_unary is None:
             return handler
-        inner: Handler = handler.unary_unary
+        inner = cast(Handler, handler.unary_unary)
 
         async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             try:
@@ -90,7 +94,21 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             except StepwayError as exc:
                 await abort(context, exc)
 
-        return handler._replace(unary_unary=unary_unary)
+        return grpc.unary_unary_rpc_method_handler(
+            unary_unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+def status_details(err: grpc.aio.AioRpcError) -> tuple[tuple[str, bytes], ...]:
+    """The rich status details of a failed call, to pass on as trailing metadata."""
+    found: list[tuple[str, bytes]] = []
+    for item in err.trailing_metadata() or ():
+        key, value = cast(tuple[str, Any], item)
+        if key == STATUS_DETAILS_KEY and isinstance(value, bytes):
+            found.append((key, value))
+    return tuple(found)
 
 
 def metadata_value(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str | None:

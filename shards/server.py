@@ -14,20 +14,27 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-
-from shards import validation as v
-from shards.clock import from_timestamp, now_us
-from shards.config import ShardConfig
-from shards.convert import STATUS_TO_PB, failure_from_pb, failure_to_pb, instance_to_pb, policy_from_pb, task_to_pb
-from shards.engine import ShardEngine
-from shards.errors import InvalidArgument, Unauthenticated
-from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, ErrorInterceptor, metadata_value
-from shards.tokens import decode
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+
+from shards import validation as v
+from shards.clock import from_timestamp, now_us
+from shards.config import ShardConfig
+from shards.convert import (
+    STATUS_TO_PB,
+    failure_from_pb,
+    failure_to_pb,
+    instance_to_pb,
+    policy_from_pb,
+    task_to_pb,
+)
+from shards.engine import ShardEngine
+from shards.errors import InvalidArgument, Unauthenticated
+from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, ErrorInterceptor, metadata_value
+from shards.tokens import decode
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +165,9 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         )
         return wpb.CompleteStepResponse()
 
-    async def FailStep(self, request: wpb.FailStepRequest, context: Context) -> wpb.FailStepResponse:
+    async def FailStep(
+        self, request: wpb.FailStepRequest, context: Context
+    ) -> wpb.FailStepResponse:
         account = _account(context)
         outcome = await self.engine.fail_step(
             account,
@@ -281,7 +290,7 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
     fgrpc.add_WorkflowServiceServicer_to_server(ShardWorkflowService(engine), server)
     wgrpc.add_WorkerServiceServicer_to_server(ShardWorkerService(engine), server)
-    health_servicer = health.aio.HealthServicer()
+    health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [
         fpb.DESCRIPTOR.services_by_name["WorkflowService"].full_name,

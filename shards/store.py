@@ -27,7 +27,7 @@ from shards.machine import (
     Transition,
 )
 
-I = schema.instances
+INST = schema.instances
 S = schema.steps
 E = schema.events
 H = schema.history
@@ -36,27 +36,27 @@ Key = tuple[int, str]
 """(partition, uid) of an instance."""
 
 _INSTANCE_COLUMNS = [
-    I.c.partition,
-    I.c.uid,
-    I.c.account_id,
-    I.c.workflow,
-    I.c.instance_id,
-    I.c.task_queue,
-    I.c.status,
-    I.c.created_at,
-    I.c.started_at,
-    I.c.ended_at,
-    I.c.ready_at,
-    I.c.due_at,
-    I.c.lease_token,
-    I.c.lease_worker,
-    I.c.current_step,
-    I.c.history_seq,
-    I.c.dispatches,
-    I.c.output,
-    I.c.error_type,
-    I.c.error_message,
-    I.c.error_details,
+    INST.c.partition,
+    INST.c.uid,
+    INST.c.account_id,
+    INST.c.workflow,
+    INST.c.instance_id,
+    INST.c.task_queue,
+    INST.c.status,
+    INST.c.created_at,
+    INST.c.started_at,
+    INST.c.ended_at,
+    INST.c.ready_at,
+    INST.c.due_at,
+    INST.c.lease_token,
+    INST.c.lease_worker,
+    INST.c.current_step,
+    INST.c.history_seq,
+    INST.c.dispatches,
+    INST.c.output,
+    INST.c.error_type,
+    INST.c.error_message,
+    INST.c.error_details,
 ]
 
 # Columns a transition may change.
@@ -80,7 +80,7 @@ _MUTABLE = (
 
 def _instance(row: Any) -> Instance:
     m = row._mapping
-    return Instance(**{k: m[k] for k in m.keys() if k != "status"}, status=Status(m["status"]))
+    return Instance(**{k: m[k] for k in m if k != "status"}, status=Status(m["status"]))
 
 
 def _step(row: Any) -> Step:
@@ -113,9 +113,9 @@ async def find_instance(
     row = (
         await conn.execute(
             sa.select(*_INSTANCE_COLUMNS).where(
-                I.c.account_id == account_id,
-                I.c.workflow == workflow,
-                I.c.instance_id == instance_id,
+                INST.c.account_id == account_id,
+                INST.c.workflow == workflow,
+                INST.c.instance_id == instance_id,
             )
         )
     ).first()
@@ -126,7 +126,7 @@ async def load_instance(conn: AsyncConnection, key: Key) -> Instance | None:
     """The instance at (partition, uid), if any."""
     row = (
         await conn.execute(
-            sa.select(*_INSTANCE_COLUMNS).where(I.c.partition == key[0], I.c.uid == key[1])
+            sa.select(*_INSTANCE_COLUMNS).where(INST.c.partition == key[0], INST.c.uid == key[1])
         )
     ).first()
     return None if row is None else _instance(row)
@@ -138,7 +138,7 @@ async def load_instances(conn: AsyncConnection, keys: Sequence[Key]) -> dict[Key
         return {}
     rows = await conn.execute(
         sa.select(*_INSTANCE_COLUMNS).where(
-            I.c.partition.in_({p for p, _ in keys}), I.c.uid.in_([u for _, u in keys])
+            INST.c.partition.in_({p for p, _ in keys}), INST.c.uid.in_([u for _, u in keys])
         )
     )
     found = (_instance(r) for r in rows)
@@ -150,8 +150,8 @@ async def load_params(conn: AsyncConnection, keys: Sequence[Key]) -> dict[Key, b
     if not keys:
         return {}
     rows = await conn.execute(
-        sa.select(I.c.partition, I.c.uid, I.c.params).where(
-            I.c.partition.in_({p for p, _ in keys}), I.c.uid.in_([u for _, u in keys])
+        sa.select(INST.c.partition, INST.c.uid, INST.c.params).where(
+            INST.c.partition.in_({p for p, _ in keys}), INST.c.uid.in_([u for _, u in keys])
         )
     )
     return {(r.partition, r.uid): r.params for r in rows}
@@ -209,7 +209,7 @@ async def insert_instance(conn: AsyncConnection, inst: Instance, params: bytes) 
     """Writes a new instance row."""
     values = {c.name: getattr(inst, c.name) for c in _INSTANCE_COLUMNS}
     values["status"] = inst.status.value
-    await conn.execute(I.insert().values(**values, params=params))
+    await conn.execute(INST.insert().values(**values, params=params))
 
 
 async def apply(
@@ -236,8 +236,8 @@ async def apply(
             if "status" in changes:
                 changes["status"] = new.status.value
             await conn.execute(
-                I.update()
-                .where(I.c.partition == old.partition, I.c.uid == old.uid)
+                INST.update()
+                .where(INST.c.partition == old.partition, INST.c.uid == old.uid)
                 .values(**changes)
             )
     known = set(known_steps)
@@ -337,8 +337,8 @@ async def due_instances(conn: AsyncConnection, now: int, limit: int) -> list[Ins
     """Instances whose due time has come (sleep ends, retry due, wait timeout, lease expiry)."""
     rows = await conn.execute(
         sa.select(*_INSTANCE_COLUMNS)
-        .where(I.c.due_at.is_not(None), I.c.due_at <= now)
-        .order_by(I.c.due_at)
+        .where(INST.c.due_at.is_not(None), INST.c.due_at <= now)
+        .order_by(INST.c.due_at)
         .limit(limit)
     )
     return [_instance(r) for r in rows]
@@ -346,16 +346,16 @@ async def due_instances(conn: AsyncConnection, now: int, limit: int) -> list[Ins
 
 async def next_due(conn: AsyncConnection) -> int | None:
     """The earliest due time of any instance."""
-    value = (await conn.execute(sa.select(sa.func.min(I.c.due_at)))).scalar()
+    value = (await conn.execute(sa.select(sa.func.min(INST.c.due_at)))).scalar()
     return None if value is None else int(value)
 
 
 async def queued_instances(conn: AsyncConnection) -> list[tuple[str, str, int, str]]:
     """(account_id, task_queue, partition, uid) of every queued instance, oldest first."""
     rows = await conn.execute(
-        sa.select(I.c.account_id, I.c.task_queue, I.c.partition, I.c.uid)
-        .where(I.c.status == Status.QUEUED.value)
-        .order_by(I.c.ready_at)
+        sa.select(INST.c.account_id, INST.c.task_queue, INST.c.partition, INST.c.uid)
+        .where(INST.c.status == Status.QUEUED.value)
+        .order_by(INST.c.ready_at)
     )
     return [(r.account_id, r.task_queue, r.partition, r.uid) for r in rows]
 

@@ -119,7 +119,9 @@ class TestExpiredLease:
             handle = await client.create("raw", id="late")
 
             async def poll(worker: str) -> wpb.PollWorkflowTasksResponse:
-                req = wpb.PollWorkflowTasksRequest(worker_id=worker, task_queue="default", max_tasks=1)
+                req = wpb.PollWorkflowTasksRequest(
+                    worker_id=worker, task_queue="default", max_tasks=1
+                )
                 req.wait.FromSeconds(10)
                 return await stub.PollWorkflowTasks(req, metadata=md)
 
@@ -135,7 +137,9 @@ class TestExpiredLease:
             assert refused.value.code() is grpc.StatusCode.FAILED_PRECONDITION
             assert "lease lost" in (refused.value.details() or "")
 
-            fresh = wpb.CompleteStepRequest(task_token=second.task_token, name="a", seq=1, attempt=1)
+            fresh = wpb.CompleteStepRequest(
+                task_token=second.task_token, name="a", seq=1, attempt=1
+            )
             fresh.result.data = b'"fresh"'
             await stub.CompleteStep(fresh, metadata=md)
             done = wpb.CompleteWorkflowRequest(task_token=second.task_token)
@@ -154,7 +158,9 @@ async def dev_process(
     yield address, key, args
 
 
-async def _start(args: list[str], address: str, key: str, procs: list[subprocess.Popen[bytes]]) -> None:
+async def _start(
+    args: list[str], address: str, key: str, procs: list[subprocess.Popen[bytes]]
+) -> None:
     procs.append(_spawn(args, {}))
 
     async def connect() -> bool:

@@ -72,7 +72,9 @@ async def retrying_wf(event: WorkflowEvent, step: Step) -> Any:
     policy = RetryPolicy(
         limit=event.params["limit"], delay=event.params["delay"], backoff=event.params["backoff"]
     )
-    return await step.do("flaky", flaky, event.params["key"], event.params["fail_until"], retries=policy)
+    return await step.do(
+        "flaky", flaky, event.params["key"], event.params["fail_until"], retries=policy
+    )
 
 
 def _gaps(name: str) -> list[float]:
@@ -162,7 +164,10 @@ async def test_exception_outside_a_step_errors_the_instance_with_type_and_messag
         handle = await client.create("raises", id="x1")
         with pytest.raises(WorkflowFailedError) as failed:
             await handle.result(timeout=30)
-    assert (failed.value.error_type, failed.value.error_message) == ("ValueError", "bad order total")
+    assert (failed.value.error_type, failed.value.error_message) == (
+        "ValueError",
+        "bad order total",
+    )
     info = await handle.status()
     assert info.status is InstanceStatus.ERRORED
     assert info.ended_at is not None and info.started_at is not None

@@ -1,6 +1,6 @@
 """Stepway's Python SDK: durable workflows over gRPC.
 
-    from stepway import Client, Worker, workflow, RetryPolicy, NonRetryableError
+from stepway import Client, Worker, workflow, RetryPolicy, NonRetryableError
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ __all__ = [
     "StepwayError",
     "UnauthenticatedError",
     "UnavailableError",
+    "Worker",
     "WorkflowDefinition",
     "WorkflowEvent",
     "WorkflowFailedError",
     "WorkflowTerminatedError",
-    "Worker",
     "__version__",
     "current_step",
     "workflow",

@@ -149,15 +149,36 @@ class Step:
                     f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
                 )
         except TimeoutError:
-            await self._fail(name, seq, attempt, started, policy, "StepTimeout",
-                             f"step {name!r} timed out after {limit:g} s", "", False)
+            await self._fail(
+                name,
+                seq,
+                attempt,
+                started,
+                policy,
+                "StepTimeout",
+                f"step {name!r} timed out after {limit:g} s",
+                "",
+                False,
+            )
             raise AssertionError("unreachable") from None
         except Exception as exc:
-            await self._fail(name, seq, attempt, started, policy, type(exc).__name__, str(exc),
-                             traceback.format_exc(), isinstance(exc, NonRetryableError))
+            await self._fail(
+                name,
+                seq,
+                attempt,
+                started,
+                policy,
+                type(exc).__name__,
+                str(exc),
+                traceback.format_exc(),
+                isinstance(exc, NonRetryableError),
+            )
             raise AssertionError("unreachable") from None
         request = wpb.CompleteStepRequest(
-            task_token=self._token, name=name, seq=seq, attempt=attempt,
+            task_token=self._token,
+            name=name,
+            seq=seq,
+            attempt=attempt,
             result=cpb.Payload(data=data),
         )
         request.started_at.FromMicroseconds(started)
@@ -167,11 +188,22 @@ class Step:
         return _payload.loads(data)
 
     async def _fail(
-        self, name: str, seq: int, attempt: int, started: int, policy: RetryPolicy,
-        error_type: str, message: str, details: str, non_retryable: bool,
+        self,
+        name: str,
+        seq: int,
+        attempt: int,
+        started: int,
+        policy: RetryPolicy,
+        error_type: str,
+        message: str,
+        details: str,
+        non_retryable: bool,
     ) -> None:
         request = wpb.FailStepRequest(
-            task_token=self._token, name=name, seq=seq, attempt=attempt,
+            task_token=self._token,
+            name=name,
+            seq=seq,
+            attempt=attempt,
             error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
             retry=wpb.RetryPolicy(limit=policy.limit, backoff=_BACKOFF[policy.backoff]),
             non_retryable=non_retryable,

@@ -15,7 +15,6 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 
-
 from stepway.client import Client
 from stepway.workflow import WorkflowDefinition
 
@@ -135,7 +134,9 @@ async def _run_example(address: str, api_key: str) -> None:
     worker = Worker(client, task_queue="default", workflows=[order.order])
     await worker.start()
     try:
-        handle = await client.create("order", id=f"order-{uuid.uuid4().hex[:6]}", params={"sku": "A1", "qty": 2})
+        handle = await client.create(
+            "order", id=f"order-{uuid.uuid4().hex[:6]}", params={"sku": "A1", "qty": 2}
+        )
         order.say(f"created instance {handle.id} of workflow 'order'")
         info = await handle.status()
         while info.current_step != "approval" or info.status != "waiting":
@@ -190,5 +191,3 @@ async def _migrate(args: argparse.Namespace) -> int:
         await engine.dispose()
     print(f"schema of {args.db} is up to date")
     return 0
-
-

@@ -116,14 +116,16 @@ class Client:
         channel = grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS)
         client = cls(channel, api_key, address)
         try:
-            await client.call(client.admin.GetServerInfo, apb.GetServerInfoRequest(), timeout=timeout)
+            await client.call(
+                client.admin.GetServerInfo, apb.GetServerInfoRequest(), timeout=timeout
+            )
         except BaseException:
-            await channel.close()
+            await channel.close(None)
             raise
         return client
 
     async def close(self) -> None:
-        await self._channel.close()
+        await self._channel.close(None)
 
     async def __aenter__(self) -> Client:
         return self
@@ -163,7 +165,10 @@ class Client:
     async def create(
         self, workflow: str, *, id: str | None = None, params: Any = None
     ) -> InstanceHandle:
-        """Creates an instance (a generated id when none is given); an existing id is returned as is."""
+        """Creates an instance (with a generated id when none is given).
+
+        Idempotent: an existing id returns a handle to that instance, with `created` False.
+        """
         resp = await self.call(
             self.workflows.CreateInstance,
             fpb.CreateInstanceRequest(
@@ -214,7 +219,10 @@ class InstanceHandle:
         return bool(resp.delivered)
 
     async def wait(self, timeout: float | None = None) -> InstanceInfo:
-        """Waits until the instance is finished and returns its status; TimeoutError after timeout."""
+        """Waits until the instance is finished and returns its status.
+
+        Raises TimeoutError when timeout seconds pass first.
+        """
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while True:
@@ -228,9 +236,7 @@ class InstanceHandle:
             if resp.finished:
                 return info
             if deadline is not None and loop.time() >= deadline:
-                raise TimeoutError(
-                    f"instance {self.id} is still {info.status} after {timeout} s"
-                )
+                raise TimeoutError(f"instance {self.id} is still {info.status} after {timeout} s")
 
     async def result(self, timeout: float | None = None) -> Any:
         """The instance's output once complete; raises WorkflowFailedError if it errored."""

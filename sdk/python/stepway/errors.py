@@ -1,8 +1,8 @@
-"""The exceptions the SDK raises: one per gRPC status a server answers with, plus workflow outcomes."""
+"""The exceptions the SDK raises: one per gRPC status, plus workflow outcomes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
@@ -108,7 +108,8 @@ def from_rpc_error(err: grpc.aio.AioRpcError) -> StepwayError:
 
 
 def _details(err: grpc.aio.AioRpcError) -> list[Any]:
-    for key, value in err.trailing_metadata() or ():
+    for item in err.trailing_metadata() or ():
+        key, value = cast(tuple[str, Any], item)
         if key == STATUS_DETAILS_KEY and isinstance(value, bytes):
             return list(status_pb2.Status.FromString(value).details)
     return []

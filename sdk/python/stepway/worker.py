@@ -170,7 +170,10 @@ class Worker:
         token = task.task_token
         if definition is None:
             await self._finish_failed(
-                token, "UnknownWorkflow", f"this worker does not define workflow {task.workflow!r}", ""
+                token,
+                "UnknownWorkflow",
+                f"this worker does not define workflow {task.workflow!r}",
+                "",
             )
             return
         event = WorkflowEvent(
@@ -205,7 +208,9 @@ class Worker:
             wpb.CompleteWorkflowRequest(task_token=token, output=cpb.Payload(data=data)),
         )
 
-    async def _finish_failed(self, token: bytes, error_type: str, message: str, details: str) -> None:
+    async def _finish_failed(
+        self, token: bytes, error_type: str, message: str, details: str
+    ) -> None:
         request = wpb.FailWorkflowRequest(
             task_token=token,
             error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),

@@ -1,4 +1,4 @@
-"""Initial schema: cluster settings, accounts and keys, workflows, instances, steps, events, history.
+"""Initial schema: cluster, accounts and keys, workflows, instances, steps, events, history.
 
 Revision ID: 0001
 Revises:
