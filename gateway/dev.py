@@ -6,6 +6,7 @@ SQLite file unless a PostgreSQL or CockroachDB URL is given.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -66,15 +67,20 @@ async def start_dev(config: DevConfig) -> DevServer:
             partitions = await ensure_partitions(conn, config.partitions)
             account_id = await ensure_account(conn, config.account)
             key = await add_key(conn, account_id, "admin", key=config.api_key, name="dev")
+        secret = secrets.token_urlsafe(32)
         shard_config = ShardConfig(
             db_url=config.db_url,
+            cluster_secret=secret,
             listen="127.0.0.1:0",
             partitions=partitions,
             lease_timeout=config.lease_timeout,
         )
         shard = await start_shard(shard_config, ShardEngine(db, shard_config))
         gateway_config = GatewayConfig(
-            db_url=config.db_url, shard_address=f"127.0.0.1:{shard.port}", listen=config.listen
+            db_url=config.db_url,
+            shard_address=f"127.0.0.1:{shard.port}",
+            cluster_secret=secret,
+            listen=config.listen,
         )
         try:
             gateway = await start_gateway(gateway_config, db, partitions)

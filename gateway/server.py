@@ -33,7 +33,13 @@ from shards.accounts import Principal
 from shards.db import backend_name
 from shards.errors import Unavailable
 from shards.partitioning import partition_of
-from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, ErrorInterceptor, status_details
+from shards.rpc import (
+    ACCOUNT_HEADER,
+    CLUSTER_SECRET_HEADER,
+    SERVER_OPTIONS,
+    ErrorInterceptor,
+    status_details,
+)
 from shards.tokens import decode
 
 log = logging.getLogger(__name__)
@@ -47,6 +53,9 @@ POLL_SLACK_SECONDS = 15.0
 class Forwarder:
     """Sends a request to a shard with the caller's account, passing errors back unchanged."""
 
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
     async def __call__(
         self,
         call: Callable[..., Awaitable[R]],
@@ -57,9 +66,11 @@ class Forwarder:
         timeout: float | None = 30.0,
     ) -> R:
         try:
-            return await call(
-                request, metadata=((ACCOUNT_HEADER, principal.account_id),), timeout=timeout
+            metadata = (
+                (ACCOUNT_HEADER, principal.account_id),
+                (CLUSTER_SECRET_HEADER, self.secret),
             )
+            return await call(request, metadata=metadata, timeout=timeout)
         except grpc.aio.AioRpcError as err:
             if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
                 raise Unavailable(f"shard server unavailable: {err.details()}") from None
@@ -70,10 +81,10 @@ class Forwarder:
 
 
 class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
-    def __init__(self, auth: Authenticator, router: Router) -> None:
+    def __init__(self, auth: Authenticator, router: Router, forward: Forwarder) -> None:
         self.auth = auth
         self.router = router
-        self.forward = Forwarder()
+        self.forward = forward
 
     async def _route(
         self, context: Context, workflow: str, instance_id: str
@@ -118,10 +129,10 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
 
 
 class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
-    def __init__(self, auth: Authenticator, router: Router) -> None:
+    def __init__(self, auth: Authenticator, router: Router, forward: Forwarder) -> None:
         self.auth = auth
         self.router = router
-        self.forward = Forwarder()
+        self.forward = forward
 
     async def _principal(self, context: Context) -> Principal:
         return await self.auth.principal(context, "WorkerService")
@@ -256,8 +267,11 @@ async def start_gateway(config: GatewayConfig, db: AsyncEngine, partitions: int)
     auth = Authenticator(db, config.key_cache_seconds)
     router = Router(config.shard_address, partitions)
     server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
-    fgrpc.add_WorkflowServiceServicer_to_server(GatewayWorkflowService(auth, router), server)
-    wgrpc.add_WorkerServiceServicer_to_server(GatewayWorkerService(auth, router), server)
+    forward = Forwarder(config.cluster_secret)
+    fgrpc.add_WorkflowServiceServicer_to_server(
+        GatewayWorkflowService(auth, router, forward), server
+    )
+    wgrpc.add_WorkerServiceServicer_to_server(GatewayWorkerService(auth, router, forward), server)
     agrpc.add_AdminServiceServicer_to_server(
         GatewayAdminService(auth, router, backend_name(db)), server
     )

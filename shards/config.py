@@ -10,6 +10,8 @@ from shards.partitioning import DEFAULT_PARTITIONS
 @dataclass(frozen=True)
 class ShardConfig:
     db_url: str
+    # Shared by the cluster's gateways and shard servers: a shard refuses calls without it.
+    cluster_secret: str
     listen: str = "127.0.0.1:7301"
     partitions: int = DEFAULT_PARTITIONS
     # A worker's task lease lasts this long without a heartbeat or a recorded step.

@@ -32,6 +32,8 @@ SERVER_OPTIONS = [
 
 # Set by the gateway on calls it forwards to a shard: the account the API key belongs to.
 ACCOUNT_HEADER = "x-stepway-account"
+# Set by the gateway on calls it forwards: the secret shared by the cluster's processes.
+CLUSTER_SECRET_HEADER = "x-stepway-cluster-secret"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 

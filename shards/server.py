@@ -7,6 +7,7 @@ answer; errors are StepwayErrors, mapped to gRPC statuses by shards.rpc.ErrorInt
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from typing import Any
@@ -33,7 +34,13 @@ from shards.convert import (
 )
 from shards.engine import ShardEngine
 from shards.errors import InvalidArgument, Unauthenticated
-from shards.rpc import ACCOUNT_HEADER, SERVER_OPTIONS, ErrorInterceptor, metadata_value
+from shards.rpc import (
+    ACCOUNT_HEADER,
+    CLUSTER_SECRET_HEADER,
+    SERVER_OPTIONS,
+    ErrorInterceptor,
+    metadata_value,
+)
 from shards.tokens import decode
 
 log = logging.getLogger(__name__)
@@ -43,11 +50,19 @@ MAX_WAIT_SECONDS = 60.0
 MAX_TASKS_PER_POLL = 100
 
 
-def _account(context: Context) -> str:
-    account = metadata_value(context, ACCOUNT_HEADER)
-    if not account:
-        raise Unauthenticated("shard servers take calls from a Stepway gateway only")
-    return account
+class _FromGateway:
+    """Checks that a call comes from a gateway of this cluster, and reads its account."""
+
+    def __init__(self, engine: ShardEngine) -> None:
+        self.engine = engine
+        self._secret = engine.config.cluster_secret.encode()
+
+    def _account(self, context: Context) -> str:
+        secret = (metadata_value(context, CLUSTER_SECRET_HEADER) or "").encode()
+        account = metadata_value(context, ACCOUNT_HEADER)
+        if not account or not hmac.compare_digest(secret, self._secret):
+            raise Unauthenticated("shard servers take calls from a Stepway gateway only")
+        return account
 
 
 def _seconds(field: str, d: Any, default: float, limit: float) -> float:
@@ -57,14 +72,11 @@ def _seconds(field: str, d: Any, default: float, limit: float) -> float:
     return min(seconds, limit)
 
 
-class ShardWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
-    def __init__(self, engine: ShardEngine) -> None:
-        self.engine = engine
-
+class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
     async def CreateInstance(
         self, request: fpb.CreateInstanceRequest, context: Context
     ) -> fpb.CreateInstanceResponse:
-        account = _account(context)
+        account = self._account(context)
         workflow = v.check_id("workflow", request.workflow)
         instance_id = v.check_id("instance_id", request.instance_id)
         params = v.check_payload("params", request.params.data)
@@ -80,7 +92,7 @@ class ShardWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
     async def GetInstance(
         self, request: fpb.GetInstanceRequest, context: Context
     ) -> fpb.GetInstanceResponse:
-        account = _account(context)
+        account = self._account(context)
         view = await self.engine.get(
             account,
             v.check_id("workflow", request.workflow),
@@ -91,7 +103,7 @@ class ShardWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
     async def WaitInstance(
         self, request: fpb.WaitInstanceRequest, context: Context
     ) -> fpb.WaitInstanceResponse:
-        account = _account(context)
+        account = self._account(context)
         timeout = _seconds("timeout", request.timeout, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
         view = await self.engine.wait(
             account,
@@ -110,7 +122,7 @@ class ShardWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
     async def SendEvent(
         self, request: fpb.SendEventRequest, context: Context
     ) -> fpb.SendEventResponse:
-        account = _account(context)
+        account = self._account(context)
         delivered = await self.engine.send_event(
             account,
             v.check_id("workflow", request.workflow),
@@ -121,14 +133,11 @@ class ShardWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
         return fpb.SendEventResponse(delivered=delivered)
 
 
-class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
-    def __init__(self, engine: ShardEngine) -> None:
-        self.engine = engine
-
+class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def RegisterWorker(
         self, request: wpb.RegisterWorkerRequest, context: Context
     ) -> wpb.RegisterWorkerResponse:
-        account = _account(context)
+        account = self._account(context)
         v.check_id("worker_id", request.worker_id)
         task_queue = v.check_id("task_queue", request.task_queue)
         names = [v.check_id("workflows", w) for w in request.workflows]
@@ -141,7 +150,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def PollWorkflowTasks(
         self, request: wpb.PollWorkflowTasksRequest, context: Context
     ) -> wpb.PollWorkflowTasksResponse:
-        account = _account(context)
+        account = self._account(context)
         worker_id = v.check_id("worker_id", request.worker_id)
         task_queue = v.check_id("task_queue", request.task_queue)
         max_tasks = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
@@ -153,7 +162,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def CompleteStep(
         self, request: wpb.CompleteStepRequest, context: Context
     ) -> wpb.CompleteStepResponse:
-        account = _account(context)
+        account = self._account(context)
         await self.engine.complete_step(
             account,
             decode(request.task_token),
@@ -168,7 +177,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def FailStep(
         self, request: wpb.FailStepRequest, context: Context
     ) -> wpb.FailStepResponse:
-        account = _account(context)
+        account = self._account(context)
         outcome = await self.engine.fail_step(
             account,
             decode(request.task_token),
@@ -190,7 +199,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def StartSleep(
         self, request: wpb.StartSleepRequest, context: Context
     ) -> wpb.StartSleepResponse:
-        account = _account(context)
+        account = self._account(context)
         suspended = await self.engine.start_sleep(
             account,
             decode(request.task_token),
@@ -203,7 +212,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def WaitForEvent(
         self, request: wpb.WaitForEventRequest, context: Context
     ) -> wpb.WaitForEventResponse:
-        account = _account(context)
+        account = self._account(context)
         if not request.HasField("timeout_at"):
             raise InvalidArgument("timeout_at", "is required")
         result = await self.engine.wait_for_event(
@@ -221,7 +230,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def CompleteWorkflow(
         self, request: wpb.CompleteWorkflowRequest, context: Context
     ) -> wpb.CompleteWorkflowResponse:
-        account = _account(context)
+        account = self._account(context)
         output = v.check_payload("output", request.output.data)
         await self.engine.complete_workflow(account, decode(request.task_token), output)
         return wpb.CompleteWorkflowResponse()
@@ -229,7 +238,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def FailWorkflow(
         self, request: wpb.FailWorkflowRequest, context: Context
     ) -> wpb.FailWorkflowResponse:
-        account = _account(context)
+        account = self._account(context)
         await self.engine.fail_workflow(
             account, decode(request.task_token), failure_from_pb(request.error)
         )
@@ -238,7 +247,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def HeartbeatTasks(
         self, request: wpb.HeartbeatTasksRequest, context: Context
     ) -> wpb.HeartbeatTasksResponse:
-        account = _account(context)
+        account = self._account(context)
         refs = {decode(t): t for t in request.task_tokens}
         lost = await self.engine.heartbeat(account, list(refs))
         return wpb.HeartbeatTasksResponse(lost_task_tokens=[refs[r] for r in lost])
@@ -246,7 +255,7 @@ class ShardWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def ReleaseTasks(
         self, request: wpb.ReleaseTasksRequest, context: Context
     ) -> wpb.ReleaseTasksResponse:
-        account = _account(context)
+        account = self._account(context)
         refs = [decode(t) for t in request.task_tokens]
         await self.engine.release(account, request.worker_id, refs, reason="released by worker")
         return wpb.ReleaseTasksResponse()
