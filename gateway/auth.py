@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 import grpc
-from sqlalchemy.ext.asyncio import AsyncEngine
+import sqlalchemy as sa
 
 from shards.accounts import Principal, lookup_key
 from shards.errors import PermissionDenied, Unauthenticated
@@ -22,7 +23,7 @@ SERVICE_ROLES = {
 class Authenticator:
     """Checks API keys against the database, caching answers for a few seconds."""
 
-    def __init__(self, db: AsyncEngine, cache_seconds: float) -> None:
+    def __init__(self, db: sa.Engine, cache_seconds: float) -> None:
         self._db = db
         self._ttl = cache_seconds
         self._cache: dict[str, tuple[float, Principal | None]] = {}
@@ -37,8 +38,7 @@ class Authenticator:
         if hit is not None and hit[0] > now:
             principal = hit[1]
         else:
-            async with self._db.connect() as conn:
-                principal = await lookup_key(conn, key)
+            principal = await asyncio.to_thread(self._lookup, key)
             if len(self._cache) > 10_000:
                 self._cache.clear()
             self._cache[key] = (now + self._ttl, principal)
@@ -47,6 +47,10 @@ class Authenticator:
         if principal.role not in SERVICE_ROLES[service]:
             raise PermissionDenied(f"a key with role {principal.role!r} may not call {service}")
         return principal
+
+    def _lookup(self, key: str) -> Principal | None:
+        with self._db.connect() as conn:
+            return lookup_key(conn, key)
 
 
 def _bearer(context: grpc.aio.ServicerContext[Any, Any]) -> str:

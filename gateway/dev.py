@@ -6,10 +6,11 @@ SQLite file unless a PostgreSQL or CockroachDB URL is given.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+import sqlalchemy as sa
 
 from gateway.config import GatewayConfig
 from gateway.server import GatewayServer, start_gateway
@@ -42,7 +43,7 @@ class DevServer:
     """A running dev server; `address` and `api_key` are what clients and workers need."""
 
     config: DevConfig
-    db: AsyncEngine
+    db: sa.Engine
     shard: ShardServer
     gateway: GatewayServer
     api_key: str
@@ -55,18 +56,23 @@ class DevServer:
     async def stop(self) -> None:
         await self.gateway.stop(grace=0.5)
         await self.shard.stop(grace=0.5)
-        await self.db.dispose()
+        self.db.dispose()
 
 
 async def start_dev(config: DevConfig) -> DevServer:
     """Migrates the store, makes sure the account and its key exist, and starts both servers."""
     db = create_engine(config.db_url)
+
+    def prepare() -> tuple[int, str]:
+        migrate.upgrade(db)
+        with db.begin() as conn:
+            partitions = ensure_partitions(conn, config.partitions)
+            account_id = ensure_account(conn, config.account)
+            key = add_key(conn, account_id, "admin", key=config.api_key, name="dev")
+        return partitions, key
+
     try:
-        await migrate.upgrade(db)
-        async with db.begin() as conn:
-            partitions = await ensure_partitions(conn, config.partitions)
-            account_id = await ensure_account(conn, config.account)
-            key = await add_key(conn, account_id, "admin", key=config.api_key, name="dev")
+        partitions, key = await asyncio.to_thread(prepare)
         secret = secrets.token_urlsafe(32)
         shard_config = ShardConfig(
             db_url=config.db_url,
@@ -88,6 +94,6 @@ async def start_dev(config: DevConfig) -> DevServer:
             await shard.stop(0)
             raise
     except BaseException:
-        await db.dispose()
+        db.dispose()
         raise
     return DevServer(config, db, shard, gateway, key)

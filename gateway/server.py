@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+import sqlalchemy as sa
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sqlalchemy.ext.asyncio import AsyncEngine
 from stepway import __version__
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
@@ -262,7 +262,7 @@ class GatewayServer:
         await self.router.close()
 
 
-async def start_gateway(config: GatewayConfig, db: AsyncEngine, partitions: int) -> GatewayServer:
+async def start_gateway(config: GatewayConfig, db: sa.Engine, partitions: int) -> GatewayServer:
     """Serves the public API on config.listen (port 0 picks a free port)."""
     auth = Authenticator(db, config.key_cache_seconds)
     router = Router(config.shard_address, partitions)

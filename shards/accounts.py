@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shards import schema
 from shards.clock import now_us
@@ -36,22 +35,20 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def ensure_account(conn: AsyncConnection, name: str) -> str:
+def ensure_account(conn: sa.Connection, name: str) -> str:
     """The id of the account called name, created if missing."""
     row = (
-        await conn.execute(sa.select(schema.accounts.c.id).where(schema.accounts.c.name == name))
+        conn.execute(sa.select(schema.accounts.c.id).where(schema.accounts.c.name == name))
     ).first()
     if row is not None:
         return str(row.id)
     account_id = uuid.uuid4().hex
-    await conn.execute(
-        schema.accounts.insert().values(id=account_id, name=name, created_at=now_us())
-    )
+    conn.execute(schema.accounts.insert().values(id=account_id, name=name, created_at=now_us()))
     return account_id
 
 
-async def add_key(
-    conn: AsyncConnection, account_id: str, role: str, *, key: str | None = None, name: str = ""
+def add_key(
+    conn: sa.Connection, account_id: str, role: str, *, key: str | None = None, name: str = ""
 ) -> str:
     """Stores a key (a new random one unless given) for the account and returns it."""
     if role not in ROLES:
@@ -59,12 +56,12 @@ async def add_key(
     key = key or new_key()
     digest = hash_key(key)
     exists = (
-        await conn.execute(
+        conn.execute(
             sa.select(schema.api_keys.c.account_id).where(schema.api_keys.c.key_hash == digest)
         )
     ).first()
     if exists is None:
-        await conn.execute(
+        conn.execute(
             schema.api_keys.insert().values(
                 key_hash=digest, account_id=account_id, role=role, name=name, created_at=now_us()
             )
@@ -74,11 +71,11 @@ async def add_key(
     return key
 
 
-async def lookup_key(conn: AsyncConnection, key: str) -> Principal | None:
+def lookup_key(conn: sa.Connection, key: str) -> Principal | None:
     """The principal of a live key, or None for an unknown or revoked key."""
     k, a = schema.api_keys, schema.accounts
     row = (
-        await conn.execute(
+        conn.execute(
             sa.select(k.c.account_id, k.c.role, a.c.name)
             .join(a, a.c.id == k.c.account_id)
             .where(k.c.key_hash == hash_key(key), k.c.revoked_at.is_(None))

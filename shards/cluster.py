@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shards import schema
 
@@ -14,23 +13,21 @@ class ClusterMismatch(Exception):
     """A process was started with settings that contradict the cluster's."""
 
 
-async def read_partitions(conn: AsyncConnection) -> int | None:
+def read_partitions(conn: sa.Connection) -> int | None:
     """The cluster's partition count, or None before the first shard server started."""
     value = (
-        await conn.execute(
-            sa.select(schema.cluster.c.value).where(schema.cluster.c.name == PARTITIONS)
-        )
+        conn.execute(sa.select(schema.cluster.c.value).where(schema.cluster.c.name == PARTITIONS))
     ).scalar()
     return None if value is None else int(value)
 
 
-async def ensure_partitions(conn: AsyncConnection, partitions: int) -> int:
+def ensure_partitions(conn: sa.Connection, partitions: int) -> int:
     """Records the partition count on first use; refuses a different one later."""
     if partitions < 1:
         raise ClusterMismatch(f"the partition count must be positive, not {partitions}")
-    stored = await read_partitions(conn)
+    stored = read_partitions(conn)
     if stored is None:
-        await conn.execute(schema.cluster.insert().values(name=PARTITIONS, value=str(partitions)))
+        conn.execute(schema.cluster.insert().values(name=PARTITIONS, value=str(partitions)))
         return partitions
     if stored != partitions:
         raise ClusterMismatch(

@@ -1,20 +1,23 @@
 """Database engines for the three backends, and the one helper that runs a transaction with retries.
 
 URLs: `sqlite:///path.db` (embedded), `postgresql://...` and `cockroachdb://...`. Each is mapped
-to its async driver (aiosqlite, psycopg). Backend differences stay in this module.
+to its driver (pysqlite, psycopg). Backend differences stay in this module.
+
+The engine talks to the database from threads, not from the event loop: a shard runs each
+group-commit batch whole in its writer thread (one hand-off per batch rather than one per
+statement), and reads in a small pool of reader threads.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +26,11 @@ T = TypeVar("T")
 SERIALIZATION_FAILURE = "40001"
 
 
-def async_url(url: str) -> sa.URL:
-    """Maps a user-facing database URL to the async driver Stepway uses for it."""
+def driver_url(url: str) -> sa.URL:
+    """Maps a user-facing database URL to the driver Stepway uses for it."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    drivers = {"sqlite": "aiosqlite", "postgresql": "psycopg", "cockroachdb": "psycopg"}
+    drivers = {"sqlite": "pysqlite", "postgresql": "psycopg", "cockroachdb": "psycopg"}
     if backend not in drivers:
         raise ValueError(
             f"unsupported database URL {url!r}: use sqlite:///FILE, postgresql://... "
@@ -36,16 +39,21 @@ def async_url(url: str) -> sa.URL:
     return parsed.set(drivername=f"{backend}+{drivers[backend]}")
 
 
-def backend_name(engine: AsyncEngine) -> str:
+def backend_name(engine: sa.Engine) -> str:
     """'sqlite', 'postgresql' or 'cockroachdb'."""
     return engine.url.get_backend_name()
 
 
-def create_engine(url: str, *, pool_size: int = 8) -> AsyncEngine:
-    """Creates the async engine for a database URL, tuned for its backend."""
-    target = async_url(url)
+def create_engine(url: str, *, pool_size: int = 8) -> sa.Engine:
+    """Creates the engine for a database URL, tuned for its backend."""
+    target = driver_url(url)
     if target.get_backend_name() == "sqlite":
-        engine = create_async_engine(target, connect_args={"timeout": 30})
+        engine = sa.create_engine(
+            target,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
         _tune_sqlite(engine)
         return engine
     kwargs: dict[str, Any] = {
@@ -56,11 +64,11 @@ def create_engine(url: str, *, pool_size: int = 8) -> AsyncEngine:
     if target.get_backend_name() == "postgresql":
         # CockroachDB runs SERIALIZABLE only; PostgreSQL is held to the same rules.
         kwargs["isolation_level"] = "SERIALIZABLE"
-    return create_async_engine(target, **kwargs)
+    return sa.create_engine(target, **kwargs)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
-    @sa.event.listens_for(engine.sync_engine, "connect")
+def _tune_sqlite(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which keeps
         # committed data through a process crash (not through a power cut).
@@ -72,7 +80,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
-    @sa.event.listens_for(engine.sync_engine, "begin")
+    @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # pysqlite's own transaction handling is off (isolation_level None above), so begin here.
         # One process writes an SQLite file (its shard serializes writes), so a deferred BEGIN
@@ -90,9 +98,9 @@ def is_retryable(exc: BaseException) -> bool:
     return "restart transaction" in str(exc) and "40001" in str(exc)
 
 
-async def run_tx(
-    engine: AsyncEngine,
-    fn: Callable[[AsyncConnection], Awaitable[T]],
+def run_tx(
+    engine: sa.Engine,
+    fn: Callable[[sa.Connection], T],
     *,
     attempts: int = 20,
     base_delay: float = 0.002,
@@ -103,11 +111,12 @@ async def run_tx(
 
     fn must be safe to run more than once: it reads what it needs inside the transaction and keeps
     its effects outside the database until this returns. Retries back off with full jitter.
+    Blocking: call it from a thread, never from the event loop.
     """
     for attempt in range(1, attempts + 1):
         try:
-            async with engine.begin() as conn:
-                return await fn(conn)
+            with engine.begin() as conn:
+                return fn(conn)
         except sa.exc.DBAPIError as exc:
             if not is_retryable(exc) or attempt == attempts:
                 raise
@@ -115,5 +124,5 @@ async def run_tx(
                 on_retry(attempt, exc)
             delay = random.uniform(0, min(max_delay, base_delay * 2**attempt))
             log.debug("transaction retry %d after serialization failure: %s", attempt, exc.orig)
-            await asyncio.sleep(delay)
+            time.sleep(delay)
     raise AssertionError("unreachable")

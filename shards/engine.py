@@ -15,10 +15,11 @@ import random
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+import sqlalchemy as sa
 
 from shards import machine, store
 from shards.clock import now_us
@@ -71,7 +72,7 @@ def _new_lease() -> int:
 class ShardEngine:
     """The durable engine of one shard server."""
 
-    def __init__(self, db: AsyncEngine, config: ShardConfig) -> None:
+    def __init__(self, db: sa.Engine, config: ShardConfig) -> None:
         self.db = db
         self.config = config
         self.committer = Committer(db, max_batch=config.max_batch)
@@ -85,15 +86,20 @@ class ShardEngine:
         self._timer_wake = asyncio.Event()
         self._timer_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Future[object]] = set()
+        self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shard-reader")
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         """Rebuilds the ready queues and the timer from the database, then starts serving."""
-        async with self.db.connect() as conn:
-            for account_id, task_queue, partition, uid in await store.queued_instances(conn):
-                self.queues.push((account_id, task_queue), (partition, uid))
-            self._next_due = await store.next_due(conn)
+
+        def load() -> tuple[list[tuple[str, str, int, str]], int | None]:
+            with self.db.connect() as conn:
+                return store.queued_instances(conn), store.next_due(conn)
+
+        queued, self._next_due = await asyncio.to_thread(load)
+        for account_id, task_queue, partition, uid in queued:
+            self.queues.push((account_id, task_queue), (partition, uid))
         self.committer.start()
         self._timer_task = asyncio.create_task(self._timer_loop(), name="shard-timers")
 
@@ -104,6 +110,7 @@ class ShardEngine:
             await asyncio.gather(self._timer_task, return_exceptions=True)
             self._timer_task = None
         await self.committer.stop()
+        self._readers.shutdown(wait=True)
         self.queues.clear()
         for waiters in self._result_waiters.values():
             for fut in waiters:
@@ -118,12 +125,12 @@ class ShardEngine:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _run(self, op: Callable[[AsyncConnection, After], Awaitable[T]]) -> T:
+    async def _run(self, op: Callable[[sa.Connection, After], T]) -> T:
         return await self.committer.run(op)
 
-    async def _apply(
+    def _apply(
         self,
-        conn: AsyncConnection,
+        conn: sa.Connection,
         after: After,
         old: Instance,
         tr: Transition,
@@ -133,7 +140,7 @@ class ShardEngine:
     ) -> Instance:
         """Writes a transition and registers its in-memory effects for after the commit."""
         known_steps = [(s.name, s.seq) for s in known or [] if s is not None]
-        new = await store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
+        new = store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
         key = (new.partition, new.uid)
         if tr.dispatch:
             after.append(lambda: self.queues.push((new.account_id, new.task_queue), key))
@@ -147,10 +154,8 @@ class ShardEngine:
             after.append(lambda: self._worker_keys[worker].discard(key))
         return new
 
-    async def _load_task_instance(
-        self, conn: AsyncConnection, account_id: str, ref: TaskRef
-    ) -> Instance:
-        inst = await store.load_instance(conn, ref.key)
+    def _load_task_instance(self, conn: sa.Connection, account_id: str, ref: TaskRef) -> Instance:
+        inst = store.load_instance(conn, ref.key)
         if inst is None or inst.account_id != account_id:
             raise LeaseLost("the instance no longer exists")
         return inst
@@ -166,11 +171,11 @@ class ShardEngine:
         """Creates an instance, or returns the existing one with created = False."""
         partition = self._partition(account_id, workflow, instance_id)
 
-        async def op(conn: AsyncConnection, after: After) -> tuple[Instance, bool]:
-            existing = await store.find_instance(conn, account_id, workflow, instance_id)
+        def op(conn: sa.Connection, after: After) -> tuple[Instance, bool]:
+            existing = store.find_instance(conn, account_id, workflow, instance_id)
             if existing is not None:
                 return existing, False
-            task_queue = await self._task_queue_of(conn, account_id, workflow)
+            task_queue = self._task_queue_of(conn, account_id, workflow)
             now = now_us()
             inst = Instance(
                 partition=partition,
@@ -182,29 +187,32 @@ class ShardEngine:
                 status=Status.QUEUED,
                 created_at=now,
             )
-            new = await self._apply(conn, after, inst, machine.create(inst, now), new_params=params)
+            new = self._apply(conn, after, inst, machine.create(inst, now), new_params=params)
             return new, True
 
         return await self._run(op)
 
-    async def _task_queue_of(self, conn: AsyncConnection, account_id: str, workflow: str) -> str:
+    def _task_queue_of(self, conn: sa.Connection, account_id: str, workflow: str) -> str:
         cached = self._task_queues.get((account_id, workflow))
         if cached is not None:
             return cached
-        task_queue = await store.workflow_task_queue(conn, account_id, workflow)
+        task_queue = store.workflow_task_queue(conn, account_id, workflow)
         if task_queue is None:
             raise WorkflowNotFound(workflow)
         self._task_queues[(account_id, workflow)] = task_queue
         return task_queue
 
     async def get(self, account_id: str, workflow: str, instance_id: str) -> InstanceView:
-        """Reads an instance and its params."""
-        async with self.db.connect() as conn:
-            inst = await store.find_instance(conn, account_id, workflow, instance_id)
-            if inst is None:
-                raise InstanceNotFound(workflow, instance_id)
-            params = await store.load_params_of(conn, (inst.partition, inst.uid))
-        return InstanceView(inst, params)
+        """Reads an instance and its params (in a reader thread, beside the writer)."""
+
+        def read() -> InstanceView:
+            with self.db.connect() as conn:
+                inst = store.find_instance(conn, account_id, workflow, instance_id)
+                if inst is None:
+                    raise InstanceNotFound(workflow, instance_id)
+                return InstanceView(inst, store.load_params_of(conn, (inst.partition, inst.uid)))
+
+        return await asyncio.get_running_loop().run_in_executor(self._readers, read)
 
     async def wait(
         self, account_id: str, workflow: str, instance_id: str, timeout: float
@@ -238,12 +246,12 @@ class ShardEngine:
     ) -> bool:
         """Delivers an event to a waiting step, or buffers it. True when a step took it."""
 
-        async def op(conn: AsyncConnection, after: After) -> bool:
-            inst = await store.find_instance(conn, account_id, workflow, instance_id)
+        def op(conn: sa.Connection, after: After) -> bool:
+            inst = store.find_instance(conn, account_id, workflow, instance_id)
             if inst is None:
                 raise InstanceNotFound(workflow, instance_id)
             key = (inst.partition, inst.uid)
-            pending = (await store.load_pending_steps(conn, [key])).get(key)
+            pending = (store.load_pending_steps(conn, [key])).get(key)
             event_id, now = uuid.uuid4().hex, now_us()
             tr = machine.deliver_event(
                 inst,
@@ -253,8 +261,8 @@ class ShardEngine:
                 received_at=now,
                 event_id=event_id,
             )
-            await store.insert_event(conn, key, event_id, event_type, payload, now)
-            await self._apply(conn, after, inst, tr, known=[pending])
+            store.insert_event(conn, key, event_id, event_type, payload, now)
+            self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
 
         return await self._run(op)
@@ -264,8 +272,8 @@ class ShardEngine:
     async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
         """Registers the workflows a worker runs on a task queue."""
 
-        async def op(conn: AsyncConnection, after: After) -> None:
-            await store.register_workflows(conn, account_id, task_queue, workflows, now_us())
+        def op(conn: sa.Connection, after: After) -> None:
+            store.register_workflows(conn, account_id, task_queue, workflows, now_us())
 
             def remember() -> None:
                 for name in workflows:
@@ -308,18 +316,18 @@ class ShardEngine:
 
     def _claim_op(
         self, worker_id: str, keys: list[Key]
-    ) -> Callable[[AsyncConnection, After], Awaitable[list[Task]]]:
-        async def op(conn: AsyncConnection, after: After) -> list[Task]:
-            found = await store.load_instances(conn, keys)
+    ) -> Callable[[sa.Connection, After], list[Task]]:
+        def op(conn: sa.Connection, after: After) -> list[Task]:
+            found = store.load_instances(conn, keys)
             claimable = [k for k in keys if k in found and found[k].status is Status.QUEUED]
-            journals = await store.load_journals(conn, claimable)
-            params = await store.load_params(conn, claimable)
+            journals = store.load_journals(conn, claimable)
+            params = store.load_params(conn, claimable)
             now = now_us()
             tasks = []
             for key in claimable:
                 lease = _new_lease()
                 tr = machine.claim(found[key], worker_id, lease, now, self._lease_us)
-                new = await self._apply(conn, after, found[key], tr)
+                new = self._apply(conn, after, found[key], tr)
                 tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], journals[key]))
 
             def track() -> None:
@@ -358,9 +366,9 @@ class ShardEngine:
     ) -> None:
         """Records a step's result under the task's lease."""
 
-        async def op(conn: AsyncConnection, after: After) -> None:
-            inst = await self._load_task_instance(conn, account_id, ref)
-            existing = await store.load_step(conn, ref.key, name, seq)
+        def op(conn: sa.Connection, after: After) -> None:
+            inst = self._load_task_instance(conn, account_id, ref)
+            existing = store.load_step(conn, ref.key, name, seq)
             tr = machine.complete_step(
                 inst,
                 existing,
@@ -373,7 +381,7 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            await self._apply(conn, after, inst, tr, known=[existing])
+            self._apply(conn, after, inst, tr, known=[existing])
 
         await self._run(op)
 
@@ -392,9 +400,9 @@ class ShardEngine:
     ) -> StepFailureOutcome:
         """Records a failed attempt; answers the retry time or the step's final failure."""
 
-        async def op(conn: AsyncConnection, after: After) -> StepFailureOutcome:
-            inst = await self._load_task_instance(conn, account_id, ref)
-            existing = await store.load_step(conn, ref.key, name, seq)
+        def op(conn: sa.Connection, after: After) -> StepFailureOutcome:
+            inst = self._load_task_instance(conn, account_id, ref)
+            existing = store.load_step(conn, ref.key, name, seq)
             tr = machine.fail_step(
                 inst,
                 existing,
@@ -409,7 +417,7 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            await self._apply(conn, after, inst, tr, known=[existing])
+            self._apply(conn, after, inst, tr, known=[existing])
             step = tr.steps[0]
             if step.state is machine.StepState.FAILED:
                 return StepFailureOutcome(None, error)
@@ -422,9 +430,9 @@ class ShardEngine:
     ) -> bool:
         """Suspends the instance until wake_at; False when that time has already passed."""
 
-        async def op(conn: AsyncConnection, after: After) -> bool:
-            inst = await self._load_task_instance(conn, account_id, ref)
-            existing = await store.load_step(conn, ref.key, name, seq)
+        def op(conn: sa.Connection, after: After) -> bool:
+            inst = self._load_task_instance(conn, account_id, ref)
+            existing = store.load_step(conn, ref.key, name, seq)
             tr = machine.start_sleep(
                 inst,
                 existing,
@@ -435,7 +443,7 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            new = await self._apply(conn, after, inst, tr, known=[existing])
+            new = self._apply(conn, after, inst, tr, known=[existing])
             return new.status is Status.WAITING
 
         return await self._run(op)
@@ -452,10 +460,10 @@ class ShardEngine:
     ) -> bytes | None:
         """The journaled event (as JSON) when one was buffered; None when the instance now waits."""
 
-        async def op(conn: AsyncConnection, after: After) -> bytes | None:
-            inst = await self._load_task_instance(conn, account_id, ref)
-            existing = await store.load_step(conn, ref.key, name, seq)
-            found = await store.oldest_buffered_event(conn, ref.key, event_type)
+        def op(conn: sa.Connection, after: After) -> bytes | None:
+            inst = self._load_task_instance(conn, account_id, ref)
+            existing = store.load_step(conn, ref.key, name, seq)
+            found = store.oldest_buffered_event(conn, ref.key, event_type)
             tr = machine.wait_for_event(
                 inst,
                 existing,
@@ -469,7 +477,7 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            new = await self._apply(conn, after, inst, tr, known=[existing])
+            new = self._apply(conn, after, inst, tr, known=[existing])
             if new.status is Status.WAITING:
                 return None
             done = tr.steps[0] if tr.steps else existing
@@ -480,28 +488,28 @@ class ShardEngine:
     async def complete_workflow(self, account_id: str, ref: TaskRef, output: bytes) -> None:
         """Ends the instance as complete."""
 
-        async def op(conn: AsyncConnection, after: After) -> None:
-            inst = await self._load_task_instance(conn, account_id, ref)
+        def op(conn: sa.Connection, after: After) -> None:
+            inst = self._load_task_instance(conn, account_id, ref)
             tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
-            await self._apply(conn, after, inst, tr)
+            self._apply(conn, after, inst, tr)
 
         await self._run(op)
 
     async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
         """Ends the instance as errored."""
 
-        async def op(conn: AsyncConnection, after: After) -> None:
-            inst = await self._load_task_instance(conn, account_id, ref)
+        def op(conn: sa.Connection, after: After) -> None:
+            inst = self._load_task_instance(conn, account_id, ref)
             tr = machine.fail(inst, lease=ref.lease, error=error, now=now_us())
-            await self._apply(conn, after, inst, tr)
+            self._apply(conn, after, inst, tr)
 
         await self._run(op)
 
     async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
         """Extends the leases still held; answers the ones lost."""
 
-        async def op(conn: AsyncConnection, after: After) -> list[TaskRef]:
-            found = await store.load_instances(conn, [r.key for r in refs])
+        def op(conn: sa.Connection, after: After) -> list[TaskRef]:
+            found = store.load_instances(conn, [r.key for r in refs])
             lost, due = [], now_us() + self._lease_us
             for ref in refs:
                 inst = found.get(ref.key)
@@ -513,7 +521,7 @@ class ShardEngine:
                 ):
                     lost.append(ref)
                     continue
-                await self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
+                self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
             return lost
 
         return await self._run(op)
@@ -523,17 +531,15 @@ class ShardEngine:
     ) -> None:
         """Gives tasks back so that they are dispatched again; leases already lost are skipped."""
 
-        async def op(conn: AsyncConnection, after: After) -> None:
-            found = await store.load_instances(conn, [r.key for r in refs])
+        def op(conn: sa.Connection, after: After) -> None:
+            found = store.load_instances(conn, [r.key for r in refs])
             now = now_us()
             for ref in refs:
                 inst = found.get(ref.key)
                 if inst is None or inst.account_id != account_id or inst.lease_token != ref.lease:
                     continue
                 if inst.status is Status.RUNNING:
-                    await self._apply(
-                        conn, after, inst, machine.release(inst, ref.lease, now, reason)
-                    )
+                    self._apply(conn, after, inst, machine.release(inst, ref.lease, now, reason))
 
         await self._run(op)
 
@@ -544,14 +550,14 @@ class ShardEngine:
             return
         log.info("worker %s disconnected; releasing %d task(s)", worker_id, len(keys))
 
-        async def op(conn: AsyncConnection, after: After) -> None:
-            found = await store.load_instances(conn, list(keys))
+        def op(conn: sa.Connection, after: After) -> None:
+            found = store.load_instances(conn, list(keys))
             now = now_us()
             for inst in found.values():
                 if inst.status is Status.RUNNING and inst.lease_worker == worker_id:
                     assert inst.lease_token is not None
                     tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
-                    await self._apply(conn, after, inst, tr)
+                    self._apply(conn, after, inst, tr)
 
         self._spawn(self._run(op))
 
@@ -584,18 +590,16 @@ class ShardEngine:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._timer_wake.wait(), timeout)
 
-    def _fire_op(
-        self, now: int
-    ) -> Callable[[AsyncConnection, After], Awaitable[tuple[int, int | None]]]:
-        async def op(conn: AsyncConnection, after: After) -> tuple[int, int | None]:
-            due = await store.due_instances(conn, now, self.config.timer_batch)
+    def _fire_op(self, now: int) -> Callable[[sa.Connection, After], tuple[int, int | None]]:
+        def op(conn: sa.Connection, after: After) -> tuple[int, int | None]:
+            due = store.due_instances(conn, now, self.config.timer_batch)
             keys = [(i.partition, i.uid) for i in due if i.status is Status.WAITING]
-            pending = await store.load_pending_steps(conn, keys)
+            pending = store.load_pending_steps(conn, keys)
             for inst in due:
                 step = pending.get((inst.partition, inst.uid))
                 tr = machine.fire_due(inst, step, now)
                 if tr is not None:
-                    await self._apply(conn, after, inst, tr, known=[step])
-            return len(due), await store.next_due(conn)
+                    self._apply(conn, after, inst, tr, known=[step])
+            return len(due), store.next_due(conn)
 
         return op

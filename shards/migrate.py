@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -20,11 +20,7 @@ def alembic_config(connection: Any = None) -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Applies every migration up to revision, in one transaction where the backend allows."""
-
-    def _run(sync_conn: Any) -> None:
-        command.upgrade(alembic_config(sync_conn), revision)
-
-    async with engine.begin() as conn:
-        await conn.run_sync(_run)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)

@@ -78,7 +78,7 @@ instances = sa.Table(
     sa.Column("history_seq", sa.Integer, nullable=False),
     sa.Column("dispatches", sa.Integer, nullable=False),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
-    sa.Index("ix_instances_due", "partition", "due_at"),
+    sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),
 )
 

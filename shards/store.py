@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shards import schema
 from shards.machine import (
@@ -106,114 +105,134 @@ def new_uid() -> str:
     return uuid.uuid4().hex
 
 
-async def find_instance(
-    conn: AsyncConnection, account_id: str, workflow: str, instance_id: str
+# Statements are built once: building a Core statement costs far more than running it.
+_bp = sa.bindparam
+_BY_KEY = (INST.c.partition == _bp("k_partition"), INST.c.uid == _bp("k_uid"))
+_BY_KEYS = (
+    INST.c.partition.in_(_bp("k_partitions", expanding=True)),
+    INST.c.uid.in_(_bp("k_uids", expanding=True)),
+)
+_STEPS_BY_KEYS = (
+    S.c.partition.in_(_bp("k_partitions", expanding=True)),
+    S.c.uid.in_(_bp("k_uids", expanding=True)),
+)
+_FIND_INSTANCE = sa.select(*_INSTANCE_COLUMNS).where(
+    INST.c.account_id == _bp("k_account"),
+    INST.c.workflow == _bp("k_workflow"),
+    INST.c.instance_id == _bp("k_instance_id"),
+)
+_LOAD_INSTANCE = sa.select(*_INSTANCE_COLUMNS).where(*_BY_KEY)
+_LOAD_INSTANCES = sa.select(*_INSTANCE_COLUMNS).where(*_BY_KEYS)
+_LOAD_PARAMS = sa.select(INST.c.partition, INST.c.uid, INST.c.params).where(*_BY_KEYS)
+_LOAD_JOURNALS = sa.select(S).where(*_STEPS_BY_KEYS)
+_LOAD_PENDING = sa.select(S).where(*_STEPS_BY_KEYS, S.c.state == StepState.PENDING.value)
+_STEP_KEY = (
+    S.c.partition == _bp("k_partition"),
+    S.c.uid == _bp("k_uid"),
+    S.c.name == _bp("k_name"),
+    S.c.seq == _bp("k_seq"),
+)
+_LOAD_STEP = sa.select(S).where(*_STEP_KEY)
+_INSERT_INSTANCE = INST.insert()
+_UPDATE_INSTANCE = INST.update().where(*_BY_KEY).values({c: _bp(f"v_{c}") for c in _MUTABLE})
+_STEP_VALUES = (
+    "kind",
+    "state",
+    "attempts",
+    "result",
+    "error_type",
+    "error_message",
+    "wake_at",
+    "event_type",
+    "started_at",
+    "ended_at",
+)
+_INSERT_STEP = S.insert()
+_UPDATE_STEP = S.update().where(*_STEP_KEY).values({c: _bp(f"v_{c}") for c in _STEP_VALUES})
+_INSERT_HISTORY = H.insert()
+_CONSUME_EVENT = (
+    E.update()
+    .where(E.c.partition == _bp("k_partition"), E.c.uid == _bp("k_uid"), E.c.id == _bp("k_id"))
+    .values(consumed_by=_bp("v_consumed_by"))
+)
+
+
+def _keys_params(keys: Sequence[Key]) -> dict[str, Any]:
+    return {"k_partitions": sorted({p for p, _ in keys}), "k_uids": [u for _, u in keys]}
+
+
+def find_instance(
+    conn: sa.Connection, account_id: str, workflow: str, instance_id: str
 ) -> Instance | None:
     """The instance with this key, if any."""
-    row = (
-        await conn.execute(
-            sa.select(*_INSTANCE_COLUMNS).where(
-                INST.c.account_id == account_id,
-                INST.c.workflow == workflow,
-                INST.c.instance_id == instance_id,
-            )
-        )
-    ).first()
+    params = {"k_account": account_id, "k_workflow": workflow, "k_instance_id": instance_id}
+    row = conn.execute(_FIND_INSTANCE, params).first()
     return None if row is None else _instance(row)
 
 
-async def load_instance(conn: AsyncConnection, key: Key) -> Instance | None:
+def load_instance(conn: sa.Connection, key: Key) -> Instance | None:
     """The instance at (partition, uid), if any."""
-    row = (
-        await conn.execute(
-            sa.select(*_INSTANCE_COLUMNS).where(INST.c.partition == key[0], INST.c.uid == key[1])
-        )
-    ).first()
+    row = conn.execute(_LOAD_INSTANCE, {"k_partition": key[0], "k_uid": key[1]}).first()
     return None if row is None else _instance(row)
 
 
-async def load_instances(conn: AsyncConnection, keys: Sequence[Key]) -> dict[Key, Instance]:
+def load_instances(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Instance]:
     """Several instances in one query, by key."""
     if not keys:
         return {}
-    rows = await conn.execute(
-        sa.select(*_INSTANCE_COLUMNS).where(
-            INST.c.partition.in_({p for p, _ in keys}), INST.c.uid.in_([u for _, u in keys])
-        )
-    )
-    found = (_instance(r) for r in rows)
+    found = (_instance(r) for r in conn.execute(_LOAD_INSTANCES, _keys_params(keys)))
     return {(i.partition, i.uid): i for i in found}
 
 
-async def load_params(conn: AsyncConnection, keys: Sequence[Key]) -> dict[Key, bytes]:
+def load_params(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:
     """The params of several instances in one query."""
     if not keys:
         return {}
-    rows = await conn.execute(
-        sa.select(INST.c.partition, INST.c.uid, INST.c.params).where(
-            INST.c.partition.in_({p for p, _ in keys}), INST.c.uid.in_([u for _, u in keys])
-        )
-    )
+    rows = conn.execute(_LOAD_PARAMS, _keys_params(keys))
     return {(r.partition, r.uid): r.params for r in rows}
 
 
-async def load_params_of(conn: AsyncConnection, key: Key) -> bytes:
+def load_params_of(conn: sa.Connection, key: Key) -> bytes:
     """The params of one instance."""
-    return (await load_params(conn, [key])).get(key, b"null")
+    return load_params(conn, [key]).get(key, b"null")
 
 
-async def load_journals(conn: AsyncConnection, keys: Sequence[Key]) -> dict[Key, list[Step]]:
+def load_journals(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, list[Step]]:
     """The journals of several instances in one query, each in the order steps started."""
     journals: dict[Key, list[Step]] = {k: [] for k in keys}
     if not keys:
         return journals
-    rows = await conn.execute(
-        sa.select(S).where(
-            S.c.partition.in_({p for p, _ in keys}), S.c.uid.in_([u for _, u in keys])
-        )
-    )
-    for row in rows:
+    for row in conn.execute(_LOAD_JOURNALS, _keys_params(keys)):
         journals[(row.partition, row.uid)].append(_step(row))
     for steps in journals.values():
         steps.sort(key=lambda s: (s.started_at, s.name, s.seq))
     return journals
 
 
-async def load_step(conn: AsyncConnection, key: Key, name: str, seq: int) -> Step | None:
+def load_step(conn: sa.Connection, key: Key, name: str, seq: int) -> Step | None:
     """One journal entry."""
-    row = (
-        await conn.execute(
-            sa.select(S).where(
-                S.c.partition == key[0], S.c.uid == key[1], S.c.name == name, S.c.seq == seq
-            )
-        )
-    ).first()
+    params = {"k_partition": key[0], "k_uid": key[1], "k_name": name, "k_seq": seq}
+    row = conn.execute(_LOAD_STEP, params).first()
     return None if row is None else _step(row)
 
 
-async def load_pending_steps(conn: AsyncConnection, keys: Sequence[Key]) -> dict[Key, Step]:
+def load_pending_steps(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Step]:
     """The step each instance is suspended on (a sleep, an event wait or a retry delay)."""
     if not keys:
         return {}
-    rows = await conn.execute(
-        sa.select(S).where(
-            S.c.partition.in_({p for p, _ in keys}),
-            S.c.uid.in_([u for _, u in keys]),
-            S.c.state == StepState.PENDING.value,
-        )
-    )
+    rows = conn.execute(_LOAD_PENDING, _keys_params(keys))
     return {(r.partition, r.uid): _step(r) for r in rows}
 
 
-async def insert_instance(conn: AsyncConnection, inst: Instance, params: bytes) -> None:
+def insert_instance(conn: sa.Connection, inst: Instance, params: bytes) -> None:
     """Writes a new instance row."""
     values = {c.name: getattr(inst, c.name) for c in _INSTANCE_COLUMNS}
     values["status"] = inst.status.value
-    await conn.execute(INST.insert().values(**values, params=params))
+    conn.execute(_INSERT_INSTANCE, {**values, "params": params})
 
 
-async def apply(
-    conn: AsyncConnection,
+def apply(
+    conn: sa.Connection,
     old: Instance,
     tr: Transition,
     *,
@@ -227,57 +246,32 @@ async def apply(
     instance as written.
     """
     key = {"partition": old.partition, "uid": old.uid}
+    bound_key = {"k_partition": old.partition, "k_uid": old.uid}
     new = replace(tr.instance, history_seq=old.history_seq + len(tr.history))
     if new_params is not None:
-        await insert_instance(conn, new, new_params)
-    else:
-        changes = {c: getattr(new, c) for c in _MUTABLE if getattr(new, c) != getattr(old, c)}
-        if changes:
-            if "status" in changes:
-                changes["status"] = new.status.value
-            await conn.execute(
-                INST.update()
-                .where(INST.c.partition == old.partition, INST.c.uid == old.uid)
-                .values(**changes)
-            )
+        insert_instance(conn, new, new_params)
+    elif new != old:
+        values = {f"v_{c}": getattr(new, c) for c in _MUTABLE}
+        values["v_status"] = new.status.value
+        conn.execute(_UPDATE_INSTANCE, {**bound_key, **values})
     known = set(known_steps)
     for step in tr.steps:
-        values = {
-            "kind": step.kind.value,
-            "state": step.state.value,
-            "attempts": step.attempts,
-            "result": step.result,
-            "error_type": step.error_type,
-            "error_message": step.error_message,
-            "wake_at": step.wake_at,
-            "event_type": step.event_type,
-            "started_at": step.started_at,
-            "ended_at": step.ended_at,
-        }
+        values = {c: getattr(step, c) for c in _STEP_VALUES}
+        values["kind"], values["state"] = step.kind.value, step.state.value
         if (step.name, step.seq) in known:
-            await conn.execute(
-                S.update()
-                .where(
-                    S.c.partition == old.partition,
-                    S.c.uid == old.uid,
-                    S.c.name == step.name,
-                    S.c.seq == step.seq,
-                )
-                .values(**values)
-            )
+            params = {**bound_key, "k_name": step.name, "k_seq": step.seq}
+            conn.execute(_UPDATE_STEP, {**params, **{f"v_{c}": v for c, v in values.items()}})
         else:
-            await conn.execute(S.insert().values(**key, name=step.name, seq=step.seq, **values))
+            conn.execute(_INSERT_STEP, {**key, "name": step.name, "seq": step.seq, **values})
     if tr.history:
-        await conn.execute(
-            H.insert(),
+        conn.execute(
+            _INSERT_HISTORY,
             [_history_row(key, old.history_seq + n, h) for n, h in enumerate(tr.history, 1)],
         )
     if tr.consumed_event is not None:
         label = next((s.label for s in tr.steps if s.kind is StepKind.WAIT_FOR_EVENT), "")
-        await conn.execute(
-            E.update()
-            .where(E.c.partition == old.partition, E.c.uid == old.uid, E.c.id == tr.consumed_event)
-            .values(consumed_by=label)
+        conn.execute(
+            _CONSUME_EVENT, {**bound_key, "k_id": tr.consumed_event, "v_consumed_by": label}
         )
     return new
 
@@ -295,11 +289,11 @@ def _history_row(key: dict[str, Any], seq: int, h: HistoryEntry) -> dict[str, An
     }
 
 
-async def insert_event(
-    conn: AsyncConnection, key: Key, event_id: str, event_type: str, payload: bytes, at: int
+def insert_event(
+    conn: sa.Connection, key: Key, event_id: str, event_type: str, payload: bytes, at: int
 ) -> None:
     """Buffers an event for an instance."""
-    await conn.execute(
+    conn.execute(
         E.insert().values(
             partition=key[0],
             uid=key[1],
@@ -311,12 +305,12 @@ async def insert_event(
     )
 
 
-async def oldest_buffered_event(
-    conn: AsyncConnection, key: Key, event_type: str
+def oldest_buffered_event(
+    conn: sa.Connection, key: Key, event_type: str
 ) -> tuple[str, tuple[str, bytes, int]] | None:
     """(id, (type, payload, received_at)) of the oldest unconsumed event of a type."""
     row = (
-        await conn.execute(
+        conn.execute(
             sa.select(E.c.id, E.c.type, E.c.payload, E.c.received_at)
             .where(
                 E.c.partition == key[0],
@@ -333,9 +327,9 @@ async def oldest_buffered_event(
     return row.id, (row.type, row.payload, row.received_at)
 
 
-async def due_instances(conn: AsyncConnection, now: int, limit: int) -> list[Instance]:
+def due_instances(conn: sa.Connection, now: int, limit: int) -> list[Instance]:
     """Instances whose due time has come (sleep ends, retry due, wait timeout, lease expiry)."""
-    rows = await conn.execute(
+    rows = conn.execute(
         sa.select(*_INSTANCE_COLUMNS)
         .where(INST.c.due_at.is_not(None), INST.c.due_at <= now)
         .order_by(INST.c.due_at)
@@ -344,15 +338,15 @@ async def due_instances(conn: AsyncConnection, now: int, limit: int) -> list[Ins
     return [_instance(r) for r in rows]
 
 
-async def next_due(conn: AsyncConnection) -> int | None:
+def next_due(conn: sa.Connection) -> int | None:
     """The earliest due time of any instance."""
-    value = (await conn.execute(sa.select(sa.func.min(INST.c.due_at)))).scalar()
+    value = (conn.execute(sa.select(sa.func.min(INST.c.due_at)))).scalar()
     return None if value is None else int(value)
 
 
-async def queued_instances(conn: AsyncConnection) -> list[tuple[str, str, int, str]]:
+def queued_instances(conn: sa.Connection) -> list[tuple[str, str, int, str]]:
     """(account_id, task_queue, partition, uid) of every queued instance, oldest first."""
-    rows = await conn.execute(
+    rows = conn.execute(
         sa.select(INST.c.account_id, INST.c.task_queue, INST.c.partition, INST.c.uid)
         .where(INST.c.status == Status.QUEUED.value)
         .order_by(INST.c.ready_at)
@@ -360,28 +354,28 @@ async def queued_instances(conn: AsyncConnection) -> list[tuple[str, str, int, s
     return [(r.account_id, r.task_queue, r.partition, r.uid) for r in rows]
 
 
-async def workflow_task_queue(conn: AsyncConnection, account_id: str, workflow: str) -> str | None:
+def workflow_task_queue(conn: sa.Connection, account_id: str, workflow: str) -> str | None:
     """The task queue a workflow is registered on, if it is registered."""
     W = schema.workflows
     return (
-        await conn.execute(
+        conn.execute(
             sa.select(W.c.task_queue).where(W.c.account_id == account_id, W.c.name == workflow)
         )
     ).scalar()
 
 
-async def register_workflows(
-    conn: AsyncConnection, account_id: str, task_queue: str, names: Sequence[str], now: int
+def register_workflows(
+    conn: sa.Connection, account_id: str, task_queue: str, names: Sequence[str], now: int
 ) -> None:
     """Registers workflows on a task queue (the latest registration wins)."""
     W = schema.workflows
-    rows = await conn.execute(
+    rows = conn.execute(
         sa.select(W.c.name, W.c.task_queue).where(W.c.account_id == account_id, W.c.name.in_(names))
     )
     known = {r.name: r.task_queue for r in rows}
     fresh = [n for n in names if n not in known]
     if fresh:
-        await conn.execute(
+        conn.execute(
             W.insert(),
             [
                 {
@@ -395,7 +389,7 @@ async def register_workflows(
         )
     moved = [n for n, q in known.items() if q != task_queue]
     if moved:
-        await conn.execute(
+        conn.execute(
             W.update()
             .where(W.c.account_id == account_id, W.c.name.in_(moved))
             .values(task_queue=task_queue, registered_at=now)

@@ -8,7 +8,6 @@ PostgreSQL.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 import uuid
@@ -18,11 +17,11 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from stepway import Client
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from shards import migrate
 from shards.db import create_engine
-from stepway import Client
 
 MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = os.environ.get("STEPWAY_TEST_BACKENDS", "sqlite,postgresql").split(",")
@@ -68,12 +67,9 @@ def pg_template(pg_admin_url: str) -> Iterator[str]:
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
 
-    async def _migrate() -> None:
-        engine = create_engine(_with_db(pg_admin_url, TEMPLATE))
-        await migrate.upgrade(engine)
-        await engine.dispose()
-
-    asyncio.run(_migrate())
+    engine = create_engine(_with_db(pg_admin_url, TEMPLATE))
+    migrate.upgrade(engine)
+    engine.dispose()
     try:
         yield TEMPLATE
     finally:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from stepway import Client, Worker
+from stepway.examples import order
 
 from gateway.dev import DevServer
 from shards import schema
-from stepway import Client, Worker
-from stepway.examples import order
 
 
 async def test_history_records_every_transition_of_the_example_order(
@@ -18,9 +18,9 @@ async def test_history_records_every_transition_of_the_example_order(
         await handle.send_event("approved", {"by": "ann"})
         await handle.result(timeout=30)
     h, i = schema.history, schema.instances
-    async with dev_server.db.connect() as conn:
+    with dev_server.db.connect() as conn:
         rows = (
-            await conn.execute(
+            conn.execute(
                 sa.select(h.c.seq, h.c.at, h.c.kind, h.c.step_name, h.c.attempt)
                 .join(i, sa.and_(i.c.partition == h.c.partition, i.c.uid == h.c.uid))
                 .where(i.c.instance_id == "h1")

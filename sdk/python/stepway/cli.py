@@ -186,8 +186,8 @@ async def _migrate(args: argparse.Namespace) -> int:
 
     engine = create_engine(args.db)
     try:
-        await migrate.upgrade(engine)
+        await asyncio.to_thread(migrate.upgrade, engine)
     finally:
-        await engine.dispose()
+        engine.dispose()
     print(f"schema of {args.db} is up to date")
     return 0

@@ -93,7 +93,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("partition", "uid"),
         sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     )
-    op.create_index("ix_instances_due", "instances", ["partition", "due_at"], unique=False)
+    op.create_index("ix_instances_due", "instances", ["due_at"], unique=False)
     op.create_index(
         "ix_instances_status", "instances", ["partition", "status", "ready_at"], unique=False
     )
