@@ -79,7 +79,7 @@ class ShardEngine:
         self.queues = TaskQueues()
         self._lease_us = int(config.lease_timeout * 1_000_000)
         self._task_queues: dict[tuple[str, str], str] = {}
-        self._result_waiters: dict[ResultKey, list[asyncio.Future[None]]] = defaultdict(list)
+        self._result_waiters: dict[ResultKey, list[asyncio.Future[Instance]]] = defaultdict(list)
         self._worker_keys: dict[str, set[Key]] = defaultdict(set)
         self._open_polls: dict[str, int] = defaultdict(int)
         self._next_due: int | None = None
@@ -219,15 +219,17 @@ class ShardEngine:
     ) -> InstanceView:
         """Reads an instance once it is finished, or when timeout seconds have passed."""
         rkey = (account_id, workflow, instance_id)
-        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[Instance] = asyncio.get_running_loop().create_future()
         self._result_waiters[rkey].append(fut)
         try:
             view = await self.get(account_id, workflow, instance_id)
             if view.instance.status in FINAL or timeout <= 0:
                 return view
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(fut, timeout)
-            return await self.get(account_id, workflow, instance_id)
+            try:
+                # The commit that finished the instance hands it over: no second read.
+                return InstanceView(await asyncio.wait_for(fut, timeout), view.params)
+            except TimeoutError:
+                return await self.get(account_id, workflow, instance_id)
         finally:
             waiters = self._result_waiters.get(rkey)
             if waiters is not None:
@@ -239,7 +241,7 @@ class ShardEngine:
     def _wake_result_waiters(self, inst: Instance) -> None:
         for fut in self._result_waiters.get((inst.account_id, inst.workflow, inst.instance_id), []):
             if not fut.done():
-                fut.set_result(None)
+                fut.set_result(inst)
 
     async def send_event(
         self, account_id: str, workflow: str, instance_id: str, event_type: str, payload: bytes
