@@ -8,6 +8,7 @@ error comes back to the caller unchanged, rich details included.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -31,13 +32,14 @@ from gateway.routing import Router, ShardStubs
 from shards import validation as v
 from shards.accounts import Principal
 from shards.db import backend_name
-from shards.errors import Unavailable
+from shards.errors import InvalidArgument, StepwayError, Unavailable
 from shards.partitioning import partition_of
 from shards.rpc import (
     ACCOUNT_HEADER,
     CLUSTER_SECRET_HEADER,
     SERVER_OPTIONS,
     ErrorInterceptor,
+    command_error,
     status_details,
 )
 from shards.tokens import decode
@@ -223,6 +225,31 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             part = wpb.ReleaseTasksRequest(worker_id=request.worker_id, task_tokens=tokens)
             await self.forward(shard.workers.ReleaseTasks, part, principal, context)
         return wpb.ReleaseTasksResponse()
+
+    async def RecordBatch(
+        self, request: wpb.RecordBatchRequest, context: Context
+    ) -> wpb.RecordBatchResponse:
+        principal = await self._principal(context)
+        results: list[wpb.CommandResult | None] = [None] * len(request.commands)
+        groups: dict[ShardStubs, list[int]] = {}
+        for n, command in enumerate(request.commands):
+            kind = command.WhichOneof("command")
+            try:
+                if kind is None:
+                    raise InvalidArgument("command", "is empty")
+                token = getattr(command, kind).task_token
+                groups.setdefault(self._by_token(token), []).append(n)
+            except StepwayError as exc:
+                results[n] = command_error(exc)
+
+        async def forward(shard: ShardStubs, positions: list[int]) -> None:
+            part = wpb.RecordBatchRequest(commands=[request.commands[n] for n in positions])
+            resp = await self.forward(shard.workers.RecordBatch, part, principal, context)
+            for n, result in zip(positions, resp.results, strict=True):
+                results[n] = result
+
+        await asyncio.gather(*(forward(s, p) for s, p in groups.items()))
+        return wpb.RecordBatchResponse(results=[r for r in results if r is not None])
 
     def _group(self, tokens: Any) -> dict[ShardStubs, list[bytes]]:
         groups: dict[ShardStubs, list[bytes]] = {}

@@ -8,6 +8,7 @@ from typing import Any, cast
 import grpc
 from google.protobuf import duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
+from stepway.v1 import worker_service_pb2 as wpb
 
 from shards.errors import InvalidArgument, QuotaExceeded, StepwayError
 
@@ -101,6 +102,14 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+def command_error(exc: StepwayError) -> wpb.CommandResult:
+    """The result of a batched command that failed."""
+    error = wpb.CommandError(code=exc.code.value[0], message=exc.message)
+    if isinstance(exc, InvalidArgument):
+        error.field = exc.field
+    return wpb.CommandResult(error=error)
 
 
 def status_details(err: grpc.aio.AioRpcError) -> tuple[tuple[str, bytes], ...]:

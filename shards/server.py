@@ -7,6 +7,7 @@ answer; errors are StepwayErrors, mapped to gRPC statuses by shards.rpc.ErrorInt
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -33,12 +34,13 @@ from shards.convert import (
     task_to_pb,
 )
 from shards.engine import ShardEngine
-from shards.errors import InvalidArgument, Unauthenticated
+from shards.errors import InvalidArgument, StepwayError, Unauthenticated
 from shards.rpc import (
     ACCOUNT_HEADER,
     CLUSTER_SECRET_HEADER,
     SERVER_OPTIONS,
     ErrorInterceptor,
+    command_error,
     metadata_value,
 )
 from shards.tokens import decode
@@ -259,6 +261,43 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         refs = [decode(t) for t in request.task_tokens]
         await self.engine.release(account, request.worker_id, refs, reason="released by worker")
         return wpb.ReleaseTasksResponse()
+
+    async def RecordBatch(
+        self, request: wpb.RecordBatchRequest, context: Context
+    ) -> wpb.RecordBatchResponse:
+        self._account(context)
+        if len(request.commands) > MAX_BATCH_COMMANDS:
+            raise InvalidArgument(
+                "commands", f"{len(request.commands)} commands; the limit is {MAX_BATCH_COMMANDS}"
+            )
+        # Run together, the commands land in the same group-commit transactions.
+        results = await asyncio.gather(*(self._command(c, context) for c in request.commands))
+        return wpb.RecordBatchResponse(results=results)
+
+    async def _command(self, command: wpb.WorkerCommand, context: Context) -> wpb.CommandResult:
+        kind = command.WhichOneof("command")
+        if kind is None:
+            return command_error(InvalidArgument("command", "is empty"))
+        handler = getattr(self, _COMMAND_HANDLERS[kind])
+        try:
+            response = await handler(getattr(command, kind), context)
+        except StepwayError as exc:
+            return command_error(exc)
+        result = wpb.CommandResult()
+        getattr(result, kind).CopyFrom(response)
+        return result
+
+
+# The single call that does what each kind of batched command does.
+_COMMAND_HANDLERS = {
+    "complete_step": "CompleteStep",
+    "fail_step": "FailStep",
+    "start_sleep": "StartSleep",
+    "wait_for_event": "WaitForEvent",
+    "complete_workflow": "CompleteWorkflow",
+    "fail_workflow": "FailWorkflow",
+}
+MAX_BATCH_COMMANDS = 1000
 
 
 def _seq(seq: int) -> int:

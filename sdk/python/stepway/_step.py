@@ -39,7 +39,7 @@ from stepway.workflow import (
 )
 
 if TYPE_CHECKING:
-    from stepway.client import Client
+    from stepway._outbox import Outbox
 
 _BACKOFF = {
     "constant": wpb.BACKOFF_CONSTANT,
@@ -49,8 +49,6 @@ _BACKOFF = {
 
 
 MAX_PAYLOAD_BYTES = 1024 * 1024
-# How long a step's record is retried while the server is unreachable before the run is dropped.
-RPC_RETRY_SECONDS = 15.0
 
 
 class _Suspended(BaseException):
@@ -78,13 +76,13 @@ class Step:
 
     def __init__(
         self,
-        client: Client,
+        outbox: Outbox,
         token: bytes,
         workflow: str,
         instance_id: str,
         journal: list[wpb.JournalEntry],
     ) -> None:
-        self._client = client
+        self._outbox = outbox
         self._token = token
         self._workflow = workflow
         self._instance_id = instance_id
@@ -103,9 +101,9 @@ class Step:
         # Steps this run executed (as opposed to replayed), in order: for logs and tests.
         self.executed: list[str] = []
 
-    async def _rpc(self, method: Any, request: Any) -> Any:
+    async def _rpc(self, kind: str, request: Any) -> Any:
         try:
-            return await self._client.call(method, request, retry_unavailable=RPC_RETRY_SECONDS)
+            return await self._outbox.send(kind, request)
         except StepwayError as exc:
             raise _Abandoned(str(exc)) from exc
 
@@ -182,7 +180,7 @@ class Step:
             result=cpb.Payload(data=data),
         )
         request.started_at.FromMicroseconds(started)
-        await self._rpc(self._client.workers.CompleteStep, request)
+        await self._rpc("complete_step", request)
         self.executed.append(name)
         self._journal[(name, seq)] = _Entry(wpb.STEP_STATE_SUCCEEDED, attempt, data, "", "", None)
         return _payload.loads(data)
@@ -212,7 +210,7 @@ class Step:
         if policy.max_delay is not None:
             request.retry.max_delay.FromMicroseconds(int(seconds(policy.max_delay) * 1_000_000))
         request.started_at.FromMicroseconds(started)
-        resp = await self._rpc(self._client.workers.FailStep, request)
+        resp = await self._rpc("fail_step", request)
         if resp.HasField("exhausted"):
             self._journal[(name, seq)] = _Entry(
                 wpb.STEP_STATE_FAILED, attempt, None, error_type, message, None
@@ -241,7 +239,7 @@ class Step:
     async def _sleep(self, name: str, seq: int, wake_at_us: int) -> None:
         request = wpb.StartSleepRequest(task_token=self._token, name=name, seq=seq)
         request.wake_at.FromMicroseconds(wake_at_us)
-        resp = await self._rpc(self._client.workers.StartSleep, request)
+        resp = await self._rpc("start_sleep", request)
         if resp.suspended:
             raise _Suspended()
 
@@ -262,7 +260,7 @@ class Step:
             task_token=self._token, name=name, seq=seq, event_type=type
         )
         request.timeout_at.FromMicroseconds(timeout_at)
-        resp = await self._rpc(self._client.workers.WaitForEvent, request)
+        resp = await self._rpc("wait_for_event", request)
         if resp.suspended:
             raise _Suspended()
         return Event(

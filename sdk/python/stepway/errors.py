@@ -107,6 +107,19 @@ def from_rpc_error(err: grpc.aio.AioRpcError) -> StepwayError:
     return exc
 
 
+_CODES = {code.value[0]: code for code in grpc.StatusCode}
+
+
+def from_command_error(error: Any) -> StepwayError:
+    """The typed exception for a failed command of a batch (a CommandError message)."""
+    code = _CODES.get(error.code, grpc.StatusCode.UNKNOWN)
+    exc = _BY_CODE.get(code, StepwayError)(error.message)
+    exc.code = code
+    if isinstance(exc, InvalidArgumentError):
+        exc.field = error.field
+    return exc
+
+
 def _details(err: grpc.aio.AioRpcError) -> list[Any]:
     for item in err.trailing_metadata() or ():
         key, value = cast(tuple[str, Any], item)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from stepway import __version__, _payload
+from stepway._outbox import Outbox
 from stepway._step import Step, _Abandoned, _Suspended
 from stepway.client import Client
 from stepway.errors import StepwayError
@@ -51,6 +52,7 @@ class Worker:
         self.id = uuid.uuid4().hex
         self._running: dict[bytes, asyncio.Task[None]] = {}
         self._capacity = asyncio.Event()
+        self._outbox = Outbox(client)
         self._loops: list[asyncio.Task[None]] = []
         self._lease_timeout = 10.0
 
@@ -96,6 +98,7 @@ class Worker:
         for task in self._running.values():
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
+        await self._outbox.close()
         if tokens:
             try:
                 await self.client.call(
@@ -182,7 +185,7 @@ class Worker:
             workflow=task.workflow,
             timestamp=_payload.to_datetime(task.created_at) or datetime.now(UTC),
         )
-        step = Step(self.client, token, task.workflow, task.instance_id, list(task.journal))
+        step = Step(self._outbox, token, task.workflow, task.instance_id, list(task.journal))
         try:
             output = await definition(event, step)
         except _Suspended:
@@ -204,7 +207,7 @@ class Worker:
             )
             return
         await self._finish(
-            self.client.workers.CompleteWorkflow,
+            "complete_workflow",
             wpb.CompleteWorkflowRequest(task_token=token, output=cpb.Payload(data=data)),
         )
 
@@ -215,10 +218,10 @@ class Worker:
             task_token=token,
             error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
         )
-        await self._finish(self.client.workers.FailWorkflow, request)
+        await self._finish("fail_workflow", request)
 
-    async def _finish(self, method: Any, request: Any) -> None:
+    async def _finish(self, kind: str, request: Any) -> None:
         try:
-            await self.client.call(method, request, retry_unavailable=self._lease_timeout)
+            await self._outbox.send(kind, request)
         except StepwayError as exc:
             log.info("result refused (%s); the instance moved on", exc)

@@ -290,3 +290,59 @@ class ReleaseTasksRequest(_message.Message):
 class ReleaseTasksResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class WorkerCommand(_message.Message):
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow")
+    COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
+    FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
+    START_SLEEP_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FOR_EVENT_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    complete_step: CompleteStepRequest
+    fail_step: FailStepRequest
+    start_sleep: StartSleepRequest
+    wait_for_event: WaitForEventRequest
+    complete_workflow: CompleteWorkflowRequest
+    fail_workflow: FailWorkflowRequest
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ...) -> None: ...
+
+class CommandError(_message.Message):
+    __slots__ = ("code", "message", "field")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    code: int
+    message: str
+    field: str
+    def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
+
+class CommandResult(_message.Message):
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "error")
+    COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
+    FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
+    START_SLEEP_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FOR_EVENT_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    complete_step: CompleteStepResponse
+    fail_step: FailStepResponse
+    start_sleep: StartSleepResponse
+    wait_for_event: WaitForEventResponse
+    complete_workflow: CompleteWorkflowResponse
+    fail_workflow: FailWorkflowResponse
+    error: CommandError
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., error: _Optional[_Union[CommandError, _Mapping]] = ...) -> None: ...
+
+class RecordBatchRequest(_message.Message):
+    __slots__ = ("commands",)
+    COMMANDS_FIELD_NUMBER: _ClassVar[int]
+    commands: _containers.RepeatedCompositeFieldContainer[WorkerCommand]
+    def __init__(self, commands: _Optional[_Iterable[_Union[WorkerCommand, _Mapping]]] = ...) -> None: ...
+
+class RecordBatchResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[CommandResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[CommandResult, _Mapping]]] = ...) -> None: ...

@@ -93,6 +93,11 @@ class WorkerServiceStub:
                 request_serializer=stepway_dot_v1_dot_worker__service__pb2.ReleaseTasksRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_worker__service__pb2.ReleaseTasksResponse.FromString,
                 _registered_method=True)
+        self.RecordBatch = channel.unary_unary(
+                '/stepway.v1.WorkerService/RecordBatch',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchResponse.FromString,
+                _registered_method=True)
 
 
 class WorkerServiceServicer:
@@ -177,6 +182,15 @@ class WorkerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordBatch(self, request, context):
+        """Several task writes in one call: what a busy worker sends instead of one call per write.
+        Each command succeeds or fails on its own, exactly as its single call would; results come
+        back in the order of the commands.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WorkerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -229,6 +243,11 @@ def add_WorkerServiceServicer_to_server(servicer, server):
                     servicer.ReleaseTasks,
                     request_deserializer=stepway_dot_v1_dot_worker__service__pb2.ReleaseTasksRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_worker__service__pb2.ReleaseTasksResponse.SerializeToString,
+            ),
+            'RecordBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordBatch,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -510,6 +529,33 @@ class WorkerService:
             '/stepway.v1.WorkerService/ReleaseTasks',
             stepway_dot_v1_dot_worker__service__pb2.ReleaseTasksRequest.SerializeToString,
             stepway_dot_v1_dot_worker__service__pb2.ReleaseTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/RecordBatch',
+            stepway_dot_v1_dot_worker__service__pb2.RecordBatchRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.RecordBatchResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,91 @@
+"""Coalesces a worker's task writes into RecordBatch calls.
+
+A write waits only for the batch in flight before it: an idle worker sends each write at once,
+and a busy one sends one call for all the writes its workflows produced meanwhile. Each write
+still succeeds or fails on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from stepway.client import Client
+from stepway.errors import StepwayError, from_command_error
+from stepway.v1 import worker_service_pb2 as wpb
+
+# How long a batch is retried while the server is unreachable before its writes fail.
+RETRY_UNAVAILABLE_SECONDS = 15.0
+
+
+class Outbox:
+    """Batches task writes (complete_step, fail_step, start_sleep, wait_for_event,
+    complete_workflow, fail_workflow) into RecordBatch calls."""
+
+    def __init__(self, client: Client, *, max_in_flight: int = 2, max_batch: int = 500) -> None:
+        self._client = client
+        self._max_in_flight = max_in_flight
+        self._max_batch = max_batch
+        self._pending: list[tuple[wpb.WorkerCommand, asyncio.Future[Any]]] = []
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._scheduled = False
+
+    async def send(self, kind: str, request: Any) -> Any:
+        """Sends one write; returns its response or raises its StepwayError."""
+        command = wpb.WorkerCommand()
+        getattr(command, kind).CopyFrom(request)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((command, fut))
+        if not self._scheduled:
+            # Flush on the next turn of the loop, so writes made in this turn go together.
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._pump)
+        return await fut
+
+    def _pump(self) -> None:
+        self._scheduled = False
+        while self._pending and len(self._in_flight) < self._max_in_flight:
+            batch = self._pending[: self._max_batch]
+            del self._pending[: self._max_batch]
+            task = asyncio.create_task(self._flush(batch), name="stepway-outbox")
+            self._in_flight.add(task)
+            task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._pump()
+
+    async def _flush(self, batch: list[tuple[wpb.WorkerCommand, asyncio.Future[Any]]]) -> None:
+        request = wpb.RecordBatchRequest(commands=[c for c, _ in batch])
+        try:
+            resp = await self._client.call(
+                self._client.workers.RecordBatch,
+                request,
+                retry_unavailable=RETRY_UNAVAILABLE_SECONDS,
+            )
+        except StepwayError as exc:
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc)
+            return
+        except BaseException as exc:
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(StepwayError(f"batch failed: {exc!r}"))
+            raise
+        for (_, fut), result in zip(batch, resp.results, strict=True):
+            if fut.done():
+                continue
+            kind = result.WhichOneof("result")
+            if kind == "error":
+                fut.set_exception(from_command_error(result.error))
+            else:
+                fut.set_result(getattr(result, kind))
+
+    async def close(self) -> None:
+        """Waits for the writes in flight."""
+        while self._in_flight or self._pending:
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+            else:
+                self._pump()
