@@ -7,10 +7,10 @@ class's single address without changing its callers.
 from __future__ import annotations
 
 import grpc
-from stepway.v1 import worker_service_pb2_grpc as wgrpc
-from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 from shards.rpc import CHANNEL_OPTIONS
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 
 class ShardStubs:

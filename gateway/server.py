@@ -18,13 +18,6 @@ import grpc
 import sqlalchemy as sa
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from stepway import __version__
-from stepway.v1 import admin_service_pb2 as apb
-from stepway.v1 import admin_service_pb2_grpc as agrpc
-from stepway.v1 import worker_service_pb2 as wpb
-from stepway.v1 import worker_service_pb2_grpc as wgrpc
-from stepway.v1 import workflow_service_pb2 as fpb
-from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 from gateway.auth import Authenticator
 from gateway.config import GatewayConfig
@@ -43,6 +36,13 @@ from shards.rpc import (
     status_details,
 )
 from shards.tokens import decode
+from stepway import __version__
+from stepway.v1 import admin_service_pb2 as apb
+from stepway.v1 import admin_service_pb2_grpc as agrpc
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2 as fpb
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 log = logging.getLogger(__name__)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from stepway.v1 import common_pb2 as cpb
-from stepway.v1 import worker_service_pb2 as wpb
-
 from shards.engine import InstanceView, Task
 from shards.machine import Backoff, Failure, RetryPolicy, Status, Step, StepKind, StepState
 from shards.tokens import encode
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
 
 STATUS_TO_PB = {
     Status.QUEUED: cpb.INSTANCE_STATUS_QUEUED,

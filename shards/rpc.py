@@ -8,9 +8,9 @@ from typing import Any, cast
 import grpc
 from google.protobuf import duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from stepway.v1 import worker_service_pb2 as wpb
 
 from shards.errors import InvalidArgument, QuotaExceeded, StepwayError
+from stepway.v1 import worker_service_pb2 as wpb
 
 # Payloads may be 1 MiB each and a task carries a journal of many; leave room above that.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024

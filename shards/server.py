@@ -16,11 +16,6 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from stepway.v1 import common_pb2 as cpb
-from stepway.v1 import worker_service_pb2 as wpb
-from stepway.v1 import worker_service_pb2_grpc as wgrpc
-from stepway.v1 import workflow_service_pb2 as fpb
-from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 from shards import validation as v
 from shards.clock import from_timestamp, now_us
@@ -44,6 +39,11 @@ from shards.rpc import (
     metadata_value,
 )
 from shards.tokens import decode
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2 as fpb
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
-from stepway.v1 import worker_service_pb2 as wpb
 
 from shards.errors import InvalidArgument
+from stepway.v1 import worker_service_pb2 as wpb
 
 
 @dataclass(frozen=True)

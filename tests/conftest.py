@@ -17,11 +17,11 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
-from stepway import Client
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from shards import migrate
 from shards.db import create_engine
+from stepway import Client
 
 MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = os.environ.get("STEPWAY_TEST_BACKENDS", "sqlite,postgresql").split(",")
@@ -47,10 +47,10 @@ def pg_admin_url() -> Iterator[str]:
     if _reachable(MACHINE_PG):
         yield MACHINE_PG
         return
-    import pgserver
+    from pgserver import get_server  # type: ignore[attr-defined]
 
     with tempfile.TemporaryDirectory(prefix="stepway-pg-") as data:
-        server = pgserver.get_server(data, cleanup_mode="stop")
+        server = get_server(data, cleanup_mode="stop")
         try:
             yield server.get_uri()
         finally:

@@ -123,7 +123,8 @@ class TestExpiredLease:
                     worker_id=worker, task_queue="default", max_tasks=1
                 )
                 req.wait.FromSeconds(10)
-                return await stub.PollWorkflowTasks(req, metadata=md)
+                resp: wpb.PollWorkflowTasksResponse = await stub.PollWorkflowTasks(req, metadata=md)
+                return resp
 
             first = (await poll("w1")).tasks[0]
             # w1 stalls past its lease; the engine's timer takes the task back and w2 gets it.

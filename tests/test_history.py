@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from stepway import Client, Worker
-from stepway.examples import order
 
 from gateway.dev import DevServer
 from shards import schema
+from stepway import Client, Worker
+from stepway.examples import order
 
 
 async def test_history_records_every_transition_of_the_example_order(

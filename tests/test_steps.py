@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections import Counter
 from typing import Any
@@ -79,7 +80,7 @@ async def retrying_wf(event: WorkflowEvent, step: Step) -> Any:
 
 def _gaps(name: str) -> list[float]:
     times = attempt_times[name]
-    return [b - a for a, b in zip(times, times[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(times)]
 
 
 async def test_retries_follow_the_policy_count_and_exponential_delays(client: Client) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import grpc
+
+from gateway.dev import DevServer
 from stepway import Client
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
-
-from gateway.dev import DevServer
 
 
 async def test_record_batch_answers_each_command_on_its_own_in_order(
