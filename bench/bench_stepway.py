@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""Stepway on the peers benchmark workloads (see ../shared/peers/README.md).
+
+The workloads, the closed-loop driver and the JSON line are those of the peers' harness.py,
+copied here so that the figures of Stepway and of its peers stand in one table:
+
+  W1 `w1-3step`      : a workflow of three durable steps (step_a, step_b, step_c, run by
+                       `step.do`); C calls in flight at most, each creates workflow i and waits
+                       for its result, which is checked.  Figures: workflows/s, p50/p99 latency.
+  W2 `w2-start-only` : `client.create` only (it returns once the server has durably accepted the
+                       instance); no worker runs.  Figure: creations/s.
+
+Topologies:
+  split  (default) : the server runs as `stepway dev` in its own process, as users run it; this
+                     process is the load generator and the worker.
+  inproc           : the dev server runs on this process's event loop (like the peers, whose
+                     engine shares the benchmark process).
+
+Backends: sqlite (a fresh file in a temp dir) or postgres (a fresh database on the local
+cluster, base URL from $STEPWAY_BENCH_PG_URL, dropped afterwards).
+
+Prints exactly one JSON line on stdout; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from stepway import Client, Step, Worker, WorkflowEvent, __version__, workflow
+from stepway.v1 import worker_service_pb2 as wpb
+
+ENGINE = "stepway"
+WORKLOADS = {"w1": "w1-3step", "w2": "w2-start-only"}
+PG_BASE = os.environ.get("STEPWAY_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
+HERE = os.path.dirname(os.path.abspath(__file__))
+STEPWAY_BIN = os.path.join(os.path.dirname(sys.executable), "stepway")
+WARMUP_FIRST = 10_000_000
+SERVER_START_SECONDS = 60.0
+RESULT_TIMEOUT = 60.0
+
+
+# ---------------------------------------------------------------- the workload (as harness.py)
+def step_a(i: int) -> dict[str, int]:
+    return {"i": i, "a": i + 1}
+
+
+def step_b(d: dict[str, int]) -> dict[str, int]:
+    return {"i": d["i"], "b": d["a"] * 2}
+
+
+def step_c(d: dict[str, int]) -> dict[str, int]:
+    return {"i": d["i"], "c": d["b"] + 3}
+
+
+def expected(i: int) -> dict[str, int]:
+    return {"i": i, "c": (i + 1) * 2 + 3}
+
+
+def check(i: int, result: Any) -> None:
+    if result != expected(i):
+        raise AssertionError(f"workflow {i}: got {result!r}, want {expected(i)!r}")
+
+
+@workflow("w1")
+async def w1(event: WorkflowEvent, step: Step) -> Any:
+    a = await step.do("a", step_a, event.params["i"])
+    b = await step.do("b", step_b, a)
+    return await step.do("c", step_c, b)
+
+
+# ---------------------------------------------------------------- driver and report
+def log(*a: Any) -> None:
+    print(*a, file=sys.stderr, flush=True)
+
+
+async def run_async(
+    n: int, c: int, one: Callable[[int], Awaitable[Any]], first: int = 0
+) -> tuple[float, list[float]]:
+    """Closed loop on the running event loop: c tasks, each takes the next index."""
+    nxt = [first]
+    end = first + n
+    lats: list[float] = []
+
+    async def worker() -> None:
+        while nxt[0] < end:
+            i = nxt[0]
+            nxt[0] += 1
+            t0 = time.perf_counter()
+            await one(i)
+            lats.append(time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(min(c, n))))
+    return time.perf_counter() - t0, lats
+
+
+def pct(xs: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    if not xs:
+        return float("nan")
+    s = sorted(xs)
+    k = max(0, min(len(s) - 1, math.ceil(q / 100.0 * len(s)) - 1))
+    return s[k]
+
+
+def emit(
+    *,
+    engine: str,
+    workload: str,
+    n: int,
+    concurrency: int,
+    wall: float,
+    lats: list[float],
+    backend: str,
+    variant: str | None = None,
+    version: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    if len(lats) != n:
+        raise AssertionError(f"{len(lats)} calls timed, {n} expected")
+    row: dict[str, Any] = {
+        "engine": engine,
+        "workload": WORKLOADS.get(workload, workload),
+        "n": n,
+        "concurrency": concurrency,
+        "wall_s": round(wall, 3),
+        "wf_per_s": round(n / wall, 1),
+        "p50_ms": round(pct(lats, 50) * 1000, 2),
+        "p99_ms": round(pct(lats, 99) * 1000, 2),
+        "backend": backend,
+    }
+    if variant is not None:
+        row["variant"] = variant
+    if version is not None:
+        row["version"] = version
+    row.update(extra)
+    print(json.dumps(row), flush=True)
+    return row
+
+
+# ---------------------------------------------------------------- the store
+@contextlib.contextmanager
+def database(backend: str, workdir: str) -> Iterator[str]:
+    """Yields the URL of a fresh store; a PostgreSQL database is dropped afterwards."""
+    if backend == "sqlite":
+        yield "sqlite:///" + os.path.join(workdir, "stepway.db")
+        return
+    import psycopg
+
+    name = f"stepway_bench_{os.getpid()}"
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_BASE}/{name}"
+    finally:
+        try:
+            with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.Error as exc:
+            log(f"could not drop database {name}: {exc}")
+
+
+# ---------------------------------------------------------------- the server
+@dataclass
+class Server:
+    address: str
+    api_key: str
+    pid: int
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def connect_until(address: str, api_key: str, proc: subprocess.Popen[bytes]) -> Client:
+    """Connects to a starting server, retrying until it answers or the deadline passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SERVER_START_SECONDS
+    last: BaseException | None = None
+    while loop.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"stepway dev exited with code {proc.returncode} while starting")
+        try:
+            return await Client.connect(address, api_key=api_key, timeout=2.0)
+        except Exception as exc:
+            last = exc
+        await asyncio.sleep(0.1)
+    raise TimeoutError(
+        f"stepway dev did not answer on {address} in {SERVER_START_SECONDS} s: {last}"
+    )
+
+
+def spawn_dev(db_url: str, log_path: str) -> tuple[subprocess.Popen[bytes], str, str]:
+    """Starts `stepway dev` on a free port with a known key; its output goes to log_path."""
+    address = f"127.0.0.1:{free_port()}"
+    api_key = "sw_bench_" + secrets.token_urlsafe(24)
+    cmd = [STEPWAY_BIN, "dev", "--db", db_url, "--listen", address, "--api-key", api_key]
+    with open(log_path, "wb") as logf:  # the child keeps its own descriptor
+        proc = subprocess.Popen(
+            cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    log(f"started stepway dev (pid {proc.pid}) on {address}")
+    return proc, address, api_key
+
+
+def stop_dev(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (a clean stop), then SIGKILL after 15 s."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        log("stepway dev did not stop on SIGTERM; killing it")
+        proc.kill()
+        proc.wait()
+
+
+def tail(path: str, chars: int = 2000) -> str:
+    with open(path, "rb") as f:
+        return f.read().decode(errors="replace")[-chars:]
+
+
+@contextlib.asynccontextmanager
+async def split_server(db_url: str, workdir: str) -> AsyncIterator[tuple[Server, Client]]:
+    """`stepway dev` as a subprocess, waited for with a deadline and stopped at the end."""
+    log_path = os.path.join(workdir, "server.log")
+    proc, address, api_key = spawn_dev(db_url, log_path)
+    try:
+        try:
+            client = await connect_until(address, api_key, proc)
+        except BaseException:
+            log(tail(log_path))
+            raise
+        try:
+            yield Server(address, api_key, proc.pid), client
+        finally:
+            await client.close()
+    finally:
+        await asyncio.to_thread(stop_dev, proc)
+
+
+@contextlib.asynccontextmanager
+async def inproc_server(db_url: str) -> AsyncIterator[tuple[Server, Client]]:
+    """The dev server on this process's event loop."""
+    from gateway.dev import DevConfig, start_dev
+
+    dev = await start_dev(DevConfig(db_url=db_url, listen="127.0.0.1:0"))
+    try:
+        client = await Client.connect(dev.address, api_key=dev.api_key)
+        try:
+            yield Server(dev.address, dev.api_key, os.getpid()), client
+        finally:
+            await client.close()
+    finally:
+        await dev.stop()
+
+
+# ---------------------------------------------------------------- the timed phase
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Phase:
+    """The timed phase: CPU used by the server and by this process, and an optional py-spy
+    recording of the server process."""
+
+    def __init__(self, server_pid: int, profile_out: str | None) -> None:
+        self.server_pid = server_pid
+        self.profile_out = profile_out
+        self.spy: subprocess.Popen[bytes] | None = None
+        self._start: tuple[float | None, float | None] = (None, None)
+        self.cpu: dict[str, float] = {}
+
+    def _sample(self) -> tuple[float | None, float | None]:
+        return cpu_seconds(self.server_pid), cpu_seconds(os.getpid())
+
+    def start(self) -> None:
+        if self.profile_out:
+            spy = shutil.which("py-spy") or os.path.join(os.path.dirname(sys.executable), "py-spy")
+            fmt = "speedscope" if self.profile_out.endswith(".json") else "raw"
+            cmd = [spy, "record", "--pid", str(self.server_pid), "-o", self.profile_out]
+            self.spy = subprocess.Popen([*cmd, "--format", fmt, "-r", "200"], stdout=sys.stderr)
+            time.sleep(0.5)
+        self._start = self._sample()
+
+    def stop(self) -> None:
+        end = self._sample()
+        if self.server_pid != os.getpid():
+            names = ("server_cpu_s", "client_cpu_s")
+        else:
+            names = ("process_cpu_s", "")
+        for name, t0, t1 in zip(names, self._start, end, strict=True):
+            if name and t0 is not None and t1 is not None:
+                self.cpu[name] = round(t1 - t0, 2)
+        if self.spy is not None:
+            self.spy.send_signal(signal.SIGINT)
+            try:
+                self.spy.wait(30)
+            except subprocess.TimeoutExpired:
+                self.spy.kill()
+            log(f"profile of pid {self.server_pid} written to {self.profile_out}")
+
+
+# ---------------------------------------------------------------- the runs
+async def register(client: Client) -> None:
+    """Registers w1 on the default task queue without polling (so that nothing runs it)."""
+    await client.call(
+        client.workers.RegisterWorker,
+        wpb.RegisterWorkerRequest(
+            worker_id="bench-" + secrets.token_hex(8),
+            task_queue="default",
+            workflows=[w1.name],
+            identity=f"bench/pid-{os.getpid()}",
+        ),
+    )
+
+
+async def timed(
+    phase: Phase, n: int, c: int, one: Callable[[int], Awaitable[Any]]
+) -> tuple[float, list[float]]:
+    phase.start()
+    try:
+        return await run_async(n, c, one)
+    finally:
+        phase.stop()
+
+
+async def run(
+    args: argparse.Namespace, db_url: str, workdir: str
+) -> tuple[float, list[float], dict[str, float]]:
+    """Runs the workload; answers (wall seconds, latencies, CPU seconds of the timed phase)."""
+    server_cm = split_server(db_url, workdir) if args.topology == "split" else inproc_server(db_url)
+    async with server_cm as (server, client):
+        log(f"server at {server.address} (pid {server.pid}), store {db_url}")
+        phase = Phase(server.pid, args.profile_server)
+        if args.workload == "w1":
+
+            async def one(i: int) -> None:
+                h = await client.create(w1.name, id=f"wf-{i}", params={"i": i})
+                check(i, await h.result(timeout=RESULT_TIMEOUT))
+
+            async with Worker(client, task_queue="default", workflows=[w1]):
+                if args.warmup:
+                    log(f"warm-up: {args.warmup} workflows")
+                    await run_async(args.warmup, args.concurrency, one, first=WARMUP_FIRST)
+                log(f"timed: {args.n} workflows, {args.concurrency} in flight")
+                wall, lats = await timed(phase, args.n, args.concurrency, one)
+            return wall, lats, phase.cpu
+
+        await register(client)
+
+        async def create_only(i: int) -> None:
+            h = await client.create(w1.name, id=f"wf-{i}", params={"i": i})
+            if not h.created:
+                raise AssertionError(f"workflow {i} already existed")
+
+        if args.warmup:
+            log(f"warm-up: {args.warmup} creations")
+            await run_async(args.warmup, args.concurrency, create_only, first=WARMUP_FIRST)
+        log(f"timed: {args.n} creations, {args.concurrency} in flight")
+        wall, lats = await timed(phase, args.n, args.concurrency, create_only)
+        return wall, lats, phase.cpu
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="peers benchmark: stepway")
+    p.add_argument("--workload", choices=sorted(WORKLOADS), default="w1")
+    p.add_argument(
+        "-n",
+        "--n",
+        type=int,
+        default=int(os.environ.get("STEPWAY_BENCH_N", 1000)),
+        help="workflows to start (default 1000)",
+    )
+    p.add_argument(
+        "-c",
+        "--concurrency",
+        type=int,
+        default=int(os.environ.get("STEPWAY_BENCH_C", 64)),
+        help="client calls in flight at most (default 64)",
+    )
+    p.add_argument(
+        "--warmup",
+        type=int,
+        default=int(os.environ.get("STEPWAY_BENCH_WARMUP", 50)),
+        help="workflows run first and left out of the numbers (default 50)",
+    )
+    p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument(
+        "--topology",
+        choices=["split", "inproc"],
+        default="split",
+        help="split: server in its own process (default); inproc: on this event loop",
+    )
+    p.add_argument(
+        "--workdir", default=None, help="where data files go (default: a fresh temp dir)"
+    )
+    p.add_argument("--keep", action="store_true", help="keep the data dir afterwards")
+    p.add_argument(
+        "--profile-server",
+        metavar="FILE",
+        default=None,
+        help="record the server process with py-spy during the timed phase (.json: speedscope)",
+    )
+    return p
+
+
+def main() -> None:
+    args = parser().parse_args()
+    if args.workdir:
+        os.makedirs(args.workdir, exist_ok=True)
+        workdir = args.workdir
+    else:
+        workdir = tempfile.mkdtemp(prefix="stepway-bench-")
+    try:
+        with database(args.backend, workdir) as db_url:
+            wall, lats, cpu = asyncio.run(run(args, db_url, workdir))
+        variant = "worker-step.do" if args.workload == "w1" else "create-no-worker"
+        emit(
+            engine=ENGINE,
+            workload=args.workload,
+            n=args.n,
+            concurrency=args.concurrency,
+            wall=wall,
+            lats=lats,
+            backend=args.backend,
+            variant=variant,
+            version=__version__,
+            topology=args.topology,
+            cpus=os.cpu_count(),
+            **cpu,
+        )
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
