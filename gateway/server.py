@@ -118,8 +118,13 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         self, request: fpb.WaitInstanceRequest, context: Context
     ) -> fpb.WaitInstanceResponse:
         principal, shard = await self._route(context, request.workflow, request.instance_id)
+        timeout = v.check_wait(request, "timeout", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
         return await self.forward(
-            shard.workflows.WaitInstance, request, principal, context, timeout=None
+            shard.workflows.WaitInstance,
+            request,
+            principal,
+            context,
+            timeout=timeout + POLL_SLACK_SECONDS,
         )
 
     async def SendEvent(
@@ -154,7 +159,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     ) -> wpb.PollWorkflowTasksResponse:
         principal = await self._principal(context)
         shard = self.router.all_shards()[0]
-        wait = request.wait.ToMicroseconds() / 1_000_000 if request.HasField("wait") else 60.0
+        wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
         return await self.forward(
             shard.workers.PollWorkflowTasks,
             request,

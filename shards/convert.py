@@ -100,7 +100,7 @@ def task_to_pb(task: Task, lease_timeout: float) -> wpb.WorkflowTask:
 
 def failure_from_pb(msg: cpb.Failure) -> Failure:
     """A failure a worker reported; an empty type becomes 'Error'."""
-    return Failure(type=msg.type or "Error", message=msg.message, details=msg.details)
+    return Failure(type=(msg.type or "Error")[:200], message=msg.message, details=msg.details)
 
 
 def failure_to_pb(failure: Failure) -> cpb.Failure:

@@ -306,6 +306,10 @@ class ShardEngine:
             except asyncio.CancelledError:
                 claim.add_done_callback(self._release_unsent)
                 raise
+            except Exception:
+                # Nothing was claimed: the instances are still queued, so they go back in line.
+                self.queues.push_front(queue, keys)
+                raise
         except asyncio.CancelledError:
             disconnected = True
             raise
@@ -459,10 +463,11 @@ class ShardEngine:
         seq: int,
         event_type: str,
         timeout_at: int,
-    ) -> bytes | None:
-        """The journaled event (as JSON) when one was buffered; None when the instance now waits."""
+    ) -> Step | None:
+        """The finished wait: its step, with the event as JSON result or its timeout failure.
+        None when the instance now waits for the event."""
 
-        def op(conn: sa.Connection, after: After) -> bytes | None:
+        def op(conn: sa.Connection, after: After) -> Step | None:
             inst = self._load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
             found = store.oldest_buffered_event(conn, ref.key, event_type)
@@ -482,8 +487,7 @@ class ShardEngine:
             new = self._apply(conn, after, inst, tr, known=[existing])
             if new.status is Status.WAITING:
                 return None
-            done = tr.steps[0] if tr.steps else existing
-            return done.result if done is not None else None
+            return tr.steps[0] if tr.steps else existing
 
         return await self._run(op)
 

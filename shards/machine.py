@@ -190,6 +190,15 @@ def check_lease(inst: Instance, lease: int) -> None:
         raise LeaseLost("the task was dispatched again after its lease expired or was released")
 
 
+def _check_kind(existing: Step | None, kind: StepKind) -> None:
+    """A step's name and occurrence name the same kind of step on every replay."""
+    if existing is not None and existing.kind is not kind:
+        raise FailedPrecondition(
+            f"step {existing.name!r} #{existing.seq} is recorded as a {existing.kind} step, "
+            f"not a {kind} step: the workflow's code changed under a running instance"
+        )
+
+
 def _renew(inst: Instance, now: int, lease_timeout_us: int, **changes: Any) -> Instance:
     return replace(inst, due_at=now + lease_timeout_us, **changes)
 
@@ -209,6 +218,7 @@ def complete_step(
 ) -> Transition:
     """Records a step's result; a result already recorded never changes."""
     check_lease(inst, lease)
+    _check_kind(existing, StepKind.DO)
     if existing is not None and existing.state is not StepState.PENDING:
         if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
             return Transition(inst)  # the same report again: already recorded
@@ -249,6 +259,7 @@ def fail_step(
 ) -> Transition:
     """Records a failed attempt; suspends the instance until the retry, or fails the step."""
     check_lease(inst, lease)
+    _check_kind(existing, StepKind.DO)
     if existing is not None and existing.state is not StepState.PENDING:
         raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
     base = Step(
@@ -309,6 +320,7 @@ def start_sleep(
 ) -> Transition:
     """Suspends the instance until wake_at, or records the sleep as done when wake_at has passed."""
     check_lease(inst, lease)
+    _check_kind(existing, StepKind.SLEEP)
     if existing is not None and existing.state is StepState.SUCCEEDED:
         return Transition(inst)
     wake_at = existing.wake_at if existing is not None and existing.wake_at else wake_at
@@ -345,6 +357,7 @@ def wait_for_event(
 ) -> Transition:
     """Takes the oldest buffered event of the type, or suspends until one comes or time is up."""
     check_lease(inst, lease)
+    _check_kind(existing, StepKind.WAIT_FOR_EVENT)
     if existing is not None and existing.state is not StepState.PENDING:
         return Transition(inst)
     started = existing.started_at if existing else now

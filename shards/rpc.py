@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -11,6 +14,8 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 from shards.errors import InvalidArgument, QuotaExceeded, StepwayError
 from stepway.v1 import worker_service_pb2 as wpb
+
+log = logging.getLogger(__name__)
 
 # Payloads may be 1 MiB each and a task carries a journal of many; leave room above that.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -96,6 +101,15 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
                 return await inner(request, context)
             except StepwayError as exc:
                 await abort(context, exc)
+            except (asyncio.CancelledError, grpc.aio.AbortError):
+                raise
+            except Exception:
+                # The details (SQL, parameters) stay in the server's log, not in the answer.
+                incident = uuid.uuid4().hex[:12]
+                log.exception("internal error %s in %s", incident, handler_call_details.method)
+                await context.abort(
+                    grpc.StatusCode.INTERNAL, f"internal error {incident}; see the server log"
+                )
 
         return grpc.unary_unary_rpc_method_handler(
             unary_unary,

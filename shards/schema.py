@@ -73,7 +73,7 @@ instances = sa.Table(
     # times out, or a worker's lease expires.
     sa.Column("due_at", sa.BigInteger, nullable=True),
     sa.Column("lease_token", sa.BigInteger, nullable=True),
-    sa.Column("lease_worker", sa.String(64), nullable=True),
+    sa.Column("lease_worker", sa.String(100), nullable=True),
     sa.Column("current_step", sa.String(200), nullable=True),
     sa.Column("history_seq", sa.Integer, nullable=False),
     sa.Column("dispatches", sa.Integer, nullable=False),

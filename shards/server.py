@@ -11,6 +11,7 @@ import asyncio
 import hmac
 import json
 import logging
+import uuid
 from typing import Any
 
 import grpc
@@ -30,6 +31,7 @@ from shards.convert import (
 )
 from shards.engine import ShardEngine
 from shards.errors import InvalidArgument, StepwayError, Unauthenticated
+from shards.machine import StepState
 from shards.rpc import (
     ACCOUNT_HEADER,
     CLUSTER_SECRET_HEADER,
@@ -48,7 +50,7 @@ from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 log = logging.getLogger(__name__)
 
 Context = grpc.aio.ServicerContext[Any, Any]
-MAX_WAIT_SECONDS = 60.0
+MAX_WAIT_SECONDS = v.MAX_WAIT_SECONDS
 MAX_TASKS_PER_POLL = 100
 
 
@@ -65,13 +67,6 @@ class _FromGateway:
         if not account or not hmac.compare_digest(secret, self._secret):
             raise Unauthenticated("shard servers take calls from a Stepway gateway only")
         return account
-
-
-def _seconds(field: str, d: Any, default: float, limit: float) -> float:
-    seconds = float(d.ToMicroseconds()) / 1_000_000 if d.ByteSize() else default
-    if seconds < 0:
-        raise InvalidArgument(field, "must not be negative")
-    return min(seconds, limit)
 
 
 class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
@@ -106,7 +101,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         self, request: fpb.WaitInstanceRequest, context: Context
     ) -> fpb.WaitInstanceResponse:
         account = self._account(context)
-        timeout = _seconds("timeout", request.timeout, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
+        timeout = v.check_wait(request, "timeout", MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
         view = await self.engine.wait(
             account,
             v.check_id("workflow", request.workflow),
@@ -156,7 +151,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         worker_id = v.check_id("worker_id", request.worker_id)
         task_queue = v.check_id("task_queue", request.task_queue)
         max_tasks = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
-        wait = _seconds("wait", request.wait, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
+        wait = v.check_wait(request, "wait", MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
         tasks = await self.engine.poll(account, worker_id, task_queue, max_tasks, wait)
         lease = self.engine.config.lease_timeout
         return wpb.PollWorkflowTasksResponse(tasks=[task_to_pb(t, lease) for t in tasks])
@@ -217,7 +212,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         account = self._account(context)
         if not request.HasField("timeout_at"):
             raise InvalidArgument("timeout_at", "is required")
-        result = await self.engine.wait_for_event(
+        step = await self.engine.wait_for_event(
             account,
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
@@ -225,9 +220,12 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             event_type=v.check_event_type("event_type", request.event_type),
             timeout_at=from_timestamp(request.timeout_at),
         )
-        if result is None:
+        if step is None:
             return wpb.WaitForEventResponse(suspended=True)
-        return wpb.WaitForEventResponse(suspended=False, event=_event_from_result(result))
+        if step.state is StepState.FAILED or step.result is None:
+            error = cpb.Failure(type=step.error_type or "", message=step.error_message or "")
+            return wpb.WaitForEventResponse(suspended=False, error=error)
+        return wpb.WaitForEventResponse(suspended=False, event=_event_from_result(step.result))
 
     async def CompleteWorkflow(
         self, request: wpb.CompleteWorkflowRequest, context: Context
@@ -283,6 +281,14 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             response = await handler(getattr(command, kind), context)
         except StepwayError as exc:
             return command_error(exc)
+        except Exception:
+            incident = uuid.uuid4().hex[:12]
+            log.exception("internal error %s in batched %s", incident, kind)
+            error = wpb.CommandError(
+                code=grpc.StatusCode.INTERNAL.value[0],
+                message=f"internal error {incident}; see the server log",
+            )
+            return wpb.CommandResult(error=error)
         result = wpb.CommandResult()
         getattr(result, kind).CopyFrom(response)
         return result

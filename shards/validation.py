@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from shards.errors import InvalidArgument
 
@@ -11,6 +12,8 @@ ID_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$")
 EVENT_TYPE_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$")
 STEP_NAME_MAX = 200
 MAX_PAYLOAD_BYTES = 1024 * 1024
+# Long polls (a worker's poll, a client's wait for a result) last at most this long.
+MAX_WAIT_SECONDS = 60.0
 
 
 def check_id(field: str, value: str) -> str:
@@ -42,6 +45,16 @@ def check_step_name(field: str, value: str) -> str:
             field, f"is {len(value)} characters long; the limit is {STEP_NAME_MAX}"
         )
     return value
+
+
+def check_wait(request: Any, field: str, default: float, limit: float) -> float:
+    """Seconds of a Duration field of request: default when unset, at most limit."""
+    if not request.HasField(field):
+        return default
+    seconds = float(getattr(request, field).ToMicroseconds()) / 1_000_000
+    if seconds < 0:
+        raise InvalidArgument(field, "must not be negative")
+    return min(seconds, limit)
 
 
 def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> bytes:

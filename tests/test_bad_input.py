@@ -16,6 +16,7 @@ from stepway import (
     UnauthenticatedError,
     Worker,
     WorkflowEvent,
+    WorkflowFailedError,
     workflow,
 )
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -120,3 +121,23 @@ async def test_missing_api_key_is_unauthenticated(dev_server: DevServer) -> None
             await stub.GetInstance(fpb.GetInstanceRequest(workflow="known", instance_id="a"))
     assert err.value.code() is grpc.StatusCode.UNAUTHENTICATED
     assert "authorization: Bearer" in (err.value.details() or "")
+
+
+@workflow("huge-output")
+async def huge_output_wf(event: WorkflowEvent, step: Step) -> Any:
+    return "x" * (1024 * 1024 + 1)
+
+
+async def test_workflow_output_over_1_mib_errors_the_instance(client: Client) -> None:
+    async with Worker(client, workflows=[huge_output_wf]):
+        handle = await client.create("huge-output", id="huge")
+        with pytest.raises(WorkflowFailedError) as failed:
+            await handle.result(timeout=30)
+    assert failed.value.error_type == "OutputTooLarge"
+    assert "the limit is 1048576 bytes" in failed.value.error_message
+
+
+async def test_wait_with_zero_timeout_answers_at_once(registered: Client) -> None:
+    handle = await registered.create("known", id="zero-wait")
+    with pytest.raises(TimeoutError):
+        await handle.wait(timeout=0)

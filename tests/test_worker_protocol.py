@@ -56,3 +56,57 @@ async def test_record_batch_answers_each_command_on_its_own_in_order(
     assert "lease lost" in resp.results[4].error.message
     assert await first.result(timeout=10) == {"ok": True}
     assert (await second.status()).status == "running"
+
+
+async def _raw_task(
+    stub: wgrpc.WorkerServiceStub, md: tuple[tuple[str, str], ...], worker: str, queue: str
+) -> wpb.WorkflowTask:
+    poll = wpb.PollWorkflowTasksRequest(worker_id=worker, task_queue=queue, max_tasks=1)
+    poll.wait.FromSeconds(10)
+    resp: wpb.PollWorkflowTasksResponse = await stub.PollWorkflowTasks(poll, metadata=md)
+    return resp.tasks[0]
+
+
+async def test_a_zero_wait_poll_answers_at_once_and_keeps_the_workers_tasks(
+    dev_server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {dev_server.api_key}"),)
+    worker = "w" * 100  # the longest worker id the rules allow
+    async with grpc.aio.insecure_channel(dev_server.address) as channel:
+        stub = wgrpc.WorkerServiceStub(channel)
+        await stub.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id=worker, task_queue="q", workflows=["raw"]),
+            metadata=md,
+        )
+        handle = await client.create("raw", id="z1")
+        task = await _raw_task(stub, md, worker, "q")
+        empty = wpb.PollWorkflowTasksRequest(worker_id=worker, task_queue="q", max_tasks=1)
+        empty.wait.FromSeconds(0)
+        assert not (await stub.PollWorkflowTasks(empty, metadata=md, timeout=5)).tasks
+        done = wpb.CompleteWorkflowRequest(task_token=task.task_token)
+        done.output.data = b"1"
+        await stub.CompleteWorkflow(done, metadata=md)  # the lease survived the empty poll
+    assert await handle.result(timeout=10) == 1
+
+
+async def test_wait_for_event_after_its_timeout_answers_the_timeout(
+    dev_server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {dev_server.api_key}"),)
+    async with grpc.aio.insecure_channel(dev_server.address) as channel:
+        stub = wgrpc.WorkerServiceStub(channel)
+        await stub.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["raw"]),
+            metadata=md,
+        )
+        await client.create("raw", id="t1")
+        wait = wpb.WaitForEventRequest(name="approval", seq=1, event_type="approved")
+        wait.timeout_at.FromMicroseconds(1)  # long past: the wait times out at once
+        wait.task_token = (await _raw_task(stub, md, "w1", "q")).task_token
+        assert (await stub.WaitForEvent(wait, metadata=md)).suspended
+        # The timer ends the wait and dispatches the instance again; the replay asks again.
+        wait.task_token = (await _raw_task(stub, md, "w1", "q")).task_token
+        again = await stub.WaitForEvent(wait, metadata=md)
+    assert not again.suspended
+    assert again.error.type == "EventTimeout"
+    assert "approved" in again.error.message

@@ -263,6 +263,8 @@ class Step:
         resp = await self._rpc("wait_for_event", request)
         if resp.suspended:
             raise _Suspended()
+        if resp.HasField("error"):
+            raise EventTimeoutError(resp.error.message)
         return Event(
             type=resp.event.type,
             payload=_payload.loads(resp.event.payload.data),

@@ -20,7 +20,7 @@ from typing import Any
 
 from stepway import __version__, _payload
 from stepway._outbox import Outbox
-from stepway._step import Step, _Abandoned, _Suspended
+from stepway._step import MAX_PAYLOAD_BYTES, Step, _Abandoned, _Suspended
 from stepway.client import Client
 from stepway.errors import StepwayError
 from stepway.v1 import common_pb2 as cpb
@@ -205,6 +205,13 @@ class Worker:
             await self._finish_failed(
                 token, "OutputNotSerializable", f"the workflow's output is not JSON: {exc}", ""
             )
+            return
+        if len(data) > MAX_PAYLOAD_BYTES:
+            message = (
+                f"the workflow's output is {len(data)} bytes; "
+                f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
+            )
+            await self._finish_failed(token, "OutputTooLarge", message, "")
             return
         await self._finish(
             "complete_workflow",

@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.Column("ready_at", sa.BigInteger(), nullable=True),
         sa.Column("due_at", sa.BigInteger(), nullable=True),
         sa.Column("lease_token", sa.BigInteger(), nullable=True),
-        sa.Column("lease_worker", sa.String(length=64), nullable=True),
+        sa.Column("lease_worker", sa.String(length=100), nullable=True),
         sa.Column("current_step", sa.String(length=200), nullable=True),
         sa.Column("history_seq", sa.Integer(), nullable=False),
         sa.Column("dispatches", sa.Integer(), nullable=False),

@@ -234,12 +234,14 @@ class WaitForEventRequest(_message.Message):
     def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., event_type: _Optional[str] = ..., timeout_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class WaitForEventResponse(_message.Message):
-    __slots__ = ("suspended", "event")
+    __slots__ = ("suspended", "event", "error")
     SUSPENDED_FIELD_NUMBER: _ClassVar[int]
     EVENT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     suspended: bool
     event: Event
-    def __init__(self, suspended: _Optional[bool] = ..., event: _Optional[_Union[Event, _Mapping]] = ...) -> None: ...
+    error: _common_pb2.Failure
+    def __init__(self, suspended: _Optional[bool] = ..., event: _Optional[_Union[Event, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ...) -> None: ...
 
 class CompleteWorkflowRequest(_message.Message):
     __slots__ = ("task_token", "output")

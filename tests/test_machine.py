@@ -1,0 +1,1280 @@
+"""The instance state machine (shards/machine.py): each command's transition, and properties that
+hold for any sequence of commands (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from shards import machine
+from shards.errors import FailedPrecondition, LeaseLost
+from shards.machine import (
+    FINAL,
+    Backoff,
+    Failure,
+    HistoryEntry,
+    Instance,
+    RetryPolicy,
+    Status,
+    Step,
+    StepKind,
+    StepState,
+    Transition,
+)
+
+T0 = 1_800_000_000_000_000  # microseconds since the epoch
+LEASE_US = 30_000_000
+LEASE = 4242
+WORKER = "worker-1"
+ERROR = Failure("ConnectionError", "card service down", "Traceback ...")
+OK = b'{"ok": true}'
+THREE_RETRIES = RetryPolicy(limit=3, delay_us=1_000_000)
+
+
+def new_instance() -> Instance:
+    return Instance(
+        partition=17,
+        uid="u" * 32,
+        account_id="acct",
+        workflow="orders",
+        instance_id="order-1",
+        task_queue="main",
+        status=Status.QUEUED,
+        created_at=T0,
+    )
+
+
+def queued(now: int = T0) -> Instance:
+    return machine.create(new_instance(), now).instance
+
+
+def running(now: int = T0 + 1_000, lease: int = LEASE) -> Instance:
+    return machine.claim(queued(), WORKER, lease, now, LEASE_US).instance
+
+
+def kinds(tr: Transition) -> list[str]:
+    return [h.kind for h in tr.history]
+
+
+def assert_queued(inst: Instance, now: int) -> None:
+    assert inst.status is Status.QUEUED
+    assert inst.ready_at == now
+    assert inst.due_at is None
+    assert inst.lease_token is None
+    assert inst.lease_worker is None
+
+
+def assert_renewed(before: Instance, after: Instance, now: int) -> None:
+    assert after.status is Status.RUNNING
+    assert after.lease_token == before.lease_token
+    assert after.lease_worker == before.lease_worker
+    assert after.due_at == now + LEASE_US
+
+
+def fail_attempt(
+    inst: Instance,
+    existing: Step | None = None,
+    *,
+    attempt: int = 1,
+    policy: RetryPolicy = THREE_RETRIES,
+    non_retryable: bool = False,
+    now: int = T0 + 5_000,
+    lease: int = LEASE,
+    name: str = "charge",
+) -> Transition:
+    return machine.fail_step(
+        inst,
+        existing,
+        lease=lease,
+        name=name,
+        seq=1,
+        attempt=attempt,
+        error=ERROR,
+        policy=policy,
+        non_retryable=non_retryable,
+        started_at=now - 100,
+        now=now,
+        lease_timeout_us=LEASE_US,
+    )
+
+
+def complete_attempt(
+    inst: Instance,
+    existing: Step | None = None,
+    *,
+    attempt: int = 1,
+    result: bytes = OK,
+    now: int = T0 + 5_000,
+    lease: int = LEASE,
+    name: str = "charge",
+) -> Transition:
+    return machine.complete_step(
+        inst,
+        existing,
+        lease=lease,
+        name=name,
+        seq=1,
+        attempt=attempt,
+        result=result,
+        started_at=now - 100,
+        now=now,
+        lease_timeout_us=LEASE_US,
+    )
+
+
+def sleep_until(
+    inst: Instance,
+    existing: Step | None = None,
+    *,
+    wake_at: int,
+    now: int = T0 + 5_000,
+    lease: int = LEASE,
+    name: str = "pause",
+) -> Transition:
+    return machine.start_sleep(
+        inst,
+        existing,
+        lease=lease,
+        name=name,
+        seq=1,
+        wake_at=wake_at,
+        now=now,
+        lease_timeout_us=LEASE_US,
+    )
+
+
+def wait_event(
+    inst: Instance,
+    existing: Step | None = None,
+    *,
+    timeout_at: int = T0 + 60_000_000,
+    buffered: tuple[str, bytes, int] | None = None,
+    buffered_id: str | None = None,
+    now: int = T0 + 5_000,
+    lease: int = LEASE,
+) -> Transition:
+    return machine.wait_for_event(
+        inst,
+        existing,
+        lease=lease,
+        name="approval",
+        seq=1,
+        event_type="approved",
+        timeout_at=timeout_at,
+        buffered=buffered,
+        buffered_id=buffered_id,
+        now=now,
+        lease_timeout_us=LEASE_US,
+    )
+
+
+# ---------------------------------------------------------------------------------- create
+
+
+def test_create_queues_a_new_instance_for_dispatch() -> None:
+    tr = machine.create(new_instance(), T0)
+    assert_queued(tr.instance, T0)
+    assert tr.dispatch
+    assert not tr.finished
+    assert kinds(tr) == ["created", "queued"]
+    assert tr.steps == []
+
+
+# ----------------------------------------------------------------------------------- claim
+
+
+def test_claim_runs_a_queued_instance_under_a_lease_that_expires_after_the_lease_timeout() -> None:
+    now = T0 + 1_000
+    tr = machine.claim(queued(), WORKER, LEASE, now, LEASE_US)
+    inst = tr.instance
+    assert inst.status is Status.RUNNING
+    assert inst.lease_token == LEASE
+    assert inst.lease_worker == WORKER
+    assert inst.due_at == now + LEASE_US
+    assert tr.due_at == now + LEASE_US
+    assert inst.ready_at is None
+    assert inst.started_at == now
+    assert inst.dispatches == 1
+    assert tr.history == [HistoryEntry("started", now, detail={"worker": WORKER})]
+    assert not tr.dispatch
+
+
+def test_claim_after_a_redispatch_keeps_the_first_start_time_and_records_a_resume() -> None:
+    first = running(now=T0 + 1_000)
+    requeued = machine.release(first, LEASE, T0 + 2_000, "shutdown").instance
+    tr = machine.claim(requeued, "worker-2", LEASE + 1, T0 + 3_000, LEASE_US)
+    assert tr.instance.started_at == T0 + 1_000
+    assert tr.instance.dispatches == 2
+    assert tr.instance.lease_token == LEASE + 1
+    assert tr.instance.lease_worker == "worker-2"
+    assert kinds(tr) == ["resumed_on_worker"]
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s is not Status.QUEUED])
+def test_claim_refuses_an_instance_that_is_not_queued(status: Status) -> None:
+    inst = replace(queued(), status=status)
+    with pytest.raises(FailedPrecondition, match=f"instance is {status}, not queued"):
+        machine.claim(inst, WORKER, LEASE, T0, LEASE_US)
+
+
+# ------------------------------------------------------------------------------ check_lease
+
+
+def test_check_lease_accepts_the_current_lease_of_a_running_instance() -> None:
+    machine.check_lease(running(), LEASE)
+
+
+def test_check_lease_refuses_a_stale_token() -> None:
+    with pytest.raises(LeaseLost, match="dispatched again"):
+        machine.check_lease(running(lease=LEASE + 1), LEASE)
+
+
+@pytest.mark.parametrize("status", [Status.QUEUED, Status.WAITING, Status.PAUSED])
+def test_check_lease_refuses_the_right_token_once_the_instance_no_longer_runs(
+    status: Status,
+) -> None:
+    inst = replace(running(), status=status)
+    with pytest.raises(LeaseLost):
+        machine.check_lease(inst, LEASE)
+
+
+@pytest.mark.parametrize("status", sorted(FINAL))
+def test_check_lease_refuses_ended_instances_and_names_their_status(status: Status) -> None:
+    # Even a row that still carried the token: an ended instance takes no more writes.
+    inst = replace(running(), status=status, ended_at=T0 + 9)
+    with pytest.raises(LeaseLost, match=f"instance is {status}"):
+        machine.check_lease(inst, LEASE)
+
+
+# ---------------------------------------------------------------------------- complete_step
+
+
+def test_complete_step_records_the_result_and_renews_the_lease() -> None:
+    inst, now = running(), T0 + 5_000
+    tr = complete_attempt(inst, now=now)
+    (step,) = tr.steps
+    assert step == Step(
+        name="charge",
+        seq=1,
+        kind=StepKind.DO,
+        state=StepState.SUCCEEDED,
+        started_at=now - 100,
+        attempts=1,
+        result=OK,
+        ended_at=now,
+    )
+    assert_renewed(inst, tr.instance, now)
+    assert tr.instance.current_step == "charge"
+    assert kinds(tr) == ["step_attempt_started", "step_succeeded"]
+    assert tr.history[0].at == now - 100
+    assert not tr.dispatch
+    assert not tr.finished
+
+
+def test_complete_step_reported_twice_for_the_same_attempt_is_a_no_op_keeping_the_result() -> None:
+    inst = running()
+    recorded = complete_attempt(inst, attempt=2, result=OK).steps[0]
+    again = complete_attempt(inst, recorded, attempt=2, result=b'{"ok": false}', now=T0 + 9_000)
+    assert again.steps == []
+    assert again.history == []
+    assert again.instance == inst
+
+
+def test_complete_step_refuses_another_attempt_of_a_step_already_succeeded() -> None:
+    inst = running()
+    recorded = complete_attempt(inst, attempt=1).steps[0]
+    with pytest.raises(FailedPrecondition, match="already succeeded"):
+        complete_attempt(inst, recorded, attempt=2, result=b"2")
+
+
+def test_complete_step_refuses_a_step_that_already_failed() -> None:
+    inst = running()
+    failed = fail_attempt(inst, non_retryable=True).steps[0]
+    assert failed.state is StepState.FAILED
+    with pytest.raises(FailedPrecondition, match="already failed"):
+        complete_attempt(inst, failed, attempt=1)
+
+
+def test_complete_step_after_failed_attempts_keeps_the_first_attempts_start_time() -> None:
+    inst = running()
+    pending = fail_attempt(inst, attempt=1, now=T0 + 5_000).steps[0]
+    tr = complete_attempt(inst, pending, attempt=2, now=T0 + 8_000)
+    assert tr.steps[0].started_at == pending.started_at == T0 + 4_900
+    assert tr.steps[0].state is StepState.SUCCEEDED
+    assert tr.steps[0].attempts == 2
+
+
+def test_complete_step_with_a_stale_lease_is_refused() -> None:
+    with pytest.raises(LeaseLost):
+        complete_attempt(running(), lease=LEASE + 1)
+
+
+def test_complete_step_on_an_ended_instance_is_refused() -> None:
+    done = machine.complete(running(), lease=LEASE, output=b"1", now=T0 + 2).instance
+    with pytest.raises(LeaseLost, match="complete"):
+        complete_attempt(done)
+
+
+# ---------------------------------------------------------------------------- retry policy
+
+
+@pytest.mark.parametrize(
+    ("backoff", "delays"),
+    [
+        (Backoff.CONSTANT, [100, 100, 100, 100]),
+        (Backoff.LINEAR, [100, 200, 300, 400]),
+        (Backoff.EXPONENTIAL, [100, 200, 400, 800]),
+    ],
+)
+def test_retry_delay_follows_the_backoff(backoff: Backoff, delays: list[int]) -> None:
+    policy = RetryPolicy(limit=10, delay_us=100, backoff=backoff)
+    assert [policy.delay_after(attempt) for attempt in (1, 2, 3, 4)] == delays
+
+
+@pytest.mark.parametrize(
+    ("backoff", "delays"),
+    [
+        (Backoff.CONSTANT, [100, 100, 100, 100, 100]),
+        (Backoff.LINEAR, [100, 200, 250, 250, 250]),
+        (Backoff.EXPONENTIAL, [100, 200, 250, 250, 250]),
+    ],
+)
+def test_retry_delay_never_exceeds_max_delay(backoff: Backoff, delays: list[int]) -> None:
+    policy = RetryPolicy(limit=10, delay_us=100, backoff=backoff, max_delay_us=250)
+    assert [policy.delay_after(attempt) for attempt in (1, 2, 3, 4, 30)] == delays
+
+
+def test_retry_delay_defaults_to_exponential() -> None:
+    assert RetryPolicy(limit=3, delay_us=10).backoff is Backoff.EXPONENTIAL
+
+
+@given(
+    delay=st.integers(0, 10**9),
+    attempt=st.integers(1, 60),
+    backoff=st.sampled_from(list(Backoff)),
+    cap=st.none() | st.integers(0, 10**10),
+)
+def test_retry_delay_grows_with_the_attempt_and_stays_under_its_cap(
+    delay: int, attempt: int, backoff: Backoff, cap: int | None
+) -> None:
+    policy = RetryPolicy(limit=100, delay_us=delay, backoff=backoff, max_delay_us=cap)
+    now, later = policy.delay_after(attempt), policy.delay_after(attempt + 1)
+    assert 0 <= now <= later
+    if cap is not None:
+        assert later <= cap
+
+
+# -------------------------------------------------------------------------------- fail_step
+
+
+@pytest.mark.parametrize(
+    ("backoff", "attempt", "delay"),
+    [
+        (Backoff.CONSTANT, 1, 1_000_000),
+        (Backoff.CONSTANT, 3, 1_000_000),
+        (Backoff.LINEAR, 1, 1_000_000),
+        (Backoff.LINEAR, 3, 3_000_000),
+        (Backoff.EXPONENTIAL, 1, 1_000_000),
+        (Backoff.EXPONENTIAL, 3, 4_000_000),
+    ],
+)
+def test_fail_step_suspends_the_instance_until_the_retry_time_of_its_backoff(
+    backoff: Backoff, attempt: int, delay: int
+) -> None:
+    inst, now = running(), T0 + 5_000
+    policy = RetryPolicy(limit=5, delay_us=1_000_000, backoff=backoff)
+    tr = fail_attempt(inst, attempt=attempt, policy=policy, now=now)
+    retry_at = now + delay
+    new = tr.instance
+    assert new.status is Status.WAITING
+    assert new.due_at == retry_at
+    assert tr.due_at == retry_at
+    assert new.lease_token is None
+    assert new.lease_worker is None
+    assert new.current_step == "charge"
+    (step,) = tr.steps
+    assert step.state is StepState.PENDING
+    assert step.kind is StepKind.DO
+    assert step.attempts == attempt
+    assert step.wake_at == retry_at
+    assert (step.error_type, step.error_message) == (ERROR.type, ERROR.message)
+    assert step.ended_at is None
+    assert kinds(tr) == ["step_attempt_started", "step_attempt_failed", "step_retry_scheduled"]
+    assert tr.history[-1].attempt == attempt + 1
+    assert tr.history[-1].detail == {"retry_at": retry_at}
+    assert not tr.dispatch
+
+
+def test_fail_step_caps_the_retry_delay_at_max_delay() -> None:
+    policy = RetryPolicy(limit=20, delay_us=1_000_000, max_delay_us=5_000_000)
+    now = T0 + 5_000
+    tr = fail_attempt(running(), attempt=10, policy=policy, now=now)
+    assert tr.instance.due_at == now + 5_000_000
+
+
+@pytest.mark.parametrize(("limit", "last_retried"), [(0, 0), (1, 1), (3, 3)])
+def test_fail_step_retries_limit_times_then_fails_the_step(limit: int, last_retried: int) -> None:
+    policy = RetryPolicy(limit=limit, delay_us=1_000)
+    inst = running()
+    for attempt in range(1, last_retried + 1):
+        assert fail_attempt(inst, attempt=attempt, policy=policy).instance.status is Status.WAITING
+    now = T0 + 7_000
+    tr = fail_attempt(inst, attempt=limit + 1, policy=policy, now=now)
+    (step,) = tr.steps
+    assert step.state is StepState.FAILED
+    assert step.ended_at == now
+    assert step.wake_at is None
+    assert step.attempts == limit + 1
+    # The instance keeps running: the workflow sees the step's error and decides.
+    assert_renewed(inst, tr.instance, now)
+    assert tr.due_at is None
+    assert kinds(tr) == ["step_attempt_started", "step_attempt_failed", "step_failed"]
+    assert tr.history[-1].detail == {
+        "error_type": ERROR.type,
+        "error_message": ERROR.message,
+        "reason": f"{limit} retries used",
+    }
+
+
+def test_fail_step_with_a_non_retryable_error_fails_at_once_despite_retries_left() -> None:
+    policy = RetryPolicy(limit=10, delay_us=1_000)
+    tr = fail_attempt(running(), attempt=1, policy=policy, non_retryable=True)
+    assert tr.steps[0].state is StepState.FAILED
+    assert tr.instance.status is Status.RUNNING
+    assert tr.history[-1].detail is not None
+    assert tr.history[-1].detail["reason"] == "non-retryable error"
+
+
+def test_fail_step_keeps_the_first_attempts_start_time() -> None:
+    inst = running()
+    first = fail_attempt(inst, attempt=1, now=T0 + 5_000).steps[0]
+    second = fail_attempt(inst, first, attempt=2, now=T0 + 9_000).steps[0]
+    assert second.started_at == first.started_at
+    assert second.attempts == 2
+
+
+@pytest.mark.parametrize("state", [StepState.SUCCEEDED, StepState.FAILED])
+def test_fail_step_refuses_a_step_already_recorded(state: StepState) -> None:
+    recorded = Step("charge", 1, StepKind.DO, state, started_at=T0, attempts=1, result=OK)
+    with pytest.raises(FailedPrecondition, match=f"already {state}"):
+        fail_attempt(running(), recorded, attempt=2)
+
+
+def test_fail_step_with_a_stale_lease_is_refused() -> None:
+    with pytest.raises(LeaseLost):
+        fail_attempt(running(), lease=LEASE - 1)
+
+
+# ------------------------------------------------------------------------------ start_sleep
+
+
+def test_start_sleep_in_the_future_suspends_the_instance_until_wake_time() -> None:
+    inst, now = running(), T0 + 5_000
+    wake_at = now + 60_000_000
+    tr = sleep_until(inst, wake_at=wake_at, now=now)
+    assert tr.instance.status is Status.WAITING
+    assert tr.instance.due_at == wake_at
+    assert tr.due_at == wake_at
+    assert tr.instance.lease_token is None
+    assert tr.instance.current_step == "pause"
+    assert tr.steps == [
+        Step("pause", 1, StepKind.SLEEP, StepState.PENDING, started_at=now, wake_at=wake_at)
+    ]
+    assert tr.history == [HistoryEntry("sleeping", now, "pause", 1, detail={"wake_at": wake_at})]
+
+
+@pytest.mark.parametrize("offset", [-1_000_000, 0])
+def test_start_sleep_whose_wake_time_has_passed_is_done_at_once(offset: int) -> None:
+    inst, now = running(), T0 + 5_000
+    tr = sleep_until(inst, wake_at=now + offset, now=now)
+    (step,) = tr.steps
+    assert step.state is StepState.SUCCEEDED
+    assert step.ended_at == now
+    assert_renewed(inst, tr.instance, now)
+    assert kinds(tr) == ["woke"]
+    assert tr.due_at is None
+
+
+def test_start_sleep_replayed_keeps_the_wake_time_first_recorded() -> None:
+    # A replay computes a later wake time from its own clock; the journal's one wins.
+    inst, now = running(), T0 + 5_000
+    pending = Step("pause", 1, StepKind.SLEEP, StepState.PENDING, T0, wake_at=now + 10)
+    tr = sleep_until(inst, pending, wake_at=now + 99_000_000, now=now)
+    assert tr.instance.due_at == now + 10
+    assert tr.steps[0].wake_at == now + 10
+
+
+def test_start_sleep_already_done_is_a_no_op() -> None:
+    inst = running()
+    done = Step("pause", 1, StepKind.SLEEP, StepState.SUCCEEDED, T0, wake_at=T0, ended_at=T0)
+    tr = sleep_until(inst, done, wake_at=T0 + 10**12)
+    assert tr == Transition(inst)
+
+
+def test_start_sleep_never_rewrites_a_recorded_step_failure() -> None:
+    # A workflow changed between runs: "notify" used to be a step that failed for good.
+    inst = running()
+    failed = fail_attempt(inst, name="notify", non_retryable=True).steps[0]
+    try:
+        tr = sleep_until(inst, failed, name="notify", wake_at=T0 + 10**9)
+    except FailedPrecondition:
+        return
+    assert tr.steps == [], f"the recorded failure was rewritten as {tr.steps}"
+
+
+def test_start_sleep_with_a_stale_lease_is_refused() -> None:
+    with pytest.raises(LeaseLost):
+        sleep_until(running(), wake_at=T0, lease=LEASE + 1)
+
+
+# ---------------------------------------------------------------------------- wait_for_event
+
+
+def test_event_result_is_the_event_as_a_json_object() -> None:
+    doc = json.loads(machine.event_result("approved", b'{"by": "ann"}', 123))
+    assert doc == {"type": "approved", "received_at": 123, "payload": {"by": "ann"}}
+    assert json.loads(machine.event_result("x", b"", 1))["payload"] is None
+
+
+def test_wait_for_event_takes_the_buffered_event_without_suspending() -> None:
+    inst, now = running(), T0 + 5_000
+    event = ("approved", b'{"by": "ann"}', T0 + 2_000)
+    tr = wait_event(inst, buffered=event, buffered_id="ev1", now=now)
+    (step,) = tr.steps
+    assert step.state is StepState.SUCCEEDED
+    assert step.kind is StepKind.WAIT_FOR_EVENT
+    assert step.event_type == "approved"
+    assert step.result == machine.event_result(*event)
+    assert step.ended_at == now
+    assert tr.consumed_event == "ev1"
+    assert_renewed(inst, tr.instance, now)
+    assert kinds(tr) == ["event_taken"]
+
+
+def test_wait_for_event_without_a_buffered_event_suspends_until_the_timeout() -> None:
+    inst, now = running(), T0 + 5_000
+    timeout_at = now + 3_600_000_000
+    tr = wait_event(inst, timeout_at=timeout_at, now=now)
+    assert tr.instance.status is Status.WAITING
+    assert tr.instance.due_at == timeout_at
+    assert tr.due_at == timeout_at
+    assert tr.instance.lease_token is None
+    assert tr.consumed_event is None
+    assert tr.steps == [
+        Step(
+            "approval",
+            1,
+            StepKind.WAIT_FOR_EVENT,
+            StepState.PENDING,
+            started_at=now,
+            wake_at=timeout_at,
+            event_type="approved",
+        )
+    ]
+    assert tr.history[0].detail == {"type": "approved", "timeout_at": timeout_at}
+
+
+def test_wait_for_event_replayed_keeps_the_first_timeout_and_start_time() -> None:
+    inst, now = running(), T0 + 5_000
+    pending = Step("approval", 1, StepKind.WAIT_FOR_EVENT, StepState.PENDING, T0, wake_at=now + 7)
+    tr = wait_event(inst, pending, timeout_at=now + 10**10, now=now)
+    assert tr.instance.due_at == now + 7
+    assert tr.steps[0].started_at == T0
+    taken = wait_event(inst, pending, buffered=("approved", b"1", now), buffered_id="e", now=now)
+    assert taken.steps[0].started_at == T0
+
+
+@pytest.mark.parametrize("state", [StepState.SUCCEEDED, StepState.FAILED])
+def test_wait_for_event_already_decided_is_a_no_op_and_consumes_nothing(state: StepState) -> None:
+    inst = running()
+    decided = Step("approval", 1, StepKind.WAIT_FOR_EVENT, state, T0, result=b"{}", ended_at=T0)
+    tr = wait_event(inst, decided, buffered=("approved", b"1", T0), buffered_id="e")
+    assert tr == Transition(inst)
+
+
+def test_wait_for_event_with_a_stale_lease_is_refused() -> None:
+    with pytest.raises(LeaseLost):
+        wait_event(running(), lease=LEASE + 1)
+
+
+# ----------------------------------------------------------------------------- deliver_event
+
+
+def waiting_for_approval() -> tuple[Instance, Step]:
+    tr = wait_event(running(), timeout_at=T0 + 10**9)
+    return tr.instance, tr.steps[0]
+
+
+def test_deliver_event_wakes_the_step_waiting_for_its_type() -> None:
+    inst, pending = waiting_for_approval()
+    at = T0 + 50_000
+    tr = machine.deliver_event(
+        inst, pending, event_type="approved", payload=b"[1]", received_at=at, event_id="ev9"
+    )
+    (step,) = tr.steps
+    assert step.state is StepState.SUCCEEDED
+    assert step.result == machine.event_result("approved", b"[1]", at)
+    assert step.ended_at == at
+    assert step.started_at == pending.started_at
+    assert_queued(tr.instance, at)
+    assert tr.dispatch
+    assert tr.consumed_event == "ev9"
+    assert kinds(tr) == ["event_received", "event_taken"]
+
+
+def test_deliver_event_of_another_type_stays_buffered() -> None:
+    inst, pending = waiting_for_approval()
+    tr = machine.deliver_event(
+        inst, pending, event_type="rejected", payload=b"1", received_at=T0, event_id="e"
+    )
+    assert tr.instance == inst
+    assert tr.steps == []
+    assert tr.consumed_event is None
+    assert not tr.dispatch
+    assert kinds(tr) == ["event_received"]
+
+
+def test_deliver_event_to_an_instance_sleeping_or_retrying_stays_buffered() -> None:
+    sleeping = sleep_until(running(), wake_at=T0 + 10**9)
+    retrying = fail_attempt(running())
+    for tr in (sleeping, retrying):
+        out = machine.deliver_event(
+            tr.instance,
+            tr.steps[0],
+            event_type="approved",
+            payload=b"1",
+            received_at=T0,
+            event_id="e",
+        )
+        assert out.instance == tr.instance
+        assert out.consumed_event is None
+        assert out.steps == []
+
+
+@pytest.mark.parametrize("status", [Status.QUEUED, Status.RUNNING, Status.PAUSED])
+def test_deliver_event_while_no_step_waits_stays_buffered(status: Status) -> None:
+    inst, pending = waiting_for_approval()
+    inst = replace(inst, status=status)
+    tr = machine.deliver_event(
+        inst, pending, event_type="approved", payload=b"1", received_at=T0, event_id="e"
+    )
+    assert tr.instance == inst
+    assert tr.consumed_event is None
+
+
+def test_deliver_event_to_a_waiting_instance_without_a_pending_step_stays_buffered() -> None:
+    inst, _ = waiting_for_approval()
+    tr = machine.deliver_event(
+        inst, None, event_type="approved", payload=b"1", received_at=T0, event_id="e"
+    )
+    assert tr.instance == inst
+    assert tr.consumed_event is None
+
+
+@pytest.mark.parametrize("status", sorted(FINAL))
+def test_deliver_event_to_an_ended_instance_is_refused(status: Status) -> None:
+    inst = replace(queued(), status=status, ended_at=T0)
+    with pytest.raises(FailedPrecondition, match="takes no more events"):
+        machine.deliver_event(
+            inst, None, event_type="approved", payload=b"1", received_at=T0, event_id="e"
+        )
+
+
+# ---------------------------------------------------------------------------------- fire_due
+
+
+def test_fire_due_does_nothing_before_the_due_time() -> None:
+    inst = running(now=T0)
+    assert inst.due_at is not None
+    assert machine.fire_due(inst, None, inst.due_at - 1) is None
+    assert machine.fire_due(queued(), None, T0 + 10**12) is None
+
+
+def test_fire_due_takes_back_an_expired_lease_and_dispatches_again() -> None:
+    inst = running(now=T0)
+    assert inst.due_at is not None
+    tr = machine.fire_due(inst, None, inst.due_at)
+    assert tr is not None
+    assert_queued(tr.instance, inst.due_at)
+    assert tr.dispatch
+    assert tr.history == [HistoryEntry("lease_expired", inst.due_at, detail={"worker": WORKER})]
+    assert tr.steps == []
+
+
+def test_fire_due_ends_a_sleep_and_queues_the_instance() -> None:
+    slept = sleep_until(running(), wake_at=T0 + 1_000_000)
+    now = T0 + 1_000_005
+    tr = machine.fire_due(slept.instance, slept.steps[0], now)
+    assert tr is not None
+    (step,) = tr.steps
+    assert step.state is StepState.SUCCEEDED
+    assert step.ended_at == now
+    assert_queued(tr.instance, now)
+    assert tr.dispatch
+    assert kinds(tr) == ["woke", "queued"]
+
+
+def test_fire_due_times_out_an_event_wait() -> None:
+    inst, pending = waiting_for_approval()
+    assert inst.due_at is not None
+    tr = machine.fire_due(inst, pending, inst.due_at)
+    assert tr is not None
+    (step,) = tr.steps
+    assert step.state is StepState.FAILED
+    assert step.error_type == "EventTimeout"
+    assert step.error_message == "no 'approved' event arrived in time"
+    assert step.ended_at == inst.due_at
+    assert_queued(tr.instance, inst.due_at)
+    assert tr.dispatch
+    assert kinds(tr) == ["event_wait_timed_out", "queued"]
+
+
+def test_fire_due_queues_a_step_retry_without_touching_the_step() -> None:
+    failed = fail_attempt(running(), attempt=2)
+    inst, pending = failed.instance, failed.steps[0]
+    assert inst.due_at is not None
+    tr = machine.fire_due(inst, pending, inst.due_at + 3)
+    assert tr is not None
+    assert tr.steps == []
+    assert_queued(tr.instance, inst.due_at + 3)
+    assert tr.dispatch
+    assert kinds(tr) == ["step_retry_due", "queued"]
+    assert tr.history[0].attempt == 3
+
+
+def test_fire_due_on_an_instance_neither_running_nor_waiting_only_clears_the_due_time() -> None:
+    inst = replace(running(), status=Status.PAUSED, lease_token=None, lease_worker=None)
+    assert inst.due_at is not None
+    tr = machine.fire_due(inst, None, inst.due_at)
+    assert tr is not None
+    assert tr.instance == replace(inst, due_at=None)
+    assert not tr.dispatch
+    assert tr.history == []
+
+
+# ----------------------------------------------------------------------------------- release
+
+
+def test_release_dispatches_the_task_again() -> None:
+    inst, now = running(), T0 + 7_000
+    tr = machine.release(inst, LEASE, now, "worker disconnected")
+    assert_queued(tr.instance, now)
+    assert tr.dispatch
+    assert tr.history == [
+        HistoryEntry(
+            "task_released", now, detail={"worker": WORKER, "reason": "worker disconnected"}
+        )
+    ]
+
+
+def test_release_with_a_stale_lease_is_refused() -> None:
+    with pytest.raises(LeaseLost):
+        machine.release(running(), LEASE + 1, T0, "x")
+
+
+# ---------------------------------------------------------------------------- complete, fail
+
+
+def test_complete_ends_the_instance_with_its_output() -> None:
+    inst, now = running(), T0 + 9_000
+    tr = machine.complete(inst, lease=LEASE, output=b'{"n": 1}', now=now)
+    new = tr.instance
+    assert new.status is Status.COMPLETE
+    assert new.output == b'{"n": 1}'
+    assert new.ended_at == now
+    assert (new.due_at, new.ready_at, new.lease_token, new.lease_worker) == (None,) * 4
+    assert tr.finished
+    assert not tr.dispatch
+    assert kinds(tr) == ["completed"]
+
+
+def test_fail_ends_the_instance_as_errored_with_the_error() -> None:
+    inst, now = running(), T0 + 9_000
+    tr = machine.fail(inst, lease=LEASE, error=ERROR, now=now)
+    new = tr.instance
+    assert new.status is Status.ERRORED
+    assert (new.error_type, new.error_message, new.error_details) == (
+        ERROR.type,
+        ERROR.message,
+        ERROR.details,
+    )
+    assert new.ended_at == now
+    assert (new.due_at, new.ready_at, new.lease_token, new.lease_worker) == (None,) * 4
+    assert tr.finished
+    assert tr.history == [
+        HistoryEntry(
+            "errored", now, detail={"error_type": ERROR.type, "error_message": ERROR.message}
+        )
+    ]
+
+
+@pytest.mark.parametrize("end", ["complete", "fail"])
+def test_an_ended_instance_cannot_be_ended_again(end: str) -> None:
+    done = machine.complete(running(), lease=LEASE, output=b"1", now=T0 + 1).instance
+    with pytest.raises(LeaseLost, match="instance is complete"):
+        if end == "complete":
+            machine.complete(done, lease=LEASE, output=b"2", now=T0 + 2)
+        else:
+            machine.fail(done, lease=LEASE, error=ERROR, now=T0 + 2)
+
+
+@pytest.mark.parametrize("end", ["complete", "fail"])
+def test_ending_with_a_stale_lease_is_refused(end: str) -> None:
+    inst = running()
+    with pytest.raises(LeaseLost):
+        if end == "complete":
+            machine.complete(inst, lease=LEASE + 1, output=b"2", now=T0 + 2)
+        else:
+            machine.fail(inst, lease=LEASE + 1, error=ERROR, now=T0 + 2)
+
+
+# ------------------------------------------------------------------- any sequence of commands
+
+DO_NAMES = ("charge", "ship")
+SLEEP_NAMES = ("cool-off",)
+WAIT_NAMES = ("approval",)
+EVENT_TYPES = ("approved", "rejected")
+NEVER_ISSUED = -1
+
+# Mostly the current lease, sometimes an older one or one never issued.
+leases = st.integers(0, 9)
+while_running = precondition(lambda self: self.inst.status is Status.RUNNING)
+policies = st.builds(
+    RetryPolicy,
+    limit=st.integers(0, 3),
+    delay_us=st.integers(0, 3 * LEASE_US),
+    backoff=st.sampled_from(list(Backoff)),
+    max_delay_us=st.none() | st.integers(0, 2 * LEASE_US),
+)
+payloads = st.sampled_from([b"null", b"1", b'{"a": 2}', b"[]"])
+
+
+class InstanceLife(RuleBasedStateMachine):
+    """One instance driven by workers, events and the timer in any order, as the engine would:
+    each command reads the current rows, and a transition is written like shards.store.apply."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = T0
+        self.issued: list[int] = []
+        self.claims = 0
+        self.claimed_lease: int | None = None
+        self.events = 0
+        self.steps: dict[tuple[str, int], Step] = {}
+        self.recorded: dict[tuple[str, int], Step] = {}
+        self.buffered: list[tuple[str, str, bytes, int]] = []
+        tr = machine.create(new_instance(), self.now)
+        self.inst = replace(tr.instance, history_seq=len(tr.history))
+
+    # -- the store
+
+    def _write(self, tr: Transition) -> None:
+        old = self.inst
+        assert old.status not in FINAL or old == tr.instance, "an ended instance changed"
+        new = replace(tr.instance, history_seq=old.history_seq + len(tr.history))
+        assert new.history_seq >= old.history_seq
+        for name in ("partition", "uid", "account_id", "workflow", "instance_id", "created_at"):
+            assert getattr(new, name) == getattr(old, name), f"{name} changed"
+        for step in tr.steps:
+            key = (step.name, step.seq)
+            before = self.steps.get(key)
+            assert before is None or before.state is StepState.PENDING, (
+                f"recorded step {key} rewritten: {before} -> {step}"
+            )
+            self.steps[key] = step
+            if step.state is not StepState.PENDING:
+                self.recorded.setdefault(key, step)
+        # Every transition into the queue dispatches; no other does.
+        assert tr.dispatch == (new.status is Status.QUEUED and old.status is not Status.QUEUED)
+        assert tr.finished == (new.status in FINAL and old.status not in FINAL)
+        # The timer must hear of any due time earlier than the one it knew.
+        if new.due_at is not None and (old.due_at is None or new.due_at < old.due_at):
+            assert tr.due_at == new.due_at
+        self.inst = new
+
+    def _pending(self) -> Step | None:
+        """The pending step the store hands the engine: the one the instance waits on."""
+        pending = [s for s in self.steps.values() if s.state is StepState.PENDING]
+        waited = [
+            s for s in pending if s.name == self.inst.current_step and s.wake_at == self.inst.due_at
+        ]
+        found = waited or pending
+        return found[0] if found else None
+
+    def _lease(self, pick: int) -> int:
+        current = self.inst.lease_token
+        stale = [lease for lease in self.issued if lease != current]
+        if pick == 0 or (pick == 1 and not stale) or (pick > 1 and current is None):
+            return NEVER_ISSUED
+        return stale[-1] if pick == 1 else current  # type: ignore[return-value]
+
+    def _leased(self, lease: int, command: Any) -> Transition | None:
+        holds = self.inst.status is Status.RUNNING and self.inst.lease_token == lease
+        try:
+            tr: Transition = command()
+        except LeaseLost:
+            assert not holds, "the current lease was refused"
+            return None
+        except FailedPrecondition:
+            assert holds, "a stale lease got past the lease check"
+            return None
+        assert holds, "a command under a stale lease was accepted"
+        self._write(tr)
+        return tr
+
+    # -- commands
+
+    @rule(dt=st.integers(0, 2 * LEASE_US))
+    def time_passes(self, dt: int) -> None:
+        self.now += dt
+
+    @precondition(lambda self: self.inst.due_at is not None)
+    @rule()
+    def timer_fires(self) -> None:
+        if self.inst.due_at is not None:
+            self.now = max(self.now, self.inst.due_at)
+        self._fire()
+
+    @rule()
+    def timer_looks(self) -> None:
+        self._fire()
+
+    def _fire(self) -> None:
+        pending = self._pending()
+        was_waiting = self.inst.status is Status.WAITING
+        tr = machine.fire_due(self.inst, pending, self.now)
+        if tr is None:
+            assert self.inst.due_at is None or self.inst.due_at > self.now
+            return
+        assert self.inst.due_at is not None and self.inst.due_at <= self.now
+        self._write(tr)
+        assert self.inst.due_at is None
+        if was_waiting and pending is not None and pending.kind is not StepKind.DO:
+            # A sleep or an event wait is decided when its time comes; only a retry stays open.
+            assert self.steps[(pending.name, pending.seq)].state is not StepState.PENDING
+
+    @precondition(lambda self: self.inst.status is Status.QUEUED)
+    @rule(worker=st.sampled_from(["w1", "w2"]))
+    def claim(self, worker: str) -> None:
+        lease = 1_000 + len(self.issued)
+        self.issued.append(lease)
+        try:
+            tr = machine.claim(self.inst, worker, lease, self.now, LEASE_US)
+        except FailedPrecondition:
+            assert self.inst.status is not Status.QUEUED
+            return
+        self._write(tr)
+        self.claims += 1
+        self.claimed_lease = lease
+
+    @while_running
+    @rule(
+        name=st.sampled_from(DO_NAMES),
+        seq=st.integers(1, 2),
+        attempt=st.integers(1, 5),
+        result=payloads,
+        which=leases,
+    )
+    def complete_step(self, name: str, seq: int, attempt: int, result: bytes, which: int) -> None:
+        lease = self._lease(which)
+        self._leased(
+            lease,
+            lambda: machine.complete_step(
+                self.inst,
+                self.steps.get((name, seq)),
+                lease=lease,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                result=result,
+                started_at=self.now - 10,
+                now=self.now,
+                lease_timeout_us=LEASE_US,
+            ),
+        )
+
+    @precondition(lambda self: any(s.kind is StepKind.DO for s in self.recorded.values()))
+    @rule(
+        data=st.data(),
+        same_attempt=st.booleans(),
+        fails=st.booleans(),
+        result=payloads,
+        which=leases,
+    )
+    def recorded_step_reported_again(
+        self, data: st.DataObject, same_attempt: bool, fails: bool, result: bytes, which: int
+    ) -> None:
+        # A retried RPC or a second worker reports a step whose outcome is already recorded.
+        done = sorted(k for k, s in self.recorded.items() if s.kind is StepKind.DO)
+        name, seq = data.draw(st.sampled_from(done))
+        attempt = self.steps[(name, seq)].attempts + (0 if same_attempt else 1)
+        if fails:
+            self.fail_step(name, seq, attempt, THREE_RETRIES, False, which)
+        else:
+            self.complete_step(name, seq, attempt, result, which)
+
+    @while_running
+    @rule(
+        name=st.sampled_from(DO_NAMES),
+        seq=st.integers(1, 2),
+        attempt=st.integers(1, 3),
+        policy=policies,
+        non_retryable=st.integers(0, 3).map(lambda n: n == 0),
+        which=leases,
+    )
+    def fail_step(
+        self,
+        name: str,
+        seq: int,
+        attempt: int,
+        policy: RetryPolicy,
+        non_retryable: bool,
+        which: int,
+    ) -> None:
+        lease = self._lease(which)
+        tr = self._leased(
+            lease,
+            lambda: machine.fail_step(
+                self.inst,
+                self.steps.get((name, seq)),
+                lease=lease,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                error=ERROR,
+                policy=policy,
+                non_retryable=non_retryable,
+                started_at=self.now - 10,
+                now=self.now,
+                lease_timeout_us=LEASE_US,
+            ),
+        )
+        if tr is not None and tr.steps:
+            (step,) = tr.steps
+            if non_retryable or attempt > policy.limit:
+                assert step.state is StepState.FAILED
+            else:
+                assert step.state is StepState.PENDING
+                assert self.inst.due_at == self.now + policy.delay_after(attempt)
+
+    @while_running
+    @rule(
+        name=st.sampled_from(SLEEP_NAMES),
+        seq=st.integers(1, 2),
+        offset=st.integers(-LEASE_US, 3 * LEASE_US),
+        which=leases,
+    )
+    def start_sleep(self, name: str, seq: int, offset: int, which: int) -> None:
+        lease = self._lease(which)
+        self._leased(
+            lease,
+            lambda: machine.start_sleep(
+                self.inst,
+                self.steps.get((name, seq)),
+                lease=lease,
+                name=name,
+                seq=seq,
+                wake_at=self.now + offset,
+                now=self.now,
+                lease_timeout_us=LEASE_US,
+            ),
+        )
+
+    @while_running
+    @rule(
+        name=st.sampled_from(WAIT_NAMES),
+        seq=st.integers(1, 2),
+        event_type=st.sampled_from(EVENT_TYPES),
+        offset=st.integers(-LEASE_US, 3 * LEASE_US),
+        which=leases,
+    )
+    def wait_for_event(self, name: str, seq: int, event_type: str, offset: int, which: int) -> None:
+        lease = self._lease(which)
+        oldest = next((e for e in self.buffered if e[1] == event_type), None)
+        before = len(self.buffered)
+        self._leased(
+            lease,
+            lambda: self._consume(
+                oldest,
+                machine.wait_for_event(
+                    self.inst,
+                    self.steps.get((name, seq)),
+                    lease=lease,
+                    name=name,
+                    seq=seq,
+                    event_type=event_type,
+                    timeout_at=self.now + offset,
+                    buffered=oldest[1:] if oldest else None,
+                    buffered_id=oldest[0] if oldest else None,
+                    now=self.now,
+                    lease_timeout_us=LEASE_US,
+                ),
+            ),
+        )
+        assert len(self.buffered) >= before - 1
+
+    def _consume(self, oldest: tuple[str, str, bytes, int] | None, tr: Transition) -> Transition:
+        took = [s for s in tr.steps if s.state is StepState.SUCCEEDED]
+        if took:
+            # The event the step took is marked consumed, so no other wait takes it again.
+            assert oldest is not None and tr.consumed_event == oldest[0]
+            assert took[0].result == machine.event_result(*oldest[1:])
+            self.buffered.remove(oldest)
+        else:
+            assert tr.consumed_event is None
+        return tr
+
+    @precondition(
+        lambda self: (
+            self.inst.status is Status.WAITING
+            and getattr(self._pending(), "kind", None) is StepKind.WAIT_FOR_EVENT
+        )
+    )
+    @rule(payload=payloads)
+    def send_the_awaited_event(self, payload: bytes) -> None:
+        pending = self._pending()
+        assert pending is not None and pending.event_type is not None
+        self.send_event(pending.event_type, payload)
+        assert self.inst.status is Status.QUEUED
+
+    @precondition(lambda self: len(self.buffered) < 2)
+    @rule(event_type=st.sampled_from(EVENT_TYPES), payload=payloads)
+    def send_event(self, event_type: str, payload: bytes) -> None:
+        self.events += 1
+        event_id = f"ev{self.events}"
+        try:
+            tr = machine.deliver_event(
+                self.inst,
+                self._pending(),
+                event_type=event_type,
+                payload=payload,
+                received_at=self.now,
+                event_id=event_id,
+            )
+        except FailedPrecondition:
+            assert self.inst.status in FINAL
+            return
+        assert tr.consumed_event == (event_id if tr.steps else None)
+        if tr.consumed_event is None:
+            self.buffered.append((event_id, event_type, payload, self.now))
+        self._write(tr)
+
+    @while_running
+    @rule(which=leases)
+    def release(self, which: int) -> None:
+        lease = self._lease(which)
+        self._leased(lease, lambda: machine.release(self.inst, lease, self.now, "test"))
+
+    @while_running
+    @rule(which=leases, output=payloads, errored=st.booleans())
+    def workflow_returns(self, which: int, output: bytes, errored: bool) -> None:
+        lease = self._lease(which)
+        if errored:
+            self._leased(
+                lease, lambda: machine.fail(self.inst, lease=lease, error=ERROR, now=self.now)
+            )
+        else:
+            self._leased(
+                lease,
+                lambda: machine.complete(self.inst, lease=lease, output=output, now=self.now),
+            )
+
+    @rule(
+        command=st.sampled_from(["complete", "fail", "sleep", "wait", "release", "return"]),
+        which=st.integers(0, 1),
+    )
+    def a_late_worker_writes(self, command: str, which: int) -> None:
+        # A worker whose lease expired or was never granted: refused in any status.
+        if command == "complete":
+            self.complete_step("charge", 1, 1, b"1", which)
+        elif command == "fail":
+            self.fail_step("charge", 1, 1, THREE_RETRIES, False, which)
+        elif command == "sleep":
+            self.start_sleep("cool-off", 1, 0, which)
+        elif command == "wait":
+            self.wait_for_event("approval", 1, "approved", 0, which)
+        elif command == "release":
+            self.release(which)
+        else:
+            self.workflow_returns(which, b"1", False)
+
+    # -- what always holds
+
+    @invariant()
+    def statuses_are_consistent(self) -> None:
+        inst = self.inst
+        if inst.status is Status.RUNNING:
+            assert inst.lease_token is not None and inst.lease_worker is not None
+            # The lease of the latest claim, never an earlier one.
+            assert inst.lease_token == self.claimed_lease
+            assert inst.due_at is not None
+            assert inst.ready_at is None
+        elif inst.status is Status.WAITING:
+            assert inst.due_at is not None
+            assert inst.lease_token is None and inst.lease_worker is None
+        elif inst.status is Status.QUEUED:
+            assert inst.lease_token is None and inst.lease_worker is None
+            assert inst.ready_at is not None
+            assert inst.due_at is None
+        else:
+            assert inst.status in FINAL
+            assert inst.ended_at is not None
+            assert inst.lease_token is None and inst.lease_worker is None
+            assert inst.due_at is None and inst.ready_at is None
+        if inst.status is Status.COMPLETE:
+            assert inst.output is not None
+        if inst.status is Status.ERRORED:
+            assert inst.error_type == ERROR.type
+        assert inst.status not in FINAL or inst.ended_at is not None
+
+    @invariant()
+    def a_waiting_instance_has_a_timer_for_the_step_it_waits_on(self) -> None:
+        inst = self.inst
+        if inst.status is Status.WAITING:
+            assert any(
+                s.state is StepState.PENDING
+                and s.name == inst.current_step
+                and s.wake_at == inst.due_at
+                for s in self.steps.values()
+            )
+
+    @invariant()
+    def dispatch_count_and_start_time_follow_the_claims(self) -> None:
+        assert self.inst.dispatches == self.claims
+        assert (self.inst.started_at is not None) == (self.claims > 0)
+
+    @invariant()
+    def recorded_steps_never_change(self) -> None:
+        for key, first in self.recorded.items():
+            assert self.steps[key] == first
+
+    @invariant()
+    def steps_are_well_formed(self) -> None:
+        for step in self.steps.values():
+            assert (step.ended_at is None) == (step.state is StepState.PENDING)
+            if step.state is StepState.FAILED:
+                assert step.error_type is not None
+            if step.state is StepState.SUCCEEDED and step.kind is not StepKind.SLEEP:
+                assert step.result is not None
+                if step.kind is StepKind.WAIT_FOR_EVENT:
+                    doc = json.loads(step.result)
+                    assert doc["type"] == step.event_type
+            if step.state is StepState.PENDING and step.kind is not StepKind.DO:
+                assert step.wake_at is not None
+
+    @invariant()
+    def buffered_events_are_consumed_at_most_once(self) -> None:
+        ids = [e[0] for e in self.buffered]
+        assert len(ids) == len(set(ids))
+
+
+InstanceLife.TestCase.settings = settings(
+    max_examples=100, stateful_step_count=50, deadline=None, derandomize=True, database=None
+)
+test_any_sequence_of_commands_keeps_the_instance_valid = InstanceLife.TestCase

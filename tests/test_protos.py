@@ -1,0 +1,75 @@
+"""The generated gRPC code checked in under sdk/python/stepway/v1 is exactly what protos/ gives."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "sdk" / "python" / "stepway" / "v1"
+SCRIPT = ROOT / "scripts" / "gen_protos.py"
+REGENERATE = "python scripts/gen_protos.py"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _differences(checked_in: Path, fresh: Path) -> list[str]:
+    """One line per file that is missing, extra, or different in checked_in."""
+    ours, theirs = _files(checked_in), _files(fresh)
+    problems = [f"{name}: missing from the checkout" for name in sorted(theirs.keys() - ours)]
+    problems += [f"{name}: not produced from protos/" for name in sorted(ours.keys() - theirs)]
+    problems += [
+        f"{name}: differs from the generated code"
+        for name in sorted(ours.keys() & theirs.keys())
+        if ours[name] != theirs[name]
+    ]
+    return problems
+
+
+def _generate(out: Path) -> Path:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"{REGENERATE} failed:\n{done.stderr}"
+    return out / "stepway" / "v1"
+
+
+def _report(problems: list[str]) -> str:
+    lines = "\n".join(f"  sdk/python/stepway/v1/{p}" for p in problems)
+    return f"the generated gRPC code is stale:\n{lines}\nregenerate it with: {REGENERATE}"
+
+
+def test_checked_in_grpc_code_is_what_the_protos_generate(tmp_path: Path) -> None:
+    fresh = _generate(tmp_path)
+    problems = _differences(GENERATED, fresh)
+    assert not problems, _report(problems)
+
+
+def test_a_stale_generated_file_is_reported_by_name_with_the_command_to_regenerate(
+    tmp_path: Path,
+) -> None:
+    fresh = _generate(tmp_path / "fresh")
+    stale = tmp_path / "stale"
+    shutil.copytree(fresh, stale)
+    (stale / "common_pb2.py").write_bytes((fresh / "common_pb2.py").read_bytes() + b"# edited\n")
+    (stale / "workflow_service_pb2_grpc.py").unlink()
+    problems = _differences(stale, fresh)
+    assert problems == [
+        "workflow_service_pb2_grpc.py: missing from the checkout",
+        "common_pb2.py: differs from the generated code",
+    ]
+    message = _report(problems)
+    assert "sdk/python/stepway/v1/common_pb2.py" in message
+    assert REGENERATE in message
