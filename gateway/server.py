@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -33,12 +33,15 @@ from shards.rpc import (
     SERVER_OPTIONS,
     ErrorInterceptor,
     command_error,
+    rich_status,
     status_details,
 )
+from shards.server import check_batch_size
 from shards.tokens import decode
 from stepway import __version__
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
+from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -68,18 +71,20 @@ class Forwarder:
         timeout: float | None = 30.0,
     ) -> R:
         try:
-            metadata = (
-                (ACCOUNT_HEADER, principal.account_id),
-                (CLUSTER_SECRET_HEADER, self.secret),
-            )
-            return await call(request, metadata=metadata, timeout=timeout)
+            return await call(request, metadata=self.metadata(principal), timeout=timeout)
         except grpc.aio.AioRpcError as err:
-            if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-                raise Unavailable(f"shard server unavailable: {err.details()}") from None
-            await context.abort(
-                err.code(), err.details() or "", trailing_metadata=status_details(err)
-            )
+            await self.relay_error(err, context)
             raise AssertionError("unreachable") from None
+
+    def metadata(self, principal: Principal) -> tuple[tuple[str, str], ...]:
+        """The metadata of a call forwarded to a shard for this caller."""
+        return ((ACCOUNT_HEADER, principal.account_id), (CLUSTER_SECRET_HEADER, self.secret))
+
+    async def relay_error(self, err: grpc.aio.AioRpcError, context: Context) -> None:
+        """Answers the caller with a shard's error, unchanged (UNAVAILABLE when it is down)."""
+        if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            raise Unavailable(f"shard server unavailable: {err.details()}") from None
+        await context.abort(err.code(), err.details() or "", trailing_metadata=status_details(err))
 
 
 class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
@@ -133,6 +138,111 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         principal, shard = await self._route(context, request.workflow, request.instance_id)
         v.check_payload("payload", request.payload.data)
         return await self.forward(shard.workflows.SendEvent, request, principal, context)
+
+    async def CreateInstances(
+        self, request: fpb.CreateInstancesRequest, context: Context
+    ) -> fpb.CreateInstancesResponse:
+        """Splits the batch by owning shard, forwards the parts at once, and merges the results."""
+        principal = await self.auth.principal(context, "WorkflowService")
+        check_batch_size(len(request.instances))
+        results: list[fpb.CreateInstanceResult | None] = [None] * len(request.instances)
+        groups: dict[ShardStubs, list[int]] = {}
+        for n, item in enumerate(request.instances):
+            if not item.workflow:
+                item.workflow = request.workflow
+            if not item.instance_id:
+                item.instance_id = uuid.uuid4().hex
+            try:
+                v.check_id(f"instances[{n}].workflow", item.workflow)
+                v.check_id(f"instances[{n}].instance_id", item.instance_id)
+            except StepwayError as exc:
+                results[n] = fpb.CreateInstanceResult(error=rich_status(exc))
+                continue
+            partition = partition_of(
+                principal.account_id, item.workflow, item.instance_id, self.router.partitions
+            )
+            groups.setdefault(self.router.for_partition(partition), []).append(n)
+
+        async def forward(shard: ShardStubs, positions: list[int]) -> None:
+            part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
+            resp = await self.forward(shard.workflows.CreateInstances, part, principal, context)
+            for n, result in zip(positions, resp.results, strict=True):
+                results[n] = result
+
+        await asyncio.gather(*(forward(s, p) for s, p in groups.items()))
+        return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
+
+    async def _by_key(self, method: str, request: Any, context: Context) -> Any:
+        principal, shard = await self._route(context, request.workflow, request.instance_id)
+        return await self.forward(getattr(shard.workflows, method), request, principal, context)
+
+    async def PauseInstance(
+        self, request: fpb.PauseInstanceRequest, context: Context
+    ) -> fpb.PauseInstanceResponse:
+        resp: fpb.PauseInstanceResponse = await self._by_key("PauseInstance", request, context)
+        return resp
+
+    async def ResumeInstance(
+        self, request: fpb.ResumeInstanceRequest, context: Context
+    ) -> fpb.ResumeInstanceResponse:
+        resp: fpb.ResumeInstanceResponse = await self._by_key("ResumeInstance", request, context)
+        return resp
+
+    async def TerminateInstance(
+        self, request: fpb.TerminateInstanceRequest, context: Context
+    ) -> fpb.TerminateInstanceResponse:
+        resp: fpb.TerminateInstanceResponse = await self._by_key(
+            "TerminateInstance", request, context
+        )
+        return resp
+
+    async def RestartInstance(
+        self, request: fpb.RestartInstanceRequest, context: Context
+    ) -> fpb.RestartInstanceResponse:
+        resp: fpb.RestartInstanceResponse = await self._by_key("RestartInstance", request, context)
+        return resp
+
+    async def DeleteInstance(
+        self, request: fpb.DeleteInstanceRequest, context: Context
+    ) -> fpb.DeleteInstanceResponse:
+        resp: fpb.DeleteInstanceResponse = await self._by_key("DeleteInstance", request, context)
+        return resp
+
+    async def GetHistory(
+        self, request: fpb.GetHistoryRequest, context: Context
+    ) -> fpb.GetHistoryResponse:
+        resp: fpb.GetHistoryResponse = await self._by_key("GetHistory", request, context)
+        return resp
+
+    async def WatchHistory(
+        self, request: fpb.WatchHistoryRequest, context: Context
+    ) -> AsyncIterator[cpb.HistoryEvent]:
+        """Relays the owning shard's stream; it ends when the instance is finished."""
+        principal, shard = await self._route(context, request.workflow, request.instance_id)
+        metadata = self.forward.metadata(principal)
+        call = shard.workflows.WatchHistory(request, metadata=metadata)
+        try:
+            async for event in call:
+                yield event
+        except grpc.aio.AioRpcError as err:
+            await self.forward.relay_error(err, context)
+        finally:
+            call.cancel()
+
+    async def ListInstances(
+        self, request: fpb.ListInstancesRequest, context: Context
+    ) -> fpb.ListInstancesResponse:
+        # Every shard reads the same database: any of them answers for all partitions.
+        principal = await self.auth.principal(context, "WorkflowService")
+        shard = self.router.all_shards()[0]
+        return await self.forward(shard.workflows.ListInstances, request, principal, context)
+
+    async def ListWorkflows(
+        self, request: fpb.ListWorkflowsRequest, context: Context
+    ) -> fpb.ListWorkflowsResponse:
+        principal = await self.auth.principal(context, "WorkflowService")
+        shard = self.router.all_shards()[0]
+        return await self.forward(shard.workflows.ListWorkflows, request, principal, context)
 
 
 class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]

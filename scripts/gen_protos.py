@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from google.rpc import status_pb2
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,12 +25,15 @@ def generate(out: Path) -> None:
     """Writes the generated modules of every proto under protos/ into out/stepway/v1."""
     files = sorted(str(p.relative_to(PROTOS)) for p in (PROTOS / PACKAGE).glob("*.proto"))
     include = str(Path(protoc.__file__).parent / "_proto")
+    # google/rpc/status.proto, shipped by googleapis-common-protos.
+    googleapis = str(Path(status_pb2.__file__).parent.parent.parent)
     with tempfile.TemporaryDirectory() as tmp:
         code = protoc.main(
             [
                 "grpc_tools.protoc",
                 f"-I{PROTOS}",
                 f"-I{include}",
+                f"-I{googleapis}",
                 f"--python_out={tmp}",
                 f"--pyi_out={tmp}",
                 f"--grpc_python_out={tmp}",

@@ -20,3 +20,8 @@ class ShardConfig:
     max_batch: int = 128
     # Instances handled per timer transaction.
     timer_batch: int = 500
+    # How long finished instances are kept when neither the instance nor its account says.
+    default_retention: float = 30 * 86_400.0
+    # Seconds between two sweeps for expired instances, and instances deleted per transaction.
+    purge_interval: float = 60.0
+    purge_batch: int = 500

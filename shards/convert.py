@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from shards.engine import InstanceView, Task
-from shards.machine import Backoff, Failure, RetryPolicy, Status, Step, StepKind, StepState
+from shards.machine import (
+    Backoff,
+    Failure,
+    HistoryEntry,
+    Instance,
+    RetryPolicy,
+    Status,
+    Step,
+    StepKind,
+    StepState,
+)
 from shards.tokens import encode
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
@@ -18,15 +30,16 @@ STATUS_TO_PB = {
     Status.TERMINATED: cpb.INSTANCE_STATUS_TERMINATED,
     Status.COMPLETE: cpb.INSTANCE_STATUS_COMPLETE,
 }
+STATUS_FROM_PB = {pb: status for status, pb in STATUS_TO_PB.items()}
 KIND_TO_PB = {
-    StepKind.DO: wpb.STEP_KIND_DO,
-    StepKind.SLEEP: wpb.STEP_KIND_SLEEP,
-    StepKind.WAIT_FOR_EVENT: wpb.STEP_KIND_WAIT_FOR_EVENT,
+    StepKind.DO: cpb.STEP_KIND_DO,
+    StepKind.SLEEP: cpb.STEP_KIND_SLEEP,
+    StepKind.WAIT_FOR_EVENT: cpb.STEP_KIND_WAIT_FOR_EVENT,
 }
 STATE_TO_PB = {
-    StepState.PENDING: wpb.STEP_STATE_PENDING,
-    StepState.SUCCEEDED: wpb.STEP_STATE_SUCCEEDED,
-    StepState.FAILED: wpb.STEP_STATE_FAILED,
+    StepState.PENDING: cpb.STEP_STATE_PENDING,
+    StepState.SUCCEEDED: cpb.STEP_STATE_SUCCEEDED,
+    StepState.FAILED: cpb.STEP_STATE_FAILED,
 }
 BACKOFF_FROM_PB = {
     wpb.BACKOFF_UNSPECIFIED: Backoff.EXPONENTIAL,
@@ -38,23 +51,31 @@ BACKOFF_FROM_PB = {
 
 def instance_to_pb(view: InstanceView) -> cpb.Instance:
     """The Instance message clients read."""
-    inst = view.instance
+    msg = instance_summary_to_pb(view.instance)
+    msg.params.data = view.params
+    if view.instance.output is not None:
+        msg.output.data = view.instance.output
+    return msg
+
+
+def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
+    """The Instance message without params and output, as listings show it."""
     msg = cpb.Instance(
         workflow=inst.workflow,
         instance_id=inst.instance_id,
         status=STATUS_TO_PB[inst.status],
-        params=cpb.Payload(data=view.params),
         task_queue=inst.task_queue,
         current_step=inst.current_step or "",
         partition=inst.partition,
     )
+    msg.retention.FromMicroseconds(inst.retention_us)
+    if inst.expires_at is not None:
+        msg.expires_at.FromMicroseconds(inst.expires_at)
     msg.created_at.FromMicroseconds(inst.created_at)
     if inst.started_at is not None:
         msg.started_at.FromMicroseconds(inst.started_at)
     if inst.ended_at is not None:
         msg.ended_at.FromMicroseconds(inst.ended_at)
-    if inst.output is not None:
-        msg.output.data = inst.output
     if inst.error_type is not None:
         msg.error.CopyFrom(
             cpb.Failure(
@@ -116,3 +137,62 @@ def policy_from_pb(msg: wpb.RetryPolicy) -> RetryPolicy:
         backoff=BACKOFF_FROM_PB[msg.backoff],
         max_delay_us=max_delay,
     )
+
+
+def step_info_to_pb(step: Step) -> cpb.Step:
+    """A journal entry as clients read it."""
+    msg = cpb.Step(
+        name=step.name,
+        seq=step.seq,
+        kind=KIND_TO_PB[step.kind],
+        state=STATE_TO_PB[step.state],
+        attempts=step.attempts,
+        event_type=step.event_type or "",
+    )
+    msg.started_at.FromMicroseconds(step.started_at)
+    if step.ended_at is not None:
+        msg.ended_at.FromMicroseconds(step.ended_at)
+    if step.result is not None:
+        msg.output.data = step.result
+    if step.error_type is not None:
+        msg.error.CopyFrom(cpb.Failure(type=step.error_type, message=step.error_message or ""))
+    if step.wake_at is not None:
+        msg.wake_at.FromMicroseconds(step.wake_at)
+    return msg
+
+
+HISTORY_TYPE_TO_PB: dict[str, cpb.HistoryEventType] = {
+    name.removeprefix("HISTORY_EVENT_TYPE_").lower(): cast(cpb.HistoryEventType, number)
+    for name, number in cpb.HistoryEventType.items()
+    if number != cpb.HISTORY_EVENT_TYPE_UNSPECIFIED
+}
+# Where each history kind keeps the time the proto calls `until`.
+_UNTIL = {
+    "sleeping": "wake_at",
+    "step_retry_scheduled": "retry_at",
+    "waiting_for_event": "timeout_at",
+}
+
+
+def history_to_pb(seq: int, entry: HistoryEntry) -> cpb.HistoryEvent:
+    """A recorded history entry as clients read it."""
+    detail: dict[str, Any] = entry.detail or {}
+    msg = cpb.HistoryEvent(
+        seq=seq,
+        type=HISTORY_TYPE_TO_PB.get(entry.kind, cpb.HISTORY_EVENT_TYPE_UNSPECIFIED),
+        step_name=entry.step_name or "",
+        step_seq=entry.step_seq or 0,
+        attempt=entry.attempt or 0,
+        event_type=detail.get("type") or "",
+        worker=detail.get("worker") or "",
+        reason=detail.get("reason") or "",
+    )
+    msg.time.FromMicroseconds(entry.at)
+    if "error_type" in detail:
+        msg.error.CopyFrom(
+            cpb.Failure(type=detail["error_type"], message=detail.get("error_message") or "")
+        )
+    until = detail.get(_UNTIL.get(entry.kind, ""))
+    if until is not None:
+        msg.until.FromMicroseconds(int(until))
+    return msg

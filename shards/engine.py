@@ -12,9 +12,10 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -26,8 +27,18 @@ from shards.clock import now_us
 from shards.committer import After, Committer
 from shards.config import ShardConfig
 from shards.dispatch import TaskQueues
-from shards.errors import InstanceNotFound, LeaseLost, WorkflowNotFound
-from shards.machine import FINAL, Failure, Instance, RetryPolicy, Status, Step, Transition
+from shards.errors import InstanceNotFound, LeaseLost, StepwayError, WorkflowNotFound
+from shards.machine import (
+    FINAL,
+    LEASED,
+    Failure,
+    HistoryEntry,
+    Instance,
+    RetryPolicy,
+    Status,
+    Step,
+    Transition,
+)
 from shards.partitioning import partition_of
 from shards.tokens import TaskRef
 
@@ -35,6 +46,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Key = tuple[int, str]
+# A watch re-reads the history at least this often, for writes made by another process.
+WATCH_POLL_SECONDS = 2.0
 ResultKey = tuple[str, str, str]
 """(account_id, workflow, instance_id) of an instance clients wait on."""
 
@@ -51,10 +64,38 @@ class Task:
 
 @dataclass(frozen=True)
 class InstanceView:
-    """An instance as clients read it."""
+    """An instance as clients read it, with its journal in run order when asked."""
 
     instance: Instance
     params: bytes
+    steps: list[Step] | None = None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """Recorded history entries (seq, entry), whether more follow, and the instance's status."""
+
+    entries: list[tuple[int, HistoryEntry]]
+    more: bool
+    status: Status
+
+
+@dataclass(frozen=True)
+class NewInstance:
+    """One instance to create: its key, params, and retention (None: the account's)."""
+
+    workflow: str
+    instance_id: str
+    params: bytes
+    retention_us: int | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowInfo:
+    name: str
+    task_queue: str
+    registered_at: int
+    counts: dict[Status, int]
 
 
 @dataclass(frozen=True)
@@ -63,6 +104,20 @@ class StepFailureOutcome:
 
     retry_at: int | None
     exhausted: Failure | None
+    # A pause took effect with the report: the worker's task ends.
+    task_ended: bool = False
+
+
+def _resolve(
+    outcome: tuple[Instance, bool] | StepwayError | int,
+    outcomes: list[tuple[Instance, bool] | StepwayError | int],
+) -> tuple[Instance, bool] | StepwayError:
+    """An item's outcome; an int points at the earlier item of the same id, created by it."""
+    if isinstance(outcome, int):
+        created = outcomes[outcome]
+        assert isinstance(created, tuple)
+        return created[0], False
+    return outcome
 
 
 def _new_lease() -> int:
@@ -87,6 +142,11 @@ class ShardEngine:
         self._timer_task: asyncio.Task[None] | None = None
         self._background: set[asyncio.Future[object]] = set()
         self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shard-reader")
+        self._history_watchers: dict[Key, set[asyncio.Event]] = defaultdict(set)
+        self._retention_cache: dict[str, tuple[float, int]] = {}
+        self._purge_task: asyncio.Task[None] | None = None
+        self.purged = 0
+        self.purge_batches = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -102,13 +162,15 @@ class ShardEngine:
             self.queues.push((account_id, task_queue), (partition, uid))
         self.committer.start()
         self._timer_task = asyncio.create_task(self._timer_loop(), name="shard-timers")
+        self._purge_task = asyncio.create_task(self._purge_loop(), name="shard-retention")
 
     async def stop(self) -> None:
         """Stops the timer and the committer; leases stay in the database for the next start."""
-        if self._timer_task is not None:
-            self._timer_task.cancel()
-            await asyncio.gather(self._timer_task, return_exceptions=True)
-            self._timer_task = None
+        for task in (self._timer_task, self._purge_task):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._timer_task = self._purge_task = None
         await self.committer.stop()
         self._readers.shutdown(wait=True)
         self.queues.clear()
@@ -135,7 +197,7 @@ class ShardEngine:
         old: Instance,
         tr: Transition,
         *,
-        known: list[Step | None] | None = None,
+        known: Sequence[Step | None] | None = None,
         new_params: bytes | None = None,
     ) -> Instance:
         """Writes a transition and registers its in-memory effects for after the commit."""
@@ -152,6 +214,8 @@ class ShardEngine:
         if old.lease_worker and old.lease_worker != new.lease_worker:
             worker = old.lease_worker
             after.append(lambda: self._worker_keys[worker].discard(key))
+        if tr.history and key in self._history_watchers:
+            after.append(lambda: self._notify_history(key))
         return new
 
     def _load_task_instance(self, conn: sa.Connection, account_id: str, ref: TaskRef) -> Instance:
@@ -166,31 +230,89 @@ class ShardEngine:
     # ------------------------------------------------------------------ clients
 
     async def create(
-        self, account_id: str, workflow: str, instance_id: str, params: bytes
+        self,
+        account_id: str,
+        workflow: str,
+        instance_id: str,
+        params: bytes,
+        retention_us: int | None = None,
     ) -> tuple[Instance, bool]:
         """Creates an instance, or returns the existing one with created = False."""
-        partition = self._partition(account_id, workflow, instance_id)
+        [outcome] = await self.create_many(
+            account_id, [NewInstance(workflow, instance_id, params, retention_us)]
+        )
+        if isinstance(outcome, StepwayError):
+            raise outcome
+        return outcome
 
-        def op(conn: sa.Connection, after: After) -> tuple[Instance, bool]:
-            existing = store.find_instance(conn, account_id, workflow, instance_id)
-            if existing is not None:
-                return existing, False
-            task_queue = self._task_queue_of(conn, account_id, workflow)
+    async def create_many(
+        self, account_id: str, items: list[NewInstance]
+    ) -> list[tuple[Instance, bool] | StepwayError]:
+        """Creates instances in one transaction; each item has its own outcome, in order.
+
+        An id that exists (already, or earlier in the same list) answers the existing instance
+        with created = False; an unknown workflow answers its error; the others are created.
+        """
+        partitions = [self._partition(account_id, i.workflow, i.instance_id) for i in items]
+
+        def op(conn: sa.Connection, after: After) -> list[tuple[Instance, bool] | StepwayError]:
+            keys = [(i.workflow, i.instance_id) for i in items]
+            existing = store.find_instances(conn, account_id, keys)
+            outcomes: list[tuple[Instance, bool] | StepwayError | int] = []
+            first: dict[tuple[str, str], int] = {}
+            fresh: list[tuple[int, Transition, bytes]] = []
             now = now_us()
-            inst = Instance(
-                partition=partition,
-                uid=store.new_uid(),
-                account_id=account_id,
-                workflow=workflow,
-                instance_id=instance_id,
-                task_queue=task_queue,
-                status=Status.QUEUED,
-                created_at=now,
-            )
-            new = self._apply(conn, after, inst, machine.create(inst, now), new_params=params)
-            return new, True
+            default_retention = self._retention_of(conn, account_id)
+            for n, (item, key) in enumerate(zip(items, keys, strict=True)):
+                if key in existing:
+                    outcomes.append((existing[key], False))
+                    continue
+                if key in first:
+                    outcomes.append(first[key])  # resolved below to that item's instance
+                    continue
+                try:
+                    task_queue = self._task_queue_of(conn, account_id, item.workflow)
+                except WorkflowNotFound as err:
+                    outcomes.append(err)
+                    continue
+                inst = Instance(
+                    partition=partitions[n],
+                    uid=store.new_uid(),
+                    account_id=account_id,
+                    workflow=item.workflow,
+                    instance_id=item.instance_id,
+                    task_queue=task_queue,
+                    status=Status.QUEUED,
+                    created_at=now,
+                    retention_us=item.retention_us or default_retention,
+                )
+                first[key] = n
+                fresh.append((n, machine.create(inst, now), item.params))
+                outcomes.append(n)
+            written = store.create_many(conn, [(tr, params) for _, tr, params in fresh])
+            for (n, _, _), inst in zip(fresh, written, strict=True):
+                outcomes[n] = (inst, True)
+            ready = [((i.account_id, i.task_queue), (i.partition, i.uid)) for i in written]
+
+            def dispatch() -> None:
+                for queue, key in ready:
+                    self.queues.push(queue, key)
+
+            after.append(dispatch)
+            return [_resolve(o, outcomes) for o in outcomes]
 
         return await self._run(op)
+
+    def _retention_of(self, conn: sa.Connection, account_id: str) -> int:
+        """The account's retention (cached for a few seconds), or the configured default."""
+        loop_now = time.monotonic()
+        cached = self._retention_cache.get(account_id)
+        if cached is not None and cached[0] > loop_now:
+            return cached[1]
+        own = store.account_retention(conn, account_id)
+        value = own or int(self.config.default_retention * 1_000_000)
+        self._retention_cache[account_id] = (loop_now + 5.0, value)
+        return value
 
     def _task_queue_of(self, conn: sa.Connection, account_id: str, workflow: str) -> str:
         cached = self._task_queues.get((account_id, workflow))
@@ -202,17 +324,34 @@ class ShardEngine:
         self._task_queues[(account_id, workflow)] = task_queue
         return task_queue
 
-    async def get(self, account_id: str, workflow: str, instance_id: str) -> InstanceView:
+    async def get(
+        self, account_id: str, workflow: str, instance_id: str, *, steps: bool = False
+    ) -> InstanceView:
         """Reads an instance and its params (in a reader thread, beside the writer)."""
 
-        def read() -> InstanceView:
-            with self.db.connect() as conn:
-                inst = store.find_instance(conn, account_id, workflow, instance_id)
-                if inst is None:
-                    raise InstanceNotFound(workflow, instance_id)
-                return InstanceView(inst, store.load_params_of(conn, (inst.partition, inst.uid)))
+        def read(conn: sa.Connection) -> InstanceView:
+            inst = self._find(conn, account_id, workflow, instance_id)
+            key = (inst.partition, inst.uid)
+            journal = store.journal_in_run_order(conn, key) if steps else None
+            return InstanceView(inst, store.load_params_of(conn, key), journal)
 
-        return await asyncio.get_running_loop().run_in_executor(self._readers, read)
+        return await self._read(read)
+
+    async def _read(self, fn: Callable[[sa.Connection], T]) -> T:
+        """Runs a read in a reader thread, on its own connection."""
+
+        def run() -> T:
+            with self.db.connect() as conn:
+                return fn(conn)
+
+        return await asyncio.get_running_loop().run_in_executor(self._readers, run)
+
+    @staticmethod
+    def _find(conn: sa.Connection, account_id: str, workflow: str, instance_id: str) -> Instance:
+        inst = store.find_instance(conn, account_id, workflow, instance_id)
+        if inst is None:
+            raise InstanceNotFound(workflow, instance_id)
+        return inst
 
     async def wait(
         self, account_id: str, workflow: str, instance_id: str, timeout: float
@@ -296,20 +435,26 @@ class ShardEngine:
         queue = (account_id, task_queue)
         self._open_polls[worker_id] += 1
         disconnected = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
         try:
-            keys = await self.queues.take(queue, max_tasks, wait)
-            if not keys:
-                return []
-            claim = self.committer.submit(self._claim_op(worker_id, keys))
-            try:
-                return await asyncio.shield(claim)
-            except asyncio.CancelledError:
-                claim.add_done_callback(self._release_unsent)
-                raise
-            except Exception:
-                # Nothing was claimed: the instances are still queued, so they go back in line.
-                self.queues.push_front(queue, keys)
-                raise
+            while True:
+                keys = await self.queues.take(queue, max_tasks, max(deadline - loop.time(), 0))
+                if not keys:
+                    return []
+                claim = self.committer.submit(self._claim_op(worker_id, keys))
+                try:
+                    tasks = await asyncio.shield(claim)
+                except asyncio.CancelledError:
+                    claim.add_done_callback(self._release_unsent)
+                    raise
+                except Exception:
+                    # Nothing was claimed: the instances are still queued, back in line they go.
+                    self.queues.push_front(queue, keys)
+                    raise
+                # Keys of instances paused, terminated or claimed meanwhile are dropped.
+                if tasks or loop.time() >= deadline:
+                    return tasks
         except asyncio.CancelledError:
             disconnected = True
             raise
@@ -325,7 +470,10 @@ class ShardEngine:
     ) -> Callable[[sa.Connection, After], list[Task]]:
         def op(conn: sa.Connection, after: After) -> list[Task]:
             found = store.load_instances(conn, keys)
-            claimable = [k for k in keys if k in found and found[k].status is Status.QUEUED]
+            # A key may be in the ready queue twice (paused and resumed, restarted): claim once.
+            claimable = [
+                k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED
+            ]
             journals = store.load_journals(conn, claimable)
             params = store.load_params(conn, claimable)
             now = now_us()
@@ -369,10 +517,10 @@ class ShardEngine:
         attempt: int,
         result: bytes,
         started_at: int,
-    ) -> None:
-        """Records a step's result under the task's lease."""
+    ) -> bool:
+        """Records a step's result under the task's lease; True when the task ends with it."""
 
-        def op(conn: sa.Connection, after: After) -> None:
+        def op(conn: sa.Connection, after: After) -> bool:
             inst = self._load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
             tr = machine.complete_step(
@@ -388,8 +536,9 @@ class ShardEngine:
                 lease_timeout_us=self._lease_us,
             )
             self._apply(conn, after, inst, tr, known=[existing])
+            return tr.task_ended
 
-        await self._run(op)
+        return await self._run(op)
 
     async def fail_step(
         self,
@@ -426,15 +575,16 @@ class ShardEngine:
             self._apply(conn, after, inst, tr, known=[existing])
             step = tr.steps[0]
             if step.state is machine.StepState.FAILED:
-                return StepFailureOutcome(None, error)
-            return StepFailureOutcome(step.wake_at, None)
+                return StepFailureOutcome(None, error, tr.task_ended)
+            return StepFailureOutcome(step.wake_at, None, tr.task_ended)
 
         return await self._run(op)
 
     async def start_sleep(
         self, account_id: str, ref: TaskRef, *, name: str, seq: int, wake_at: int
     ) -> bool:
-        """Suspends the instance until wake_at; False when that time has already passed."""
+        """Suspends the instance until wake_at; False when that time has already passed (and
+        no pause took effect: a pause suspends the instance too)."""
 
         def op(conn: sa.Connection, after: After) -> bool:
             inst = self._load_task_instance(conn, account_id, ref)
@@ -450,7 +600,7 @@ class ShardEngine:
                 lease_timeout_us=self._lease_us,
             )
             new = self._apply(conn, after, inst, tr, known=[existing])
-            return new.status is Status.WAITING
+            return new.status in (Status.WAITING, Status.PAUSED)
 
         return await self._run(op)
 
@@ -485,7 +635,7 @@ class ShardEngine:
                 lease_timeout_us=self._lease_us,
             )
             new = self._apply(conn, after, inst, tr, known=[existing])
-            if new.status is Status.WAITING:
+            if new.status in (Status.WAITING, Status.PAUSED):
                 return None
             return tr.steps[0] if tr.steps else existing
 
@@ -522,7 +672,7 @@ class ShardEngine:
                 if (
                     inst is None
                     or inst.account_id != account_id
-                    or inst.status is not Status.RUNNING
+                    or inst.status not in LEASED
                     or inst.lease_token != ref.lease
                 ):
                     lost.append(ref)
@@ -544,7 +694,7 @@ class ShardEngine:
                 inst = found.get(ref.key)
                 if inst is None or inst.account_id != account_id or inst.lease_token != ref.lease:
                     continue
-                if inst.status is Status.RUNNING:
+                if inst.status in LEASED:
                     self._apply(conn, after, inst, machine.release(inst, ref.lease, now, reason))
 
         await self._run(op)
@@ -560,7 +710,7 @@ class ShardEngine:
             found = store.load_instances(conn, list(keys))
             now = now_us()
             for inst in found.values():
-                if inst.status is Status.RUNNING and inst.lease_worker == worker_id:
+                if inst.status in LEASED and inst.lease_worker == worker_id:
                     assert inst.lease_token is not None
                     tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
                     self._apply(conn, after, inst, tr)
@@ -609,3 +759,205 @@ class ShardEngine:
             return len(due), store.next_due(conn)
 
         return op
+
+    # ------------------------------------------------------------------ control by clients
+
+    async def _control(
+        self,
+        account_id: str,
+        workflow: str,
+        instance_id: str,
+        command: Callable[[sa.Connection, Instance, int], Transition],
+    ) -> tuple[Instance, Transition]:
+        """Runs a client's command on an instance: read it, transition it, write it."""
+
+        def op(conn: sa.Connection, after: After) -> tuple[Instance, Transition]:
+            inst = self._find(conn, account_id, workflow, instance_id)
+            tr = command(conn, inst, now_us())
+            known = (
+                list(store.load_pending_steps(conn, [(inst.partition, inst.uid)]).values())
+                if tr.steps
+                else None
+            )
+            return self._apply(conn, after, inst, tr, known=known), tr
+
+        return await self._run(op)
+
+    async def pause(self, account_id: str, workflow: str, instance_id: str) -> Instance:
+        """Pauses an instance (after its current step, when one runs)."""
+        inst, _ = await self._control(
+            account_id, workflow, instance_id, lambda conn, inst, now: machine.pause(inst, now)
+        )
+        return inst
+
+    async def resume(self, account_id: str, workflow: str, instance_id: str) -> Instance:
+        """Resumes a paused instance where it was."""
+
+        def command(conn: sa.Connection, inst: Instance, now: int) -> Transition:
+            key = (inst.partition, inst.uid)
+            pending = store.load_pending_steps(conn, [key]).get(key)
+            buffered = (
+                pending is not None
+                and pending.event_type is not None
+                and store.oldest_buffered_event(conn, key, pending.event_type) is not None
+            )
+            return machine.resume(inst, pending, buffered, now)
+
+        inst, _ = await self._control(account_id, workflow, instance_id, command)
+        return inst
+
+    async def terminate(
+        self, account_id: str, workflow: str, instance_id: str, reason: str
+    ) -> Instance:
+        """Ends an unfinished instance at once."""
+        inst, _ = await self._control(
+            account_id,
+            workflow,
+            instance_id,
+            lambda conn, inst, now: machine.terminate(inst, reason, now),
+        )
+        return inst
+
+    async def restart(
+        self, account_id: str, workflow: str, instance_id: str, from_step: str | None
+    ) -> tuple[Instance, int]:
+        """Runs an instance again from the beginning or a step; answers the steps dropped."""
+
+        def command(conn: sa.Connection, inst: Instance, now: int) -> Transition:
+            journal = store.journal_in_run_order(conn, (inst.partition, inst.uid))
+            return machine.restart(inst, journal, from_step, now)
+
+        inst, tr = await self._control(account_id, workflow, instance_id, command)
+        return inst, len(tr.dropped_steps)
+
+    async def delete(self, account_id: str, workflow: str, instance_id: str) -> None:
+        """Deletes a finished instance with everything recorded of it."""
+
+        def op(conn: sa.Connection, after: After) -> None:
+            inst = self._find(conn, account_id, workflow, instance_id)
+            machine.check_deletable(inst)
+            store.delete_instances(conn, [(inst.partition, inst.uid)])
+
+        await self._run(op)
+
+    # ------------------------------------------------------------------ reads
+
+    async def list_instances(
+        self,
+        account_id: str,
+        *,
+        workflow: str | None,
+        statuses: list[Status],
+        created_after: int | None,
+        created_before: int | None,
+        cursor: tuple[int, str] | None,
+        limit: int,
+    ) -> list[Instance]:
+        """A page of the account's instances, newest first, after a cursor."""
+        return await self._read(
+            lambda conn: store.list_instances(
+                conn,
+                account_id,
+                workflow=workflow,
+                statuses=statuses,
+                created_after=created_after,
+                created_before=created_before,
+                cursor=cursor,
+                limit=limit,
+            )
+        )
+
+    async def history(
+        self, account_id: str, workflow: str, instance_id: str, after_seq: int, limit: int
+    ) -> HistoryPage:
+        """A page of an instance's history, after a seq."""
+
+        def read(conn: sa.Connection) -> HistoryPage:
+            inst = self._find(conn, account_id, workflow, instance_id)
+            rows = store.load_history(conn, (inst.partition, inst.uid), after_seq, limit + 1)
+            return HistoryPage(rows[:limit], len(rows) > limit, inst.status)
+
+        return await self._read(read)
+
+    async def watch(
+        self, account_id: str, workflow: str, instance_id: str, after_seq: int
+    ) -> AsyncIterator[tuple[int, HistoryEntry]]:
+        """The history after a seq, then each entry as it is recorded, until the instance ends."""
+        first = await self.get(account_id, workflow, instance_id)
+        key = (first.instance.partition, first.instance.uid)
+        changed = asyncio.Event()
+        self._history_watchers[key].add(changed)
+        try:
+            while True:
+                changed.clear()
+                page = await self.history(account_id, workflow, instance_id, after_seq, 1000)
+                for seq, entry in page.entries:
+                    after_seq = seq
+                    yield seq, entry
+                if page.more:
+                    continue
+                if page.status in FINAL:
+                    return
+                # Woken by the commit that records the next entry; the timeout is a safety net
+                # for a commit made by another process.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), WATCH_POLL_SECONDS)
+        finally:
+            watchers = self._history_watchers.get(key)
+            if watchers is not None:
+                watchers.discard(changed)
+                if not watchers:
+                    del self._history_watchers[key]
+
+    def _notify_history(self, key: Key) -> None:
+        for event in self._history_watchers.get(key, ()):
+            event.set()
+
+    async def workflows(self, account_id: str) -> list[WorkflowInfo]:
+        """The account's registered workflows with their instance counts by status."""
+
+        def read(conn: sa.Connection) -> list[WorkflowInfo]:
+            return [
+                WorkflowInfo(
+                    row.name,
+                    row.task_queue,
+                    row.registered_at,
+                    {Status(k): n for k, n in counts.items()},
+                )
+                for row, counts in store.workflow_summaries(conn, account_id)
+            ]
+
+        return await self._read(read)
+
+    # ------------------------------------------------------------------ retention
+
+    async def purge_expired(self, now: int | None = None, batch: int | None = None) -> int:
+        """Deletes finished instances whose retention ran out, a batch per transaction (so
+        that a large backlog never holds one long transaction); answers how many."""
+        size = batch or self.config.purge_batch
+        total = 0
+        while True:
+            at = now_us() if now is None else now
+
+            def op(conn: sa.Connection, after: After, at: int = at) -> int:
+                keys = store.expired_instances(conn, at, size)
+                store.delete_instances(conn, keys)
+                return len(keys)
+
+            purged = await self._run(op)
+            total += purged
+            self.purged += purged
+            self.purge_batches += 1
+            if purged < size:
+                return total
+
+    async def _purge_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.purge_interval)
+            try:
+                purged = await self.purge_expired()
+            except Exception:
+                log.exception("retention sweep failed; trying again at the next interval")
+                continue
+            if purged:
+                log.info("retention: purged %d finished instance(s)", purged)

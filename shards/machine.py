@@ -28,6 +28,8 @@ class Status(StrEnum):
 
 
 FINAL = frozenset({Status.ERRORED, Status.TERMINATED, Status.COMPLETE})
+# Statuses in which a worker holds the instance's task under a lease.
+LEASED = frozenset({Status.RUNNING, Status.WAITING_FOR_PAUSE})
 
 
 class StepKind(StrEnum):
@@ -73,6 +75,9 @@ class Instance:
     error_type: str | None = None
     error_message: str | None = None
     error_details: str | None = None
+    # How long the instance is kept once finished, and when it will be purged.
+    retention_us: int = 30 * 86_400_000_000
+    expires_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,10 @@ class Transition:
     consumed_event: str | None = None
     # A time the engine's timer must now consider.
     due_at: int | None = None
+    # The worker's task ended with this write (a pause took effect): it must start no new step.
+    task_ended: bool = False
+    # (name, seq) of journal entries to delete: a restart runs them again.
+    dropped_steps: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _ended(inst: Instance) -> bool:
@@ -184,7 +193,7 @@ def claim(inst: Instance, worker: str, lease: int, now: int, lease_timeout_us: i
 
 def check_lease(inst: Instance, lease: int) -> None:
     """Raises LeaseLost unless the instance runs under this lease."""
-    if inst.lease_token != lease or inst.status is not Status.RUNNING:
+    if inst.lease_token != lease or inst.status not in LEASED:
         if _ended(inst):
             raise LeaseLost(f"instance is {inst.status}")
         raise LeaseLost("the task was dispatched again after its lease expired or was released")
@@ -237,9 +246,10 @@ def complete_step(
         HistoryEntry("step_attempt_started", started_at, name, seq, attempt),
         HistoryEntry("step_succeeded", now, name, seq, attempt),
     ]
-    return Transition(
+    tr = Transition(
         _renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
     )
+    return _settle_pause(inst, tr, now)
 
 
 def fail_step(
@@ -283,17 +293,17 @@ def fail_step(
             HistoryEntry("step_failed", now, name, seq, attempt, {**failed, "reason": reason})
         )
         step = replace(base, state=StepState.FAILED, ended_at=now)
-        return Transition(
+        tr = Transition(
             _renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
         )
+        return _settle_pause(inst, tr, now)
     retry_at = now + policy.delay_after(attempt)
     history.append(
         HistoryEntry("step_retry_scheduled", now, name, seq, attempt + 1, {"retry_at": retry_at})
     )
     new = _suspend(inst, retry_at, name)
-    return Transition(
-        new, steps=[replace(base, wake_at=retry_at)], history=history, due_at=retry_at
-    )
+    tr = Transition(new, steps=[replace(base, wake_at=retry_at)], history=history, due_at=retry_at)
+    return _settle_pause(inst, tr, now)
 
 
 def _suspend(inst: Instance, until: int, step_name: str) -> Instance:
@@ -328,11 +338,13 @@ def start_sleep(
     if wake_at <= now:
         done = replace(step, state=StepState.SUCCEEDED, ended_at=now)
         history = [HistoryEntry("woke", now, name, seq)]
-        return Transition(
+        tr = Transition(
             _renew(inst, now, lease_timeout_us, current_step=name), steps=[done], history=history
         )
+        return _settle_pause(inst, tr, now)
     history = [HistoryEntry("sleeping", now, name, seq, detail={"wake_at": wake_at})]
-    return Transition(_suspend(inst, wake_at, name), steps=[step], history=history, due_at=wake_at)
+    tr = Transition(_suspend(inst, wake_at, name), steps=[step], history=history, due_at=wake_at)
+    return _settle_pause(inst, tr, now)
 
 
 def event_result(event_type: str, payload: bytes, received_at: int) -> bytes:
@@ -374,12 +386,13 @@ def wait_for_event(
             ended_at=now,
         )
         history = [HistoryEntry("event_taken", now, name, seq, detail={"type": etype})]
-        return Transition(
+        tr = Transition(
             _renew(inst, now, lease_timeout_us, current_step=name),
             steps=[step],
             history=history,
             consumed_event=buffered_id,
         )
+        return _settle_pause(inst, tr, now)
     timeout_at = existing.wake_at if existing is not None and existing.wake_at else timeout_at
     step = Step(
         name,
@@ -399,9 +412,10 @@ def wait_for_event(
             detail={"type": event_type, "timeout_at": timeout_at},
         )
     ]
-    return Transition(
+    tr = Transition(
         _suspend(inst, timeout_at, name), steps=[step], history=history, due_at=timeout_at
     )
+    return _settle_pause(inst, tr, now)
 
 
 def deliver_event(
@@ -455,9 +469,11 @@ def fire_due(inst: Instance, pending: Step | None, now: int) -> Transition | Non
     """The timer reached the instance's due time: wake it, or take back an expired lease."""
     if inst.due_at is None or inst.due_at > now:
         return None
-    if inst.status is Status.RUNNING:
+    if inst.status in LEASED:
         expired = [HistoryEntry("lease_expired", now, detail={"worker": inst.lease_worker})]
-        return Transition(_queue(inst, now), history=expired, dispatch=True)
+        return _settle_pause(
+            inst, Transition(_queue(inst, now), history=expired, dispatch=True), now
+        )
     if inst.status is not Status.WAITING:
         return Transition(replace(inst, due_at=None))
     steps: list[Step] = []
@@ -498,7 +514,7 @@ def release(inst: Instance, lease: int, now: int, reason: str) -> Transition:
     check_lease(inst, lease)
     detail = {"worker": inst.lease_worker, "reason": reason}
     history = [HistoryEntry("task_released", now, detail=detail)]
-    return Transition(_queue(inst, now), history=history, dispatch=True)
+    return _settle_pause(inst, Transition(_queue(inst, now), history=history, dispatch=True), now)
 
 
 def complete(inst: Instance, *, lease: int, output: bytes, now: int) -> Transition:
@@ -530,4 +546,138 @@ def _finish(inst: Instance, status: Status, now: int) -> Instance:
         ready_at=None,
         lease_token=None,
         lease_worker=None,
+        expires_at=now + inst.retention_us,
     )
+
+
+def _paused(inst: Instance) -> Instance:
+    return replace(
+        inst,
+        status=Status.PAUSED,
+        ready_at=None,
+        due_at=None,
+        lease_token=None,
+        lease_worker=None,
+    )
+
+
+def _settle_pause(old: Instance, tr: Transition, now: int) -> Transition:
+    """A pause asked while a step ran takes effect with the worker's next write.
+
+    The write itself is recorded (the step that was running finishes), then the instance is
+    paused and the worker's task ends: no new step starts.
+    """
+    if old.status is not Status.WAITING_FOR_PAUSE or tr.instance.status in FINAL:
+        return tr
+    tr.instance = _paused(tr.instance)
+    tr.history.append(HistoryEntry("paused", now))
+    tr.dispatch = False
+    tr.due_at = None
+    tr.task_ended = True
+    return tr
+
+
+# ---------------------------------------------------------------------- control by clients
+
+
+def pause(inst: Instance, now: int) -> Transition:
+    """Pauses an instance: at once when no step runs, after the current step otherwise."""
+    if inst.status in FINAL:
+        raise FailedPrecondition(
+            f"instance is {inst.status}: only an unfinished instance can be paused"
+        )
+    if inst.status in (Status.PAUSED, Status.WAITING_FOR_PAUSE):
+        raise FailedPrecondition(f"instance is already {inst.status}")
+    if inst.status is Status.RUNNING:
+        new = replace(inst, status=Status.WAITING_FOR_PAUSE)
+        return Transition(new, history=[HistoryEntry("pause_requested", now)])
+    return Transition(_paused(inst), history=[HistoryEntry("paused", now)])
+
+
+def resume(inst: Instance, pending: Step | None, event_buffered: bool, now: int) -> Transition:
+    """Resumes a paused instance where it was: queued again, or suspended on its pending step.
+
+    A sleep, retry delay or event wait whose time passed while paused ends at once, as the
+    timer would have ended it; an event wait whose event arrived while paused is queued so that
+    the worker takes the event.
+    """
+    resumed = HistoryEntry("resumed", now)
+    if inst.status is Status.WAITING_FOR_PAUSE:
+        return Transition(replace(inst, status=Status.RUNNING), history=[resumed])
+    if inst.status is not Status.PAUSED:
+        raise FailedPrecondition(
+            f"instance is {inst.status}, not paused: there is nothing to resume"
+        )
+    if (
+        pending is None
+        or pending.wake_at is None
+        or (pending.kind is StepKind.WAIT_FOR_EVENT and event_buffered)
+    ):
+        history = [resumed, HistoryEntry("queued", now)]
+        return Transition(_queue(inst, now), history=history, dispatch=True)
+    waiting = replace(inst, status=Status.WAITING, due_at=pending.wake_at)
+    fired = fire_due(waiting, pending, now)
+    if fired is None:
+        return Transition(waiting, history=[resumed], due_at=pending.wake_at)
+    fired.history.insert(0, resumed)
+    return fired
+
+
+def terminate(inst: Instance, reason: str, now: int) -> Transition:
+    """Ends an unfinished instance at once; its worker's later writes are refused."""
+    if inst.status in FINAL:
+        raise FailedPrecondition(
+            f"instance is already {inst.status}: only an unfinished instance can be terminated"
+        )
+    detail = {"reason": reason} if reason else None
+    new = _finish(inst, Status.TERMINATED, now)
+    return Transition(new, history=[HistoryEntry("terminated", now, detail=detail)], finished=True)
+
+
+def restart(inst: Instance, journal: list[Step], from_step: str | None, now: int) -> Transition:
+    """Runs the instance again from the beginning, or from a step (journal in run order).
+
+    The named step's first occurrence and every step after it are dropped from the journal, so
+    that they run again; the steps before it keep their results.
+    """
+    if from_step is None:
+        cut = 0
+    else:
+        found = next((n for n, s in enumerate(journal) if s.name == from_step), None)
+        if found is None:
+            names = ", ".join(dict.fromkeys(s.name for s in journal)) or "none"
+            raise FailedPrecondition(
+                f"step {from_step!r} has not run in this instance (its steps: {names})"
+            )
+        cut = found
+    kept, dropped = journal[:cut], journal[cut:]
+    new = replace(
+        _queue(inst, now),
+        ended_at=None,
+        expires_at=None,
+        output=None,
+        error_type=None,
+        error_message=None,
+        error_details=None,
+        current_step=kept[-1].name if kept else None,
+    )
+    detail = {"from_step": from_step} if from_step else None
+    history = [
+        HistoryEntry("restarted", now, from_step, detail=detail),
+        HistoryEntry("queued", now),
+    ]
+    return Transition(
+        new,
+        history=history,
+        dispatch=True,
+        dropped_steps=[(s.name, s.seq) for s in dropped],
+    )
+
+
+def check_deletable(inst: Instance) -> None:
+    """Only a finished instance can be deleted."""
+    if inst.status not in FINAL:
+        raise FailedPrecondition(
+            f"instance is {inst.status}: only a finished instance can be deleted "
+            "(terminate it first)"
+        )

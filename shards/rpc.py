@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
 
 import grpc
@@ -78,7 +77,9 @@ async def abort(context: grpc.aio.ServicerContext[Any, Any], exc: StepwayError) 
     )
 
 
-Handler = Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
+Context = grpc.aio.ServicerContext[Any, Any]
+Handler = Callable[[Any, Context], Awaitable[Any]]
+StreamHandler = Callable[[Any, Context], AsyncIterator[Any]]
 
 
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
@@ -92,30 +93,51 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any]:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        if handler is None:
             return handler
-        inner = cast(Handler, handler.unary_unary)
+        method = handler_call_details.method
+        if handler.unary_unary is not None:
+            inner = cast(Handler, handler.unary_unary)
 
-        async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            try:
-                return await inner(request, context)
-            except StepwayError as exc:
-                await abort(context, exc)
-            except (asyncio.CancelledError, grpc.aio.AbortError):
-                raise
-            except Exception:
-                # The details (SQL, parameters) stay in the server's log, not in the answer.
-                incident = uuid.uuid4().hex[:12]
-                log.exception("internal error %s in %s", incident, handler_call_details.method)
-                await context.abort(
-                    grpc.StatusCode.INTERNAL, f"internal error {incident}; see the server log"
-                )
+            async def unary_unary(request: Any, context: Context) -> Any:
+                try:
+                    return await inner(request, context)
+                except Exception as exc:
+                    await _answer_error(exc, context, method)
 
-        return grpc.unary_unary_rpc_method_handler(
-            unary_unary,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+            return grpc.unary_unary_rpc_method_handler(
+                unary_unary,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            stream = cast(StreamHandler, handler.unary_stream)
+
+            async def unary_stream(request: Any, context: Context) -> AsyncIterator[Any]:
+                try:
+                    async for message in stream(request, context):
+                        yield message
+                except Exception as exc:
+                    await _answer_error(exc, context, method)
+
+            return grpc.unary_stream_rpc_method_handler(
+                unary_stream,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+
+async def _answer_error(exc: Exception, context: Context, method: str) -> None:
+    """Ends a call that raised: a StepwayError with its status, anything else as INTERNAL."""
+    if isinstance(exc, StepwayError):
+        await abort(context, exc)
+    if isinstance(exc, grpc.aio.AbortError):
+        raise exc
+    # The details (SQL, parameters) stay in the server's log, not in the answer.
+    incident = uuid.uuid4().hex[:12]
+    log.error("internal error %s in %s", incident, method, exc_info=exc)
+    await context.abort(grpc.StatusCode.INTERNAL, f"internal error {incident}; see the server log")
 
 
 def command_error(exc: StepwayError) -> wpb.CommandResult:

@@ -26,6 +26,8 @@ accounts = sa.Table(
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    # How long finished instances are kept, in microseconds; NULL means the default (30 days).
+    sa.Column("retention_us", sa.BigInteger, nullable=True),
 )
 
 api_keys = sa.Table(
@@ -77,9 +79,16 @@ instances = sa.Table(
     sa.Column("current_step", sa.String(200), nullable=True),
     sa.Column("history_seq", sa.Integer, nullable=False),
     sa.Column("dispatches", sa.Integer, nullable=False),
+    # Kept this long once finished (microseconds), then purged at expires_at.
+    sa.Column("retention_us", sa.BigInteger, nullable=False, server_default="2592000000000"),
+    sa.Column("expires_at", sa.BigInteger, nullable=True),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),
+    sa.Index("ix_instances_expires", "expires_at"),
+    # Listings, newest first, by account and by workflow.
+    sa.Index("ix_instances_account_created", "account_id", "created_at", "uid"),
+    sa.Index("ix_instances_workflow_created", "account_id", "workflow", "created_at", "uid"),
 )
 
 steps = sa.Table(

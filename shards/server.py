@@ -8,10 +8,13 @@ answer; errors are StepwayErrors, mapped to gRPC statuses by shards.rpc.ErrorInt
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hmac
 import json
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -22,16 +25,20 @@ from shards import validation as v
 from shards.clock import from_timestamp, now_us
 from shards.config import ShardConfig
 from shards.convert import (
+    STATUS_FROM_PB,
     STATUS_TO_PB,
     failure_from_pb,
     failure_to_pb,
+    history_to_pb,
+    instance_summary_to_pb,
     instance_to_pb,
     policy_from_pb,
+    step_info_to_pb,
     task_to_pb,
 )
-from shards.engine import ShardEngine
+from shards.engine import NewInstance, ShardEngine
 from shards.errors import InvalidArgument, StepwayError, Unauthenticated
-from shards.machine import StepState
+from shards.machine import Instance, StepState
 from shards.rpc import (
     ACCOUNT_HEADER,
     CLUSTER_SECRET_HEADER,
@@ -39,6 +46,7 @@ from shards.rpc import (
     ErrorInterceptor,
     command_error,
     metadata_value,
+    rich_status,
 )
 from shards.tokens import decode
 from stepway.v1 import common_pb2 as cpb
@@ -74,17 +82,39 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         self, request: fpb.CreateInstanceRequest, context: Context
     ) -> fpb.CreateInstanceResponse:
         account = self._account(context)
-        workflow = v.check_id("workflow", request.workflow)
-        instance_id = v.check_id("instance_id", request.instance_id)
-        params = v.check_payload("params", request.params.data)
-        inst, created = await self.engine.create(account, workflow, instance_id, params)
-        resp = fpb.CreateInstanceResponse(
-            instance_id=inst.instance_id,
-            created=created,
-            status=STATUS_TO_PB[inst.status],
+        inst, created = await self.engine.create(
+            account,
+            v.check_id("workflow", request.workflow),
+            v.check_id("instance_id", request.instance_id),
+            v.check_payload("params", request.params.data),
+            v.check_retention(request),
         )
-        resp.created_at.FromMicroseconds(inst.created_at)
-        return resp
+        return _created_pb(inst, created)
+
+    async def CreateInstances(
+        self, request: fpb.CreateInstancesRequest, context: Context
+    ) -> fpb.CreateInstancesResponse:
+        account = self._account(context)
+        check_batch_size(len(request.instances))
+        results: list[fpb.CreateInstanceResult | None] = []
+        items: list[NewInstance] = []
+        for n, item in enumerate(request.instances):
+            try:
+                items.append(_new_instance(item, request.workflow, f"instances[{n}]."))
+                results.append(None)
+            except StepwayError as exc:
+                results.append(fpb.CreateInstanceResult(error=rich_status(exc)))
+        outcomes = iter(await self.engine.create_many(account, items) if items else [])
+        response = fpb.CreateInstancesResponse()
+        for result in results:
+            if result is None:
+                outcome = next(outcomes)
+                if isinstance(outcome, StepwayError):
+                    result = fpb.CreateInstanceResult(error=rich_status(outcome))
+                else:
+                    result = fpb.CreateInstanceResult(instance=_created_pb(*outcome))
+            response.results.append(result)
+        return response
 
     async def GetInstance(
         self, request: fpb.GetInstanceRequest, context: Context
@@ -94,8 +124,12 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
             account,
             v.check_id("workflow", request.workflow),
             v.check_id("instance_id", request.instance_id),
+            steps=request.include_steps,
         )
-        return fpb.GetInstanceResponse(instance=instance_to_pb(view))
+        return fpb.GetInstanceResponse(
+            instance=instance_to_pb(view),
+            steps=[step_info_to_pb(s) for s in view.steps or []],
+        )
 
     async def WaitInstance(
         self, request: fpb.WaitInstanceRequest, context: Context
@@ -129,6 +163,114 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         )
         return fpb.SendEventResponse(delivered=delivered)
 
+    async def ListInstances(
+        self, request: fpb.ListInstancesRequest, context: Context
+    ) -> fpb.ListInstancesResponse:
+        account = self._account(context)
+        workflow = v.check_id("workflow", request.workflow) if request.workflow else None
+        statuses = []
+        for n, pb in enumerate(request.statuses):
+            if pb not in STATUS_FROM_PB:
+                raise InvalidArgument(f"statuses[{n}]", f"{pb} is not an instance status")
+            statuses.append(STATUS_FROM_PB[pb])
+        size = v.check_page_size("page_size", request.page_size, 100, 1000)
+        page = await self.engine.list_instances(
+            account,
+            workflow=workflow,
+            statuses=statuses,
+            created_after=_time_or_none(request, "created_after"),
+            created_before=_time_or_none(request, "created_before"),
+            cursor=decode_page_token(request.page_token) if request.page_token else None,
+            limit=size + 1,
+        )
+        response = fpb.ListInstancesResponse(
+            instances=[instance_summary_to_pb(i) for i in page[:size]]
+        )
+        if len(page) > size:
+            last = page[size - 1]
+            response.next_page_token = encode_page_token(last.created_at, last.uid)
+        return response
+
+    async def PauseInstance(
+        self, request: fpb.PauseInstanceRequest, context: Context
+    ) -> fpb.PauseInstanceResponse:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        inst = await self.engine.pause(account, workflow, instance_id)
+        return fpb.PauseInstanceResponse(instance=instance_summary_to_pb(inst))
+
+    async def ResumeInstance(
+        self, request: fpb.ResumeInstanceRequest, context: Context
+    ) -> fpb.ResumeInstanceResponse:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        inst = await self.engine.resume(account, workflow, instance_id)
+        return fpb.ResumeInstanceResponse(instance=instance_summary_to_pb(inst))
+
+    async def TerminateInstance(
+        self, request: fpb.TerminateInstanceRequest, context: Context
+    ) -> fpb.TerminateInstanceResponse:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        reason = v.check_reason("reason", request.reason)
+        inst = await self.engine.terminate(account, workflow, instance_id, reason)
+        return fpb.TerminateInstanceResponse(instance=instance_summary_to_pb(inst))
+
+    async def RestartInstance(
+        self, request: fpb.RestartInstanceRequest, context: Context
+    ) -> fpb.RestartInstanceResponse:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        from_step = v.check_step_name("from_step", request.from_step) if request.from_step else None
+        inst, dropped = await self.engine.restart(account, workflow, instance_id, from_step)
+        return fpb.RestartInstanceResponse(
+            instance=instance_summary_to_pb(inst), steps_dropped=dropped
+        )
+
+    async def DeleteInstance(
+        self, request: fpb.DeleteInstanceRequest, context: Context
+    ) -> fpb.DeleteInstanceResponse:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        await self.engine.delete(account, workflow, instance_id)
+        return fpb.DeleteInstanceResponse()
+
+    async def GetHistory(
+        self, request: fpb.GetHistoryRequest, context: Context
+    ) -> fpb.GetHistoryResponse:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        size = v.check_page_size("page_size", request.page_size, 1000, 1000)
+        page = await self.engine.history(account, workflow, instance_id, request.after_seq, size)
+        return fpb.GetHistoryResponse(
+            events=[history_to_pb(seq, e) for seq, e in page.entries],
+            more=page.more,
+            status=STATUS_TO_PB[page.status],
+        )
+
+    async def WatchHistory(
+        self, request: fpb.WatchHistoryRequest, context: Context
+    ) -> AsyncIterator[cpb.HistoryEvent]:
+        account = self._account(context)
+        workflow, instance_id = _instance_key(request)
+        async for seq, entry in self.engine.watch(
+            account, workflow, instance_id, request.after_seq
+        ):
+            yield history_to_pb(seq, entry)
+
+    async def ListWorkflows(
+        self, request: fpb.ListWorkflowsRequest, context: Context
+    ) -> fpb.ListWorkflowsResponse:
+        account = self._account(context)
+        response = fpb.ListWorkflowsResponse()
+        for info in await self.engine.workflows(account):
+            summary = response.workflows.add(name=info.name, task_queue=info.task_queue)
+            summary.registered_at.FromMicroseconds(info.registered_at)
+            for status, pb in STATUS_TO_PB.items():
+                if info.counts.get(status):
+                    summary.instances.add(status=pb, count=info.counts[status])
+        return response
+
 
 class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def RegisterWorker(
@@ -160,7 +302,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         self, request: wpb.CompleteStepRequest, context: Context
     ) -> wpb.CompleteStepResponse:
         account = self._account(context)
-        await self.engine.complete_step(
+        ended = await self.engine.complete_step(
             account,
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
@@ -169,7 +311,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             result=v.check_payload("result", request.result.data),
             started_at=_started(request),
         )
-        return wpb.CompleteStepResponse()
+        return wpb.CompleteStepResponse(task_ended=ended)
 
     async def FailStep(
         self, request: wpb.FailStepRequest, context: Context
@@ -186,7 +328,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             non_retryable=request.non_retryable,
             started_at=_started(request),
         )
-        resp = wpb.FailStepResponse()
+        resp = wpb.FailStepResponse(task_ended=outcome.task_ended)
         if outcome.exhausted is not None:
             resp.exhausted.CopyFrom(failure_to_pb(outcome.exhausted))
         elif outcome.retry_at is not None:
@@ -304,6 +446,66 @@ _COMMAND_HANDLERS = {
     "fail_workflow": "FailWorkflow",
 }
 MAX_BATCH_COMMANDS = 1000
+
+
+MAX_BATCH_INSTANCES = 1000
+
+
+def check_batch_size(count: int) -> None:
+    """A batch of creations holds 1 to 1,000 instances."""
+    if count == 0:
+        raise InvalidArgument("instances", "must hold at least one instance")
+    if count > MAX_BATCH_INSTANCES:
+        raise InvalidArgument(
+            "instances", f"holds {count} instances; the limit is {MAX_BATCH_INSTANCES} per call"
+        )
+
+
+def _new_instance(item: fpb.CreateInstanceRequest, workflow: str, prefix: str) -> NewInstance:
+    """One item of a batch, checked; field names in errors carry the item's index."""
+    return NewInstance(
+        workflow=v.check_id(prefix + "workflow", item.workflow or workflow),
+        instance_id=v.check_id(prefix + "instance_id", item.instance_id),
+        params=v.check_payload(prefix + "params", item.params.data),
+        retention_us=v.check_retention(item),
+    )
+
+
+def _created_pb(inst: Instance, created: bool) -> fpb.CreateInstanceResponse:
+    resp = fpb.CreateInstanceResponse(
+        instance_id=inst.instance_id, created=created, status=STATUS_TO_PB[inst.status]
+    )
+    resp.created_at.FromMicroseconds(inst.created_at)
+    return resp
+
+
+def _instance_key(request: Any) -> tuple[str, str]:
+    return (
+        v.check_id("workflow", request.workflow),
+        v.check_id("instance_id", request.instance_id),
+    )
+
+
+def _time_or_none(request: Any, field: str) -> int | None:
+    return from_timestamp(getattr(request, field)) if request.HasField(field) else None
+
+
+def encode_page_token(created_at: int, uid: str) -> str:
+    """An opaque cursor: the (created_at, uid) of the last instance of a page."""
+    return base64.urlsafe_b64encode(f"{created_at}:{uid}".encode()).decode().rstrip("=")
+
+
+def decode_page_token(token: str) -> tuple[int, str]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        at, uid = raw.split(":", 1)
+        if not uid.isalnum():
+            raise ValueError(uid)
+        return int(at), uid
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidArgument(
+            "page_token", "is not a token this server gave out (pass next_page_token as is)"
+        ) from None
 
 
 def _seq(seq: int) -> int:

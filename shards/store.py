@@ -56,6 +56,8 @@ _INSTANCE_COLUMNS = [
     INST.c.error_type,
     INST.c.error_message,
     INST.c.error_details,
+    INST.c.retention_us,
+    INST.c.expires_at,
 ]
 
 # Columns a transition may change.
@@ -74,6 +76,7 @@ _MUTABLE = (
     "error_type",
     "error_message",
     "error_details",
+    "expires_at",
 )
 
 
@@ -254,7 +257,9 @@ def apply(
         values = {f"v_{c}": getattr(new, c) for c in _MUTABLE}
         values["v_status"] = new.status.value
         conn.execute(_UPDATE_INSTANCE, {**bound_key, **values})
-    known = set(known_steps)
+    if tr.dropped_steps:
+        _drop_steps(conn, old.partition, old.uid, tr.dropped_steps)
+    known = set(known_steps) - set(tr.dropped_steps)
     for step in tr.steps:
         values = {c: getattr(step, c) for c in _STEP_VALUES}
         values["kind"], values["state"] = step.kind.value, step.state.value
@@ -394,3 +399,202 @@ def register_workflows(
             .where(W.c.account_id == account_id, W.c.name.in_(moved))
             .values(task_queue=task_queue, registered_at=now)
         )
+
+
+# ---------------------------------------------------------------------- control and reads
+
+_DELETE_STEP = S.delete().where(*_STEP_KEY)
+_RESTORE_EVENTS = (
+    E.update()
+    .where(
+        E.c.partition == _bp("k_partition"),
+        E.c.uid == _bp("k_uid"),
+        E.c.consumed_by == _bp("k_label"),
+    )
+    .values(consumed_by=None)
+)
+
+
+def _drop_steps(
+    conn: sa.Connection, partition: int, uid: str, steps: list[tuple[str, int]]
+) -> None:
+    """Deletes journal entries so that they run again; the events they took are buffered again."""
+    key = {"k_partition": partition, "k_uid": uid}
+    conn.execute(_DELETE_STEP, [{**key, "k_name": n, "k_seq": q} for n, q in steps])
+    conn.execute(_RESTORE_EVENTS, [{**key, "k_label": f"{n}#{q}"} for n, q in steps])
+
+
+def find_instances(
+    conn: sa.Connection, account_id: str, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Instance]:
+    """The instances of an account with these (workflow, instance_id), in one query."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        sa.select(*_INSTANCE_COLUMNS).where(
+            INST.c.account_id == account_id,
+            INST.c.instance_id.in_(sorted({i for _, i in keys})),
+        )
+    )
+    wanted = set(keys)
+    found = (_instance(r) for r in rows)
+    return {(i.workflow, i.instance_id): i for i in found if (i.workflow, i.instance_id) in wanted}
+
+
+def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]) -> list[Instance]:
+    """Inserts new instances and their first history entries, two statements in all."""
+    if not created:
+        return []
+    rows: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    written = []
+    for tr, params in created:
+        inst = replace(tr.instance, history_seq=len(tr.history))
+        values = {c.name: getattr(inst, c.name) for c in _INSTANCE_COLUMNS}
+        values["status"] = inst.status.value
+        rows.append({**values, "params": params})
+        key = {"partition": inst.partition, "uid": inst.uid}
+        history.extend(_history_row(key, n, h) for n, h in enumerate(tr.history, 1))
+        written.append(inst)
+    conn.execute(_INSERT_INSTANCE, rows)
+    conn.execute(_INSERT_HISTORY, history)
+    return written
+
+
+def journal_in_run_order(conn: sa.Connection, key: Key) -> list[Step]:
+    """An instance's journal in the order its steps ran.
+
+    The order is that of the history (a step's last recorded entry), not of clocks: workers'
+    clocks may disagree, the history's sequence cannot.
+    """
+    steps = load_journals(conn, [key])[key]
+    rows = conn.execute(
+        sa.select(H.c.step_name, H.c.step_seq, sa.func.max(H.c.seq).label("last"))
+        .where(
+            H.c.partition == key[0],
+            H.c.uid == key[1],
+            H.c.step_name.is_not(None),
+            H.c.kind != "restarted",
+        )
+        .group_by(H.c.step_name, H.c.step_seq)
+    )
+    last = {(r.step_name, r.step_seq): r.last for r in rows}
+    return sorted(steps, key=lambda s: (last.get((s.name, s.seq), 1 << 62), s.started_at))
+
+
+def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:
+    """Deletes instances with their steps, events and history."""
+    if not keys:
+        return
+    params = _keys_params(keys)
+    for table in (S, E, H):
+        # The partition and uid lists are matched as pairs through the uid, which is unique.
+        conn.execute(
+            table.delete().where(
+                table.c.partition.in_(_bp("k_partitions", expanding=True)),
+                table.c.uid.in_(_bp("k_uids", expanding=True)),
+            ),
+            params,
+        )
+    conn.execute(INST.delete().where(*_BY_KEYS), params)
+
+
+def expired_instances(conn: sa.Connection, now: int, limit: int) -> list[Key]:
+    """Keys of finished instances whose retention has run out, oldest expiry first."""
+    rows = conn.execute(
+        sa.select(INST.c.partition, INST.c.uid)
+        .where(INST.c.expires_at.is_not(None), INST.c.expires_at <= now)
+        .order_by(INST.c.expires_at)
+        .limit(limit)
+    )
+    return [(r.partition, r.uid) for r in rows]
+
+
+def account_retention(conn: sa.Connection, account_id: str) -> int | None:
+    """The account's retention in microseconds, when it has one of its own."""
+    A = schema.accounts
+    value = conn.execute(sa.select(A.c.retention_us).where(A.c.id == account_id)).scalar()
+    return None if value is None else int(value)
+
+
+def list_instances(
+    conn: sa.Connection,
+    account_id: str,
+    *,
+    workflow: str | None,
+    statuses: Sequence[Status],
+    created_after: int | None,
+    created_before: int | None,
+    cursor: tuple[int, str] | None,
+    limit: int,
+) -> list[Instance]:
+    """An account's instances, newest first (created_at, then uid, descending), after a cursor.
+
+    The cursor is the (created_at, uid) of the last instance of the previous page: keyset
+    paging, so instances created meanwhile never shift a page into duplicates or gaps.
+    """
+    where = [INST.c.account_id == account_id]
+    if workflow:
+        where.append(INST.c.workflow == workflow)
+    if statuses:
+        where.append(INST.c.status.in_([s.value for s in statuses]))
+    if created_after is not None:
+        where.append(INST.c.created_at >= created_after)
+    if created_before is not None:
+        where.append(INST.c.created_at < created_before)
+    if cursor is not None:
+        at, uid = cursor
+        where.append(
+            sa.or_(INST.c.created_at < at, sa.and_(INST.c.created_at == at, INST.c.uid < uid))
+        )
+    rows = conn.execute(
+        sa.select(*_INSTANCE_COLUMNS)
+        .where(*where)
+        .order_by(INST.c.created_at.desc(), INST.c.uid.desc())
+        .limit(limit)
+    )
+    return [_instance(r) for r in rows]
+
+
+def load_history(
+    conn: sa.Connection, key: Key, after_seq: int, limit: int
+) -> list[tuple[int, HistoryEntry]]:
+    """History entries (seq, entry) of an instance after a seq, oldest first."""
+    rows = conn.execute(
+        sa.select(H)
+        .where(H.c.partition == key[0], H.c.uid == key[1], H.c.seq > after_seq)
+        .order_by(H.c.seq)
+        .limit(limit)
+    )
+    return [
+        (
+            r.seq,
+            HistoryEntry(
+                r.kind,
+                r.at,
+                r.step_name,
+                r.step_seq,
+                r.attempt,
+                None if r.detail is None else json.loads(r.detail),
+            ),
+        )
+        for r in rows
+    ]
+
+
+def workflow_summaries(conn: sa.Connection, account_id: str) -> list[tuple[Any, dict[str, int]]]:
+    """The account's registered workflows, each with its instance counts by status."""
+    W = schema.workflows
+    registered = conn.execute(
+        sa.select(W.c.name, W.c.task_queue, W.c.registered_at)
+        .where(W.c.account_id == account_id)
+        .order_by(W.c.name)
+    ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for row in conn.execute(
+        sa.select(INST.c.workflow, INST.c.status, sa.func.count().label("n"))
+        .where(INST.c.account_id == account_id)
+        .group_by(INST.c.workflow, INST.c.status)
+    ):
+        counts.setdefault(row.workflow, {})[row.status] = int(row.n)
+    return [(r, counts.get(r.name, {})) for r in registered]

@@ -70,3 +70,41 @@ def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> by
     except ValueError as exc:
         raise InvalidArgument(field, f"is not valid UTF-8 JSON ({exc})") from None
     return data
+
+
+# A finished instance is kept between these, in seconds.
+MIN_RETENTION_SECONDS = 1
+MAX_RETENTION_SECONDS = 3650 * 86_400
+MAX_REASON_CHARS = 1000
+
+
+def check_retention(request: Any, field: str = "retention") -> int | None:
+    """A retention Duration in microseconds, or None when unset."""
+    if not request.HasField(field):
+        return None
+    us = int(getattr(request, field).ToMicroseconds())
+    if not MIN_RETENTION_SECONDS * 1_000_000 <= us <= MAX_RETENTION_SECONDS * 1_000_000:
+        raise InvalidArgument(
+            field,
+            f"is {us / 1_000_000:g} s; it must be between {MIN_RETENTION_SECONDS} s and "
+            f"{MAX_RETENTION_SECONDS // 86_400} days",
+        )
+    return us
+
+
+def check_page_size(field: str, value: int, default: int, limit: int) -> int:
+    """A page size: 0 means the default; more than the limit is refused."""
+    if value == 0:
+        return default
+    if value > limit:
+        raise InvalidArgument(field, f"is {value}; the limit is {limit}")
+    return value
+
+
+def check_reason(field: str, value: str) -> str:
+    """Free text kept in the history: at most 1,000 characters."""
+    if len(value) > MAX_REASON_CHARS:
+        raise InvalidArgument(
+            field, f"is {len(value)} characters long; the limit is {MAX_REASON_CHARS}"
+        )
+    return value

@@ -8,7 +8,19 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from stepway._step import Step
-from stepway.client import Client, ErrorInfo, InstanceHandle, InstanceInfo, InstanceStatus
+from stepway.client import (
+    BatchResult,
+    Client,
+    ErrorInfo,
+    HistoryEvent,
+    InstanceHandle,
+    InstanceInfo,
+    InstancePage,
+    InstanceStatus,
+    NewInstance,
+    StepRecord,
+    WorkflowInfo,
+)
 from stepway.errors import (
     AlreadyExistsError,
     FailedPreconditionError,
@@ -38,15 +50,19 @@ from stepway.workflow import (
 
 __all__ = [
     "AlreadyExistsError",
+    "BatchResult",
     "Client",
     "ErrorInfo",
     "Event",
     "EventTimeoutError",
     "FailedPreconditionError",
+    "HistoryEvent",
     "InstanceHandle",
     "InstanceInfo",
+    "InstancePage",
     "InstanceStatus",
     "InvalidArgumentError",
+    "NewInstance",
     "NonRetryableError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -55,6 +71,7 @@ __all__ = [
     "Step",
     "StepFailedError",
     "StepInfo",
+    "StepRecord",
     "StepwayError",
     "UnauthenticatedError",
     "UnavailableError",
@@ -62,6 +79,7 @@ __all__ = [
     "WorkflowDefinition",
     "WorkflowEvent",
     "WorkflowFailedError",
+    "WorkflowInfo",
     "WorkflowTerminatedError",
     "__version__",
     "current_step",

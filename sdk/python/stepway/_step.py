@@ -129,9 +129,9 @@ class Step:
         step returns the result as JSON gives it back, on the first run and on every replay alike.
         """
         seq, entry = self._next(name)
-        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+        if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _payload.loads(entry.result or b"")
-        if entry is not None and entry.state == wpb.STEP_STATE_FAILED:
+        if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
             raise StepFailedError(name, entry.error_type, entry.error_message)
         attempt = (entry.attempts if entry is not None else 0) + 1
         policy = retries or DEFAULT_RETRIES
@@ -180,9 +180,11 @@ class Step:
             result=cpb.Payload(data=data),
         )
         request.started_at.FromMicroseconds(started)
-        await self._rpc("complete_step", request)
+        resp = await self._rpc("complete_step", request)
         self.executed.append(name)
-        self._journal[(name, seq)] = _Entry(wpb.STEP_STATE_SUCCEEDED, attempt, data, "", "", None)
+        if resp.task_ended:
+            raise _Suspended()  # paused: the result is recorded, and no further step starts
+        self._journal[(name, seq)] = _Entry(cpb.STEP_STATE_SUCCEEDED, attempt, data, "", "", None)
         return _payload.loads(data)
 
     async def _fail(
@@ -211,9 +213,11 @@ class Step:
             request.retry.max_delay.FromMicroseconds(int(seconds(policy.max_delay) * 1_000_000))
         request.started_at.FromMicroseconds(started)
         resp = await self._rpc("fail_step", request)
+        if resp.task_ended:
+            raise _Suspended()
         if resp.HasField("exhausted"):
             self._journal[(name, seq)] = _Entry(
-                wpb.STEP_STATE_FAILED, attempt, None, error_type, message, None
+                cpb.STEP_STATE_FAILED, attempt, None, error_type, message, None
             )
             raise StepFailedError(name, error_type, message)
         raise _Suspended()
@@ -221,7 +225,7 @@ class Step:
     async def sleep(self, name: str, duration: float | timedelta) -> None:
         """Suspends the instance for duration (seconds or a timedelta), durably."""
         seq, entry = self._next(name)
-        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+        if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         wake_at = (entry.wake_at_us if entry is not None else None) or (
             time.time_ns() // 1000 + int(seconds(duration) * 1_000_000)
@@ -231,7 +235,7 @@ class Step:
     async def sleep_until(self, name: str, when: datetime | float) -> None:
         """Suspends the instance until a time (an aware datetime, or a Unix timestamp)."""
         seq, entry = self._next(name)
-        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+        if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         ts = when.timestamp() if isinstance(when, datetime) else float(when)
         await self._sleep(name, seq, int(ts * 1_000_000))
@@ -249,9 +253,9 @@ class Step:
         """Waits for an event of a type (sent before or after this call); raises
         EventTimeoutError when none arrives within timeout."""
         seq, entry = self._next(name)
-        if entry is not None and entry.state == wpb.STEP_STATE_SUCCEEDED:
+        if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _event(_payload.loads(entry.result or b""))
-        if entry is not None and entry.state == wpb.STEP_STATE_FAILED:
+        if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
             raise EventTimeoutError(entry.error_message)
         timeout_at = (entry.wake_at_us if entry is not None else None) or (
             time.time_ns() // 1000 + int(seconds(timeout) * 1_000_000)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import builtins
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import grpc
 
 from stepway import _payload
-from stepway.errors import WorkflowFailedError, WorkflowTerminatedError, from_rpc_error
+from stepway.errors import (
+    StepwayError,
+    WorkflowFailedError,
+    WorkflowTerminatedError,
+    from_rpc_error,
+    from_status,
+)
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
@@ -68,9 +75,68 @@ class ErrorInfo:
     message: str
 
 
+_STATUS_TO_PB = {status: pb for pb, status in _STATUS_FROM_PB.items()}
+_KIND_FROM_PB = {
+    cpb.STEP_KIND_DO: "do",
+    cpb.STEP_KIND_SLEEP: "sleep",
+    cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
+}
+_STATE_FROM_PB = {
+    cpb.STEP_STATE_PENDING: "pending",
+    cpb.STEP_STATE_SUCCEEDED: "succeeded",
+    cpb.STEP_STATE_FAILED: "failed",
+}
+
+
+def _error(msg: Any) -> ErrorInfo | None:
+    return ErrorInfo(msg.error.type, msg.error.message) if msg.HasField("error") else None
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One entry of an instance's step journal, as `describe` shows it."""
+
+    name: str
+    seq: int
+    # "do", "sleep" or "wait_for_event".
+    kind: str
+    # "pending", "succeeded" or "failed".
+    state: str
+    attempts: int
+    started_at: datetime | None
+    ended_at: datetime | None
+    output: Any
+    error: ErrorInfo | None
+    # A sleep's wake time, an event wait's timeout, or a pending retry's time.
+    wake_at: datetime | None
+    event_type: str | None
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.started_at
+
+    @classmethod
+    def from_pb(cls, msg: cpb.Step) -> StepRecord:
+        return cls(
+            name=msg.name,
+            seq=msg.seq,
+            kind=_KIND_FROM_PB.get(msg.kind, "unknown"),
+            state=_STATE_FROM_PB.get(msg.state, "unknown"),
+            attempts=msg.attempts,
+            started_at=_payload.to_datetime(msg.started_at),
+            ended_at=_payload.to_datetime(msg.ended_at),
+            output=_payload.loads(msg.output.data) if msg.HasField("output") else None,
+            error=_error(msg),
+            wake_at=_payload.to_datetime(msg.wake_at),
+            event_type=msg.event_type or None,
+        )
+
+
 @dataclass(frozen=True)
 class InstanceInfo:
-    """An instance's status as read from the server."""
+    """An instance's status as read from the server (steps only from `describe`)."""
 
     workflow: str
     id: str
@@ -82,21 +148,157 @@ class InstanceInfo:
     started_at: datetime | None
     ended_at: datetime | None
     current_step: str | None
+    task_queue: str = ""
+    retention: timedelta | None = None
+    # When the finished instance will be purged.
+    expires_at: datetime | None = None
+    steps: tuple[StepRecord, ...] | None = None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """From start to end, or to now while it runs; None before it started."""
+        if self.started_at is None:
+            return None
+        return (self.ended_at or datetime.now(UTC)) - self.started_at
+
+    @property
+    def last_successful_step(self) -> str | None:
+        """The name of the last step that succeeded (needs steps, from `describe`)."""
+        done = [s for s in self.steps or () if s.state == "succeeded"]
+        return done[-1].name if done else None
 
     @classmethod
-    def from_pb(cls, msg: cpb.Instance) -> InstanceInfo:
+    def from_pb(cls, msg: cpb.Instance, steps: Iterable[cpb.Step] | None = None) -> InstanceInfo:
         return cls(
             workflow=msg.workflow,
             id=msg.instance_id,
             status=_STATUS_FROM_PB.get(msg.status, InstanceStatus.UNKNOWN),
             params=_payload.loads(msg.params.data),
             output=_payload.loads(msg.output.data) if msg.HasField("output") else None,
-            error=ErrorInfo(msg.error.type, msg.error.message) if msg.HasField("error") else None,
+            error=_error(msg),
             created_at=_payload.to_datetime(msg.created_at),
             started_at=_payload.to_datetime(msg.started_at),
             ended_at=_payload.to_datetime(msg.ended_at),
             current_step=msg.current_step or None,
+            task_queue=msg.task_queue,
+            retention=(
+                timedelta(microseconds=msg.retention.ToMicroseconds())
+                if msg.HasField("retention")
+                else None
+            ),
+            expires_at=_payload.to_datetime(msg.expires_at),
+            steps=None if steps is None else tuple(StepRecord.from_pb(s) for s in steps),
         )
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One transition of an instance, as `history` and `watch` give it."""
+
+    seq: int
+    time: datetime | None
+    # The transition, e.g. "created", "step_succeeded", "paused" (HistoryEventType, lowercased).
+    type: str
+    step_name: str | None
+    step_seq: int | None
+    attempt: int | None
+    error: ErrorInfo | None
+    # A wake time, retry time or event wait timeout, by type.
+    until: datetime | None
+    event_type: str | None
+    worker: str | None
+    reason: str | None
+
+    @classmethod
+    def from_pb(cls, msg: cpb.HistoryEvent) -> HistoryEvent:
+        name = cpb.HistoryEventType.Name(msg.type) if msg.type in _HISTORY_TYPES else ""
+        return cls(
+            seq=msg.seq,
+            time=_payload.to_datetime(msg.time),
+            type=name.removeprefix("HISTORY_EVENT_TYPE_").lower() or "unknown",
+            step_name=msg.step_name or None,
+            step_seq=msg.step_seq or None,
+            attempt=msg.attempt or None,
+            error=_error(msg),
+            until=_payload.to_datetime(msg.until),
+            event_type=msg.event_type or None,
+            worker=msg.worker or None,
+            reason=msg.reason or None,
+        )
+
+
+_HISTORY_TYPES = frozenset(cpb.HistoryEventType.values())
+
+
+@dataclass(frozen=True)
+class WorkflowInfo:
+    """A workflow registered in the account, with its instances by status."""
+
+    name: str
+    task_queue: str
+    registered_at: datetime | None
+    instances: dict[InstanceStatus, int]
+
+
+@dataclass(frozen=True)
+class NewInstance:
+    """One instance for `create_batch`; workflow defaults to the batch's."""
+
+    id: str | None = None
+    params: Any = None
+    retention: float | timedelta | None = None
+    workflow: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One item's outcome in `create_batch`: created, found existing, or refused with error."""
+
+    workflow: str
+    id: str | None
+    created: bool
+    error: StepwayError | None
+    handle: InstanceHandle | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    """One page of a listing; next_page_token is None on the last page."""
+
+    instances: list[InstanceInfo]
+    next_page_token: str | None
+
+
+MAX_BATCH = 1000
+StatusFilter = InstanceStatus | str | Iterable[InstanceStatus | str] | None
+
+
+def _statuses(status: StatusFilter) -> list[cpb.InstanceStatus]:
+    if status is None:
+        return []
+    items = [status] if isinstance(status, str) else list(status)
+    try:
+        return [_STATUS_TO_PB[InstanceStatus(s)] for s in items]
+    except (ValueError, KeyError):
+        names = ", ".join(s.value for s in _STATUS_TO_PB)
+        raise ValueError(f"unknown status in {items!r}; statuses are {names}") from None
+
+
+def _retention(value: float | timedelta | None, msg: Any) -> None:
+    if value is not None:
+        seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+        msg.retention.FromMicroseconds(int(seconds * 1_000_000))
+
+
+def _set_time(msg: Any, field: str, when: datetime | None) -> None:
+    if when is not None:
+        if when.tzinfo is None:
+            raise ValueError(f"{field} must be an aware datetime (with a timezone)")
+        getattr(msg, field).FromMicroseconds(int(when.timestamp() * 1_000_000))
 
 
 class Client:
@@ -163,21 +365,157 @@ class Client:
         return await self.call(self.admin.GetServerInfo, apb.GetServerInfoRequest())
 
     async def create(
-        self, workflow: str, *, id: str | None = None, params: Any = None
+        self,
+        workflow: str,
+        *,
+        id: str | None = None,
+        params: Any = None,
+        retention: float | timedelta | None = None,
     ) -> InstanceHandle:
         """Creates an instance (with a generated id when none is given).
 
         Idempotent: an existing id returns a handle to that instance, with `created` False.
+        retention (seconds or a timedelta) is how long it is kept once finished; None means the
+        account's retention (30 days unless changed).
         """
-        resp = await self.call(
-            self.workflows.CreateInstance,
-            fpb.CreateInstanceRequest(
-                workflow=workflow,
-                instance_id=id or "",
-                params=cpb.Payload(data=_payload.dumps(params)),
-            ),
+        request = fpb.CreateInstanceRequest(
+            workflow=workflow,
+            instance_id=id or "",
+            params=cpb.Payload(data=_payload.dumps(params)),
         )
+        _retention(retention, request)
+        resp = await self.call(self.workflows.CreateInstance, request)
         return InstanceHandle(self, workflow, resp.instance_id, created=resp.created)
+
+    async def create_batch(
+        self, workflow: str, instances: Iterable[NewInstance | Mapping[str, Any]]
+    ) -> list[BatchResult]:
+        """Creates up to 1,000 instances in one call; one result per item, in order.
+
+        Each item is created whole or not at all, on its own: an existing id answers the
+        existing instance (created False), a bad item answers its error, and the others are
+        created. Items are NewInstance or dicts with the same keys (id, params, retention).
+        """
+        items = [i if isinstance(i, NewInstance) else NewInstance(**i) for i in instances]
+        request = fpb.CreateInstancesRequest(workflow=workflow)
+        for item in items:
+            msg = request.instances.add(
+                workflow=item.workflow or "",
+                instance_id=item.id or "",
+                params=cpb.Payload(data=_payload.dumps(item.params)),
+            )
+            _retention(item.retention, msg)
+        resp = await self.call(self.workflows.CreateInstances, request, timeout=120.0)
+        results = []
+        for item, result in zip(items, resp.results, strict=True):
+            name = item.workflow or workflow
+            if result.HasField("error"):
+                results.append(BatchResult(name, item.id, False, from_status(result.error), None))
+            else:
+                created = result.instance
+                handle = InstanceHandle(self, name, created.instance_id, created=created.created)
+                results.append(
+                    BatchResult(name, created.instance_id, created.created, None, handle)
+                )
+        return results
+
+    async def list_page(
+        self,
+        workflow: str | None = None,
+        *,
+        status: StatusFilter = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        page_size: int = 100,
+        page_token: str | None = None,
+    ) -> InstancePage:
+        """One page of instances, newest first (params and output left out)."""
+        request = fpb.ListInstancesRequest(
+            workflow=workflow or "",
+            statuses=_statuses(status),
+            page_size=page_size,
+            page_token=page_token or "",
+        )
+        _set_time(request, "created_after", created_after)
+        _set_time(request, "created_before", created_before)
+        resp = await self.call(self.workflows.ListInstances, request)
+        return InstancePage(
+            [InstanceInfo.from_pb(i) for i in resp.instances], resp.next_page_token or None
+        )
+
+    async def list(
+        self,
+        workflow: str | None = None,
+        *,
+        status: StatusFilter = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        page_size: int = 100,
+    ) -> AsyncIterator[InstanceInfo]:
+        """Every instance that matches, newest first, fetched a page at a time."""
+        token: str | None = None
+        while True:
+            page = await self.list_page(
+                workflow,
+                status=status,
+                created_after=created_after,
+                created_before=created_before,
+                page_size=page_size,
+                page_token=token,
+            )
+            for info in page.instances:
+                yield info
+            if page.next_page_token is None:
+                return
+            token = page.next_page_token
+
+    async def list_workflows(self) -> builtins.list[WorkflowInfo]:
+        """The workflows registered in the account, with their instance counts by status."""
+        resp = await self.call(self.workflows.ListWorkflows, fpb.ListWorkflowsRequest())
+        return [
+            WorkflowInfo(
+                name=w.name,
+                task_queue=w.task_queue,
+                registered_at=_payload.to_datetime(w.registered_at),
+                instances={
+                    _STATUS_FROM_PB.get(c.status, InstanceStatus.UNKNOWN): c.count
+                    for c in w.instances
+                },
+            )
+            for w in resp.workflows
+        ]
+
+    # The instance operations, by workflow and id (the same as on a handle).
+
+    async def status(self, workflow: str, id: str) -> InstanceInfo:
+        return await self.get_handle(workflow, id).status()
+
+    async def describe(self, workflow: str, id: str) -> InstanceInfo:
+        return await self.get_handle(workflow, id).describe()
+
+    async def pause(self, workflow: str, id: str) -> InstanceInfo:
+        return await self.get_handle(workflow, id).pause()
+
+    async def resume(self, workflow: str, id: str) -> InstanceInfo:
+        return await self.get_handle(workflow, id).resume()
+
+    async def terminate(self, workflow: str, id: str, reason: str = "") -> InstanceInfo:
+        return await self.get_handle(workflow, id).terminate(reason)
+
+    async def restart(self, workflow: str, id: str, from_step: str | None = None) -> InstanceInfo:
+        return await self.get_handle(workflow, id).restart(from_step)
+
+    async def delete(self, workflow: str, id: str) -> None:
+        await self.get_handle(workflow, id).delete()
+
+    async def send_event(self, workflow: str, id: str, type: str, payload: Any = None) -> bool:
+        return await self.get_handle(workflow, id).send_event(type, payload)
+
+    async def history(self, workflow: str, id: str) -> builtins.list[HistoryEvent]:
+        return await self.get_handle(workflow, id).history()
+
+    def watch(self, workflow: str, id: str, after_seq: int = 0) -> AsyncIterator[HistoryEvent]:
+        return self.get_handle(workflow, id).watch(after_seq)
 
     def get_handle(self, workflow: str, id: str) -> InstanceHandle:
         """A handle to an existing instance, without a call."""
@@ -204,6 +542,96 @@ class InstanceHandle:
             fpb.GetInstanceRequest(workflow=self.workflow, instance_id=self.id),
         )
         return InstanceInfo.from_pb(resp.instance)
+
+    async def describe(self) -> InstanceInfo:
+        """The instance's status with its step journal, in the order the steps ran."""
+        resp = await self.client.call(
+            self.client.workflows.GetInstance,
+            fpb.GetInstanceRequest(workflow=self.workflow, instance_id=self.id, include_steps=True),
+        )
+        return InstanceInfo.from_pb(resp.instance, resp.steps)
+
+    async def pause(self) -> InstanceInfo:
+        """Pauses the instance: at once, or (status waitingForPause) when its current step ends."""
+        resp = await self.client.call(
+            self.client.workflows.PauseInstance,
+            fpb.PauseInstanceRequest(workflow=self.workflow, instance_id=self.id),
+        )
+        return InstanceInfo.from_pb(resp.instance)
+
+    async def resume(self) -> InstanceInfo:
+        """Resumes a paused instance where it was."""
+        resp = await self.client.call(
+            self.client.workflows.ResumeInstance,
+            fpb.ResumeInstanceRequest(workflow=self.workflow, instance_id=self.id),
+        )
+        return InstanceInfo.from_pb(resp.instance)
+
+    async def terminate(self, reason: str = "") -> InstanceInfo:
+        """Ends the instance at once; its worker's later writes are refused."""
+        resp = await self.client.call(
+            self.client.workflows.TerminateInstance,
+            fpb.TerminateInstanceRequest(
+                workflow=self.workflow, instance_id=self.id, reason=reason
+            ),
+        )
+        return InstanceInfo.from_pb(resp.instance)
+
+    async def restart(self, from_step: str | None = None) -> InstanceInfo:
+        """Runs the instance again: from the beginning, or from a step (earlier results kept)."""
+        resp = await self.client.call(
+            self.client.workflows.RestartInstance,
+            fpb.RestartInstanceRequest(
+                workflow=self.workflow, instance_id=self.id, from_step=from_step or ""
+            ),
+        )
+        return InstanceInfo.from_pb(resp.instance)
+
+    async def delete(self) -> None:
+        """Deletes the finished instance with its steps and history."""
+        await self.client.call(
+            self.client.workflows.DeleteInstance,
+            fpb.DeleteInstanceRequest(workflow=self.workflow, instance_id=self.id),
+        )
+
+    async def history(self) -> list[HistoryEvent]:
+        """Every transition of the instance so far, oldest first."""
+        events: list[HistoryEvent] = []
+        while True:
+            resp = await self.client.call(
+                self.client.workflows.GetHistory,
+                fpb.GetHistoryRequest(
+                    workflow=self.workflow,
+                    instance_id=self.id,
+                    after_seq=events[-1].seq if events else 0,
+                ),
+            )
+            events.extend(HistoryEvent.from_pb(e) for e in resp.events)
+            if not resp.more:
+                return events
+
+    async def watch(self, after_seq: int = 0) -> AsyncIterator[HistoryEvent]:
+        """The history as it happens: past events, then each new one, until the instance ends.
+
+        A dropped connection is resumed after the last event received.
+        """
+        last = after_seq
+        while True:
+            request = fpb.WatchHistoryRequest(
+                workflow=self.workflow, instance_id=self.id, after_seq=last
+            )
+            call = self.client.workflows.WatchHistory(request, metadata=self.client._metadata)
+            try:
+                async for msg in call:
+                    last = msg.seq
+                    yield HistoryEvent.from_pb(msg)
+                return
+            except grpc.aio.AioRpcError as err:
+                if err.code() is not grpc.StatusCode.UNAVAILABLE:
+                    raise from_rpc_error(err) from None
+            finally:
+                call.cancel()
+            await asyncio.sleep(0.5)
 
     async def send_event(self, type: str, payload: Any = None) -> bool:
         """Sends an event; True when a waiting step took it at once, False when it was buffered."""

@@ -90,10 +90,20 @@ _BY_CODE: dict[grpc.StatusCode, type[StepwayError]] = {
 
 def from_rpc_error(err: grpc.aio.AioRpcError) -> StepwayError:
     """The typed exception for a failed call, with the rich details the server attached."""
-    cls = _BY_CODE.get(err.code(), StepwayError)
-    exc = cls(err.details() or err.code().name)
-    exc.code = err.code()
-    for detail in _details(err):
+    return _typed(err.code(), err.details() or err.code().name, _details(err))
+
+
+def from_status(status: status_pb2.Status) -> StepwayError:
+    """The typed exception for a google.rpc.Status, such as one item's error in a batch."""
+    code = _CODES.get(status.code, grpc.StatusCode.UNKNOWN)
+    return _typed(code, status.message or code.name, list(status.details))
+
+
+def _typed(code: grpc.StatusCode, message: str, details: list[Any]) -> StepwayError:
+    cls = _BY_CODE.get(code, StepwayError)
+    exc = cls(message)
+    exc.code = code
+    for detail in details:
         if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad = error_details_pb2.BadRequest()
             detail.Unpack(bad)

@@ -88,6 +88,17 @@ class Worker:
         finally:
             await self.stop()
 
+    async def drain(self, timeout: float | None = None) -> None:
+        """Waits until the worker holds no task (it goes on polling); TimeoutError after
+        timeout seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while self._running:
+            remaining = None if deadline is None else deadline - loop.time()
+            if remaining is not None and remaining <= 0:
+                raise TimeoutError(f"{len(self._running)} task(s) still running after {timeout} s")
+            await asyncio.wait(list(self._running.values()), timeout=remaining)
+
     async def stop(self) -> None:
         """Stops polling, gives back the tasks in flight so other workers take them, and returns."""
         for loop in self._loops:

@@ -22,22 +22,33 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17stepway/v1/common.proto\x12\nstepway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x17\n\x07Payload\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"9\n\x07\x46\x61ilure\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65tails\x18\x03 \x01(\t\"\x9c\x03\n\x08Instance\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12*\n\x06status\x18\x03 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12#\n\x06params\x18\x04 \x01(\x0b\x32\x13.stepway.v1.Payload\x12#\n\x06output\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\"\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x13.stepway.v1.Failure\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstarted_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nded_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ntask_queue\x18\n \x01(\t\x12\x14\n\x0c\x63urrent_step\x18\x0b \x01(\t\x12\x11\n\tpartition\x18\x0c \x01(\rJ\x04\x08\r\x10\x14*\xa5\x02\n\x0eInstanceStatus\x12\x1f\n\x1bINSTANCE_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16INSTANCE_STATUS_QUEUED\x10\x01\x12\x1b\n\x17INSTANCE_STATUS_RUNNING\x10\x02\x12\x1a\n\x16INSTANCE_STATUS_PAUSED\x10\x03\x12\x1b\n\x17INSTANCE_STATUS_WAITING\x10\x04\x12%\n!INSTANCE_STATUS_WAITING_FOR_PAUSE\x10\x05\x12\x1b\n\x17INSTANCE_STATUS_ERRORED\x10\x06\x12\x1e\n\x1aINSTANCE_STATUS_TERMINATED\x10\x07\x12\x1c\n\x18INSTANCE_STATUS_COMPLETE\x10\x08\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17stepway/v1/common.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x17\n\x07Payload\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\"9\n\x07\x46\x61ilure\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65tails\x18\x03 \x01(\t\"\xfa\x03\n\x08Instance\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12*\n\x06status\x18\x03 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12#\n\x06params\x18\x04 \x01(\x0b\x32\x13.stepway.v1.Payload\x12#\n\x06output\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\"\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x13.stepway.v1.Failure\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstarted_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nded_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\ntask_queue\x18\n \x01(\t\x12\x14\n\x0c\x63urrent_step\x18\x0b \x01(\t\x12\x11\n\tpartition\x18\x0c \x01(\r\x12.\n\nexpires_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\tretention\x18\x0e \x01(\x0b\x32\x19.google.protobuf.DurationJ\x04\x08\x0f\x10\x14\"\xeb\x02\n\x04Step\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\r\x12\"\n\x04kind\x18\x03 \x01(\x0e\x32\x14.stepway.v1.StepKind\x12$\n\x05state\x18\x04 \x01(\x0e\x32\x15.stepway.v1.StepState\x12\x10\n\x08\x61ttempts\x18\x05 \x01(\r\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nded_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x06output\x18\x08 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\"\n\x05\x65rror\x18\t \x01(\x0b\x32\x13.stepway.v1.Failure\x12+\n\x07wake_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nevent_type\x18\x0b \x01(\tJ\x04\x08\x0c\x10\x14\"\xb0\x02\n\x0cHistoryEvent\x12\x0b\n\x03seq\x18\x01 \x01(\r\x12(\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x04type\x18\x03 \x01(\x0e\x32\x1c.stepway.v1.HistoryEventType\x12\x11\n\tstep_name\x18\x04 \x01(\t\x12\x10\n\x08step_seq\x18\x05 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x06 \x01(\r\x12\"\n\x05\x65rror\x18\x07 \x01(\x0b\x32\x13.stepway.v1.Failure\x12)\n\x05until\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nevent_type\x18\t \x01(\t\x12\x0e\n\x06worker\x18\n \x01(\t\x12\x0e\n\x06reason\x18\x0b \x01(\tJ\x04\x08\x0c\x10\x14*\xa5\x02\n\x0eInstanceStatus\x12\x1f\n\x1bINSTANCE_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16INSTANCE_STATUS_QUEUED\x10\x01\x12\x1b\n\x17INSTANCE_STATUS_RUNNING\x10\x02\x12\x1a\n\x16INSTANCE_STATUS_PAUSED\x10\x03\x12\x1b\n\x17INSTANCE_STATUS_WAITING\x10\x04\x12%\n!INSTANCE_STATUS_WAITING_FOR_PAUSE\x10\x05\x12\x1b\n\x17INSTANCE_STATUS_ERRORED\x10\x06\x12\x1e\n\x1aINSTANCE_STATUS_TERMINATED\x10\x07\x12\x1c\n\x18INSTANCE_STATUS_COMPLETE\x10\x08*j\n\x08StepKind\x12\x19\n\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTEP_KIND_DO\x10\x01\x12\x13\n\x0fSTEP_KIND_SLEEP\x10\x02\x12\x1c\n\x18STEP_KIND_WAIT_FOR_EVENT\x10\x03*p\n\tStepState\x12\x1a\n\x16STEP_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12STEP_STATE_PENDING\x10\x01\x12\x18\n\x14STEP_STATE_SUCCEEDED\x10\x02\x12\x15\n\x11STEP_STATE_FAILED\x10\x03*\xd1\x07\n\x10HistoryEventType\x12\"\n\x1eHISTORY_EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aHISTORY_EVENT_TYPE_CREATED\x10\x01\x12\x1d\n\x19HISTORY_EVENT_TYPE_QUEUED\x10\x02\x12\x1e\n\x1aHISTORY_EVENT_TYPE_STARTED\x10\x03\x12(\n$HISTORY_EVENT_TYPE_RESUMED_ON_WORKER\x10\x04\x12+\n\'HISTORY_EVENT_TYPE_STEP_ATTEMPT_STARTED\x10\x05\x12%\n!HISTORY_EVENT_TYPE_STEP_SUCCEEDED\x10\x06\x12*\n&HISTORY_EVENT_TYPE_STEP_ATTEMPT_FAILED\x10\x07\x12\"\n\x1eHISTORY_EVENT_TYPE_STEP_FAILED\x10\x08\x12+\n\'HISTORY_EVENT_TYPE_STEP_RETRY_SCHEDULED\x10\t\x12%\n!HISTORY_EVENT_TYPE_STEP_RETRY_DUE\x10\n\x12\x1f\n\x1bHISTORY_EVENT_TYPE_SLEEPING\x10\x0b\x12\x1b\n\x17HISTORY_EVENT_TYPE_WOKE\x10\x0c\x12(\n$HISTORY_EVENT_TYPE_WAITING_FOR_EVENT\x10\r\x12%\n!HISTORY_EVENT_TYPE_EVENT_RECEIVED\x10\x0e\x12\"\n\x1eHISTORY_EVENT_TYPE_EVENT_TAKEN\x10\x0f\x12+\n\'HISTORY_EVENT_TYPE_EVENT_WAIT_TIMED_OUT\x10\x10\x12$\n HISTORY_EVENT_TYPE_LEASE_EXPIRED\x10\x11\x12$\n HISTORY_EVENT_TYPE_TASK_RELEASED\x10\x12\x12 \n\x1cHISTORY_EVENT_TYPE_COMPLETED\x10\x13\x12\x1e\n\x1aHISTORY_EVENT_TYPE_ERRORED\x10\x14\x12&\n\"HISTORY_EVENT_TYPE_PAUSE_REQUESTED\x10\x15\x12\x1d\n\x19HISTORY_EVENT_TYPE_PAUSED\x10\x16\x12\x1e\n\x1aHISTORY_EVENT_TYPE_RESUMED\x10\x17\x12!\n\x1dHISTORY_EVENT_TYPE_TERMINATED\x10\x18\x12 \n\x1cHISTORY_EVENT_TYPE_RESTARTED\x10\x19\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stepway.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_INSTANCESTATUS']._serialized_start=572
-  _globals['_INSTANCESTATUS']._serialized_end=865
-  _globals['_PAYLOAD']._serialized_start=72
-  _globals['_PAYLOAD']._serialized_end=95
-  _globals['_FAILURE']._serialized_start=97
-  _globals['_FAILURE']._serialized_end=154
-  _globals['_INSTANCE']._serialized_start=157
-  _globals['_INSTANCE']._serialized_end=569
+  _globals['_INSTANCESTATUS']._serialized_start=1371
+  _globals['_INSTANCESTATUS']._serialized_end=1664
+  _globals['_STEPKIND']._serialized_start=1666
+  _globals['_STEPKIND']._serialized_end=1772
+  _globals['_STEPSTATE']._serialized_start=1774
+  _globals['_STEPSTATE']._serialized_end=1886
+  _globals['_HISTORYEVENTTYPE']._serialized_start=1889
+  _globals['_HISTORYEVENTTYPE']._serialized_end=2866
+  _globals['_PAYLOAD']._serialized_start=104
+  _globals['_PAYLOAD']._serialized_end=127
+  _globals['_FAILURE']._serialized_start=129
+  _globals['_FAILURE']._serialized_end=186
+  _globals['_INSTANCE']._serialized_start=189
+  _globals['_INSTANCE']._serialized_end=695
+  _globals['_STEP']._serialized_start=698
+  _globals['_STEP']._serialized_end=1061
+  _globals['_HISTORYEVENT']._serialized_start=1064
+  _globals['_HISTORYEVENT']._serialized_end=1368
 # @@protoc_insertion_point(module_scope)

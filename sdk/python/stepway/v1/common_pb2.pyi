@@ -1,5 +1,6 @@
 import datetime
 
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -20,6 +21,49 @@ class InstanceStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INSTANCE_STATUS_ERRORED: _ClassVar[InstanceStatus]
     INSTANCE_STATUS_TERMINATED: _ClassVar[InstanceStatus]
     INSTANCE_STATUS_COMPLETE: _ClassVar[InstanceStatus]
+
+class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STEP_KIND_UNSPECIFIED: _ClassVar[StepKind]
+    STEP_KIND_DO: _ClassVar[StepKind]
+    STEP_KIND_SLEEP: _ClassVar[StepKind]
+    STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
+
+class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STEP_STATE_UNSPECIFIED: _ClassVar[StepState]
+    STEP_STATE_PENDING: _ClassVar[StepState]
+    STEP_STATE_SUCCEEDED: _ClassVar[StepState]
+    STEP_STATE_FAILED: _ClassVar[StepState]
+
+class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    HISTORY_EVENT_TYPE_UNSPECIFIED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_CREATED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_QUEUED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_RESUMED_ON_WORKER: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STEP_ATTEMPT_STARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STEP_SUCCEEDED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STEP_ATTEMPT_FAILED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STEP_FAILED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STEP_RETRY_SCHEDULED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_STEP_RETRY_DUE: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_SLEEPING: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_WOKE: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_WAITING_FOR_EVENT: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_EVENT_RECEIVED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_EVENT_TAKEN: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_EVENT_WAIT_TIMED_OUT: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_LEASE_EXPIRED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_TASK_RELEASED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_COMPLETED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ERRORED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_PAUSE_REQUESTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_PAUSED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_RESUMED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_TERMINATED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_RESTARTED: _ClassVar[HistoryEventType]
 INSTANCE_STATUS_UNSPECIFIED: InstanceStatus
 INSTANCE_STATUS_QUEUED: InstanceStatus
 INSTANCE_STATUS_RUNNING: InstanceStatus
@@ -29,6 +73,40 @@ INSTANCE_STATUS_WAITING_FOR_PAUSE: InstanceStatus
 INSTANCE_STATUS_ERRORED: InstanceStatus
 INSTANCE_STATUS_TERMINATED: InstanceStatus
 INSTANCE_STATUS_COMPLETE: InstanceStatus
+STEP_KIND_UNSPECIFIED: StepKind
+STEP_KIND_DO: StepKind
+STEP_KIND_SLEEP: StepKind
+STEP_KIND_WAIT_FOR_EVENT: StepKind
+STEP_STATE_UNSPECIFIED: StepState
+STEP_STATE_PENDING: StepState
+STEP_STATE_SUCCEEDED: StepState
+STEP_STATE_FAILED: StepState
+HISTORY_EVENT_TYPE_UNSPECIFIED: HistoryEventType
+HISTORY_EVENT_TYPE_CREATED: HistoryEventType
+HISTORY_EVENT_TYPE_QUEUED: HistoryEventType
+HISTORY_EVENT_TYPE_STARTED: HistoryEventType
+HISTORY_EVENT_TYPE_RESUMED_ON_WORKER: HistoryEventType
+HISTORY_EVENT_TYPE_STEP_ATTEMPT_STARTED: HistoryEventType
+HISTORY_EVENT_TYPE_STEP_SUCCEEDED: HistoryEventType
+HISTORY_EVENT_TYPE_STEP_ATTEMPT_FAILED: HistoryEventType
+HISTORY_EVENT_TYPE_STEP_FAILED: HistoryEventType
+HISTORY_EVENT_TYPE_STEP_RETRY_SCHEDULED: HistoryEventType
+HISTORY_EVENT_TYPE_STEP_RETRY_DUE: HistoryEventType
+HISTORY_EVENT_TYPE_SLEEPING: HistoryEventType
+HISTORY_EVENT_TYPE_WOKE: HistoryEventType
+HISTORY_EVENT_TYPE_WAITING_FOR_EVENT: HistoryEventType
+HISTORY_EVENT_TYPE_EVENT_RECEIVED: HistoryEventType
+HISTORY_EVENT_TYPE_EVENT_TAKEN: HistoryEventType
+HISTORY_EVENT_TYPE_EVENT_WAIT_TIMED_OUT: HistoryEventType
+HISTORY_EVENT_TYPE_LEASE_EXPIRED: HistoryEventType
+HISTORY_EVENT_TYPE_TASK_RELEASED: HistoryEventType
+HISTORY_EVENT_TYPE_COMPLETED: HistoryEventType
+HISTORY_EVENT_TYPE_ERRORED: HistoryEventType
+HISTORY_EVENT_TYPE_PAUSE_REQUESTED: HistoryEventType
+HISTORY_EVENT_TYPE_PAUSED: HistoryEventType
+HISTORY_EVENT_TYPE_RESUMED: HistoryEventType
+HISTORY_EVENT_TYPE_TERMINATED: HistoryEventType
+HISTORY_EVENT_TYPE_RESTARTED: HistoryEventType
 
 class Payload(_message.Message):
     __slots__ = ("data",)
@@ -47,7 +125,7 @@ class Failure(_message.Message):
     def __init__(self, type: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class Instance(_message.Message):
-    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition")
+    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +138,8 @@ class Instance(_message.Message):
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     CURRENT_STEP_FIELD_NUMBER: _ClassVar[int]
     PARTITION_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    RETENTION_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     status: InstanceStatus
@@ -72,4 +152,58 @@ class Instance(_message.Message):
     task_queue: str
     current_step: str
     partition: int
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ...) -> None: ...
+    expires_at: _timestamp_pb2.Timestamp
+    retention: _duration_pb2.Duration
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class Step(_message.Message):
+    __slots__ = ("name", "seq", "kind", "state", "attempts", "started_at", "ended_at", "output", "error", "wake_at", "event_type")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    WAKE_AT_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    seq: int
+    kind: StepKind
+    state: StepState
+    attempts: int
+    started_at: _timestamp_pb2.Timestamp
+    ended_at: _timestamp_pb2.Timestamp
+    output: Payload
+    error: Failure
+    wake_at: _timestamp_pb2.Timestamp
+    event_type: str
+    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., attempts: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ...) -> None: ...
+
+class HistoryEvent(_message.Message):
+    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    time: _timestamp_pb2.Timestamp
+    type: HistoryEventType
+    step_name: str
+    step_seq: int
+    attempt: int
+    error: Failure
+    until: _timestamp_pb2.Timestamp
+    event_type: str
+    worker: str
+    reason: str
+    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

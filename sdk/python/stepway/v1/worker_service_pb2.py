@@ -27,19 +27,15 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from stepway.v1 import common_pb2 as stepway_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fstepway/v1/worker_service.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17stepway/v1/common.proto\"\x9a\x01\n\x0bRetryPolicy\x12\r\n\x05limit\x18\x01 \x01(\r\x12(\n\x05\x64\x65lay\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12$\n\x07\x62\x61\x63koff\x18\x03 \x01(\x0e\x32\x13.stepway.v1.Backoff\x12,\n\tmax_delay\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xfb\x01\n\x0cJournalEntry\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\r\x12\"\n\x04kind\x18\x03 \x01(\x0e\x32\x14.stepway.v1.StepKind\x12$\n\x05state\x18\x04 \x01(\x0e\x32\x15.stepway.v1.StepState\x12#\n\x06result\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\"\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x13.stepway.v1.Failure\x12\x10\n\x08\x61ttempts\x18\x07 \x01(\r\x12+\n\x07wake_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x81\x02\n\x0cWorkflowTask\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x10\n\x08workflow\x18\x02 \x01(\t\x12\x13\n\x0binstance_id\x18\x03 \x01(\t\x12#\n\x06params\x18\x04 \x01(\x0b\x32\x13.stepway.v1.Payload\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x07journal\x18\x06 \x03(\x0b\x32\x18.stepway.v1.JournalEntry\x12\x30\n\rlease_timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.DurationJ\x04\x08\x08\x10\x10\":\n\tTaskToken\x12\x11\n\tpartition\x18\x01 \x01(\r\x12\x0b\n\x03uid\x18\x02 \x01(\t\x12\r\n\x05lease\x18\x03 \x01(\x06\"p\n\x15RegisterWorkerRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x12\n\ntask_queue\x18\x02 \x01(\t\x12\x11\n\tworkflows\x18\x03 \x03(\t\x12\x10\n\x08identity\x18\x04 \x01(\t\x12\x0b\n\x03sdk\x18\x05 \x01(\t\"J\n\x16RegisterWorkerResponse\x12\x30\n\rlease_timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"}\n\x18PollWorkflowTasksRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x12\n\ntask_queue\x18\x02 \x01(\t\x12\x11\n\tmax_tasks\x18\x03 \x01(\r\x12\'\n\x04wait\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"D\n\x19PollWorkflowTasksResponse\x12\'\n\x05tasks\x18\x01 \x03(\x0b\x32\x18.stepway.v1.WorkflowTask\"\xaa\x01\n\x13\x43ompleteStepRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\r\x12#\n\x06result\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Payload\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x16\n\x14\x43ompleteStepResponse\"\xe4\x01\n\x0f\x46\x61ilStepRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\r\x12\"\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Failure\x12&\n\x05retry\x18\x06 \x01(\x0b\x32\x17.stepway.v1.RetryPolicy\x12\x15\n\rnon_retryable\x18\x07 \x01(\x08\x12.\n\nstarted_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"w\n\x10\x46\x61ilStepResponse\x12.\n\x08retry_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12(\n\texhausted\x18\x02 \x01(\x0b\x32\x13.stepway.v1.FailureH\x00\x42\t\n\x07outcome\"o\n\x11StartSleepRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12+\n\x07wake_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\'\n\x12StartSleepResponse\x12\x11\n\tsuspended\x18\x01 \x01(\x08\"l\n\x05\x45vent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12$\n\x07payload\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Payload\x12/\n\x0breceived_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x01\n\x13WaitForEventRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12\x12\n\nevent_type\x18\x04 \x01(\t\x12.\n\ntimeout_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"o\n\x14WaitForEventResponse\x12\x11\n\tsuspended\x18\x01 \x01(\x08\x12 \n\x05\x65vent\x18\x02 \x01(\x0b\x32\x11.stepway.v1.Event\x12\"\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x13.stepway.v1.Failure\"R\n\x17\x43ompleteWorkflowRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12#\n\x06output\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Payload\"\x1a\n\x18\x43ompleteWorkflowResponse\"M\n\x13\x46\x61ilWorkflowRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\"\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Failure\"\x16\n\x14\x46\x61ilWorkflowResponse\"?\n\x15HeartbeatTasksRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x13\n\x0btask_tokens\x18\x02 \x03(\x0c\"2\n\x16HeartbeatTasksResponse\x12\x18\n\x10lost_task_tokens\x18\x01 \x03(\x0c\"=\n\x13ReleaseTasksRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x13\n\x0btask_tokens\x18\x02 \x03(\x0c\"\x16\n\x14ReleaseTasksResponse\"\xf3\x02\n\rWorkerCommand\x12\x38\n\rcomplete_step\x18\x01 \x01(\x0b\x32\x1f.stepway.v1.CompleteStepRequestH\x00\x12\x30\n\tfail_step\x18\x02 \x01(\x0b\x32\x1b.stepway.v1.FailStepRequestH\x00\x12\x34\n\x0bstart_sleep\x18\x03 \x01(\x0b\x32\x1d.stepway.v1.StartSleepRequestH\x00\x12\x39\n\x0ewait_for_event\x18\x04 \x01(\x0b\x32\x1f.stepway.v1.WaitForEventRequestH\x00\x12@\n\x11\x63omplete_workflow\x18\x05 \x01(\x0b\x32#.stepway.v1.CompleteWorkflowRequestH\x00\x12\x38\n\rfail_workflow\x18\x06 \x01(\x0b\x32\x1f.stepway.v1.FailWorkflowRequestH\x00\x42\t\n\x07\x63ommand\"<\n\x0c\x43ommandError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\"\xa3\x03\n\rCommandResult\x12\x39\n\rcomplete_step\x18\x01 \x01(\x0b\x32 .stepway.v1.CompleteStepResponseH\x00\x12\x31\n\tfail_step\x18\x02 \x01(\x0b\x32\x1c.stepway.v1.FailStepResponseH\x00\x12\x35\n\x0bstart_sleep\x18\x03 \x01(\x0b\x32\x1e.stepway.v1.StartSleepResponseH\x00\x12:\n\x0ewait_for_event\x18\x04 \x01(\x0b\x32 .stepway.v1.WaitForEventResponseH\x00\x12\x41\n\x11\x63omplete_workflow\x18\x05 \x01(\x0b\x32$.stepway.v1.CompleteWorkflowResponseH\x00\x12\x39\n\rfail_workflow\x18\x06 \x01(\x0b\x32 .stepway.v1.FailWorkflowResponseH\x00\x12)\n\x05\x65rror\x18\x0f \x01(\x0b\x32\x18.stepway.v1.CommandErrorH\x00\x42\x08\n\x06result\"A\n\x12RecordBatchRequest\x12+\n\x08\x63ommands\x18\x01 \x03(\x0b\x32\x19.stepway.v1.WorkerCommand\"A\n\x13RecordBatchResponse\x12*\n\x07results\x18\x01 \x03(\x0b\x32\x19.stepway.v1.CommandResult*j\n\x08StepKind\x12\x19\n\x15STEP_KIND_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTEP_KIND_DO\x10\x01\x12\x13\n\x0fSTEP_KIND_SLEEP\x10\x02\x12\x1c\n\x18STEP_KIND_WAIT_FOR_EVENT\x10\x03*p\n\tStepState\x12\x1a\n\x16STEP_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12STEP_STATE_PENDING\x10\x01\x12\x18\n\x14STEP_STATE_SUCCEEDED\x10\x02\x12\x15\n\x11STEP_STATE_FAILED\x10\x03*e\n\x07\x42\x61\x63koff\x12\x17\n\x13\x42\x41\x43KOFF_UNSPECIFIED\x10\x00\x12\x14\n\x10\x42\x41\x43KOFF_CONSTANT\x10\x01\x12\x12\n\x0e\x42\x41\x43KOFF_LINEAR\x10\x02\x12\x17\n\x13\x42\x41\x43KOFF_EXPONENTIAL\x10\x03\x32\xb2\x07\n\rWorkerService\x12W\n\x0eRegisterWorker\x12!.stepway.v1.RegisterWorkerRequest\x1a\".stepway.v1.RegisterWorkerResponse\x12`\n\x11PollWorkflowTasks\x12$.stepway.v1.PollWorkflowTasksRequest\x1a%.stepway.v1.PollWorkflowTasksResponse\x12Q\n\x0c\x43ompleteStep\x12\x1f.stepway.v1.CompleteStepRequest\x1a .stepway.v1.CompleteStepResponse\x12\x45\n\x08\x46\x61ilStep\x12\x1b.stepway.v1.FailStepRequest\x1a\x1c.stepway.v1.FailStepResponse\x12K\n\nStartSleep\x12\x1d.stepway.v1.StartSleepRequest\x1a\x1e.stepway.v1.StartSleepResponse\x12Q\n\x0cWaitForEvent\x12\x1f.stepway.v1.WaitForEventRequest\x1a .stepway.v1.WaitForEventResponse\x12]\n\x10\x43ompleteWorkflow\x12#.stepway.v1.CompleteWorkflowRequest\x1a$.stepway.v1.CompleteWorkflowResponse\x12Q\n\x0c\x46\x61ilWorkflow\x12\x1f.stepway.v1.FailWorkflowRequest\x1a .stepway.v1.FailWorkflowResponse\x12W\n\x0eHeartbeatTasks\x12!.stepway.v1.HeartbeatTasksRequest\x1a\".stepway.v1.HeartbeatTasksResponse\x12Q\n\x0cReleaseTasks\x12\x1f.stepway.v1.ReleaseTasksRequest\x1a .stepway.v1.ReleaseTasksResponse\x12N\n\x0bRecordBatch\x12\x1e.stepway.v1.RecordBatchRequest\x1a\x1f.stepway.v1.RecordBatchResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fstepway/v1/worker_service.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17stepway/v1/common.proto\"\x9a\x01\n\x0bRetryPolicy\x12\r\n\x05limit\x18\x01 \x01(\r\x12(\n\x05\x64\x65lay\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12$\n\x07\x62\x61\x63koff\x18\x03 \x01(\x0e\x32\x13.stepway.v1.Backoff\x12,\n\tmax_delay\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xfb\x01\n\x0cJournalEntry\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\r\x12\"\n\x04kind\x18\x03 \x01(\x0e\x32\x14.stepway.v1.StepKind\x12$\n\x05state\x18\x04 \x01(\x0e\x32\x15.stepway.v1.StepState\x12#\n\x06result\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\"\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x13.stepway.v1.Failure\x12\x10\n\x08\x61ttempts\x18\x07 \x01(\r\x12+\n\x07wake_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x81\x02\n\x0cWorkflowTask\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x10\n\x08workflow\x18\x02 \x01(\t\x12\x13\n\x0binstance_id\x18\x03 \x01(\t\x12#\n\x06params\x18\x04 \x01(\x0b\x32\x13.stepway.v1.Payload\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x07journal\x18\x06 \x03(\x0b\x32\x18.stepway.v1.JournalEntry\x12\x30\n\rlease_timeout\x18\x07 \x01(\x0b\x32\x19.google.protobuf.DurationJ\x04\x08\x08\x10\x10\":\n\tTaskToken\x12\x11\n\tpartition\x18\x01 \x01(\r\x12\x0b\n\x03uid\x18\x02 \x01(\t\x12\r\n\x05lease\x18\x03 \x01(\x06\"p\n\x15RegisterWorkerRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x12\n\ntask_queue\x18\x02 \x01(\t\x12\x11\n\tworkflows\x18\x03 \x03(\t\x12\x10\n\x08identity\x18\x04 \x01(\t\x12\x0b\n\x03sdk\x18\x05 \x01(\t\"J\n\x16RegisterWorkerResponse\x12\x30\n\rlease_timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"}\n\x18PollWorkflowTasksRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x12\n\ntask_queue\x18\x02 \x01(\t\x12\x11\n\tmax_tasks\x18\x03 \x01(\r\x12\'\n\x04wait\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"D\n\x19PollWorkflowTasksResponse\x12\'\n\x05tasks\x18\x01 \x03(\x0b\x32\x18.stepway.v1.WorkflowTask\"\xaa\x01\n\x13\x43ompleteStepRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\r\x12#\n\x06result\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Payload\x12.\n\nstarted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"*\n\x14\x43ompleteStepResponse\x12\x12\n\ntask_ended\x18\x01 \x01(\x08\"\xe4\x01\n\x0f\x46\x61ilStepRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12\x0f\n\x07\x61ttempt\x18\x04 \x01(\r\x12\"\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x13.stepway.v1.Failure\x12&\n\x05retry\x18\x06 \x01(\x0b\x32\x17.stepway.v1.RetryPolicy\x12\x15\n\rnon_retryable\x18\x07 \x01(\x08\x12.\n\nstarted_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8b\x01\n\x10\x46\x61ilStepResponse\x12.\n\x08retry_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12(\n\texhausted\x18\x02 \x01(\x0b\x32\x13.stepway.v1.FailureH\x00\x12\x12\n\ntask_ended\x18\x03 \x01(\x08\x42\t\n\x07outcome\"o\n\x11StartSleepRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12+\n\x07wake_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\'\n\x12StartSleepResponse\x12\x11\n\tsuspended\x18\x01 \x01(\x08\"l\n\x05\x45vent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12$\n\x07payload\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Payload\x12/\n\x0breceived_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x01\n\x13WaitForEventRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0b\n\x03seq\x18\x03 \x01(\r\x12\x12\n\nevent_type\x18\x04 \x01(\t\x12.\n\ntimeout_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"o\n\x14WaitForEventResponse\x12\x11\n\tsuspended\x18\x01 \x01(\x08\x12 \n\x05\x65vent\x18\x02 \x01(\x0b\x32\x11.stepway.v1.Event\x12\"\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x13.stepway.v1.Failure\"R\n\x17\x43ompleteWorkflowRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12#\n\x06output\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Payload\"\x1a\n\x18\x43ompleteWorkflowResponse\"M\n\x13\x46\x61ilWorkflowRequest\x12\x12\n\ntask_token\x18\x01 \x01(\x0c\x12\"\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Failure\"\x16\n\x14\x46\x61ilWorkflowResponse\"?\n\x15HeartbeatTasksRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x13\n\x0btask_tokens\x18\x02 \x03(\x0c\"2\n\x16HeartbeatTasksResponse\x12\x18\n\x10lost_task_tokens\x18\x01 \x03(\x0c\"=\n\x13ReleaseTasksRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x13\n\x0btask_tokens\x18\x02 \x03(\x0c\"\x16\n\x14ReleaseTasksResponse\"\xf3\x02\n\rWorkerCommand\x12\x38\n\rcomplete_step\x18\x01 \x01(\x0b\x32\x1f.stepway.v1.CompleteStepRequestH\x00\x12\x30\n\tfail_step\x18\x02 \x01(\x0b\x32\x1b.stepway.v1.FailStepRequestH\x00\x12\x34\n\x0bstart_sleep\x18\x03 \x01(\x0b\x32\x1d.stepway.v1.StartSleepRequestH\x00\x12\x39\n\x0ewait_for_event\x18\x04 \x01(\x0b\x32\x1f.stepway.v1.WaitForEventRequestH\x00\x12@\n\x11\x63omplete_workflow\x18\x05 \x01(\x0b\x32#.stepway.v1.CompleteWorkflowRequestH\x00\x12\x38\n\rfail_workflow\x18\x06 \x01(\x0b\x32\x1f.stepway.v1.FailWorkflowRequestH\x00\x42\t\n\x07\x63ommand\"<\n\x0c\x43ommandError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\r\n\x05\x66ield\x18\x03 \x01(\t\"\xa3\x03\n\rCommandResult\x12\x39\n\rcomplete_step\x18\x01 \x01(\x0b\x32 .stepway.v1.CompleteStepResponseH\x00\x12\x31\n\tfail_step\x18\x02 \x01(\x0b\x32\x1c.stepway.v1.FailStepResponseH\x00\x12\x35\n\x0bstart_sleep\x18\x03 \x01(\x0b\x32\x1e.stepway.v1.StartSleepResponseH\x00\x12:\n\x0ewait_for_event\x18\x04 \x01(\x0b\x32 .stepway.v1.WaitForEventResponseH\x00\x12\x41\n\x11\x63omplete_workflow\x18\x05 \x01(\x0b\x32$.stepway.v1.CompleteWorkflowResponseH\x00\x12\x39\n\rfail_workflow\x18\x06 \x01(\x0b\x32 .stepway.v1.FailWorkflowResponseH\x00\x12)\n\x05\x65rror\x18\x0f \x01(\x0b\x32\x18.stepway.v1.CommandErrorH\x00\x42\x08\n\x06result\"A\n\x12RecordBatchRequest\x12+\n\x08\x63ommands\x18\x01 \x03(\x0b\x32\x19.stepway.v1.WorkerCommand\"A\n\x13RecordBatchResponse\x12*\n\x07results\x18\x01 \x03(\x0b\x32\x19.stepway.v1.CommandResult*e\n\x07\x42\x61\x63koff\x12\x17\n\x13\x42\x41\x43KOFF_UNSPECIFIED\x10\x00\x12\x14\n\x10\x42\x41\x43KOFF_CONSTANT\x10\x01\x12\x12\n\x0e\x42\x41\x43KOFF_LINEAR\x10\x02\x12\x17\n\x13\x42\x41\x43KOFF_EXPONENTIAL\x10\x03\x32\xb2\x07\n\rWorkerService\x12W\n\x0eRegisterWorker\x12!.stepway.v1.RegisterWorkerRequest\x1a\".stepway.v1.RegisterWorkerResponse\x12`\n\x11PollWorkflowTasks\x12$.stepway.v1.PollWorkflowTasksRequest\x1a%.stepway.v1.PollWorkflowTasksResponse\x12Q\n\x0c\x43ompleteStep\x12\x1f.stepway.v1.CompleteStepRequest\x1a .stepway.v1.CompleteStepResponse\x12\x45\n\x08\x46\x61ilStep\x12\x1b.stepway.v1.FailStepRequest\x1a\x1c.stepway.v1.FailStepResponse\x12K\n\nStartSleep\x12\x1d.stepway.v1.StartSleepRequest\x1a\x1e.stepway.v1.StartSleepResponse\x12Q\n\x0cWaitForEvent\x12\x1f.stepway.v1.WaitForEventRequest\x1a .stepway.v1.WaitForEventResponse\x12]\n\x10\x43ompleteWorkflow\x12#.stepway.v1.CompleteWorkflowRequest\x1a$.stepway.v1.CompleteWorkflowResponse\x12Q\n\x0c\x46\x61ilWorkflow\x12\x1f.stepway.v1.FailWorkflowRequest\x1a .stepway.v1.FailWorkflowResponse\x12W\n\x0eHeartbeatTasks\x12!.stepway.v1.HeartbeatTasksRequest\x1a\".stepway.v1.HeartbeatTasksResponse\x12Q\n\x0cReleaseTasks\x12\x1f.stepway.v1.ReleaseTasksRequest\x1a .stepway.v1.ReleaseTasksResponse\x12N\n\x0bRecordBatch\x12\x1e.stepway.v1.RecordBatchRequest\x1a\x1f.stepway.v1.RecordBatchResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stepway.v1.worker_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_STEPKIND']._serialized_start=3731
-  _globals['_STEPKIND']._serialized_end=3837
-  _globals['_STEPSTATE']._serialized_start=3839
-  _globals['_STEPSTATE']._serialized_end=3951
-  _globals['_BACKOFF']._serialized_start=3953
-  _globals['_BACKOFF']._serialized_end=4054
+  _globals['_BACKOFF']._serialized_start=3772
+  _globals['_BACKOFF']._serialized_end=3873
   _globals['_RETRYPOLICY']._serialized_start=138
   _globals['_RETRYPOLICY']._serialized_end=292
   _globals['_JOURNALENTRY']._serialized_start=295
@@ -59,47 +55,47 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_COMPLETESTEPREQUEST']._serialized_start=1256
   _globals['_COMPLETESTEPREQUEST']._serialized_end=1426
   _globals['_COMPLETESTEPRESPONSE']._serialized_start=1428
-  _globals['_COMPLETESTEPRESPONSE']._serialized_end=1450
-  _globals['_FAILSTEPREQUEST']._serialized_start=1453
-  _globals['_FAILSTEPREQUEST']._serialized_end=1681
-  _globals['_FAILSTEPRESPONSE']._serialized_start=1683
-  _globals['_FAILSTEPRESPONSE']._serialized_end=1802
-  _globals['_STARTSLEEPREQUEST']._serialized_start=1804
-  _globals['_STARTSLEEPREQUEST']._serialized_end=1915
-  _globals['_STARTSLEEPRESPONSE']._serialized_start=1917
-  _globals['_STARTSLEEPRESPONSE']._serialized_end=1956
-  _globals['_EVENT']._serialized_start=1958
-  _globals['_EVENT']._serialized_end=2066
-  _globals['_WAITFOREVENTREQUEST']._serialized_start=2069
-  _globals['_WAITFOREVENTREQUEST']._serialized_end=2205
-  _globals['_WAITFOREVENTRESPONSE']._serialized_start=2207
-  _globals['_WAITFOREVENTRESPONSE']._serialized_end=2318
-  _globals['_COMPLETEWORKFLOWREQUEST']._serialized_start=2320
-  _globals['_COMPLETEWORKFLOWREQUEST']._serialized_end=2402
-  _globals['_COMPLETEWORKFLOWRESPONSE']._serialized_start=2404
-  _globals['_COMPLETEWORKFLOWRESPONSE']._serialized_end=2430
-  _globals['_FAILWORKFLOWREQUEST']._serialized_start=2432
-  _globals['_FAILWORKFLOWREQUEST']._serialized_end=2509
-  _globals['_FAILWORKFLOWRESPONSE']._serialized_start=2511
-  _globals['_FAILWORKFLOWRESPONSE']._serialized_end=2533
-  _globals['_HEARTBEATTASKSREQUEST']._serialized_start=2535
-  _globals['_HEARTBEATTASKSREQUEST']._serialized_end=2598
-  _globals['_HEARTBEATTASKSRESPONSE']._serialized_start=2600
-  _globals['_HEARTBEATTASKSRESPONSE']._serialized_end=2650
-  _globals['_RELEASETASKSREQUEST']._serialized_start=2652
-  _globals['_RELEASETASKSREQUEST']._serialized_end=2713
-  _globals['_RELEASETASKSRESPONSE']._serialized_start=2715
-  _globals['_RELEASETASKSRESPONSE']._serialized_end=2737
-  _globals['_WORKERCOMMAND']._serialized_start=2740
-  _globals['_WORKERCOMMAND']._serialized_end=3111
-  _globals['_COMMANDERROR']._serialized_start=3113
-  _globals['_COMMANDERROR']._serialized_end=3173
-  _globals['_COMMANDRESULT']._serialized_start=3176
-  _globals['_COMMANDRESULT']._serialized_end=3595
-  _globals['_RECORDBATCHREQUEST']._serialized_start=3597
-  _globals['_RECORDBATCHREQUEST']._serialized_end=3662
-  _globals['_RECORDBATCHRESPONSE']._serialized_start=3664
-  _globals['_RECORDBATCHRESPONSE']._serialized_end=3729
-  _globals['_WORKERSERVICE']._serialized_start=4057
-  _globals['_WORKERSERVICE']._serialized_end=5003
+  _globals['_COMPLETESTEPRESPONSE']._serialized_end=1470
+  _globals['_FAILSTEPREQUEST']._serialized_start=1473
+  _globals['_FAILSTEPREQUEST']._serialized_end=1701
+  _globals['_FAILSTEPRESPONSE']._serialized_start=1704
+  _globals['_FAILSTEPRESPONSE']._serialized_end=1843
+  _globals['_STARTSLEEPREQUEST']._serialized_start=1845
+  _globals['_STARTSLEEPREQUEST']._serialized_end=1956
+  _globals['_STARTSLEEPRESPONSE']._serialized_start=1958
+  _globals['_STARTSLEEPRESPONSE']._serialized_end=1997
+  _globals['_EVENT']._serialized_start=1999
+  _globals['_EVENT']._serialized_end=2107
+  _globals['_WAITFOREVENTREQUEST']._serialized_start=2110
+  _globals['_WAITFOREVENTREQUEST']._serialized_end=2246
+  _globals['_WAITFOREVENTRESPONSE']._serialized_start=2248
+  _globals['_WAITFOREVENTRESPONSE']._serialized_end=2359
+  _globals['_COMPLETEWORKFLOWREQUEST']._serialized_start=2361
+  _globals['_COMPLETEWORKFLOWREQUEST']._serialized_end=2443
+  _globals['_COMPLETEWORKFLOWRESPONSE']._serialized_start=2445
+  _globals['_COMPLETEWORKFLOWRESPONSE']._serialized_end=2471
+  _globals['_FAILWORKFLOWREQUEST']._serialized_start=2473
+  _globals['_FAILWORKFLOWREQUEST']._serialized_end=2550
+  _globals['_FAILWORKFLOWRESPONSE']._serialized_start=2552
+  _globals['_FAILWORKFLOWRESPONSE']._serialized_end=2574
+  _globals['_HEARTBEATTASKSREQUEST']._serialized_start=2576
+  _globals['_HEARTBEATTASKSREQUEST']._serialized_end=2639
+  _globals['_HEARTBEATTASKSRESPONSE']._serialized_start=2641
+  _globals['_HEARTBEATTASKSRESPONSE']._serialized_end=2691
+  _globals['_RELEASETASKSREQUEST']._serialized_start=2693
+  _globals['_RELEASETASKSREQUEST']._serialized_end=2754
+  _globals['_RELEASETASKSRESPONSE']._serialized_start=2756
+  _globals['_RELEASETASKSRESPONSE']._serialized_end=2778
+  _globals['_WORKERCOMMAND']._serialized_start=2781
+  _globals['_WORKERCOMMAND']._serialized_end=3152
+  _globals['_COMMANDERROR']._serialized_start=3154
+  _globals['_COMMANDERROR']._serialized_end=3214
+  _globals['_COMMANDRESULT']._serialized_start=3217
+  _globals['_COMMANDRESULT']._serialized_end=3636
+  _globals['_RECORDBATCHREQUEST']._serialized_start=3638
+  _globals['_RECORDBATCHREQUEST']._serialized_end=3703
+  _globals['_RECORDBATCHRESPONSE']._serialized_start=3705
+  _globals['_RECORDBATCHRESPONSE']._serialized_end=3770
+  _globals['_WORKERSERVICE']._serialized_start=3876
+  _globals['_WORKERSERVICE']._serialized_end=4822
 # @@protoc_insertion_point(module_scope)

@@ -12,34 +12,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    STEP_KIND_UNSPECIFIED: _ClassVar[StepKind]
-    STEP_KIND_DO: _ClassVar[StepKind]
-    STEP_KIND_SLEEP: _ClassVar[StepKind]
-    STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
-
-class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    STEP_STATE_UNSPECIFIED: _ClassVar[StepState]
-    STEP_STATE_PENDING: _ClassVar[StepState]
-    STEP_STATE_SUCCEEDED: _ClassVar[StepState]
-    STEP_STATE_FAILED: _ClassVar[StepState]
-
 class Backoff(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     BACKOFF_UNSPECIFIED: _ClassVar[Backoff]
     BACKOFF_CONSTANT: _ClassVar[Backoff]
     BACKOFF_LINEAR: _ClassVar[Backoff]
     BACKOFF_EXPONENTIAL: _ClassVar[Backoff]
-STEP_KIND_UNSPECIFIED: StepKind
-STEP_KIND_DO: StepKind
-STEP_KIND_SLEEP: StepKind
-STEP_KIND_WAIT_FOR_EVENT: StepKind
-STEP_STATE_UNSPECIFIED: StepState
-STEP_STATE_PENDING: StepState
-STEP_STATE_SUCCEEDED: StepState
-STEP_STATE_FAILED: StepState
 BACKOFF_UNSPECIFIED: Backoff
 BACKOFF_CONSTANT: Backoff
 BACKOFF_LINEAR: Backoff
@@ -69,13 +47,13 @@ class JournalEntry(_message.Message):
     WAKE_AT_FIELD_NUMBER: _ClassVar[int]
     name: str
     seq: int
-    kind: StepKind
-    state: StepState
+    kind: _common_pb2.StepKind
+    state: _common_pb2.StepState
     result: _common_pb2.Payload
     error: _common_pb2.Failure
     attempts: int
     wake_at: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[_common_pb2.StepKind, str]] = ..., state: _Optional[_Union[_common_pb2.StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class WorkflowTask(_message.Message):
     __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout")
@@ -160,8 +138,10 @@ class CompleteStepRequest(_message.Message):
     def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CompleteStepResponse(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("task_ended",)
+    TASK_ENDED_FIELD_NUMBER: _ClassVar[int]
+    task_ended: bool
+    def __init__(self, task_ended: _Optional[bool] = ...) -> None: ...
 
 class FailStepRequest(_message.Message):
     __slots__ = ("task_token", "name", "seq", "attempt", "error", "retry", "non_retryable", "started_at")
@@ -184,12 +164,14 @@ class FailStepRequest(_message.Message):
     def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., non_retryable: _Optional[bool] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class FailStepResponse(_message.Message):
-    __slots__ = ("retry_at", "exhausted")
+    __slots__ = ("retry_at", "exhausted", "task_ended")
     RETRY_AT_FIELD_NUMBER: _ClassVar[int]
     EXHAUSTED_FIELD_NUMBER: _ClassVar[int]
+    TASK_ENDED_FIELD_NUMBER: _ClassVar[int]
     retry_at: _timestamp_pb2.Timestamp
     exhausted: _common_pb2.Failure
-    def __init__(self, retry_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., exhausted: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ...) -> None: ...
+    task_ended: bool
+    def __init__(self, retry_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., exhausted: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., task_ended: _Optional[bool] = ...) -> None: ...
 
 class StartSleepRequest(_message.Message):
     __slots__ = ("task_token", "name", "seq", "wake_at")

@@ -24,32 +24,77 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from google.rpc import status_pb2 as google_dot_rpc_dot_status__pb2
 from stepway.v1 import common_pb2 as stepway_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!stepway/v1/workflow_service.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17stepway/v1/common.proto\"i\n\x15\x43reateInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12#\n\x06params\x18\x03 \x01(\x0b\x32\x13.stepway.v1.PayloadJ\x04\x08\x04\x10\n\"\x9a\x01\n\x16\x43reateInstanceResponse\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12*\n\x06status\x18\x03 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\";\n\x12GetInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\"=\n\x13GetInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\"h\n\x13WaitInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12*\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"P\n\x14WaitInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\x12\x10\n\x08\x66inished\x18\x02 \x01(\x08\"m\n\x10SendEventRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12$\n\x07payload\x18\x04 \x01(\x0b\x32\x13.stepway.v1.Payload\"&\n\x11SendEventResponse\x12\x11\n\tdelivered\x18\x01 \x01(\x08\x32\xd7\x02\n\x0fWorkflowService\x12W\n\x0e\x43reateInstance\x12!.stepway.v1.CreateInstanceRequest\x1a\".stepway.v1.CreateInstanceResponse\x12N\n\x0bGetInstance\x12\x1e.stepway.v1.GetInstanceRequest\x1a\x1f.stepway.v1.GetInstanceResponse\x12Q\n\x0cWaitInstance\x12\x1f.stepway.v1.WaitInstanceRequest\x1a .stepway.v1.WaitInstanceResponse\x12H\n\tSendEvent\x12\x1c.stepway.v1.SendEventRequest\x1a\x1d.stepway.v1.SendEventResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!stepway/v1/workflow_service.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x17stepway/v1/common.proto\"\x97\x01\n\x15\x43reateInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12#\n\x06params\x18\x03 \x01(\x0b\x32\x13.stepway.v1.Payload\x12,\n\tretention\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationJ\x04\x08\x05\x10\n\"\x9a\x01\n\x16\x43reateInstanceResponse\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12*\n\x06status\x18\x03 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"`\n\x16\x43reateInstancesRequest\x12\x34\n\tinstances\x18\x01 \x03(\x0b\x32!.stepway.v1.CreateInstanceRequest\x12\x10\n\x08workflow\x18\x02 \x01(\t\"}\n\x14\x43reateInstanceResult\x12\x36\n\x08instance\x18\x01 \x01(\x0b\x32\".stepway.v1.CreateInstanceResponseH\x00\x12#\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\x08\n\x06result\"L\n\x17\x43reateInstancesResponse\x12\x31\n\x07results\x18\x01 \x03(\x0b\x32 .stepway.v1.CreateInstanceResult\"R\n\x12GetInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x15\n\rinclude_steps\x18\x03 \x01(\x08\"^\n\x13GetInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\x12\x1f\n\x05steps\x18\x02 \x03(\x0b\x32\x10.stepway.v1.Step\"h\n\x13WaitInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12*\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"P\n\x14WaitInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\x12\x10\n\x08\x66inished\x18\x02 \x01(\x08\"m\n\x10SendEventRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12$\n\x07payload\x18\x04 \x01(\x0b\x32\x13.stepway.v1.Payload\"&\n\x11SendEventResponse\x12\x11\n\tdelivered\x18\x01 \x01(\x08\"\xe4\x01\n\x14ListInstancesRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12,\n\x08statuses\x18\x02 \x03(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12\x31\n\rcreated_after\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x63reated_before\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tpage_size\x18\x05 \x01(\r\x12\x12\n\npage_token\x18\x06 \x01(\t\"Y\n\x15ListInstancesResponse\x12\'\n\tinstances\x18\x01 \x03(\x0b\x32\x14.stepway.v1.Instance\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"=\n\x14PauseInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\"?\n\x15PauseInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\">\n\x15ResumeInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\"@\n\x16ResumeInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\"Q\n\x18TerminateInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"C\n\x19TerminateInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\"R\n\x16RestartInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x11\n\tfrom_step\x18\x03 \x01(\t\"X\n\x17RestartInstanceResponse\x12&\n\x08instance\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Instance\x12\x15\n\rsteps_dropped\x18\x02 \x01(\r\">\n\x15\x44\x65leteInstanceRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\"\x18\n\x16\x44\x65leteInstanceResponse\"`\n\x11GetHistoryRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x11\n\tafter_seq\x18\x03 \x01(\r\x12\x11\n\tpage_size\x18\x04 \x01(\r\"x\n\x12GetHistoryResponse\x12(\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x18.stepway.v1.HistoryEvent\x12\x0c\n\x04more\x18\x02 \x01(\x08\x12*\n\x06status\x18\x03 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\"O\n\x13WatchHistoryRequest\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12\x13\n\x0binstance_id\x18\x02 \x01(\t\x12\x11\n\tafter_seq\x18\x03 \x01(\r\"\x16\n\x14ListWorkflowsRequest\"\x92\x01\n\x0fWorkflowSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ntask_queue\x18\x02 \x01(\t\x12\x31\n\rregistered_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\tinstances\x18\x04 \x03(\x0b\x32\x17.stepway.v1.StatusCount\"H\n\x0bStatusCount\x12*\n\x06status\x18\x01 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12\r\n\x05\x63ount\x18\x02 \x01(\r\"G\n\x15ListWorkflowsResponse\x12.\n\tworkflows\x18\x01 \x03(\x0b\x32\x1b.stepway.v1.WorkflowSummary2\xbf\t\n\x0fWorkflowService\x12W\n\x0e\x43reateInstance\x12!.stepway.v1.CreateInstanceRequest\x1a\".stepway.v1.CreateInstanceResponse\x12Z\n\x0f\x43reateInstances\x12\".stepway.v1.CreateInstancesRequest\x1a#.stepway.v1.CreateInstancesResponse\x12N\n\x0bGetInstance\x12\x1e.stepway.v1.GetInstanceRequest\x1a\x1f.stepway.v1.GetInstanceResponse\x12Q\n\x0cWaitInstance\x12\x1f.stepway.v1.WaitInstanceRequest\x1a .stepway.v1.WaitInstanceResponse\x12H\n\tSendEvent\x12\x1c.stepway.v1.SendEventRequest\x1a\x1d.stepway.v1.SendEventResponse\x12T\n\rListInstances\x12 .stepway.v1.ListInstancesRequest\x1a!.stepway.v1.ListInstancesResponse\x12T\n\rPauseInstance\x12 .stepway.v1.PauseInstanceRequest\x1a!.stepway.v1.PauseInstanceResponse\x12W\n\x0eResumeInstance\x12!.stepway.v1.ResumeInstanceRequest\x1a\".stepway.v1.ResumeInstanceResponse\x12`\n\x11TerminateInstance\x12$.stepway.v1.TerminateInstanceRequest\x1a%.stepway.v1.TerminateInstanceResponse\x12Z\n\x0fRestartInstance\x12\".stepway.v1.RestartInstanceRequest\x1a#.stepway.v1.RestartInstanceResponse\x12W\n\x0e\x44\x65leteInstance\x12!.stepway.v1.DeleteInstanceRequest\x1a\".stepway.v1.DeleteInstanceResponse\x12K\n\nGetHistory\x12\x1d.stepway.v1.GetHistoryRequest\x1a\x1e.stepway.v1.GetHistoryResponse\x12K\n\x0cWatchHistory\x12\x1f.stepway.v1.WatchHistoryRequest\x1a\x18.stepway.v1.HistoryEvent0\x01\x12T\n\rListWorkflows\x12 .stepway.v1.ListWorkflowsRequest\x1a!.stepway.v1.ListWorkflowsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stepway.v1.workflow_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEINSTANCEREQUEST']._serialized_start=139
-  _globals['_CREATEINSTANCEREQUEST']._serialized_end=244
-  _globals['_CREATEINSTANCERESPONSE']._serialized_start=247
-  _globals['_CREATEINSTANCERESPONSE']._serialized_end=401
-  _globals['_GETINSTANCEREQUEST']._serialized_start=403
-  _globals['_GETINSTANCEREQUEST']._serialized_end=462
-  _globals['_GETINSTANCERESPONSE']._serialized_start=464
-  _globals['_GETINSTANCERESPONSE']._serialized_end=525
-  _globals['_WAITINSTANCEREQUEST']._serialized_start=527
-  _globals['_WAITINSTANCEREQUEST']._serialized_end=631
-  _globals['_WAITINSTANCERESPONSE']._serialized_start=633
-  _globals['_WAITINSTANCERESPONSE']._serialized_end=713
-  _globals['_SENDEVENTREQUEST']._serialized_start=715
-  _globals['_SENDEVENTREQUEST']._serialized_end=824
-  _globals['_SENDEVENTRESPONSE']._serialized_start=826
-  _globals['_SENDEVENTRESPONSE']._serialized_end=864
-  _globals['_WORKFLOWSERVICE']._serialized_start=867
-  _globals['_WORKFLOWSERVICE']._serialized_end=1210
+  _globals['_CREATEINSTANCEREQUEST']._serialized_start=165
+  _globals['_CREATEINSTANCEREQUEST']._serialized_end=316
+  _globals['_CREATEINSTANCERESPONSE']._serialized_start=319
+  _globals['_CREATEINSTANCERESPONSE']._serialized_end=473
+  _globals['_CREATEINSTANCESREQUEST']._serialized_start=475
+  _globals['_CREATEINSTANCESREQUEST']._serialized_end=571
+  _globals['_CREATEINSTANCERESULT']._serialized_start=573
+  _globals['_CREATEINSTANCERESULT']._serialized_end=698
+  _globals['_CREATEINSTANCESRESPONSE']._serialized_start=700
+  _globals['_CREATEINSTANCESRESPONSE']._serialized_end=776
+  _globals['_GETINSTANCEREQUEST']._serialized_start=778
+  _globals['_GETINSTANCEREQUEST']._serialized_end=860
+  _globals['_GETINSTANCERESPONSE']._serialized_start=862
+  _globals['_GETINSTANCERESPONSE']._serialized_end=956
+  _globals['_WAITINSTANCEREQUEST']._serialized_start=958
+  _globals['_WAITINSTANCEREQUEST']._serialized_end=1062
+  _globals['_WAITINSTANCERESPONSE']._serialized_start=1064
+  _globals['_WAITINSTANCERESPONSE']._serialized_end=1144
+  _globals['_SENDEVENTREQUEST']._serialized_start=1146
+  _globals['_SENDEVENTREQUEST']._serialized_end=1255
+  _globals['_SENDEVENTRESPONSE']._serialized_start=1257
+  _globals['_SENDEVENTRESPONSE']._serialized_end=1295
+  _globals['_LISTINSTANCESREQUEST']._serialized_start=1298
+  _globals['_LISTINSTANCESREQUEST']._serialized_end=1526
+  _globals['_LISTINSTANCESRESPONSE']._serialized_start=1528
+  _globals['_LISTINSTANCESRESPONSE']._serialized_end=1617
+  _globals['_PAUSEINSTANCEREQUEST']._serialized_start=1619
+  _globals['_PAUSEINSTANCEREQUEST']._serialized_end=1680
+  _globals['_PAUSEINSTANCERESPONSE']._serialized_start=1682
+  _globals['_PAUSEINSTANCERESPONSE']._serialized_end=1745
+  _globals['_RESUMEINSTANCEREQUEST']._serialized_start=1747
+  _globals['_RESUMEINSTANCEREQUEST']._serialized_end=1809
+  _globals['_RESUMEINSTANCERESPONSE']._serialized_start=1811
+  _globals['_RESUMEINSTANCERESPONSE']._serialized_end=1875
+  _globals['_TERMINATEINSTANCEREQUEST']._serialized_start=1877
+  _globals['_TERMINATEINSTANCEREQUEST']._serialized_end=1958
+  _globals['_TERMINATEINSTANCERESPONSE']._serialized_start=1960
+  _globals['_TERMINATEINSTANCERESPONSE']._serialized_end=2027
+  _globals['_RESTARTINSTANCEREQUEST']._serialized_start=2029
+  _globals['_RESTARTINSTANCEREQUEST']._serialized_end=2111
+  _globals['_RESTARTINSTANCERESPONSE']._serialized_start=2113
+  _globals['_RESTARTINSTANCERESPONSE']._serialized_end=2201
+  _globals['_DELETEINSTANCEREQUEST']._serialized_start=2203
+  _globals['_DELETEINSTANCEREQUEST']._serialized_end=2265
+  _globals['_DELETEINSTANCERESPONSE']._serialized_start=2267
+  _globals['_DELETEINSTANCERESPONSE']._serialized_end=2291
+  _globals['_GETHISTORYREQUEST']._serialized_start=2293
+  _globals['_GETHISTORYREQUEST']._serialized_end=2389
+  _globals['_GETHISTORYRESPONSE']._serialized_start=2391
+  _globals['_GETHISTORYRESPONSE']._serialized_end=2511
+  _globals['_WATCHHISTORYREQUEST']._serialized_start=2513
+  _globals['_WATCHHISTORYREQUEST']._serialized_end=2592
+  _globals['_LISTWORKFLOWSREQUEST']._serialized_start=2594
+  _globals['_LISTWORKFLOWSREQUEST']._serialized_end=2616
+  _globals['_WORKFLOWSUMMARY']._serialized_start=2619
+  _globals['_WORKFLOWSUMMARY']._serialized_end=2765
+  _globals['_STATUSCOUNT']._serialized_start=2767
+  _globals['_STATUSCOUNT']._serialized_end=2839
+  _globals['_LISTWORKFLOWSRESPONSE']._serialized_start=2841
+  _globals['_LISTWORKFLOWSRESPONSE']._serialized_end=2912
+  _globals['_WORKFLOWSERVICE']._serialized_start=2915
+  _globals['_WORKFLOWSERVICE']._serialized_end=4130
 # @@protoc_insertion_point(module_scope)

@@ -2,23 +2,27 @@ import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.rpc import status_pb2 as _status_pb2
 from stepway.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateInstanceRequest(_message.Message):
-    __slots__ = ("workflow", "instance_id", "params")
+    __slots__ = ("workflow", "instance_id", "params", "retention")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
+    RETENTION_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     params: _common_pb2.Payload
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ...) -> None: ...
+    retention: _duration_pb2.Duration
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class CreateInstanceResponse(_message.Message):
     __slots__ = ("instance_id", "created", "status", "created_at")
@@ -32,19 +36,45 @@ class CreateInstanceResponse(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     def __init__(self, instance_id: _Optional[str] = ..., created: _Optional[bool] = ..., status: _Optional[_Union[_common_pb2.InstanceStatus, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class CreateInstancesRequest(_message.Message):
+    __slots__ = ("instances", "workflow")
+    INSTANCES_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    instances: _containers.RepeatedCompositeFieldContainer[CreateInstanceRequest]
+    workflow: str
+    def __init__(self, instances: _Optional[_Iterable[_Union[CreateInstanceRequest, _Mapping]]] = ..., workflow: _Optional[str] = ...) -> None: ...
+
+class CreateInstanceResult(_message.Message):
+    __slots__ = ("instance", "error")
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    instance: CreateInstanceResponse
+    error: _status_pb2.Status
+    def __init__(self, instance: _Optional[_Union[CreateInstanceResponse, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
+
+class CreateInstancesResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[CreateInstanceResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[CreateInstanceResult, _Mapping]]] = ...) -> None: ...
+
 class GetInstanceRequest(_message.Message):
-    __slots__ = ("workflow", "instance_id")
+    __slots__ = ("workflow", "instance_id", "include_steps")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_STEPS_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ...) -> None: ...
+    include_steps: bool
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., include_steps: _Optional[bool] = ...) -> None: ...
 
 class GetInstanceResponse(_message.Message):
-    __slots__ = ("instance",)
+    __slots__ = ("instance", "steps")
     INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
     instance: _common_pb2.Instance
-    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ...) -> None: ...
+    steps: _containers.RepeatedCompositeFieldContainer[_common_pb2.Step]
+    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[_common_pb2.Step, _Mapping]]] = ...) -> None: ...
 
 class WaitInstanceRequest(_message.Message):
     __slots__ = ("workflow", "instance_id", "timeout")
@@ -81,3 +111,163 @@ class SendEventResponse(_message.Message):
     DELIVERED_FIELD_NUMBER: _ClassVar[int]
     delivered: bool
     def __init__(self, delivered: _Optional[bool] = ...) -> None: ...
+
+class ListInstancesRequest(_message.Message):
+    __slots__ = ("workflow", "statuses", "created_after", "created_before", "page_size", "page_token")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AFTER_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    statuses: _containers.RepeatedScalarFieldContainer[_common_pb2.InstanceStatus]
+    created_after: _timestamp_pb2.Timestamp
+    created_before: _timestamp_pb2.Timestamp
+    page_size: int
+    page_token: str
+    def __init__(self, workflow: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[_common_pb2.InstanceStatus, str]]] = ..., created_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListInstancesResponse(_message.Message):
+    __slots__ = ("instances", "next_page_token")
+    INSTANCES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    instances: _containers.RepeatedCompositeFieldContainer[_common_pb2.Instance]
+    next_page_token: str
+    def __init__(self, instances: _Optional[_Iterable[_Union[_common_pb2.Instance, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class PauseInstanceRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ...) -> None: ...
+
+class PauseInstanceResponse(_message.Message):
+    __slots__ = ("instance",)
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    instance: _common_pb2.Instance
+    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ...) -> None: ...
+
+class ResumeInstanceRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ...) -> None: ...
+
+class ResumeInstanceResponse(_message.Message):
+    __slots__ = ("instance",)
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    instance: _common_pb2.Instance
+    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ...) -> None: ...
+
+class TerminateInstanceRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id", "reason")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    reason: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class TerminateInstanceResponse(_message.Message):
+    __slots__ = ("instance",)
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    instance: _common_pb2.Instance
+    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ...) -> None: ...
+
+class RestartInstanceRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id", "from_step")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_STEP_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    from_step: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., from_step: _Optional[str] = ...) -> None: ...
+
+class RestartInstanceResponse(_message.Message):
+    __slots__ = ("instance", "steps_dropped")
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    STEPS_DROPPED_FIELD_NUMBER: _ClassVar[int]
+    instance: _common_pb2.Instance
+    steps_dropped: int
+    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ..., steps_dropped: _Optional[int] = ...) -> None: ...
+
+class DeleteInstanceRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ...) -> None: ...
+
+class DeleteInstanceResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetHistoryRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id", "after_seq", "page_size")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    after_seq: int
+    page_size: int
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., after_seq: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class GetHistoryResponse(_message.Message):
+    __slots__ = ("events", "more", "status")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    MORE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[_common_pb2.HistoryEvent]
+    more: bool
+    status: _common_pb2.InstanceStatus
+    def __init__(self, events: _Optional[_Iterable[_Union[_common_pb2.HistoryEvent, _Mapping]]] = ..., more: _Optional[bool] = ..., status: _Optional[_Union[_common_pb2.InstanceStatus, str]] = ...) -> None: ...
+
+class WatchHistoryRequest(_message.Message):
+    __slots__ = ("workflow", "instance_id", "after_seq")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    after_seq: int
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., after_seq: _Optional[int] = ...) -> None: ...
+
+class ListWorkflowsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class WorkflowSummary(_message.Message):
+    __slots__ = ("name", "task_queue", "registered_at", "instances")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    INSTANCES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    task_queue: str
+    registered_at: _timestamp_pb2.Timestamp
+    instances: _containers.RepeatedCompositeFieldContainer[StatusCount]
+    def __init__(self, name: _Optional[str] = ..., task_queue: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., instances: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ...) -> None: ...
+
+class StatusCount(_message.Message):
+    __slots__ = ("status", "count")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    status: _common_pb2.InstanceStatus
+    count: int
+    def __init__(self, status: _Optional[_Union[_common_pb2.InstanceStatus, str]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class ListWorkflowsResponse(_message.Message):
+    __slots__ = ("workflows",)
+    WORKFLOWS_FIELD_NUMBER: _ClassVar[int]
+    workflows: _containers.RepeatedCompositeFieldContainer[WorkflowSummary]
+    def __init__(self, workflows: _Optional[_Iterable[_Union[WorkflowSummary, _Mapping]]] = ...) -> None: ...

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from stepway.v1 import common_pb2 as stepway_dot_v1_dot_common__pb2
 from stepway.v1 import workflow_service_pb2 as stepway_dot_v1_dot_workflow__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -26,7 +27,7 @@ if _version_not_supported:
 
 
 class WorkflowServiceStub:
-    """What clients call: create instances, read them, send them events.
+    """What clients call: create instances, read them, control them, send them events.
     Every call carries an API key in the `authorization: Bearer <key>` metadata;
     the account always comes from the key, never from the request.
     """
@@ -41,6 +42,11 @@ class WorkflowServiceStub:
                 '/stepway.v1.WorkflowService/CreateInstance',
                 request_serializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstanceRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstanceResponse.FromString,
+                _registered_method=True)
+        self.CreateInstances = channel.unary_unary(
+                '/stepway.v1.WorkflowService/CreateInstances',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstancesRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstancesResponse.FromString,
                 _registered_method=True)
         self.GetInstance = channel.unary_unary(
                 '/stepway.v1.WorkflowService/GetInstance',
@@ -57,10 +63,55 @@ class WorkflowServiceStub:
                 request_serializer=stepway_dot_v1_dot_workflow__service__pb2.SendEventRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.SendEventResponse.FromString,
                 _registered_method=True)
+        self.ListInstances = channel.unary_unary(
+                '/stepway.v1.WorkflowService/ListInstances',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListInstancesRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListInstancesResponse.FromString,
+                _registered_method=True)
+        self.PauseInstance = channel.unary_unary(
+                '/stepway.v1.WorkflowService/PauseInstance',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.PauseInstanceRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.PauseInstanceResponse.FromString,
+                _registered_method=True)
+        self.ResumeInstance = channel.unary_unary(
+                '/stepway.v1.WorkflowService/ResumeInstance',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.ResumeInstanceRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ResumeInstanceResponse.FromString,
+                _registered_method=True)
+        self.TerminateInstance = channel.unary_unary(
+                '/stepway.v1.WorkflowService/TerminateInstance',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.TerminateInstanceRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.TerminateInstanceResponse.FromString,
+                _registered_method=True)
+        self.RestartInstance = channel.unary_unary(
+                '/stepway.v1.WorkflowService/RestartInstance',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.RestartInstanceRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.RestartInstanceResponse.FromString,
+                _registered_method=True)
+        self.DeleteInstance = channel.unary_unary(
+                '/stepway.v1.WorkflowService/DeleteInstance',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceResponse.FromString,
+                _registered_method=True)
+        self.GetHistory = channel.unary_unary(
+                '/stepway.v1.WorkflowService/GetHistory',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.GetHistoryRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.GetHistoryResponse.FromString,
+                _registered_method=True)
+        self.WatchHistory = channel.unary_stream(
+                '/stepway.v1.WorkflowService/WatchHistory',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_common__pb2.HistoryEvent.FromString,
+                _registered_method=True)
+        self.ListWorkflows = channel.unary_unary(
+                '/stepway.v1.WorkflowService/ListWorkflows',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsResponse.FromString,
+                _registered_method=True)
 
 
 class WorkflowServiceServicer:
-    """What clients call: create instances, read them, send them events.
+    """What clients call: create instances, read them, control them, send them events.
     Every call carries an API key in the `authorization: Bearer <key>` metadata;
     the account always comes from the key, never from the request.
     """
@@ -72,8 +123,16 @@ class WorkflowServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateInstances(self, request, context):
+        """Creates up to 1,000 instances in one call. Each item succeeds or fails on its own, whole,
+        and has its own result, in the order of the request.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInstance(self, request, context):
-        """Reads an instance's status, output and error.
+        """Reads an instance's status, output and error, and its steps when asked.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -93,6 +152,72 @@ class WorkflowServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListInstances(self, request, context):
+        """Lists instances, newest first, a page at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PauseInstance(self, request, context):
+        """Pauses an instance. A queued or waiting instance is paused at once; a running one finishes
+        the step it is in (status waitingForPause), then is paused; no new step starts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeInstance(self, request, context):
+        """Resumes a paused instance (or cancels a pause still waiting for its step to end).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TerminateInstance(self, request, context):
+        """Ends an instance that is not finished, at once; its worker's later writes are refused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RestartInstance(self, request, context):
+        """Runs an instance again, from the beginning or from a named step (the results of the steps
+        before it are kept). Works in any status; a running instance's worker loses its task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteInstance(self, request, context):
+        """Deletes a finished instance with its steps, events and history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetHistory(self, request, context):
+        """An instance's history: every transition, oldest first, a page at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchHistory(self, request, context):
+        """An instance's history as it happens: the events after `after_seq`, then each new one as it
+        is recorded. The stream ends once the instance is finished and its last event was sent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWorkflows(self, request, context):
+        """The workflows registered in the account, with their instance counts by status.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WorkflowServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -100,6 +225,11 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
                     servicer.CreateInstance,
                     request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstanceRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstanceResponse.SerializeToString,
+            ),
+            'CreateInstances': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateInstances,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstancesRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.CreateInstancesResponse.SerializeToString,
             ),
             'GetInstance': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInstance,
@@ -116,6 +246,51 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
                     request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.SendEventRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_workflow__service__pb2.SendEventResponse.SerializeToString,
             ),
+            'ListInstances': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInstances,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListInstancesRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListInstancesResponse.SerializeToString,
+            ),
+            'PauseInstance': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseInstance,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.PauseInstanceRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.PauseInstanceResponse.SerializeToString,
+            ),
+            'ResumeInstance': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeInstance,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ResumeInstanceRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.ResumeInstanceResponse.SerializeToString,
+            ),
+            'TerminateInstance': grpc.unary_unary_rpc_method_handler(
+                    servicer.TerminateInstance,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.TerminateInstanceRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.TerminateInstanceResponse.SerializeToString,
+            ),
+            'RestartInstance': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestartInstance,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.RestartInstanceRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.RestartInstanceResponse.SerializeToString,
+            ),
+            'DeleteInstance': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteInstance,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceResponse.SerializeToString,
+            ),
+            'GetHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHistory,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.GetHistoryRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.GetHistoryResponse.SerializeToString,
+            ),
+            'WatchHistory': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchHistory,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_common__pb2.HistoryEvent.SerializeToString,
+            ),
+            'ListWorkflows': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWorkflows,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'stepway.v1.WorkflowService', rpc_method_handlers)
@@ -125,7 +300,7 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class WorkflowService:
-    """What clients call: create instances, read them, send them events.
+    """What clients call: create instances, read them, control them, send them events.
     Every call carries an API key in the `authorization: Bearer <key>` metadata;
     the account always comes from the key, never from the request.
     """
@@ -147,6 +322,33 @@ class WorkflowService:
             '/stepway.v1.WorkflowService/CreateInstance',
             stepway_dot_v1_dot_workflow__service__pb2.CreateInstanceRequest.SerializeToString,
             stepway_dot_v1_dot_workflow__service__pb2.CreateInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateInstances(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/CreateInstances',
+            stepway_dot_v1_dot_workflow__service__pb2.CreateInstancesRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.CreateInstancesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -228,6 +430,249 @@ class WorkflowService:
             '/stepway.v1.WorkflowService/SendEvent',
             stepway_dot_v1_dot_workflow__service__pb2.SendEventRequest.SerializeToString,
             stepway_dot_v1_dot_workflow__service__pb2.SendEventResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInstances(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/ListInstances',
+            stepway_dot_v1_dot_workflow__service__pb2.ListInstancesRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.ListInstancesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseInstance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/PauseInstance',
+            stepway_dot_v1_dot_workflow__service__pb2.PauseInstanceRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.PauseInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeInstance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/ResumeInstance',
+            stepway_dot_v1_dot_workflow__service__pb2.ResumeInstanceRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.ResumeInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TerminateInstance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/TerminateInstance',
+            stepway_dot_v1_dot_workflow__service__pb2.TerminateInstanceRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.TerminateInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RestartInstance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/RestartInstance',
+            stepway_dot_v1_dot_workflow__service__pb2.RestartInstanceRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.RestartInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteInstance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/DeleteInstance',
+            stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/GetHistory',
+            stepway_dot_v1_dot_workflow__service__pb2.GetHistoryRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.GetHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/WatchHistory',
+            stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryRequest.SerializeToString,
+            stepway_dot_v1_dot_common__pb2.HistoryEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWorkflows(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/ListWorkflows',
+            stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsResponse.FromString,
             options,
             channel_credentials,
             insecure,
