@@ -36,7 +36,7 @@ from shards.rpc import (
     rich_status,
     status_details,
 )
-from shards.server import check_batch_size
+from shards.server import check_batch_size, check_new_instance
 from shards.tokens import decode
 from stepway import __version__
 from stepway.v1 import admin_service_pb2 as apb
@@ -153,8 +153,9 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
             if not item.instance_id:
                 item.instance_id = uuid.uuid4().hex
             try:
-                v.check_id(f"instances[{n}].workflow", item.workflow)
-                v.check_id(f"instances[{n}].instance_id", item.instance_id)
+                # Checked here, with the item's index in the whole batch: a shard sees only its
+                # part of the batch, where the indices differ.
+                check_new_instance(item, request.workflow, f"instances[{n}].")
             except StepwayError as exc:
                 results[n] = fpb.CreateInstanceResult(error=rich_status(exc))
                 continue

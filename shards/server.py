@@ -100,7 +100,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         items: list[NewInstance] = []
         for n, item in enumerate(request.instances):
             try:
-                items.append(_new_instance(item, request.workflow, f"instances[{n}]."))
+                items.append(check_new_instance(item, request.workflow, f"instances[{n}]."))
                 results.append(None)
             except StepwayError as exc:
                 results.append(fpb.CreateInstanceResult(error=rich_status(exc)))
@@ -461,13 +461,13 @@ def check_batch_size(count: int) -> None:
         )
 
 
-def _new_instance(item: fpb.CreateInstanceRequest, workflow: str, prefix: str) -> NewInstance:
+def check_new_instance(item: fpb.CreateInstanceRequest, workflow: str, prefix: str) -> NewInstance:
     """One item of a batch, checked; field names in errors carry the item's index."""
     return NewInstance(
         workflow=v.check_id(prefix + "workflow", item.workflow or workflow),
         instance_id=v.check_id(prefix + "instance_id", item.instance_id),
         params=v.check_payload(prefix + "params", item.params.data),
-        retention_us=v.check_retention(item),
+        retention_us=v.check_retention(item, prefix + "retention"),
     )
 
 

@@ -78,14 +78,15 @@ MAX_RETENTION_SECONDS = 3650 * 86_400
 MAX_REASON_CHARS = 1000
 
 
-def check_retention(request: Any, field: str = "retention") -> int | None:
-    """A retention Duration in microseconds, or None when unset."""
-    if not request.HasField(field):
+def check_retention(request: Any, label: str = "retention") -> int | None:
+    """The request's retention Duration in microseconds, or None when unset; errors name the
+    field as label."""
+    if not request.HasField("retention"):
         return None
-    us = int(getattr(request, field).ToMicroseconds())
+    us = int(request.retention.ToMicroseconds())
     if not MIN_RETENTION_SECONDS * 1_000_000 <= us <= MAX_RETENTION_SECONDS * 1_000_000:
         raise InvalidArgument(
-            field,
+            label,
             f"is {us / 1_000_000:g} s; it must be between {MIN_RETENTION_SECONDS} s and "
             f"{MAX_RETENTION_SECONDS // 86_400} days",
         )
