@@ -42,11 +42,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from stepway import Client, Step, Worker, WorkflowEvent, __version__, workflow
+from stepway import Client, NewInstance, Step, Worker, WorkflowEvent, __version__, workflow
 from stepway.v1 import worker_service_pb2 as wpb
 
 ENGINE = "stepway"
-WORKLOADS = {"w1": "w1-3step", "w2": "w2-start-only"}
+WORKLOADS = {"w1": "w1-3step", "w2": "w2-start-only", "w2b": "w2-start-batch"}
+# w2b: W2's creations sent with create_batch, this many per call, a few calls in flight.
+BATCH = int(os.environ.get("STEPWAY_BENCH_BATCH", 100))
+BATCH_IN_FLIGHT = 4
 PG_BASE = os.environ.get("STEPWAY_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 HERE = os.path.dirname(os.path.abspath(__file__))
 STEPWAY_BIN = os.path.join(os.path.dirname(sys.executable), "stepway")
@@ -132,8 +135,9 @@ def emit(
     version: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    if len(lats) != n:
-        raise AssertionError(f"{len(lats)} calls timed, {n} expected")
+    per_call = extra.pop("per_call", 1)
+    if len(lats) * per_call != n:
+        raise AssertionError(f"{len(lats)} calls of {per_call} timed, {n} expected")
     row: dict[str, Any] = {
         "engine": engine,
         "workload": WORKLOADS.get(workload, workload),
@@ -374,6 +378,21 @@ async def run(
             return wall, lats, phase.cpu
 
         await register(client)
+        if args.workload == "w2b":
+
+            async def create_batch(b: int) -> None:
+                items = [
+                    NewInstance(id=f"wf-{i}", params={"i": i})
+                    for i in range(b * BATCH, (b + 1) * BATCH)
+                ]
+                results = await client.create_batch(w1.name, items)
+                if not all(r.created for r in results):
+                    raise AssertionError(f"batch {b}: {[r for r in results if not r.created]}")
+
+            batches = max(args.n // BATCH, 1)
+            log(f"timed: {batches * BATCH} creations, {BATCH} a call, {BATCH_IN_FLIGHT} in flight")
+            wall, lats = await timed(phase, batches, BATCH_IN_FLIGHT, create_batch)
+            return wall, lats, phase.cpu
 
         async def create_only(i: int) -> None:
             h = await client.create(w1.name, id=f"wf-{i}", params={"i": i})
@@ -441,12 +460,18 @@ def main() -> None:
     try:
         with database(args.backend, workdir) as db_url:
             wall, lats, cpu = asyncio.run(run(args, db_url, workdir))
-        variant = "worker-step.do" if args.workload == "w1" else "create-no-worker"
+        variant = {
+            "w1": "worker-step.do",
+            "w2": "create-no-worker",
+            "w2b": f"create_batch-{BATCH}",
+        }[args.workload]
+        batched = args.workload == "w2b"
+        extra: dict[str, Any] = {"per_call": BATCH, "batch": BATCH} if batched else {}
         emit(
             engine=ENGINE,
             workload=args.workload,
-            n=args.n,
-            concurrency=args.concurrency,
+            n=len(lats) * BATCH if batched else args.n,
+            concurrency=BATCH_IN_FLIGHT if batched else args.concurrency,
             wall=wall,
             lats=lats,
             backend=args.backend,
@@ -455,6 +480,7 @@ def main() -> None:
             topology=args.topology,
             cpus=os.cpu_count(),
             **cpu,
+            **extra,
         )
     finally:
         if not args.keep and not args.workdir:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Stepway on W1 (3-step) and W2 (start-only), on SQLite and PostgreSQL, and prints one JSON
+# Runs Stepway on W1 (3-step), W2 (start-only) and W2b (W2's creations sent with create_batch,
+# 100 a call), on SQLite and PostgreSQL, and prints one JSON
 # line per run on stdout (progress goes to stderr), in the columns of ../shared/peers.
 #   STEPWAY_BENCH_N=1000 STEPWAY_BENCH_C=64 STEPWAY_BENCH_WARMUP=50   size / concurrency / warm-up
 #   STEPWAY_BENCH_BACKENDS="sqlite postgres"   which stores
@@ -52,7 +53,7 @@ run() {  # run ARGS...  (bench_stepway.py arguments)
 
 for ((r = 1; r <= REPEAT; r++)); do
   for backend in $BACKENDS; do
-    for workload in w1 w2; do
+    for workload in w1 w2 w2b; do
       run --workload "$workload" --backend "$backend" -n "$N" -c "$C" --warmup "$WARMUP" \
         --topology "$TOPOLOGY"
     done
