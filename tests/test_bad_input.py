@@ -141,3 +141,37 @@ async def test_wait_with_zero_timeout_answers_at_once(registered: Client) -> Non
     handle = await registered.create("known", id="zero-wait")
     with pytest.raises(TimeoutError):
         await handle.wait(timeout=0)
+
+
+@pytest.mark.parametrize(
+    ("retention", "reason"),
+    [
+        (0.5, "is 0.5 s; it must be between 1 s and 3650 days"),
+        (3651 * 86_400, "it must be between 1 s and 3650 days"),
+        (-5, "it must be between"),
+    ],
+)
+async def test_retention_out_of_range_is_refused(
+    registered: Client, retention: float, reason: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match=reason) as err:
+        await registered.create("known", id="kept", retention=retention)
+    assert err.value.field == "retention"
+    with pytest.raises(NotFoundError):
+        await registered.status("known", "kept")
+
+
+async def test_control_calls_check_their_fields(registered: Client) -> None:
+    await registered.create("known", id="ctl")
+    handle = registered.get_handle("known", "bad id")
+    for call in (handle.pause, handle.resume, handle.terminate, handle.delete, handle.history):
+        with pytest.raises(InvalidArgumentError) as err:
+            await call()
+        assert err.value.field == "instance_id"
+    with pytest.raises(InvalidArgumentError, match="1001 characters long; the limit is 1000"):
+        await registered.terminate("known", "ctl", reason="r" * 1001)
+    with pytest.raises(InvalidArgumentError, match="201 characters long; the limit is 200") as err:
+        await registered.restart("known", "ctl", from_step="s" * 201)
+    assert err.value.field == "from_step"
+    status = await registered.status("known", "ctl")
+    assert status.status.value in ("queued", "running", "complete")
