@@ -194,9 +194,12 @@ def claim(inst: Instance, worker: str, lease: int, now: int, lease_timeout_us: i
 def check_lease(inst: Instance, lease: int) -> None:
     """Raises LeaseLost unless the instance runs under this lease."""
     if inst.lease_token != lease or inst.status not in LEASED:
-        if _ended(inst):
+        if _ended(inst) or inst.status is Status.PAUSED:
             raise LeaseLost(f"instance is {inst.status}")
-        raise LeaseLost("the task was dispatched again after its lease expired or was released")
+        raise LeaseLost(
+            "the task was dispatched again after its lease expired or was released, "
+            "or the instance was restarted"
+        )
 
 
 def _check_kind(existing: Step | None, kind: StepKind) -> None:

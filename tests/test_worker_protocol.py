@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 
 from gateway.dev import DevServer
-from stepway import Client
+from stepway import Client, InstanceStatus
+from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 
@@ -110,3 +113,97 @@ async def test_wait_for_event_after_its_timeout_answers_the_timeout(
     assert not again.suspended
     assert again.error.type == "EventTimeout"
     assert "approved" in again.error.message
+
+
+async def _raw_tasks(
+    dev_server: DevServer, client: Client, ids: list[str]
+) -> tuple[grpc.aio.Channel, wgrpc.WorkerServiceStub, dict[str, wpb.WorkflowTask]]:
+    """Registers workflow "raw", creates the instances and polls their tasks as a raw worker."""
+    md = (("authorization", f"Bearer {dev_server.api_key}"),)
+    channel = grpc.aio.insecure_channel(dev_server.address)
+    stub = wgrpc.WorkerServiceStub(channel)
+    await stub.RegisterWorker(
+        wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["raw"]), metadata=md
+    )
+    for id in ids:
+        await client.create("raw", id=id)
+    tasks: dict[str, wpb.WorkflowTask] = {}
+    while len(tasks) < len(ids):
+        poll = wpb.PollWorkflowTasksRequest(worker_id="w1", task_queue="q", max_tasks=100)
+        poll.wait.FromSeconds(10)
+        for t in (await stub.PollWorkflowTasks(poll, metadata=md)).tasks:
+            tasks[t.instance_id] = t
+    return channel, stub, tasks
+
+
+def _complete(token: bytes, name: str = "s") -> wpb.CompleteStepRequest:
+    return wpb.CompleteStepRequest(
+        task_token=token, name=name, seq=1, attempt=1, result=cpb.Payload(data=b"1")
+    )
+
+
+async def test_terminate_racing_a_step_completion_lets_exactly_one_win(
+    dev_server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {dev_server.api_key}"),)
+    ids = [f"race-{n}" for n in range(60)]
+    channel, stub, tasks = await _raw_tasks(dev_server, client, ids)
+    async with channel:
+
+        async def complete(id: str) -> bool:
+            try:
+                await stub.CompleteStep(_complete(tasks[id].task_token), metadata=md)
+                return True
+            except grpc.aio.AioRpcError as err:
+                assert err.code() is grpc.StatusCode.FAILED_PRECONDITION
+                assert "instance is terminated" in (err.details() or "")
+                return False
+
+        async def race(n: int, id: str) -> bool:
+            # Both calls are in flight together, sent in turn one first and the other first.
+            if n % 2:
+                done, _ = await asyncio.gather(complete(id), client.terminate("raw", id))
+            else:
+                _, done = await asyncio.gather(client.terminate("raw", id), complete(id))
+            return done
+
+        outcomes = await asyncio.gather(*(race(n, i) for n, i in enumerate(ids)))
+    won = 0
+    for id, completed in zip(ids, outcomes, strict=True):
+        info = await client.describe("raw", id)
+        assert info.status is InstanceStatus.TERMINATED and info.ended_at is not None
+        steps = info.steps or ()
+        assert len(steps) == (1 if completed else 0), id
+        for s in steps:
+            assert s.ended_at is not None and s.ended_at <= info.ended_at
+        events = [e.type for e in await client.history("raw", id)]
+        assert events[-1] == "terminated"
+        assert ("step_succeeded" in events) == completed
+        won += completed
+    assert 0 < won < len(ids), f"{won} of {len(ids)} completions won: no race took place"
+
+
+async def test_a_pause_ends_the_task_with_the_next_write(
+    dev_server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {dev_server.api_key}"),)
+    channel, stub, tasks = await _raw_tasks(dev_server, client, ["p1"])
+    async with channel:
+        token = tasks["p1"].task_token
+        assert (await client.pause("raw", "p1")).status is InstanceStatus.WAITING_FOR_PAUSE
+        # The lease still holds while the step in flight finishes: heartbeats keep it.
+        beat = await stub.HeartbeatTasks(
+            wpb.HeartbeatTasksRequest(worker_id="w1", task_tokens=[token]), metadata=md
+        )
+        assert list(beat.lost_task_tokens) == []
+        resp = await stub.CompleteStep(_complete(token), metadata=md)
+        assert resp.task_ended
+        assert (await client.status("raw", "p1")).status is InstanceStatus.PAUSED
+        try:
+            await stub.CompleteStep(_complete(token, "next"), metadata=md)
+            raise AssertionError("a write after the pause took effect was accepted")
+        except grpc.aio.AioRpcError as err:
+            assert err.code() is grpc.StatusCode.FAILED_PRECONDITION
+            assert "task lease lost: instance is paused" in (err.details() or "")
+    info = await client.describe("raw", "p1")
+    assert [s.name for s in info.steps or ()] == ["s"]
