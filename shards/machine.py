@@ -611,9 +611,12 @@ def resume(inst: Instance, pending: Step | None, event_buffered: bool, now: int)
         raise FailedPrecondition(
             f"instance is {inst.status}, not paused: there is nothing to resume"
         )
+    # Only the step the instance was suspended on counts: a pause that took effect after a
+    # write leaves current_step naming that write's step, and the instance runs on.
     if (
         pending is None
         or pending.wake_at is None
+        or pending.name != inst.current_step
         or (pending.kind is StepKind.WAIT_FOR_EVENT and event_buffered)
     ):
         history = [resumed, HistoryEntry("queued", now)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -18,6 +19,7 @@ from shards import machine
 from shards.errors import FailedPrecondition, LeaseLost
 from shards.machine import (
     FINAL,
+    LEASED,
     Backoff,
     Failure,
     HistoryEntry,
@@ -232,9 +234,15 @@ def test_check_lease_accepts_the_current_lease_of_a_running_instance() -> None:
     machine.check_lease(running(), LEASE)
 
 
+def test_check_lease_accepts_the_current_lease_while_a_pause_waits_for_the_next_write() -> None:
+    machine.check_lease(machine.pause(running(), T0 + 2_000).instance, LEASE)
+
+
 def test_check_lease_refuses_a_stale_token() -> None:
     with pytest.raises(LeaseLost, match="dispatched again"):
         machine.check_lease(running(lease=LEASE + 1), LEASE)
+    with pytest.raises(LeaseLost, match="dispatched again"):
+        machine.check_lease(machine.pause(running(lease=LEASE + 1), T0 + 2_000).instance, LEASE)
 
 
 @pytest.mark.parametrize("status", [Status.QUEUED, Status.WAITING, Status.PAUSED])
@@ -870,6 +878,471 @@ def test_ending_with_a_stale_lease_is_refused(end: str) -> None:
             machine.fail(inst, lease=LEASE + 1, error=ERROR, now=T0 + 2)
 
 
+# ----------------------------------------------------------------- control by clients: helpers
+
+NON_FINAL = [s for s in Status if s not in FINAL]
+LATER = T0 + 9_000  # when a client's command comes, after the worker's first writes
+
+
+def waiting_for_pause(now: int = T0 + 2_000) -> Instance:
+    return machine.pause(running(), now).instance
+
+
+def in_status(status: Status) -> Instance:
+    """An instance brought to a status by the commands that lead there."""
+    run, at = running(), T0 + 2_000
+    if status is Status.QUEUED:
+        inst = queued()
+    elif status is Status.RUNNING:
+        inst = run
+    elif status is Status.WAITING:
+        inst = sleep_until(run, wake_at=T0 + 10**9).instance
+    elif status is Status.PAUSED:
+        inst = machine.pause(queued(), at).instance
+    elif status is Status.WAITING_FOR_PAUSE:
+        inst = waiting_for_pause(at)
+    elif status is Status.COMPLETE:
+        inst = machine.complete(run, lease=LEASE, output=OK, now=at).instance
+    elif status is Status.ERRORED:
+        inst = machine.fail(run, lease=LEASE, error=ERROR, now=at).instance
+    else:
+        inst = machine.terminate(run, "stuck", at).instance
+    assert inst.status is status
+    return inst
+
+
+# A worker's writes that suspend a running instance on a step with a wake time, well after LATER.
+SUSPENDING: dict[str, Callable[[Instance], Transition]] = {
+    "sleeping": lambda inst: sleep_until(inst, wake_at=T0 + 60_000_000),
+    "retrying": lambda inst: fail_attempt(inst),
+    "waiting for an event": lambda inst: wait_event(inst, timeout_at=T0 + 60_000_000),
+}
+
+
+def paused_on(suspended_on: str) -> tuple[Instance, Step]:
+    """An instance paused while suspended on a step, and that step."""
+    tr = SUSPENDING[suspended_on](running())
+    return machine.pause(tr.instance, T0 + 8_000).instance, tr.steps[0]
+
+
+# ---------------------------------------------------------------------------------- pause
+
+
+@pytest.mark.parametrize("before", ["queued", *SUSPENDING])
+def test_pause_of_an_instance_no_worker_runs_takes_effect_at_once(before: str) -> None:
+    inst = queued() if before == "queued" else SUSPENDING[before](running()).instance
+    tr = machine.pause(inst, LATER)
+    # Off the queue and off the timer: nothing wakes a paused instance but a resume.
+    assert tr.instance == replace(inst, status=Status.PAUSED, ready_at=None, due_at=None)
+    assert tr.instance.lease_token is None
+    assert tr.history == [HistoryEntry("paused", LATER)]
+    assert tr.steps == []
+    assert not tr.dispatch
+    assert not tr.finished
+    assert not tr.task_ended
+    assert tr.due_at is None
+
+
+def test_pause_of_a_running_instance_waits_for_the_workers_next_write() -> None:
+    inst = running()
+    tr = machine.pause(inst, LATER)
+    # The worker keeps its lease and the timer still watches the lease's expiry.
+    assert tr.instance == replace(inst, status=Status.WAITING_FOR_PAUSE)
+    assert tr.history == [HistoryEntry("pause_requested", LATER)]
+    assert not tr.dispatch
+    assert not tr.task_ended
+    machine.check_lease(tr.instance, LEASE)
+
+
+@pytest.mark.parametrize("status", [Status.PAUSED, Status.WAITING_FOR_PAUSE])
+def test_pause_refuses_an_instance_already_paused_or_about_to_be(status: Status) -> None:
+    with pytest.raises(FailedPrecondition, match=f"instance is already {status}"):
+        machine.pause(in_status(status), LATER)
+
+
+@pytest.mark.parametrize("status", sorted(FINAL))
+def test_pause_refuses_a_finished_instance(status: Status) -> None:
+    with pytest.raises(FailedPrecondition, match=f"instance is {status}: only an unfinished"):
+        machine.pause(in_status(status), LATER)
+
+
+# ------------------------------------------------------------- a pause taking effect on a write
+
+# Each write a worker makes with its lease, with the step's state the write records.
+PAUSING_WRITES: dict[str, tuple[Callable[[Instance], Transition], StepState]] = {
+    "step completed": (lambda inst: complete_attempt(inst, now=LATER), StepState.SUCCEEDED),
+    "step failed with a retry left": (
+        lambda inst: fail_attempt(inst, attempt=1, now=LATER),
+        StepState.PENDING,
+    ),
+    "step failed with its retries used": (
+        lambda inst: fail_attempt(inst, attempt=4, now=LATER),
+        StepState.FAILED,
+    ),
+    "sleep ahead": (
+        lambda inst: sleep_until(inst, wake_at=LATER + 10**9, now=LATER),
+        StepState.PENDING,
+    ),
+    "sleep already over": (
+        lambda inst: sleep_until(inst, wake_at=LATER - 1, now=LATER),
+        StepState.SUCCEEDED,
+    ),
+    "event wait with the event buffered": (
+        lambda inst: wait_event(
+            inst, buffered=("approved", b"1", T0), buffered_id="ev1", now=LATER
+        ),
+        StepState.SUCCEEDED,
+    ),
+    "event wait with no event yet": (lambda inst: wait_event(inst, now=LATER), StepState.PENDING),
+}
+
+
+@pytest.mark.parametrize("write", PAUSING_WRITES)
+def test_a_pause_takes_effect_with_the_workers_next_write_once_the_write_is_recorded(
+    write: str,
+) -> None:
+    command, state = PAUSING_WRITES[write]
+    tr = command(waiting_for_pause())
+    # The write records exactly what it records for a running instance...
+    plain = command(running())
+    assert tr.steps == plain.steps
+    assert tr.steps[0].state is state
+    assert tr.consumed_event == plain.consumed_event
+    # ...then the instance pauses: no lease, no timer, not queued, and the worker starts no step.
+    assert tr.history == [*plain.history, HistoryEntry("paused", LATER)]
+    assert tr.instance == replace(
+        plain.instance,
+        status=Status.PAUSED,
+        ready_at=None,
+        due_at=None,
+        lease_token=None,
+        lease_worker=None,
+    )
+    assert tr.task_ended
+    assert not tr.dispatch
+    assert not tr.finished
+    assert tr.due_at is None
+    with pytest.raises(LeaseLost, match="instance is paused"):
+        machine.check_lease(tr.instance, LEASE)
+
+
+def test_a_task_released_while_a_pause_waits_pauses_the_instance_instead_of_queueing_it() -> None:
+    inst = waiting_for_pause()
+    tr = machine.release(inst, LEASE, LATER, "shutdown")
+    assert tr.instance == replace(
+        inst, status=Status.PAUSED, due_at=None, lease_token=None, lease_worker=None
+    )
+    assert kinds(tr) == ["task_released", "paused"]
+    assert tr.task_ended
+    assert not tr.dispatch
+
+
+def test_a_lease_expiring_while_a_pause_waits_pauses_the_instance_instead_of_queueing_it() -> None:
+    inst = waiting_for_pause()
+    assert inst.due_at is not None
+    assert machine.fire_due(inst, None, inst.due_at - 1) is None
+    tr = machine.fire_due(inst, None, inst.due_at)
+    assert tr is not None
+    assert tr.instance == replace(
+        inst, status=Status.PAUSED, due_at=None, lease_token=None, lease_worker=None
+    )
+    assert tr.history == [
+        HistoryEntry("lease_expired", inst.due_at, detail={"worker": WORKER}),
+        HistoryEntry("paused", inst.due_at),
+    ]
+    assert tr.task_ended
+    assert not tr.dispatch
+    assert tr.due_at is None
+
+
+def end_workflow(inst: Instance, end: str, now: int = LATER) -> Transition:
+    if end == "complete":
+        return machine.complete(inst, lease=LEASE, output=OK, now=now)
+    return machine.fail(inst, lease=LEASE, error=ERROR, now=now)
+
+
+@pytest.mark.parametrize("end", ["complete", "fail"])
+def test_the_workflow_ending_while_a_pause_waits_ends_the_instance_as_usual(end: str) -> None:
+    # There is nothing left to pause: the instance ends as it would had no pause been asked.
+    tr = end_workflow(waiting_for_pause(), end)
+    plain = end_workflow(running(), end)
+    assert tr.instance == plain.instance
+    assert tr.instance.status in FINAL
+    assert tr.history == plain.history
+    assert tr.finished
+    assert not tr.task_ended
+
+
+# ---------------------------------------------------------------------------------- resume
+
+
+def test_resume_while_a_pause_still_waits_withdraws_it_and_the_worker_runs_on() -> None:
+    inst = waiting_for_pause()
+    tr = machine.resume(inst, None, False, LATER)
+    assert tr.instance == replace(inst, status=Status.RUNNING)
+    assert tr.history == [HistoryEntry("resumed", LATER)]
+    assert not tr.dispatch
+    assert tr.due_at is None
+    machine.check_lease(tr.instance, LEASE)
+
+
+def test_resume_of_a_paused_instance_with_no_pending_step_queues_it() -> None:
+    inst = in_status(Status.PAUSED)
+    tr = machine.resume(inst, None, False, LATER)
+    assert_queued(tr.instance, LATER)
+    assert tr.dispatch
+    assert tr.history == [HistoryEntry("resumed", LATER), HistoryEntry("queued", LATER)]
+    assert tr.steps == []
+
+
+@pytest.mark.parametrize("suspended_on", SUSPENDING)
+def test_resume_before_the_pending_steps_time_suspends_the_instance_on_it_again(
+    suspended_on: str,
+) -> None:
+    inst, pending = paused_on(suspended_on)
+    assert pending.wake_at is not None
+    now = pending.wake_at - 1
+    tr = machine.resume(inst, pending, False, now)
+    assert tr.instance == replace(inst, status=Status.WAITING, due_at=pending.wake_at)
+    assert tr.due_at == pending.wake_at
+    assert tr.history == [HistoryEntry("resumed", now)]
+    assert tr.steps == []
+    assert not tr.dispatch
+
+
+@pytest.mark.parametrize(
+    ("suspended_on", "fired", "state"),
+    [
+        ("sleeping", "woke", StepState.SUCCEEDED),
+        ("retrying", "step_retry_due", None),
+        ("waiting for an event", "event_wait_timed_out", StepState.FAILED),
+    ],
+)
+def test_resume_after_the_pending_steps_time_ends_it_as_the_timer_would_have(
+    suspended_on: str, fired: str, state: StepState | None
+) -> None:
+    inst, pending = paused_on(suspended_on)
+    assert pending.wake_at is not None
+    now = pending.wake_at + 5
+    tr = machine.resume(inst, pending, False, now)
+    waiting = SUSPENDING[suspended_on](running()).instance
+    timer = machine.fire_due(waiting, pending, now)
+    assert timer is not None
+    assert tr.instance == timer.instance
+    assert tr.steps == timer.steps
+    assert [s.state for s in tr.steps] == ([state] if state else [])
+    assert tr.history == [HistoryEntry("resumed", now), *timer.history]
+    assert kinds(tr) == ["resumed", fired, "queued"]
+    assert_queued(tr.instance, now)
+    assert tr.dispatch
+
+
+@pytest.mark.parametrize("timed_out", [False, True])
+def test_resume_of_an_event_wait_whose_event_came_while_paused_queues_it_to_take_the_event(
+    timed_out: bool,
+) -> None:
+    # Even past the wait's timeout: the event arrived in time, while the instance was paused.
+    inst, pending = paused_on("waiting for an event")
+    assert pending.wake_at is not None
+    now = pending.wake_at + (5 if timed_out else -5)
+    tr = machine.resume(inst, pending, True, now)
+    assert_queued(tr.instance, now)
+    assert tr.dispatch
+    assert tr.history == [HistoryEntry("resumed", now), HistoryEntry("queued", now)]
+    assert tr.steps == []
+    assert tr.consumed_event is None
+
+
+@pytest.mark.parametrize(
+    "status", [s for s in Status if s not in (Status.PAUSED, Status.WAITING_FOR_PAUSE)]
+)
+def test_resume_refuses_an_instance_that_is_not_paused(status: Status) -> None:
+    with pytest.raises(FailedPrecondition, match=f"instance is {status}, not paused"):
+        machine.resume(in_status(status), None, False, LATER)
+
+
+# ------------------------------------------------------------------------------- terminate
+
+
+@pytest.mark.parametrize("status", NON_FINAL)
+def test_terminate_ends_an_unfinished_instance_at_once(status: Status) -> None:
+    inst = in_status(status)
+    tr = machine.terminate(inst, "stuck on a bad card", LATER)
+    assert tr.instance == replace(
+        inst,
+        status=Status.TERMINATED,
+        ended_at=LATER,
+        expires_at=LATER + inst.retention_us,
+        ready_at=None,
+        due_at=None,
+        lease_token=None,
+        lease_worker=None,
+    )
+    assert tr.history == [
+        HistoryEntry("terminated", LATER, detail={"reason": "stuck on a bad card"})
+    ]
+    assert tr.finished
+    assert tr.steps == []
+    assert not tr.dispatch
+    assert not tr.task_ended
+    # No timer is left to wake it.
+    assert machine.fire_due(tr.instance, None, T0 + 10**12) is None
+
+
+def test_terminate_without_a_reason_records_none() -> None:
+    tr = machine.terminate(running(), "", LATER)
+    assert tr.history == [HistoryEntry("terminated", LATER)]
+
+
+@pytest.mark.parametrize("status", sorted(FINAL))
+def test_terminate_refuses_a_finished_instance(status: Status) -> None:
+    with pytest.raises(FailedPrecondition, match=f"instance is already {status}"):
+        machine.terminate(in_status(status), "again", LATER)
+
+
+# Every write a worker makes under its lease.
+WORKER_WRITES: dict[str, Callable[[Instance], Transition]] = {
+    "complete_step": lambda inst: complete_attempt(inst),
+    "fail_step": lambda inst: fail_attempt(inst),
+    "start_sleep": lambda inst: sleep_until(inst, wake_at=T0),
+    "wait_for_event": lambda inst: wait_event(inst),
+    "release": lambda inst: machine.release(inst, LEASE, LATER, "shutdown"),
+    "complete": lambda inst: end_workflow(inst, "complete"),
+    "fail": lambda inst: end_workflow(inst, "fail"),
+}
+
+
+@pytest.mark.parametrize("write", WORKER_WRITES)
+@pytest.mark.parametrize("status", [Status.RUNNING, Status.WAITING_FOR_PAUSE])
+def test_a_workers_write_after_terminate_is_refused(write: str, status: Status) -> None:
+    inst = machine.terminate(in_status(status), "", LATER).instance
+    with pytest.raises(LeaseLost, match="instance is terminated"):
+        WORKER_WRITES[write](inst)
+
+
+@pytest.mark.parametrize("end", ["complete", "fail", "terminate"])
+def test_a_finished_instance_expires_a_retention_after_it_ended(end: str) -> None:
+    day = 86_400_000_000
+    inst = replace(running(), retention_us=day)
+    tr = machine.terminate(inst, "", LATER) if end == "terminate" else end_workflow(inst, end)
+    assert tr.instance.ended_at == LATER
+    assert tr.instance.expires_at == LATER + day
+
+
+# --------------------------------------------------------------------------------- restart
+
+
+def done(name: str, seq: int, at: int) -> Step:
+    return Step(name, seq, StepKind.DO, StepState.SUCCEEDED, at, attempts=1, result=OK, ended_at=at)
+
+
+# In run order: "charge" ran twice, its second occurrence after "notify".
+JOURNAL = [
+    done("reserve", 1, T0 + 10),
+    done("charge", 1, T0 + 20),
+    done("notify", 1, T0 + 30),
+    done("charge", 2, T0 + 40),
+    done("ship", 1, T0 + 50),
+]
+
+
+def labels(dropped: list[tuple[str, int]]) -> list[str]:
+    return [f"{name}#{seq}" for name, seq in dropped]
+
+
+@pytest.mark.parametrize("status", sorted(FINAL))
+def test_restart_from_the_beginning_runs_a_finished_instance_again_with_an_empty_journal(
+    status: Status,
+) -> None:
+    inst = in_status(status)
+    tr = machine.restart(inst, JOURNAL, None, LATER)
+    new = tr.instance
+    assert labels(tr.dropped_steps) == ["reserve#1", "charge#1", "notify#1", "charge#2", "ship#1"]
+    assert_queued(new, LATER)
+    # Nothing of the run that ended is left on the instance.
+    assert new.output is None
+    assert (new.error_type, new.error_message, new.error_details) == (None, None, None)
+    assert (new.ended_at, new.expires_at) == (None, None)
+    assert new.current_step is None
+    assert tr.dispatch
+    assert not tr.finished
+    assert tr.steps == []
+    assert tr.history == [HistoryEntry("restarted", LATER), HistoryEntry("queued", LATER)]
+
+
+@pytest.mark.parametrize(
+    ("from_step", "dropped", "current_step"),
+    [
+        ("reserve", ["reserve#1", "charge#1", "notify#1", "charge#2", "ship#1"], None),
+        ("charge", ["charge#1", "notify#1", "charge#2", "ship#1"], "reserve"),
+        ("notify", ["notify#1", "charge#2", "ship#1"], "charge"),
+        ("ship", ["ship#1"], "charge"),
+    ],
+)
+def test_restart_from_a_step_drops_its_first_occurrence_and_every_step_after_it(
+    from_step: str, dropped: list[str], current_step: str | None
+) -> None:
+    inst = in_status(Status.COMPLETE)
+    tr = machine.restart(inst, JOURNAL, from_step, LATER)
+    assert labels(tr.dropped_steps) == dropped
+    assert tr.instance.current_step == current_step
+    assert_queued(tr.instance, LATER)
+    assert tr.instance.output is None
+    assert (tr.instance.ended_at, tr.instance.expires_at) == (None, None)
+    assert tr.dispatch
+    assert tr.history == [
+        HistoryEntry("restarted", LATER, from_step, detail={"from_step": from_step}),
+        HistoryEntry("queued", LATER),
+    ]
+
+
+def test_restart_from_a_step_that_never_ran_is_refused_naming_the_steps_that_did() -> None:
+    inst = in_status(Status.COMPLETE)
+    message = (
+        "step 'refund' has not run in this instance (its steps: reserve, charge, notify, ship)"
+    )
+    with pytest.raises(FailedPrecondition, match=re.escape(message)):
+        machine.restart(inst, JOURNAL, "refund", LATER)
+    with pytest.raises(FailedPrecondition, match=re.escape("(its steps: none)")):
+        machine.restart(inst, [], "refund", LATER)
+
+
+@pytest.mark.parametrize("status", NON_FINAL)
+def test_restart_of_an_unfinished_instance_queues_it_again(status: Status) -> None:
+    # A queued instance is dispatched a second time: the engine's claim takes its key once.
+    tr = machine.restart(in_status(status), JOURNAL, "notify", LATER)
+    assert_queued(tr.instance, LATER)
+    assert tr.dispatch
+    assert not tr.finished
+    assert tr.due_at is None
+
+
+@pytest.mark.parametrize("status", [Status.RUNNING, Status.WAITING_FOR_PAUSE])
+def test_restart_of_a_running_instance_takes_the_workers_lease_back(status: Status) -> None:
+    tr = machine.restart(in_status(status), JOURNAL, None, LATER)
+    with pytest.raises(LeaseLost, match="restarted"):
+        machine.check_lease(tr.instance, LEASE)
+    # Still refused once another worker runs the instance again.
+    again = machine.claim(tr.instance, "worker-2", LEASE + 1, LATER + 1, LEASE_US).instance
+    with pytest.raises(LeaseLost):
+        complete_attempt(again, lease=LEASE)
+    machine.check_lease(again, LEASE + 1)
+
+
+# -------------------------------------------------------------------------- check_deletable
+
+
+@pytest.mark.parametrize("status", NON_FINAL)
+def test_check_deletable_refuses_an_unfinished_instance(status: Status) -> None:
+    with pytest.raises(FailedPrecondition, match=f"instance is {status}: only a finished"):
+        machine.check_deletable(in_status(status))
+
+
+@pytest.mark.parametrize("status", sorted(FINAL))
+def test_check_deletable_accepts_a_finished_instance(status: Status) -> None:
+    machine.check_deletable(in_status(status))
+
+
 # ------------------------------------------------------------------- any sequence of commands
 
 # "shared" names a step of each kind, as a workflow whose code changed between runs would.
@@ -881,7 +1354,9 @@ NEVER_ISSUED = -1
 
 # Mostly the current lease, sometimes an older one or one never issued.
 leases = st.integers(0, 9)
-while_running = precondition(lambda self: self.inst.status is Status.RUNNING)
+# A worker runs the instance's task; a pause asked meanwhile leaves it the lease until its
+# next write.
+while_leased = precondition(lambda self: self.inst.status in LEASED)
 policies = st.builds(
     RetryPolicy,
     limit=st.integers(0, 3),
@@ -893,8 +1368,9 @@ payloads = st.sampled_from([b"null", b"1", b'{"a": 2}', b"[]"])
 
 
 class InstanceLife(RuleBasedStateMachine):
-    """One instance driven by workers, events and the timer in any order, as the engine would:
-    each command reads the current rows, and a transition is written like shards.store.apply."""
+    """One instance driven by workers, events, the timer and a client's pause, resume, terminate
+    and restart in any order, as the engine would: each command reads the current rows, and a
+    transition is written like shards.store.apply."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -905,19 +1381,35 @@ class InstanceLife(RuleBasedStateMachine):
         self.events = 0
         self.steps: dict[tuple[str, int], Step] = {}
         self.recorded: dict[tuple[str, int], Step] = {}
+        # Unconsumed events, oldest first, and the event each wait step took (by its (name, seq)).
         self.buffered: list[tuple[str, str, bytes, int]] = []
+        self.consumed: dict[tuple[str, int], tuple[str, str, bytes, int]] = {}
+        # The history position of each step's last entry: the journal's run order.
+        self.last_entry: dict[tuple[str, int], int] = {}
+        # The instance and its journal when it ended; None until then and again after a restart.
+        self.at_end: tuple[Instance, dict[tuple[str, int], Step]] | None = None
         tr = machine.create(new_instance(), self.now)
         self.inst = replace(tr.instance, history_seq=len(tr.history))
 
     # -- the store
 
-    def _write(self, tr: Transition) -> None:
+    def _write(self, tr: Transition, *, restart: bool = False) -> None:
         old = self.inst
-        assert old.status not in FINAL or old == tr.instance, "an ended instance changed"
+        # An ended instance changes only when a restart runs it again.
+        assert old.status not in FINAL or restart or old == tr.instance, "an ended instance changed"
+        assert old.status not in FINAL or not tr.steps, "a step was written after the end"
+        assert restart or not tr.dropped_steps, "only a restart drops steps"
         new = replace(tr.instance, history_seq=old.history_seq + len(tr.history))
         assert new.history_seq >= old.history_seq
         for name in ("partition", "uid", "account_id", "workflow", "instance_id", "created_at"):
             assert getattr(new, name) == getattr(old, name), f"{name} changed"
+        # Dropped steps are deleted first, and the events they took are buffered again.
+        for key in tr.dropped_steps:
+            del self.steps[key]
+            self.recorded.pop(key, None)
+            if key in self.consumed:
+                self.buffered.append(self.consumed.pop(key))
+        self.buffered.sort(key=lambda e: (e[3], e[0]))  # as the store finds the oldest
         for step in tr.steps:
             key = (step.name, step.seq)
             before = self.steps.get(key)
@@ -927,22 +1419,61 @@ class InstanceLife(RuleBasedStateMachine):
             self.steps[key] = step
             if step.state is not StepState.PENDING:
                 self.recorded.setdefault(key, step)
-        # Every transition into the queue dispatches; no other does.
-        assert tr.dispatch == (new.status is Status.QUEUED and old.status is not Status.QUEUED)
+        if tr.consumed_event is not None:
+            event = next(e for e in self.buffered if e[0] == tr.consumed_event)
+            (taker,) = [s for s in tr.steps if s.kind is StepKind.WAIT_FOR_EVENT]
+            assert (taker.name, taker.seq) not in self.consumed
+            self.buffered.remove(event)
+            self.consumed[(taker.name, taker.seq)] = event
+        for n, entry in enumerate(tr.history, 1):
+            if entry.step_name is not None and entry.step_seq is not None:
+                self.last_entry[(entry.step_name, entry.step_seq)] = old.history_seq + n
+        # Every transition into the queue dispatches; no other does. A restart of a queued
+        # instance dispatches it once more (the engine's claim takes a key once).
+        assert tr.dispatch == (
+            new.status is Status.QUEUED and (old.status is not Status.QUEUED or restart)
+        )
         assert tr.finished == (new.status in FINAL and old.status not in FINAL)
+        # The worker's task ends exactly when a pause it was asked takes effect.
+        assert tr.task_ended == (
+            old.status is Status.WAITING_FOR_PAUSE and new.status is Status.PAUSED
+        )
+        if new.status is Status.PAUSED and old.status is not Status.PAUSED:
+            assert tr.history[-1].kind == "paused"
+            assert tr.due_at is None
         # The timer must hear of any due time earlier than the one it knew.
         if new.due_at is not None and (old.due_at is None or new.due_at < old.due_at):
             assert tr.due_at == new.due_at
         self.inst = new
+        if new.status in FINAL and old.status not in FINAL:
+            self.at_end = (new, dict(self.steps))
+        if restart:
+            self.at_end = None
 
     def _pending(self) -> Step | None:
         """The pending step the store hands the engine: the one the instance waits on."""
         pending = [s for s in self.steps.values() if s.state is StepState.PENDING]
+        if self.inst.status is Status.PAUSED:
+            # A paused instance has no due time: it was suspended on the last step written, if
+            # that step is still pending. The store hands over any pending step, and a step that
+            # a changed workflow skipped stays pending; given one, resume suspends the instance
+            # on a step it no longer waits on. The model hands over only the step it waited on.
+            last = max(
+                self.steps.values(), key=lambda s: self.last_entry[(s.name, s.seq)], default=None
+            )
+            return last if last is not None and last.state is StepState.PENDING else None
         waited = [
             s for s in pending if s.name == self.inst.current_step and s.wake_at == self.inst.due_at
         ]
         found = waited or pending
         return found[0] if found else None
+
+    def _journal(self) -> list[Step]:
+        """The journal in run order, as shards.store.journal_in_run_order reads it."""
+        return sorted(
+            self.steps.values(),
+            key=lambda s: (self.last_entry.get((s.name, s.seq), 1 << 62), s.started_at),
+        )
 
     def _lease(self, pick: int) -> int:
         current = self.inst.lease_token
@@ -952,17 +1483,25 @@ class InstanceLife(RuleBasedStateMachine):
         return stale[-1] if pick == 1 else current  # type: ignore[return-value]
 
     def _leased(self, lease: int, command: Any) -> Transition | None:
-        holds = self.inst.status is Status.RUNNING and self.inst.lease_token == lease
+        # A worker keeps its lease while a pause waits for its next write.
+        holds = self.inst.status in LEASED and self.inst.lease_token == lease
         try:
             tr: Transition = command()
-        except LeaseLost:
+        except LeaseLost as exc:
             assert not holds, "the current lease was refused"
+            if self.inst.status in FINAL:
+                assert f"instance is {self.inst.status}" in str(exc)
             return None
         except FailedPrecondition:
             assert holds, "a stale lease got past the lease check"
             return None
         assert holds, "a command under a stale lease was accepted"
+        old = self.inst
         self._write(tr)
+        # A pause asked while the worker ran takes effect with its next write that changes
+        # anything (a report already recorded writes nothing), unless the workflow ended.
+        if old.status is Status.WAITING_FOR_PAUSE and tr.instance != old:
+            assert self.inst.status is Status.PAUSED or self.inst.status in FINAL
         return tr
 
     # -- commands
@@ -984,6 +1523,7 @@ class InstanceLife(RuleBasedStateMachine):
 
     def _fire(self) -> None:
         pending = self._pending()
+        lease_waited_for_pause = self.inst.status is Status.WAITING_FOR_PAUSE
         was_waiting = self.inst.status is Status.WAITING
         tr = machine.fire_due(self.inst, pending, self.now)
         if tr is None:
@@ -992,6 +1532,8 @@ class InstanceLife(RuleBasedStateMachine):
         assert self.inst.due_at is not None and self.inst.due_at <= self.now
         self._write(tr)
         assert self.inst.due_at is None
+        # A lease that expires while a pause waits pauses the instance rather than queue it.
+        assert self.inst.status is (Status.PAUSED if lease_waited_for_pause else Status.QUEUED)
         if was_waiting and pending is not None and pending.kind is not StepKind.DO:
             # A sleep or an event wait is decided when its time comes; only a retry stays open.
             assert self.steps[(pending.name, pending.seq)].state is not StepState.PENDING
@@ -1010,7 +1552,7 @@ class InstanceLife(RuleBasedStateMachine):
         self.claims += 1
         self.claimed_lease = lease
 
-    @while_running
+    @while_leased
     @rule(
         name=st.sampled_from(DO_NAMES),
         seq=st.integers(1, 2),
@@ -1056,7 +1598,7 @@ class InstanceLife(RuleBasedStateMachine):
         else:
             self.complete_step(name, seq, attempt, result, which)
 
-    @while_running
+    @while_leased
     @rule(
         name=st.sampled_from(DO_NAMES),
         seq=st.integers(1, 2),
@@ -1098,9 +1640,14 @@ class InstanceLife(RuleBasedStateMachine):
                 assert step.state is StepState.FAILED
             else:
                 assert step.state is StepState.PENDING
-                assert self.inst.due_at == self.now + policy.delay_after(attempt)
+                assert step.wake_at == self.now + policy.delay_after(attempt)
+                # The instance waits for the retry, unless a pause asked meanwhile took effect.
+                if self.inst.status is Status.WAITING:
+                    assert self.inst.due_at == step.wake_at
+                else:
+                    assert self.inst.status is Status.PAUSED
 
-    @while_running
+    @while_leased
     @rule(
         name=st.sampled_from(SLEEP_NAMES),
         seq=st.integers(1, 2),
@@ -1123,7 +1670,7 @@ class InstanceLife(RuleBasedStateMachine):
             ),
         )
 
-    @while_running
+    @while_leased
     @rule(
         name=st.sampled_from(WAIT_NAMES),
         seq=st.integers(1, 2),
@@ -1159,10 +1706,9 @@ class InstanceLife(RuleBasedStateMachine):
     def _consume(self, oldest: tuple[str, str, bytes, int] | None, tr: Transition) -> Transition:
         took = [s for s in tr.steps if s.state is StepState.SUCCEEDED]
         if took:
-            # The event the step took is marked consumed, so no other wait takes it again.
+            # The event the step took is marked consumed (by _write), so no other wait takes it.
             assert oldest is not None and tr.consumed_event == oldest[0]
             assert took[0].result == machine.event_result(*oldest[1:])
-            self.buffered.remove(oldest)
         else:
             assert tr.consumed_event is None
         return tr
@@ -1184,7 +1730,7 @@ class InstanceLife(RuleBasedStateMachine):
     @rule(event_type=st.sampled_from(EVENT_TYPES), payload=payloads)
     def send_event(self, event_type: str, payload: bytes) -> None:
         self.events += 1
-        event_id = f"ev{self.events}"
+        event_id = f"ev{self.events:05d}"  # ids order like received times, as the store's do
         try:
             tr = machine.deliver_event(
                 self.inst,
@@ -1198,17 +1744,17 @@ class InstanceLife(RuleBasedStateMachine):
             assert self.inst.status in FINAL
             return
         assert tr.consumed_event == (event_id if tr.steps else None)
-        if tr.consumed_event is None:
-            self.buffered.append((event_id, event_type, payload, self.now))
+        # Like the engine: the event is stored, then marked consumed when a waiting step took it.
+        self.buffered.append((event_id, event_type, payload, self.now))
         self._write(tr)
 
-    @while_running
+    @while_leased
     @rule(which=leases)
     def release(self, which: int) -> None:
         lease = self._lease(which)
         self._leased(lease, lambda: machine.release(self.inst, lease, self.now, "test"))
 
-    @while_running
+    @while_leased
     @rule(which=leases, output=payloads, errored=st.booleans())
     def workflow_returns(self, which: int, output: bytes, errored: bool) -> None:
         lease = self._lease(which)
@@ -1241,16 +1787,104 @@ class InstanceLife(RuleBasedStateMachine):
         else:
             self.workflow_returns(which, b"1", False)
 
+    # -- a client's control
+
+    @rule()
+    def pause(self) -> None:
+        old = self.inst
+        try:
+            tr = machine.pause(old, self.now)
+        except FailedPrecondition:
+            assert old.status in FINAL or old.status in (Status.PAUSED, Status.WAITING_FOR_PAUSE)
+            return
+        self._write(tr)
+        # A worker running the instance finishes its current write first.
+        running_before = old.status is Status.RUNNING
+        assert self.inst.status is (Status.WAITING_FOR_PAUSE if running_before else Status.PAUSED)
+
+    @rule()
+    def resume(self) -> None:
+        old, pending = self.inst, self._pending()
+        # As the engine asks the store: is an event of the type the pending step waits for there?
+        buffered = (
+            pending is not None
+            and pending.event_type is not None
+            and any(e[1] == pending.event_type for e in self.buffered)
+        )
+        try:
+            tr = machine.resume(old, pending, buffered, self.now)
+        except FailedPrecondition:
+            assert old.status not in (Status.PAUSED, Status.WAITING_FOR_PAUSE)
+            return
+        self._write(tr)
+        if old.status is Status.WAITING_FOR_PAUSE:
+            # The pause had not taken effect: the worker runs on under its lease.
+            assert self.inst.status is Status.RUNNING
+        elif pending is None or pending.wake_at is None or buffered:
+            # Nothing to wait for, or the awaited event came while paused: the worker goes on.
+            assert self.inst.status is Status.QUEUED
+            assert tr.steps == []
+        elif pending.wake_at > self.now:
+            # Suspended again on the step, until its time.
+            assert self.inst.status is Status.WAITING
+            assert self.inst.due_at == pending.wake_at
+        else:
+            # Its time passed while paused: decided as the timer would have decided it.
+            assert self.inst.status is Status.QUEUED
+            if pending.kind is not StepKind.DO:
+                assert self.steps[(pending.name, pending.seq)].state is not StepState.PENDING
+
+    @rule(reason=st.sampled_from(["", "stuck"]))
+    def terminate(self, reason: str) -> None:
+        old = self.inst
+        try:
+            tr = machine.terminate(old, reason, self.now)
+        except FailedPrecondition:
+            assert old.status in FINAL
+            return
+        self._write(tr)
+        assert self.inst.status is Status.TERMINATED
+
+    @rule(which=st.integers(0, 9))
+    def restart(self, which: int) -> None:
+        """From the beginning (0), from a step the journal has, or from one it has not (9)."""
+        journal = self._journal()
+        names = list(dict.fromkeys(s.name for s in journal))
+        from_step: str | None = None
+        if which == 9 or (which > 0 and not names):
+            from_step = "never-ran"
+        elif which > 0:
+            from_step = names[which % len(names)]
+        try:
+            tr = machine.restart(self.inst, journal, from_step, self.now)
+        except FailedPrecondition:
+            assert from_step == "never-ran"
+            return
+        assert from_step is None or from_step in names
+        # The named step's first occurrence in run order and everything after it run again.
+        cut = next((n for n, s in enumerate(journal) if s.name == from_step), 0)
+        assert tr.dropped_steps == [(s.name, s.seq) for s in journal[cut:]]
+        self._write(tr, restart=True)
+        assert self.inst.status is Status.QUEUED
+        assert self.inst.current_step == (journal[cut - 1].name if cut else None)
+
     # -- what always holds
 
     @invariant()
     def statuses_are_consistent(self) -> None:
         inst = self.inst
-        if inst.status is Status.RUNNING:
+        if inst.status in LEASED:
+            # Running, or running until the worker's next write pauses it: a worker holds the
+            # task, and the timer watches its lease.
             assert inst.lease_token is not None and inst.lease_worker is not None
             # The lease of the latest claim, never an earlier one.
             assert inst.lease_token == self.claimed_lease
             assert inst.due_at is not None
+            assert inst.ready_at is None
+        elif inst.status is Status.PAUSED:
+            # No worker, no timer and no queue: only a resume, terminate or restart moves it.
+            assert inst.lease_token is None and inst.lease_worker is None
+            assert inst.due_at is None
             assert inst.ready_at is None
         elif inst.status is Status.WAITING:
             assert inst.due_at is not None
@@ -1264,11 +1898,23 @@ class InstanceLife(RuleBasedStateMachine):
             assert inst.ended_at is not None
             assert inst.lease_token is None and inst.lease_worker is None
             assert inst.due_at is None and inst.ready_at is None
-        if inst.status is Status.COMPLETE:
-            assert inst.output is not None
+        # An output, an error, an end time and a purge time belong to the final status alone: a
+        # restart clears them.
+        assert (inst.output is not None) == (inst.status is Status.COMPLETE)
+        assert (inst.error_type is not None) == (inst.status is Status.ERRORED)
         if inst.status is Status.ERRORED:
             assert inst.error_type == ERROR.type
-        assert inst.status not in FINAL or inst.ended_at is not None
+        assert (inst.ended_at is not None) == (inst.status in FINAL)
+        assert (inst.expires_at is not None) == (inst.status in FINAL)
+        if inst.ended_at is not None:
+            assert inst.expires_at == inst.ended_at + inst.retention_us
+
+    @invariant()
+    def nothing_changes_after_the_end_until_a_restart(self) -> None:
+        if self.at_end is not None:
+            inst, journal = self.at_end
+            assert self.inst == inst
+            assert self.steps == journal
 
     @invariant()
     def a_waiting_instance_has_a_timer_for_the_step_it_waits_on(self) -> None:
@@ -1307,8 +1953,12 @@ class InstanceLife(RuleBasedStateMachine):
 
     @invariant()
     def buffered_events_are_consumed_at_most_once(self) -> None:
-        ids = [e[0] for e in self.buffered]
+        ids = [e[0] for e in self.buffered] + [e[0] for e in self.consumed.values()]
         assert len(ids) == len(set(ids))
+        # An event stays consumed only while the step that took it is in the journal.
+        for key in self.consumed:
+            assert self.steps[key].kind is StepKind.WAIT_FOR_EVENT
+            assert self.steps[key].state is StepState.SUCCEEDED
 
 
 InstanceLife.TestCase.settings = settings(
@@ -1337,7 +1987,20 @@ def _random_command(life: InstanceLife, rng: random.Random) -> None:
     pending = life._pending()
     if inst.status is Status.WAITING and pending and pending.kind is StepKind.WAIT_FOR_EVENT:
         choices.append(lambda: life.send_the_awaited_event(b'{"ok": 1}'))
-    if inst.status is Status.RUNNING:
+    # A client's control: mostly pauses and resumes, now and then a terminate or a restart; each
+    # is also tried where it is refused.
+    choices.append(life.pause)
+    if inst.status in (Status.PAUSED, Status.WAITING_FOR_PAUSE):
+        choices += [life.resume] * 2
+    elif rng.random() < 0.2:
+        choices.append(life.resume)
+    if rng.random() < 0.1:
+        choices.append(lambda: life.terminate(rng.choice(["", "stuck"])))
+    if inst.status in FINAL:
+        choices += [lambda: life.restart(rng.randrange(10))] * 3
+    elif rng.random() < 0.05:
+        choices.append(lambda: life.restart(rng.randrange(10)))
+    if inst.status in LEASED:
         policy = RetryPolicy(
             rng.randrange(4),
             rng.randrange(3 * LEASE_US),
@@ -1386,6 +2049,7 @@ def _check_invariants(life: InstanceLife) -> None:
     life.recorded_steps_never_change()
     life.steps_are_well_formed()
     life.buffered_events_are_consumed_at_most_once()
+    life.nothing_changes_after_the_end_until_a_restart()
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -1402,5 +2066,36 @@ def test_long_random_walks_of_commands_keep_the_instance_valid(seed: int) -> Non
                 _check_invariants(life)
             except AssertionError as exc:
                 raise AssertionError(f"seed {seed}, command {step}, from {before}") from exc
-            if life.inst.status in FINAL:
+            # An ended walk mostly stops there; the others go on, to a restart or to refusals.
+            if life.inst.status in FINAL and rng.random() < 0.5:
                 break
+
+
+def test_resume_ignores_a_pending_step_the_instance_was_not_suspended_on() -> None:
+    # A wait left pending by code that changed under the instance: the instance ran on, took
+    # its event in another step, and was paused after a do step. Resuming must queue it, not
+    # put it back to sleep on the abandoned wait's timeout.
+    waiting = wait_event(running(), timeout_at=T0 + 60_000_000)
+    abandoned = waiting.steps[0]
+    paused = machine.pause(waiting.instance, T0 + 6_000).instance
+    queued_again = machine.resume(paused, abandoned, True, T0 + 7_000).instance
+    claimed = machine.claim(queued_again, "w2", LEASE + 1, T0 + 8_000, LEASE_US).instance
+    took = machine.wait_for_event(
+        claimed,
+        None,
+        lease=LEASE + 1,
+        name="approval-v2",
+        seq=1,
+        event_type="approved",
+        timeout_at=T0 + 10**9,
+        buffered=("approved", b"1", T0 + 6_500),
+        buffered_id="ev1",
+        now=T0 + 9_000,
+        lease_timeout_us=LEASE_US,
+    ).instance
+    asked = machine.pause(took, T0 + 10_000).instance
+    paused_again = complete_attempt(asked, lease=LEASE + 1, now=T0 + 11_000).instance
+    assert paused_again.status is Status.PAUSED and paused_again.current_step == "charge"
+    tr = machine.resume(paused_again, abandoned, False, T0 + 12_000)
+    assert_queued(tr.instance, T0 + 12_000)
+    assert tr.dispatch

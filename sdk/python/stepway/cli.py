@@ -1,7 +1,9 @@
-"""The `stepway` command: `dev`, `worker` and `migrate`.
+"""The `stepway` command: `dev`, `worker`, `migrate`, and `instances` and `workflows` to create,
+inspect and control what runs on a server.
 
 Every command that talks to a server reads `--address` and `--api-key`, or STEPWAY_ADDRESS and
-STEPWAY_API_KEY.
+STEPWAY_API_KEY. What the commands print is made in stepway._render; this module parses arguments
+and makes the calls.
 """
 
 from __future__ import annotations
@@ -9,16 +11,122 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import json
 import logging
 import os
+import re
+import shutil
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
 
-from stepway.client import Client
+from stepway import _render as render
+from stepway.client import Client, InstanceInfo, InstanceStatus
+from stepway.errors import InvalidArgumentError, StepwayError, UnavailableError
 from stepway.workflow import WorkflowDefinition
 
 DEFAULT_ADDRESS = "127.0.0.1:7300"
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+# Rows fetched per call when `instances list --all` streams a whole listing.
+STREAM_PAGE = 500
+FINISHED_EVENTS = {"completed": 0, "errored": 1, "terminated": 1}
+STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
+
+
+@dataclass(frozen=True)
+class View:
+    """How a command prints: a JSON document or text, in colour or not, how wide."""
+
+    json: bool
+    color: bool
+    width: int
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> View:
+        return cls(
+            json=args.json,
+            color=render.color_enabled(sys.stdout.isatty(), os.environ),
+            width=shutil.get_terminal_size().columns,
+        )
+
+    def show(self, text: str) -> None:
+        print(text, flush=True)
+
+    def result(self, document: Any, text: str) -> int:
+        """Prints a command's result: the document as JSON with --json, else the text."""
+        self.show(render.to_json(document) if self.json else text)
+        return 0
+
+    def status(self, info: InstanceInfo, note: str = "") -> int:
+        """Prints the instance's status after a command, in one line."""
+        line = render.instance_line(info.workflow, info.id, info.status.value, self.color, note)
+        return self.result(info, line)
+
+
+Handler = Callable[[Client, argparse.Namespace, View], Awaitable[int]]
+
+
+# ---------------------------------------------------------------------- argument types
+
+_SPAN = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def parse_span(text: str) -> timedelta:
+    """A length of time such as `90s`, `30m`, `12h`, `7d` or `2w`."""
+    match = _SPAN.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a length of time such as 90s, 30m, 12h or 7d"
+        )
+    return timedelta(seconds=float(match[1]) * _UNIT_SECONDS[match[2]])
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time (UTC when it names no zone), or an age such as `2h`: that long ago."""
+    if _SPAN.fullmatch(text.strip()):
+        return datetime.now(UTC) - parse_span(text)
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither an ISO 8601 time (2026-11-25T06:17:13Z) nor an age (2h, 3d)"
+        ) from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def parse_json(text: str) -> Any:
+    """A JSON value, or `@FILE`: the JSON in that file."""
+    source = text
+    if text.startswith("@"):
+        try:
+            source = Path(text[1:]).read_text()
+        except OSError as err:
+            raise argparse.ArgumentTypeError(f"cannot read {text[1:]!r}: {err.strerror}") from None
+    try:
+        return json.loads(source)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not JSON ({err})") from None
+
+
+def parse_limit(text: str) -> int:
+    """A page size between 1 and the server's limit."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_LIMIT}")
+    return value
+
+
+# ---------------------------------------------------------------------- parser
 
 
 def _connection_args(p: argparse.ArgumentParser) -> None:
@@ -32,6 +140,30 @@ def _connection_args(p: argparse.ArgumentParser) -> None:
         default=os.environ.get("STEPWAY_API_KEY"),
         help="API key (env STEPWAY_API_KEY)",
     )
+    p.set_defaults(needs_key=True, parser=p)
+
+
+def _client_command(
+    sub: Any,
+    name: str,
+    handler: Handler,
+    help: str,
+    *,
+    instance: bool = False,
+    json_help: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand that connects to a server, runs handler and prints text or JSON; with
+    instance, its first arguments are an instance's workflow and id."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
+    p.set_defaults(run=partial(_with_client, handler))
+    if instance:
+        p.add_argument("workflow", help="the workflow's name")
+        p.add_argument("id", help="the instance's id")
+    p.add_argument(
+        "--json", action="store_true", help=json_help or "print a JSON document instead of text"
+    )
+    _connection_args(p)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     dev = sub.add_parser("dev", help="run a gateway, a shard and an embedded store in one process")
+    dev.set_defaults(run=_dev)
     dev.add_argument(
         "--db",
         default=os.environ.get("STEPWAY_DB"),
@@ -60,32 +193,122 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     worker = sub.add_parser("worker", help="run the workflows a Python module defines")
+    worker.set_defaults(run=_worker)
     worker.add_argument("module", help="module to import, e.g. myapp.workflows")
     worker.add_argument("--task-queue", default="default", help="default %(default)s")
     worker.add_argument("--max-concurrent", type=int, default=256, help="default %(default)s")
     _connection_args(worker)
 
     migrate = sub.add_parser("migrate", help="create or upgrade a database's schema")
+    migrate.set_defaults(run=_migrate)
     migrate.add_argument("--db", required=True, help="database URL")
+
+    _instances_parser(sub)
+    workflows = sub.add_parser("workflows", help="the workflows registered in the account")
+    wsub = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")
+    _client_command(wsub, "list", _workflows_list, "list workflows with their instance counts")
     return parser
+
+
+def _instances_parser(sub: Any) -> None:
+    instances = sub.add_parser("instances", help="create, list, inspect and control instances")
+    isub = instances.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    create = _client_command(isub, "create", _create, "create an instance (idempotent by id)")
+    create.add_argument("workflow", help="the workflow's name")
+    create.add_argument("--id", help="the instance's id (default: one the server makes up)")
+    create.add_argument(
+        "--params", type=parse_json, help="the params as JSON, or @FILE to read them from a file"
+    )
+    create.add_argument(
+        "--retention",
+        type=parse_span,
+        help="how long to keep it once finished: 90s, 12h, 7d (default: the account's)",
+    )
+
+    listing = _client_command(
+        isub,
+        "list",
+        _list,
+        "list instances, newest first",
+        json_help="print a JSON document: {instances, next_page_token}",
+    )
+    listing.add_argument("--workflow", help="only this workflow's instances")
+    listing.add_argument(
+        "--status",
+        nargs="+",
+        action="extend",
+        choices=STATUSES,
+        metavar="STATUS",
+        help=f"only instances in these statuses: {', '.join(STATUSES)}",
+    )
+    listing.add_argument(
+        "--since", type=parse_time, help="created at or after TIME: ISO 8601, or an age (2h, 3d)"
+    )
+    listing.add_argument(
+        "--until", type=parse_time, help="created before TIME: ISO 8601, or an age (2h, 3d)"
+    )
+    listing.add_argument(
+        "--limit",
+        type=parse_limit,
+        default=DEFAULT_LIMIT,
+        help="rows per page (default %(default)s, at most 1000)",
+    )
+    paging = listing.add_mutually_exclusive_group()
+    paging.add_argument(
+        "--cursor", help="show the page that this token, from a previous page, names"
+    )
+    paging.add_argument("--all", action="store_true", help="every matching instance, page by page")
+
+    command = partial(_client_command, isub, instance=True)
+    command("describe", _describe, "an instance's status and steps")
+    command("history", _history, "every transition of an instance")
+    command(
+        "watch",
+        _watch,
+        "follow an instance's transitions until it finishes "
+        "(exit 0 when it completes, 1 when it errored or was terminated)",
+        json_help="print each transition as one line of JSON (JSON Lines)",
+    )
+    command("pause", _pause, "pause an instance (after its current step)")
+    command("resume", _resume, "resume a paused instance")
+    terminate = command("terminate", _terminate, "end an instance at once")
+    terminate.add_argument("--reason", default="", help="why, kept in the history")
+    restart = command("restart", _restart, "run an instance again")
+    restart.add_argument(
+        "--from",
+        dest="from_step",
+        metavar="STEP",
+        help="rerun from this step, keeping the results of earlier ones (default: from the start)",
+    )
+    command("delete", _delete, "delete a finished instance")
+    send = command("send-event", _send_event, "send an event to an instance")
+    send.add_argument("type", help="the event's type")
+    send.add_argument(
+        "--payload", type=parse_json, help="the payload as JSON, or @FILE to read it from a file"
+    )
+
+
+# ---------------------------------------------------------------------- running
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `stepway` command."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "needs_key", False) and not args.api_key:
+        args.parser.error("an API key is needed: --api-key or STEPWAY_API_KEY")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    commands: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
-        "dev": _dev,
-        "worker": _worker,
-        "migrate": _migrate,
-    }
     try:
-        code = asyncio.run(_until_signal(commands[args.command](args)))
+        code = asyncio.run(_until_signal(args.run(args)))
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, without a second error at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
     sys.exit(code)
 
 
@@ -164,8 +387,6 @@ def load_workflows(module_name: str) -> list[WorkflowDefinition]:
 async def _worker(args: argparse.Namespace) -> int:
     from stepway.worker import Worker
 
-    if not args.api_key:
-        raise SystemExit("an API key is needed: --api-key or STEPWAY_API_KEY")
     workflows = load_workflows(args.module)
     client = await Client.connect(args.address, api_key=args.api_key)
     worker = Worker(
@@ -191,3 +412,173 @@ async def _migrate(args: argparse.Namespace) -> int:
         engine.dispose()
     print(f"schema of {args.db} is up to date")
     return 0
+
+
+# ---------------------------------------------------------------------- instances and workflows
+
+
+def error_message(exc: StepwayError) -> str:
+    """A server's refusal as one line, naming the field of an invalid argument."""
+    message = render.one_line(exc.message)
+    if isinstance(exc, InvalidArgumentError) and exc.field and not message.startswith(exc.field):
+        message = f"{exc.field}: {message}"
+    return message
+
+
+async def _with_client(handler: Handler, args: argparse.Namespace) -> int:
+    """Connects, runs the handler, and turns a server's error into a line on stderr and exit 1."""
+    view = View.of(args)
+    try:
+        try:
+            client = await Client.connect(args.address, api_key=args.api_key)
+        except UnavailableError as exc:
+            exc.message = f"cannot reach a Stepway server at {args.address}: {exc.message}"
+            raise
+        try:
+            return await handler(client, args, view)
+        finally:
+            await client.close()
+    except StepwayError as exc:
+        print(f"error: {error_message(exc)}", file=sys.stderr, flush=True)
+        return 1
+
+
+async def _create(client: Client, args: argparse.Namespace, view: View) -> int:
+    handle = await client.create(
+        args.workflow, id=args.id, params=args.params, retention=args.retention
+    )
+    document = {"workflow": handle.workflow, "id": handle.id, "created": handle.created}
+    return view.result(document, render.created_line(handle.workflow, handle.id, handle.created))
+
+
+async def _list(client: Client, args: argparse.Namespace, view: View) -> int:
+    if args.all:
+        return await _list_all(client, args, view)
+    page = await client.list_page(
+        args.workflow,
+        status=args.status,
+        created_after=args.since,
+        created_before=args.until,
+        page_size=args.limit,
+        page_token=args.cursor,
+    )
+    lines = render.instance_table(page.instances, view.color)
+    if page.next_page_token is not None:
+        lines.append(
+            render.next_page_hint(
+                page.next_page_token,
+                workflow=args.workflow,
+                statuses=args.status or (),
+                since=args.since,
+                until=args.until,
+                limit=args.limit,
+            )
+        )
+    return view.result(page, "\n".join(lines))
+
+
+async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int:
+    """Every page in turn; columns keep their widths from page to page, growing when needed."""
+    found: list[InstanceInfo] = []
+    widths: list[int] = []
+    token: str | None = None
+    while True:
+        page = await client.list_page(
+            args.workflow,
+            status=args.status,
+            created_after=args.since,
+            created_before=args.until,
+            page_size=STREAM_PAGE,
+            page_token=token,
+        )
+        if view.json:
+            found.extend(page.instances)
+        elif page.instances:
+            rows = [render.instance_row(i, view.color) for i in page.instances]
+            if not widths:
+                widths = render.column_widths([render.INSTANCE_HEADER])
+                rows.insert(0, list(render.INSTANCE_HEADER))
+            widths = render.column_widths(rows, widths)
+            for row in rows:
+                view.show(render.format_row(row, widths, render.INSTANCE_RIGHT))
+        token = page.next_page_token
+        if token is None:
+            break
+    if view.json:
+        view.show(render.to_json({"instances": found, "next_page_token": None}))
+    elif not widths:
+        view.show("no instances")
+    return 0
+
+
+async def _describe(client: Client, args: argparse.Namespace, view: View) -> int:
+    info = await client.describe(args.workflow, args.id)
+    return view.result(info, render.describe(info, color=view.color, width=view.width))
+
+
+async def _history(client: Client, args: argparse.Namespace, view: View) -> int:
+    events = await client.history(args.workflow, args.id)
+    return view.result(events, render.history(events, view.color))
+
+
+async def _watch(client: Client, args: argparse.Namespace, view: View) -> int:
+    """Prints each transition as it happens; the exit code tells how the instance ended."""
+    last = None
+    try:
+        async for event in client.watch(args.workflow, args.id):
+            if last is None and not view.json:
+                view.show(render.history_header())
+            view.show(
+                render.to_json_line(event) if view.json else render.history_line(event, view.color)
+            )
+            last = event
+    except asyncio.CancelledError:
+        # Ctrl-C or SIGTERM: the instance did not finish while watched, which 0 would claim.
+        return 130
+    if last is not None and last.type in FINISHED_EVENTS:
+        return FINISHED_EVENTS[last.type]
+    info = await client.status(args.workflow, args.id)
+    return 0 if info.status is InstanceStatus.COMPLETE else 1
+
+
+async def _pause(client: Client, args: argparse.Namespace, view: View) -> int:
+    info = await client.pause(args.workflow, args.id)
+    later = info.status is InstanceStatus.WAITING_FOR_PAUSE
+    return view.status(info, "pauses when its current step ends" if later else "")
+
+
+async def _resume(client: Client, args: argparse.Namespace, view: View) -> int:
+    return view.status(await client.resume(args.workflow, args.id))
+
+
+async def _terminate(client: Client, args: argparse.Namespace, view: View) -> int:
+    info = await client.terminate(args.workflow, args.id, args.reason)
+    return view.status(info, f"reason: {args.reason}" if args.reason else "")
+
+
+async def _restart(client: Client, args: argparse.Namespace, view: View) -> int:
+    info = await client.restart(args.workflow, args.id, args.from_step)
+    start = f"step {args.from_step}" if args.from_step else "the beginning"
+    return view.status(info, f"restarted from {start}")
+
+
+async def _delete(client: Client, args: argparse.Namespace, view: View) -> int:
+    await client.delete(args.workflow, args.id)
+    document = {"workflow": args.workflow, "id": args.id, "deleted": True}
+    return view.result(
+        document, render.instance_line(args.workflow, args.id, "deleted", view.color)
+    )
+
+
+async def _send_event(client: Client, args: argparse.Namespace, view: View) -> int:
+    delivered = await client.send_event(args.workflow, args.id, args.type, args.payload)
+    info = await client.status(args.workflow, args.id)
+    how = "taken by a waiting step" if delivered else "buffered until a step waits for it"
+    if view.json:
+        return view.result({"delivered": delivered, "instance": info}, "")
+    return view.status(info, f"event {args.type!r} {how}")
+
+
+async def _workflows_list(client: Client, args: argparse.Namespace, view: View) -> int:
+    workflows = await client.list_workflows()
+    return view.result(workflows, "\n".join(render.workflow_table(workflows, view.color)))
