@@ -392,16 +392,16 @@ def test_history_lines_carry_step_attempt_and_details() -> None:
         event(6, "terminated", reason="customer cancelled"),
     ]
     assert render.history(events, color=False).splitlines() == [
-        "TIME (UTC)            SEQ  TYPE                  STEP #ATTEMPT     DETAILS",
-        "2026-11-25 06:17:14     1  created",
-        "2026-11-25 06:17:15     2  started                                 worker w-1",
-        "2026-11-25 06:17:16     3  step_attempt_failed   charge #1         "
+        "TIME (UTC)                SEQ  TYPE                  STEP #ATTEMPT     DETAILS",
+        "2026-11-25 06:17:14.250     1  created",
+        "2026-11-25 06:17:15.250     2  started                                 worker w-1",
+        "2026-11-25 06:17:16.250     3  step_attempt_failed   charge #1         "
         "ConnectionError: card network timeout",
-        "2026-11-25 06:17:17     4  step_retry_scheduled  charge #2         "
-        "retry at 2026-11-25 06:18:17",
-        "2026-11-25 06:17:18     5  waiting_for_event     approval          "
-        "event 'approved'; timeout at 2026-11-25 06:18:52",
-        "2026-11-25 06:17:19     6  terminated                              "
+        "2026-11-25 06:17:17.250     4  step_retry_scheduled  charge #2         "
+        "retry at 2026-11-25 06:18:17.250",
+        "2026-11-25 06:17:18.250     5  waiting_for_event     approval          "
+        "event 'approved'; timeout at 2026-11-25 06:18:52.250",
+        "2026-11-25 06:17:19.250     6  terminated                              "
         "reason: customer cancelled",
     ]
 

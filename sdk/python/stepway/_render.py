@@ -87,6 +87,14 @@ def format_time(when: datetime | None) -> str:
     return when.astimezone(UTC).strftime(TIME_FORMAT)
 
 
+def format_time_ms(when: datetime | None) -> str:
+    """A UTC time to the millisecond, as history lines show it (retries and wakes are often
+    less than a second apart)."""
+    if when is None:
+        return NONE
+    return when.astimezone(UTC).strftime(TIME_FORMAT + ".%f")[:-3]
+
+
 def format_clock(when: datetime | None, day: date | None) -> str:
     """Only the time of day when `when` falls on `day` (UTC), else the full time."""
     if when is None:
@@ -338,7 +346,7 @@ def step_outcome(step: StepRecord) -> str:
 
 HISTORY_HEADER = ("TIME (UTC)", "SEQ", "TYPE", "STEP #ATTEMPT", "DETAILS")
 # Fixed columns, so that `watch` can print each line as it comes and stay aligned.
-HISTORY_WIDTHS = (19, 4, 20, 16, 0)
+HISTORY_WIDTHS = (23, 4, 20, 16, 0)
 HISTORY_RIGHT = frozenset({1})
 
 
@@ -353,7 +361,7 @@ def history_line(event: HistoryEvent, color: bool) -> str:
     if event.attempt is not None:
         step = f"{step} #{event.attempt}" if step else f"#{event.attempt}"
     row = [
-        format_time(event.time),
+        format_time_ms(event.time),
         str(event.seq),
         paint(event.type, color),
         step,
@@ -369,7 +377,7 @@ def history_details(event: HistoryEvent) -> str:
         details.append(f"event {event.event_type!r}")
     if event.until is not None:
         label = {"step_retry_scheduled": "retry at", "waiting_for_event": "timeout at"}
-        details.append(f"{label.get(event.type, 'until')} {format_time(event.until)}")
+        details.append(f"{label.get(event.type, 'until')} {format_time_ms(event.until)}")
     if event.error is not None:
         details.append(f"{event.error.type}: {event.error.message}")
     if event.worker is not None:

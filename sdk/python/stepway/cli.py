@@ -369,6 +369,12 @@ async def _run_example(address: str, api_key: str) -> None:
         await handle.send_event("approved", {"by": "ann"})
         result = await handle.result(timeout=60)
         order.say(f"instance {handle.id} complete: {result}")
+        print(
+            "See its steps and history (with the export line above, in another terminal):\n"
+            f"  stepway instances describe order {handle.id}\n"
+            f"  stepway instances history order {handle.id}",
+            flush=True,
+        )
     finally:
         await worker.stop()
         await client.close()
