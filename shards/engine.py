@@ -774,12 +774,9 @@ class ShardEngine:
         def op(conn: sa.Connection, after: After) -> tuple[Instance, Transition]:
             inst = self._find(conn, account_id, workflow, instance_id)
             tr = command(conn, inst, now_us())
-            known = (
-                list(store.load_pending_steps(conn, [(inst.partition, inst.uid)]).values())
-                if tr.steps
-                else None
-            )
-            return self._apply(conn, after, inst, tr, known=known), tr
+            # A client's command only ever ends a step the journal already holds (resume ends
+            # the pending step whose time passed), so every step it writes is an update.
+            return self._apply(conn, after, inst, tr, known=tr.steps), tr
 
         return await self._run(op)
 
