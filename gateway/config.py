@@ -8,10 +8,10 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class GatewayConfig:
     db_url: str
-    # Where the shard server listens (one shard server until the cluster lands).
-    shard_address: str
     # Sent with every forwarded call; must match the shard servers' secret.
     cluster_secret: str
     listen: str = "127.0.0.1:7300"
     # How long a verified API key is trusted before the database is asked again.
     key_cache_seconds: float = 10.0
+    # How often the routing table (which shard server owns each partition) is read again.
+    route_refresh_seconds: float = 2.0

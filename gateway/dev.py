@@ -80,11 +80,12 @@ async def start_dev(config: DevConfig) -> DevServer:
             listen="127.0.0.1:0",
             partitions=partitions,
             lease_timeout=config.lease_timeout,
+            # One member, with a fixed id: a restart takes its own leases back at once.
+            member_id="dev",
         )
         shard = await start_shard(shard_config, ShardEngine(db, shard_config))
         gateway_config = GatewayConfig(
             db_url=config.db_url,
-            shard_address=f"127.0.0.1:{shard.port}",
             cluster_secret=secret,
             listen=config.listen,
         )

@@ -1,16 +1,28 @@
 """Which shard server owns a partition, and the channels to reach it.
 
-One shard server owns every partition for now; the cluster's routing table replaces this
-class's single address without changing its callers.
+The routing table is the cluster's lease table joined with its live members' addresses, read from
+the database and cached. It is refreshed every few seconds, and at once (at most every
+`min_refresh` seconds) when a shard answers that it does not own a partition or cannot be
+reached. Channels are kept per shard address.
 """
 
 from __future__ import annotations
 
-import grpc
+import asyncio
+import logging
+import time
 
+import grpc
+import sqlalchemy as sa
+
+from shards import schema
+from shards.clock import now_us
+from shards.errors import Unavailable
 from shards.rpc import CHANNEL_OPTIONS
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+
+log = logging.getLogger(__name__)
 
 
 class ShardStubs:
@@ -23,20 +35,96 @@ class ShardStubs:
         self.workers = wgrpc.WorkerServiceStub(self.channel)
 
 
-class Router:
-    """Maps partitions to shard servers."""
+def read_routes(conn: sa.Connection, now: int) -> dict[int, str]:
+    """Partition → address of its owner, for partitions whose owner's lease is live."""
+    L, M = schema.partition_leases, schema.members
+    rows = conn.execute(
+        sa.select(L.c.partition, M.c.address)
+        .join(M, M.c.id == L.c.owner)
+        .where(M.c.lease_until > now)
+    )
+    return {r.partition: r.address for r in rows}
 
-    def __init__(self, shard_address: str, partitions: int) -> None:
+
+class Router:
+    """Maps partitions to shard servers through the cached routing table."""
+
+    def __init__(
+        self,
+        db: sa.Engine,
+        partitions: int,
+        *,
+        refresh_seconds: float = 2.0,
+        min_refresh: float = 0.1,
+    ) -> None:
+        self.db = db
         self.partitions = partitions
-        self._shard = ShardStubs(shard_address)
+        self.refresh_seconds = refresh_seconds
+        self.min_refresh = min_refresh
+        self._routes: dict[int, str] = {}
+        self._stubs: dict[str, ShardStubs] = {}
+        self._refreshed = 0.0
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self.refreshes = 0
+
+    async def start(self) -> None:
+        await self.refresh(force=True)
+        self._task = asyncio.create_task(self._loop(), name="gateway-routes")
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.refresh_seconds)
+            try:
+                await self.refresh(force=True)
+            except Exception:
+                log.exception("routing table refresh failed; keeping the last one")
+
+    async def refresh(self, *, force: bool = False) -> None:
+        """Reads the routing table again (unless it was read less than min_refresh ago)."""
+        async with self._lock:
+            if not force and time.monotonic() - self._refreshed < self.min_refresh:
+                return
+
+            def read() -> dict[int, str]:
+                with self.db.connect() as conn:
+                    return read_routes(conn, now_us())
+
+            self._routes = await asyncio.to_thread(read)
+            self._refreshed = time.monotonic()
+            self.refreshes += 1
+
+    def stubs_for(self, address: str) -> ShardStubs:
+        """The stubs of the shard server at an address (kept open for later calls)."""
+        stubs = self._stubs.get(address)
+        if stubs is None:
+            stubs = self._stubs[address] = ShardStubs(address)
+        return stubs
 
     def for_partition(self, partition: int) -> ShardStubs:
-        """The shard server that owns a partition."""
-        return self._shard
+        """The shard server that owns a partition; UNAVAILABLE while it has no owner."""
+        address = self._routes.get(partition)
+        if address is None:
+            raise Unavailable(
+                f"partition {partition} has no shard server now (one is starting, stopping or "
+                "taking it over); retry shortly"
+            )
+        return self.stubs_for(address)
 
     def all_shards(self) -> list[ShardStubs]:
-        """Every shard server (a worker's poll reaches each of them)."""
-        return [self._shard]
+        """Every shard server that owns a partition now."""
+        addresses = sorted(set(self._routes.values()))
+        if not addresses:
+            raise Unavailable("no shard server is running")
+        return [self.stubs_for(a) for a in addresses]
+
+    def table(self) -> dict[int, str]:
+        return dict(self._routes)
 
     async def close(self) -> None:
-        await self._shard.channel.close(None)
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        for stubs in self._stubs.values():
+            await stubs.channel.close(None)

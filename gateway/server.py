@@ -30,13 +30,19 @@ from shards.partitioning import partition_of
 from shards.rpc import (
     ACCOUNT_HEADER,
     CLUSTER_SECRET_HEADER,
+    END_POLL_HEADER,
+    FANOUT_HEADER,
+    NOT_OWNER,
     SERVER_OPTIONS,
+    WORKER_GONE_HEADER,
     ErrorInterceptor,
+    _is_not_owner_detail,
     command_error,
+    is_not_owner,
     rich_status,
     status_details,
 )
-from shards.server import check_batch_size, check_new_instance
+from shards.server import MAX_TASKS_PER_POLL, check_batch_size, check_new_instance
 from shards.tokens import decode
 from stepway import __version__
 from stepway.v1 import admin_service_pb2 as apb
@@ -53,38 +59,90 @@ Context = grpc.aio.ServicerContext[Any, Any]
 R = TypeVar("R")
 # Added to a forwarded long poll's own wait so the shard answers before the deadline.
 POLL_SLACK_SECONDS = 15.0
+# How long a fan-out poll's other shards get to answer once it is ended; a shard that does not
+# (it stalled) has its poll cancelled, and gives back what that poll claimed when it runs again.
+END_POLL_SECONDS = 2.0
+# How long a call is sent again while its partition moves between shard servers.
+RETRY_SECONDS = 20.0
 
 
 class Forwarder:
-    """Sends a request to a shard with the caller's account, passing errors back unchanged."""
+    """Sends requests to shards with the caller's account, passing errors back unchanged.
 
-    def __init__(self, secret: str) -> None:
+    A call for a partition goes to the partition's owner in the routing table. When the shard
+    answers that it does not own the partition (it moved), or the partition has no owner for a
+    moment, the routing table is read again and the call is sent again, for up to
+    RETRY_SECONDS: nothing ran on the shard that refused, so this never runs a request twice.
+    A shard that cannot be reached is retried the same way for calls that are safe to repeat.
+    """
+
+    def __init__(self, secret: str, router: Router) -> None:
         self.secret = secret
+        self.router = router
+        self.retries = 0
+
+    def metadata(
+        self, principal: Principal, *extra: tuple[str, str]
+    ) -> tuple[tuple[str, str], ...]:
+        """The metadata of a call forwarded to a shard for this caller."""
+        return (
+            (ACCOUNT_HEADER, principal.account_id),
+            (CLUSTER_SECRET_HEADER, self.secret),
+            *extra,
+        )
 
     async def __call__(
         self,
-        call: Callable[..., Awaitable[R]],
+        route: Callable[[], ShardStubs],
+        method: Callable[[ShardStubs], Callable[..., Awaitable[R]]],
         request: Any,
         principal: Principal,
         context: Context,
         *,
         timeout: float | None = 30.0,
+        idempotent: bool = False,
     ) -> R:
-        try:
-            return await call(request, metadata=self.metadata(principal), timeout=timeout)
-        except grpc.aio.AioRpcError as err:
-            await self.relay_error(err, context)
-            raise AssertionError("unreachable") from None
-
-    def metadata(self, principal: Principal) -> tuple[tuple[str, str], ...]:
-        """The metadata of a call forwarded to a shard for this caller."""
-        return ((ACCOUNT_HEADER, principal.account_id), (CLUSTER_SECRET_HEADER, self.secret))
+        """Calls method(route()) with the request, retrying moves as the class says."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RETRY_SECONDS
+        delay = 0.02
+        while True:
+            try:
+                call = method(route())
+                return await call(request, metadata=self.metadata(principal), timeout=timeout)
+            except Unavailable:
+                if loop.time() > deadline:
+                    raise
+            except grpc.aio.AioRpcError as err:
+                movable = is_not_owner(err) or (
+                    idempotent and err.code() is grpc.StatusCode.UNAVAILABLE
+                )
+                if not movable or loop.time() > deadline:
+                    await self.relay_error(err, context)
+                    raise AssertionError("unreachable") from None
+            self.retries += 1
+            await self.router.refresh()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
     async def relay_error(self, err: grpc.aio.AioRpcError, context: Context) -> None:
         """Answers the caller with a shard's error, unchanged (UNAVAILABLE when it is down)."""
-        if err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+        down = err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+        if down and not is_not_owner(err):
             raise Unavailable(f"shard server unavailable: {err.details()}") from None
         await context.abort(err.code(), err.details() or "", trailing_metadata=status_details(err))
+
+
+def _workflows(name: str) -> Callable[[ShardStubs], Any]:
+    return lambda shard: getattr(shard.workflows, name)
+
+
+def _workers(name: str) -> Callable[[ShardStubs], Any]:
+    return lambda shard: getattr(shard.workers, name)
+
+
+# WorkflowService calls that are safe to send again after a shard did not answer.
+IDEMPOTENT = frozenset({"CreateInstance", "GetInstance", "WaitInstance", "GetHistory"})
 
 
 class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
@@ -93,60 +151,78 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         self.router = router
         self.forward = forward
 
-    async def _route(
-        self, context: Context, workflow: str, instance_id: str
-    ) -> tuple[Principal, ShardStubs]:
+    async def _by_key(
+        self, method: str, request: Any, context: Context, *, timeout: float | None = 30.0
+    ) -> Any:
+        """Checks the key, then forwards to the owner of the instance's partition."""
         principal = await self.auth.principal(context, "WorkflowService")
-        v.check_id("workflow", workflow)
-        v.check_id("instance_id", instance_id)
+        v.check_id("workflow", request.workflow)
+        v.check_id("instance_id", request.instance_id)
         partition = partition_of(
-            principal.account_id, workflow, instance_id, self.router.partitions
+            principal.account_id, request.workflow, request.instance_id, self.router.partitions
         )
-        return principal, self.router.for_partition(partition)
+        return await self.forward(
+            lambda: self.router.for_partition(partition),
+            _workflows(method),
+            request,
+            principal,
+            context,
+            timeout=timeout,
+            idempotent=method in IDEMPOTENT,
+        )
+
+    async def _anywhere(self, method: str, request: Any, context: Context) -> Any:
+        """Forwards a read of the whole account: every shard reads the same database."""
+        principal = await self.auth.principal(context, "WorkflowService")
+        return await self.forward(
+            lambda: self.router.all_shards()[0],
+            _workflows(method),
+            request,
+            principal,
+            context,
+            idempotent=True,
+        )
 
     async def CreateInstance(
         self, request: fpb.CreateInstanceRequest, context: Context
     ) -> fpb.CreateInstanceResponse:
         if not request.instance_id:
             request.instance_id = uuid.uuid4().hex
-        principal, shard = await self._route(context, request.workflow, request.instance_id)
         v.check_payload("params", request.params.data)
-        return await self.forward(shard.workflows.CreateInstance, request, principal, context)
+        resp: fpb.CreateInstanceResponse = await self._by_key("CreateInstance", request, context)
+        return resp
 
     async def GetInstance(
         self, request: fpb.GetInstanceRequest, context: Context
     ) -> fpb.GetInstanceResponse:
-        principal, shard = await self._route(context, request.workflow, request.instance_id)
-        return await self.forward(shard.workflows.GetInstance, request, principal, context)
+        resp: fpb.GetInstanceResponse = await self._by_key("GetInstance", request, context)
+        return resp
 
     async def WaitInstance(
         self, request: fpb.WaitInstanceRequest, context: Context
     ) -> fpb.WaitInstanceResponse:
-        principal, shard = await self._route(context, request.workflow, request.instance_id)
         timeout = v.check_wait(request, "timeout", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
-        return await self.forward(
-            shard.workflows.WaitInstance,
-            request,
-            principal,
-            context,
-            timeout=timeout + POLL_SLACK_SECONDS,
+        resp: fpb.WaitInstanceResponse = await self._by_key(
+            "WaitInstance", request, context, timeout=timeout + POLL_SLACK_SECONDS
         )
+        return resp
 
     async def SendEvent(
         self, request: fpb.SendEventRequest, context: Context
     ) -> fpb.SendEventResponse:
-        principal, shard = await self._route(context, request.workflow, request.instance_id)
         v.check_payload("payload", request.payload.data)
-        return await self.forward(shard.workflows.SendEvent, request, principal, context)
+        resp: fpb.SendEventResponse = await self._by_key("SendEvent", request, context)
+        return resp
 
     async def CreateInstances(
         self, request: fpb.CreateInstancesRequest, context: Context
     ) -> fpb.CreateInstancesResponse:
-        """Splits the batch by owning shard, forwards the parts at once, and merges the results."""
+        """Splits the batch by owning shard, forwards the parts at once, and merges the results;
+        items a shard refused because their partition moved are sent again to the new owner."""
         principal = await self.auth.principal(context, "WorkflowService")
         check_batch_size(len(request.instances))
         results: list[fpb.CreateInstanceResult | None] = [None] * len(request.instances)
-        groups: dict[ShardStubs, list[int]] = {}
+        partitions: dict[int, int] = {}
         for n, item in enumerate(request.instances):
             if not item.workflow:
                 item.workflow = request.workflow
@@ -159,23 +235,33 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
             except StepwayError as exc:
                 results[n] = fpb.CreateInstanceResult(error=rich_status(exc))
                 continue
-            partition = partition_of(
+            partitions[n] = partition_of(
                 principal.account_id, item.workflow, item.instance_id, self.router.partitions
             )
-            groups.setdefault(self.router.for_partition(partition), []).append(n)
 
-        async def forward(shard: ShardStubs, positions: list[int]) -> None:
+        async def forward(owner: str, positions: list[int]) -> None:
             part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
-            resp = await self.forward(shard.workflows.CreateInstances, part, principal, context)
+            resp = await self.forward(
+                lambda: self.router.stubs_for(owner),
+                _workflows("CreateInstances"),
+                part,
+                principal,
+                context,
+                timeout=120.0,
+            )
             for n, result in zip(positions, resp.results, strict=True):
                 results[n] = result
 
-        await asyncio.gather(*(forward(s, p) for s, p in groups.items()))
+        await _by_owner(
+            self.router,
+            self.forward,
+            list(partitions),
+            lambda n: partitions[n],
+            forward,
+            lambda n: _moved_status(results[n]),
+            lambda n: results.__setitem__(n, None),
+        )
         return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
-
-    async def _by_key(self, method: str, request: Any, context: Context) -> Any:
-        principal, shard = await self._route(context, request.workflow, request.instance_id)
-        return await self.forward(getattr(shard.workflows, method), request, principal, context)
 
     async def PauseInstance(
         self, request: fpb.PauseInstanceRequest, context: Context
@@ -219,9 +305,14 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         self, request: fpb.WatchHistoryRequest, context: Context
     ) -> AsyncIterator[cpb.HistoryEvent]:
         """Relays the owning shard's stream; it ends when the instance is finished."""
-        principal, shard = await self._route(context, request.workflow, request.instance_id)
-        metadata = self.forward.metadata(principal)
-        call = shard.workflows.WatchHistory(request, metadata=metadata)
+        principal = await self.auth.principal(context, "WorkflowService")
+        v.check_id("workflow", request.workflow)
+        v.check_id("instance_id", request.instance_id)
+        partition = partition_of(
+            principal.account_id, request.workflow, request.instance_id, self.router.partitions
+        )
+        shard = self.router.for_partition(partition)
+        call = shard.workflows.WatchHistory(request, metadata=self.forward.metadata(principal))
         try:
             async for event in call:
                 yield event
@@ -233,17 +324,60 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
     async def ListInstances(
         self, request: fpb.ListInstancesRequest, context: Context
     ) -> fpb.ListInstancesResponse:
-        # Every shard reads the same database: any of them answers for all partitions.
-        principal = await self.auth.principal(context, "WorkflowService")
-        shard = self.router.all_shards()[0]
-        return await self.forward(shard.workflows.ListInstances, request, principal, context)
+        resp: fpb.ListInstancesResponse = await self._anywhere("ListInstances", request, context)
+        return resp
 
     async def ListWorkflows(
         self, request: fpb.ListWorkflowsRequest, context: Context
     ) -> fpb.ListWorkflowsResponse:
-        principal = await self.auth.principal(context, "WorkflowService")
-        shard = self.router.all_shards()[0]
-        return await self.forward(shard.workflows.ListWorkflows, request, principal, context)
+        resp: fpb.ListWorkflowsResponse = await self._anywhere("ListWorkflows", request, context)
+        return resp
+
+
+def _moved_status(result: fpb.CreateInstanceResult | None) -> bool:
+    return (
+        result is not None
+        and result.HasField("error")
+        and any(_is_not_owner_detail(d) for d in result.error.details)
+    )
+
+
+async def _by_owner(
+    router: Router,
+    forward: Forwarder,
+    positions: list[int],
+    partition: Callable[[int], int],
+    send: Callable[[str, list[int]], Awaitable[None]],
+    moved: Callable[[int], bool],
+    reset: Callable[[int], None],
+) -> None:
+    """Sends items to their partitions' owners, a part per owner at once. Items an owner
+    refused because their partition moved, and items whose partition has no owner for a
+    moment, go again after a routing refresh, for up to RETRY_SECONDS (after which an item
+    without an owner fails the call with UNAVAILABLE)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + RETRY_SECONDS
+    pending = positions
+    while True:
+        groups: dict[str, list[int]] = {}
+        orphans: list[int] = []
+        for n in pending:
+            try:
+                groups.setdefault(router.for_partition(partition(n)).address, []).append(n)
+            except Unavailable:
+                if loop.time() > deadline:
+                    raise
+                orphans.append(n)
+        await asyncio.gather(*(send(owner, group) for owner, group in groups.items()))
+        sent = [n for group in groups.values() for n in group]
+        pending = orphans + [n for n in sent if moved(n)]
+        if not pending or (not orphans and loop.time() > deadline):
+            return
+        forward.retries += 1
+        for n in pending:
+            reset(n)
+        await router.refresh()
+        await asyncio.sleep(0.05)
 
 
 class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
@@ -255,34 +389,140 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def _principal(self, context: Context) -> Principal:
         return await self.auth.principal(context, "WorkerService")
 
-    def _by_token(self, token: bytes) -> ShardStubs:
-        return self.router.for_partition(decode(token).partition)
-
     async def RegisterWorker(
         self, request: wpb.RegisterWorkerRequest, context: Context
     ) -> wpb.RegisterWorkerResponse:
+        """Registers with every shard, so that each knows the workflows' task queue."""
         principal = await self._principal(context)
-        shard = self.router.all_shards()[0]
-        return await self.forward(shard.workers.RegisterWorker, request, principal, context)
+
+        async def register(shard: ShardStubs) -> wpb.RegisterWorkerResponse:
+            resp: wpb.RegisterWorkerResponse = await self.forward(
+                lambda: shard,
+                _workers("RegisterWorker"),
+                request,
+                principal,
+                context,
+                idempotent=True,
+            )
+            return resp
+
+        responses = await asyncio.gather(*(register(s) for s in self.router.all_shards()))
+        return responses[0]
 
     async def PollWorkflowTasks(
         self, request: wpb.PollWorkflowTasksRequest, context: Context
     ) -> wpb.PollWorkflowTasksResponse:
+        """Long-polls every shard at once and answers with the tasks the first of them found.
+
+        The polls still open are then ended by name (a ReleaseTasks marked END_POLL_HEADER),
+        not cancelled: each answers normally with whatever it had claimed by then, so no task
+        is ever lost in a reply that crossed a cancellation. The worker gets up to max_tasks;
+        any more go back to their shards at once. When the worker's own call ends early, the
+        gateway tells every shard that the worker is gone.
+        """
         principal = await self._principal(context)
-        shard = self.router.all_shards()[0]
         wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
-        return await self.forward(
-            shard.workers.PollWorkflowTasks,
-            request,
-            principal,
-            context,
-            timeout=wait + POLL_SLACK_SECONDS,
+        shards = self.router.all_shards()
+        if len(shards) == 1:
+            return await self.forward(
+                lambda: shards[0],
+                _workers("PollWorkflowTasks"),
+                request,
+                principal,
+                context,
+                timeout=wait + POLL_SLACK_SECONDS,
+            )
+        poll_id = uuid.uuid4().hex
+        metadata = self.forward.metadata(principal, (FANOUT_HEADER, poll_id))
+        polls = {
+            asyncio.ensure_future(
+                shard.workers.PollWorkflowTasks(
+                    request, metadata=metadata, timeout=wait + POLL_SLACK_SECONDS
+                )
+            ): shard
+            for shard in shards
+        }
+        try:
+            pending = set(polls)
+            while pending:
+                _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                if any(_tasks_of(f) for f in polls if f.done()):
+                    break
+            if pending:
+                await self._end_polls(principal, poll_id, [polls[f] for f in pending])
+                await asyncio.wait(pending, timeout=END_POLL_SECONDS)
+        except asyncio.CancelledError:
+            for fut in polls:
+                fut.cancel()
+            self._worker_gone(principal, request.worker_id, shards)
+            raise
+        for fut in polls:
+            fut.cancel()  # only a shard that did not answer its end in time is left
+        limit = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
+        tasks: list[wpb.WorkflowTask] = []
+        for fut, shard in polls.items():
+            found = _tasks_of(fut)
+            keep, extra = found[: limit - len(tasks)], found[limit - len(tasks) :]
+            tasks.extend(keep)
+            if extra:
+                self._give_back(principal, request.worker_id, shard, extra)
+        if not tasks:
+            failures = [f.exception() for f in polls if not f.cancelled() and f.exception()]
+            if len(failures) == len(polls) and isinstance(failures[0], grpc.aio.AioRpcError):
+                await self.forward.relay_error(failures[0], context)
+        return wpb.PollWorkflowTasksResponse(tasks=tasks)
+
+    async def _end_polls(
+        self, principal: Principal, poll_id: str, shards: list[ShardStubs]
+    ) -> None:
+        metadata = self.forward.metadata(principal, (END_POLL_HEADER, poll_id))
+        request = wpb.ReleaseTasksRequest()
+        ends = [
+            s.workers.ReleaseTasks(request, metadata=metadata, timeout=END_POLL_SECONDS)
+            for s in shards
+        ]
+        for outcome in await asyncio.gather(*ends, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                log.warning("could not end a poll on a shard: %s", outcome)
+
+    def _give_back(
+        self,
+        principal: Principal,
+        worker_id: str,
+        shard: ShardStubs,
+        tasks: list[wpb.WorkflowTask],
+    ) -> None:
+        """Releases tasks a shard handed over beyond what the worker asked for."""
+        metadata = self.forward.metadata(principal)
+        request = wpb.ReleaseTasksRequest(
+            worker_id=worker_id, task_tokens=[t.task_token for t in tasks]
         )
+        task = asyncio.ensure_future(
+            shard.workers.ReleaseTasks(request, metadata=metadata, timeout=10)
+        )
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+    def _worker_gone(self, principal: Principal, worker_id: str, shards: list[ShardStubs]) -> None:
+        metadata = self.forward.metadata(principal, (WORKER_GONE_HEADER, "1"))
+        request = wpb.ReleaseTasksRequest(worker_id=worker_id)
+        for shard in shards:
+            task = asyncio.ensure_future(
+                shard.workers.ReleaseTasks(request, metadata=metadata, timeout=10)
+            )
+            _background.add(task)
+            task.add_done_callback(_background.discard)
 
     async def _by_task(self, method: str, request: Any, context: Context) -> Any:
         principal = await self._principal(context)
-        shard = self._by_token(request.task_token)
-        return await self.forward(getattr(shard.workers, method), request, principal, context)
+        partition = decode(request.task_token).partition
+        return await self.forward(
+            lambda: self.router.for_partition(partition),
+            _workers(method),
+            request,
+            principal,
+            context,
+        )
 
     async def CompleteStep(
         self, request: wpb.CompleteStepRequest, context: Context
@@ -322,24 +562,67 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         resp: wpb.FailWorkflowResponse = await self._by_task("FailWorkflow", request, context)
         return resp
 
+    async def _per_owner(
+        self,
+        tokens: Any,
+        principal: Principal,
+        context: Context,
+        send: Callable[[ShardStubs, list[bytes]], Awaitable[None]],
+    ) -> None:
+        """Sends tokens to their partitions' owners, a part per owner at once, retrying moves."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RETRY_SECONDS
+        pending = list(tokens)
+        while pending:
+            groups: dict[str, list[bytes]] = {}
+            for token in pending:
+                owner = self.router.for_partition(decode(token).partition).address
+                groups.setdefault(owner, []).append(token)
+            failed: list[bytes] = []
+
+            async def one(address: str, part: list[bytes], failed: list[bytes] = failed) -> None:
+                try:
+                    await send(self.router.stubs_for(address), part)
+                except grpc.aio.AioRpcError as err:
+                    if not is_not_owner(err) or loop.time() > deadline:
+                        await self.forward.relay_error(err, context)
+                    failed.extend(part)
+
+            await asyncio.gather(*(one(a, p) for a, p in groups.items()))
+            pending = failed
+            if pending:
+                self.forward.retries += 1
+                await self.router.refresh()
+                await asyncio.sleep(0.05)
+
     async def HeartbeatTasks(
         self, request: wpb.HeartbeatTasksRequest, context: Context
     ) -> wpb.HeartbeatTasksResponse:
         principal = await self._principal(context)
         lost: list[bytes] = []
-        for shard, tokens in self._group(request.task_tokens).items():
+
+        async def send(shard: ShardStubs, tokens: list[bytes]) -> None:
             part = wpb.HeartbeatTasksRequest(worker_id=request.worker_id, task_tokens=tokens)
-            resp = await self.forward(shard.workers.HeartbeatTasks, part, principal, context)
+            resp = await shard.workers.HeartbeatTasks(
+                part, metadata=self.forward.metadata(principal), timeout=30
+            )
             lost.extend(resp.lost_task_tokens)
+
+        await self._per_owner(request.task_tokens, principal, context, send)
         return wpb.HeartbeatTasksResponse(lost_task_tokens=lost)
 
     async def ReleaseTasks(
         self, request: wpb.ReleaseTasksRequest, context: Context
     ) -> wpb.ReleaseTasksResponse:
         principal = await self._principal(context)
-        for shard, tokens in self._group(request.task_tokens).items():
+
+        async def send(shard: ShardStubs, tokens: list[bytes]) -> None:
             part = wpb.ReleaseTasksRequest(worker_id=request.worker_id, task_tokens=tokens)
-            await self.forward(shard.workers.ReleaseTasks, part, principal, context)
+            await shard.workers.ReleaseTasks(
+                part, metadata=self.forward.metadata(principal), timeout=30
+            )
+
+        await self._per_owner(request.task_tokens, principal, context, send)
         return wpb.ReleaseTasksResponse()
 
     async def RecordBatch(
@@ -347,31 +630,57 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     ) -> wpb.RecordBatchResponse:
         principal = await self._principal(context)
         results: list[wpb.CommandResult | None] = [None] * len(request.commands)
-        groups: dict[ShardStubs, list[int]] = {}
+        partitions: dict[int, int] = {}
         for n, command in enumerate(request.commands):
             kind = command.WhichOneof("command")
             try:
                 if kind is None:
                     raise InvalidArgument("command", "is empty")
-                token = getattr(command, kind).task_token
-                groups.setdefault(self._by_token(token), []).append(n)
+                partitions[n] = decode(getattr(command, kind).task_token).partition
             except StepwayError as exc:
                 results[n] = command_error(exc)
 
-        async def forward(shard: ShardStubs, positions: list[int]) -> None:
+        async def forward(owner: str, positions: list[int]) -> None:
             part = wpb.RecordBatchRequest(commands=[request.commands[n] for n in positions])
-            resp = await self.forward(shard.workers.RecordBatch, part, principal, context)
+            resp = await self.forward(
+                lambda: self.router.stubs_for(owner),
+                _workers("RecordBatch"),
+                part,
+                principal,
+                context,
+            )
             for n, result in zip(positions, resp.results, strict=True):
                 results[n] = result
 
-        await asyncio.gather(*(forward(s, p) for s, p in groups.items()))
+        def moved(n: int) -> bool:
+            result = results[n]
+            return (
+                result is not None
+                and result.WhichOneof("result") == "error"
+                and result.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
+                and result.error.field == NOT_OWNER
+            )
+
+        await _by_owner(
+            self.router,
+            self.forward,
+            list(partitions),
+            lambda n: partitions[n],
+            forward,
+            moved,
+            lambda n: results.__setitem__(n, None),
+        )
         return wpb.RecordBatchResponse(results=[r for r in results if r is not None])
 
-    def _group(self, tokens: Any) -> dict[ShardStubs, list[bytes]]:
-        groups: dict[ShardStubs, list[bytes]] = {}
-        for token in tokens:
-            groups.setdefault(self._by_token(token), []).append(token)
-        return groups
+
+_background: set[asyncio.Future[Any]] = set()
+
+
+def _tasks_of(fut: asyncio.Future[wpb.PollWorkflowTasksResponse]) -> list[wpb.WorkflowTask]:
+    """The tasks of a finished shard poll; none when it failed or was cancelled."""
+    if not fut.done() or fut.cancelled() or fut.exception() is not None:
+        return []
+    return list(fut.result().tasks)
 
 
 class GatewayAdminService(agrpc.AdminServiceServicer):  # type: ignore[misc]
@@ -408,9 +717,10 @@ class GatewayServer:
 async def start_gateway(config: GatewayConfig, db: sa.Engine, partitions: int) -> GatewayServer:
     """Serves the public API on config.listen (port 0 picks a free port)."""
     auth = Authenticator(db, config.key_cache_seconds)
-    router = Router(config.shard_address, partitions)
+    router = Router(db, partitions, refresh_seconds=config.route_refresh_seconds)
+    await router.start()
     server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
-    forward = Forwarder(config.cluster_secret)
+    forward = Forwarder(config.cluster_secret, router)
     fgrpc.add_WorkflowServiceServicer_to_server(
         GatewayWorkflowService(auth, router, forward), server
     )

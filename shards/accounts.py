@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from shards import schema
 from shards.clock import now_us
+from shards.db import insert_missing
 
 ROLES = ("admin", "client", "worker")
 KEY_PREFIX = "sw_"
@@ -42,9 +43,14 @@ def ensure_account(conn: sa.Connection, name: str) -> str:
     ).first()
     if row is not None:
         return str(row.id)
-    account_id = uuid.uuid4().hex
-    conn.execute(schema.accounts.insert().values(id=account_id, name=name, created_at=now_us()))
-    return account_id
+    insert_missing(
+        conn, schema.accounts, [{"id": uuid.uuid4().hex, "name": name, "created_at": now_us()}]
+    )
+    return str(
+        conn.execute(
+            sa.select(schema.accounts.c.id).where(schema.accounts.c.name == name)
+        ).scalar_one()
+    )
 
 
 def add_key(

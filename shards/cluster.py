@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from shards import schema
+from shards.db import insert_missing
 
 PARTITIONS = "partitions"
 
@@ -27,8 +28,20 @@ def ensure_partitions(conn: sa.Connection, partitions: int) -> int:
         raise ClusterMismatch(f"the partition count must be positive, not {partitions}")
     stored = read_partitions(conn)
     if stored is None:
-        conn.execute(schema.cluster.insert().values(name=PARTITIONS, value=str(partitions)))
-        return partitions
+        # Several processes may start on a new database at once: the first count stays.
+        insert_missing(conn, schema.cluster, [{"name": PARTITIONS, "value": str(partitions)}])
+        stored = read_partitions(conn)
+        assert stored is not None
+        if stored == partitions:
+            # Every partition gets its lease row now, unowned, so that taking one is an update.
+            insert_missing(
+                conn,
+                schema.partition_leases,
+                [
+                    {"partition": p, "owner": None, "epoch": 0, "taken_at": 0}
+                    for p in range(partitions)
+                ],
+            )
     if stored != partitions:
         raise ClusterMismatch(
             f"this cluster has {stored} partitions, fixed at its creation; "

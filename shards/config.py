@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from shards.partitioning import DEFAULT_PARTITIONS
 
@@ -25,3 +26,9 @@ class ShardConfig:
     # Seconds between two sweeps for expired instances, and instances deleted per transaction.
     purge_interval: float = 60.0
     purge_batch: int = 500
+    # This server's id in the cluster's membership, and where gateways reach it.
+    member_id: str = field(default_factory=lambda: f"shard-{uuid.uuid4().hex[:12]}")
+    advertise: str | None = None
+    # Partition leases last this long without renewal; heartbeats come this often.
+    partition_lease: float = 10.0
+    heartbeat: float = 1.0

@@ -24,6 +24,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SERIALIZATION_FAILURE = "40001"
+# PostgreSQL runs snapshot isolation, not SERIALIZABLE. Stepway's writes need no predicate
+# locks: each partition has one writer at a time (its owner's writer thread), and the fence of
+# every write batch locks the lease rows it reads (FOR SHARE), so an ownership change waits for
+# the writes in flight and a former owner's late write sees the new epoch. PostgreSQL's
+# SERIALIZABLE adds predicate locks that a group-commit batch escalates to whole tables (past
+# max_pred_locks_per_relation), which made shard servers abort each other's unrelated
+# transactions. Two transactions that update the same row still conflict (40001, retried).
+# CockroachDB runs SERIALIZABLE, its only isolation.
+POSTGRESQL_ISOLATION = "REPEATABLE READ"
+IDLE_IN_TRANSACTION_MS = 5000
+DEADLOCK_DETECTED = "40P01"
 
 
 def driver_url(url: str) -> sa.URL:
@@ -62,9 +73,22 @@ def create_engine(url: str, *, pool_size: int = 8) -> sa.Engine:
         "pool_pre_ping": True,
     }
     if target.get_backend_name() == "postgresql":
-        # CockroachDB runs SERIALIZABLE only; PostgreSQL is held to the same rules.
-        kwargs["isolation_level"] = "SERIALIZABLE"
-    return sa.create_engine(target, **kwargs)
+        kwargs["isolation_level"] = POSTGRESQL_ISOLATION
+        # A process stopped in the middle of a transaction (SIGSTOP, a long GC pause) would
+        # hold its fence's lease-row locks, and so block the take-over of its partitions,
+        # until it runs again: PostgreSQL ends such a session instead. Stepway never waits
+        # inside a transaction.
+        options = f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        given = target.query.get("options")  # the URL's own options come first
+        if given:
+            options = " ".join([*([given] if isinstance(given, str) else given), options])
+        kwargs["connect_args"] = {"options": options}
+    engine = sa.create_engine(target, **kwargs)
+    # Multi-row INSERTs go as one INSERT ... VALUES (...), (...) statement rather than through
+    # psycopg's executemany, whose pipeline mode can leave a pooled connection unusable (its
+    # next statement waits forever) when a serialization failure aborts the pipeline.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def _tune_sqlite(engine: sa.Engine) -> None:
@@ -89,10 +113,11 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """True for a serialization failure (SQLSTATE 40001) that a whole-transaction retry resolves."""
+    """True for a serialization failure (SQLSTATE 40001), or a deadlock PostgreSQL broke by
+    aborting this transaction (40P01): a whole-transaction retry resolves either."""
     orig = getattr(exc, "orig", None)
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    if sqlstate == SERIALIZATION_FAILURE:
+    if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
         return True
     # CockroachDB names its retry errors in the message when the code is wrapped.
     return "restart transaction" in str(exc) and "40001" in str(exc)
@@ -126,3 +151,22 @@ def run_tx(
             log.debug("transaction retry %d after serialization failure: %s", attempt, exc.orig)
             time.sleep(delay)
     raise AssertionError("unreachable")
+
+
+def insert_missing(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: rows whose key exists already are skipped.
+
+    For rows that several processes may create at once (a cluster setting, a member, a
+    workflow's registration): under snapshot isolation a plain insert after a read that found
+    nothing fails with a unique violation when another transaction got there first; this one
+    skips the row, or fails with a serialization failure that run_tx retries, after which the
+    read finds it.
+    """
+    if not rows:
+        return
+    insert: Any
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    conn.execute(insert(table).on_conflict_do_nothing(), rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 QueueKey = tuple[str, str]
 """(account_id, task_queue)."""
@@ -78,6 +79,11 @@ class TaskQueues:
             finally:
                 if not fut.done():
                     fut.cancel()
+
+    def drop(self, unwanted: Callable[[Key], bool]) -> None:
+        """Forgets the ready instances for which unwanted(key) holds (partitions moved away)."""
+        for queue, ready in self._ready.items():
+            self._ready[queue] = deque(k for k in ready if not unwanted(k))
 
     def clear(self) -> None:
         self._ready.clear()

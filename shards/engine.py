@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -26,6 +27,7 @@ from shards import machine, store
 from shards.clock import now_us
 from shards.committer import After, Committer
 from shards.config import ShardConfig
+from shards.db import run_tx
 from shards.dispatch import TaskQueues
 from shards.errors import InstanceNotFound, LeaseLost, StepwayError, WorkflowNotFound
 from shards.machine import (
@@ -39,6 +41,7 @@ from shards.machine import (
     Step,
     Transition,
 )
+from shards.membership import Ownership
 from shards.partitioning import partition_of
 from shards.tokens import TaskRef
 
@@ -130,7 +133,9 @@ class ShardEngine:
     def __init__(self, db: sa.Engine, config: ShardConfig) -> None:
         self.db = db
         self.config = config
-        self.committer = Committer(db, max_batch=config.max_batch)
+        self.committer = Committer(
+            db, max_batch=config.max_batch, fence=self._fence, stale=self._lease_clock_ran_out
+        )
         self.queues = TaskQueues()
         self._lease_us = int(config.lease_timeout * 1_000_000)
         self._task_queues: dict[tuple[str, str], str] = {}
@@ -147,19 +152,19 @@ class ShardEngine:
         self._purge_task: asyncio.Task[None] | None = None
         self.purged = 0
         self.purge_batches = 0
+        # The partitions this server owns (partition → lease epoch), from its membership, and
+        # the monotonic time until which it may write for them.
+        self.member_id = config.member_id
+        self.owned: dict[int, int] = {}
+        self._valid_until = 0.0
+        # Writes refused because a partition was not (or no longer) owned.
+        self.fence_refusals = 0
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Rebuilds the ready queues and the timer from the database, then starts serving."""
-
-        def load() -> tuple[list[tuple[str, str, int, str]], int | None]:
-            with self.db.connect() as conn:
-                return store.queued_instances(conn), store.next_due(conn)
-
-        queued, self._next_due = await asyncio.to_thread(load)
-        for account_id, task_queue, partition, uid in queued:
-            self.queues.push((account_id, task_queue), (partition, uid))
+        """Starts the committer and the timers. The ready queues and timers of each partition
+        are rebuilt from the database when the partition's lease is taken (set_ownership)."""
         self.committer.start()
         self._timer_task = asyncio.create_task(self._timer_loop(), name="shard-timers")
         self._purge_task = asyncio.create_task(self._purge_loop(), name="shard-retention")
@@ -179,6 +184,72 @@ class ShardEngine:
                 if not fut.done():
                     fut.cancel()
 
+    # ------------------------------------------------------------------ ownership
+
+    def set_ownership(self, ownership: Ownership) -> None:
+        """Takes the partitions the membership holds now: loads the new ones' queued instances
+        and due times, and forgets the in-memory state of those it lost."""
+        new = ownership.epochs
+        lost = set(self.owned) - set(new)
+        gained = set(new) - set(self.owned)
+        moved = {p for p in set(new) & set(self.owned) if new[p] != self.owned[p]}
+        self.owned = dict(new)
+        self._valid_until = ownership.valid_until
+        if lost or moved:
+            self.queues.drop(lambda key: key[0] in lost or key[0] in moved)
+        if gained or moved:
+            self._spawn(self._load_partitions(gained | moved))
+
+    async def _load_partitions(self, partitions: set[int]) -> None:
+        def load() -> tuple[list[tuple[str, str, int, str]], int | None]:
+            with self.db.connect() as conn:
+                return (
+                    store.queued_instances(conn, partitions),
+                    store.next_due(conn, partitions),
+                )
+
+        queued, due = await asyncio.to_thread(load)
+        for account_id, task_queue, partition, uid in queued:
+            if partition in self.owned:
+                self.queues.push((account_id, task_queue), (partition, uid))
+        if due is not None:
+            self._note_due(due)
+
+    def _fence(self, conn: sa.Connection, partitions: set[int]) -> dict[int, str | None]:
+        """In a write transaction: the partitions of the set this server may not write, because
+        its leases may have lapsed or the table names another owner or epoch, each with its
+        owner per the table (None when unknown). Counted as refusals: the committer answers
+        NotOwner for them."""
+        bad = self._unwritable(conn, partitions)
+        if bad:
+            self.fence_refusals += 1
+            log.info("fenced: refused a write for %d partition(s) not owned now", len(bad))
+        return bad
+
+    def _lease_clock_ran_out(self) -> bool:
+        """True once this server's leases may have lapsed (it has owned partitions, but no
+        renewal within the lease's time, as measured on its own monotonic clock)."""
+        return bool(self.owned) and time.monotonic() > self._valid_until
+
+    def _unwritable(
+        self, conn: sa.Connection, partitions: Collection[int]
+    ) -> dict[int, str | None]:
+        if time.monotonic() > self._valid_until:
+            return dict.fromkeys(partitions)
+        leases = store.lease_epochs(conn, partitions)
+        bad: dict[int, str | None] = {}
+        for p in partitions:
+            owner, epoch = leases.get(p, (None, 0))
+            if p not in self.owned or (owner, epoch) != (self.member_id, self.owned[p]):
+                bad[p] = owner if owner != self.member_id else None
+        return bad
+
+    def _writable(self, conn: sa.Connection) -> frozenset[int]:
+        """In a write transaction that sweeps every owned partition (timers, retention): the
+        ones it may write now. A partition that moved meanwhile is left to its new owner."""
+        owned = frozenset(self.owned)
+        return owned - self._unwritable(conn, owned).keys()
+
     # ------------------------------------------------------------------ shared plumbing
 
     def _spawn(self, work: Awaitable[object]) -> None:
@@ -187,8 +258,11 @@ class ShardEngine:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _run(self, op: Callable[[sa.Connection, After], T]) -> T:
-        return await self.committer.run(op)
+    async def _run(
+        self, op: Callable[[sa.Connection, After], T], partitions: Iterable[int] = ()
+    ) -> T:
+        """Runs a write operation for these partitions in the next group commit."""
+        return await self.committer.run(op, frozenset(partitions))
 
     def _apply(
         self,
@@ -301,7 +375,7 @@ class ShardEngine:
             after.append(dispatch)
             return [_resolve(o, outcomes) for o in outcomes]
 
-        return await self._run(op)
+        return await self._run(op, partitions)
 
     def _retention_of(self, conn: sa.Connection, account_id: str) -> int:
         """The account's retention (cached for a few seconds), or the configured default."""
@@ -341,8 +415,8 @@ class ShardEngine:
         """Runs a read in a reader thread, on its own connection."""
 
         def run() -> T:
-            with self.db.connect() as conn:
-                return fn(conn)
+            # A read in a SERIALIZABLE transaction may be chosen to fail too: retried whole.
+            return run_tx(self.db, fn)
 
         return await asyncio.get_running_loop().run_in_executor(self._readers, run)
 
@@ -406,7 +480,7 @@ class ShardEngine:
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
 
-        return await self._run(op)
+        return await self._run(op, [self._partition(account_id, workflow, instance_id)])
 
     # ------------------------------------------------------------------ workers
 
@@ -425,12 +499,21 @@ class ShardEngine:
         await self._run(op)
 
     async def poll(
-        self, account_id: str, worker_id: str, task_queue: str, max_tasks: int, wait: float
+        self,
+        account_id: str,
+        worker_id: str,
+        task_queue: str,
+        max_tasks: int,
+        wait: float,
+        *,
+        fanout: bool = False,
     ) -> list[Task]:
         """Long-polls for up to max_tasks workflow tasks of a task queue.
 
         A poll cancelled because the worker's connection dropped gives back every task the
-        worker holds, so its instances move to another worker at once.
+        worker holds, so its instances move to another worker at once. A fan-out poll (a
+        gateway's, sent to every shard) is cancelled by the gateway when another shard answered
+        first: that gives back only what the poll itself claimed.
         """
         queue = (account_id, task_queue)
         self._open_polls[worker_id] += 1
@@ -442,11 +525,17 @@ class ShardEngine:
                 keys = await self.queues.take(queue, max_tasks, max(deadline - loop.time(), 0))
                 if not keys:
                     return []
-                claim = self.committer.submit(self._claim_op(worker_id, keys))
+                # Keys of partitions that moved away meanwhile are another server's now.
+                keys = [k for k in keys if k[0] in self.owned]
+                if not keys:
+                    continue
+                claim = self.committer.submit(
+                    self._claim_op(worker_id, keys), frozenset(k[0] for k in keys)
+                )
                 try:
                     tasks = await asyncio.shield(claim)
                 except asyncio.CancelledError:
-                    claim.add_done_callback(self._release_unsent)
+                    claim.add_done_callback(functools.partial(self._release_unsent, queue, keys))
                     raise
                 except Exception:
                     # Nothing was claimed: the instances are still queued, back in line they go.
@@ -456,7 +545,7 @@ class ShardEngine:
                 if tasks or loop.time() >= deadline:
                     return tasks
         except asyncio.CancelledError:
-            disconnected = True
+            disconnected = not fanout
             raise
         finally:
             self._open_polls[worker_id] -= 1
@@ -492,8 +581,13 @@ class ShardEngine:
 
         return op
 
-    def _release_unsent(self, claim: asyncio.Future[list[Task]]) -> None:
+    def _release_unsent(
+        self, queue: tuple[str, str], keys: list[Key], claim: asyncio.Future[list[Task]]
+    ) -> None:
+        """After a poll was cancelled: gives back what its claim took, or, when the claim
+        failed, puts the keys it had taken back in line."""
         if claim.cancelled() or claim.exception() is not None:
+            self.queues.push_front(queue, keys)
             return
         tasks = claim.result()
         if tasks:
@@ -538,7 +632,7 @@ class ShardEngine:
             self._apply(conn, after, inst, tr, known=[existing])
             return tr.task_ended
 
-        return await self._run(op)
+        return await self._run(op, [ref.partition])
 
     async def fail_step(
         self,
@@ -578,7 +672,7 @@ class ShardEngine:
                 return StepFailureOutcome(None, error, tr.task_ended)
             return StepFailureOutcome(step.wake_at, None, tr.task_ended)
 
-        return await self._run(op)
+        return await self._run(op, [ref.partition])
 
     async def start_sleep(
         self, account_id: str, ref: TaskRef, *, name: str, seq: int, wake_at: int
@@ -602,7 +696,7 @@ class ShardEngine:
             new = self._apply(conn, after, inst, tr, known=[existing])
             return new.status in (Status.WAITING, Status.PAUSED)
 
-        return await self._run(op)
+        return await self._run(op, [ref.partition])
 
     async def wait_for_event(
         self,
@@ -639,7 +733,7 @@ class ShardEngine:
                 return None
             return tr.steps[0] if tr.steps else existing
 
-        return await self._run(op)
+        return await self._run(op, [ref.partition])
 
     async def complete_workflow(self, account_id: str, ref: TaskRef, output: bytes) -> None:
         """Ends the instance as complete."""
@@ -649,7 +743,7 @@ class ShardEngine:
             tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
             self._apply(conn, after, inst, tr)
 
-        await self._run(op)
+        await self._run(op, [ref.partition])
 
     async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
         """Ends the instance as errored."""
@@ -659,7 +753,7 @@ class ShardEngine:
             tr = machine.fail(inst, lease=ref.lease, error=error, now=now_us())
             self._apply(conn, after, inst, tr)
 
-        await self._run(op)
+        await self._run(op, [ref.partition])
 
     async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
         """Extends the leases still held; answers the ones lost."""
@@ -680,7 +774,7 @@ class ShardEngine:
                 self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
             return lost
 
-        return await self._run(op)
+        return await self._run(op, [r.partition for r in refs])
 
     async def release(
         self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str
@@ -697,7 +791,7 @@ class ShardEngine:
                 if inst.status in LEASED:
                     self._apply(conn, after, inst, machine.release(inst, ref.lease, now, reason))
 
-        await self._run(op)
+        await self._run(op, [r.partition for r in refs])
 
     def worker_disconnected(self, worker_id: str) -> None:
         """The worker's last open poll was cancelled: give back every task it holds."""
@@ -715,7 +809,7 @@ class ShardEngine:
                     tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
                     self._apply(conn, after, inst, tr)
 
-        self._spawn(self._run(op))
+        self._spawn(self._run(op, [k[0] for k in keys]))
 
     # ------------------------------------------------------------------ timers
 
@@ -748,7 +842,8 @@ class ShardEngine:
 
     def _fire_op(self, now: int) -> Callable[[sa.Connection, After], tuple[int, int | None]]:
         def op(conn: sa.Connection, after: After) -> tuple[int, int | None]:
-            due = store.due_instances(conn, now, self.config.timer_batch)
+            owned = self._writable(conn)
+            due = store.due_instances(conn, now, self.config.timer_batch, owned)
             keys = [(i.partition, i.uid) for i in due if i.status is Status.WAITING]
             pending = store.load_pending_steps(conn, keys)
             for inst in due:
@@ -756,7 +851,7 @@ class ShardEngine:
                 tr = machine.fire_due(inst, step, now)
                 if tr is not None:
                     self._apply(conn, after, inst, tr, known=[step])
-            return len(due), store.next_due(conn)
+            return len(due), store.next_due(conn, owned)
 
         return op
 
@@ -778,7 +873,7 @@ class ShardEngine:
             # the pending step whose time passed), so every step it writes is an update.
             return self._apply(conn, after, inst, tr, known=tr.steps), tr
 
-        return await self._run(op)
+        return await self._run(op, [self._partition(account_id, workflow, instance_id)])
 
     async def pause(self, account_id: str, workflow: str, instance_id: str) -> Instance:
         """Pauses an instance (after its current step, when one runs)."""
@@ -835,7 +930,7 @@ class ShardEngine:
             machine.check_deletable(inst)
             store.delete_instances(conn, [(inst.partition, inst.uid)])
 
-        await self._run(op)
+        await self._run(op, [self._partition(account_id, workflow, instance_id)])
 
     # ------------------------------------------------------------------ reads
 
@@ -937,7 +1032,8 @@ class ShardEngine:
             at = now_us() if now is None else now
 
             def op(conn: sa.Connection, after: After, at: int = at) -> int:
-                keys = store.expired_instances(conn, at, size)
+                owned = self._writable(conn)
+                keys = store.expired_instances(conn, at, size, owned)
                 store.delete_instances(conn, keys)
                 return len(keys)
 

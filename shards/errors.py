@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import grpc
 
 
@@ -68,6 +70,30 @@ class PermissionDenied(StepwayError):
 
 class Unavailable(StepwayError):
     code = grpc.StatusCode.UNAVAILABLE
+
+
+class NotOwner(StepwayError):
+    """The shard server does not own a partition the call writes (it moved, or this server's
+    leases lapsed). A gateway refreshes its routes and retries; clients see UNAVAILABLE."""
+
+    code = grpc.StatusCode.UNAVAILABLE
+
+    def __init__(
+        self,
+        partitions: set[int] | frozenset[int],
+        owners: Mapping[int, str | None] | None = None,
+    ) -> None:
+        shown = ", ".join(str(p) for p in sorted(partitions)[:8])
+        more = "" if len(partitions) <= 8 else f" and {len(partitions) - 8} more"
+        # The new owners, where the lease table named one.
+        self.owners = {p: o for p, o in (owners or {}).items() if o is not None}
+        named = sorted(set(self.owners.values()))
+        whose = f" (owned by {', '.join(named)} now)" if named else ""
+        super().__init__(
+            f"this shard server does not own partition {shown}{more}{whose}; "
+            "retry through a gateway"
+        )
+        self.partitions = frozenset(partitions)
 
 
 class QuotaExceeded(StepwayError):

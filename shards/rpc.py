@@ -11,7 +11,7 @@ import grpc
 from google.protobuf import duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
-from shards.errors import InvalidArgument, QuotaExceeded, StepwayError
+from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
 from stepway.v1 import worker_service_pb2 as wpb
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,19 @@ ACCOUNT_HEADER = "x-stepway-account"
 # Set by the gateway on calls it forwards: the secret shared by the cluster's processes.
 CLUSTER_SECRET_HEADER = "x-stepway-cluster-secret"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
+# ErrorInfo reason of a shard's answer for a partition it does not own (errors.NotOwner), and
+# the `field` of a batched command's CommandError for the same.
+NOT_OWNER = "NOT_OWNER"
+# Set by a gateway on a poll it sends to several shards at once, with a poll id as its value:
+# the poll may be ended by that id (END_POLL_HEADER), and cancelling it is not a sign that the
+# worker is gone.
+FANOUT_HEADER = "x-stepway-fanout"
+# Set by a gateway on a ReleaseTasks without tokens: end the fan-out poll of this id now, so
+# that it answers at once with what it claimed (usually nothing).
+END_POLL_HEADER = "x-stepway-end-poll"
+# Set by a gateway on a ReleaseTasks without tokens: the worker's connection dropped, give back
+# every task it holds.
+WORKER_GONE_HEADER = "x-stepway-worker-gone"
 
 
 def rich_status(exc: StepwayError) -> status_pb2.Status:
@@ -52,6 +65,17 @@ def rich_status(exc: StepwayError) -> status_pb2.Status:
             ]
         )
         status.details.add().Pack(detail)
+    if isinstance(exc, NotOwner):
+        info = error_details_pb2.ErrorInfo(
+            reason=NOT_OWNER,
+            domain="stepway",
+            metadata={
+                "partitions": ",".join(str(p) for p in sorted(exc.partitions)),
+                # partition=member for the partitions whose new owner is known.
+                "owners": ",".join(f"{p}={o}" for p, o in sorted(exc.owners.items())),
+            },
+        )
+        status.details.add().Pack(info)
     if isinstance(exc, QuotaExceeded):
         retry = error_details_pb2.RetryInfo(
             retry_delay=duration_pb2.Duration(
@@ -145,6 +169,8 @@ def command_error(exc: StepwayError) -> wpb.CommandResult:
     error = wpb.CommandError(code=exc.code.value[0], message=exc.message)
     if isinstance(exc, InvalidArgument):
         error.field = exc.field
+    if isinstance(exc, NotOwner):
+        error.field = NOT_OWNER
     return wpb.CommandResult(error=error)
 
 
@@ -164,3 +190,22 @@ def metadata_value(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str
         if k == key:
             return v if isinstance(v, str) else v.decode()
     return None
+
+
+def _is_not_owner_detail(detail: Any) -> bool:
+    if not detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+        return False
+    info = error_details_pb2.ErrorInfo()
+    detail.Unpack(info)
+    return bool(info.reason == NOT_OWNER)
+
+
+def is_not_owner(err: grpc.aio.AioRpcError) -> bool:
+    """True when a shard refused the call because it does not own the partition now."""
+    if err.code() is not grpc.StatusCode.UNAVAILABLE:
+        return False
+    for key, value in status_details(err):
+        details = status_pb2.Status.FromString(value).details if key == STATUS_DETAILS_KEY else []
+        if any(_is_not_owner_detail(d) for d in details):
+            return True
+    return False

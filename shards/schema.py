@@ -137,3 +137,31 @@ history = sa.Table(
     # JSON object with the rest: error type and message, wake time, worker, ...
     sa.Column("detail", sa.Text, nullable=True),
 )
+
+# Cluster membership: each shard server's row, renewed by its heartbeat. The heartbeat renews
+# every partition lease the member holds at once: they are valid until lease_until.
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    # HOST:PORT where gateways reach the shard server.
+    sa.Column("address", sa.String(200), nullable=False),
+    sa.Column("started_at", sa.BigInteger, nullable=False),
+    sa.Column("heartbeat_at", sa.BigInteger, nullable=False),
+    sa.Column("lease_until", sa.BigInteger, nullable=False),
+)
+
+# One row per partition: who holds it, and with which epoch. The epoch grows by one at each
+# change of owner, and every write for the partition checks it in the same transaction
+# (fencing). The lease lasts while its owner's member row is renewed (members.lease_until), so
+# a heartbeat touches one row, not one per partition, and these rows change only when a
+# partition moves.
+partition_leases = sa.Table(
+    "partition_leases",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("owner", sa.String(64), nullable=True),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    # When the current epoch began (0 for a partition never owned).
+    sa.Column("taken_at", sa.BigInteger, nullable=False),
+)

@@ -14,7 +14,8 @@ import hmac
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 import grpc
@@ -36,13 +37,17 @@ from shards.convert import (
     step_info_to_pb,
     task_to_pb,
 )
-from shards.engine import NewInstance, ShardEngine
+from shards.engine import NewInstance, ShardEngine, Task
 from shards.errors import InvalidArgument, StepwayError, Unauthenticated
 from shards.machine import Instance, StepState
+from shards.membership import Membership
 from shards.rpc import (
     ACCOUNT_HEADER,
     CLUSTER_SECRET_HEADER,
+    END_POLL_HEADER,
+    FANOUT_HEADER,
     SERVER_OPTIONS,
+    WORKER_GONE_HEADER,
     ErrorInterceptor,
     command_error,
     metadata_value,
@@ -60,6 +65,8 @@ log = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]
 MAX_WAIT_SECONDS = v.MAX_WAIT_SECONDS
 MAX_TASKS_PER_POLL = 100
+# Fan-out polls ended by a gateway are remembered by id, in case the end overtakes the poll.
+ENDED_POLLS_KEPT = 4096
 
 
 class _FromGateway:
@@ -273,6 +280,11 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
 
 
 class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ignore[misc]
+    def __init__(self, engine: ShardEngine) -> None:
+        super().__init__(engine)
+        self._polls: dict[str, asyncio.Future[list[Task]]] = {}
+        self._ended_polls: OrderedDict[str, None] = OrderedDict()
+
     async def RegisterWorker(
         self, request: wpb.RegisterWorkerRequest, context: Context
     ) -> wpb.RegisterWorkerResponse:
@@ -294,9 +306,43 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         task_queue = v.check_id("task_queue", request.task_queue)
         max_tasks = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
         wait = v.check_wait(request, "wait", MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
-        tasks = await self.engine.poll(account, worker_id, task_queue, max_tasks, wait)
+        poll_id = metadata_value(context, FANOUT_HEADER)
+        if poll_id is None:
+            tasks = await self.engine.poll(account, worker_id, task_queue, max_tasks, wait)
+        else:
+            tasks = await self._fanout_poll(
+                poll_id,
+                self.engine.poll(account, worker_id, task_queue, max_tasks, wait, fanout=True),
+            )
         lease = self.engine.config.lease_timeout
         return wpb.PollWorkflowTasksResponse(tasks=[task_to_pb(t, lease) for t in tasks])
+
+    async def _fanout_poll(self, poll_id: str, poll: Coroutine[Any, Any, list[Task]]) -> list[Task]:
+        """Runs a gateway's fan-out poll so that the gateway can end it by id: an ended poll
+        answers normally with no tasks (what it had claimed was given back)."""
+        if poll_id in self._ended_polls:
+            poll.close()
+            return []
+        running = asyncio.ensure_future(poll)
+        self._polls[poll_id] = running
+        try:
+            return await running
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if poll_id in self._ended_polls and current is not None and not current.cancelling():
+                return []
+            running.cancel()
+            raise
+        finally:
+            self._polls.pop(poll_id, None)
+
+    def _end_poll(self, poll_id: str) -> None:
+        self._ended_polls[poll_id] = None
+        while len(self._ended_polls) > ENDED_POLLS_KEPT:
+            self._ended_polls.popitem(last=False)
+        running = self._polls.get(poll_id)
+        if running is not None:
+            running.cancel()
 
     async def CompleteStep(
         self, request: wpb.CompleteStepRequest, context: Context
@@ -398,6 +444,14 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         self, request: wpb.ReleaseTasksRequest, context: Context
     ) -> wpb.ReleaseTasksResponse:
         account = self._account(context)
+        end_poll = metadata_value(context, END_POLL_HEADER)
+        if not request.task_tokens and end_poll is not None:
+            self._end_poll(end_poll)
+            return wpb.ReleaseTasksResponse()
+        if not request.task_tokens and metadata_value(context, WORKER_GONE_HEADER) is not None:
+            # A gateway saw the worker's connection drop while it polled several shards.
+            self.engine.worker_disconnected(request.worker_id)
+            return wpb.ReleaseTasksResponse()
         refs = [decode(t) for t in request.task_tokens]
         await self.engine.release(account, request.worker_id, refs, reason="released by worker")
         return wpb.ReleaseTasksResponse()
@@ -528,15 +582,24 @@ def _event_from_result(result: bytes) -> wpb.Event:
 
 
 class ShardServer:
-    """A running shard server: the engine and its gRPC server."""
+    """A running shard server: the engine, its gRPC server and its cluster membership."""
 
-    def __init__(self, engine: ShardEngine, server: grpc.aio.Server, port: int) -> None:
+    def __init__(
+        self,
+        engine: ShardEngine,
+        server: grpc.aio.Server,
+        port: int,
+        membership: Membership,
+    ) -> None:
         self.engine = engine
         self.server = server
         self.port = port
+        self.membership = membership
 
     async def stop(self, grace: float = 1.0) -> None:
+        """Stops serving, hands its partitions over (released leases), and stops the engine."""
         await self.server.stop(grace)
+        await self.membership.stop(release=True)
         await self.engine.stop()
 
 
@@ -558,7 +621,28 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     port = server.add_insecure_port(config.listen)
     if port == 0:
         raise OSError(f"cannot listen on {config.listen}")
+    host = config.listen.rsplit(":", 1)[0]
+    membership = Membership(
+        engine.db,
+        member_id=config.member_id,
+        address=config.advertise or f"{host}:{port}",
+        partitions=config.partitions,
+        lease_seconds=config.partition_lease,
+        heartbeat_seconds=config.heartbeat,
+        on_change=engine.set_ownership,
+        runner=lambda fn: engine.committer.run(lambda conn, after: fn(conn)),
+    )
+    try:
+        await membership.start()
+    except BaseException:
+        await engine.stop()
+        raise
     await server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
-    log.info("shard server listening on port %d", port)
-    return ShardServer(engine, server, port)
+    log.info(
+        "shard server %s listening on port %d, owning %d partition(s)",
+        config.member_id,
+        port,
+        len(engine.owned),
+    )
+    return ShardServer(engine, server, port, membership)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 
 from shards import schema
+from shards.db import insert_missing
 from shards.machine import (
     HistoryEntry,
     Instance,
@@ -332,28 +333,44 @@ def oldest_buffered_event(
     return row.id, (row.type, row.payload, row.received_at)
 
 
-def due_instances(conn: sa.Connection, now: int, limit: int) -> list[Instance]:
+def _of(partitions: Collection[int]) -> sa.ColumnElement[bool]:
+    """Rows of these partitions (the ones a shard owns)."""
+    return INST.c.partition.in_(sorted(partitions))
+
+
+def due_instances(
+    conn: sa.Connection, now: int, limit: int, partitions: Collection[int]
+) -> list[Instance]:
     """Instances whose due time has come (sleep ends, retry due, wait timeout, lease expiry)."""
+    if not partitions:
+        return []
     rows = conn.execute(
         sa.select(*_INSTANCE_COLUMNS)
-        .where(INST.c.due_at.is_not(None), INST.c.due_at <= now)
+        .where(INST.c.due_at.is_not(None), INST.c.due_at <= now, _of(partitions))
         .order_by(INST.c.due_at)
         .limit(limit)
     )
     return [_instance(r) for r in rows]
 
 
-def next_due(conn: sa.Connection) -> int | None:
-    """The earliest due time of any instance."""
-    value = (conn.execute(sa.select(sa.func.min(INST.c.due_at)))).scalar()
+def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
+    """The earliest due time of any instance of these partitions."""
+    if not partitions:
+        return None
+    value = conn.execute(sa.select(sa.func.min(INST.c.due_at)).where(_of(partitions))).scalar()
     return None if value is None else int(value)
 
 
-def queued_instances(conn: sa.Connection) -> list[tuple[str, str, int, str]]:
-    """(account_id, task_queue, partition, uid) of every queued instance, oldest first."""
+def queued_instances(
+    conn: sa.Connection, partitions: Collection[int]
+) -> list[tuple[str, str, int, str]]:
+    """(account_id, task_queue, partition, uid) of the queued instances of these partitions,
+    oldest first."""
+    if not partitions:
+        return []
     rows = conn.execute(
         sa.select(INST.c.account_id, INST.c.task_queue, INST.c.partition, INST.c.uid)
-        .where(INST.c.status == Status.QUEUED.value)
+        .where(INST.c.status == Status.QUEUED.value, _of(partitions))
         .order_by(INST.c.ready_at)
     )
     return [(r.account_id, r.task_queue, r.partition, r.uid) for r in rows]
@@ -378,20 +395,16 @@ def register_workflows(
         sa.select(W.c.name, W.c.task_queue).where(W.c.account_id == account_id, W.c.name.in_(names))
     )
     known = {r.name: r.task_queue for r in rows}
-    fresh = [n for n in names if n not in known]
-    if fresh:
-        conn.execute(
-            W.insert(),
-            [
-                {
-                    "account_id": account_id,
-                    "name": n,
-                    "task_queue": task_queue,
-                    "registered_at": now,
-                }
-                for n in fresh
-            ],
-        )
+    # Workers register with every shard server at once: the first insert wins, the rest skip.
+    insert_missing(
+        conn,
+        W,
+        [
+            {"account_id": account_id, "name": n, "task_queue": task_queue, "registered_at": now}
+            for n in names
+            if n not in known
+        ],
+    )
     moved = [n for n, q in known.items() if q != task_queue]
     if moved:
         conn.execute(
@@ -420,8 +433,10 @@ def _drop_steps(
 ) -> None:
     """Deletes journal entries so that they run again; the events they took are buffered again."""
     key = {"k_partition": partition, "k_uid": uid}
-    conn.execute(_DELETE_STEP, [{**key, "k_name": n, "k_seq": q} for n, q in steps])
-    conn.execute(_RESTORE_EVENTS, [{**key, "k_label": f"{n}#{q}"} for n, q in steps])
+    # One statement per step, not an executemany: see shards.db.create_engine on pipelines.
+    for n, q in steps:
+        conn.execute(_DELETE_STEP, {**key, "k_name": n, "k_seq": q})
+        conn.execute(_RESTORE_EVENTS, {**key, "k_label": f"{n}#{q}"})
 
 
 def find_instances(
@@ -499,11 +514,16 @@ def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:
     conn.execute(INST.delete().where(*_BY_KEYS), params)
 
 
-def expired_instances(conn: sa.Connection, now: int, limit: int) -> list[Key]:
-    """Keys of finished instances whose retention has run out, oldest expiry first."""
+def expired_instances(
+    conn: sa.Connection, now: int, limit: int, partitions: Collection[int]
+) -> list[Key]:
+    """Keys of finished instances of these partitions whose retention has run out, oldest
+    expiry first."""
+    if not partitions:
+        return []
     rows = conn.execute(
         sa.select(INST.c.partition, INST.c.uid)
-        .where(INST.c.expires_at.is_not(None), INST.c.expires_at <= now)
+        .where(INST.c.expires_at.is_not(None), INST.c.expires_at <= now, _of(partitions))
         .order_by(INST.c.expires_at)
         .limit(limit)
     )
@@ -598,3 +618,17 @@ def workflow_summaries(conn: sa.Connection, account_id: str) -> list[tuple[Any, 
     ):
         counts.setdefault(row.workflow, {})[row.status] = int(row.n)
     return [(r, counts.get(r.name, {})) for r in registered]
+
+
+def lease_epochs(
+    conn: sa.Connection, partitions: Collection[int]
+) -> dict[int, tuple[str | None, int]]:
+    """(owner, epoch) of these partitions' leases, read in the caller's transaction and locked
+    against change until it ends (FOR SHARE: a take of one of them waits for this transaction)."""
+    L = schema.partition_leases
+    rows = conn.execute(
+        sa.select(L.c.partition, L.c.owner, L.c.epoch)
+        .where(L.c.partition.in_(sorted(partitions)))
+        .with_for_update(read=True)
+    )
+    return {r.partition: (r.owner, r.epoch) for r in rows}

@@ -20,7 +20,9 @@ import sqlalchemy as sa
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from shards import migrate
+from shards.cluster import ensure_partitions
 from shards.db import create_engine
+from shards.partitioning import DEFAULT_PARTITIONS
 from stepway import Client
 
 MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -69,6 +71,9 @@ def pg_template(pg_admin_url: str) -> Iterator[str]:
 
     engine = create_engine(_with_db(pg_admin_url, TEMPLATE))
     migrate.upgrade(engine)
+    with engine.begin() as conn:
+        # As a dev server's first start does: the cluster's partitions and their lease rows.
+        ensure_partitions(conn, DEFAULT_PARTITIONS)
     engine.dispose()
     try:
         yield TEMPLATE

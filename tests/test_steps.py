@@ -42,7 +42,9 @@ def count(name: str, value: Any) -> Any:
 async def replay_wf(event: WorkflowEvent, step: Step) -> Any:
     runs["workflow-run"] += 1
     a = await step.do("a", count, "a", {"n": event.params["n"]})
-    await step.sleep("pause", 0.05)
+    # Long enough to be still ahead when the server records it, even on a loaded machine: a
+    # sleep whose time has passed by then is recorded as done and the run goes on without replay.
+    await step.sleep("pause", 0.3)
     b = await step.do("b", count, "b", a["n"] + 1)
     # The same name twice is two steps: name plus occurrence is the cache key.
     b2 = await step.do("b", count, "b", b + 1)

@@ -201,8 +201,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="create or upgrade a database's schema")
     migrate.set_defaults(run=_migrate)
-    migrate.add_argument("--db", required=True, help="database URL")
+    migrate.add_argument(
+        "--db",
+        default=os.environ.get("STEPWAY_DB"),
+        required=os.environ.get("STEPWAY_DB") is None,
+        help="database URL (env STEPWAY_DB)",
+    )
 
+    from gateway.commands import add_commands
+
+    add_commands(sub)
     _instances_parser(sub)
     workflows = sub.add_parser("workflows", help="the workflows registered in the account")
     wsub = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -1,0 +1,291 @@
+"""The `stepway` commands that run or inspect a cluster: `shard`, `gateway`, `cluster status`
+and `keys create`. Each talks to the database directly (`--db` or STEPWAY_DB)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+
+from shards import schema
+from shards.clock import now_us
+from shards.cluster import ClusterMismatch, ensure_partitions, read_partitions
+from shards.db import insert_missing
+from shards.partitioning import DEFAULT_PARTITIONS
+
+SECRET = "cluster_secret"
+ROLES = ("admin", "client", "worker")
+
+
+def ensure_secret(conn: sa.Connection) -> str:
+    """The secret the cluster's gateways and shard servers share, made on first use."""
+    C = schema.cluster
+    found = conn.execute(sa.select(C.c.value).where(C.c.name == SECRET)).scalar()
+    if found is not None:
+        return str(found)
+    # Several processes may start on a new database at once: the first secret stays.
+    insert_missing(conn, C, [{"name": SECRET, "value": secrets.token_urlsafe(32)}])
+    return str(conn.execute(sa.select(C.c.value).where(C.c.name == SECRET)).scalar_one())
+
+
+def add_commands(sub: Any) -> None:
+    """Registers the cluster commands on the `stepway` parser's subcommands."""
+
+    def db_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--db",
+            default=os.environ.get("STEPWAY_DB"),
+            required=os.environ.get("STEPWAY_DB") is None,
+            help="database URL (env STEPWAY_DB); postgresql://... or cockroachdb://...",
+        )
+
+    shard = sub.add_parser("shard", help="run a shard server of a cluster")
+    shard.set_defaults(run=run_shard)
+    db_arg(shard)
+    shard.add_argument("--listen", default="127.0.0.1:7301", help="HOST:PORT (default %(default)s)")
+    shard.add_argument(
+        "--advertise", help="HOST:PORT where gateways reach this server (default: --listen)"
+    )
+    shard.add_argument(
+        "--partitions",
+        type=int,
+        default=DEFAULT_PARTITIONS,
+        help="partition count, fixed when the cluster is created (default %(default)s)",
+    )
+    shard.add_argument("--member-id", help="this server's id (default shard@ADVERTISE)")
+    shard.add_argument(
+        "--lease-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a worker holds a task without a heartbeat (default %(default)s)",
+    )
+    shard.add_argument(
+        "--partition-lease",
+        type=float,
+        default=10.0,
+        help="seconds a partition lease lasts without renewal (default %(default)s)",
+    )
+    shard.add_argument(
+        "--heartbeat",
+        type=float,
+        default=1.0,
+        help="seconds between membership heartbeats, which renew the leases "
+        "(default %(default)s; keep it well under --partition-lease)",
+    )
+
+    gateway = sub.add_parser("gateway", help="run a gateway of a cluster")
+    gateway.set_defaults(run=run_gateway)
+    db_arg(gateway)
+    gateway.add_argument(
+        "--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)"
+    )
+
+    cluster = sub.add_parser("cluster", help="inspect the cluster")
+    csub = cluster.add_subparsers(dest="action", required=True, metavar="ACTION")
+    status = csub.add_parser("status", help="members, their partitions and lease ages")
+    status.set_defaults(run=cluster_status)
+    db_arg(status)
+
+    keys = sub.add_parser("keys", help="API keys")
+    ksub = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = ksub.add_parser(
+        "create", help="create an API key (and its account if needed); prints the key last"
+    )
+    create.set_defaults(run=keys_create)
+    db_arg(create)
+    create.add_argument("--account", required=True, help="account name")
+    create.add_argument("--role", choices=ROLES, default="client", help="default %(default)s")
+    create.add_argument("--name", default="", help="a label for the key")
+
+
+async def run_shard(args: argparse.Namespace) -> int:
+    _log_info()
+    from shards.config import ShardConfig
+    from shards.db import create_engine
+    from shards.engine import ShardEngine
+    from shards.server import start_shard
+
+    if not 0 < args.heartbeat < args.partition_lease / 2:
+        raise SystemExit(
+            f"error: --heartbeat {args.heartbeat} must be positive and under half of "
+            f"--partition-lease {args.partition_lease}"
+        )
+    db = create_engine(args.db)
+    advertise = args.advertise or (None if args.listen.endswith(":0") else args.listen)
+    # An id that stays the same across restarts lets a restarted server take back its own
+    # partitions at once; a server on a port picked at random gets a random id.
+    member_id = args.member_id or (
+        f"shard@{advertise}" if advertise else f"shard-{secrets.token_hex(6)}"
+    )
+
+    def prepare(conn: sa.Connection) -> str:
+        ensure_partitions(conn, args.partitions)
+        return ensure_secret(conn)
+
+    try:
+        secret = await asyncio.to_thread(_in_tx, db, prepare)
+    except ClusterMismatch as exc:
+        db.dispose()
+        raise SystemExit(f"error: {exc}") from None
+    config = ShardConfig(
+        db_url=args.db,
+        cluster_secret=secret,
+        listen=args.listen,
+        partitions=args.partitions,
+        lease_timeout=args.lease_timeout,
+        member_id=member_id,
+        advertise=advertise,
+        partition_lease=args.partition_lease,
+        heartbeat=args.heartbeat,
+    )
+    server = await start_shard(config, ShardEngine(db, config))
+    print(
+        f"shard server {config.member_id} listening on port {server.port} "
+        f"(advertised as {server.membership.address}), "
+        f"owning {len(server.engine.owned)} of {args.partitions} partitions",
+        flush=True,
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        # A graceful stop hands the partitions over at once.
+        await server.stop()
+        db.dispose()
+    return 0
+
+
+async def run_gateway(args: argparse.Namespace) -> int:
+    _log_info()
+    from gateway.config import GatewayConfig
+    from gateway.server import start_gateway
+    from shards.db import create_engine
+
+    db = create_engine(args.db)
+
+    def prepare(conn: sa.Connection) -> tuple[int | None, str]:
+        return read_partitions(conn), ensure_secret(conn)
+
+    partitions, secret = await asyncio.to_thread(_in_tx, db, prepare)
+    if partitions is None:
+        db.dispose()
+        raise SystemExit(
+            "error: this database holds no cluster yet: run `stepway migrate --db URL`, "
+            "then start a shard server (`stepway shard --db URL`)"
+        )
+    config = GatewayConfig(db_url=args.db, cluster_secret=secret, listen=args.listen)
+    server = await start_gateway(config, db, partitions)
+    print(f"gateway listening on port {server.port}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+        db.dispose()
+    return 0
+
+
+async def cluster_status(args: argparse.Namespace) -> int:
+    from shards.db import create_engine
+    from shards.membership import MemberInfo, lease_table, members
+
+    db = create_engine(args.db)
+    try:
+
+        def read() -> tuple[int | None, list[MemberInfo], list[tuple[int, str | None, int, int]]]:
+            with db.connect() as conn:
+                return read_partitions(conn), members(conn), lease_table(conn)
+
+        partitions, rows_in, leases = await asyncio.to_thread(read)
+    finally:
+        db.dispose()
+    if partitions is None:
+        print("no cluster in this database yet")
+        return 1
+    print(render_status(partitions, rows_in, leases, now_us()))
+    return 0
+
+
+def render_status(
+    partitions: int,
+    member_rows: list[Any],
+    leases: list[tuple[int, str | None, int, int]],
+    now: int,
+) -> str:
+    """The `stepway cluster status` table: one line per member, then the partitions without a
+    live owner."""
+    live = {m.id for m in member_rows if m.lease_until > now}
+    held: dict[str, list[tuple[int, int]]] = {}
+    orphaned = 0
+    for _partition, owner, epoch, taken_at in leases:
+        if owner is not None and owner in live:
+            held.setdefault(owner, []).append((epoch, taken_at))
+        else:
+            orphaned += 1
+    rows = [("MEMBER", "ADDRESS", "STATE", "PARTITIONS", "HEARTBEAT", "LEASE LEFT", "HELD FOR")]
+    for m in member_rows:
+        mine = held.get(m.id, [])
+        since = max((t for _, t in mine), default=None)
+        rows.append(
+            (
+                m.id,
+                m.address,
+                "live" if m.id in live else "expired",
+                str(len(mine)),
+                f"{_seconds(now - m.heartbeat_at)} ago",
+                _seconds(m.lease_until - now) if m.id in live else "-",
+                "-" if since is None else _seconds(now - since),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.append("")
+    lines.append(
+        f"{partitions} partitions, {len(live)} live member(s); "
+        f"{orphaned} partition(s) without a live owner"
+    )
+    return "\n".join(lines)
+
+
+def _seconds(us: int) -> str:
+    seconds = max(us, 0) / 1e6
+    if seconds < 100:
+        return f"{seconds:.1f}s"
+    if seconds < 6000:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
+
+
+async def keys_create(args: argparse.Namespace) -> int:
+    from shards.accounts import add_key, ensure_account
+    from shards.db import create_engine
+
+    db = create_engine(args.db)
+
+    def create(conn: sa.Connection) -> str:
+        account_id = ensure_account(conn, args.account)
+        return add_key(conn, account_id, args.role, name=args.name or args.role)
+
+    try:
+        key = await asyncio.to_thread(_in_tx, db, create)
+    finally:
+        db.dispose()
+    print(f"API key for account {args.account!r}, role {args.role} (shown once): {key}")
+    return 0
+
+
+def _log_info() -> None:
+    """Servers log what they do (partitions taken and released, late writes) at INFO, unless
+    `-v` asked for more."""
+    root = logging.getLogger()
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+def _in_tx(db: sa.Engine, fn: Any) -> Any:
+    from shards.db import run_tx
+
+    return run_tx(db, fn)

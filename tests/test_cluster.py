@@ -1,0 +1,375 @@
+"""Several shard servers on one PostgreSQL database: partition leases, hand-over, fencing and
+gateway routing, with real gRPC servers in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+import pytest
+import sqlalchemy as sa
+
+from gateway.commands import ensure_secret
+from gateway.config import GatewayConfig
+from gateway.server import GatewayServer, start_gateway
+from shards import schema
+from shards.accounts import add_key, ensure_account
+from shards.cluster import ensure_partitions
+from shards.config import ShardConfig
+from shards.db import create_engine
+from shards.engine import ShardEngine
+from shards.errors import NotOwner
+from shards.partitioning import partition_of
+from shards.rpc import ACCOUNT_HEADER, CLUSTER_SECRET_HEADER, END_POLL_HEADER, FANOUT_HEADER
+from shards.server import ShardServer, start_shard
+from stepway import Client, Step, Worker, WorkflowEvent, workflow
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from tests.helpers import eventually
+
+PARTITIONS = 1024
+
+
+@workflow("hop")
+async def hop(event: WorkflowEvent, step: Step) -> Any:
+    a = await step.do("a", lambda n: n + 1, event.params)
+    await step.sleep("nap", 0.05)
+    return await step.do("b", lambda n: n * 2, a)
+
+
+@dataclass
+class Cluster:
+    db: sa.Engine
+    db_url: str
+    secret: str
+    key: str
+    shards: dict[str, ShardServer] = field(default_factory=dict)
+    gateway: GatewayServer | None = None
+
+    async def add_shard(self, member_id: str) -> ShardServer:
+        config = ShardConfig(
+            db_url=self.db_url,
+            cluster_secret=self.secret,
+            listen="127.0.0.1:0",
+            partitions=PARTITIONS,
+            member_id=member_id,
+            heartbeat=0.1,
+            partition_lease=3.0,
+        )
+        server = await start_shard(config, ShardEngine(self.db, config))
+        self.shards[member_id] = server
+        return server
+
+    async def stop_shard(self, member_id: str) -> None:
+        await self.shards.pop(member_id).stop(grace=0.2)
+
+    def owned(self) -> dict[str, int]:
+        return {m: len(s.engine.owned) for m, s in self.shards.items()}
+
+    async def settled(self) -> dict[str, int]:
+        """Waits until the live shards own every partition between them, evenly."""
+
+        async def probe() -> dict[str, int]:
+            return self.owned()
+
+        def even(owned: dict[str, int]) -> bool:
+            share = PARTITIONS / len(owned)
+            return sum(owned.values()) == PARTITIONS and all(
+                abs(n - share) <= 1 for n in owned.values()
+            )
+
+        return await eventually(probe, even, what="an even split of the partitions")
+
+
+@pytest.fixture
+async def cluster(pg_url: str) -> AsyncIterator[Cluster]:
+    db = create_engine(pg_url)
+
+    def prepare() -> tuple[str, str]:
+        with db.begin() as conn:
+            ensure_partitions(conn, PARTITIONS)
+            secret = ensure_secret(conn)
+            account = ensure_account(conn, "acme")
+            return secret, add_key(conn, account, "admin", name="test")
+
+    secret, key = await asyncio.to_thread(prepare)
+    c = Cluster(db, pg_url, secret, key)
+    try:
+        yield c
+    finally:
+        if c.gateway is not None:
+            await c.gateway.stop(grace=0.2)
+        for member in list(c.shards):
+            await c.stop_shard(member)
+        db.dispose()
+
+
+async def start_gateway_of(cluster: Cluster) -> Client:
+    config = GatewayConfig(
+        db_url=cluster.db_url,
+        cluster_secret=cluster.secret,
+        listen="127.0.0.1:0",
+        route_refresh_seconds=0.2,
+    )
+    cluster.gateway = await start_gateway(config, cluster.db, PARTITIONS)
+    return await Client.connect(f"127.0.0.1:{cluster.gateway.port}", api_key=cluster.key)
+
+
+async def test_shard_servers_split_the_partitions_and_run_workflows_together(
+    cluster: Cluster,
+) -> None:
+    await cluster.add_shard("a")
+    assert cluster.owned() == {"a": PARTITIONS}
+    await cluster.add_shard("b")
+    await cluster.add_shard("c")
+    split = await cluster.settled()
+    assert sorted(split.values()) == [341, 341, 342]
+    client = await start_gateway_of(cluster)
+    try:
+        async with Worker(client, workflows=[hop]):
+            handles = [await client.create("hop", id=f"h{n}", params=n) for n in range(60)]
+            results = [await h.result(timeout=30) for h in handles]
+        assert results == [(n + 1) * 2 for n in range(60)]
+    finally:
+        await client.close()
+    # The instances lived on all three shards.
+    account = _account_id(cluster)
+    homes = {
+        member
+        for n in range(60)
+        for member, server in cluster.shards.items()
+        if partition_of(account, "hop", f"h{n}", PARTITIONS) in server.engine.owned
+    }
+    assert homes == {"a", "b", "c"}
+    epochs = _leases(cluster)
+    assert all(owner in ("a", "b", "c") for owner, _ in epochs.values())
+
+
+async def test_a_graceful_stop_hands_its_partitions_over_while_work_goes_on(
+    cluster: Cluster,
+) -> None:
+    await cluster.add_shard("a")
+    await cluster.add_shard("b")
+    await cluster.settled()
+    client = await start_gateway_of(cluster)
+    try:
+        async with Worker(client, workflows=[hop]):
+            first = [await client.create("hop", id=f"g{n}", params=n) for n in range(30)]
+            await cluster.stop_shard("b")
+            assert await cluster.settled() == {"a": PARTITIONS}
+            second = [await client.create("hop", id=f"k{n}", params=n) for n in range(30)]
+            for h in first + second:
+                await h.result(timeout=30)
+    finally:
+        await client.close()
+    assert set(o for o, _ in _leases(cluster).values()) == {"a"}
+
+
+async def test_a_write_for_a_partition_taken_over_is_refused_by_the_fence(
+    cluster: Cluster,
+) -> None:
+    server = await cluster.add_shard("a")
+    engine = server.engine
+    account = _account_id(cluster)
+    client = await start_gateway_of(cluster)
+    try:
+        async with Worker(client, workflows=[hop]):
+            pass
+        await client.create("hop", id="fenced", params=1)
+    finally:
+        await client.close()
+    partition = partition_of(account, "hop", "fenced", PARTITIONS)
+    # Another server takes the partition over behind this one's back (its lease lapsed while
+    # it stalled, say): a new owner and a new epoch in the lease table.
+    L = schema.partition_leases
+    with cluster.db.begin() as conn:
+        conn.execute(
+            L.update().where(L.c.partition == partition).values(owner="b", epoch=L.c.epoch + 1)
+        )
+    refusals = engine.fence_refusals
+    with pytest.raises(NotOwner, match=f"does not own partition {partition} .owned by b now") as e:
+        await engine.send_event(account, "hop", "fenced", "late", b"1")
+    assert e.value.owners == {partition: "b"}
+    assert engine.fence_refusals == refusals + 1
+    with cluster.db.connect() as conn:
+        events = conn.execute(sa.select(sa.func.count()).select_from(schema.events)).scalar()
+    assert events == 0
+    # Writes for the partitions it still owns go on.
+    other = next(p for p in engine.owned if p != partition)
+    assert other in engine.owned
+
+
+async def test_a_server_whose_leases_may_have_lapsed_writes_nothing(cluster: Cluster) -> None:
+    server = await cluster.add_shard("a")
+    engine = server.engine
+    await server.membership.stop(release=False)  # no more renewals, as in a stall
+    engine._valid_until = 0.0  # the local lease clock ran out
+    account = _account_id(cluster)
+    engine.owned = {p: 1 for p in range(PARTITIONS)}  # it still believes it owns them all
+    with pytest.raises(NotOwner):
+        await engine.create(account, "hop", "late", b"1")
+    with cluster.db.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(schema.instances)).scalar()
+    assert count == 0
+
+
+async def test_the_leases_of_a_dead_member_are_taken_with_a_new_epoch(cluster: Cluster) -> None:
+    M, L = schema.members, schema.partition_leases
+    with cluster.db.begin() as conn:
+        conn.execute(
+            M.insert().values(id="dead", address="x:1", started_at=0, heartbeat_at=1, lease_until=2)
+        )
+        conn.execute(L.update().values(owner="dead", epoch=7))
+    await cluster.add_shard("a")
+    leases = _leases(cluster)
+    assert {owner for owner, _ in leases.values()} == {"a"}
+    assert {epoch for _, epoch in leases.values()} == {8}
+
+
+async def test_a_live_owner_keeps_its_partitions_until_it_releases_them(cluster: Cluster) -> None:
+    M, L = schema.members, schema.partition_leases
+    far = 2**62
+    with cluster.db.begin() as conn:
+        conn.execute(
+            M.insert().values(
+                id="busy", address="x:1", started_at=0, heartbeat_at=far, lease_until=far
+            )
+        )
+        conn.execute(L.update().values(owner="busy", epoch=3))
+    server = await cluster.add_shard("a")
+    assert server.engine.owned == {}  # assigned half, but held by a live member: not taken
+    with cluster.db.begin() as conn:
+        conn.execute(L.update().where(L.c.partition % 2 == 0).values(owner=None))
+    await server.membership.tick()
+    taken = set(server.engine.owned)
+    assert taken and all(p % 2 == 0 for p in taken)
+    assert {server.engine.owned[p] for p in taken} == {4}
+
+
+def _account_id(cluster: Cluster) -> str:
+    with cluster.db.connect() as conn:
+        return str(
+            conn.execute(
+                sa.select(schema.accounts.c.id).where(schema.accounts.c.name == "acme")
+            ).scalar_one()
+        )
+
+
+def _leases(cluster: Cluster) -> dict[int, tuple[str | None, int]]:
+    L = schema.partition_leases
+    with cluster.db.connect() as conn:
+        return {r.partition: (r.owner, r.epoch) for r in conn.execute(sa.select(L))}
+
+
+async def test_cluster_status_lists_members_with_their_partitions_and_leases(
+    cluster: Cluster,
+) -> None:
+    await cluster.add_shard("a")
+    await cluster.add_shard("b")
+    await cluster.settled()
+    out = await asyncio.to_thread(_stepway, "cluster", "status", "--db", cluster.db_url)
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "MEMBER", "ADDRESS", "STATE", "PARTITIONS", "HEARTBEAT", "LEASE", "LEFT", "HELD", "FOR"
+    ]  # fmt: skip
+    rows = {line.split()[0]: line.split() for line in lines[1:3]}
+    assert rows["a"][2:4] == ["live", "512"] and rows["b"][2:4] == ["live", "512"]
+    assert lines[-1] == "1024 partitions, 2 live member(s); 0 partition(s) without a live owner"
+    await cluster.stop_shard("b")
+    out = await asyncio.to_thread(_stepway, "cluster", "status", "--db", cluster.db_url)
+    assert [line.split()[:4] for line in out.splitlines()[1:2]] == [
+        ["a", cluster.shards["a"].membership.address, "live", "1024"]
+    ]
+
+
+def test_render_status_marks_expired_members_and_orphaned_partitions() -> None:
+    from gateway.commands import render_status
+    from shards.membership import MemberInfo
+
+    now = 1_000_000_000
+    members = [
+        MemberInfo("live", "h:1", 0, now - 400_000, now + 9_600_000),
+        MemberInfo("gone", "h:2", 0, now - 30_000_000, now - 20_000_000),
+    ]
+    leases = [(0, "live", 3, now - 600_000_000), (1, "gone", 2, 0), (2, None, 0, 0)]
+    lines = render_status(3, members, leases, now).splitlines()
+    assert lines[1].split() == ["live", "h:1", "live", "1", "0.4s", "ago", "9.6s", "10m"]
+    assert lines[2].split() == ["gone", "h:2", "expired", "0", "30.0s", "ago", "-", "-"]
+    assert lines[-1] == "3 partitions, 1 live member(s); 2 partition(s) without a live owner"
+
+
+async def test_a_shard_started_with_another_partition_count_refuses_to_run(
+    cluster: Cluster,
+) -> None:
+    proc = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "stepway", "shard", "--db", cluster.db_url, "--partitions", "512"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode != 0
+    assert "this cluster has 1024 partitions" in proc.stderr
+    assert "started with 512" in proc.stderr
+
+
+def _stepway(*args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "stepway", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+
+
+async def test_a_fanout_poll_ended_by_name_answers_at_once_and_loses_no_task(
+    cluster: Cluster,
+) -> None:
+    """What a gateway does with the polls it sent to the other shard servers: it ends them by
+    id, and each answers normally (not CANCELLED) with what it had claimed. An end that
+    overtakes its poll still ends it."""
+    server = await cluster.add_shard("a")
+    account = _account_id(cluster)
+    metadata = ((ACCOUNT_HEADER, account), (CLUSTER_SECRET_HEADER, cluster.secret))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+        workers = wgrpc.WorkerServiceStub(channel)
+        await workers.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w", task_queue="q", workflows=["hop"]),
+            metadata=metadata,
+        )
+
+        def poll(poll_id: str) -> Any:
+            request = wpb.PollWorkflowTasksRequest(worker_id="w", task_queue="q", max_tasks=5)
+            request.wait.FromSeconds(30)
+            return workers.PollWorkflowTasks(
+                request, metadata=(*metadata, (FANOUT_HEADER, poll_id))
+            )
+
+        async def end(poll_id: str) -> None:
+            await workers.ReleaseTasks(
+                wpb.ReleaseTasksRequest(), metadata=(*metadata, (END_POLL_HEADER, poll_id))
+            )
+
+        parked = poll("p1")
+        await eventually(
+            lambda: asyncio.sleep(0, server.engine._open_polls.get("w", 0)),
+            lambda n: n == 1,
+            what="the poll parked on the shard server",
+        )
+        started = asyncio.get_running_loop().time()
+        await end("p1")
+        assert list((await parked).tasks) == []
+        assert asyncio.get_running_loop().time() - started < 5
+
+        await end("p2")  # the end arrives first
+        assert list((await poll("p2")).tasks) == []
+
+        await server.engine.create(account, "hop", "one", b"1")
+        tasks = (await poll("p3")).tasks  # a poll with work answers as usual
+        assert [t.instance_id for t in tasks] == ["one"]
