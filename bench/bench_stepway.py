@@ -15,6 +15,8 @@ Topologies:
                      process is the load generator and the worker.
   inproc           : the dev server runs on this process's event loop (like the peers, whose
                      engine shares the benchmark process).
+  cluster          : `stepway gateway` and --shards `stepway shard` processes on one PostgreSQL
+                     database (postgres only); the server CPU columns add up all of them.
 
 Backends: sqlite (a fresh file in a temp dir) or postgres (a fresh database on the local
 cluster, base URL from $STEPWAY_BENCH_PG_URL, dropped afterwards).
@@ -187,6 +189,8 @@ class Server:
     address: str
     api_key: str
     pid: int
+    # Every process of the server side (a cluster has several); pid is the first.
+    pids: tuple[int, ...] = ()
 
 
 def free_port() -> int:
@@ -195,7 +199,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def connect_until(address: str, api_key: str, proc: subprocess.Popen[bytes]) -> Client:
+async def connect_until(address: str, api_key: str, proc: subprocess.Popen[Any]) -> Client:
     """Connects to a starting server, retrying until it answers or the deadline passes."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + SERVER_START_SECONDS
@@ -226,7 +230,7 @@ def spawn_dev(db_url: str, log_path: str) -> tuple[subprocess.Popen[bytes], str,
     return proc, address, api_key
 
 
-def stop_dev(proc: subprocess.Popen[bytes]) -> None:
+def stop_dev(proc: subprocess.Popen[Any]) -> None:
     """SIGTERM (a clean stop), then SIGKILL after 15 s."""
     if proc.poll() is not None:
         return
@@ -279,6 +283,90 @@ async def inproc_server(db_url: str) -> AsyncIterator[tuple[Server, Client]]:
         await dev.stop()
 
 
+def spawn_server(args: list[str], log_path: str) -> tuple[subprocess.Popen[str], int]:
+    """Starts a `stepway shard` or `stepway gateway` on a free port; answers it and its port,
+    read from its first line."""
+    with open(log_path, "w") as logf:
+        proc = subprocess.Popen(
+            [STEPWAY_BIN, *args, "--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE,
+            stderr=logf,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    try:
+        port = int(line.split("listening on port ")[1].split()[0])
+    except IndexError:
+        proc.kill()
+        raise RuntimeError(f"{args[0]} did not start: {line!r}\n{tail(log_path)}") from None
+    return proc, port
+
+
+def start_cluster(
+    db_url: str, workdir: str, shards: int, procs: list[subprocess.Popen[Any]]
+) -> tuple[str, int]:
+    """Blocking: creates the schema and an admin key, then starts the shard servers and the
+    gateway (appended to procs, the gateway first); answers the key and the gateway's port."""
+    subprocess.run([STEPWAY_BIN, "migrate", "--db", db_url], check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(
+        [STEPWAY_BIN, "keys", "create", "--db", db_url, "--account", "bench", "--role", "admin"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    for n in range(shards):
+        log_path = os.path.join(workdir, f"shard{n}.log")
+        proc, _ = spawn_server(["shard", "--db", db_url, "--member-id", f"s{n}"], log_path)
+        procs.append(proc)
+    gateway, port = spawn_server(["gateway", "--db", db_url], os.path.join(workdir, "gateway.log"))
+    procs.insert(0, gateway)
+    return out.split()[-1], port
+
+
+def wait_balanced(db_url: str, shards: int) -> None:
+    """Blocking: waits until every shard server holds its share of the partitions, so that
+    no partition moves during the timed phase."""
+    import psycopg
+
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        with psycopg.connect(db_url) as conn:
+            held = conn.execute(
+                "SELECT count(*) FROM partition_leases WHERE owner IS NOT NULL GROUP BY owner"
+            ).fetchall()
+            total = conn.execute("SELECT count(*) FROM partition_leases").fetchone()
+        assert total is not None
+        if len(held) == shards and min(n for (n,) in held) >= total[0] // shards:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"the {shards} shard servers did not split the partitions")
+
+
+@contextlib.asynccontextmanager
+async def cluster_server(
+    db_url: str, workdir: str, shards: int
+) -> AsyncIterator[tuple[Server, Client]]:
+    """`stepway migrate`, `keys create`, then shard servers and a gateway as subprocesses."""
+    procs: list[subprocess.Popen[Any]] = []
+    try:
+        api_key, port = await asyncio.to_thread(start_cluster, db_url, workdir, shards, procs)
+        gateway = procs[0]
+        address = f"127.0.0.1:{port}"
+        log(f"cluster: gateway on {address}, {shards} shard server(s)")
+        client = await connect_until(address, api_key, gateway)
+        await asyncio.to_thread(wait_balanced, db_url, shards)
+        try:
+            pids = tuple(p.pid for p in procs)
+            yield Server(address, api_key, gateway.pid, pids), client
+        finally:
+            await client.close()
+    finally:
+        for proc in procs:
+            await asyncio.to_thread(stop_dev, proc)
+
+
 # ---------------------------------------------------------------- the timed phase
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU seconds a process has used so far (Linux /proc), or None."""
@@ -294,15 +382,20 @@ class Phase:
     """The timed phase: CPU used by the server and by this process, and an optional py-spy
     recording of the server process."""
 
-    def __init__(self, server_pid: int, profile_out: str | None) -> None:
+    def __init__(
+        self, server_pid: int, profile_out: str | None, others: tuple[int, ...] = ()
+    ) -> None:
         self.server_pid = server_pid
+        self.others = others
         self.profile_out = profile_out
         self.spy: subprocess.Popen[bytes] | None = None
         self._start: tuple[float | None, float | None] = (None, None)
         self.cpu: dict[str, float] = {}
 
     def _sample(self) -> tuple[float | None, float | None]:
-        return cpu_seconds(self.server_pid), cpu_seconds(os.getpid())
+        server = [cpu_seconds(pid) for pid in (self.server_pid, *self.others)]
+        total = None if None in server else sum(t for t in server if t is not None)
+        return total, cpu_seconds(os.getpid())
 
     def start(self) -> None:
         if self.profile_out:
@@ -359,10 +452,14 @@ async def run(
     args: argparse.Namespace, db_url: str, workdir: str
 ) -> tuple[float, list[float], dict[str, float]]:
     """Runs the workload; answers (wall seconds, latencies, CPU seconds of the timed phase)."""
-    server_cm = split_server(db_url, workdir) if args.topology == "split" else inproc_server(db_url)
+    server_cm = {
+        "split": lambda: split_server(db_url, workdir),
+        "inproc": lambda: inproc_server(db_url),
+        "cluster": lambda: cluster_server(db_url, workdir, args.shards),
+    }[args.topology]()
     async with server_cm as (server, client):
         log(f"server at {server.address} (pid {server.pid}), store {db_url}")
-        phase = Phase(server.pid, args.profile_server)
+        phase = Phase(server.pid, args.profile_server, server.pids[1:])
         if args.workload == "w1":
 
             async def one(i: int) -> None:
@@ -433,9 +530,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument(
         "--topology",
-        choices=["split", "inproc"],
+        choices=["split", "inproc", "cluster"],
         default="split",
-        help="split: server in its own process (default); inproc: on this event loop",
+        help="split: server in its own process (default); inproc: on this event loop; "
+        "cluster: a gateway and --shards shard servers (postgres only)",
+    )
+    p.add_argument(
+        "--shards", type=int, default=1, help="shard servers of the cluster topology (default 1)"
     )
     p.add_argument(
         "--workdir", default=None, help="where data files go (default: a fresh temp dir)"
@@ -452,6 +553,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main() -> None:
     args = parser().parse_args()
+    if args.topology == "cluster" and args.backend != "postgres":
+        raise SystemExit("the cluster topology runs on postgres only (--backend postgres)")
     if args.workdir:
         os.makedirs(args.workdir, exist_ok=True)
         workdir = args.workdir
@@ -478,6 +581,7 @@ def main() -> None:
             variant=variant,
             version=__version__,
             topology=args.topology,
+            **({"shards": args.shards} if args.topology == "cluster" else {}),
             cpus=os.cpu_count(),
             **cpu,
             **extra,
