@@ -25,7 +25,7 @@ from gateway.routing import Router, ShardStubs
 from shards import validation as v
 from shards.accounts import Principal
 from shards.db import backend_name
-from shards.errors import InvalidArgument, StepwayError, Unavailable
+from shards.errors import InvalidArgument, NotOwner, StepwayError, Unavailable
 from shards.partitioning import partition_of
 from shards.rpc import (
     ACCOUNT_HEADER,
@@ -124,6 +124,28 @@ class Forwarder:
             await self.router.refresh()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+    async def to_owner(
+        self,
+        owner: str,
+        method: Callable[[ShardStubs], Callable[..., Awaitable[R]]],
+        request: Any,
+        principal: Principal,
+        context: Context,
+        *,
+        timeout: float | None = 30.0,
+    ) -> R | None:
+        """Sends a part of a batch to the shard server that owned its items' partitions when
+        it was routed; None when that server answers that it owns them no longer (the caller
+        routes the items again). Other errors go back to the caller."""
+        try:
+            call = method(self.router.stubs_for(owner))
+            return await call(request, metadata=self.metadata(principal), timeout=timeout)
+        except grpc.aio.AioRpcError as err:
+            if is_not_owner(err):
+                return None
+            await self.relay_error(err, context)
+            raise AssertionError("unreachable") from None
 
     async def relay_error(self, err: grpc.aio.AioRpcError, context: Context) -> None:
         """Answers the caller with a shard's error, unchanged (UNAVAILABLE when it is down)."""
@@ -241,14 +263,12 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
 
         async def forward(owner: str, positions: list[int]) -> None:
             part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
-            resp = await self.forward(
-                lambda: self.router.stubs_for(owner),
-                _workflows("CreateInstances"),
-                part,
-                principal,
-                context,
-                timeout=120.0,
+            resp = await self.forward.to_owner(
+                owner, _workflows("CreateInstances"), part, principal, context, timeout=120.0
             )
+            if resp is None:  # the whole part moved: route every item again
+                moved = fpb.CreateInstanceResult(error=rich_status(NotOwner(set())))
+                resp = fpb.CreateInstancesResponse(results=[moved] * len(positions))
             for n, result in zip(positions, resp.results, strict=True):
                 results[n] = result
 
@@ -642,13 +662,12 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 
         async def forward(owner: str, positions: list[int]) -> None:
             part = wpb.RecordBatchRequest(commands=[request.commands[n] for n in positions])
-            resp = await self.forward(
-                lambda: self.router.stubs_for(owner),
-                _workers("RecordBatch"),
-                part,
-                principal,
-                context,
+            resp = await self.forward.to_owner(
+                owner, _workers("RecordBatch"), part, principal, context
             )
+            if resp is None:  # the whole part moved: route every command again
+                moved = command_error(NotOwner(set()))
+                resp = wpb.RecordBatchResponse(results=[moved] * len(positions))
             for n, result in zip(positions, resp.results, strict=True):
                 results[n] = result
 

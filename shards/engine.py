@@ -29,7 +29,13 @@ from shards.committer import After, Committer
 from shards.config import ShardConfig
 from shards.db import run_tx
 from shards.dispatch import TaskQueues
-from shards.errors import InstanceNotFound, LeaseLost, StepwayError, WorkflowNotFound
+from shards.errors import (
+    InstanceNotFound,
+    LeaseLost,
+    NotOwner,
+    StepwayError,
+    WorkflowNotFound,
+)
 from shards.machine import (
     FINAL,
     LEASED,
@@ -326,7 +332,29 @@ class ShardEngine:
 
         An id that exists (already, or earlier in the same list) answers the existing instance
         with created = False; an unknown workflow answers its error; the others are created.
+        An item whose partition this server does not own answers NotOwner, and the rest are
+        created without it.
         """
+        outcomes: dict[int, tuple[Instance, bool] | StepwayError] = {}
+        left = list(range(len(items)))
+        while left:
+            try:
+                done = await self._create_many(account_id, [items[n] for n in left])
+            except NotOwner as exc:
+                # Each pass drops the partitions refused, so this ends.
+                for n in left:
+                    p = self._partition(account_id, items[n].workflow, items[n].instance_id)
+                    if p in exc.partitions:
+                        outcomes[n] = NotOwner({p}, exc.owners)
+                left = [n for n in left if n not in outcomes]
+                continue
+            outcomes.update(zip(left, done, strict=True))
+            break
+        return [outcomes[n] for n in range(len(items))]
+
+    async def _create_many(
+        self, account_id: str, items: list[NewInstance]
+    ) -> list[tuple[Instance, bool] | StepwayError]:
         partitions = [self._partition(account_id, i.workflow, i.instance_id) for i in items]
 
         def op(conn: sa.Connection, after: After) -> list[tuple[Instance, bool] | StepwayError]:

@@ -88,10 +88,10 @@ class NotOwner(StepwayError):
         # The new owners, where the lease table named one.
         self.owners = {p: o for p, o in (owners or {}).items() if o is not None}
         named = sorted(set(self.owners.values()))
-        whose = f" (owned by {', '.join(named)} now)" if named else ""
+        whose = f" (owned by {', '.join(named)})" if named else ""
+        which = f"partition {shown}{more}" if partitions else "these partitions"
         super().__init__(
-            f"this shard server does not own partition {shown}{more}{whose}; "
-            "retry through a gateway"
+            f"this shard server does not own {which} now{whose}; retry through a gateway"
         )
         self.partitions = frozenset(partitions)
 

@@ -22,12 +22,12 @@ from shards.accounts import add_key, ensure_account
 from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
 from shards.db import create_engine
-from shards.engine import ShardEngine
+from shards.engine import NewInstance, ShardEngine
 from shards.errors import NotOwner
 from shards.partitioning import partition_of
 from shards.rpc import ACCOUNT_HEADER, CLUSTER_SECRET_HEADER, END_POLL_HEADER, FANOUT_HEADER
 from shards.server import ShardServer, start_shard
-from stepway import Client, Step, Worker, WorkflowEvent, workflow
+from stepway import Client, InstanceStatus, Step, Worker, WorkflowEvent, workflow
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from tests.helpers import eventually
@@ -135,6 +135,11 @@ async def test_shard_servers_split_the_partitions_and_run_workflows_together(
             handles = [await client.create("hop", id=f"h{n}", params=n) for n in range(60)]
             results = [await h.result(timeout=30) for h in handles]
         assert results == [(n + 1) * 2 for n in range(60)]
+        # A listing spans the partitions of every shard server, in pages.
+        listed = [i.id async for i in client.list("hop", page_size=7)]
+        assert sorted(listed) == sorted(f"h{n}" for n in range(60))
+        summary = {w.name: w for w in await client.list_workflows()}
+        assert summary["hop"].instances.get(InstanceStatus.COMPLETE) == 60
     finally:
         await client.close()
     # The instances lived on all three shards.
@@ -192,7 +197,7 @@ async def test_a_write_for_a_partition_taken_over_is_refused_by_the_fence(
             L.update().where(L.c.partition == partition).values(owner="b", epoch=L.c.epoch + 1)
         )
     refusals = engine.fence_refusals
-    with pytest.raises(NotOwner, match=f"does not own partition {partition} .owned by b now") as e:
+    with pytest.raises(NotOwner, match=f"does not own partition {partition} now .owned by b.") as e:
         await engine.send_event(account, "hop", "fenced", "late", b"1")
     assert e.value.owners == {partition: "b"}
     assert engine.fence_refusals == refusals + 1
@@ -373,3 +378,32 @@ async def test_a_fanout_poll_ended_by_name_answers_at_once_and_loses_no_task(
         await server.engine.create(account, "hop", "one", b"1")
         tasks = (await poll("p3")).tasks  # a poll with work answers as usual
         assert [t.instance_id for t in tasks] == ["one"]
+
+
+async def test_a_batch_with_items_in_a_moved_partition_creates_the_others(
+    cluster: Cluster,
+) -> None:
+    server = await cluster.add_shard("a")
+    engine = server.engine
+    account = _account_id(cluster)
+    client = await start_gateway_of(cluster)
+    try:
+        async with Worker(client, workflows=[hop]):
+            pass  # registers the workflow
+    finally:
+        await client.close()
+    ids = [f"b{n}" for n in range(20)]
+    moved = partition_of(account, "hop", ids[3], PARTITIONS)
+    L = schema.partition_leases
+    with cluster.db.begin() as conn:
+        conn.execute(
+            L.update().where(L.c.partition == moved).values(owner="b", epoch=L.c.epoch + 1)
+        )
+    items = [NewInstance("hop", i, b"1") for i in ids]
+    outcomes = await engine.create_many(account, items)
+    refused = [i for i, o in zip(ids, outcomes, strict=True) if isinstance(o, NotOwner)]
+    assert refused == [i for i in ids if partition_of(account, "hop", i, PARTITIONS) == moved]
+    assert all(o[1] for o in outcomes if not isinstance(o, NotOwner))  # type: ignore[index]
+    with cluster.db.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(schema.instances)).scalar()
+    assert count == len(ids) - len(refused)
