@@ -38,10 +38,16 @@ def load(paths: list[str]) -> tuple[dict[Config, list[dict[str, Any]]], list[dic
                     str(row["workload"]),
                     str(row.get("backend", "")),
                     str(row.get("variant", "")),
-                    str(row.get("topology", "")),
+                    _topology(row),
                 )
                 groups[key].append(row)
     return groups, errors
+
+
+def _topology(row: dict[str, Any]) -> str:
+    """The topology, with the number of shard servers of a cluster ("cluster-3")."""
+    topology = str(row.get("topology", ""))
+    return f"{topology}-{row['shards']}" if "shards" in row else topology
 
 
 def median(rows: list[dict[str, Any]], field: str) -> float:
