@@ -44,7 +44,9 @@ def flaky(name: str) -> str:
 @workflow("story")
 async def story(event: WorkflowEvent, step: Step) -> Any:
     first = await step.do("fetch", flaky, "fetch", retries=RetryPolicy(limit=2, delay=0.01))
-    await step.sleep("rest", 0.01)
+    # Long enough to be ahead when recorded, even on a loaded machine (a sleep whose time has
+    # passed is recorded as woken at once, without "sleeping").
+    await step.sleep("rest", 0.3)
     got = await step.wait_for_event("go", type="go", timeout=600)
     return {"first": first, "by": got.payload}
 
