@@ -304,6 +304,10 @@ def spawn_server(args: list[str], log_path: str) -> tuple[subprocess.Popen[str],
     return proc, port
 
 
+BENCH_ACCOUNT = ("--account", "bench", "--role", "admin", "--operator")
+UNLIMITED = ("creations_per_second=1000000", "requests_per_second=10000000")
+
+
 def start_cluster(
     db_url: str, workdir: str, shards: int, procs: list[subprocess.Popen[Any]]
 ) -> tuple[str, int]:
@@ -311,7 +315,7 @@ def start_cluster(
     gateway (appended to procs, the gateway first); answers the key and the gateway's port."""
     subprocess.run([STEPWAY_BIN, "migrate", "--db", db_url], check=True, stdout=subprocess.DEVNULL)
     out = subprocess.run(
-        [STEPWAY_BIN, "keys", "create", "--db", db_url, "--account", "bench", "--role", "admin"],
+        [STEPWAY_BIN, "keys", "create", "--db", db_url, *BENCH_ACCOUNT],
         check=True,
         capture_output=True,
         text=True,
@@ -322,7 +326,16 @@ def start_cluster(
         procs.append(proc)
     gateway, port = spawn_server(["gateway", "--db", db_url], os.path.join(workdir, "gateway.log"))
     procs.insert(0, gateway)
-    return out.split()[-1], port
+    api_key = out.split()[-1]
+    gateway_args = ("--address", f"127.0.0.1:{port}", "--api-key", api_key)
+    # The account's rates go to their maximum: the benchmark measures the servers, not the
+    # default quotas (300 creations a second).
+    subprocess.run(
+        [STEPWAY_BIN, "accounts", "quotas", "set", "bench", *UNLIMITED, *gateway_args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return api_key, port
 
 
 def wait_balanced(db_url: str, shards: int) -> None:

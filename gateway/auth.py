@@ -1,18 +1,26 @@
-"""API key authentication: `authorization: Bearer <key>` metadata to an account and a role."""
+"""API key authentication: `authorization: Bearer <key>` metadata to an account and a role.
+
+Answers are cached for `cache_seconds` (GatewayConfig.key_cache_seconds, 10 s by default): a key
+revoked through another gateway, or in the database directly, is refused within that time; one
+revoked through this gateway at once (the admin service calls `forget`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import grpc
 import sqlalchemy as sa
 
-from shards.accounts import Principal, lookup_key
+from gateway.limits import GatewayLimits
+from shards.accounts import Principal, hash_key, lookup_hash
 from shards.errors import PermissionDenied, Unauthenticated
 
-# Which roles may call each service. `admin` may call everything in its own account.
+# Which roles may call each service. `admin` may call everything in its own account; on
+# AdminService, `client` and `worker` keys may call only GetServerInfo (gateway/admin.py).
 SERVICE_ROLES = {
     "WorkflowService": frozenset({"admin", "client"}),
     "WorkerService": frozenset({"admin", "worker"}),
@@ -23,34 +31,47 @@ SERVICE_ROLES = {
 class Authenticator:
     """Checks API keys against the database, caching answers for a few seconds."""
 
-    def __init__(self, db: sa.Engine, cache_seconds: float) -> None:
+    def __init__(
+        self, db: sa.Engine, cache_seconds: float, limits: GatewayLimits | None = None
+    ) -> None:
         self._db = db
         self._ttl = cache_seconds
+        # Every authenticated call counts against the account's requests_per_second.
+        self._limits = limits
+        # By the key's hash, so that a revocation can drop it and no key is kept in memory.
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
     async def principal(
         self, context: grpc.aio.ServicerContext[Any, Any], service: str
     ) -> Principal:
         """The caller's account and role; UNAUTHENTICATED or PERMISSION_DENIED otherwise."""
-        key = _bearer(context)
+        digest = hash_key(_bearer(context))
         now = time.monotonic()
-        hit = self._cache.get(key)
+        hit = self._cache.get(digest)
         if hit is not None and hit[0] > now:
             principal = hit[1]
         else:
-            principal = await asyncio.to_thread(self._lookup, key)
+            principal = await asyncio.to_thread(self._lookup, digest)
             if len(self._cache) > 10_000:
                 self._cache.clear()
-            self._cache[key] = (now + self._ttl, principal)
+            self._cache[digest] = (now + self._ttl, principal)
         if principal is None:
             raise Unauthenticated("the API key is not valid (unknown or revoked)")
         if principal.role not in SERVICE_ROLES[service]:
             raise PermissionDenied(f"a key with role {principal.role!r} may not call {service}")
+        if self._limits is not None:
+            await self._limits.ready(principal.account_id)
+            self._limits.request(principal.account_id)
         return principal
 
-    def _lookup(self, key: str) -> Principal | None:
+    def forget(self, key_hashes: Iterable[str]) -> None:
+        """Drops the cached answers for these keys, so that the next call reads them again."""
+        for digest in key_hashes:
+            self._cache.pop(digest, None)
+
+    def _lookup(self, key_hash: str) -> Principal | None:
         with self._db.connect() as conn:
-            return lookup_key(conn, key)
+            return lookup_hash(conn, key_hash)
 
 
 def _bearer(context: grpc.aio.ServicerContext[Any, Any]) -> str:

@@ -1,5 +1,7 @@
 """The `stepway` commands that run or inspect a cluster: `shard`, `gateway`, `cluster status`
-and `keys create`. Each talks to the database directly (`--db` or STEPWAY_DB)."""
+and `keys`. Each talks to the database directly (`--db` or STEPWAY_DB), except the key
+commands that go through a gateway's AdminService (stepway.cli_admin): `keys list`, `keys
+revoke`, and `keys create` without --db."""
 
 from __future__ import annotations
 
@@ -36,11 +38,11 @@ def ensure_secret(conn: sa.Connection) -> str:
 def add_commands(sub: Any) -> None:
     """Registers the cluster commands on the `stepway` parser's subcommands."""
 
-    def db_arg(p: argparse.ArgumentParser) -> None:
+    def db_arg(p: argparse.ArgumentParser, *, required: bool = True) -> None:
         p.add_argument(
             "--db",
             default=os.environ.get("STEPWAY_DB"),
-            required=os.environ.get("STEPWAY_DB") is None,
+            required=required and os.environ.get("STEPWAY_DB") is None,
             help="database URL (env STEPWAY_DB); postgresql://... or cockroachdb://...",
         )
 
@@ -91,16 +93,31 @@ def add_commands(sub: Any) -> None:
     status.set_defaults(run=cluster_status)
     db_arg(status)
 
+    from stepway.cli_admin import add_connection_args, add_key_commands
+
     keys = sub.add_parser("keys", help="API keys")
     ksub = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = ksub.add_parser(
-        "create", help="create an API key (and its account if needed); prints the key last"
+        "create",
+        help="create an API key; prints the key last",
+        description="Creates an API key and prints it last. With --db (or STEPWAY_DB) it writes "
+        "the database directly and creates the account if needed: the way to make the first "
+        "key of a cluster. Without, it asks a gateway with an admin key.",
     )
     create.set_defaults(run=keys_create)
-    db_arg(create)
+    db_arg(create, required=False)
     create.add_argument("--account", required=True, help="account name")
     create.add_argument("--role", choices=ROLES, default="client", help="default %(default)s")
-    create.add_argument("--name", default="", help="a label for the key")
+    create.add_argument("--name", default="", help="a label for the key (default: the role)")
+    create.add_argument(
+        "--operator",
+        action="store_true",
+        help="with --db: create the account as an operator account, whose admin keys manage "
+        "every account",
+    )
+    create.add_argument("--json", action="store_true", help="print a JSON document instead")
+    add_connection_args(create)
+    add_key_commands(ksub)
 
 
 async def run_shard(args: argparse.Namespace) -> int:
@@ -260,20 +277,41 @@ def _seconds(us: int) -> str:
 
 
 async def keys_create(args: argparse.Namespace) -> int:
-    from shards.accounts import add_key, ensure_account
+    from shards.accounts import add_key, ensure_account, get_account, hash_key, key_id
     from shards.db import create_engine
+    from stepway._render import to_json
+    from stepway.cli_admin import key_created_line, keys_create_over_api
 
+    if args.db is None:
+        return await keys_create_over_api(args)
     db = create_engine(args.db)
 
-    def create(conn: sa.Connection) -> str:
-        account_id = ensure_account(conn, args.account)
+    def create(conn: sa.Connection) -> str | None:
+        account_id = ensure_account(conn, args.account, operator=args.operator)
+        if args.operator and not get_account(conn, args.account).operator:
+            return None
         return add_key(conn, account_id, args.role, name=args.name or args.role)
 
     try:
         key = await asyncio.to_thread(_in_tx, db, create)
     finally:
         db.dispose()
-    print(f"API key for account {args.account!r}, role {args.role} (shown once): {key}")
+    if key is None:
+        raise SystemExit(
+            f"error: account {args.account!r} exists and is a tenant account; --operator "
+            "makes only a new account an operator account"
+        )
+    if args.json:
+        document = {
+            "key": key,
+            "key_id": key_id(hash_key(key)),
+            "account": args.account,
+            "role": args.role,
+            "name": args.name or args.role,
+        }
+        print(to_json(document))
+    else:
+        print(key_created_line(args.account, args.role, key))
     return 0
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
 from gateway.config import GatewayConfig
 from gateway.server import GatewayServer, start_gateway
-from shards import migrate
-from shards.accounts import add_key, ensure_account
+from shards import migrate, quotas, schema
+from shards.accounts import add_key, ensure_account, set_operator
 from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
 from shards.db import create_engine
@@ -59,6 +59,23 @@ class DevServer:
         self.db.dispose()
 
 
+def lift_rate_limits(conn: sa.Connection, account_id: str) -> None:
+    """A dev server's own account starts without rate limits (a benchmark or a bulk load on a
+    laptop should not meet the production default of 300 creations a second). An account
+    whose quotas were ever set keeps them; `stepway accounts quotas set default ...` sets
+    them."""
+    A = schema.accounts
+    row = conn.execute(sa.select(A.c.quotas, A.c.retention_us).where(A.c.id == account_id)).one()
+    if row.quotas is None:
+        unlimited = replace(
+            quotas.DEFAULTS,
+            creations_per_second=quotas.MAXIMUM["creations_per_second"],
+            requests_per_second=quotas.MAXIMUM["requests_per_second"],
+        )
+        stored, _ = quotas.to_row(unlimited)
+        conn.execute(A.update().where(A.c.id == account_id).values(quotas=stored))
+
+
 async def start_dev(config: DevConfig) -> DevServer:
     """Migrates the store, makes sure the account and its key exist, and starts both servers."""
     db = create_engine(config.db_url)
@@ -68,6 +85,10 @@ async def start_dev(config: DevConfig) -> DevServer:
         with db.begin() as conn:
             partitions = ensure_partitions(conn, config.partitions)
             account_id = ensure_account(conn, config.account)
+            # The dev account manages every account (a store made before accounts had the
+            # operator flag holds it as a tenant account).
+            set_operator(conn, account_id)
+            lift_rate_limits(conn, account_id)
             key = add_key(conn, account_id, "admin", key=config.api_key, name="dev")
         return partitions, key
 

@@ -19,13 +19,15 @@ import sqlalchemy as sa
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from gateway.admin import GatewayAdminService
 from gateway.auth import Authenticator
 from gateway.config import GatewayConfig
+from gateway.limits import GatewayLimits
 from gateway.routing import Router, ShardStubs
 from shards import validation as v
 from shards.accounts import Principal
 from shards.db import backend_name
-from shards.errors import InvalidArgument, NotOwner, StepwayError, Unavailable
+from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError, Unavailable
 from shards.partitioning import partition_of
 from shards.rpc import (
     ACCOUNT_HEADER,
@@ -44,7 +46,6 @@ from shards.rpc import (
 )
 from shards.server import MAX_TASKS_PER_POLL, check_batch_size, check_new_instance
 from shards.tokens import decode
-from stepway import __version__
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
@@ -168,16 +169,21 @@ IDEMPOTENT = frozenset({"CreateInstance", "GetInstance", "WaitInstance", "GetHis
 
 
 class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
-    def __init__(self, auth: Authenticator, router: Router, forward: Forwarder) -> None:
+    def __init__(
+        self, auth: Authenticator, router: Router, forward: Forwarder, limits: GatewayLimits
+    ) -> None:
         self.auth = auth
         self.router = router
         self.forward = forward
+        self.limits = limits
 
     async def _by_key(
         self, method: str, request: Any, context: Context, *, timeout: float | None = 30.0
     ) -> Any:
         """Checks the key, then forwards to the owner of the instance's partition."""
         principal = await self.auth.principal(context, "WorkflowService")
+        if method == "CreateInstance":
+            self.limits.creations(principal.account_id, 1)
         v.check_id("workflow", request.workflow)
         v.check_id("instance_id", request.instance_id)
         partition = partition_of(
@@ -260,6 +266,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
             partitions[n] = partition_of(
                 principal.account_id, item.workflow, item.instance_id, self.router.partitions
             )
+        self._admit(principal, partitions, results)
 
         async def forward(owner: str, positions: list[int]) -> None:
             part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
@@ -282,6 +289,28 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
             lambda n: results.__setitem__(n, None),
         )
         return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
+
+    def _admit(
+        self,
+        principal: Principal,
+        partitions: dict[int, int],
+        results: list[fpb.CreateInstanceResult | None],
+    ) -> None:
+        """Takes the batch's valid items out of the account's creation rate; the items past
+        what it admits now are answered RESOURCE_EXHAUSTED (with RetryInfo) and not sent."""
+        valid = list(partitions)
+        try:
+            admitted = self.limits.creations(principal.account_id, len(valid)) if valid else 0
+            refusal: QuotaExceeded | None = None
+        except QuotaExceeded as exc:
+            admitted, refusal = 0, exc
+        for n in valid[admitted:]:
+            if refusal is None:
+                limit = self.limits.quotas.known(principal.account_id)[0].creations_per_second
+                rate = limit / self.limits.gateways
+                refusal = QuotaExceeded("creations_per_second", limit, 1.0 / max(rate, 1.0))
+            results[n] = fpb.CreateInstanceResult(error=rich_status(refusal))
+            del partitions[n]
 
     async def PauseInstance(
         self, request: fpb.PauseInstanceRequest, context: Context
@@ -702,50 +731,37 @@ def _tasks_of(fut: asyncio.Future[wpb.PollWorkflowTasksResponse]) -> list[wpb.Wo
     return list(fut.result().tasks)
 
 
-class GatewayAdminService(agrpc.AdminServiceServicer):  # type: ignore[misc]
-    def __init__(self, auth: Authenticator, router: Router, backend: str) -> None:
-        self.auth = auth
-        self.router = router
-        self.backend = backend
-
-    async def GetServerInfo(
-        self, request: apb.GetServerInfoRequest, context: Context
-    ) -> apb.GetServerInfoResponse:
-        principal = await self.auth.principal(context, "AdminService")
-        return apb.GetServerInfoResponse(
-            version=__version__,
-            partitions=self.router.partitions,
-            backend=self.backend,
-            account=principal.account_name,
-        )
-
-
 class GatewayServer:
     """A running gateway."""
 
-    def __init__(self, server: grpc.aio.Server, router: Router, port: int) -> None:
+    def __init__(
+        self, server: grpc.aio.Server, router: Router, limits: GatewayLimits, port: int
+    ) -> None:
         self.server = server
         self.router = router
+        self.limits = limits
         self.port = port
 
     async def stop(self, grace: float = 1.0) -> None:
         await self.server.stop(grace)
+        await self.limits.stop()
         await self.router.close()
 
 
 async def start_gateway(config: GatewayConfig, db: sa.Engine, partitions: int) -> GatewayServer:
     """Serves the public API on config.listen (port 0 picks a free port)."""
-    auth = Authenticator(db, config.key_cache_seconds)
+    limits = GatewayLimits(db, f"gateway-{uuid.uuid4().hex[:12]}", config.listen)
+    auth = Authenticator(db, config.key_cache_seconds, limits)
     router = Router(db, partitions, refresh_seconds=config.route_refresh_seconds)
     await router.start()
     server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
     forward = Forwarder(config.cluster_secret, router)
     fgrpc.add_WorkflowServiceServicer_to_server(
-        GatewayWorkflowService(auth, router, forward), server
+        GatewayWorkflowService(auth, router, forward, limits), server
     )
     wgrpc.add_WorkerServiceServicer_to_server(GatewayWorkerService(auth, router, forward), server)
     agrpc.add_AdminServiceServicer_to_server(
-        GatewayAdminService(auth, router, backend_name(db)), server
+        GatewayAdminService(auth, router, backend_name(db), db), server
     )
     health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -760,7 +776,9 @@ async def start_gateway(config: GatewayConfig, db: sa.Engine, partitions: int) -
     port = server.add_insecure_port(config.listen)
     if port == 0:
         raise OSError(f"cannot listen on {config.listen}")
+    limits.address = f"{config.listen.rsplit(':', 1)[0]}:{port}"
+    await limits.start()
     await server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     log.info("gateway listening on port %d", port)
-    return GatewayServer(server, router, port)
+    return GatewayServer(server, router, limits, port)

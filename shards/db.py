@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -113,11 +114,17 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """True for a serialization failure (SQLSTATE 40001), or a deadlock PostgreSQL broke by
-    aborting this transaction (40P01): a whole-transaction retry resolves either."""
+    """True for a serialization failure (SQLSTATE 40001), a deadlock PostgreSQL broke by
+    aborting this transaction (40P01), or SQLite's "database is locked": a whole-transaction
+    retry resolves each."""
     orig = getattr(exc, "orig", None)
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if sqlstate in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
+        return True
+    # SQLite: a transaction that read, then tries to write after another connection committed
+    # a write, cannot upgrade its snapshot and fails at once (SQLITE_BUSY_SNAPSHOT); so does
+    # one that waited busy_timeout. Run whole again, it starts from a fresh snapshot.
+    if isinstance(orig, sqlite3.OperationalError) and "database is locked" in str(orig):
         return True
     # CockroachDB names its retry errors in the message when the code is wrapped.
     return "restart transaction" in str(exc) and "40001" in str(exc)

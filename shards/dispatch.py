@@ -3,6 +3,12 @@
 The database is the truth (an instance's status is `queued`); this is the shard's in-memory index
 of it, rebuilt from the database at start. A poll takes what is ready or parks until a push wakes
 it: no poller loops on a timer.
+
+Each queue has two lines: instances that ran before and were woken (a sleep ended, an event
+arrived, a retry is due, a resume) go before instances that never started, so that work in
+progress finishes before new work starts. A queue's capacity (the account's running slots left
+on this server) bounds what a poll takes; at zero the poll parks until a slot frees
+(`wake_account`).
 """
 
 from __future__ import annotations
@@ -19,14 +25,25 @@ Key = tuple[int, str]
 class TaskQueues:
     """FIFO queues of ready instances with parked pollers."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: Callable[[QueueKey], int] | None = None) -> None:
+        # Woken instances, and instances that never started.
         self._ready: dict[QueueKey, deque[Key]] = {}
+        self._fresh: dict[QueueKey, deque[Key]] = {}
         self._pollers: dict[QueueKey, deque[asyncio.Future[None]]] = {}
+        self._capacity = capacity
 
-    def push(self, queue: QueueKey, key: Key) -> None:
-        """Adds a ready instance and wakes one parked poller."""
-        self._ready.setdefault(queue, deque()).append(key)
+    def push(self, queue: QueueKey, key: Key, *, fresh: bool = False) -> None:
+        """Adds a ready instance (fresh: one that never started) and wakes one parked poller."""
+        lines = self._fresh if fresh else self._ready
+        lines.setdefault(queue, deque()).append(key)
         self._wake(queue)
+
+    def wake_account(self, account_id: str) -> None:
+        """A running slot of the account freed: wakes a poller of each of its queues with
+        instances waiting."""
+        for queue in [q for q in self._pollers if q[0] == account_id]:
+            if self.depth(queue):
+                self._wake(queue)
 
     def push_front(self, queue: QueueKey, keys: list[Key]) -> None:
         """Puts back instances a poll took but could not hand out."""
@@ -43,15 +60,18 @@ class TaskQueues:
                 return
 
     def depth(self, queue: QueueKey) -> int:
-        return len(self._ready.get(queue, ()))
+        return len(self._ready.get(queue, ())) + len(self._fresh.get(queue, ()))
 
     def take_now(self, queue: QueueKey, limit: int) -> list[Key]:
-        """Up to limit ready instances, without waiting."""
-        ready = self._ready.get(queue)
+        """Up to limit ready instances (and no more than the queue's capacity), woken ones
+        first, without waiting."""
+        if self._capacity is not None:
+            limit = min(limit, self._capacity(queue))
         taken: list[Key] = []
-        while ready and len(taken) < limit:
-            taken.append(ready.popleft())
-        if ready:
+        for line in (self._ready.get(queue), self._fresh.get(queue)):
+            while line and len(taken) < limit:
+                taken.append(line.popleft())
+        if taken and self.depth(queue):
             self._wake(queue)  # more left: let the next poller have them
         return taken
 
@@ -82,11 +102,13 @@ class TaskQueues:
 
     def drop(self, unwanted: Callable[[Key], bool]) -> None:
         """Forgets the ready instances for which unwanted(key) holds (partitions moved away)."""
-        for queue, ready in self._ready.items():
-            self._ready[queue] = deque(k for k in ready if not unwanted(k))
+        for lines in (self._ready, self._fresh):
+            for queue, ready in lines.items():
+                lines[queue] = deque(k for k in ready if not unwanted(k))
 
     def clear(self) -> None:
         self._ready.clear()
+        self._fresh.clear()
         for pollers in self._pollers.values():
             for fut in pollers:
                 if not fut.done():

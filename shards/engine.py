@@ -15,7 +15,7 @@ import logging
 import random
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -31,8 +31,11 @@ from shards.db import run_tx
 from shards.dispatch import TaskQueues
 from shards.errors import (
     InstanceNotFound,
+    InvalidArgument,
     LeaseLost,
+    NotFound,
     NotOwner,
+    QuotaExceeded,
     StepwayError,
     WorkflowNotFound,
 )
@@ -48,7 +51,9 @@ from shards.machine import (
     Transition,
 )
 from shards.membership import Ownership
+from shards.occupancy import Occupancy, share
 from shards.partitioning import partition_of
+from shards.quotas import QuotaCache, Quotas, add_rejections
 from shards.tokens import TaskRef
 
 log = logging.getLogger(__name__)
@@ -142,7 +147,14 @@ class ShardEngine:
         self.committer = Committer(
             db, max_batch=config.max_batch, fence=self._fence, stale=self._lease_clock_ran_out
         )
-        self.queues = TaskQueues()
+        self.queues = TaskQueues(capacity=self._slots_left)
+        self.occupancy = Occupancy()
+        self.quotas = QuotaCache()
+        self._quota_reads: set[str] = set()
+        # Calls refused by a quota, per (account, quota).
+        self.rejected: Counter[tuple[str, str]] = Counter()
+        # Steps recorded by the instances running now (read once a task, then counted).
+        self._step_counts: dict[Key, int] = {}
         self._lease_us = int(config.lease_timeout * 1_000_000)
         self._task_queues: dict[tuple[str, str], str] = {}
         self._result_waiters: dict[ResultKey, list[asyncio.Future[Instance]]] = defaultdict(list)
@@ -156,6 +168,7 @@ class ShardEngine:
         self._history_watchers: dict[Key, set[asyncio.Event]] = defaultdict(set)
         self._retention_cache: dict[str, tuple[float, int]] = {}
         self._purge_task: asyncio.Task[None] | None = None
+        self._usage_task: asyncio.Task[None] | None = None
         self.purged = 0
         self.purge_batches = 0
         # The partitions this server owns (partition → lease epoch), from its membership, and
@@ -174,14 +187,16 @@ class ShardEngine:
         self.committer.start()
         self._timer_task = asyncio.create_task(self._timer_loop(), name="shard-timers")
         self._purge_task = asyncio.create_task(self._purge_loop(), name="shard-retention")
+        self._usage_task = asyncio.create_task(self._usage_loop(), name="shard-usage")
 
     async def stop(self) -> None:
         """Stops the timer and the committer; leases stay in the database for the next start."""
-        for task in (self._timer_task, self._purge_task):
+        for task in (self._timer_task, self._purge_task, self._usage_task):
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
-        self._timer_task = self._purge_task = None
+        self._timer_task = self._purge_task = self._usage_task = None
+        await self._flush_rejections()
         await self.committer.stop()
         self._readers.shutdown(wait=True)
         self.queues.clear()
@@ -203,23 +218,145 @@ class ShardEngine:
         self._valid_until = ownership.valid_until
         if lost or moved:
             self.queues.drop(lambda key: key[0] in lost or key[0] in moved)
+            self.occupancy.drop(lost | moved)
         if gained or moved:
             self._spawn(self._load_partitions(gained | moved))
 
     async def _load_partitions(self, partitions: set[int]) -> None:
-        def load() -> tuple[list[tuple[str, str, int, str]], int | None]:
-            with self.db.connect() as conn:
-                return (
-                    store.queued_instances(conn, partitions),
-                    store.next_due(conn, partitions),
-                )
+        """Loads what a partition taken over needs in memory: its ready instances, its counts
+        of running and queued instances, its earliest due time. Read in the writer thread, so
+        that the counts include exactly the writes committed before (later ones count
+        themselves)."""
 
-        queued, due = await asyncio.to_thread(load)
-        for account_id, task_queue, partition, uid in queued:
-            if partition in self.owned:
-                self.queues.push((account_id, task_queue), (partition, uid))
-        if due is not None:
-            self._note_due(due)
+        def op(conn: sa.Connection, after: After) -> None:
+            queued = store.queued_instances(conn, partitions)
+            counts = store.status_counts(conn, partitions)
+            due = store.next_due(conn, partitions)
+
+            def load() -> None:
+                mine = {p for p in partitions if p in self.owned}
+                self.occupancy.load(mine, [c for c in counts if c[0] in mine])
+                for account_id, task_queue, partition, uid, fresh in queued:
+                    if partition in mine:
+                        self.queues.push((account_id, task_queue), (partition, uid), fresh=fresh)
+                if due is not None:
+                    self._note_due(due)
+
+            after.append(load)
+
+        try:
+            await self._run(op)
+        except Exception:
+            log.exception("could not load %d partition(s) taken over", len(partitions))
+
+    # ------------------------------------------------------------------ account limits
+
+    def _share(self, limit: int) -> int:
+        """This server's part of a cluster-wide limit (shards.occupancy.share)."""
+        return share(limit, len(self.owned), self.config.partitions)
+
+    def _quotas_now(self, account_id: str) -> Quotas:
+        """The account's quotas as last read; a stale entry is read again in the background."""
+        quotas, stale = self.quotas.known(account_id)
+        if stale and account_id not in self._quota_reads:
+            self._quota_reads.add(account_id)
+
+            async def refresh() -> None:
+                try:
+                    await asyncio.to_thread(self._read_quotas, account_id)
+                finally:
+                    self._quota_reads.discard(account_id)
+                self.queues.wake_account(account_id)  # the limit may have grown
+
+            self._spawn(refresh())
+        return quotas
+
+    def _read_quotas(self, account_id: str) -> Quotas:
+        """Blocking: reads an account's quotas into the cache."""
+        with self.db.connect() as conn:
+            return self.quotas.read(conn, account_id)
+
+    def _check_payload(
+        self, conn: sa.Connection, after: After, account_id: str, field: str, data: bytes
+    ) -> None:
+        """Refuses a payload over the account's max_payload_bytes (the servers' own limit,
+        1 MiB, is checked when the call arrives)."""
+        limit = self.quotas.read(conn, account_id).max_payload_bytes
+        if len(data) > limit:
+            after.append(lambda: self.rejected.update([(account_id, "max_payload_bytes")]))
+            raise InvalidArgument(
+                field,
+                f"is {len(data):,} bytes; this account's limit is {limit:,} bytes "
+                "(quota max_payload_bytes)",
+            )
+
+    def _queue_full(
+        self, after: After, account_id: str, workflow: str, queued: int
+    ) -> QuotaExceeded:
+        limit = self.quotas.known(account_id)[0].max_queued_per_workflow
+        after.append(lambda: self.rejected.update([(account_id, "max_queued_per_workflow")]))
+        return QuotaExceeded(
+            "max_queued_per_workflow",
+            limit,
+            retry_after=1.0,
+            detail=f"workflow {workflow!r} has {queued:,} queued instances on this shard server",
+        )
+
+    def _over_step_limit(
+        self,
+        conn: sa.Connection,
+        after: After,
+        inst: Instance,
+        existing: Step | None,
+        ref: TaskRef,
+        name: str,
+        seq: int,
+    ) -> bool:
+        """Before a new step is recorded: when the instance has recorded as many steps as its
+        account allows (max_steps_per_instance), errors the instance instead and answers True
+        (the task ends). The count is read once per task and then kept in memory."""
+        if existing is not None:
+            return False
+        limit = self.quotas.read(conn, inst.account_id).max_steps_per_instance
+        key = ref.key
+        count = self._step_counts.get(key)
+        if count is None:
+            count = store.count_steps(conn, key)
+        if count < limit:
+            after.append(lambda: self._step_counts.__setitem__(key, count + 1))
+            return False
+        machine.check_lease(inst, ref.lease)
+        error = Failure(
+            "StepLimitExceeded",
+            f"step {name!r} #{seq} would be step {count + 1:,} of this instance; its account "
+            f"allows {limit:,} (quota max_steps_per_instance)",
+        )
+        self._apply(
+            conn, after, inst, machine.fail(inst, lease=ref.lease, error=error, now=now_us())
+        )
+        account = inst.account_id
+        after.append(lambda: self.rejected.update([(account, "max_steps_per_instance")]))
+        return True
+
+    def _slots_left(self, queue: tuple[str, str]) -> int:
+        """How many more instances of the queue's account may start on this server now."""
+        account_id = queue[0]
+        limit = self._share(self._quotas_now(account_id).max_running)
+        return max(limit - self.occupancy.busy(account_id), 0)
+
+    def _count(self, old: Instance | None, new: Instance) -> None:
+        """After a commit: counts an instance's change of status; a freed running slot wakes
+        a poll of the account waiting for one (and the task's step count is forgotten)."""
+        if new.status not in LEASED:
+            self._step_counts.pop((new.partition, new.uid), None)
+        if self.occupancy.change(
+            new.partition,
+            new.account_id,
+            new.workflow,
+            None if old is None else old.status,
+            new.status,
+        ):
+            self.queues.wake_account(new.account_id)
 
     def _fence(self, conn: sa.Connection, partitions: set[int]) -> dict[int, str | None]:
         """In a write transaction: the partitions of the set this server may not write, because
@@ -284,8 +421,12 @@ class ShardEngine:
         known_steps = [(s.name, s.seq) for s in known or [] if s is not None]
         new = store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
         key = (new.partition, new.uid)
+        if old.status is not new.status:
+            after.append(lambda: self._count(old, new))
         if tr.dispatch:
-            after.append(lambda: self.queues.push((new.account_id, new.task_queue), key))
+            queue = (new.account_id, new.task_queue)
+            fresh = new.started_at is None
+            after.append(lambda: self.queues.push(queue, key, fresh=fresh))
         if tr.finished:
             after.append(lambda: self._wake_result_waiters(new))
         if tr.due_at is not None:
@@ -300,7 +441,10 @@ class ShardEngine:
 
     def _load_task_instance(self, conn: sa.Connection, account_id: str, ref: TaskRef) -> Instance:
         inst = store.load_instance(conn, ref.key)
-        if inst is None or inst.account_id != account_id:
+        if inst is not None and inst.account_id != account_id:
+            # Another account's token: to this caller, there is no such task.
+            raise NotFound("task not found: the token is not a task of this account")
+        if inst is None:
             raise LeaseLost("the instance no longer exists")
         return inst
 
@@ -365,6 +509,8 @@ class ShardEngine:
             fresh: list[tuple[int, Transition, bytes]] = []
             now = now_us()
             default_retention = self._retention_of(conn, account_id)
+            queue_limit = self._share(self.quotas.read(conn, account_id).max_queued_per_workflow)
+            adding: Counter[str] = Counter()
             for n, (item, key) in enumerate(zip(items, keys, strict=True)):
                 if key in existing:
                     outcomes.append((existing[key], False))
@@ -377,6 +523,16 @@ class ShardEngine:
                 except WorkflowNotFound as err:
                     outcomes.append(err)
                     continue
+                try:
+                    self._check_payload(conn, after, account_id, "params", item.params)
+                except InvalidArgument as err:
+                    outcomes.append(err)
+                    continue
+                queued = self.occupancy.queued[(account_id, item.workflow)] + adding[item.workflow]
+                if queued >= queue_limit:
+                    outcomes.append(self._queue_full(after, account_id, item.workflow, queued))
+                    continue
+                adding[item.workflow] += 1
                 inst = Instance(
                     partition=partitions[n],
                     uid=store.new_uid(),
@@ -397,8 +553,10 @@ class ShardEngine:
             ready = [((i.account_id, i.task_queue), (i.partition, i.uid)) for i in written]
 
             def dispatch() -> None:
+                for inst in written:
+                    self._count(None, inst)
                 for queue, key in ready:
-                    self.queues.push(queue, key)
+                    self.queues.push(queue, key, fresh=True)
 
             after.append(dispatch)
             return [_resolve(o, outcomes) for o in outcomes]
@@ -490,6 +648,7 @@ class ShardEngine:
         """Delivers an event to a waiting step, or buffers it. True when a step took it."""
 
         def op(conn: sa.Connection, after: After) -> bool:
+            self._check_payload(conn, after, account_id, "payload", payload)
             inst = store.find_instance(conn, account_id, workflow, instance_id)
             if inst is None:
                 raise InstanceNotFound(workflow, instance_id)
@@ -544,6 +703,9 @@ class ShardEngine:
         first: that gives back only what the poll itself claimed.
         """
         queue = (account_id, task_queue)
+        if not self.quotas.has(account_id):
+            # The running limit of an account never seen must be known before its first claim.
+            await asyncio.to_thread(self._read_quotas, account_id)
         self._open_polls[worker_id] += 1
         disconnected = False
         loop = asyncio.get_running_loop()
@@ -560,6 +722,9 @@ class ShardEngine:
                 claim = self.committer.submit(
                     self._claim_op(worker_id, keys), frozenset(k[0] for k in keys)
                 )
+                # Until the claim commits, its instances hold running slots of the account.
+                self.occupancy.claiming[account_id] += len(keys)
+                claim.add_done_callback(functools.partial(self._claimed, account_id, len(keys)))
                 try:
                     tasks = await asyncio.shield(claim)
                 except asyncio.CancelledError:
@@ -609,6 +774,12 @@ class ShardEngine:
 
         return op
 
+    def _claimed(self, account_id: str, count: int, _claim: asyncio.Future[list[Task]]) -> None:
+        self.occupancy.claiming[account_id] -= count
+        if self.occupancy.claiming[account_id] <= 0:
+            del self.occupancy.claiming[account_id]
+        self.queues.wake_account(account_id)  # keys the claim skipped free their slots
+
     def _release_unsent(
         self, queue: tuple[str, str], keys: list[Key], claim: asyncio.Future[list[Task]]
     ) -> None:
@@ -643,8 +814,11 @@ class ShardEngine:
         """Records a step's result under the task's lease; True when the task ends with it."""
 
         def op(conn: sa.Connection, after: After) -> bool:
+            self._check_payload(conn, after, account_id, "result", result)
             inst = self._load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
+            if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
+                return True
             tr = machine.complete_step(
                 inst,
                 existing,
@@ -680,6 +854,8 @@ class ShardEngine:
         def op(conn: sa.Connection, after: After) -> StepFailureOutcome:
             inst = self._load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
+            if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
+                return StepFailureOutcome(None, None, True)
             tr = machine.fail_step(
                 inst,
                 existing,
@@ -711,6 +887,8 @@ class ShardEngine:
         def op(conn: sa.Connection, after: After) -> bool:
             inst = self._load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
+            if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
+                return True
             tr = machine.start_sleep(
                 inst,
                 existing,
@@ -742,6 +920,8 @@ class ShardEngine:
         def op(conn: sa.Connection, after: After) -> Step | None:
             inst = self._load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
+            if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
+                return None
             found = store.oldest_buffered_event(conn, ref.key, event_type)
             tr = machine.wait_for_event(
                 inst,
@@ -1071,6 +1251,22 @@ class ShardEngine:
             self.purge_batches += 1
             if purged < size:
                 return total
+
+    async def _usage_loop(self) -> None:
+        """Adds this server's quota refusals to the accounts' totals, about every second."""
+        while True:
+            await asyncio.sleep(1.0)
+            await self._flush_rejections()
+
+    async def _flush_rejections(self) -> None:
+        if not self.rejected:
+            return
+        counts, self.rejected = self.rejected, Counter()
+        try:
+            await self._run(lambda conn, after: add_rejections(conn, counts))
+        except Exception:
+            log.exception("could not record quota refusals; keeping them for the next try")
+            self.rejected.update(counts)
 
     async def _purge_loop(self) -> None:
         while True:

@@ -97,12 +97,18 @@ class NotOwner(StepwayError):
 
 
 class QuotaExceeded(StepwayError):
-    """A quota was hit; the client may retry after `retry_after` seconds."""
+    """A quota was hit; the client may retry after `retry_after` seconds. The message names
+    the quota and its value."""
 
     code = grpc.StatusCode.RESOURCE_EXHAUSTED
 
-    def __init__(self, limit: str, value: float, retry_after: float) -> None:
-        super().__init__(f"quota {limit} ({value:g}) exceeded; retry after {retry_after:.3f}s")
+    def __init__(
+        self, limit: str, value: float, retry_after: float, detail: str | None = None
+    ) -> None:
+        what = f"{detail}: " if detail else ""
+        super().__init__(
+            f"{what}quota {limit} ({value:,g}) exceeded; retry after {retry_after:.3f}s"
+        )
         self.limit = limit
         self.value = value
         self.retry_after = retry_after

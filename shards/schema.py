@@ -28,6 +28,10 @@ accounts = sa.Table(
     sa.Column("created_at", sa.BigInteger, nullable=False),
     # How long finished instances are kept, in microseconds; NULL means the default (30 days).
     sa.Column("retention_us", sa.BigInteger, nullable=True),
+    # The other quotas an admin changed, as JSON (shards/quotas.py); NULL means all defaults.
+    sa.Column("quotas", sa.Text, nullable=True),
+    # An operator account's admin keys manage every account; a tenant's only its own.
+    sa.Column("operator", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 api_keys = sa.Table(
@@ -164,4 +168,24 @@ partition_leases = sa.Table(
     sa.Column("epoch", sa.BigInteger, nullable=False),
     # When the current epoch began (0 for a partition never owned).
     sa.Column("taken_at", sa.BigInteger, nullable=False),
+)
+
+# Live gateways, each renewed by its heartbeat: account rates are split among them.
+gateways = sa.Table(
+    "gateways",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("address", sa.String(200), nullable=False),
+    sa.Column("heartbeat_at", sa.BigInteger, nullable=False),
+    sa.Column("lease_until", sa.BigInteger, nullable=False),
+)
+
+# Calls and creations each account had refused, by quota, added up over every server since the
+# account was created (servers add theirs every second or so).
+rejections = sa.Table(
+    "rejections",
+    metadata,
+    sa.Column("account_id", sa.String(32), primary_key=True),
+    sa.Column("quota", sa.String(64), primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
 )

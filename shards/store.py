@@ -363,17 +363,53 @@ def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
 
 def queued_instances(
     conn: sa.Connection, partitions: Collection[int]
-) -> list[tuple[str, str, int, str]]:
-    """(account_id, task_queue, partition, uid) of the queued instances of these partitions,
-    oldest first."""
+) -> list[tuple[str, str, int, str, bool]]:
+    """(account_id, task_queue, partition, uid, fresh) of the queued instances of these
+    partitions, oldest first; fresh is True for an instance that never started."""
     if not partitions:
         return []
     rows = conn.execute(
-        sa.select(INST.c.account_id, INST.c.task_queue, INST.c.partition, INST.c.uid)
+        sa.select(
+            INST.c.account_id, INST.c.task_queue, INST.c.partition, INST.c.uid, INST.c.started_at
+        )
         .where(INST.c.status == Status.QUEUED.value, _of(partitions))
         .order_by(INST.c.ready_at)
     )
-    return [(r.account_id, r.task_queue, r.partition, r.uid) for r in rows]
+    return [(r.account_id, r.task_queue, r.partition, r.uid, r.started_at is None) for r in rows]
+
+
+def count_steps(conn: sa.Connection, key: tuple[int, str]) -> int:
+    """How many steps an instance has recorded."""
+    S = schema.steps
+    return int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(S)
+            .where(S.c.partition == key[0], S.c.uid == key[1])
+        ).scalar_one()
+    )
+
+
+def status_counts(
+    conn: sa.Connection, partitions: Collection[int]
+) -> list[tuple[int, str, str, str, int]]:
+    """(partition, account_id, workflow, status, count) of the queued and running instances
+    of these partitions."""
+    if not partitions:
+        return []
+    live = [Status.QUEUED.value, Status.RUNNING.value, Status.WAITING_FOR_PAUSE.value]
+    rows = conn.execute(
+        sa.select(
+            INST.c.partition,
+            INST.c.account_id,
+            INST.c.workflow,
+            INST.c.status,
+            sa.func.count().label("n"),
+        )
+        .where(INST.c.status.in_(live), _of(partitions))
+        .group_by(INST.c.partition, INST.c.account_id, INST.c.workflow, INST.c.status)
+    )
+    return [(r.partition, r.account_id, r.workflow, r.status, int(r.n)) for r in rows]
 
 
 def workflow_task_queue(conn: sa.Connection, account_id: str, workflow: str) -> str | None:

@@ -6,33 +6,24 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
 import pytest
 import sqlalchemy as sa
 
-from gateway.commands import ensure_secret
-from gateway.config import GatewayConfig
-from gateway.server import GatewayServer, start_gateway
 from shards import schema
-from shards.accounts import add_key, ensure_account
-from shards.cluster import ensure_partitions
-from shards.config import ShardConfig
-from shards.db import create_engine
-from shards.engine import NewInstance, ShardEngine
+from shards.engine import NewInstance
 from shards.errors import NotOwner
 from shards.partitioning import partition_of
 from shards.rpc import ACCOUNT_HEADER, CLUSTER_SECRET_HEADER, END_POLL_HEADER, FANOUT_HEADER
-from shards.server import ShardServer, start_shard
-from stepway import Client, InstanceStatus, Step, Worker, WorkflowEvent, workflow
+from stepway import InstanceStatus, Step, Worker, WorkflowEvent, workflow
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from tests.clusters import PARTITIONS, Cluster, account_id, cluster, start_gateway_of
 from tests.helpers import eventually
 
-PARTITIONS = 1024
+__all__ = ["cluster"]  # the fixture, shared with other cluster tests
 
 
 @workflow("hop")
@@ -40,84 +31,6 @@ async def hop(event: WorkflowEvent, step: Step) -> Any:
     a = await step.do("a", lambda n: n + 1, event.params)
     await step.sleep("nap", 0.05)
     return await step.do("b", lambda n: n * 2, a)
-
-
-@dataclass
-class Cluster:
-    db: sa.Engine
-    db_url: str
-    secret: str
-    key: str
-    shards: dict[str, ShardServer] = field(default_factory=dict)
-    gateway: GatewayServer | None = None
-
-    async def add_shard(self, member_id: str) -> ShardServer:
-        config = ShardConfig(
-            db_url=self.db_url,
-            cluster_secret=self.secret,
-            listen="127.0.0.1:0",
-            partitions=PARTITIONS,
-            member_id=member_id,
-            heartbeat=0.1,
-            partition_lease=3.0,
-        )
-        server = await start_shard(config, ShardEngine(self.db, config))
-        self.shards[member_id] = server
-        return server
-
-    async def stop_shard(self, member_id: str) -> None:
-        await self.shards.pop(member_id).stop(grace=0.2)
-
-    def owned(self) -> dict[str, int]:
-        return {m: len(s.engine.owned) for m, s in self.shards.items()}
-
-    async def settled(self) -> dict[str, int]:
-        """Waits until the live shards own every partition between them, evenly."""
-
-        async def probe() -> dict[str, int]:
-            return self.owned()
-
-        def even(owned: dict[str, int]) -> bool:
-            share = PARTITIONS / len(owned)
-            return sum(owned.values()) == PARTITIONS and all(
-                abs(n - share) <= 1 for n in owned.values()
-            )
-
-        return await eventually(probe, even, what="an even split of the partitions")
-
-
-@pytest.fixture
-async def cluster(pg_url: str) -> AsyncIterator[Cluster]:
-    db = create_engine(pg_url)
-
-    def prepare() -> tuple[str, str]:
-        with db.begin() as conn:
-            ensure_partitions(conn, PARTITIONS)
-            secret = ensure_secret(conn)
-            account = ensure_account(conn, "acme")
-            return secret, add_key(conn, account, "admin", name="test")
-
-    secret, key = await asyncio.to_thread(prepare)
-    c = Cluster(db, pg_url, secret, key)
-    try:
-        yield c
-    finally:
-        if c.gateway is not None:
-            await c.gateway.stop(grace=0.2)
-        for member in list(c.shards):
-            await c.stop_shard(member)
-        db.dispose()
-
-
-async def start_gateway_of(cluster: Cluster) -> Client:
-    config = GatewayConfig(
-        db_url=cluster.db_url,
-        cluster_secret=cluster.secret,
-        listen="127.0.0.1:0",
-        route_refresh_seconds=0.2,
-    )
-    cluster.gateway = await start_gateway(config, cluster.db, PARTITIONS)
-    return await Client.connect(f"127.0.0.1:{cluster.gateway.port}", api_key=cluster.key)
 
 
 async def test_shard_servers_split_the_partitions_and_run_workflows_together(
@@ -143,7 +56,7 @@ async def test_shard_servers_split_the_partitions_and_run_workflows_together(
     finally:
         await client.close()
     # The instances lived on all three shards.
-    account = _account_id(cluster)
+    account = account_id(cluster)
     homes = {
         member
         for n in range(60)
@@ -180,7 +93,7 @@ async def test_a_write_for_a_partition_taken_over_is_refused_by_the_fence(
 ) -> None:
     server = await cluster.add_shard("a")
     engine = server.engine
-    account = _account_id(cluster)
+    account = account_id(cluster)
     client = await start_gateway_of(cluster)
     try:
         async with Worker(client, workflows=[hop]):
@@ -214,7 +127,7 @@ async def test_a_server_whose_leases_may_have_lapsed_writes_nothing(cluster: Clu
     engine = server.engine
     await server.membership.stop(release=False)  # no more renewals, as in a stall
     engine._valid_until = 0.0  # the local lease clock ran out
-    account = _account_id(cluster)
+    account = account_id(cluster)
     engine.owned = {p: 1 for p in range(PARTITIONS)}  # it still believes it owns them all
     with pytest.raises(NotOwner):
         await engine.create(account, "hop", "late", b"1")
@@ -254,15 +167,6 @@ async def test_a_live_owner_keeps_its_partitions_until_it_releases_them(cluster:
     taken = set(server.engine.owned)
     assert taken and all(p % 2 == 0 for p in taken)
     assert {server.engine.owned[p] for p in taken} == {4}
-
-
-def _account_id(cluster: Cluster) -> str:
-    with cluster.db.connect() as conn:
-        return str(
-            conn.execute(
-                sa.select(schema.accounts.c.id).where(schema.accounts.c.name == "acme")
-            ).scalar_one()
-        )
 
 
 def _leases(cluster: Cluster) -> dict[int, tuple[str | None, int]]:
@@ -340,7 +244,7 @@ async def test_a_fanout_poll_ended_by_name_answers_at_once_and_loses_no_task(
     id, and each answers normally (not CANCELLED) with what it had claimed. An end that
     overtakes its poll still ends it."""
     server = await cluster.add_shard("a")
-    account = _account_id(cluster)
+    account = account_id(cluster)
     metadata = ((ACCOUNT_HEADER, account), (CLUSTER_SECRET_HEADER, cluster.secret))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         workers = wgrpc.WorkerServiceStub(channel)
@@ -385,7 +289,7 @@ async def test_a_batch_with_items_in_a_moved_partition_creates_the_others(
 ) -> None:
     server = await cluster.add_shard("a")
     engine = server.engine
-    account = _account_id(cluster)
+    account = account_id(cluster)
     client = await start_gateway_of(cluster)
     try:
         async with Worker(client, workflows=[hop]):

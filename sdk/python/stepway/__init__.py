@@ -8,6 +8,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from stepway._step import Step
+from stepway.admin import AccountInfo, Admin, KeyInfo, NewKey, Quotas, Role, Usage
 from stepway.client import (
     BatchResult,
     Client,
@@ -49,6 +50,8 @@ from stepway.workflow import (
 )
 
 __all__ = [
+    "AccountInfo",
+    "Admin",
     "AlreadyExistsError",
     "BatchResult",
     "Client",
@@ -62,12 +65,16 @@ __all__ = [
     "InstancePage",
     "InstanceStatus",
     "InvalidArgumentError",
+    "KeyInfo",
     "NewInstance",
+    "NewKey",
     "NonRetryableError",
     "NotFoundError",
     "PermissionDeniedError",
+    "Quotas",
     "ResourceExhaustedError",
     "RetryPolicy",
+    "Role",
     "Step",
     "StepFailedError",
     "StepInfo",
@@ -75,6 +82,7 @@ __all__ = [
     "StepwayError",
     "UnauthenticatedError",
     "UnavailableError",
+    "Usage",
     "Worker",
     "WorkflowDefinition",
     "WorkflowEvent",

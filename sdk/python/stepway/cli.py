@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     from gateway.commands import add_commands
 
     add_commands(sub)
+    from stepway.cli_admin import add_admin_commands
+
+    add_admin_commands(sub)
     _instances_parser(sub)
     workflows = sub.add_parser("workflows", help="the workflows registered in the account")
     wsub = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import grpc
 
 from stepway import _payload
+from stepway.admin import Admin
 from stepway.errors import (
     StepwayError,
     WorkflowFailedError,
@@ -310,7 +311,8 @@ class Client:
         self._metadata = (("authorization", f"Bearer {api_key}"),)
         self.workflows = fgrpc.WorkflowServiceStub(channel)
         self.workers = wgrpc.WorkerServiceStub(channel)
-        self.admin = agrpc.AdminServiceStub(channel)
+        # Accounts, API keys and quotas (stepway.admin); `admin.stub` is AdminService's stub.
+        self.admin = Admin(self, agrpc.AdminServiceStub(channel))
 
     @classmethod
     async def connect(cls, address: str, *, api_key: str, timeout: float = 10.0) -> Client:
@@ -319,7 +321,7 @@ class Client:
         client = cls(channel, api_key, address)
         try:
             await client.call(
-                client.admin.GetServerInfo, apb.GetServerInfoRequest(), timeout=timeout
+                client.admin.stub.GetServerInfo, apb.GetServerInfoRequest(), timeout=timeout
             )
         except BaseException:
             await channel.close(None)
@@ -362,7 +364,7 @@ class Client:
 
     async def server_info(self) -> apb.GetServerInfoResponse:
         """Version, partition count, backend and account of the server."""
-        return await self.call(self.admin.GetServerInfo, apb.GetServerInfoRequest())
+        return await self.call(self.admin.stub.GetServerInfo, apb.GetServerInfoRequest())
 
     async def create(
         self,

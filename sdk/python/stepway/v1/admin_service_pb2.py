@@ -22,19 +22,64 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1estepway/v1/admin_service.proto\x12\nstepway.v1\"\x16\n\x14GetServerInfoRequest\"^\n\x15GetServerInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\npartitions\x18\x02 \x01(\r\x12\x0f\n\x07\x62\x61\x63kend\x18\x03 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\x04 \x01(\t2d\n\x0c\x41\x64minService\x12T\n\rGetServerInfo\x12 .stepway.v1.GetServerInfoRequest\x1a!.stepway.v1.GetServerInfoResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1estepway/v1/admin_service.proto\x12\nstepway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Y\n\x07\x41\x63\x63ount\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08operator\x18\x02 \x01(\x08\x12.\n\ncreated_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x96\x03\n\x06Quotas\x12!\n\x14\x63reations_per_second\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\x18\n\x0bmax_running\x18\x02 \x01(\x03H\x01\x88\x01\x01\x12$\n\x17max_queued_per_workflow\x18\x03 \x01(\x03H\x02\x88\x01\x01\x12 \n\x13requests_per_second\x18\x04 \x01(\x03H\x03\x88\x01\x01\x12\x1e\n\x11max_payload_bytes\x18\x05 \x01(\x03H\x04\x88\x01\x01\x12#\n\x16max_steps_per_instance\x18\x06 \x01(\x03H\x05\x88\x01\x01\x12\x1e\n\x11retention_seconds\x18\x07 \x01(\x03H\x06\x88\x01\x01\x42\x17\n\x15_creations_per_secondB\x0e\n\x0c_max_runningB\x1a\n\x18_max_queued_per_workflowB\x16\n\x14_requests_per_secondB\x14\n\x12_max_payload_bytesB\x19\n\x17_max_steps_per_instanceB\x14\n\x12_retention_seconds\"\xba\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\x02 \x01(\t\x12!\n\x04role\x18\x03 \x01(\x0e\x32\x13.stepway.v1.KeyRole\x12\x0c\n\x04name\x18\x04 \x01(\t\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nrevoked_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x16\n\x14GetServerInfoRequest\"^\n\x15GetServerInfoResponse\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\npartitions\x18\x02 \x01(\r\x12\x0f\n\x07\x62\x61\x63kend\x18\x03 \x01(\t\x12\x0f\n\x07\x61\x63\x63ount\x18\x04 \x01(\t\"6\n\x14\x43reateAccountRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08operator\x18\x02 \x01(\x08\"=\n\x15\x43reateAccountResponse\x12$\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x13.stepway.v1.Account\"\x15\n\x13ListAccountsRequest\"=\n\x14ListAccountsResponse\x12%\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x13.stepway.v1.Account\"#\n\x10GetQuotasRequest\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\"n\n\x11GetQuotasResponse\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\"\n\x06quotas\x18\x02 \x01(\x0b\x32\x12.stepway.v1.Quotas\x12$\n\x08\x64\x65\x66\x61ults\x18\x03 \x01(\x0b\x32\x12.stepway.v1.Quotas\"G\n\x10SetQuotasRequest\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\"\n\x06quotas\x18\x02 \x01(\x0b\x32\x12.stepway.v1.Quotas\"n\n\x11SetQuotasResponse\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\"\n\x06quotas\x18\x02 \x01(\x0b\x32\x12.stepway.v1.Quotas\x12$\n\x08\x64\x65\x66\x61ults\x18\x03 \x01(\x0b\x32\x12.stepway.v1.Quotas\"T\n\x10\x43reateKeyRequest\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12!\n\x04role\x18\x02 \x01(\x0e\x32\x13.stepway.v1.KeyRole\x12\x0c\n\x04name\x18\x03 \x01(\t\"E\n\x11\x43reateKeyResponse\x12\x0b\n\x03key\x18\x01 \x01(\t\x12#\n\x07\x61pi_key\x18\x02 \x01(\x0b\x32\x12.stepway.v1.ApiKey\"\"\n\x0fListKeysRequest\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\"4\n\x10ListKeysResponse\x12 \n\x04keys\x18\x01 \x03(\x0b\x32\x12.stepway.v1.ApiKey\"3\n\x10RevokeKeyRequest\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\"8\n\x11RevokeKeyResponse\x12#\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x12.stepway.v1.ApiKey\"\"\n\x0fGetUsageRequest\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\"\xf0\x01\n\x10GetUsageResponse\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x0f\n\x07running\x18\x02 \x01(\x04\x12\x0e\n\x06queued\x18\x03 \x01(\x04\x12\x0f\n\x07waiting\x18\x04 \x01(\x04\x12\x0e\n\x06paused\x18\x05 \x01(\x04\x12\x1a\n\x12\x63reated_per_second\x18\x06 \x01(\x01\x12<\n\x08rejected\x18\x07 \x03(\x0b\x32*.stepway.v1.GetUsageResponse.RejectedEntry\x1a/\n\rRejectedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x04:\x02\x38\x01*a\n\x07KeyRole\x12\x18\n\x14KEY_ROLE_UNSPECIFIED\x10\x00\x12\x12\n\x0eKEY_ROLE_ADMIN\x10\x01\x12\x13\n\x0fKEY_ROLE_CLIENT\x10\x02\x12\x13\n\x0fKEY_ROLE_WORKER\x10\x03\x32\xc3\x05\n\x0c\x41\x64minService\x12T\n\rGetServerInfo\x12 .stepway.v1.GetServerInfoRequest\x1a!.stepway.v1.GetServerInfoResponse\x12T\n\rCreateAccount\x12 .stepway.v1.CreateAccountRequest\x1a!.stepway.v1.CreateAccountResponse\x12Q\n\x0cListAccounts\x12\x1f.stepway.v1.ListAccountsRequest\x1a .stepway.v1.ListAccountsResponse\x12H\n\tGetQuotas\x12\x1c.stepway.v1.GetQuotasRequest\x1a\x1d.stepway.v1.GetQuotasResponse\x12H\n\tSetQuotas\x12\x1c.stepway.v1.SetQuotasRequest\x1a\x1d.stepway.v1.SetQuotasResponse\x12H\n\tCreateKey\x12\x1c.stepway.v1.CreateKeyRequest\x1a\x1d.stepway.v1.CreateKeyResponse\x12\x45\n\x08ListKeys\x12\x1b.stepway.v1.ListKeysRequest\x1a\x1c.stepway.v1.ListKeysResponse\x12H\n\tRevokeKey\x12\x1c.stepway.v1.RevokeKeyRequest\x1a\x1d.stepway.v1.RevokeKeyResponse\x12\x45\n\x08GetUsage\x12\x1b.stepway.v1.GetUsageRequest\x1a\x1c.stepway.v1.GetUsageResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stepway.v1.admin_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GETSERVERINFOREQUEST']._serialized_start=46
-  _globals['_GETSERVERINFOREQUEST']._serialized_end=68
-  _globals['_GETSERVERINFORESPONSE']._serialized_start=70
-  _globals['_GETSERVERINFORESPONSE']._serialized_end=164
-  _globals['_ADMINSERVICE']._serialized_start=166
-  _globals['_ADMINSERVICE']._serialized_end=266
+  _globals['_GETUSAGERESPONSE_REJECTEDENTRY']._loaded_options = None
+  _globals['_GETUSAGERESPONSE_REJECTEDENTRY']._serialized_options = b'8\001'
+  _globals['_KEYROLE']._serialized_start=2064
+  _globals['_KEYROLE']._serialized_end=2161
+  _globals['_ACCOUNT']._serialized_start=79
+  _globals['_ACCOUNT']._serialized_end=168
+  _globals['_QUOTAS']._serialized_start=171
+  _globals['_QUOTAS']._serialized_end=577
+  _globals['_APIKEY']._serialized_start=580
+  _globals['_APIKEY']._serialized_end=766
+  _globals['_GETSERVERINFOREQUEST']._serialized_start=768
+  _globals['_GETSERVERINFOREQUEST']._serialized_end=790
+  _globals['_GETSERVERINFORESPONSE']._serialized_start=792
+  _globals['_GETSERVERINFORESPONSE']._serialized_end=886
+  _globals['_CREATEACCOUNTREQUEST']._serialized_start=888
+  _globals['_CREATEACCOUNTREQUEST']._serialized_end=942
+  _globals['_CREATEACCOUNTRESPONSE']._serialized_start=944
+  _globals['_CREATEACCOUNTRESPONSE']._serialized_end=1005
+  _globals['_LISTACCOUNTSREQUEST']._serialized_start=1007
+  _globals['_LISTACCOUNTSREQUEST']._serialized_end=1028
+  _globals['_LISTACCOUNTSRESPONSE']._serialized_start=1030
+  _globals['_LISTACCOUNTSRESPONSE']._serialized_end=1091
+  _globals['_GETQUOTASREQUEST']._serialized_start=1093
+  _globals['_GETQUOTASREQUEST']._serialized_end=1128
+  _globals['_GETQUOTASRESPONSE']._serialized_start=1130
+  _globals['_GETQUOTASRESPONSE']._serialized_end=1240
+  _globals['_SETQUOTASREQUEST']._serialized_start=1242
+  _globals['_SETQUOTASREQUEST']._serialized_end=1313
+  _globals['_SETQUOTASRESPONSE']._serialized_start=1315
+  _globals['_SETQUOTASRESPONSE']._serialized_end=1425
+  _globals['_CREATEKEYREQUEST']._serialized_start=1427
+  _globals['_CREATEKEYREQUEST']._serialized_end=1511
+  _globals['_CREATEKEYRESPONSE']._serialized_start=1513
+  _globals['_CREATEKEYRESPONSE']._serialized_end=1582
+  _globals['_LISTKEYSREQUEST']._serialized_start=1584
+  _globals['_LISTKEYSREQUEST']._serialized_end=1618
+  _globals['_LISTKEYSRESPONSE']._serialized_start=1620
+  _globals['_LISTKEYSRESPONSE']._serialized_end=1672
+  _globals['_REVOKEKEYREQUEST']._serialized_start=1674
+  _globals['_REVOKEKEYREQUEST']._serialized_end=1725
+  _globals['_REVOKEKEYRESPONSE']._serialized_start=1727
+  _globals['_REVOKEKEYRESPONSE']._serialized_end=1783
+  _globals['_GETUSAGEREQUEST']._serialized_start=1785
+  _globals['_GETUSAGEREQUEST']._serialized_end=1819
+  _globals['_GETUSAGERESPONSE']._serialized_start=1822
+  _globals['_GETUSAGERESPONSE']._serialized_end=2062
+  _globals['_GETUSAGERESPONSE_REJECTEDENTRY']._serialized_start=2015
+  _globals['_GETUSAGERESPONSE_REJECTEDENTRY']._serialized_end=2062
+  _globals['_ADMINSERVICE']._serialized_start=2164
+  _globals['_ADMINSERVICE']._serialized_end=2871
 # @@protoc_insertion_point(module_scope)

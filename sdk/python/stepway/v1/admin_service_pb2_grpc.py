@@ -26,7 +26,12 @@ if _version_not_supported:
 
 
 class AdminServiceStub:
-    """Operators' calls. Accounts, keys, quotas and cluster membership grow here.
+    """Operators' calls: the server's description, and accounts, their API keys and their quotas.
+
+    Any key may call GetServerInfo; the other calls need a key with role admin. An admin key of
+    an operator account manages every account. An admin key of a tenant account manages only
+    its own account's keys and reads its own quotas; it may not create or list accounts nor
+    change quotas, and naming another account is PERMISSION_DENIED.
     """
 
     def __init__(self, channel):
@@ -40,14 +45,116 @@ class AdminServiceStub:
                 request_serializer=stepway_dot_v1_dot_admin__service__pb2.GetServerInfoRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_admin__service__pb2.GetServerInfoResponse.FromString,
                 _registered_method=True)
+        self.CreateAccount = channel.unary_unary(
+                '/stepway.v1.AdminService/CreateAccount',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.CreateAccountRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.CreateAccountResponse.FromString,
+                _registered_method=True)
+        self.ListAccounts = channel.unary_unary(
+                '/stepway.v1.AdminService/ListAccounts',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.ListAccountsRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.ListAccountsResponse.FromString,
+                _registered_method=True)
+        self.GetQuotas = channel.unary_unary(
+                '/stepway.v1.AdminService/GetQuotas',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.GetQuotasRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.GetQuotasResponse.FromString,
+                _registered_method=True)
+        self.SetQuotas = channel.unary_unary(
+                '/stepway.v1.AdminService/SetQuotas',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.SetQuotasRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.SetQuotasResponse.FromString,
+                _registered_method=True)
+        self.CreateKey = channel.unary_unary(
+                '/stepway.v1.AdminService/CreateKey',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.CreateKeyRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.CreateKeyResponse.FromString,
+                _registered_method=True)
+        self.ListKeys = channel.unary_unary(
+                '/stepway.v1.AdminService/ListKeys',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.ListKeysRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.ListKeysResponse.FromString,
+                _registered_method=True)
+        self.RevokeKey = channel.unary_unary(
+                '/stepway.v1.AdminService/RevokeKey',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.RevokeKeyRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.RevokeKeyResponse.FromString,
+                _registered_method=True)
+        self.GetUsage = channel.unary_unary(
+                '/stepway.v1.AdminService/GetUsage',
+                request_serializer=stepway_dot_v1_dot_admin__service__pb2.GetUsageRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_admin__service__pb2.GetUsageResponse.FromString,
+                _registered_method=True)
 
 
 class AdminServiceServicer:
-    """Operators' calls. Accounts, keys, quotas and cluster membership grow here.
+    """Operators' calls: the server's description, and accounts, their API keys and their quotas.
+
+    Any key may call GetServerInfo; the other calls need a key with role admin. An admin key of
+    an operator account manages every account. An admin key of a tenant account manages only
+    its own account's keys and reads its own quotas; it may not create or list accounts nor
+    change quotas, and naming another account is PERMISSION_DENIED.
     """
 
     def GetServerInfo(self, request, context):
         """Describes the server a client is connected to.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateAccount(self, request, context):
+        """Creates an account, without keys (CreateKey makes them). Operator accounts only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAccounts(self, request, context):
+        """Lists every account, by name. Operator accounts only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQuotas(self, request, context):
+        """Reads an account's quotas, with their defaults.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetQuotas(self, request, context):
+        """Changes some of an account's quotas; the others keep their values. Operator accounts only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateKey(self, request, context):
+        """Creates an API key for an account. The answer holds the key itself, shown only this once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListKeys(self, request, context):
+        """Lists an account's API keys, revoked ones included; never the keys themselves.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeKey(self, request, context):
+        """Revokes an API key. Gateways refuse it within their key cache time (10 s by default).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetUsage(self, request, context):
+        """What an account uses now: its instances by status, its creation rate, and the calls its
+        quotas refused. An operator reads any account's; a tenant admin its own.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -61,6 +168,46 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     request_deserializer=stepway_dot_v1_dot_admin__service__pb2.GetServerInfoRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_admin__service__pb2.GetServerInfoResponse.SerializeToString,
             ),
+            'CreateAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAccount,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.CreateAccountRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.CreateAccountResponse.SerializeToString,
+            ),
+            'ListAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAccounts,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.ListAccountsRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.ListAccountsResponse.SerializeToString,
+            ),
+            'GetQuotas': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQuotas,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.GetQuotasRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.GetQuotasResponse.SerializeToString,
+            ),
+            'SetQuotas': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetQuotas,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.SetQuotasRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.SetQuotasResponse.SerializeToString,
+            ),
+            'CreateKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateKey,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.CreateKeyRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.CreateKeyResponse.SerializeToString,
+            ),
+            'ListKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListKeys,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.ListKeysRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.ListKeysResponse.SerializeToString,
+            ),
+            'RevokeKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeKey,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.RevokeKeyRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.RevokeKeyResponse.SerializeToString,
+            ),
+            'GetUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUsage,
+                    request_deserializer=stepway_dot_v1_dot_admin__service__pb2.GetUsageRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_admin__service__pb2.GetUsageResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'stepway.v1.AdminService', rpc_method_handlers)
@@ -70,7 +217,12 @@ def add_AdminServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AdminService:
-    """Operators' calls. Accounts, keys, quotas and cluster membership grow here.
+    """Operators' calls: the server's description, and accounts, their API keys and their quotas.
+
+    Any key may call GetServerInfo; the other calls need a key with role admin. An admin key of
+    an operator account manages every account. An admin key of a tenant account manages only
+    its own account's keys and reads its own quotas; it may not create or list accounts nor
+    change quotas, and naming another account is PERMISSION_DENIED.
     """
 
     @staticmethod
@@ -90,6 +242,222 @@ class AdminService:
             '/stepway.v1.AdminService/GetServerInfo',
             stepway_dot_v1_dot_admin__service__pb2.GetServerInfoRequest.SerializeToString,
             stepway_dot_v1_dot_admin__service__pb2.GetServerInfoResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/CreateAccount',
+            stepway_dot_v1_dot_admin__service__pb2.CreateAccountRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.CreateAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/ListAccounts',
+            stepway_dot_v1_dot_admin__service__pb2.ListAccountsRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.ListAccountsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQuotas(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/GetQuotas',
+            stepway_dot_v1_dot_admin__service__pb2.GetQuotasRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.GetQuotasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetQuotas(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/SetQuotas',
+            stepway_dot_v1_dot_admin__service__pb2.SetQuotasRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.SetQuotasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/CreateKey',
+            stepway_dot_v1_dot_admin__service__pb2.CreateKeyRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.CreateKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/ListKeys',
+            stepway_dot_v1_dot_admin__service__pb2.ListKeysRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.ListKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/RevokeKey',
+            stepway_dot_v1_dot_admin__service__pb2.RevokeKeyRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.RevokeKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.AdminService/GetUsage',
+            stepway_dot_v1_dot_admin__service__pb2.GetUsageRequest.SerializeToString,
+            stepway_dot_v1_dot_admin__service__pb2.GetUsageResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,292 @@
+"""Isolation between accounts: every RPC of every service, called with account A's keys on
+account B's resources, and with each wrong role, is refused (NOT_FOUND or PERMISSION_DENIED),
+or answers only A's own (empty) data; B's data is unchanged afterwards."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf.duration_pb2 import Duration
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from gateway.dev import DevServer
+from stepway import Client
+from stepway.v1 import admin_service_pb2 as apb
+from stepway.v1 import admin_service_pb2_grpc as agrpc
+from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2 as fpb
+from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+
+REFUSED = {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
+WORKFLOW, INSTANCE = "w", "b1"  # account B's
+
+
+@dataclass
+class Tenant:
+    name: str
+    keys: dict[str, str]  # role -> key
+
+
+async def _tenant(operator: Client, name: str) -> Tenant:
+    await operator.admin.create_account(name)
+    keys = {}
+    for role in ("admin", "client", "worker"):
+        keys[role] = (await operator.admin.create_key(name, role)).key
+    return Tenant(name, keys)
+
+
+def _md(key: str) -> tuple[tuple[str, str], ...]:
+    return (("authorization", f"Bearer {key}"),)
+
+
+def _workflow_calls(token: bytes) -> dict[str, Callable[[fgrpc.WorkflowServiceStub], Any]]:
+    """One call per WorkflowService RPC, naming B's workflow and instance."""
+    return {
+        "CreateInstance": lambda s: s.CreateInstance(
+            fpb.CreateInstanceRequest(
+                workflow=WORKFLOW, instance_id=INSTANCE, params=cpb.Payload(data=b"1")
+            )
+        ),
+        "CreateInstances": lambda s: s.CreateInstances(
+            fpb.CreateInstancesRequest(
+                workflow="w",
+                instances=[fpb.CreateInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)],
+            )
+        ),
+        "GetInstance": lambda s: s.GetInstance(
+            fpb.GetInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "WaitInstance": lambda s: s.WaitInstance(
+            fpb.WaitInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "SendEvent": lambda s: s.SendEvent(
+            fpb.SendEventRequest(workflow=WORKFLOW, instance_id=INSTANCE, type="go")
+        ),
+        "ListInstances": lambda s: s.ListInstances(fpb.ListInstancesRequest(workflow="w")),
+        "PauseInstance": lambda s: s.PauseInstance(
+            fpb.PauseInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "ResumeInstance": lambda s: s.ResumeInstance(
+            fpb.ResumeInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "TerminateInstance": lambda s: s.TerminateInstance(
+            fpb.TerminateInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "RestartInstance": lambda s: s.RestartInstance(
+            fpb.RestartInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "DeleteInstance": lambda s: s.DeleteInstance(
+            fpb.DeleteInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "GetHistory": lambda s: s.GetHistory(
+            fpb.GetHistoryRequest(workflow=WORKFLOW, instance_id=INSTANCE)
+        ),
+        "WatchHistory": lambda s: _drain(
+            s.WatchHistory(fpb.WatchHistoryRequest(workflow=WORKFLOW, instance_id=INSTANCE))
+        ),
+        "ListWorkflows": lambda s: s.ListWorkflows(fpb.ListWorkflowsRequest()),
+    }
+
+
+def _worker_calls(token: bytes) -> dict[str, Callable[[wgrpc.WorkerServiceStub], Any]]:
+    """One call per WorkerService RPC, with B's task token."""
+    return {
+        "RegisterWorker": lambda s: s.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="intruder", task_queue="default", workflows=["w"])
+        ),
+        "PollWorkflowTasks": lambda s: s.PollWorkflowTasks(
+            wpb.PollWorkflowTasksRequest(
+                worker_id="intruder", task_queue="default", wait=Duration(nanos=100_000_000)
+            )
+        ),
+        "CompleteStep": lambda s: s.CompleteStep(
+            wpb.CompleteStepRequest(task_token=token, name="s", seq=1, attempt=1)
+        ),
+        "FailStep": lambda s: s.FailStep(
+            wpb.FailStepRequest(task_token=token, name="s", seq=1, attempt=1)
+        ),
+        "StartSleep": lambda s: s.StartSleep(
+            wpb.StartSleepRequest(task_token=token, name="nap", seq=1, wake_at=_in(60))
+        ),
+        "WaitForEvent": lambda s: s.WaitForEvent(
+            wpb.WaitForEventRequest(
+                task_token=token, name="e", seq=1, event_type="go", timeout_at=_in(60)
+            )
+        ),
+        "CompleteWorkflow": lambda s: s.CompleteWorkflow(
+            wpb.CompleteWorkflowRequest(task_token=token)
+        ),
+        "FailWorkflow": lambda s: s.FailWorkflow(wpb.FailWorkflowRequest(task_token=token)),
+        "HeartbeatTasks": lambda s: s.HeartbeatTasks(
+            wpb.HeartbeatTasksRequest(worker_id="intruder", task_tokens=[token])
+        ),
+        "ReleaseTasks": lambda s: s.ReleaseTasks(
+            wpb.ReleaseTasksRequest(worker_id="intruder", task_tokens=[token])
+        ),
+        "RecordBatch": lambda s: s.RecordBatch(
+            wpb.RecordBatchRequest(
+                commands=[
+                    wpb.WorkerCommand(
+                        complete_workflow=wpb.CompleteWorkflowRequest(task_token=token)
+                    )
+                ]
+            )
+        ),
+    }
+
+
+def _admin_calls() -> dict[str, Callable[[agrpc.AdminServiceStub], Any]]:
+    """One call per AdminService RPC, naming account B."""
+    return {
+        "GetServerInfo": lambda s: s.GetServerInfo(apb.GetServerInfoRequest()),
+        "CreateAccount": lambda s: s.CreateAccount(apb.CreateAccountRequest(name="c")),
+        "ListAccounts": lambda s: s.ListAccounts(apb.ListAccountsRequest()),
+        "GetQuotas": lambda s: s.GetQuotas(apb.GetQuotasRequest(account="b")),
+        "SetQuotas": lambda s: s.SetQuotas(
+            apb.SetQuotasRequest(account="b", quotas=apb.Quotas(max_running=1))
+        ),
+        "CreateKey": lambda s: s.CreateKey(
+            apb.CreateKeyRequest(account="b", role=apb.KEY_ROLE_ADMIN)
+        ),
+        "ListKeys": lambda s: s.ListKeys(apb.ListKeysRequest(account="b")),
+        "RevokeKey": lambda s: s.RevokeKey(apb.RevokeKeyRequest(account="b", key_id="0" * 12)),
+        "GetUsage": lambda s: s.GetUsage(apb.GetUsageRequest(account="b")),
+    }
+
+
+def _in(seconds: float) -> Timestamp:
+    at = Timestamp()
+    at.FromMicroseconds(int((time.time() + seconds) * 1_000_000))
+    return at
+
+
+async def _drain(call: Any) -> list[Any]:
+    return [item async for item in call]
+
+
+# Calls that name no resource of B's: they succeed, answering A's own (empty) data only.
+OWN_DATA_ONLY = {"ListInstances", "ListWorkflows", "PollWorkflowTasks", "GetServerInfo"}
+# Calls that succeed with nothing done: a heartbeat answers B's token as lost to A, a release
+# of a task A does not hold releases nothing, a batch answers each item's own error, and a
+# registration registers the workflow name in A's own account.
+HARMLESS = {"HeartbeatTasks", "ReleaseTasks", "RecordBatch", "RegisterWorker", "CreateInstances"}
+
+
+async def _snapshot(b: Client) -> Any:
+    info = await b.get_handle("w", "b1").status()
+    history = await b.get_handle("w", "b1").history()
+    keys = await b.admin.list_keys("b")
+    quotas = await b.admin.quotas("b")
+    return (info.status, info.started_at, len(history), keys, quotas)
+
+
+@pytest.fixture
+def lease_timeout() -> float:
+    return 120.0  # B's task stays B's for the whole test
+
+
+async def test_account_a_can_neither_see_nor_touch_account_b(
+    dev_server: DevServer, client: Client
+) -> None:
+    a = await _tenant(client, "a")
+    b_tenant = await _tenant(client, "b")
+    b = await Client.connect(dev_server.address, api_key=b_tenant.keys["admin"])
+    try:
+        # B has a running instance whose task its own worker holds.
+        await b.call(
+            b.workers.RegisterWorker,
+            wpb.RegisterWorkerRequest(worker_id="b-worker", task_queue="default", workflows=["w"]),
+        )
+        await b.create("w", id="b1", params=1)
+        polled = await b.call(
+            b.workers.PollWorkflowTasks,
+            wpb.PollWorkflowTasksRequest(worker_id="b-worker", task_queue="default", max_tasks=1),
+        )
+        (task,) = polled.tasks
+        before = await _snapshot(b)
+
+        async with grpc.aio.insecure_channel(dev_server.address) as channel:
+            stubs = {
+                "WorkflowService": (fgrpc.WorkflowServiceStub(channel), _workflow_calls),
+                "WorkerService": (wgrpc.WorkerServiceStub(channel), _worker_calls),
+                "AdminService": (agrpc.AdminServiceStub(channel), lambda _t: _admin_calls()),
+            }
+            services = {
+                "WorkflowService": fpb.DESCRIPTOR.services_by_name["WorkflowService"],
+                "WorkerService": wpb.DESCRIPTOR.services_by_name["WorkerService"],
+                "AdminService": apb.DESCRIPTOR.services_by_name["AdminService"],
+            }
+            right_role = {
+                "WorkflowService": "client",
+                "WorkerService": "worker",
+                "AdminService": "admin",
+            }
+            walked = 0
+            for service, (stub, calls_of) in stubs.items():
+                calls = calls_of(task.task_token)
+                # Every RPC of the service is in the walk.
+                assert set(calls) == {m.name for m in services[service].methods}
+                for rpc, call in calls.items():
+                    for role, key in a.keys.items():
+                        outcome = await _outcome(stub, call, key)
+                        walked += 1
+                        wrong_role = role != right_role[service] and role != "admin"
+                        if service == "AdminService" and rpc != "GetServerInfo":
+                            wrong_role = role != "admin"
+                        where = f"{service}.{rpc} with A's {role} key"
+                        if wrong_role and rpc != "GetServerInfo":
+                            assert outcome == grpc.StatusCode.PERMISSION_DENIED, where
+                        elif rpc in OWN_DATA_ONLY or rpc in HARMLESS:
+                            assert not isinstance(outcome, grpc.StatusCode), (where, outcome)
+                            _assert_nothing_of_b(rpc, outcome)
+                        else:
+                            assert isinstance(outcome, grpc.StatusCode), (where, outcome)
+                            assert outcome in REFUSED, (where, outcome)
+        assert walked == 3 * (14 + 11 + 9)
+        assert await _snapshot(b) == before
+    finally:
+        await b.close()
+
+
+async def _outcome(stub: Any, call: Callable[[Any], Any], key: str) -> Any:
+    """The call's answer, or its status code when it failed."""
+    try:
+        pending = call(_Bound(stub, key))
+        return await pending
+    except grpc.aio.AioRpcError as err:
+        return err.code()
+
+
+class _Bound:
+    """A stub whose calls carry one key."""
+
+    def __init__(self, stub: Any, key: str) -> None:
+        self._stub = stub
+        self._key = key
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._stub, name)
+        return lambda request: method(request, metadata=_md(self._key), timeout=10)
+
+
+def _assert_nothing_of_b(rpc: str, answer: Any) -> None:
+    if rpc == "ListInstances":
+        assert list(answer.instances) == []
+    elif rpc == "ListWorkflows":
+        assert [w.name for w in answer.workflows] in ([], ["w"])  # A's own registration only
+        assert all(sum(s.count for s in w.instances) == 0 for w in answer.workflows)
+    elif rpc == "PollWorkflowTasks":
+        assert list(answer.tasks) == []
+    elif rpc == "GetServerInfo":
+        assert answer.account == "a"
+    elif rpc == "HeartbeatTasks":
+        assert len(answer.lost_task_tokens) == 1  # B's task is not A's to keep
+    elif rpc in ("CreateInstances", "RecordBatch"):  # each item is refused on its own
+        assert [r.error.code for r in answer.results] == [grpc.StatusCode.NOT_FOUND.value[0]]
