@@ -72,6 +72,7 @@ def add_commands(sub: Any) -> None:
         default=10.0,
         help="seconds a partition lease lasts without renewal (default %(default)s)",
     )
+    shard.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
     shard.add_argument(
         "--heartbeat",
         type=float,
@@ -86,6 +87,7 @@ def add_commands(sub: Any) -> None:
     gateway.add_argument(
         "--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)"
     )
+    gateway.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
 
     cluster = sub.add_parser("cluster", help="inspect the cluster")
     csub = cluster.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -125,6 +127,7 @@ async def run_shard(args: argparse.Namespace) -> int:
     from shards.config import ShardConfig
     from shards.db import create_engine
     from shards.engine import ShardEngine
+    from shards.metrics import Metrics
     from shards.server import start_shard
 
     if not 0 < args.heartbeat < args.partition_lease / 2:
@@ -160,7 +163,10 @@ async def run_shard(args: argparse.Namespace) -> int:
         partition_lease=args.partition_lease,
         heartbeat=args.heartbeat,
     )
-    server = await start_shard(config, ShardEngine(db, config))
+    metrics = Metrics()
+    server = await start_shard(config, ShardEngine(db, config, metrics))
+    if args.metrics:
+        metrics.serve(args.metrics)
     print(
         f"shard server {config.member_id} listening on port {server.port} "
         f"(advertised as {server.membership.address}), "
@@ -181,6 +187,7 @@ async def run_gateway(args: argparse.Namespace) -> int:
     from gateway.config import GatewayConfig
     from gateway.server import start_gateway
     from shards.db import create_engine
+    from shards.metrics import Metrics
 
     db = create_engine(args.db)
 
@@ -195,7 +202,10 @@ async def run_gateway(args: argparse.Namespace) -> int:
             "then start a shard server (`stepway shard --db URL`)"
         )
     config = GatewayConfig(db_url=args.db, cluster_secret=secret, listen=args.listen)
-    server = await start_gateway(config, db, partitions)
+    metrics = Metrics()
+    server = await start_gateway(config, db, partitions, metrics)
+    if args.metrics:
+        metrics.serve(args.metrics)
     print(f"gateway listening on port {server.port}", flush=True)
     try:
         await asyncio.Event().wait()

@@ -20,6 +20,7 @@ from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
 from shards.db import create_engine
 from shards.engine import ShardEngine
+from shards.metrics import Metrics
 from shards.partitioning import DEFAULT_PARTITIONS
 from shards.server import ShardServer, start_shard
 
@@ -36,6 +37,8 @@ class DevConfig:
     account: str = DEFAULT_ACCOUNT
     partitions: int = DEFAULT_PARTITIONS
     lease_timeout: float = 10.0
+    # HOST:PORT for Prometheus metrics (/metrics); None: not served.
+    metrics: str | None = None
 
 
 @dataclass
@@ -47,6 +50,9 @@ class DevServer:
     shard: ShardServer
     gateway: GatewayServer
     api_key: str
+    metrics: Metrics
+    # Where /metrics is served (None when it is not).
+    metrics_port: int | None = None
 
     @property
     def address(self) -> str:
@@ -56,6 +62,7 @@ class DevServer:
     async def stop(self) -> None:
         await self.gateway.stop(grace=0.5)
         await self.shard.stop(grace=0.5)
+        self.metrics.close()
         self.db.dispose()
 
 
@@ -104,18 +111,20 @@ async def start_dev(config: DevConfig) -> DevServer:
             # One member, with a fixed id: a restart takes its own leases back at once.
             member_id="dev",
         )
-        shard = await start_shard(shard_config, ShardEngine(db, shard_config))
+        metrics = Metrics()
+        shard = await start_shard(shard_config, ShardEngine(db, shard_config, metrics))
         gateway_config = GatewayConfig(
             db_url=config.db_url,
             cluster_secret=secret,
             listen=config.listen,
         )
         try:
-            gateway = await start_gateway(gateway_config, db, partitions)
+            gateway = await start_gateway(gateway_config, db, partitions, metrics)
         except BaseException:
             await shard.stop(0)
             raise
     except BaseException:
         db.dispose()
         raise
-    return DevServer(config, db, shard, gateway, key)
+    port = metrics.serve(config.metrics) if config.metrics else None
+    return DevServer(config, db, shard, gateway, key, metrics, port)

@@ -23,6 +23,7 @@ from shards import schema
 from shards.clock import now_us
 from shards.db import backend_name, insert_missing, run_tx
 from shards.errors import QuotaExceeded
+from shards.metrics import Metrics
 from shards.quotas import QuotaCache, Quotas, add_rejections
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,10 @@ class GatewayLimits:
         *,
         heartbeat_seconds: float = 1.0,
         quota_seconds: float = 2.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
+        self.metrics = metrics or Metrics()
         self.gateway_id = gateway_id
         self.address = address
         self.heartbeat_seconds = heartbeat_seconds
@@ -210,8 +213,12 @@ class GatewayLimits:
         taken = bucket.take(rate, wanted, now)
         if taken == 0 or (whole and taken < wanted):
             bucket.tokens += taken
-            self.rejected[(account_id, quota)] += wanted
+            self._reject(account_id, quota, wanted)
             raise QuotaExceeded(quota, limit, bucket.wait(rate, wanted))
         if taken < wanted:
-            self.rejected[(account_id, quota)] += wanted - taken
+            self._reject(account_id, quota, wanted - taken)
         return taken
+
+    def _reject(self, account_id: str, quota: str, count: int) -> None:
+        self.rejected[(account_id, quota)] += count
+        self.metrics.quota_rejections.labels(account_id, quota).inc(count)

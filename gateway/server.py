@@ -28,6 +28,7 @@ from shards import validation as v
 from shards.accounts import Principal
 from shards.db import backend_name
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError, Unavailable
+from shards.metrics import Metrics
 from shards.partitioning import partition_of
 from shards.rpc import (
     ACCOUNT_HEADER,
@@ -44,11 +45,15 @@ from shards.rpc import (
     rich_status,
     status_details,
 )
-from shards.server import MAX_TASKS_PER_POLL, check_batch_size, check_new_instance
+from shards.server import (
+    MAX_BATCH_COMMANDS,
+    MAX_TASKS_PER_POLL,
+    check_batch_size,
+    check_new_instance,
+)
 from shards.tokens import decode
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
-from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -352,7 +357,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
 
     async def WatchHistory(
         self, request: fpb.WatchHistoryRequest, context: Context
-    ) -> AsyncIterator[cpb.HistoryEvent]:
+    ) -> AsyncIterator[fpb.WatchHistoryResponse]:
         """Relays the owning shard's stream; it ends when the instance is finished."""
         principal = await self.auth.principal(context, "WorkflowService")
         v.check_id("workflow", request.workflow)
@@ -363,8 +368,8 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         shard = self.router.for_partition(partition)
         call = shard.workflows.WatchHistory(request, metadata=self.forward.metadata(principal))
         try:
-            async for event in call:
-                yield event
+            async for message in call:
+                yield message
         except grpc.aio.AioRpcError as err:
             await self.forward.relay_error(err, context)
         finally:
@@ -678,6 +683,11 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         self, request: wpb.RecordBatchRequest, context: Context
     ) -> wpb.RecordBatchResponse:
         principal = await self._principal(context)
+        if len(request.commands) > MAX_BATCH_COMMANDS:
+            # Checked here for the whole batch: each shard server sees only its part.
+            raise InvalidArgument(
+                "commands", f"{len(request.commands)} commands; the limit is {MAX_BATCH_COMMANDS}"
+            )
         results: list[wpb.CommandResult | None] = [None] * len(request.commands)
         partitions: dict[int, int] = {}
         for n, command in enumerate(request.commands):
@@ -748,9 +758,11 @@ class GatewayServer:
         await self.router.close()
 
 
-async def start_gateway(config: GatewayConfig, db: sa.Engine, partitions: int) -> GatewayServer:
+async def start_gateway(
+    config: GatewayConfig, db: sa.Engine, partitions: int, metrics: Metrics | None = None
+) -> GatewayServer:
     """Serves the public API on config.listen (port 0 picks a free port)."""
-    limits = GatewayLimits(db, f"gateway-{uuid.uuid4().hex[:12]}", config.listen)
+    limits = GatewayLimits(db, f"gateway-{uuid.uuid4().hex[:12]}", config.listen, metrics=metrics)
     auth = Authenticator(db, config.key_cache_seconds, limits)
     router = Router(db, partitions, refresh_seconds=config.route_refresh_seconds)
     await router.start()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ import sqlalchemy as sa
 
 from shards.db import run_tx
 from shards.errors import NotOwner, StepwayError
+from shards.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,10 @@ class Committer:
         max_batch: int = 128,
         fence: Fence | None = None,
         stale: Callable[[], bool] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._engine = engine
+        self._metrics = metrics
         self._max_batch = max_batch
         self._fence = fence
         self._stale = stale
@@ -128,6 +132,10 @@ class Committer:
                 else:
                     fut.set_exception(value)
 
+    def _on_retry(self, attempt: int, exc: BaseException) -> None:
+        if self._metrics is not None:
+            self._metrics.tx_retries.inc()
+
     def _count(self, batch: list[Queued], outcomes: list[Outcome]) -> None:
         refused = committed = 0
         partitions: set[int] = set()
@@ -175,8 +183,12 @@ class Committer:
                     outcomes.append((False, exc))
             return outcomes
 
+        started = time.perf_counter()
         try:
-            return run_tx(self._engine, body), after
+            outcome = run_tx(self._engine, body, on_retry=self._on_retry), after
+            if self._metrics is not None:
+                self._metrics.tx_seconds.observe(time.perf_counter() - started)
+            return outcome
         except Exception as exc:
             if len(ops) == 1:
                 log.exception("operation failed")

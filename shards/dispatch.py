@@ -59,6 +59,17 @@ class TaskQueues:
                 fut.set_result(None)
                 return
 
+    def depths(self) -> list[tuple[str, str, int]]:
+        """(account, task queue, depth) of every queue; safe to call from another thread (a
+        scrape), where it may have to read again if the event loop changed the queues."""
+        for _ in range(5):
+            try:
+                queues = set(self._ready) | set(self._fresh)
+                return [(q[0], q[1], self.depth(q)) for q in sorted(queues)]
+            except RuntimeError:  # a dict changed size while it was read
+                continue
+        return []
+
     def depth(self, queue: QueueKey) -> int:
         return len(self._ready.get(queue, ())) + len(self._fresh.get(queue, ()))
 

@@ -51,6 +51,7 @@ from shards.machine import (
     Transition,
 )
 from shards.membership import Ownership
+from shards.metrics import Metrics
 from shards.occupancy import Occupancy, share
 from shards.partitioning import partition_of
 from shards.quotas import QuotaCache, Quotas, add_rejections
@@ -141,13 +142,20 @@ def _new_lease() -> int:
 class ShardEngine:
     """The durable engine of one shard server."""
 
-    def __init__(self, db: sa.Engine, config: ShardConfig) -> None:
+    def __init__(self, db: sa.Engine, config: ShardConfig, metrics: Metrics | None = None) -> None:
         self.db = db
         self.config = config
+        self.metrics = metrics or Metrics()
         self.committer = Committer(
-            db, max_batch=config.max_batch, fence=self._fence, stale=self._lease_clock_ran_out
+            db,
+            max_batch=config.max_batch,
+            fence=self._fence,
+            stale=self._lease_clock_ran_out,
+            metrics=self.metrics,
         )
         self.queues = TaskQueues(capacity=self._slots_left)
+        self.metrics.watch_queues(self.queues.depths)
+        self.metrics.watch_backlog(self._backlog)
         self.occupancy = Occupancy()
         self.quotas = QuotaCache()
         self._quota_reads: set[str] = set()
@@ -215,6 +223,9 @@ class ShardEngine:
         gained = set(new) - set(self.owned)
         moved = {p for p in set(new) & set(self.owned) if new[p] != self.owned[p]}
         self.owned = dict(new)
+        self.metrics.partitions_owned.set(len(self.owned))
+        if ownership.epochs:
+            self.metrics.lease_renewals.inc()
         self._valid_until = ownership.valid_until
         if lost or moved:
             self.queues.drop(lambda key: key[0] in lost or key[0] in moved)
@@ -283,7 +294,7 @@ class ShardEngine:
         1 MiB, is checked when the call arrives)."""
         limit = self.quotas.read(conn, account_id).max_payload_bytes
         if len(data) > limit:
-            after.append(lambda: self.rejected.update([(account_id, "max_payload_bytes")]))
+            after.append(lambda: self._reject(account_id, "max_payload_bytes"))
             raise InvalidArgument(
                 field,
                 f"is {len(data):,} bytes; this account's limit is {limit:,} bytes "
@@ -294,7 +305,7 @@ class ShardEngine:
         self, after: After, account_id: str, workflow: str, queued: int
     ) -> QuotaExceeded:
         limit = self.quotas.known(account_id)[0].max_queued_per_workflow
-        after.append(lambda: self.rejected.update([(account_id, "max_queued_per_workflow")]))
+        after.append(lambda: self._reject(account_id, "max_queued_per_workflow"))
         return QuotaExceeded(
             "max_queued_per_workflow",
             limit,
@@ -335,7 +346,7 @@ class ShardEngine:
             conn, after, inst, machine.fail(inst, lease=ref.lease, error=error, now=now_us())
         )
         account = inst.account_id
-        after.append(lambda: self.rejected.update([(account, "max_steps_per_instance")]))
+        after.append(lambda: self._reject(account, "max_steps_per_instance"))
         return True
 
     def _slots_left(self, queue: tuple[str, str]) -> int:
@@ -344,11 +355,33 @@ class ShardEngine:
         limit = self._share(self._quotas_now(account_id).max_running)
         return max(limit - self.occupancy.busy(account_id), 0)
 
+    def _backlog(self) -> list[tuple[str, str, int, float]]:
+        """For a scrape (in its thread): queued instances per workflow in the owned partitions,
+        and the age of the oldest."""
+        owned = list(self.owned)
+        if not owned:
+            return []
+        with self.db.connect() as conn:
+            rows = store.queued_backlog(conn, owned)
+        now = now_us()
+        return [(a, w, n, max(now - oldest, 0) / 1_000_000) for a, w, n, oldest in rows]
+
+    def _reject(self, account_id: str, quota: str) -> None:
+        """After a commit: counts a refusal by a quota (usage, and the metric)."""
+        self.rejected[(account_id, quota)] += 1
+        self.metrics.quota_rejections.labels(account_id, quota).inc()
+
     def _count(self, old: Instance | None, new: Instance) -> None:
         """After a commit: counts an instance's change of status; a freed running slot wakes
         a poll of the account waiting for one (and the task's step count is forgotten)."""
         if new.status not in LEASED:
             self._step_counts.pop((new.partition, new.uid), None)
+        if old is None:
+            self.metrics.instances_created.labels(new.account_id, new.workflow).inc()
+        elif new.status in FINAL and old.status not in FINAL:
+            self.metrics.instances_finished.labels(
+                new.account_id, new.workflow, new.status.value
+            ).inc()
         if self.occupancy.change(
             new.partition,
             new.account_id,
@@ -358,6 +391,14 @@ class ShardEngine:
         ):
             self.queues.wake_account(new.account_id)
 
+    def _attempt(self, inst: Instance, outcome: str, started_at: int) -> None:
+        """After a commit: counts a step attempt and how long it took."""
+        self.metrics.step_attempts.labels(inst.account_id, inst.workflow, outcome).inc()
+        if started_at:
+            self.metrics.step_seconds.labels(inst.workflow).observe(
+                max(now_us() - started_at, 0) / 1_000_000
+            )
+
     def _fence(self, conn: sa.Connection, partitions: set[int]) -> dict[int, str | None]:
         """In a write transaction: the partitions of the set this server may not write, because
         its leases may have lapsed or the table names another owner or epoch, each with its
@@ -366,6 +407,7 @@ class ShardEngine:
         bad = self._unwritable(conn, partitions)
         if bad:
             self.fence_refusals += 1
+            self.metrics.fence_refusals.inc(len(bad))
             log.info("fenced: refused a write for %d partition(s) not owned now", len(bad))
         return bad
 
@@ -832,6 +874,8 @@ class ShardEngine:
                 lease_timeout_us=self._lease_us,
             )
             self._apply(conn, after, inst, tr, known=[existing])
+            if tr.steps:
+                after.append(lambda: self._attempt(inst, "succeeded", started_at))
             return tr.task_ended
 
         return await self._run(op, [ref.partition])
@@ -871,6 +915,7 @@ class ShardEngine:
                 lease_timeout_us=self._lease_us,
             )
             self._apply(conn, after, inst, tr, known=[existing])
+            after.append(lambda: self._attempt(inst, "failed", started_at))
             step = tr.steps[0]
             if step.state is machine.StepState.FAILED:
                 return StepFailureOutcome(None, error, tr.task_ended)
@@ -947,6 +992,7 @@ class ShardEngine:
         """Ends the instance as complete."""
 
         def op(conn: sa.Connection, after: After) -> None:
+            self._check_payload(conn, after, account_id, "output", output)
             inst = self._load_task_instance(conn, account_id, ref)
             tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
             self._apply(conn, after, inst, tr)

@@ -257,13 +257,13 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
 
     async def WatchHistory(
         self, request: fpb.WatchHistoryRequest, context: Context
-    ) -> AsyncIterator[cpb.HistoryEvent]:
+    ) -> AsyncIterator[fpb.WatchHistoryResponse]:
         account = self._account(context)
         workflow, instance_id = _instance_key(request)
         async for seq, entry in self.engine.watch(
             account, workflow, instance_id, request.after_seq
         ):
-            yield history_to_pb(seq, entry)
+            yield fpb.WatchHistoryResponse(event=history_to_pb(seq, entry))
 
     async def ListWorkflows(
         self, request: fpb.ListWorkflowsRequest, context: Context

@@ -390,6 +390,23 @@ def count_steps(conn: sa.Connection, key: tuple[int, str]) -> int:
     )
 
 
+def queued_backlog(
+    conn: sa.Connection, partitions: Collection[int]
+) -> list[tuple[str, str, int, int]]:
+    """(account_id, workflow, queued, oldest ready_at) of these partitions' queued instances."""
+    rows = conn.execute(
+        sa.select(
+            INST.c.account_id,
+            INST.c.workflow,
+            sa.func.count().label("n"),
+            sa.func.min(INST.c.ready_at).label("oldest"),
+        )
+        .where(INST.c.status == Status.QUEUED.value, _of(partitions))
+        .group_by(INST.c.account_id, INST.c.workflow)
+    )
+    return [(r.account_id, r.workflow, int(r.n), int(r.oldest or 0)) for r in rows]
+
+
 def status_counts(
     conn: sa.Connection, partitions: Collection[int]
 ) -> list[tuple[int, str, str, str, int]]:

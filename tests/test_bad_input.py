@@ -19,6 +19,7 @@ from stepway import (
     WorkflowFailedError,
     workflow,
 )
+from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
@@ -175,3 +176,16 @@ async def test_control_calls_check_their_fields(registered: Client) -> None:
     assert err.value.field == "from_step"
     status = await registered.status("known", "ctl")
     assert status.status.value in ("queued", "running", "complete")
+
+
+async def test_a_batch_of_worker_commands_over_the_limit_is_refused_whole(
+    registered: Client,
+) -> None:
+    """Checked at the gateway for the whole batch, which it would otherwise split among the
+    shard servers in parts each under the limit."""
+    command = wpb.WorkerCommand(complete_workflow=wpb.CompleteWorkflowRequest(task_token=b"x"))
+    with pytest.raises(InvalidArgumentError, match="1001 commands; the limit is 1000") as info:
+        await registered.call(
+            registered.workers.RecordBatch, wpb.RecordBatchRequest(commands=[command] * 1001)
+        )
+    assert info.value.field == "commands"

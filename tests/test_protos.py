@@ -1,4 +1,5 @@
-"""The generated gRPC code checked in under sdk/python/stepway/v1 is exactly what protos/ gives."""
+"""The generated gRPC code checked in under sdk/python/stepway/v1 is exactly what protos/ gives,
+and the protos pass `buf lint` (buf.yaml: the STANDARD and COMMENTS rules)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "sdk" / "python" / "stepway" / "v1"
 SCRIPT = ROOT / "scripts" / "gen_protos.py"
 REGENERATE = "python scripts/gen_protos.py"
+BUF = ROOT / "node_modules" / ".bin" / "buf"
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -73,3 +77,18 @@ def test_a_stale_generated_file_is_reported_by_name_with_the_command_to_regenera
     message = _report(problems)
     assert "sdk/python/stepway/v1/common_pb2.py" in message
     assert REGENERATE in message
+
+
+@pytest.mark.skipif(
+    not BUF.exists(),
+    reason="buf is not installed: run `npm ci` at the repository root (CI runs `npx buf lint`)",
+)
+def test_every_proto_element_is_documented_and_buf_lint_passes() -> None:
+    done = subprocess.run(
+        ["npx", "--no-install", "buf", "lint"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"npx buf lint failed:\n{done.stdout}{done.stderr}"

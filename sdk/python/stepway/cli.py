@@ -180,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dev.add_argument("--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)")
     dev.add_argument("--api-key", help="use this API key instead of a new random one")
+    dev.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
     dev.add_argument(
         "--lease-timeout",
         type=float,
@@ -343,9 +344,13 @@ async def _dev(args: argparse.Namespace) -> int:
         listen=args.listen,
         api_key=args.api_key,
         lease_timeout=args.lease_timeout,
+        metrics=args.metrics,
     )
     server = await start_dev(config)
     print(f"Stepway dev server listening on {server.address} (store: {config.db_url})")
+    if server.metrics_port is not None:
+        host = config.metrics.rsplit(":", 1)[0] if config.metrics else "127.0.0.1"
+        print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
     print(f"API key (account {config.account!r}, role admin): {server.api_key}")
     print(f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}", flush=True)
     try:

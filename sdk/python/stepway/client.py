@@ -625,8 +625,8 @@ class InstanceHandle:
             call = self.client.workflows.WatchHistory(request, metadata=self.client._metadata)
             try:
                 async for msg in call:
-                    last = msg.seq
-                    yield HistoryEvent.from_pb(msg)
+                    last = msg.event.seq
+                    yield HistoryEvent.from_pb(msg.event)
                 return
             except grpc.aio.AioRpcError as err:
                 if err.code() is not grpc.StatusCode.UNAVAILABLE:

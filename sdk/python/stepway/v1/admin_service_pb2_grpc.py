@@ -31,7 +31,9 @@ class AdminServiceStub:
     Any key may call GetServerInfo; the other calls need a key with role admin. An admin key of
     an operator account manages every account. An admin key of a tenant account manages only
     its own account's keys and reads its own quotas; it may not create or list accounts nor
-    change quotas, and naming another account is PERMISSION_DENIED.
+    change quotas, and naming another account is PERMISSION_DENIED. An account name that breaks
+    ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$ is INVALID_ARGUMENT; an account that does not exist is
+    NOT_FOUND (for an operator; a tenant gets PERMISSION_DENIED for any other name).
     """
 
     def __init__(self, channel):
@@ -93,7 +95,9 @@ class AdminServiceServicer:
     Any key may call GetServerInfo; the other calls need a key with role admin. An admin key of
     an operator account manages every account. An admin key of a tenant account manages only
     its own account's keys and reads its own quotas; it may not create or list accounts nor
-    change quotas, and naming another account is PERMISSION_DENIED.
+    change quotas, and naming another account is PERMISSION_DENIED. An account name that breaks
+    ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$ is INVALID_ARGUMENT; an account that does not exist is
+    NOT_FOUND (for an operator; a tenant gets PERMISSION_DENIED for any other name).
     """
 
     def GetServerInfo(self, request, context):
@@ -222,7 +226,9 @@ class AdminService:
     Any key may call GetServerInfo; the other calls need a key with role admin. An admin key of
     an operator account manages every account. An admin key of a tenant account manages only
     its own account's keys and reads its own quotas; it may not create or list accounts nor
-    change quotas, and naming another account is PERMISSION_DENIED.
+    change quotas, and naming another account is PERMISSION_DENIED. An account name that breaks
+    ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$ is INVALID_ARGUMENT; an account that does not exist is
+    NOT_FOUND (for an operator; a tenant gets PERMISSION_DENIED for any other name).
     """
 
     @staticmethod

@@ -35,6 +35,10 @@ class WorkerServiceStub:
     on the server); a later task replays the journal. Every call that writes carries the task
     token; once the lease is lost (it expired, or the instance was terminated) the server refuses
     the write with FAILED_PRECONDITION and the worker drops the task.
+
+    Every call carries `authorization: Bearer <key>` metadata with a key of role worker or admin.
+    A task token that Stepway did not issue is INVALID_ARGUMENT; one of another account's tasks
+    is NOT_FOUND. docs/worker-protocol.md has the call sequence and the replay rules.
     """
 
     def __init__(self, channel):
@@ -110,24 +114,31 @@ class WorkerServiceServicer:
     on the server); a later task replays the journal. Every call that writes carries the task
     token; once the lease is lost (it expired, or the instance was terminated) the server refuses
     the write with FAILED_PRECONDITION and the worker drops the task.
+
+    Every call carries `authorization: Bearer <key>` metadata with a key of role worker or admin.
+    A task token that Stepway did not issue is INVALID_ARGUMENT; one of another account's tasks
+    is NOT_FOUND. docs/worker-protocol.md has the call sequence and the replay rules.
     """
 
     def RegisterWorker(self, request, context):
-        """Declares the workflows a worker runs on a task queue.
+        """Declares the workflows a worker runs on a task queue. Until a workflow is registered in
+        the account, CreateInstance of it is NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def PollWorkflowTasks(self, request, context):
-        """Long-polls for workflow tasks. Keep one poll open: a dropped connection releases the worker's tasks.
+        """Long-polls for workflow tasks. Keep one poll open: a dropped connection releases the
+        worker's tasks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CompleteStep(self, request, context):
-        """Records a step's result.
+        """Records a step's result. Sending the same attempt again is a no-op; another attempt of a
+        step already finished is FAILED_PRECONDITION.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -148,7 +159,8 @@ class WorkerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def WaitForEvent(self, request, context):
-        """Takes a buffered event of a type, or suspends the instance until one arrives or the wait times out.
+        """Takes a buffered event of a type, or suspends the instance until one arrives or the wait
+        times out.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -267,6 +279,10 @@ class WorkerService:
     on the server); a later task replays the journal. Every call that writes carries the task
     token; once the lease is lost (it expired, or the instance was terminated) the server refuses
     the write with FAILED_PRECONDITION and the worker drops the task.
+
+    Every call carries `authorization: Bearer <key>` metadata with a key of role worker or admin.
+    A task token that Stepway did not issue is INVALID_ARGUMENT; one of another account's tasks
+    is NOT_FOUND. docs/worker-protocol.md has the call sequence and the replay rules.
     """
 
     @staticmethod

@@ -242,6 +242,12 @@ class WatchHistoryRequest(_message.Message):
     after_seq: int
     def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., after_seq: _Optional[int] = ...) -> None: ...
 
+class WatchHistoryResponse(_message.Message):
+    __slots__ = ("event",)
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    event: _common_pb2.HistoryEvent
+    def __init__(self, event: _Optional[_Union[_common_pb2.HistoryEvent, _Mapping]] = ...) -> None: ...
+
 class ListWorkflowsRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -3,7 +3,6 @@
 import grpc
 import warnings
 
-from stepway.v1 import common_pb2 as stepway_dot_v1_dot_common__pb2
 from stepway.v1 import workflow_service_pb2 as stepway_dot_v1_dot_workflow__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -28,8 +27,16 @@ if _version_not_supported:
 
 class WorkflowServiceStub:
     """What clients call: create instances, read them, control them, send them events.
-    Every call carries an API key in the `authorization: Bearer <key>` metadata;
-    the account always comes from the key, never from the request.
+
+    Every call carries an API key in the `authorization: Bearer <key>` metadata, of role client
+    or admin (UNAUTHENTICATED without a valid key, PERMISSION_DENIED for a worker key); the
+    account always comes from the key, never from the request. An instance is named by its
+    workflow and instance_id, both ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$ (INVALID_ARGUMENT
+    otherwise); one the account does not have is NOT_FOUND. A field that breaks a rule is
+    refused with INVALID_ARGUMENT and a google.rpc.BadRequest naming it. Any call may be
+    RESOURCE_EXHAUSTED (with RetryInfo) past the account's requests_per_second quota, and
+    UNAVAILABLE while a server restarts or partitions move: retry those with backoff.
+    docs/protocol.md has the error model.
     """
 
     def __init__(self, channel):
@@ -101,7 +108,7 @@ class WorkflowServiceStub:
         self.WatchHistory = channel.unary_stream(
                 '/stepway.v1.WorkflowService/WatchHistory',
                 request_serializer=stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryRequest.SerializeToString,
-                response_deserializer=stepway_dot_v1_dot_common__pb2.HistoryEvent.FromString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryResponse.FromString,
                 _registered_method=True)
         self.ListWorkflows = channel.unary_unary(
                 '/stepway.v1.WorkflowService/ListWorkflows',
@@ -112,12 +119,23 @@ class WorkflowServiceStub:
 
 class WorkflowServiceServicer:
     """What clients call: create instances, read them, control them, send them events.
-    Every call carries an API key in the `authorization: Bearer <key>` metadata;
-    the account always comes from the key, never from the request.
+
+    Every call carries an API key in the `authorization: Bearer <key>` metadata, of role client
+    or admin (UNAUTHENTICATED without a valid key, PERMISSION_DENIED for a worker key); the
+    account always comes from the key, never from the request. An instance is named by its
+    workflow and instance_id, both ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$ (INVALID_ARGUMENT
+    otherwise); one the account does not have is NOT_FOUND. A field that breaks a rule is
+    refused with INVALID_ARGUMENT and a google.rpc.BadRequest naming it. Any call may be
+    RESOURCE_EXHAUSTED (with RetryInfo) past the account's requests_per_second quota, and
+    UNAVAILABLE while a server restarts or partitions move: retry those with backoff.
+    docs/protocol.md has the error model.
     """
 
     def CreateInstance(self, request, context):
-        """Creates an instance. Idempotent: an existing id returns the existing instance with created = false.
+        """Creates an instance. Idempotent: an existing id returns the existing instance with
+        created = false. NOT_FOUND while no worker has registered the workflow in the account;
+        RESOURCE_EXHAUSTED (with RetryInfo) past the creations_per_second or
+        max_queued_per_workflow quota.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -132,21 +150,23 @@ class WorkflowServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetInstance(self, request, context):
-        """Reads an instance's status, output and error, and its steps when asked.
+        """Reads an instance's status, params, output and error, and its steps when asked.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def WaitInstance(self, request, context):
-        """Waits until the instance is finished (complete, errored or terminated) or the timeout passes.
+        """Waits until the instance is finished (complete, errored or terminated) or the timeout
+        passes, then answers it as GetInstance would.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SendEvent(self, request, context):
-        """Sends an event; buffered until the instance waits for its type.
+        """Sends an event; buffered until the instance waits for its type. FAILED_PRECONDITION when
+        the instance is finished.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -162,6 +182,7 @@ class WorkflowServiceServicer:
     def PauseInstance(self, request, context):
         """Pauses an instance. A queued or waiting instance is paused at once; a running one finishes
         the step it is in (status waitingForPause), then is paused; no new step starts.
+        FAILED_PRECONDITION when it is finished, paused or waitingForPause already.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -169,6 +190,7 @@ class WorkflowServiceServicer:
 
     def ResumeInstance(self, request, context):
         """Resumes a paused instance (or cancels a pause still waiting for its step to end).
+        FAILED_PRECONDITION in any other status.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -176,6 +198,7 @@ class WorkflowServiceServicer:
 
     def TerminateInstance(self, request, context):
         """Ends an instance that is not finished, at once; its worker's later writes are refused.
+        FAILED_PRECONDITION when it is finished already.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -190,7 +213,8 @@ class WorkflowServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteInstance(self, request, context):
-        """Deletes a finished instance with its steps, events and history.
+        """Deletes a finished instance with its steps, events and history. FAILED_PRECONDITION when
+        it is not finished (terminate it first).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -206,6 +230,7 @@ class WorkflowServiceServicer:
     def WatchHistory(self, request, context):
         """An instance's history as it happens: the events after `after_seq`, then each new one as it
         is recorded. The stream ends once the instance is finished and its last event was sent.
+        On UNAVAILABLE, call again with after_seq = the last seq received: nothing is missed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -284,7 +309,7 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
             'WatchHistory': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchHistory,
                     request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryRequest.FromString,
-                    response_serializer=stepway_dot_v1_dot_common__pb2.HistoryEvent.SerializeToString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryResponse.SerializeToString,
             ),
             'ListWorkflows': grpc.unary_unary_rpc_method_handler(
                     servicer.ListWorkflows,
@@ -301,8 +326,16 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class WorkflowService:
     """What clients call: create instances, read them, control them, send them events.
-    Every call carries an API key in the `authorization: Bearer <key>` metadata;
-    the account always comes from the key, never from the request.
+
+    Every call carries an API key in the `authorization: Bearer <key>` metadata, of role client
+    or admin (UNAUTHENTICATED without a valid key, PERMISSION_DENIED for a worker key); the
+    account always comes from the key, never from the request. An instance is named by its
+    workflow and instance_id, both ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$ (INVALID_ARGUMENT
+    otherwise); one the account does not have is NOT_FOUND. A field that breaks a rule is
+    refused with INVALID_ARGUMENT and a google.rpc.BadRequest naming it. Any call may be
+    RESOURCE_EXHAUSTED (with RetryInfo) past the account's requests_per_second quota, and
+    UNAVAILABLE while a server restarts or partitions move: retry those with backoff.
+    docs/protocol.md has the error model.
     """
 
     @staticmethod
@@ -645,7 +678,7 @@ class WorkflowService:
             target,
             '/stepway.v1.WorkflowService/WatchHistory',
             stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryRequest.SerializeToString,
-            stepway_dot_v1_dot_common__pb2.HistoryEvent.FromString,
+            stepway_dot_v1_dot_workflow__service__pb2.WatchHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,
