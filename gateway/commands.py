@@ -88,6 +88,7 @@ def add_commands(sub: Any) -> None:
         "--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)"
     )
     gateway.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
+    gateway.add_argument("--http", metavar="HOST:PORT", help="serve the web console there")
 
     cluster = sub.add_parser("cluster", help="inspect the cluster")
     csub = cluster.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -201,7 +202,9 @@ async def run_gateway(args: argparse.Namespace) -> int:
             "error: this database holds no cluster yet: run `stepway migrate --db URL`, "
             "then start a shard server (`stepway shard --db URL`)"
         )
-    config = GatewayConfig(db_url=args.db, cluster_secret=secret, listen=args.listen)
+    config = GatewayConfig(
+        db_url=args.db, cluster_secret=secret, listen=args.listen, http=args.http
+    )
     metrics = Metrics()
     server = await start_gateway(config, db, partitions, metrics)
     if args.metrics:

@@ -15,3 +15,5 @@ class GatewayConfig:
     key_cache_seconds: float = 10.0
     # How often the routing table (which shard server owns each partition) is read again.
     route_refresh_seconds: float = 2.0
+    # HOST:PORT for the web console (gateway/console.py); None: not served.
+    http: str | None = None

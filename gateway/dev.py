@@ -39,6 +39,8 @@ class DevConfig:
     lease_timeout: float = 10.0
     # HOST:PORT for Prometheus metrics (/metrics); None: not served.
     metrics: str | None = None
+    # HOST:PORT for the web console (gateway/console.py); None: not served.
+    http: str | None = None
 
 
 @dataclass
@@ -58,6 +60,11 @@ class DevServer:
     def address(self) -> str:
         host = self.config.listen.rsplit(":", 1)[0]
         return f"{host}:{self.gateway.port}"
+
+    @property
+    def http_port(self) -> int | None:
+        """Where the web console is served (None when it is not)."""
+        return self.gateway.http_port
 
     async def stop(self) -> None:
         await self.gateway.stop(grace=0.5)
@@ -117,6 +124,7 @@ async def start_dev(config: DevConfig) -> DevServer:
             db_url=config.db_url,
             cluster_secret=secret,
             listen=config.listen,
+            http=config.http,
         )
         try:
             gateway = await start_gateway(gateway_config, db, partitions, metrics)

@@ -19,6 +19,7 @@ from shards import schema
 from shards.clock import now_us
 from shards.errors import Unavailable
 from shards.rpc import CHANNEL_OPTIONS
+from stepway import tracing
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
@@ -30,7 +31,9 @@ class ShardStubs:
 
     def __init__(self, address: str) -> None:
         self.address = address
-        self.channel = grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS)
+        self.channel = grpc.aio.insecure_channel(
+            address, options=CHANNEL_OPTIONS, interceptors=tracing.client_interceptors()
+        )
         self.workflows = fgrpc.WorkflowServiceStub(self.channel)
         self.workers = wgrpc.WorkerServiceStub(self.channel)
 

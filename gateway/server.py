@@ -22,6 +22,7 @@ from grpc_reflection.v1alpha import reflection
 from gateway.admin import GatewayAdminService
 from gateway.auth import Authenticator
 from gateway.config import GatewayConfig
+from gateway.console import Console, dial_address, start_console
 from gateway.limits import GatewayLimits
 from gateway.routing import Router, ShardStubs
 from shards import validation as v
@@ -51,7 +52,8 @@ from shards.server import (
     check_batch_size,
     check_new_instance,
 )
-from shards.tokens import decode
+from shards.tokens import decode_any
+from stepway import tracing
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import worker_service_pb2 as wpb
@@ -466,31 +468,43 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     async def PollWorkflowTasks(
         self, request: wpb.PollWorkflowTasksRequest, context: Context
     ) -> wpb.PollWorkflowTasksResponse:
+        tasks = await self._poll("PollWorkflowTasks", request, context)
+        return wpb.PollWorkflowTasksResponse(tasks=tasks)
+
+    async def PollStepTasks(
+        self, request: wpb.PollStepTasksRequest, context: Context
+    ) -> wpb.PollStepTasksResponse:
+        tasks = await self._poll("PollStepTasks", request, context)
+        return wpb.PollStepTasksResponse(tasks=tasks)
+
+    async def _poll(self, method: str, request: Any, context: Context) -> list[Any]:
         """Long-polls every shard at once and answers with the tasks the first of them found.
 
         The polls still open are then ended by name (a ReleaseTasks marked END_POLL_HEADER),
         not cancelled: each answers normally with whatever it had claimed by then, so no task
         is ever lost in a reply that crossed a cancellation. The worker gets up to max_tasks;
-        any more go back to their shards at once. When the worker's own call ends early, the
-        gateway tells every shard that the worker is gone.
+        any more go back to their shards at once. When a workflow worker's own call ends
+        early, the gateway tells every shard that the worker is gone (step workers keep their
+        tasks until their heartbeat timeout: the step may still be running).
         """
         principal = await self._principal(context)
         wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
         shards = self.router.all_shards()
         if len(shards) == 1:
-            return await self.forward(
+            resp = await self.forward(
                 lambda: shards[0],
-                _workers("PollWorkflowTasks"),
+                _workers(method),
                 request,
                 principal,
                 context,
                 timeout=wait + POLL_SLACK_SECONDS,
             )
+            return list(resp.tasks)
         poll_id = uuid.uuid4().hex
         metadata = self.forward.metadata(principal, (FANOUT_HEADER, poll_id))
         polls = {
             asyncio.ensure_future(
-                shard.workers.PollWorkflowTasks(
+                getattr(shard.workers, method)(
                     request, metadata=metadata, timeout=wait + POLL_SLACK_SECONDS
                 )
             ): shard
@@ -508,12 +522,13 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         except asyncio.CancelledError:
             for fut in polls:
                 fut.cancel()
-            self._worker_gone(principal, request.worker_id, shards)
+            if method == "PollWorkflowTasks":
+                self._worker_gone(principal, request.worker_id, shards)
             raise
         for fut in polls:
             fut.cancel()  # only a shard that did not answer its end in time is left
         limit = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
-        tasks: list[wpb.WorkflowTask] = []
+        tasks: list[Any] = []
         for fut, shard in polls.items():
             found = _tasks_of(fut)
             keep, extra = found[: limit - len(tasks)], found[limit - len(tasks) :]
@@ -524,7 +539,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             failures = [f.exception() for f in polls if not f.cancelled() and f.exception()]
             if len(failures) == len(polls) and isinstance(failures[0], grpc.aio.AioRpcError):
                 await self.forward.relay_error(failures[0], context)
-        return wpb.PollWorkflowTasksResponse(tasks=tasks)
+        return tasks
 
     async def _end_polls(
         self, principal: Principal, poll_id: str, shards: list[ShardStubs]
@@ -544,7 +559,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         principal: Principal,
         worker_id: str,
         shard: ShardStubs,
-        tasks: list[wpb.WorkflowTask],
+        tasks: list[Any],
     ) -> None:
         """Releases tasks a shard handed over beyond what the worker asked for."""
         metadata = self.forward.metadata(principal)
@@ -569,7 +584,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 
     async def _by_task(self, method: str, request: Any, context: Context) -> Any:
         principal = await self._principal(context)
-        partition = decode(request.task_token).partition
+        partition = decode_any(request.task_token).partition
         return await self.forward(
             lambda: self.router.for_partition(partition),
             _workers(method),
@@ -616,6 +631,34 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         resp: wpb.FailWorkflowResponse = await self._by_task("FailWorkflow", request, context)
         return resp
 
+    async def ScheduleCall(
+        self, request: wpb.ScheduleCallRequest, context: Context
+    ) -> wpb.ScheduleCallResponse:
+        resp: wpb.ScheduleCallResponse = await self._by_task("ScheduleCall", request, context)
+        return resp
+
+    async def CompleteStepTask(
+        self, request: wpb.CompleteStepTaskRequest, context: Context
+    ) -> wpb.CompleteStepTaskResponse:
+        resp: wpb.CompleteStepTaskResponse = await self._by_task(
+            "CompleteStepTask", request, context
+        )
+        return resp
+
+    async def FailStepTask(
+        self, request: wpb.FailStepTaskRequest, context: Context
+    ) -> wpb.FailStepTaskResponse:
+        resp: wpb.FailStepTaskResponse = await self._by_task("FailStepTask", request, context)
+        return resp
+
+    async def HeartbeatStepTask(
+        self, request: wpb.HeartbeatStepTaskRequest, context: Context
+    ) -> wpb.HeartbeatStepTaskResponse:
+        resp: wpb.HeartbeatStepTaskResponse = await self._by_task(
+            "HeartbeatStepTask", request, context
+        )
+        return resp
+
     async def _per_owner(
         self,
         tokens: Any,
@@ -630,7 +673,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         while pending:
             groups: dict[str, list[bytes]] = {}
             for token in pending:
-                owner = self.router.for_partition(decode(token).partition).address
+                owner = self.router.for_partition(decode_any(token).partition).address
                 groups.setdefault(owner, []).append(token)
             failed: list[bytes] = []
 
@@ -695,7 +738,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             try:
                 if kind is None:
                     raise InvalidArgument("command", "is empty")
-                partitions[n] = decode(getattr(command, kind).task_token).partition
+                partitions[n] = decode_any(getattr(command, kind).task_token).partition
             except StepwayError as exc:
                 results[n] = command_error(exc)
 
@@ -734,7 +777,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 _background: set[asyncio.Future[Any]] = set()
 
 
-def _tasks_of(fut: asyncio.Future[wpb.PollWorkflowTasksResponse]) -> list[wpb.WorkflowTask]:
+def _tasks_of(fut: asyncio.Future[Any]) -> list[Any]:
     """The tasks of a finished shard poll; none when it failed or was cancelled."""
     if not fut.done() or fut.cancelled() or fut.exception() is not None:
         return []
@@ -751,8 +794,17 @@ class GatewayServer:
         self.router = router
         self.limits = limits
         self.port = port
+        # The web console, when config.http asks for one.
+        self.console: Console | None = None
+
+    @property
+    def http_port(self) -> int | None:
+        """Where the web console is served (None when it is not)."""
+        return None if self.console is None else self.console.port
 
     async def stop(self, grace: float = 1.0) -> None:
+        if self.console is not None:
+            await self.console.stop()
         await self.server.stop(grace)
         await self.limits.stop()
         await self.router.close()
@@ -766,7 +818,9 @@ async def start_gateway(
     auth = Authenticator(db, config.key_cache_seconds, limits)
     router = Router(db, partitions, refresh_seconds=config.route_refresh_seconds)
     await router.start()
-    server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
+    server = grpc.aio.server(
+        interceptors=[*tracing.server_interceptors(), ErrorInterceptor()], options=SERVER_OPTIONS
+    )
     forward = Forwarder(config.cluster_secret, router)
     fgrpc.add_WorkflowServiceServicer_to_server(
         GatewayWorkflowService(auth, router, forward, limits), server
@@ -793,4 +847,13 @@ async def start_gateway(
     await server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     log.info("gateway listening on port %d", port)
-    return GatewayServer(server, router, limits, port)
+    gateway = GatewayServer(server, router, limits, port)
+    if config.http:
+        try:
+            # The console calls this gateway over gRPC, as any client does.
+            gateway.console = await start_console(config.http, dial_address(config.listen, port))
+        except BaseException:
+            await gateway.stop(0)
+            raise
+        log.info("web console on port %d", gateway.console.port)
+    return gateway

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from shards.engine import InstanceView, Task
+from shards.engine import ClaimedStepTask, InstanceView, Task
 from shards.machine import (
     Backoff,
     Failure,
@@ -35,6 +35,7 @@ KIND_TO_PB = {
     StepKind.DO: cpb.STEP_KIND_DO,
     StepKind.SLEEP: cpb.STEP_KIND_SLEEP,
     StepKind.WAIT_FOR_EVENT: cpb.STEP_KIND_WAIT_FOR_EVENT,
+    StepKind.CALL: cpb.STEP_KIND_CALL,
 }
 STATE_TO_PB = {
     StepState.PENDING: cpb.STEP_STATE_PENDING,
@@ -113,9 +114,34 @@ def task_to_pb(task: Task, lease_timeout: float) -> wpb.WorkflowTask:
         instance_id=task.instance.instance_id,
         params=cpb.Payload(data=task.params),
         journal=[step_to_pb(s) for s in task.journal],
+        trace_parent=task.instance.trace_parent or "",
     )
     msg.created_at.FromMicroseconds(task.instance.created_at)
     msg.lease_timeout.FromMicroseconds(int(lease_timeout * 1_000_000))
+    return msg
+
+
+def step_task_to_pb(claimed: ClaimedStepTask) -> wpb.StepTask:
+    """An attempt of a CALL step, as its step worker receives it."""
+    task = claimed.task
+    msg = wpb.StepTask(
+        task_token=encode(claimed.ref),
+        step_type=task.step_type,
+        input=cpb.Payload(data=task.input),
+        attempt=task.attempt,
+        workflow=claimed.instance.workflow,
+        instance_id=claimed.instance.instance_id,
+        step_name=task.name,
+        step_seq=task.seq,
+        trace_parent=task.trace_parent or "",
+    )
+    msg.scheduled_at.FromMicroseconds(task.scheduled_at)
+    started = task.attempt_started_at or task.scheduled_at
+    msg.deadline.FromMicroseconds(started + task.timeout_us)
+    if task.heartbeat_timeout_us is not None:
+        msg.heartbeat_timeout.FromMicroseconds(task.heartbeat_timeout_us)
+    if task.details is not None:
+        msg.heartbeat_details.data = task.details
     return msg
 
 
@@ -186,6 +212,8 @@ def history_to_pb(seq: int, entry: HistoryEntry) -> cpb.HistoryEvent:
         event_type=detail.get("type") or "",
         worker=detail.get("worker") or "",
         reason=detail.get("reason") or "",
+        task_queue=detail.get("task_queue") or "",
+        step_type=detail.get("step_type") or "",
     )
     msg.time.FromMicroseconds(entry.at)
     if "error_type" in detail:

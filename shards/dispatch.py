@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 QueueKey = tuple[str, str]
 """(account_id, task_queue)."""
-Key = tuple[int, str]
+Key = TypeVar("Key", bound=Hashable)
+"""What a queue holds: an instance's (partition, uid), or a step task's (partition, uid, name,
+seq)."""
 
 
-class TaskQueues:
-    """FIFO queues of ready instances with parked pollers."""
+class TaskQueues(Generic[Key]):
+    """FIFO queues of ready instances (or step tasks) with parked pollers."""
 
     def __init__(self, capacity: Callable[[QueueKey], int] | None = None) -> None:
         # Woken instances, and instances that never started.

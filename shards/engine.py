@@ -23,7 +23,8 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from shards import machine, store
+from shards import calls, machine, store
+from shards.calls import CallChange, CallSpec, StepKey, StepTask
 from shards.clock import now_us
 from shards.committer import After, Committer
 from shards.config import ShardConfig
@@ -55,7 +56,7 @@ from shards.metrics import Metrics
 from shards.occupancy import Occupancy, share
 from shards.partitioning import partition_of
 from shards.quotas import QuotaCache, Quotas, add_rejections
-from shards.tokens import TaskRef
+from shards.tokens import StepTaskRef, TaskRef
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,15 @@ class Task:
     instance: Instance
     params: bytes
     journal: list[Step]
+
+
+@dataclass(frozen=True)
+class ClaimedStepTask:
+    """An attempt of a CALL step handed to a step worker."""
+
+    ref: StepTaskRef
+    task: StepTask
+    instance: Instance
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,8 @@ class NewInstance:
     instance_id: str
     params: bytes
     retention_us: int | None = None
+    # The W3C traceparent of the creating call, when it was traced.
+    trace_parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,8 +165,11 @@ class ShardEngine:
             stale=self._lease_clock_ran_out,
             metrics=self.metrics,
         )
-        self.queues = TaskQueues(capacity=self._slots_left)
+        self.queues: TaskQueues[Key] = TaskQueues(capacity=self._slots_left)
+        # Ready tasks of CALL steps, per (account, step task queue).
+        self.step_queues: TaskQueues[StepKey] = TaskQueues()
         self.metrics.watch_queues(self.queues.depths)
+        self.metrics.watch_step_queues(self.step_queues.depths)
         self.metrics.watch_backlog(self._backlog)
         self.occupancy = Occupancy()
         self.quotas = QuotaCache()
@@ -208,6 +223,7 @@ class ShardEngine:
         await self.committer.stop()
         self._readers.shutdown(wait=True)
         self.queues.clear()
+        self.step_queues.clear()
         for waiters in self._result_waiters.values():
             for fut in waiters:
                 if not fut.done():
@@ -229,6 +245,7 @@ class ShardEngine:
         self._valid_until = ownership.valid_until
         if lost or moved:
             self.queues.drop(lambda key: key[0] in lost or key[0] in moved)
+            self.step_queues.drop(lambda key: key[0] in lost or key[0] in moved)
             self.occupancy.drop(lost | moved)
         if gained or moved:
             self._spawn(self._load_partitions(gained | moved))
@@ -241,6 +258,7 @@ class ShardEngine:
 
         def op(conn: sa.Connection, after: After) -> None:
             queued = store.queued_instances(conn, partitions)
+            ready_calls = store.ready_step_tasks(conn, partitions)
             counts = store.status_counts(conn, partitions)
             due = store.next_due(conn, partitions)
 
@@ -250,6 +268,9 @@ class ShardEngine:
                 for account_id, task_queue, partition, uid, fresh in queued:
                     if partition in mine:
                         self.queues.push((account_id, task_queue), (partition, uid), fresh=fresh)
+                for account_id, task_queue, step_key in ready_calls:
+                    if step_key[0] in mine:
+                        self.step_queues.push((account_id, task_queue), step_key)
                 if due is not None:
                     self._note_due(due)
 
@@ -502,10 +523,12 @@ class ShardEngine:
         instance_id: str,
         params: bytes,
         retention_us: int | None = None,
+        *,
+        trace_parent: str | None = None,
     ) -> tuple[Instance, bool]:
         """Creates an instance, or returns the existing one with created = False."""
         [outcome] = await self.create_many(
-            account_id, [NewInstance(workflow, instance_id, params, retention_us)]
+            account_id, [NewInstance(workflow, instance_id, params, retention_us, trace_parent)]
         )
         if isinstance(outcome, StepwayError):
             raise outcome
@@ -585,6 +608,7 @@ class ShardEngine:
                     status=Status.QUEUED,
                     created_at=now,
                     retention_us=item.retention_us or default_retention,
+                    trace_parent=item.trace_parent,
                 )
                 first[key] = n
                 fresh.append((n, machine.create(inst, now), item.params))
@@ -1065,6 +1089,252 @@ class ShardEngine:
 
         self._spawn(self._run(op, [k[0] for k in keys]))
 
+    # ------------------------------------------------------------------ CALL steps
+
+    def _apply_call(
+        self,
+        conn: sa.Connection,
+        after: After,
+        inst: Instance,
+        change: CallChange,
+        key: StepKey,
+        known: Sequence[Step | None] = (),
+    ) -> Instance:
+        """Writes what a command did to a call: the instance's transition and the step task."""
+        new = self._apply(conn, after, inst, change.transition, known=known)
+        if change.task is None:
+            if not change.created:
+                store.delete_step_task(conn, key)
+        else:
+            store.write_step_task(conn, change.task, created=change.created)
+        if change.ready and change.task is not None:
+            queue, ready_key = (change.task.account_id, change.task.task_queue), change.task.key
+            after.append(lambda: self.step_queues.push(queue, ready_key))
+        if change.due_at is not None:
+            due = change.due_at
+            after.append(lambda: self._note_due(due))
+        return new
+
+    async def schedule_call(
+        self, account_id: str, ref: TaskRef, *, name: str, seq: int, spec: CallSpec
+    ) -> Step | None:
+        """Starts a CALL step: None when the instance now waits for it (or the task ended);
+        the journal entry when the call had already finished."""
+
+        def op(conn: sa.Connection, after: After) -> Step | None:
+            self._check_payload(conn, after, account_id, "input", spec.input)
+            inst = self._load_task_instance(conn, account_id, ref)
+            existing = store.load_step(conn, ref.key, name, seq)
+            if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
+                return None
+            change = calls.schedule(
+                inst, existing, lease=ref.lease, name=name, seq=seq, spec=spec, now=now_us()
+            )
+            new = self._apply_call(
+                conn, after, inst, change, (ref.partition, ref.uid, name, seq), [existing]
+            )
+            if new.status in (Status.WAITING, Status.PAUSED) or existing is None:
+                return None
+            return existing
+
+        return await self._run(op, [ref.partition])
+
+    async def poll_steps(
+        self,
+        account_id: str,
+        worker_id: str,
+        task_queue: str,
+        max_tasks: int,
+        wait: float,
+    ) -> list[ClaimedStepTask]:
+        """Long-polls for up to max_tasks step tasks of a step task queue.
+
+        Unlike a workflow poll, a dropped connection gives nothing back: the step may still be
+        running on the lost worker, and its attempt ends by its heartbeat timeout or timeout.
+        A poll cancelled before it answered gives back what it had claimed.
+        """
+        queue = (account_id, task_queue)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            keys = await self.step_queues.take(queue, max_tasks, max(deadline - loop.time(), 0))
+            if not keys:
+                return []
+            keys = [k for k in keys if k[0] in self.owned]
+            if not keys:
+                continue
+            claim = self.committer.submit(
+                self._claim_steps_op(worker_id, keys), frozenset(k[0] for k in keys)
+            )
+            try:
+                claimed = await asyncio.shield(claim)
+            except asyncio.CancelledError:
+                claim.add_done_callback(functools.partial(self._release_unsent_steps, queue, keys))
+                raise
+            except Exception:
+                self.step_queues.push_front(queue, keys)
+                raise
+            if claimed or loop.time() >= deadline:
+                return claimed
+
+    def _claim_steps_op(
+        self, worker_id: str, keys: list[StepKey]
+    ) -> Callable[[sa.Connection, After], list[ClaimedStepTask]]:
+        def op(conn: sa.Connection, after: After) -> list[ClaimedStepTask]:
+            tasks = store.load_step_tasks(conn, keys)
+            ready = [
+                tasks[k]
+                for k in dict.fromkeys(keys)
+                if k in tasks and tasks[k].state is calls.TaskState.READY
+            ]
+            found = store.load_instances(conn, list({t.instance_key for t in ready}))
+            now = now_us()
+            claimed = []
+            for task in ready:
+                inst = found.get(task.instance_key)
+                if inst is None:
+                    continue
+                lease = _new_lease()
+                change = calls.claim(inst, task, worker_id, lease, now)
+                found[task.instance_key] = self._apply_call(conn, after, inst, change, task.key)
+                assert change.task is not None
+                ref = StepTaskRef(task.partition, task.uid, task.name, task.seq, lease)
+                claimed.append(ClaimedStepTask(ref, change.task, found[task.instance_key]))
+            return claimed
+
+        return op
+
+    def _release_unsent_steps(
+        self,
+        queue: tuple[str, str],
+        keys: list[StepKey],
+        claim: asyncio.Future[list[ClaimedStepTask]],
+    ) -> None:
+        """After a step poll was cancelled: gives back what its claim took."""
+        if claim.cancelled() or claim.exception() is not None:
+            self.step_queues.push_front(queue, keys)
+            return
+        claimed = claim.result()
+        if claimed:
+            account_id = claimed[0].task.account_id
+            self._spawn(self.release_steps(account_id, [c.ref for c in claimed]))
+
+    async def release_steps(self, account_id: str, refs: list[StepTaskRef]) -> None:
+        """Gives step tasks back before they were worked on: the same attempt is queued again.
+        Tasks whose attempt already ended are skipped."""
+
+        def op(conn: sa.Connection, after: After) -> None:
+            tasks = store.load_step_tasks(conn, [r.key for r in refs])
+            found = store.load_instances(conn, list({r.instance_key for r in refs}))
+            now = now_us()
+            for ref in refs:
+                task, inst = tasks.get(ref.key), found.get(ref.instance_key)
+                if inst is None or inst.account_id != account_id:
+                    continue
+                try:
+                    change = calls.release(inst, task, ref.lease, now)
+                except LeaseLost:
+                    continue
+                found[ref.instance_key] = self._apply_call(conn, after, inst, change, ref.key)
+
+        await self._run(op, [r.partition for r in refs])
+
+    def _load_call(
+        self, conn: sa.Connection, account_id: str, ref: StepTaskRef
+    ) -> tuple[Instance, Step, StepTask | None]:
+        """The instance, CALL step and task a step task token names (the task is None once
+        the call is over)."""
+        inst = store.load_instance(conn, ref.instance_key)
+        if inst is not None and inst.account_id != account_id:
+            raise NotFound("task not found: the token is not a task of this account")
+        step = store.load_step(conn, ref.instance_key, ref.name, ref.seq)
+        if inst is None or step is None:
+            raise LeaseLost("the call is over: its instance was deleted or restarted")
+        return inst, step, store.load_step_task(conn, ref.key)
+
+    async def complete_step_task(self, account_id: str, ref: StepTaskRef, result: bytes) -> None:
+        """Records a step task's result: the CALL step succeeds."""
+
+        def op(conn: sa.Connection, after: After) -> None:
+            self._check_payload(conn, after, account_id, "result", result)
+            inst, step, task = self._load_call(conn, account_id, ref)
+            change = calls.complete(inst, step, task, lease=ref.lease, result=result, now=now_us())
+            self._apply_call(conn, after, inst, change, ref.key, [step])
+            started = task.attempt_started_at if task else 0
+            after.append(lambda: self._attempt(inst, "succeeded", started or 0))
+
+        await self._run(op, [ref.partition])
+
+    async def fail_step_task(
+        self, account_id: str, ref: StepTaskRef, error: Failure, non_retryable: bool
+    ) -> StepFailureOutcome:
+        """Records a failed attempt: the next one is scheduled, or the CALL step fails."""
+
+        def op(conn: sa.Connection, after: After) -> StepFailureOutcome:
+            inst, step, task = self._load_call(conn, account_id, ref)
+            change = calls.fail(
+                inst,
+                step,
+                task,
+                lease=ref.lease,
+                error=error,
+                non_retryable=non_retryable,
+                now=now_us(),
+            )
+            self._apply_call(conn, after, inst, change, ref.key, [step])
+            started = task.attempt_started_at if task else 0
+            after.append(lambda: self._attempt(inst, "failed", started or 0))
+            if change.task is None:
+                return StepFailureOutcome(None, error)
+            nxt = change.task
+            return StepFailureOutcome(nxt.due_at if nxt.due_at is not None else nxt.ready_at, None)
+
+        return await self._run(op, [ref.partition])
+
+    async def heartbeat_step_task(
+        self, account_id: str, ref: StepTaskRef, details: bytes | None
+    ) -> int:
+        """Extends a step task's heartbeat deadline; answers when the attempt now times out."""
+
+        def op(conn: sa.Connection, after: After) -> int:
+            if details is not None:
+                self._check_payload(conn, after, account_id, "details", details)
+            _, _, task = self._load_call(conn, account_id, ref)
+            beat = calls.heartbeat(task, ref.lease, details, now_us())
+            store.write_step_task(conn, beat, created=False)
+            assert beat.due_at is not None
+            return beat.due_at
+
+        return await self._run(op, [ref.partition])
+
+    def _fire_calls(
+        self, conn: sa.Connection, after: After, now: int, owned: frozenset[int]
+    ) -> int:
+        """In the timer's transaction: retries that are due, attempts that timed out."""
+        due = store.due_step_tasks(conn, now, self.config.timer_batch, owned)
+        if not due:
+            return 0
+        found = store.load_instances(conn, list({t.instance_key for t in due}))
+        journals = store.load_journals(conn, list({t.instance_key for t in due}))
+        for task in due:
+            inst = found.get(task.instance_key)
+            step = next(
+                (s for s in journals.get(task.instance_key, []) if (s.name, s.seq) == task.key[2:]),
+                None,
+            )
+            if inst is None:
+                store.delete_step_task(conn, task.key)
+                continue
+            change = calls.fire_due(inst, step, task, now)
+            if change is None:
+                continue
+            found[task.instance_key] = self._apply_call(conn, after, inst, change, task.key, [step])
+            if any(h.kind == "step_attempt_failed" for h in change.transition.history):
+                after.append(
+                    functools.partial(self._attempt, inst, "failed", task.attempt_started_at or 0)
+                )
+        return len(due)
+
     # ------------------------------------------------------------------ timers
 
     def _note_due(self, due: int) -> None:
@@ -1105,7 +1375,8 @@ class ShardEngine:
                 tr = machine.fire_due(inst, step, now)
                 if tr is not None:
                     self._apply(conn, after, inst, tr, known=[step])
-            return len(due), store.next_due(conn, owned)
+            fired = len(due) + self._fire_calls(conn, after, now, owned)
+            return fired, store.next_due(conn, owned)
 
         return op
 

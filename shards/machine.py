@@ -36,6 +36,7 @@ class StepKind(StrEnum):
     DO = "do"
     SLEEP = "sleep"
     WAIT_FOR_EVENT = "wait_for_event"
+    CALL = "call"
 
 
 class StepState(StrEnum):
@@ -78,6 +79,8 @@ class Instance:
     # How long the instance is kept once finished, and when it will be purged.
     retention_us: int = 30 * 86_400_000_000
     expires_at: int | None = None
+    # The W3C traceparent of the call that created the instance, when it was traced.
+    trace_parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -309,7 +312,7 @@ def fail_step(
     return _settle_pause(inst, tr, now)
 
 
-def _suspend(inst: Instance, until: int, step_name: str) -> Instance:
+def _suspend(inst: Instance, until: int | None, step_name: str) -> Instance:
     return replace(
         inst,
         status=Status.WAITING,
@@ -611,6 +614,10 @@ def resume(inst: Instance, pending: Step | None, event_buffered: bool, now: int)
         raise FailedPrecondition(
             f"instance is {inst.status}, not paused: there is nothing to resume"
         )
+    if pending is not None and pending.kind is StepKind.CALL and pending.name == inst.current_step:
+        # Still waiting for its call (shards.calls): the call's outcome will queue it.
+        waiting = replace(inst, status=Status.WAITING, due_at=None)
+        return Transition(waiting, history=[resumed])
     # Only the step the instance was suspended on counts: a pause that took effect after a
     # write leaves current_step naming that write's step, and the instance runs on.
     if (

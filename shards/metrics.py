@@ -85,7 +85,24 @@ class Metrics:
 
     def watch_queues(self, depths: Callable[[], Iterable[tuple[str, str, int]]]) -> None:
         """Exports the ready queues' depths, read at each scrape: (account, task queue, depth)."""
-        self.registry.register(_QueueDepths(depths))
+        self.registry.register(
+            _QueueDepths(
+                depths,
+                "stepway_ready_instances",
+                "Instances in this shard server's ready queues, per (account, task queue).",
+            )
+        )
+
+    def watch_step_queues(self, depths: Callable[[], Iterable[tuple[str, str, int]]]) -> None:
+        """Exports the step task queues' depths, read at each scrape."""
+        self.registry.register(
+            _QueueDepths(
+                depths,
+                "stepway_ready_step_tasks",
+                "Ready tasks of CALL steps in this shard server's step task queues, per "
+                "(account, task queue).",
+            )
+        )
 
     def watch_backlog(self, backlog: Callable[[], Iterable[tuple[str, str, int, float]]]) -> None:
         """Exports queued instances per workflow and the age of the oldest, read at each
@@ -111,16 +128,16 @@ class Metrics:
 
 
 class _QueueDepths(Collector):
-    def __init__(self, depths: Callable[[], Iterable[tuple[str, str, int]]]) -> None:
+    def __init__(
+        self, depths: Callable[[], Iterable[tuple[str, str, int]]], name: str, help: str
+    ) -> None:
         self._depths = depths
+        self._name = name
+        self._help = help
         self._lock = threading.Lock()
 
     def collect(self) -> Iterable[GaugeMetricFamily]:
-        family = GaugeMetricFamily(
-            "stepway_ready_instances",
-            "Instances in this shard server's ready queues, per (account, task queue).",
-            labels=["account", "task_queue"],
-        )
+        family = GaugeMetricFamily(self._name, self._help, labels=["account", "task_queue"])
         with self._lock:
             for account, task_queue, depth in self._depths():
                 family.add_metric([account, task_queue], depth)

@@ -86,6 +86,9 @@ instances = sa.Table(
     # Kept this long once finished (microseconds), then purged at expires_at.
     sa.Column("retention_us", sa.BigInteger, nullable=False, server_default="2592000000000"),
     sa.Column("expires_at", sa.BigInteger, nullable=True),
+    # The W3C traceparent of the call that created the instance, if it was traced: every run
+    # and step of the instance joins that trace.
+    sa.Column("trace_parent", sa.String(64), nullable=True),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),
@@ -112,6 +115,48 @@ steps = sa.Table(
     sa.Column("event_type", sa.String(100), nullable=True),
     sa.Column("started_at", sa.BigInteger, nullable=False),
     sa.Column("ended_at", sa.BigInteger, nullable=True),
+)
+
+# The task of each CALL step not finished yet: the attempt that runs on a step worker now, or the
+# next one (ready on its step task queue, or waiting for its retry time). Deleted when the call
+# succeeds or fails for good, and with its instance's end or restart.
+step_tasks = sa.Table(
+    "step_tasks",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.String(32), nullable=False),
+    sa.Column("task_queue", sa.String(100), nullable=False),
+    sa.Column("step_type", sa.String(100), nullable=False),
+    sa.Column("input", sa.LargeBinary, nullable=False),
+    # The attempt running now, or the next one to run, from 1.
+    sa.Column("attempt", sa.Integer, nullable=False),
+    # ready (on its queue), running (leased to a step worker) or backoff (until due_at).
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("scheduled_at", sa.BigInteger, nullable=False),
+    # Order of dispatch among ready tasks.
+    sa.Column("ready_at", sa.BigInteger, nullable=True),
+    # running: when the attempt times out (its timeout, or its heartbeat deadline, whichever is
+    # first); backoff: when the retry is due.
+    sa.Column("due_at", sa.BigInteger, nullable=True),
+    sa.Column("lease_token", sa.BigInteger, nullable=True),
+    sa.Column("lease_worker", sa.String(100), nullable=True),
+    sa.Column("attempt_started_at", sa.BigInteger, nullable=True),
+    # The last heartbeat's details, JSON: handed to later attempts.
+    sa.Column("details", sa.LargeBinary, nullable=True),
+    # The call's retry policy and timeouts (microseconds), stored: the shard enforces them.
+    sa.Column("retry_limit", sa.Integer, nullable=False),
+    sa.Column("retry_delay_us", sa.BigInteger, nullable=False),
+    sa.Column("retry_backoff", sa.String(16), nullable=False),
+    sa.Column("retry_max_delay_us", sa.BigInteger, nullable=True),
+    sa.Column("timeout_us", sa.BigInteger, nullable=False),
+    sa.Column("heartbeat_timeout_us", sa.BigInteger, nullable=True),
+    # The W3C traceparent of the ScheduleCall (the run that asked for the call), if traced.
+    sa.Column("trace_parent", sa.String(64), nullable=True),
+    sa.Index("ix_step_tasks_due", "due_at"),
+    sa.Index("ix_step_tasks_state", "partition", "state", "ready_at"),
 )
 
 events = sa.Table(

@@ -16,13 +16,15 @@ import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from shards import validation as v
+from shards.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
 from shards.clock import from_timestamp, now_us
 from shards.config import ShardConfig
 from shards.convert import (
@@ -35,9 +37,11 @@ from shards.convert import (
     instance_to_pb,
     policy_from_pb,
     step_info_to_pb,
+    step_task_to_pb,
+    step_to_pb,
     task_to_pb,
 )
-from shards.engine import NewInstance, ShardEngine, Task
+from shards.engine import NewInstance, ShardEngine
 from shards.errors import InvalidArgument, StepwayError, Unauthenticated
 from shards.machine import Instance, StepState
 from shards.membership import Membership
@@ -53,7 +57,8 @@ from shards.rpc import (
     metadata_value,
     rich_status,
 )
-from shards.tokens import decode
+from shards.tokens import StepTaskRef, TaskRef, decode, decode_any, decode_step
+from stepway import tracing
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
@@ -61,6 +66,7 @@ from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Context = grpc.aio.ServicerContext[Any, Any]
 MAX_WAIT_SECONDS = v.MAX_WAIT_SECONDS
@@ -95,6 +101,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
             v.check_id("instance_id", request.instance_id),
             v.check_payload("params", request.params.data),
             v.check_retention(request),
+            trace_parent=tracing.current_traceparent(),
         )
         return _created_pb(inst, created)
 
@@ -111,6 +118,8 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
                 results.append(None)
             except StepwayError as exc:
                 results.append(fpb.CreateInstanceResult(error=rich_status(exc)))
+        parent = tracing.current_traceparent()
+        items = [replace(item, trace_parent=parent) for item in items]
         outcomes = iter(await self.engine.create_many(account, items) if items else [])
         response = fpb.CreateInstancesResponse()
         for result in results:
@@ -282,7 +291,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
 class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ignore[misc]
     def __init__(self, engine: ShardEngine) -> None:
         super().__init__(engine)
-        self._polls: dict[str, asyncio.Future[list[Task]]] = {}
+        self._polls: dict[str, asyncio.Future[Any]] = {}
         self._ended_polls: OrderedDict[str, None] = OrderedDict()
 
     async def RegisterWorker(
@@ -317,7 +326,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         lease = self.engine.config.lease_timeout
         return wpb.PollWorkflowTasksResponse(tasks=[task_to_pb(t, lease) for t in tasks])
 
-    async def _fanout_poll(self, poll_id: str, poll: Coroutine[Any, Any, list[Task]]) -> list[Task]:
+    async def _fanout_poll(self, poll_id: str, poll: Coroutine[Any, Any, list[T]]) -> list[T]:
         """Runs a gateway's fan-out poll so that the gateway can end it by id: an ended poll
         answers normally with no tasks (what it had claimed was given back)."""
         if poll_id in self._ended_polls:
@@ -452,9 +461,100 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             # A gateway saw the worker's connection drop while it polled several shards.
             self.engine.worker_disconnected(request.worker_id)
             return wpb.ReleaseTasksResponse()
-        refs = [decode(t) for t in request.task_tokens]
-        await self.engine.release(account, request.worker_id, refs, reason="released by worker")
+        refs = [decode_any(t) for t in request.task_tokens]
+        tasks = [r for r in refs if isinstance(r, TaskRef)]
+        steps = [r for r in refs if isinstance(r, StepTaskRef)]
+        if tasks:
+            await self.engine.release(
+                account, request.worker_id, tasks, reason="released by worker"
+            )
+        if steps:
+            await self.engine.release_steps(account, steps)
         return wpb.ReleaseTasksResponse()
+
+    async def ScheduleCall(
+        self, request: wpb.ScheduleCallRequest, context: Context
+    ) -> wpb.ScheduleCallResponse:
+        account = self._account(context)
+        spec = CallSpec(
+            task_queue=v.check_id("task_queue", request.task_queue),
+            step_type=v.check_event_type("step_type", request.step_type),
+            input=v.check_payload("input", request.input.data),
+            policy=policy_from_pb(request.retry),
+            timeout_us=_timeout(request, "timeout", DEFAULT_TIMEOUT_US) or DEFAULT_TIMEOUT_US,
+            heartbeat_timeout_us=_timeout(request, "heartbeat_timeout", None),
+            trace_parent=tracing.current_traceparent(),
+        )
+        if spec.heartbeat_timeout_us is not None and spec.heartbeat_timeout_us > spec.timeout_us:
+            raise InvalidArgument(
+                "heartbeat_timeout",
+                f"is {spec.heartbeat_timeout_us / 1e6:g} s, longer than the attempt's timeout "
+                f"({spec.timeout_us / 1e6:g} s)",
+            )
+        step = await self.engine.schedule_call(
+            account,
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=_seq(request.seq),
+            spec=spec,
+        )
+        if step is None:
+            return wpb.ScheduleCallResponse(suspended=True)
+        return wpb.ScheduleCallResponse(suspended=False, step=step_to_pb(step))
+
+    async def PollStepTasks(
+        self, request: wpb.PollStepTasksRequest, context: Context
+    ) -> wpb.PollStepTasksResponse:
+        account = self._account(context)
+        worker_id = v.check_id("worker_id", request.worker_id)
+        task_queue = v.check_id("task_queue", request.task_queue)
+        max_tasks = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
+        wait = v.check_wait(request, "wait", MAX_WAIT_SECONDS, MAX_WAIT_SECONDS)
+        poll = self.engine.poll_steps(account, worker_id, task_queue, max_tasks, wait)
+        poll_id = metadata_value(context, FANOUT_HEADER)
+        claimed = await (poll if poll_id is None else self._fanout_poll(poll_id, poll))
+        return wpb.PollStepTasksResponse(tasks=[step_task_to_pb(c) for c in claimed])
+
+    async def CompleteStepTask(
+        self, request: wpb.CompleteStepTaskRequest, context: Context
+    ) -> wpb.CompleteStepTaskResponse:
+        account = self._account(context)
+        result = v.check_payload("result", request.result.data)
+        await self.engine.complete_step_task(account, decode_step(request.task_token), result)
+        return wpb.CompleteStepTaskResponse()
+
+    async def FailStepTask(
+        self, request: wpb.FailStepTaskRequest, context: Context
+    ) -> wpb.FailStepTaskResponse:
+        account = self._account(context)
+        outcome = await self.engine.fail_step_task(
+            account,
+            decode_step(request.task_token),
+            failure_from_pb(request.error),
+            request.non_retryable,
+        )
+        resp = wpb.FailStepTaskResponse()
+        if outcome.exhausted is not None:
+            resp.exhausted.CopyFrom(failure_to_pb(outcome.exhausted))
+        elif outcome.retry_at is not None:
+            resp.retry_at.FromMicroseconds(outcome.retry_at)
+        return resp
+
+    async def HeartbeatStepTask(
+        self, request: wpb.HeartbeatStepTaskRequest, context: Context
+    ) -> wpb.HeartbeatStepTaskResponse:
+        account = self._account(context)
+        details = (
+            v.check_payload("details", request.details.data)
+            if request.HasField("details")
+            else None
+        )
+        deadline = await self.engine.heartbeat_step_task(
+            account, decode_step(request.task_token), details
+        )
+        resp = wpb.HeartbeatStepTaskResponse()
+        resp.heartbeat_deadline.FromMicroseconds(deadline)
+        return resp
 
     async def RecordBatch(
         self, request: wpb.RecordBatchRequest, context: Context
@@ -498,6 +598,7 @@ _COMMAND_HANDLERS = {
     "wait_for_event": "WaitForEvent",
     "complete_workflow": "CompleteWorkflow",
     "fail_workflow": "FailWorkflow",
+    "schedule_call": "ScheduleCall",
 }
 MAX_BATCH_COMMANDS = 1000
 
@@ -568,6 +669,20 @@ def _seq(seq: int) -> int:
     return seq
 
 
+def _timeout(request: Any, field: str, default: int | None) -> int | None:
+    """A call's timeout in microseconds: more than 0, at most 7 days; default when unset."""
+    if not request.HasField(field):
+        return default
+    value = int(getattr(request, field).ToMicroseconds())
+    if value <= 0:
+        raise InvalidArgument(field, "must be more than 0 (leave it unset for the default)")
+    if value > MAX_TIMEOUT_US:
+        raise InvalidArgument(
+            field, f"is {value / 1e6:g} s; the limit is {MAX_TIMEOUT_US / 1e6:g} s (7 days)"
+        )
+    return value
+
+
 def _started(request: Any) -> int:
     return from_timestamp(request.started_at) if request.HasField("started_at") else now_us()
 
@@ -606,7 +721,9 @@ class ShardServer:
 async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     """Starts the engine and serves it on config.listen (port 0 picks a free port)."""
     await engine.start()
-    server = grpc.aio.server(interceptors=[ErrorInterceptor()], options=SERVER_OPTIONS)
+    server = grpc.aio.server(
+        interceptors=[*tracing.server_interceptors(), ErrorInterceptor()], options=SERVER_OPTIONS
+    )
     fgrpc.add_WorkflowServiceServicer_to_server(ShardWorkflowService(engine), server)
     wgrpc.add_WorkerServiceServicer_to_server(ShardWorkerService(engine), server)
     health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]

@@ -16,8 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards import schema
+from shards.calls import StepKey, StepTask, TaskState
 from shards.db import insert_missing
 from shards.machine import (
+    FINAL,
+    Backoff,
     HistoryEntry,
     Instance,
     Status,
@@ -31,6 +34,7 @@ INST = schema.instances
 S = schema.steps
 E = schema.events
 H = schema.history
+ST = schema.step_tasks
 
 Key = tuple[int, str]
 """(partition, uid) of an instance."""
@@ -59,6 +63,7 @@ _INSTANCE_COLUMNS = [
     INST.c.error_details,
     INST.c.retention_us,
     INST.c.expires_at,
+    INST.c.trace_parent,
 ]
 
 # Columns a transition may change.
@@ -260,6 +265,9 @@ def apply(
         conn.execute(_UPDATE_INSTANCE, {**bound_key, **values})
     if tr.dropped_steps:
         _drop_steps(conn, old.partition, old.uid, tr.dropped_steps)
+    if new.status in FINAL and old.status not in FINAL:
+        # Nothing waits for a call of an instance that ended: its tasks go.
+        conn.execute(_DELETE_STEP_TASKS, bound_key)
     known = set(known_steps) - set(tr.dropped_steps)
     for step in tr.steps:
         values = {c: getattr(step, c) for c in _STEP_VALUES}
@@ -354,11 +362,15 @@ def due_instances(
 
 
 def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
-    """The earliest due time of any instance of these partitions."""
+    """The earliest due time of any instance or step task of these partitions."""
     if not partitions:
         return None
-    value = conn.execute(sa.select(sa.func.min(INST.c.due_at)).where(_of(partitions))).scalar()
-    return None if value is None else int(value)
+    first = conn.execute(sa.select(sa.func.min(INST.c.due_at)).where(_of(partitions))).scalar()
+    tasks = conn.execute(
+        sa.select(sa.func.min(ST.c.due_at)).where(ST.c.partition.in_(sorted(partitions)))
+    ).scalar()
+    values = [int(v) for v in (first, tasks) if v is not None]
+    return min(values) if values else None
 
 
 def queued_instances(
@@ -484,12 +496,14 @@ _RESTORE_EVENTS = (
 def _drop_steps(
     conn: sa.Connection, partition: int, uid: str, steps: list[tuple[str, int]]
 ) -> None:
-    """Deletes journal entries so that they run again; the events they took are buffered again."""
+    """Deletes journal entries so that they run again; the events they took are buffered again,
+    and the tasks of their calls are deleted."""
     key = {"k_partition": partition, "k_uid": uid}
     # One statement per step, not an executemany: see shards.db.create_engine on pipelines.
     for n, q in steps:
         conn.execute(_DELETE_STEP, {**key, "k_name": n, "k_seq": q})
         conn.execute(_RESTORE_EVENTS, {**key, "k_label": f"{n}#{q}"})
+        conn.execute(_DELETE_STEP_TASK, {**key, "k_name": n, "k_seq": q})
 
 
 def find_instances(
@@ -555,7 +569,7 @@ def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:
     if not keys:
         return
     params = _keys_params(keys)
-    for table in (S, E, H):
+    for table in (S, E, H, ST):
         # The partition and uid lists are matched as pairs through the uid, which is unique.
         conn.execute(
             table.delete().where(
@@ -685,3 +699,111 @@ def lease_epochs(
         .with_for_update(read=True)
     )
     return {r.partition: (r.owner, r.epoch) for r in rows}
+
+
+# ---------------------------------------------------------------------- step tasks (CALL steps)
+
+_STEP_TASK_KEY = (
+    ST.c.partition == _bp("k_partition"),
+    ST.c.uid == _bp("k_uid"),
+    ST.c.name == _bp("k_name"),
+    ST.c.seq == _bp("k_seq"),
+)
+_STEP_TASK_MUTABLE = (
+    "attempt",
+    "state",
+    "ready_at",
+    "due_at",
+    "lease_token",
+    "lease_worker",
+    "attempt_started_at",
+    "details",
+)
+_LOAD_STEP_TASK = sa.select(ST).where(*_STEP_TASK_KEY)
+_UPDATE_STEP_TASK = (
+    ST.update().where(*_STEP_TASK_KEY).values({c: _bp(f"v_{c}") for c in _STEP_TASK_MUTABLE})
+)
+_DELETE_STEP_TASK = ST.delete().where(*_STEP_TASK_KEY)
+_DELETE_STEP_TASKS = ST.delete().where(
+    ST.c.partition == _bp("k_partition"), ST.c.uid == _bp("k_uid")
+)
+
+
+def _step_task(row: Any) -> StepTask:
+    m = dict(row._mapping)
+    m["state"] = TaskState(m["state"])
+    m["retry_backoff"] = Backoff(m["retry_backoff"])
+    return StepTask(**m)
+
+
+def _step_key_params(key: StepKey) -> dict[str, Any]:
+    return {"k_partition": key[0], "k_uid": key[1], "k_name": key[2], "k_seq": key[3]}
+
+
+def load_step_task(conn: sa.Connection, key: StepKey) -> StepTask | None:
+    """The task of a CALL step, while the call is not over."""
+    row = conn.execute(_LOAD_STEP_TASK, _step_key_params(key)).first()
+    return None if row is None else _step_task(row)
+
+
+def load_step_tasks(conn: sa.Connection, keys: Sequence[StepKey]) -> dict[StepKey, StepTask]:
+    """Several step tasks in one query."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        sa.select(ST).where(
+            ST.c.partition.in_(sorted({k[0] for k in keys})),
+            ST.c.uid.in_(sorted({k[1] for k in keys})),
+        )
+    )
+    wanted = set(keys)
+    found = (_step_task(r) for r in rows)
+    return {t.key: t for t in found if t.key in wanted}
+
+
+def write_step_task(conn: sa.Connection, task: StepTask, *, created: bool) -> None:
+    """Inserts a new step task, or updates what changes of one."""
+    if created:
+        values = {c.name: getattr(task, c.name) for c in ST.columns}
+        values["state"] = task.state.value
+        values["retry_backoff"] = task.retry_backoff.value
+        conn.execute(ST.insert(), values)
+        return
+    values = {f"v_{c}": getattr(task, c) for c in _STEP_TASK_MUTABLE}
+    values["v_state"] = task.state.value
+    conn.execute(_UPDATE_STEP_TASK, {**_step_key_params(task.key), **values})
+
+
+def delete_step_task(conn: sa.Connection, key: StepKey) -> None:
+    """Deletes a step task: its call is over."""
+    conn.execute(_DELETE_STEP_TASK, _step_key_params(key))
+
+
+def due_step_tasks(
+    conn: sa.Connection, now: int, limit: int, partitions: Collection[int]
+) -> list[StepTask]:
+    """Step tasks whose due time has come (a retry is due, an attempt timed out)."""
+    if not partitions:
+        return []
+    rows = conn.execute(
+        sa.select(ST)
+        .where(ST.c.due_at.is_not(None), ST.c.due_at <= now, ST.c.partition.in_(sorted(partitions)))
+        .order_by(ST.c.due_at)
+        .limit(limit)
+    )
+    return [_step_task(r) for r in rows]
+
+
+def ready_step_tasks(
+    conn: sa.Connection, partitions: Collection[int]
+) -> list[tuple[str, str, StepKey]]:
+    """(account_id, task_queue, key) of the ready step tasks of these partitions, oldest
+    first."""
+    if not partitions:
+        return []
+    rows = conn.execute(
+        sa.select(ST.c.account_id, ST.c.task_queue, ST.c.partition, ST.c.uid, ST.c.name, ST.c.seq)
+        .where(ST.c.state == TaskState.READY.value, ST.c.partition.in_(sorted(partitions)))
+        .order_by(ST.c.ready_at)
+    )
+    return [(r.account_id, r.task_queue, (r.partition, r.uid, r.name, r.seq)) for r in rows]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+
+import pytest
 
 T = TypeVar("T")
 
@@ -35,3 +38,9 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def needs(present: bool, reason: str) -> pytest.MarkDecorator:
+    """Skips a test whose outside tool (Node.js, grpcurl, Chromium) is missing here, except in
+    CI (CI set), where the project installs them all and a missing one must fail, not skip."""
+    return pytest.mark.skipif(not present and not os.environ.get("CI"), reason=reason)

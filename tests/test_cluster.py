@@ -18,6 +18,7 @@ from shards.errors import NotOwner
 from shards.partitioning import partition_of
 from shards.rpc import ACCOUNT_HEADER, CLUSTER_SECRET_HEADER, END_POLL_HEADER, FANOUT_HEADER
 from stepway import InstanceStatus, Step, Worker, WorkflowEvent, workflow
+from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from tests.clusters import PARTITIONS, Cluster, account_id, cluster, start_gateway_of
@@ -311,3 +312,68 @@ async def test_a_batch_with_items_in_a_moved_partition_creates_the_others(
     with cluster.db.connect() as conn:
         count = conn.execute(sa.select(sa.func.count()).select_from(schema.instances)).scalar()
     assert count == len(ids) - len(refused)
+
+
+async def test_call_steps_on_every_shard_are_served_through_the_gateway(
+    cluster: Cluster,
+) -> None:
+    for member in ("a", "b", "c"):
+        await cluster.add_shard(member)
+    await cluster.settled()
+    client = await start_gateway_of(cluster)
+    md = (("authorization", f"Bearer {cluster.key}"),)
+    try:
+        stub = client.workers
+        await stub.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w", task_queue="q", workflows=["doc"]),
+            metadata=md,
+        )
+        ids = {f"d{n}" for n in range(30)}
+        for instance_id in sorted(ids):
+            await client.create("doc", id=instance_id)
+
+        async def poll_workflow_tasks() -> list[wpb.WorkflowTask]:
+            poll = wpb.PollWorkflowTasksRequest(worker_id="w", task_queue="q", max_tasks=30)
+            poll.wait.FromSeconds(5)
+            return list((await stub.PollWorkflowTasks(poll, metadata=md)).tasks)
+
+        scheduled: set[str] = set()
+        while scheduled != ids:
+            for task in await poll_workflow_tasks():
+                await stub.ScheduleCall(
+                    wpb.ScheduleCallRequest(
+                        task_token=task.task_token,
+                        name="render",
+                        seq=1,
+                        task_queue="pdf",
+                        step_type="render",
+                        input=cpb.Payload(data=f'"{task.instance_id}"'.encode()),
+                    ),
+                    metadata=md,
+                )
+                scheduled.add(task.instance_id)
+        # Step polls fan out to every shard; each answers at most max_tasks, the rest go back.
+        served: set[str] = set()
+        while served != ids:
+            poll = wpb.PollStepTasksRequest(worker_id="s", task_queue="pdf", max_tasks=4)
+            poll.wait.FromSeconds(5)
+            tasks = (await stub.PollStepTasks(poll, metadata=md)).tasks
+            assert len(tasks) <= 4
+            for task in tasks:
+                assert task.instance_id not in served
+                assert task.attempt == 1  # a task given back is the same attempt
+                req = wpb.CompleteStepTaskRequest(task_token=task.task_token)
+                req.result.data = task.input.data
+                await stub.CompleteStepTask(req, metadata=md)
+                served.add(task.instance_id)
+        finished: set[str] = set()
+        while finished != ids:
+            for task in await poll_workflow_tasks():
+                (entry,) = task.journal
+                assert entry.result.data == f'"{task.instance_id}"'.encode()
+                await stub.CompleteWorkflow(
+                    wpb.CompleteWorkflowRequest(task_token=task.task_token), metadata=md
+                )
+                finished.add(task.instance_id)
+    finally:
+        await client.close()

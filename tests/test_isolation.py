@@ -95,8 +95,10 @@ def _workflow_calls(token: bytes) -> dict[str, Callable[[fgrpc.WorkflowServiceSt
     }
 
 
-def _worker_calls(token: bytes) -> dict[str, Callable[[wgrpc.WorkerServiceStub], Any]]:
-    """One call per WorkerService RPC, with B's task token."""
+def _worker_calls(
+    token: bytes, step_token: bytes
+) -> dict[str, Callable[[wgrpc.WorkerServiceStub], Any]]:
+    """One call per WorkerService RPC, with B's workflow task token and step task token."""
     return {
         "RegisterWorker": lambda s: s.RegisterWorker(
             wpb.RegisterWorkerRequest(worker_id="intruder", task_queue="default", workflows=["w"])
@@ -139,6 +141,23 @@ def _worker_calls(token: bytes) -> dict[str, Callable[[wgrpc.WorkerServiceStub],
                 ]
             )
         ),
+        "ScheduleCall": lambda s: s.ScheduleCall(
+            wpb.ScheduleCallRequest(
+                task_token=token, name="c", seq=1, task_queue="steps", step_type="t"
+            )
+        ),
+        "PollStepTasks": lambda s: s.PollStepTasks(
+            wpb.PollStepTasksRequest(
+                worker_id="intruder", task_queue="steps", wait=Duration(nanos=100_000_000)
+            )
+        ),
+        "CompleteStepTask": lambda s: s.CompleteStepTask(
+            wpb.CompleteStepTaskRequest(task_token=step_token)
+        ),
+        "FailStepTask": lambda s: s.FailStepTask(wpb.FailStepTaskRequest(task_token=step_token)),
+        "HeartbeatStepTask": lambda s: s.HeartbeatStepTask(
+            wpb.HeartbeatStepTaskRequest(task_token=step_token)
+        ),
     }
 
 
@@ -172,7 +191,13 @@ async def _drain(call: Any) -> list[Any]:
 
 
 # Calls that name no resource of B's: they succeed, answering A's own (empty) data only.
-OWN_DATA_ONLY = {"ListInstances", "ListWorkflows", "PollWorkflowTasks", "GetServerInfo"}
+OWN_DATA_ONLY = {
+    "ListInstances",
+    "ListWorkflows",
+    "PollWorkflowTasks",
+    "PollStepTasks",
+    "GetServerInfo",
+}
 # Calls that succeed with nothing done: a heartbeat answers B's token as lost to A, a release
 # of a task A does not hold releases nothing, a batch answers each item's own error, and a
 # registration registers the workflow name in A's own account.
@@ -182,9 +207,10 @@ HARMLESS = {"HeartbeatTasks", "ReleaseTasks", "RecordBatch", "RegisterWorker", "
 async def _snapshot(b: Client) -> Any:
     info = await b.get_handle("w", "b1").status()
     history = await b.get_handle("w", "b1").history()
+    calling = await b.get_handle("w", "b2").history()
     keys = await b.admin.list_keys("b")
     quotas = await b.admin.quotas("b")
-    return (info.status, info.started_at, len(history), keys, quotas)
+    return (info.status, info.started_at, len(history), len(calling), keys, quotas)
 
 
 @pytest.fixture
@@ -210,12 +236,33 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
             wpb.PollWorkflowTasksRequest(worker_id="b-worker", task_queue="default", max_tasks=1),
         )
         (task,) = polled.tasks
+        # And another whose call its step worker is working on.
+        await b.create("w", id="b2")
+        polled = await b.call(
+            b.workers.PollWorkflowTasks,
+            wpb.PollWorkflowTasksRequest(worker_id="b-worker", task_queue="default", max_tasks=1),
+        )
+        await b.call(
+            b.workers.ScheduleCall,
+            wpb.ScheduleCallRequest(
+                task_token=polled.tasks[0].task_token,
+                name="c",
+                seq=1,
+                task_queue="steps",
+                step_type="t",
+            ),
+        )
+        stepped = await b.call(
+            b.workers.PollStepTasks,
+            wpb.PollStepTasksRequest(worker_id="b-steps", task_queue="steps", max_tasks=1),
+        )
+        (step_task,) = stepped.tasks
         before = await _snapshot(b)
 
         async with grpc.aio.insecure_channel(dev_server.address) as channel:
             stubs = {
                 "WorkflowService": (fgrpc.WorkflowServiceStub(channel), _workflow_calls),
-                "WorkerService": (wgrpc.WorkerServiceStub(channel), _worker_calls),
+                "WorkerService": (wgrpc.WorkerServiceStub(channel), lambda _t: {}),
                 "AdminService": (agrpc.AdminServiceStub(channel), lambda _t: _admin_calls()),
             }
             services = {
@@ -230,7 +277,11 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
             }
             walked = 0
             for service, (stub, calls_of) in stubs.items():
-                calls = calls_of(task.task_token)
+                calls = (
+                    _worker_calls(task.task_token, step_task.task_token)
+                    if service == "WorkerService"
+                    else calls_of(task.task_token)
+                )
                 # Every RPC of the service is in the walk.
                 assert set(calls) == {m.name for m in services[service].methods}
                 for rpc, call in calls.items():
@@ -249,7 +300,7 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                         else:
                             assert isinstance(outcome, grpc.StatusCode), (where, outcome)
                             assert outcome in REFUSED, (where, outcome)
-        assert walked == 3 * (14 + 11 + 9)
+        assert walked == 3 * (14 + 16 + 9)
         assert await _snapshot(b) == before
     finally:
         await b.close()
@@ -282,7 +333,7 @@ def _assert_nothing_of_b(rpc: str, answer: Any) -> None:
     elif rpc == "ListWorkflows":
         assert [w.name for w in answer.workflows] in ([], ["w"])  # A's own registration only
         assert all(sum(s.count for s in w.instances) == 0 for w in answer.workflows)
-    elif rpc == "PollWorkflowTasks":
+    elif rpc in ("PollWorkflowTasks", "PollStepTasks"):
         assert list(answer.tasks) == []
     elif rpc == "GetServerInfo":
         assert answer.account == "a"

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from shards import machine
+from shards import calls, machine
 from shards.errors import FailedPrecondition, LeaseLost
 from shards.machine import (
     FINAL,
@@ -282,6 +282,12 @@ def _command(kind: StepKind, inst: Instance, existing: Step) -> Transition:
             now=T0 + 5_000,
             lease_timeout_us=LEASE_US,
         )
+    if kind is StepKind.CALL:
+        spec = calls.CallSpec("q", "t", b"1", RetryPolicy(0, 0, Backoff.CONSTANT))
+        change = calls.schedule(
+            inst, existing, lease=LEASE, name="x", seq=1, spec=spec, now=T0 + 5_000
+        )
+        return change.transition
     return complete_attempt(inst, existing, name="x")
 
 

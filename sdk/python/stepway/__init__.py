@@ -1,6 +1,7 @@
 """Stepway's Python SDK: durable workflows over gRPC.
 
 from stepway import Client, Worker, workflow, RetryPolicy, NonRetryableError
+from stepway import StepWorker  # serves step.call's steps from a step task queue
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from stepway.errors import (
     WorkflowFailedError,
     WorkflowTerminatedError,
 )
+from stepway.step_worker import StepTaskContext, StepWorker, current_step_task
 from stepway.worker import Worker
 from stepway.workflow import (
     Event,
@@ -79,6 +81,8 @@ __all__ = [
     "StepFailedError",
     "StepInfo",
     "StepRecord",
+    "StepTaskContext",
+    "StepWorker",
     "StepwayError",
     "UnauthenticatedError",
     "UnavailableError",
@@ -91,5 +95,6 @@ __all__ = [
     "WorkflowTerminatedError",
     "__version__",
     "current_step",
+    "current_step_task",
     "workflow",
 ]

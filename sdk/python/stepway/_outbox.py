@@ -20,7 +20,7 @@ RETRY_UNAVAILABLE_SECONDS = 15.0
 
 class Outbox:
     """Batches task writes (complete_step, fail_step, start_sleep, wait_for_event,
-    complete_workflow, fail_workflow) into RecordBatch calls."""
+    schedule_call, complete_workflow, fail_workflow) into RecordBatch calls."""
 
     def __init__(self, client: Client, *, max_in_flight: int = 2, max_batch: int = 500) -> None:
         self._client = client

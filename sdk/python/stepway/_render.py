@@ -52,6 +52,7 @@ _COLORS = {
     "pause_requested": _YELLOW,
     "sleeping": _YELLOW,
     "waiting_for_event": _YELLOW,
+    "call_scheduled": _YELLOW,
     "running": _CYAN,
     "queued": _CYAN,
     "pending": _CYAN,
@@ -338,6 +339,9 @@ def step_outcome(step: StepRecord) -> str:
         if step.wake_at is not None:
             cause = f" after {step.error.type}: {step.error.message}" if step.error else ""
             return one_line(f"retry at {until}{cause}")
+        if step.kind == "call":
+            last = f" (last attempt: {step.error.type}: {step.error.message})" if step.error else ""
+            return one_line(f"waits for a step worker's result{last}")
         return ""
     return one_line(format_value(step.output))
 
@@ -371,8 +375,11 @@ def history_line(event: HistoryEvent, color: bool) -> str:
 
 
 def history_details(event: HistoryEvent) -> str:
-    """What else a transition carries: error, retry or wake time, event type, worker, reason."""
+    """What else a transition carries: a call's step type and queue, error, retry or wake
+    time, event type, worker, reason."""
     details = []
+    if event.step_type is not None:
+        details.append(f"step type {event.step_type!r} on queue {event.task_queue or ''!r}")
     if event.event_type is not None:
         details.append(f"event {event.event_type!r}")
     if event.until is not None:

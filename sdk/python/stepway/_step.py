@@ -2,8 +2,8 @@
 
 A run replays from the top. A step already in the journal returns its recorded result (or
 raises its recorded failure) without running; a new step runs and is recorded on the server
-before the run goes on. A sleep, an event wait or a retry delay suspends the instance: the run
-ends with _Suspended, and a later task replays it.
+before the run goes on. A sleep, an event wait, a retry delay or a call to a step worker
+suspends the instance: the run ends with _Suspended, and a later task replays it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import asyncio
 import contextvars
 import functools
 import inspect
+import re
 import time
 import traceback
 from collections import defaultdict
@@ -21,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from stepway import _payload
-from stepway.errors import StepwayError
+from stepway.errors import InvalidArgumentError, StepwayError
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.workflow import (
@@ -49,6 +50,11 @@ _BACKOFF = {
 
 
 MAX_PAYLOAD_BYTES = 1024 * 1024
+# A call's attempt timeout when none is given (the server's default), and the longest allowed.
+DEFAULT_CALL_TIMEOUT = 300.0
+MAX_CALL_TIMEOUT = 7 * 86_400.0
+TASK_QUEUE_PATTERN = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}")
+STEP_TYPE_PATTERN = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}")
 
 
 class _Suspended(BaseException):
@@ -205,12 +211,9 @@ class Step:
             seq=seq,
             attempt=attempt,
             error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
-            retry=wpb.RetryPolicy(limit=policy.limit, backoff=_BACKOFF[policy.backoff]),
+            retry=_retry_pb(policy),
             non_retryable=non_retryable,
         )
-        request.retry.delay.FromMicroseconds(int(seconds(policy.delay) * 1_000_000))
-        if policy.max_delay is not None:
-            request.retry.max_delay.FromMicroseconds(int(seconds(policy.max_delay) * 1_000_000))
         request.started_at.FromMicroseconds(started)
         resp = await self._rpc("fail_step", request)
         if resp.task_ended:
@@ -221,6 +224,72 @@ class Step:
             )
             raise StepFailedError(name, error_type, message)
         raise _Suspended()
+
+    async def call(
+        self,
+        name: str,
+        *,
+        task_queue: str,
+        step_type: str,
+        input: Any = None,
+        retries: RetryPolicy | None = None,
+        timeout: float | timedelta | None = None,
+        heartbeat_timeout: float | timedelta | None = None,
+    ) -> Any:
+        """Runs the step called name on a step worker, and returns its result.
+
+        The step's task goes on the step task queue `task_queue`, where a step worker (a
+        `stepway.StepWorker`, or one in any language) that serves `step_type` takes it with
+        `input` (JSON, at most 1 MiB). The instance waits meanwhile, holding no workflow
+        worker; the server times out each attempt (`StepTimeout` after `timeout` seconds, 5
+        minutes when None; `HeartbeatTimeout` when a step worker sends no heartbeat for
+        `heartbeat_timeout`, if given), and retries failed attempts by `retries` (the server
+        stores the policy; None means the SDK's default, as for `do`: 5 retries from 10 s,
+        exponential; `RetryPolicy(limit=0)` means none).
+
+        Returns the result as JSON gives it back, on the first run and on every replay alike.
+        Raises StepFailedError when the call failed for good (retries used up, or a
+        non-retryable error). A bad argument (an input that is not JSON or is too large, a bad
+        queue or type name, a timeout out of range) raises ValueError or TypeError in the
+        workflow, before anything is sent.
+        """
+        seq, entry = self._next(name)
+        if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
+            return _payload.loads(entry.result or b"")
+        if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
+            raise StepFailedError(name, entry.error_type, entry.error_message)
+        request = _schedule_call_request(
+            self._token,
+            name,
+            seq,
+            task_queue=task_queue,
+            step_type=step_type,
+            input=input,
+            policy=retries or DEFAULT_RETRIES,
+            timeout=timeout,
+            heartbeat_timeout=heartbeat_timeout,
+        )
+        try:
+            resp = await self._outbox.send("schedule_call", request)
+        except InvalidArgumentError as exc:
+            # Such as an input over the account's max_payload_bytes: the same on every replay.
+            raise ValueError(f"step.call {name!r} was refused: {exc.message}") from None
+        except StepwayError as exc:
+            raise _Abandoned(str(exc)) from exc
+        if resp.suspended:
+            raise _Suspended()  # the instance waits for the call; a later task has its outcome
+        done = resp.step
+        if done.state == cpb.STEP_STATE_SUCCEEDED:
+            self._journal[(name, seq)] = _Entry(
+                done.state, done.attempts, done.result.data, "", "", None
+            )
+            return _payload.loads(done.result.data)
+        if done.state == cpb.STEP_STATE_FAILED:
+            self._journal[(name, seq)] = _Entry(
+                done.state, done.attempts, None, done.error.type, done.error.message, None
+            )
+            raise StepFailedError(name, done.error.type, done.error.message)
+        raise _Abandoned(f"ScheduleCall of {name!r} answered a step that is not finished")
 
     async def sleep(self, name: str, duration: float | timedelta) -> None:
         """Suspends the instance for duration (seconds or a timedelta), durably."""
@@ -274,6 +343,63 @@ class Step:
             payload=_payload.loads(resp.event.payload.data),
             received_at=_payload.to_datetime(resp.event.received_at) or datetime.now(UTC),
         )
+
+
+def _retry_pb(policy: RetryPolicy) -> wpb.RetryPolicy:
+    msg = wpb.RetryPolicy(limit=policy.limit, backoff=_BACKOFF[policy.backoff])
+    msg.delay.FromMicroseconds(int(seconds(policy.delay) * 1_000_000))
+    if policy.max_delay is not None:
+        msg.max_delay.FromMicroseconds(int(seconds(policy.max_delay) * 1_000_000))
+    return msg
+
+
+def _schedule_call_request(
+    token: bytes,
+    name: str,
+    seq: int,
+    *,
+    task_queue: str,
+    step_type: str,
+    input: Any,
+    policy: RetryPolicy,
+    timeout: float | timedelta | None,
+    heartbeat_timeout: float | timedelta | None,
+) -> wpb.ScheduleCallRequest:
+    """The ScheduleCall of step.call, checked here as the server would check it: a refusal
+    the server would give is a bug in the workflow, raised where it is made."""
+    if not TASK_QUEUE_PATTERN.fullmatch(task_queue):
+        raise ValueError(f"task_queue {task_queue!r} must match {TASK_QUEUE_PATTERN.pattern}")
+    if not STEP_TYPE_PATTERN.fullmatch(step_type):
+        raise ValueError(f"step_type {step_type!r} must match {STEP_TYPE_PATTERN.pattern}")
+    data = _payload.dumps(input)
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise ValueError(
+            f"the input of step {name!r} is {len(data)} bytes; "
+            f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
+        )
+    limit = seconds(timeout) if timeout is not None else DEFAULT_CALL_TIMEOUT
+    if not 0 < limit <= MAX_CALL_TIMEOUT:
+        raise ValueError(f"timeout must be more than 0 and at most 7 days, not {limit:g} s")
+    request = wpb.ScheduleCallRequest(
+        task_token=token,
+        name=name,
+        seq=seq,
+        task_queue=task_queue,
+        step_type=step_type,
+        input=cpb.Payload(data=data),
+        retry=_retry_pb(policy),
+    )
+    if timeout is not None:
+        request.timeout.FromMicroseconds(int(limit * 1_000_000))
+    if heartbeat_timeout is not None:
+        beat = seconds(heartbeat_timeout)
+        if not 0 < beat <= limit:
+            raise ValueError(
+                f"heartbeat_timeout must be more than 0 and at most the timeout ({limit:g} s), "
+                f"not {beat:g} s"
+            )
+        request.heartbeat_timeout.FromMicroseconds(int(beat * 1_000_000))
+    return request
 
 
 def _event(doc: dict[str, Any]) -> Event:

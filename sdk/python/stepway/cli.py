@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from stepway import _render as render
+from stepway import tracing
 from stepway.client import Client, InstanceInfo, InstanceStatus
 from stepway.errors import InvalidArgumentError, StepwayError, UnavailableError
 from stepway.workflow import WorkflowDefinition
@@ -169,6 +170,19 @@ def _client_command(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stepway", description="Durable workflows over gRPC.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=os.environ.get("STEPWAY_LOG_FORMAT", "text"),
+        help="text, or one JSON object per line with the trace id (default %(default)s)",
+    )
+    parser.add_argument(
+        "--otlp-endpoint",
+        metavar="URL",
+        default=os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        help="export OpenTelemetry traces there by OTLP/gRPC, e.g. http://127.0.0.1:4317 "
+        "(default: $OTEL_EXPORTER_OTLP_ENDPOINT; none: no tracing)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     dev = sub.add_parser("dev", help="run a gateway, a shard and an embedded store in one process")
@@ -181,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)")
     dev.add_argument("--api-key", help="use this API key instead of a new random one")
     dev.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
+    dev.add_argument("--http", metavar="HOST:PORT", help="serve the web console there")
     dev.add_argument(
         "--lease-timeout",
         type=float,
@@ -313,6 +328,11 @@ def main(argv: list[str] | None = None) -> None:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(tracing.JsonFormatter())
+    if args.otlp_endpoint:
+        tracing.configure(f"stepway-{args.command}", args.otlp_endpoint)
     try:
         code = asyncio.run(_until_signal(args.run(args)))
     except KeyboardInterrupt:
@@ -345,12 +365,16 @@ async def _dev(args: argparse.Namespace) -> int:
         api_key=args.api_key,
         lease_timeout=args.lease_timeout,
         metrics=args.metrics,
+        http=args.http,
     )
     server = await start_dev(config)
     print(f"Stepway dev server listening on {server.address} (store: {config.db_url})")
     if server.metrics_port is not None:
         host = config.metrics.rsplit(":", 1)[0] if config.metrics else "127.0.0.1"
         print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
+    if server.http_port is not None:
+        host = config.http.rsplit(":", 1)[0] if config.http else "127.0.0.1"
+        print(f"Web console on http://{host}:{server.http_port}/ (sign in with the API key)")
     print(f"API key (account {config.account!r}, role admin): {server.api_key}")
     print(f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}", flush=True)
     try:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import grpc
 
-from stepway import _payload
+from stepway import _payload, tracing
 from stepway.admin import Admin
 from stepway.errors import (
     StepwayError,
@@ -81,6 +81,7 @@ _KIND_FROM_PB = {
     cpb.STEP_KIND_DO: "do",
     cpb.STEP_KIND_SLEEP: "sleep",
     cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
+    cpb.STEP_KIND_CALL: "call",
 }
 _STATE_FROM_PB = {
     cpb.STEP_STATE_PENDING: "pending",
@@ -99,7 +100,7 @@ class StepRecord:
 
     name: str
     seq: int
-    # "do", "sleep" or "wait_for_event".
+    # "do", "sleep", "wait_for_event" or "call" (served by a step worker).
     kind: str
     # "pending", "succeeded" or "failed".
     state: str
@@ -209,6 +210,9 @@ class HistoryEvent:
     event_type: str | None
     worker: str | None
     reason: str | None
+    # The step task queue and step type of a call_scheduled event.
+    task_queue: str | None = None
+    step_type: str | None = None
 
     @classmethod
     def from_pb(cls, msg: cpb.HistoryEvent) -> HistoryEvent:
@@ -225,6 +229,8 @@ class HistoryEvent:
             event_type=msg.event_type or None,
             worker=msg.worker or None,
             reason=msg.reason or None,
+            task_queue=msg.task_queue or None,
+            step_type=msg.step_type or None,
         )
 
 
@@ -317,7 +323,9 @@ class Client:
     @classmethod
     async def connect(cls, address: str, *, api_key: str, timeout: float = 10.0) -> Client:
         """Opens a channel to a gateway and checks the key with one call."""
-        channel = grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS)
+        channel = grpc.aio.insecure_channel(
+            address, options=_CHANNEL_OPTIONS, interceptors=tracing.client_interceptors()
+        )
         client = cls(channel, api_key, address)
         try:
             await client.call(

@@ -28,6 +28,7 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_DO: _ClassVar[StepKind]
     STEP_KIND_SLEEP: _ClassVar[StepKind]
     STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
+    STEP_KIND_CALL: _ClassVar[StepKind]
 
 class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -64,6 +65,7 @@ class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HISTORY_EVENT_TYPE_RESUMED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_TERMINATED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_RESTARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_CALL_SCHEDULED: _ClassVar[HistoryEventType]
 INSTANCE_STATUS_UNSPECIFIED: InstanceStatus
 INSTANCE_STATUS_QUEUED: InstanceStatus
 INSTANCE_STATUS_RUNNING: InstanceStatus
@@ -77,6 +79,7 @@ STEP_KIND_UNSPECIFIED: StepKind
 STEP_KIND_DO: StepKind
 STEP_KIND_SLEEP: StepKind
 STEP_KIND_WAIT_FOR_EVENT: StepKind
+STEP_KIND_CALL: StepKind
 STEP_STATE_UNSPECIFIED: StepState
 STEP_STATE_PENDING: StepState
 STEP_STATE_SUCCEEDED: StepState
@@ -107,6 +110,7 @@ HISTORY_EVENT_TYPE_PAUSED: HistoryEventType
 HISTORY_EVENT_TYPE_RESUMED: HistoryEventType
 HISTORY_EVENT_TYPE_TERMINATED: HistoryEventType
 HISTORY_EVENT_TYPE_RESTARTED: HistoryEventType
+HISTORY_EVENT_TYPE_CALL_SCHEDULED: HistoryEventType
 
 class Payload(_message.Message):
     __slots__ = ("data",)
@@ -183,7 +187,7 @@ class Step(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., attempts: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ...) -> None: ...
 
 class HistoryEvent(_message.Message):
-    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason")
+    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -195,6 +199,8 @@ class HistoryEvent(_message.Message):
     EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     WORKER_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
     seq: int
     time: _timestamp_pb2.Timestamp
     type: HistoryEventType
@@ -206,4 +212,6 @@ class HistoryEvent(_message.Message):
     event_type: str
     worker: str
     reason: str
-    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    task_queue: str
+    step_type: str
+    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ...) -> None: ...

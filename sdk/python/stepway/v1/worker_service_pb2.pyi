@@ -56,7 +56,7 @@ class JournalEntry(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[_common_pb2.StepKind, str]] = ..., state: _Optional[_Union[_common_pb2.StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class WorkflowTask(_message.Message):
-    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout")
+    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout", "trace_parent")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +64,7 @@ class WorkflowTask(_message.Message):
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     JOURNAL_FIELD_NUMBER: _ClassVar[int]
     LEASE_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     workflow: str
     instance_id: str
@@ -71,17 +72,22 @@ class WorkflowTask(_message.Message):
     created_at: _timestamp_pb2.Timestamp
     journal: _containers.RepeatedCompositeFieldContainer[JournalEntry]
     lease_timeout: _duration_pb2.Duration
-    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    trace_parent: str
+    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., trace_parent: _Optional[str] = ...) -> None: ...
 
 class TaskToken(_message.Message):
-    __slots__ = ("partition", "uid", "lease")
+    __slots__ = ("partition", "uid", "lease", "step_name", "step_seq")
     PARTITION_FIELD_NUMBER: _ClassVar[int]
     UID_FIELD_NUMBER: _ClassVar[int]
     LEASE_FIELD_NUMBER: _ClassVar[int]
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
     partition: int
     uid: str
     lease: int
-    def __init__(self, partition: _Optional[int] = ..., uid: _Optional[str] = ..., lease: _Optional[int] = ...) -> None: ...
+    step_name: str
+    step_seq: int
+    def __init__(self, partition: _Optional[int] = ..., uid: _Optional[str] = ..., lease: _Optional[int] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ...) -> None: ...
 
 class RegisterWorkerRequest(_message.Message):
     __slots__ = ("worker_id", "task_queue", "workflows", "identity", "sdk")
@@ -276,20 +282,22 @@ class ReleaseTasksResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class WorkerCommand(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
     WAIT_FOR_EVENT_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepRequest
     fail_step: FailStepRequest
     start_sleep: StartSleepRequest
     wait_for_event: WaitForEventRequest
     complete_workflow: CompleteWorkflowRequest
     fail_workflow: FailWorkflowRequest
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ...) -> None: ...
+    schedule_call: ScheduleCallRequest
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ...) -> None: ...
 
 class CommandError(_message.Message):
     __slots__ = ("code", "message", "field")
@@ -302,13 +310,14 @@ class CommandError(_message.Message):
     def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
 
 class CommandResult(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "error")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "error")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
     WAIT_FOR_EVENT_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepResponse
     fail_step: FailStepResponse
@@ -316,8 +325,9 @@ class CommandResult(_message.Message):
     wait_for_event: WaitForEventResponse
     complete_workflow: CompleteWorkflowResponse
     fail_workflow: FailWorkflowResponse
+    schedule_call: ScheduleCallResponse
     error: CommandError
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., error: _Optional[_Union[CommandError, _Mapping]] = ...) -> None: ...
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., error: _Optional[_Union[CommandError, _Mapping]] = ...) -> None: ...
 
 class RecordBatchRequest(_message.Message):
     __slots__ = ("commands",)
@@ -330,3 +340,125 @@ class RecordBatchResponse(_message.Message):
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[CommandResult]
     def __init__(self, results: _Optional[_Iterable[_Union[CommandResult, _Mapping]]] = ...) -> None: ...
+
+class ScheduleCallRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "task_queue", "step_type", "input", "retry", "timeout", "heartbeat_timeout")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    RETRY_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    task_queue: str
+    step_type: str
+    input: _common_pb2.Payload
+    retry: RetryPolicy
+    timeout: _duration_pb2.Duration
+    heartbeat_timeout: _duration_pb2.Duration
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., input: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., heartbeat_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class ScheduleCallResponse(_message.Message):
+    __slots__ = ("suspended", "step")
+    SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    suspended: bool
+    step: JournalEntry
+    def __init__(self, suspended: _Optional[bool] = ..., step: _Optional[_Union[JournalEntry, _Mapping]] = ...) -> None: ...
+
+class StepTask(_message.Message):
+    __slots__ = ("task_token", "step_type", "input", "attempt", "workflow", "instance_id", "step_name", "step_seq", "deadline", "heartbeat_timeout", "heartbeat_details", "scheduled_at", "trace_parent")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULED_AT_FIELD_NUMBER: _ClassVar[int]
+    TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    step_type: str
+    input: _common_pb2.Payload
+    attempt: int
+    workflow: str
+    instance_id: str
+    step_name: str
+    step_seq: int
+    deadline: _timestamp_pb2.Timestamp
+    heartbeat_timeout: _duration_pb2.Duration
+    heartbeat_details: _common_pb2.Payload
+    scheduled_at: _timestamp_pb2.Timestamp
+    trace_parent: str
+    def __init__(self, task_token: _Optional[bytes] = ..., step_type: _Optional[str] = ..., input: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., attempt: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., heartbeat_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., heartbeat_details: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_parent: _Optional[str] = ...) -> None: ...
+
+class PollStepTasksRequest(_message.Message):
+    __slots__ = ("worker_id", "task_queue", "max_tasks", "wait")
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    MAX_TASKS_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    worker_id: str
+    task_queue: str
+    max_tasks: int
+    wait: _duration_pb2.Duration
+    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., max_tasks: _Optional[int] = ..., wait: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class PollStepTasksResponse(_message.Message):
+    __slots__ = ("tasks",)
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[StepTask]
+    def __init__(self, tasks: _Optional[_Iterable[_Union[StepTask, _Mapping]]] = ...) -> None: ...
+
+class CompleteStepTaskRequest(_message.Message):
+    __slots__ = ("task_token", "result")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    result: _common_pb2.Payload
+    def __init__(self, task_token: _Optional[bytes] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ...) -> None: ...
+
+class CompleteStepTaskResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class FailStepTaskRequest(_message.Message):
+    __slots__ = ("task_token", "error", "non_retryable")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    NON_RETRYABLE_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    error: _common_pb2.Failure
+    non_retryable: bool
+    def __init__(self, task_token: _Optional[bytes] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., non_retryable: _Optional[bool] = ...) -> None: ...
+
+class FailStepTaskResponse(_message.Message):
+    __slots__ = ("retry_at", "exhausted")
+    RETRY_AT_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_FIELD_NUMBER: _ClassVar[int]
+    retry_at: _timestamp_pb2.Timestamp
+    exhausted: _common_pb2.Failure
+    def __init__(self, retry_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., exhausted: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ...) -> None: ...
+
+class HeartbeatStepTaskRequest(_message.Message):
+    __slots__ = ("task_token", "details")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    details: _common_pb2.Payload
+    def __init__(self, task_token: _Optional[bytes] = ..., details: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ...) -> None: ...
+
+class HeartbeatStepTaskResponse(_message.Message):
+    __slots__ = ("heartbeat_deadline",)
+    HEARTBEAT_DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    heartbeat_deadline: _timestamp_pb2.Timestamp
+    def __init__(self, heartbeat_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -102,6 +102,31 @@ class WorkerServiceStub:
                 request_serializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchResponse.FromString,
                 _registered_method=True)
+        self.ScheduleCall = channel.unary_unary(
+                '/stepway.v1.WorkerService/ScheduleCall',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.ScheduleCallRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.ScheduleCallResponse.FromString,
+                _registered_method=True)
+        self.PollStepTasks = channel.unary_unary(
+                '/stepway.v1.WorkerService/PollStepTasks',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.PollStepTasksRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.PollStepTasksResponse.FromString,
+                _registered_method=True)
+        self.CompleteStepTask = channel.unary_unary(
+                '/stepway.v1.WorkerService/CompleteStepTask',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.CompleteStepTaskRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.CompleteStepTaskResponse.FromString,
+                _registered_method=True)
+        self.FailStepTask = channel.unary_unary(
+                '/stepway.v1.WorkerService/FailStepTask',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.FailStepTaskRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.FailStepTaskResponse.FromString,
+                _registered_method=True)
+        self.HeartbeatStepTask = channel.unary_unary(
+                '/stepway.v1.WorkerService/HeartbeatStepTask',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.HeartbeatStepTaskRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.HeartbeatStepTaskResponse.FromString,
+                _registered_method=True)
 
 
 class WorkerServiceServicer:
@@ -203,6 +228,48 @@ class WorkerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ScheduleCall(self, request, context):
+        """Starts a CALL step from a workflow task: the step's task goes on a step task queue, where
+        a step worker (in any language) takes it. The instance waits for the call, holding no
+        worker; the shard enforces the call's timeouts and retries, and once the call succeeds or
+        fails for good the instance is queued again and the journal holds the outcome.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PollStepTasks(self, request, context):
+        """Long-polls for step tasks of a step task queue: attempts of CALL steps.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompleteStepTask(self, request, context):
+        """Records a step task's result: the CALL step succeeds. A token whose attempt timed out, or
+        whose call was retried, finished or cancelled since, is FAILED_PRECONDITION
+        ("task lease lost").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FailStepTask(self, request, context):
+        """Records a failed attempt of a step task: the shard schedules the next attempt by the
+        call's RetryPolicy, or fails the CALL step for good.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HeartbeatStepTask(self, request, context):
+        """Tells the shard a step task is still being worked on: extends its heartbeat deadline and
+        keeps progress details that a later attempt receives.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WorkerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -260,6 +327,31 @@ def add_WorkerServiceServicer_to_server(servicer, server):
                     servicer.RecordBatch,
                     request_deserializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_worker__service__pb2.RecordBatchResponse.SerializeToString,
+            ),
+            'ScheduleCall': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScheduleCall,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.ScheduleCallRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.ScheduleCallResponse.SerializeToString,
+            ),
+            'PollStepTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.PollStepTasks,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.PollStepTasksRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.PollStepTasksResponse.SerializeToString,
+            ),
+            'CompleteStepTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompleteStepTask,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.CompleteStepTaskRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.CompleteStepTaskResponse.SerializeToString,
+            ),
+            'FailStepTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.FailStepTask,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.FailStepTaskRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.FailStepTaskResponse.SerializeToString,
+            ),
+            'HeartbeatStepTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.HeartbeatStepTask,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.HeartbeatStepTaskRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.HeartbeatStepTaskResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -572,6 +664,141 @@ class WorkerService:
             '/stepway.v1.WorkerService/RecordBatch',
             stepway_dot_v1_dot_worker__service__pb2.RecordBatchRequest.SerializeToString,
             stepway_dot_v1_dot_worker__service__pb2.RecordBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScheduleCall(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/ScheduleCall',
+            stepway_dot_v1_dot_worker__service__pb2.ScheduleCallRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.ScheduleCallResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PollStepTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/PollStepTasks',
+            stepway_dot_v1_dot_worker__service__pb2.PollStepTasksRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.PollStepTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompleteStepTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/CompleteStepTask',
+            stepway_dot_v1_dot_worker__service__pb2.CompleteStepTaskRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.CompleteStepTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FailStepTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/FailStepTask',
+            stepway_dot_v1_dot_worker__service__pb2.FailStepTaskRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.FailStepTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HeartbeatStepTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/HeartbeatStepTask',
+            stepway_dot_v1_dot_worker__service__pb2.HeartbeatStepTaskRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.HeartbeatStepTaskResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,407 @@
+"""The web console: a small HTTP server beside a gateway's gRPC port (`--http HOST:PORT`).
+
+It serves one page with its script and stylesheet (gateway/console_static/), and a JSON API
+under /api/ that the page calls with the user's API key (`Authorization: Bearer <key>`). The
+API forwards each call to the gateway's own gRPC address through the Python SDK, under that
+key, so authentication, roles, per-account isolation and routing are exactly the gRPC API's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import grpc
+from aiohttp import web
+
+from stepway import Client, InstanceStatus, ResourceExhaustedError, StepwayError
+from stepway import UnauthenticatedError as Unauthenticated
+from stepway.client import ErrorInfo, HistoryEvent, InstanceInfo, StepRecord
+from stepway.v1 import workflow_service_pb2 as fpb
+
+STATIC = Path(__file__).parent / "console_static"
+# How long the SDK client (one gRPC channel) of an API key is kept after its last request.
+CLIENT_IDLE_SECONDS = 300.0
+# Printable ASCII without spaces: what a gRPC metadata value can carry, and every key we issue.
+API_KEY = re.compile(r"[\x21-\x7e]{1,256}")
+MAX_PAGE_SIZE = 1000
+STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
+
+HTTP_STATUS = {
+    grpc.StatusCode.INVALID_ARGUMENT: 400,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+}
+CONTENT_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
+SECURITY_HEADERS = {
+    # The page runs only its own script and style, and may not be framed.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class BadRequest(Exception):
+    """A request the console refuses before calling the gateway (HTTP 400)."""
+
+
+@dataclass
+class _Entry:
+    connecting: asyncio.Task[Client]
+    used_at: float
+
+
+class Clients:
+    """One SDK client per API key, found by the key's hash, closed when idle or at stop."""
+
+    def __init__(self, address: str, idle_seconds: float = CLIENT_IDLE_SECONDS) -> None:
+        self.address = address
+        self.idle_seconds = idle_seconds
+        self._entries: dict[str, _Entry] = {}
+
+    async def get(self, api_key: str) -> Client:
+        """The key's client; connecting checks the key, and a refused key is not kept."""
+        now = time.monotonic()
+        for idle in [d for d, e in self._entries.items() if now - e.used_at > self.idle_seconds]:
+            stale = self._entries.pop(idle, None)
+            if stale is not None:
+                await _close(stale)
+        digest = _digest(api_key)
+        entry = self._entries.get(digest)
+        if entry is None:
+            connect = Client.connect(self.address, api_key=api_key)
+            entry = _Entry(asyncio.create_task(connect, name="console-connect"), now)
+            self._entries[digest] = entry
+        entry.used_at = now
+        try:
+            # Shielded: a browser that goes away does not cancel a connect others wait for.
+            return await asyncio.shield(entry.connecting)
+        except BaseException:
+            if entry.connecting.done() and self._entries.get(digest) is entry:
+                del self._entries[digest]
+            raise
+
+    async def forget(self, api_key: str) -> None:
+        """Drops a key's client, as when the gateway stops accepting the key."""
+        entry = self._entries.pop(_digest(api_key), None)
+        if entry is not None:
+            await _close(entry)
+
+    async def close(self) -> None:
+        entries, self._entries = list(self._entries.values()), {}
+        for entry in entries:
+            await _close(entry)
+
+
+def _digest(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+async def _close(entry: _Entry) -> None:
+    task = entry.connecting
+    if not task.done():
+        task.cancel()
+        await asyncio.wait([task])
+    if not task.cancelled() and task.exception() is None:
+        await task.result().close()
+
+
+class Console:
+    """A running console."""
+
+    def __init__(self, runner: web.AppRunner, clients: Clients, port: int) -> None:
+        self.runner = runner
+        self.clients = clients
+        self.port = port
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+        await self.clients.close()
+
+
+async def start_console(listen: str, gateway_address: str) -> Console:
+    """Serves the console on listen (HOST:PORT; port 0 picks a free port), calling the
+    gateway at gateway_address."""
+    host, _, port = listen.rpartition(":")
+    clients = Clients(gateway_address)
+    files = await asyncio.to_thread(read_static)
+    runner = web.AppRunner(build_app(clients, files), access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host.strip("[]") or None, int(port)).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return Console(runner, clients, int(runner.addresses[0][1]))
+
+
+def dial_address(listen: str, port: int) -> str:
+    """Where a process on this machine reaches a server listening on listen's host and port."""
+    host = listen.rpartition(":")[0]
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host in ("[::]", "::"):
+        host = "[::1]"
+    return f"{host}:{port}"
+
+
+Handler = Callable[[Client, web.Request], Awaitable[Any]]
+
+
+def read_static() -> dict[str, tuple[bytes, str]]:
+    """The page, its script and its stylesheet, with their content types, by file name."""
+    return {p.name: (p.read_bytes(), CONTENT_TYPES[p.suffix]) for p in STATIC.iterdir()}
+
+
+def build_app(clients: Clients, files: dict[str, tuple[bytes, str]]) -> web.Application:
+    """The console's routes: the page and its files, and the JSON API."""
+
+    async def page(request: web.Request) -> web.Response:
+        body, content_type = files["index.html"]
+        return web.Response(body=body, content_type=content_type, charset="utf-8")
+
+    async def static(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in files or name == "index.html":
+            raise web.HTTPNotFound()
+        body, content_type = files[name]
+        return web.Response(body=body, content_type=content_type, charset="utf-8")
+
+    def api(handler: Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
+        async def serve(request: web.Request) -> web.Response:
+            scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not API_KEY.fullmatch(key):
+                return _error(401, "an API key is required: Authorization: Bearer <key>")
+            try:
+                client = await clients.get(key)
+                return web.json_response(await handler(client, request))
+            except BadRequest as err:
+                return _error(400, str(err))
+            except StepwayError as err:
+                if isinstance(err, Unauthenticated):
+                    await clients.forget(key)
+                return _stepway_error(err)
+
+        return serve
+
+    async def not_found(request: web.Request) -> web.Response:
+        return _error(404, f"no such API endpoint: {request.method} {request.path}")
+
+    app = web.Application()
+    app.on_response_prepare.append(_security_headers)
+    app.router.add_get("/", page)
+    app.router.add_get("/static/{name}", static)
+    app.router.add_get("/api/me", api(_me))
+    app.router.add_get("/api/workflows", api(_workflows))
+    app.router.add_get("/api/instances", api(_instances))
+    app.router.add_get("/api/instances/{workflow}/{id}", api(_instance))
+    for action, handler in _ACTIONS.items():
+        app.router.add_post(f"/api/instances/{{workflow}}/{{id}}/{action}", api(handler))
+    app.router.add_route("*", "/api/{tail:.*}", not_found)
+    return app
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+def _stepway_error(err: StepwayError) -> web.Response:
+    status = HTTP_STATUS.get(err.code, 502) if err.code is not None else 502
+    headers = None
+    if isinstance(err, ResourceExhaustedError) and err.retry_after is not None:
+        headers = {"Retry-After": str(max(1, round(err.retry_after)))}
+    return _error(status, err.message, headers)
+
+
+# The API's handlers: each calls the gateway through the SDK and answers a JSON document.
+
+
+async def _me(client: Client, request: web.Request) -> dict[str, Any]:
+    info = await client.server_info()
+    return {"account": info.account, "version": info.version, "backend": info.backend}
+
+
+async def _workflows(client: Client, request: web.Request) -> dict[str, Any]:
+    return {
+        "workflows": [
+            {
+                "name": w.name,
+                "task_queue": w.task_queue,
+                "registered_at": _time(w.registered_at),
+                "instances": {status.value: n for status, n in w.instances.items()},
+            }
+            for w in await client.list_workflows()
+        ]
+    }
+
+
+async def _instances(client: Client, request: web.Request) -> dict[str, Any]:
+    query = request.query
+    statuses = [s for s in query.get("status", "").split(",") if s]
+    for status in statuses:
+        if status not in STATUSES:
+            raise BadRequest(f"unknown status {status!r}; statuses are {', '.join(STATUSES)}")
+    try:
+        page_size = int(query.get("page_size", "50"))
+    except ValueError:
+        raise BadRequest("page_size must be a number") from None
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise BadRequest(f"page_size must be 1 to {MAX_PAGE_SIZE}")
+    page = await client.list_page(
+        query.get("workflow") or None,
+        status=statuses or None,
+        page_size=page_size,
+        page_token=query.get("page_token") or None,
+    )
+    return {
+        "instances": [_instance_json(info) for info in page.instances],
+        "next_page_token": page.next_page_token,
+    }
+
+
+async def _instance(client: Client, request: web.Request) -> dict[str, Any]:
+    workflow, id = request.match_info["workflow"], request.match_info["id"]
+    # The stub, not describe(): the SDK's ErrorInfo leaves out the workflow error's details.
+    get = client.call(
+        client.workflows.GetInstance,
+        fpb.GetInstanceRequest(workflow=workflow, instance_id=id, include_steps=True),
+    )
+    resp, history = await asyncio.gather(get, client.history(workflow, id))
+    info = InstanceInfo.from_pb(resp.instance, resp.steps)
+    return {
+        "instance": _instance_json(info, resp.instance.error.details),
+        "steps": [_step_json(s) for s in info.steps or ()],
+        "history": [_event_json(e) for e in history],
+        # The console's clock, against which the page draws what is still going on.
+        "now": _time(datetime.now(UTC)),
+    }
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if not request.can_read_body:
+        return {}
+    try:
+        body = await request.json()
+    except ValueError:
+        raise BadRequest("the body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def _text(body: dict[str, Any], field: str) -> str:
+    value = body.get(field) or ""
+    if not isinstance(value, str):
+        raise BadRequest(f"{field} must be a string")
+    return value
+
+
+async def _pause(client: Client, request: web.Request) -> dict[str, Any]:
+    info = await client.pause(request.match_info["workflow"], request.match_info["id"])
+    return {"instance": _instance_json(info)}
+
+
+async def _resume(client: Client, request: web.Request) -> dict[str, Any]:
+    info = await client.resume(request.match_info["workflow"], request.match_info["id"])
+    return {"instance": _instance_json(info)}
+
+
+async def _terminate(client: Client, request: web.Request) -> dict[str, Any]:
+    reason = _text(await _body(request), "reason")
+    info = await client.terminate(request.match_info["workflow"], request.match_info["id"], reason)
+    return {"instance": _instance_json(info)}
+
+
+async def _restart(client: Client, request: web.Request) -> dict[str, Any]:
+    from_step = _text(await _body(request), "from_step") or None
+    info = await client.restart(request.match_info["workflow"], request.match_info["id"], from_step)
+    return {"instance": _instance_json(info)}
+
+
+_ACTIONS: dict[str, Handler] = {
+    "pause": _pause,
+    "resume": _resume,
+    "terminate": _terminate,
+    "restart": _restart,
+}
+
+
+# JSON forms of the SDK's types: times as ISO 8601 in UTC, payloads as they are.
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def _error_json(error: ErrorInfo | None, details: str = "") -> dict[str, str] | None:
+    if error is None:
+        return None
+    return {"type": error.type, "message": error.message, "details": details}
+
+
+def _instance_json(info: InstanceInfo, error_details: str = "") -> dict[str, Any]:
+    return {
+        "workflow": info.workflow,
+        "id": info.id,
+        "status": info.status.value,
+        "finished": info.status.finished,
+        "params": info.params,
+        "output": info.output,
+        "error": _error_json(info.error, error_details),
+        "created_at": _time(info.created_at),
+        "started_at": _time(info.started_at),
+        "ended_at": _time(info.ended_at),
+        "current_step": info.current_step,
+        "task_queue": info.task_queue,
+        "retention_seconds": None if info.retention is None else info.retention.total_seconds(),
+        "expires_at": _time(info.expires_at),
+    }
+
+
+def _step_json(step: StepRecord) -> dict[str, Any]:
+    return {
+        "name": step.name,
+        "seq": step.seq,
+        "kind": step.kind,
+        "state": step.state,
+        "attempts": step.attempts,
+        "started_at": _time(step.started_at),
+        "ended_at": _time(step.ended_at),
+        "output": step.output,
+        "error": _error_json(step.error),
+        "wake_at": _time(step.wake_at),
+        "event_type": step.event_type,
+    }
+
+
+def _event_json(event: HistoryEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "time": _time(event.time),
+        "type": event.type,
+        "step_name": event.step_name,
+        "step_seq": event.step_seq,
+        "attempt": event.attempt,
+        "error": _error_json(event.error),
+        "until": _time(event.until),
+        "event_type": event.event_type,
+        "worker": event.worker,
+        "reason": event.reason,
+    }

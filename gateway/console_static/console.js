@@ -1,0 +1,614 @@
+// The Stepway console. Three pages, chosen by the URL's hash:
+//   #/                                  workflows with their instances by status
+//   #/instances?workflow=W&status=S     instances, newest first, a page at a time
+//   #/instance/W/ID                     one instance: its data, controls and step timeline
+// Everything comes from the console's JSON API (/api/...), called with the API key that the
+// sign-in form keeps in sessionStorage. Text is always set as text, never parsed as HTML.
+"use strict";
+
+const KEY = "stepway.apiKey";
+const STATUSES = [
+  "queued", "running", "waiting", "waitingForPause", "paused", "errored", "terminated", "complete",
+];
+const UNFINISHED = STATUSES.filter((s) => !["errored", "terminated", "complete"].includes(s));
+const REFRESH_MS = 2000;
+const PAGE_SIZE = 50;
+const ACTIONS = {
+  pause: { label: "Pause", allowed: ["queued", "running", "waiting"] },
+  resume: { label: "Resume", allowed: ["paused", "waitingForPause"] },
+  terminate: { label: "Terminate", allowed: UNFINISHED },
+  restart: { label: "Restart", allowed: STATUSES },
+};
+
+// Bumped by every navigation: a render or refresh of an older page stops.
+let generation = 0;
+let refreshTimer = null;
+let historyOpen = false;
+
+const $ = (selector) => document.querySelector(selector);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "style") Object.assign(node.style, value);
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+// The API.
+
+class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = { Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` };
+  const init = { method: options.method || "GET", headers };
+  if (options.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(options.body);
+  }
+  const resp = await fetch(path, init);
+  const doc = await resp.json().catch(() => null);
+  if (!resp.ok) {
+    const message = (doc && doc.error) || `${resp.status} ${resp.statusText}`;
+    if (resp.status === 401) signOut(`The API key was refused: ${message}`);
+    throw new ApiError(resp.status, message);
+  }
+  return doc;
+}
+
+const instancePath = (workflow, id) =>
+  `/api/instances/${encodeURIComponent(workflow)}/${encodeURIComponent(id)}`;
+
+// Signing in and out.
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY);
+  stopRefresh();
+  generation += 1;
+  $("#main").hidden = true;
+  $("#nav").hidden = true;
+  $("#sign-out").hidden = true;
+  $("#account").textContent = "";
+  $("#login").hidden = false;
+  $("#login-error").textContent = message || "";
+  $("#api-key").focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const key = $("#api-key").value.trim();
+  if (!key) return;
+  sessionStorage.setItem(KEY, key);
+  try {
+    await start();
+    $("#api-key").value = "";
+  } catch (err) {
+    if (err.status !== 401) signOut(err.message);
+  }
+}
+
+async function start() {
+  const me = await api("/api/me");
+  $("#login").hidden = true;
+  $("#main").hidden = false;
+  $("#nav").hidden = false;
+  $("#sign-out").hidden = false;
+  $("#account").textContent = `account ${me.account}`;
+  await route();
+}
+
+// Navigation.
+
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+function listHash(filters) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
+  const text = query.toString();
+  return text ? `#/instances?${text}` : "#/instances";
+}
+
+const instanceHash = (workflow, id) =>
+  `#/instance/${encodeURIComponent(workflow)}/${encodeURIComponent(id)}`;
+
+function stopRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = null;
+}
+
+async function route() {
+  if (!sessionStorage.getItem(KEY)) return signOut("");
+  stopRefresh();
+  notice("");
+  const gen = ++generation;
+  const [path, query] = location.hash.replace(/^#/, "").split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const section = { instances: "instances", instance: "instances" }[parts[0]] || "overview";
+  for (const link of document.querySelectorAll("[data-nav]")) {
+    link.classList.toggle("current", link.dataset.nav === section);
+  }
+  try {
+    if (parts[0] === "instances") await renderList(gen, new URLSearchParams(query || ""));
+    else if (parts[0] === "instance" && parts.length === 3) await renderInstance(gen, parts[1], parts[2]);
+    else await renderOverview(gen);
+  } catch (err) {
+    if (gen === generation && err.status !== 401) {
+      show(gen, el("h1", {}, "Cannot show this page"), el("p", { class: "error-text" }, err.message));
+    }
+  }
+}
+
+function show(gen, ...nodes) {
+  if (gen !== generation) return false;
+  $("#main").replaceChildren(...nodes.flat());
+  return true;
+}
+
+function notice(message, kind) {
+  const box = $("#notice");
+  delete box.dataset.refresh;
+  box.textContent = message;
+  box.className = kind || "";
+  box.hidden = !message;
+}
+
+// Formatting.
+
+const badge = (status) => el("span", { class: `badge status-${status}` }, status);
+
+function fmtTime(value) {
+  if (value === null || value === undefined) return "-";
+  const ms = typeof value === "number" ? value : Date.parse(value);
+  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+function fmtClock(ms) {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
+function fmtDuration(ms) {
+  ms = Math.max(0, ms);
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60000) return `${+(ms / 1000).toFixed(ms < 10000 ? 2 : 1)}s`;
+  const units = [["d", 86400000], ["h", 3600000], ["m", 60000], ["s", 1000]];
+  const parts = [];
+  let rest = Math.round(ms / 1000) * 1000;
+  for (const [unit, size] of units) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    } else if (parts.length) break;
+  }
+  return parts.join("");
+}
+
+const json = (value) => JSON.stringify(value, null, 2);
+const errorText = (error) => (error ? `${error.type}: ${error.message}` : "");
+
+// Page: workflows.
+
+async function renderOverview(gen) {
+  const { workflows } = await api("/api/workflows");
+  const title = el("h1", {}, "Workflows");
+  if (!workflows.length) {
+    return show(gen, title, el("p", { class: "empty" },
+      "No workflows yet: a workflow appears here once a worker registers it."));
+  }
+  const head = el("tr", {},
+    el("th", {}, "Workflow"), el("th", {}, "Task queue"),
+    STATUSES.map((s) => el("th", { class: "num" }, badge(s))),
+    el("th", { class: "num" }, "total"));
+  const rows = workflows.map((w) => {
+    const total = Object.values(w.instances).reduce((a, b) => a + b, 0);
+    return el("tr", { "data-workflow": w.name },
+      el("td", {}, el("a", { href: listHash({ workflow: w.name }) }, w.name)),
+      el("td", {}, w.task_queue),
+      STATUSES.map((s) => {
+        const n = w.instances[s] || 0;
+        const href = listHash({ workflow: w.name, status: s });
+        return el("td", { class: "num" },
+          n ? el("a", { href, "data-status": s }, n) : el("span", { class: "zero" }, "0"));
+      }),
+      el("td", { class: "num" }, el("a", { href: listHash({ workflow: w.name }) }, total)));
+  });
+  show(gen, title, el("table", { id: "workflows", class: "grid" },
+    el("thead", {}, head), el("tbody", {}, rows)));
+}
+
+// Page: instances.
+
+async function renderList(gen, params) {
+  const workflow = params.get("workflow") || "";
+  const status = params.get("status") || "";
+  const token = params.get("page_token") || "";
+  const query = new URLSearchParams({ page_size: String(PAGE_SIZE) });
+  if (workflow) query.set("workflow", workflow);
+  if (status) query.set("status", status);
+  if (token) query.set("page_token", token);
+  const [{ workflows }, page] = await Promise.all([
+    api("/api/workflows"), api(`/api/instances?${query}`),
+  ]);
+  const names = workflows.map((w) => w.name);
+  if (workflow && !names.includes(workflow)) names.push(workflow);
+  const filters = el("form", { class: "filters", onsubmit: (e) => e.preventDefault() },
+    el("label", {}, "Workflow ",
+      el("select", {
+        id: "filter-workflow",
+        onchange: (e) => go(listHash({ workflow: e.target.value, status })),
+      }, el("option", { value: "" }, "all"),
+      names.map((n) => el("option", { value: n, selected: n === workflow }, n)))),
+    el("label", {}, "Status ",
+      el("select", {
+        id: "filter-status",
+        onchange: (e) => go(listHash({ workflow, status: e.target.value })),
+      }, el("option", { value: "" }, "any"),
+      STATUSES.map((s) => el("option", { value: s, selected: s === status }, s)))));
+  const rows = page.instances.map((i) => el("tr", { "data-instance": i.id },
+    el("td", {}, el("a", { href: instanceHash(i.workflow, i.id) }, i.id)),
+    el("td", {}, i.workflow),
+    el("td", {}, badge(i.status)),
+    el("td", {}, fmtTime(i.created_at)),
+    el("td", {}, fmtTime(i.ended_at)),
+    el("td", {}, i.current_step || ""),
+    el("td", { class: "error-text" }, errorText(i.error))));
+  const table = rows.length
+    ? el("table", { id: "instances", class: "grid" },
+      el("thead", {}, el("tr", {}, ["Instance", "Workflow", "Status", "Created", "Ended",
+        "Current step", "Error"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, rows))
+    : el("p", { class: "empty" }, "No instances match.");
+  const paging = el("p", { class: "paging" },
+    token ? el("a", { href: listHash({ workflow, status }) }, "« first page") : null,
+    page.next_page_token
+      ? el("a", { id: "next-page", href: listHash({ workflow, status, page_token: page.next_page_token }) },
+        "next page »")
+      : null);
+  show(gen, el("h1", {}, "Instances"), filters, table, paging);
+}
+
+// Page: one instance.
+
+async function renderInstance(gen, workflow, id) {
+  const refresh = () => {
+    refreshTimer = setTimeout(() => renderInstance(gen, workflow, id).catch(() => {}), REFRESH_MS);
+  };
+  let doc;
+  try {
+    doc = await api(instancePath(workflow, id));
+  } catch (err) {
+    // A failed refresh leaves the page as it was and tries again (unless the instance is gone);
+    // a failed first load is shown instead of the page.
+    if (gen !== generation || err.status === 401 || !$("#instance")) throw err;
+    notice(`Refresh failed: ${err.message}`, "error");
+    $("#notice").dataset.refresh = "failed";
+    if (err.status !== 404) refresh();
+    return;
+  }
+  if ($("#notice").dataset.refresh) notice("");
+  const inst = doc.instance;
+  const buttons = Object.entries(ACTIONS).map(([action, { label, allowed }]) =>
+    el("button", {
+      type: "button",
+      id: `action-${action}`,
+      class: action === "terminate" ? "danger" : "",
+      disabled: !allowed.includes(inst.status),
+      onclick: () => act(gen, inst, action),
+    }, label));
+  const firstNames = [...new Set(doc.steps.map((s) => s.name))];
+  const restartFrom = el("select", { id: "restart-from", title: "where Restart begins" },
+    el("option", { value: "" }, "from the beginning"),
+    firstNames.map((n) => el("option", { value: n }, `from step ${n}`)));
+  const retention = inst.retention_seconds === null ? "account default" : fmtDuration(inst.retention_seconds * 1000);
+  const facts = [
+    ["Status", el("span", { id: "status" }, badge(inst.status))],
+    ["Workflow", inst.workflow],
+    ["Created", fmtTime(inst.created_at)],
+    ["Started", fmtTime(inst.started_at)],
+    ["Ended", fmtTime(inst.ended_at)],
+    ["Duration", inst.started_at
+      ? fmtDuration(Date.parse(inst.ended_at || doc.now) - Date.parse(inst.started_at)) : "-"],
+    ["Current step", inst.current_step || "-"],
+    ["Task queue", inst.task_queue || "-"],
+    ["Retention", inst.expires_at ? `${retention}, deleted after ${fmtTime(inst.expires_at)}` : retention],
+  ];
+  const sections = [
+    el("h1", {}, el("a", { href: listHash({ workflow: inst.workflow }) }, inst.workflow), " / ",
+      el("span", { id: "instance-id" }, inst.id)),
+    el("div", { class: "actions" }, buttons, restartFrom),
+    el("div", { id: "instance", class: "columns" },
+      el("dl", { class: "facts" }, facts.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+      el("div", { class: "payloads" },
+        el("h2", {}, "Params"), el("pre", { id: "params" }, json(inst.params)),
+        inst.output !== null || inst.status === "complete"
+          ? [el("h2", {}, "Output"), el("pre", { id: "output" }, json(inst.output))] : null,
+        inst.error ? [
+          el("h2", {}, "Error"),
+          el("div", { id: "error", class: "error-box" },
+            el("strong", {}, inst.error.type), ": ", inst.error.message,
+            inst.error.details ? el("pre", {}, inst.error.details) : null),
+        ] : null)),
+    el("h2", {}, "Timeline"),
+    gantt(timeline(doc)),
+    legend(),
+    historyTable(doc.history),
+  ];
+  const chosen = $("#restart-from") ? $("#restart-from").value : "";
+  if (!show(gen, sections)) return;
+  restartFrom.value = firstNames.includes(chosen) ? chosen : "";
+  if (!inst.finished) refresh();
+}
+
+async function act(gen, inst, action) {
+  const name = `${inst.workflow}/${inst.id}`;
+  let body;
+  if (action === "terminate") {
+    const reason = prompt(`Terminate ${name}? It ends at once and cannot be resumed.\n` +
+      "Reason (optional):", "");
+    if (reason === null) return;
+    body = { reason };
+  } else if (action === "restart") {
+    const from = $("#restart-from").value;
+    if (!confirm(`Restart ${name} ${from ? `from step ${from}` : "from the beginning"}?`)) return;
+    body = from ? { from_step: from } : {};
+  }
+  for (const button of document.querySelectorAll(".actions button")) button.disabled = true;
+  try {
+    const done = await api(`${instancePath(inst.workflow, inst.id)}/${action}`, { method: "POST", body });
+    notice(`${ACTIONS[action].label}: the instance is now ${done.instance.status}.`, "ok");
+  } catch (err) {
+    if (err.status === 401) return;
+    notice(err.message, "error");
+  }
+  if (gen !== generation) return;
+  stopRefresh();
+  await renderInstance(gen, inst.workflow, inst.id);
+}
+
+function historyTable(events) {
+  const details = el("details", { id: "history", open: historyOpen },
+    el("summary", {}, `History (${events.length} events)`),
+    el("table", { class: "grid" },
+      el("thead", {}, el("tr", {}, ["#", "Time", "Event", "Step", "Attempt", "Detail"]
+        .map((h) => el("th", {}, h)))),
+      el("tbody", {}, events.map((e) => el("tr", {},
+        el("td", { class: "num" }, e.seq),
+        el("td", {}, e.time ? new Date(Date.parse(e.time)).toISOString().replace("T", " ") : ""),
+        el("td", {}, e.type),
+        el("td", {}, e.step_name ? `${e.step_name}#${e.step_seq || 1}` : ""),
+        el("td", { class: "num" }, e.attempt || ""),
+        el("td", {}, eventDetail(e)))))));
+  details.addEventListener("toggle", () => { historyOpen = details.open; });
+  return details;
+}
+
+function eventDetail(e) {
+  const parts = [];
+  if (e.error) parts.push(errorText(e.error));
+  if (e.event_type) parts.push(`event ${e.event_type}`);
+  if (e.until) parts.push(`until ${fmtTime(e.until)}`);
+  if (e.worker) parts.push(`worker ${e.worker}`);
+  if (e.reason) parts.push(e.reason);
+  return parts.join("; ");
+}
+
+// The timeline: spans and marks per row, read from the history in order. The first row is the
+// instance (queued, running, waiting for a pause, paused); then one row per step, name#seq.
+
+const STATE_LABELS = {
+  queued: "queued", running: "running on a worker",
+  waitingForPause: "waiting for the step to end, then paused", paused: "paused",
+};
+
+function timeline(doc) {
+  const now = Date.parse(doc.now);
+  const instanceRow = { key: "", label: "instance", spans: [], marks: [] };
+  const rows = [instanceRow];
+  const byKey = new Map();
+  const open = new Map();
+  let base = null; // queued, running or waiting
+  let pause = null; // waitingForPause or paused, over base
+  let stateSpan = null;
+  let last = now;
+
+  const rowOf = (e) => {
+    const key = `${e.step_name}#${e.step_seq || 1}`;
+    if (!byKey.has(key)) {
+      const row = { key, label: key, spans: [], marks: [] };
+      byKey.set(key, row);
+      rows.push(row);
+    }
+    return byKey.get(key);
+  };
+  const begin = (row, slot, span) => {
+    row.spans.push(span);
+    open.set(`${row.key}\n${slot}`, span);
+  };
+  const finish = (row, slot, t, cls, note) => {
+    const span = open.get(`${row.key}\n${slot}`);
+    if (!span) return null;
+    open.delete(`${row.key}\n${slot}`);
+    span.end = Math.max(t, span.start);
+    if (cls) span.cls = cls;
+    if (note) span.label += `: ${note}`;
+    return span;
+  };
+  const mark = (row, t, cls, label) => row.marks.push({ t, cls, label });
+  const closeAll = (t) => {
+    for (const span of open.values()) span.end = Math.max(t, span.start);
+    open.clear();
+  };
+  const settle = (t) => {
+    const state = pause || base;
+    if (stateSpan && stateSpan.state === state) return;
+    if (stateSpan) stateSpan.end = t;
+    stateSpan = null;
+    if (STATE_LABELS[state]) {
+      stateSpan = { state, cls: `inst-${state}`, start: t, end: null, label: STATE_LABELS[state] };
+      instanceRow.spans.push(stateSpan);
+    }
+  };
+  const wake = () => { if (base === "waiting") base = "queued"; };
+  const suspend = () => { if (base === "running") base = "waiting"; };
+
+  for (const e of doc.history) {
+    const t = Date.parse(e.time);
+    last = t;
+    switch (e.type) {
+      case "created": mark(instanceRow, t, "mark-created", "created"); break;
+      case "queued": base = "queued"; break;
+      case "started": case "resumed_on_worker": base = "running"; break;
+      case "lease_expired": case "task_released": if (base === "running") base = "queued"; break;
+      case "step_attempt_started":
+        begin(rowOf(e), `attempt ${e.attempt}`, {
+          cls: "attempt", start: t, end: null, label: `${rowOf(e).key} attempt ${e.attempt}`,
+        });
+        break;
+      case "step_succeeded":
+        if (!finish(rowOf(e), `attempt ${e.attempt}`, t, "attempt-ok", "succeeded")) {
+          mark(rowOf(e), t, "mark-ok", `${rowOf(e).key} succeeded`);
+        }
+        break;
+      case "step_attempt_failed":
+        finish(rowOf(e), `attempt ${e.attempt}`, t, "attempt-failed", `failed, ${errorText(e.error)}`);
+        break;
+      case "step_failed":
+        mark(rowOf(e), t, "mark-failed", `${rowOf(e).key} failed for good (${e.reason || errorText(e.error)})`);
+        break;
+      case "step_retry_scheduled":
+        begin(rowOf(e), "retry", {
+          cls: "retry", start: t, end: null,
+          label: `${rowOf(e).key} retry delay before attempt ${e.attempt}, due ${fmtClock(Date.parse(e.until))}`,
+        });
+        suspend();
+        break;
+      case "step_retry_due": finish(rowOf(e), "retry", t); wake(); break;
+      case "sleeping":
+        begin(rowOf(e), "sleep", {
+          cls: "sleep", start: t, end: null,
+          label: `${rowOf(e).key} sleeping until ${fmtClock(Date.parse(e.until))}`,
+        });
+        suspend();
+        break;
+      case "woke":
+        if (!finish(rowOf(e), "sleep", t, null, "woke")) mark(rowOf(e), t, "mark-sleep", `${rowOf(e).key} slept (already due)`);
+        wake();
+        break;
+      case "waiting_for_event":
+        begin(rowOf(e), "wait", {
+          cls: "wait", start: t, end: null,
+          label: `${rowOf(e).key} waiting for event ${e.event_type}` +
+            (e.until ? `, times out ${fmtTime(e.until)}` : ""),
+        });
+        suspend();
+        break;
+      case "event_taken":
+        if (!finish(rowOf(e), "wait", t, null, `took event ${e.event_type || ""}`)) {
+          mark(rowOf(e), t, "mark-event", `${rowOf(e).key} took a buffered event ${e.event_type || ""}`);
+        }
+        wake();
+        break;
+      case "event_wait_timed_out": finish(rowOf(e), "wait", t, "wait-timeout", "timed out"); wake(); break;
+      case "event_received": mark(instanceRow, t, "mark-event", `event ${e.event_type} received`); break;
+      case "pause_requested": pause = "waitingForPause"; break;
+      case "paused":
+        // A step that ended during waitingForPause leaves the instance ready for a worker.
+        if (base === "running") base = "queued";
+        pause = "paused";
+        break;
+      case "resumed": pause = null; break;
+      case "restarted":
+        closeAll(t);
+        base = "queued";
+        pause = null;
+        mark(instanceRow, t, "mark-restarted", `restarted${e.step_name ? ` from step ${e.step_name}` : ""}`);
+        break;
+      case "completed": case "errored": case "terminated":
+        closeAll(t);
+        base = pause = null;
+        mark(instanceRow, t, `mark-${e.type}`, [e.type, errorText(e.error), e.reason].filter(Boolean).join(": "));
+        break;
+      default: break;
+    }
+    settle(t);
+  }
+  // What is still going on ends now, drawn as open; a finished instance's spans are all closed.
+  const end = doc.instance.finished ? last : Math.max(now, last);
+  for (const span of [...open.values(), stateSpan].filter(Boolean)) {
+    span.end = Math.max(end, span.start);
+    span.running = !doc.instance.finished;
+  }
+  const times = rows.flatMap((r) => [...r.spans.flatMap((s) => [s.start, s.end]), ...r.marks.map((m) => m.t)]);
+  const t0 = Math.min(...times, end);
+  const t1 = Math.max(...times, end);
+  return { rows, t0, t1: t1 > t0 ? t1 : t0 + 1000 };
+}
+
+const TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5,
+  6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5, 1728e5, 6048e5, 12096e5, 2592e6];
+
+function gantt({ rows, t0, t1 }) {
+  const pct = (t) => `${((t - t0) / (t1 - t0)) * 100}%`;
+  const step = TICKS.find((s) => (t1 - t0) / s <= 8) || TICKS[TICKS.length - 1];
+  const ticks = [];
+  for (let d = 0; d <= t1 - t0; d += step) ticks.push(d);
+  const spanTitle = (s) => `${s.label}\n${fmtClock(s.start)} → ${s.running ? "now" : fmtClock(s.end)}` +
+    ` (${fmtDuration(s.end - s.start)}${s.running ? " so far" : ""})`;
+  const axis = el("div", { class: "gantt-axis" },
+    el("div", { class: "gantt-label", title: fmtTime(t0) }, fmtClock(t0).slice(0, 8), " UTC"),
+    el("div", { class: "gantt-track" },
+      ticks.map((d) => el("span", { class: "tick", style: { left: pct(t0 + d) } }, `+${fmtDuration(d)}`))));
+  const grid = el("div", { class: "gantt-grid" },
+    ticks.map((d) => el("span", { style: { left: pct(t0 + d) } })));
+  const body = rows.map((row) => el("div", {
+    class: row.key ? "gantt-row" : "gantt-row instance-row",
+    "data-step": row.key || null,
+  },
+  el("div", { class: "gantt-label", title: row.label }, row.label),
+  el("div", { class: "gantt-track" },
+    row.spans.map((s) => el("div", {
+      class: `bar ${s.cls}${s.running ? " open" : ""}`,
+      style: { left: pct(s.start), width: `calc(${pct(s.end)} - ${pct(s.start)})` },
+      title: spanTitle(s),
+    })),
+    row.marks.map((m) => el("div", {
+      class: `mark ${m.cls}`, style: { left: pct(m.t) }, title: `${m.label}\n${fmtClock(m.t)}`,
+    })))));
+  return el("div", { id: "timeline", class: "gantt" }, axis, el("div", { class: "gantt-body" }, grid, body));
+}
+
+function legend() {
+  const items = [
+    ["attempt-ok", "attempt succeeded"], ["attempt-failed", "attempt failed"],
+    ["retry", "retry delay"], ["sleep", "sleep"], ["wait", "event wait"],
+    ["inst-queued", "queued"], ["inst-running", "on a worker"],
+    ["inst-waitingForPause", "waiting for pause"], ["inst-paused", "paused"],
+  ];
+  return el("div", { class: "legend" },
+    items.map(([cls, text]) => el("span", {}, el("i", { class: `bar ${cls}` }), text)));
+}
+
+// Start.
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#login").addEventListener("submit", signIn);
+  $("#sign-out").addEventListener("click", () => signOut(""));
+  window.addEventListener("hashchange", () => { if (sessionStorage.getItem(KEY)) route(); });
+  if (!sessionStorage.getItem(KEY)) return signOut("");
+  start().catch((err) => { if (err.status !== 401) signOut(err.message); });
+});

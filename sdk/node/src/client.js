@@ -1,0 +1,84 @@
+'use strict';
+// connect(): one channel to a gateway and the three services as promise-returning stubs.
+
+const grpc = require('@grpc/grpc-js');
+const { loadServices } = require('./protos');
+
+const MESSAGE_LIMIT = 64 * 1024 * 1024;
+
+/** What the servers expect of a client: 64 MiB messages, keepalive pings every 20 s. */
+const CHANNEL_OPTIONS = Object.freeze({
+  'grpc.max_receive_message_length': MESSAGE_LIMIT,
+  'grpc.max_send_message_length': MESSAGE_LIMIT,
+  'grpc.keepalive_time_ms': 20_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+});
+
+/**
+ * Connects to a gateway (plaintext unless `credentials` says otherwise).
+ * Returns { worker, workflow, admin, close() }: each service's methods in camelCase, taking
+ * (request, { timeoutMs, signal }) and returning a promise of the response; a rejected call
+ * is a grpc-js ServiceError (`code`, `details`).
+ */
+function connect(address, options = {}) {
+  const {
+    apiKey = process.env.STEPWAY_API_KEY,
+    credentials = grpc.credentials.createInsecure(),
+    protosDir,
+    channelOptions = {},
+  } = options;
+  if (!address) throw new TypeError('connect: an address (host:port) is required');
+  if (!apiKey) throw new TypeError('connect: apiKey (or $STEPWAY_API_KEY) is required');
+  const services = loadServices(protosDir);
+  const settings = { ...CHANNEL_OPTIONS, ...channelOptions };
+  const channel = new grpc.Channel(address, credentials, settings);
+  const stub = (Service) =>
+    wrapService(new Service(address, credentials, { ...settings, channelOverride: channel }), apiKey);
+  return {
+    worker: stub(services.WorkerService),
+    workflow: stub(services.WorkflowService),
+    admin: stub(services.AdminService),
+    close: () => channel.close(),
+  };
+}
+
+function wrapService(stub, apiKey) {
+  const api = { raw: stub };
+  for (const [name, method] of Object.entries(stub.constructor.service)) {
+    const jsName = name[0].toLowerCase() + name.slice(1);
+    api[jsName] = method.responseStream
+      ? (request, opts = {}) => stub[name](request ?? {}, authMetadata(apiKey), callOptions(opts))
+      : (request, opts = {}) => unaryCall(stub, name, request, apiKey, opts);
+  }
+  return api;
+}
+
+function unaryCall(stub, name, request, apiKey, opts) {
+  const { signal } = opts;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(Object.assign(new Error(`${name} cancelled`), { code: grpc.status.CANCELLED }));
+      return;
+    }
+    const onAbort = () => call.cancel();
+    const call = stub[name](request ?? {}, authMetadata(apiKey), callOptions(opts), (err, response) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(response);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function authMetadata(apiKey) {
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${apiKey}`);
+  return metadata;
+}
+
+function callOptions({ timeoutMs }) {
+  return timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
+}
+
+module.exports = { connect, CHANNEL_OPTIONS };

@@ -1,0 +1,91 @@
+'use strict';
+// Unit tests: conversions at the edge, failures, and loading the protos. No server needed.
+
+const { describe, test } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const {
+  NonRetryableError,
+  durationFromMs,
+  msFromDuration,
+  dateFromTimestamp,
+  timestampFromDate,
+  toPayload,
+  fromPayload,
+  findProtosDir,
+  loadServices,
+} = require('../src');
+const { failureOf } = require('../src/errors');
+
+describe('payloads', () => {
+  test('JSON values round-trip through Payload.data', () => {
+    for (const value of [{ a: [1, 'x', null] }, 'text', 3.5, true, null]) {
+      assert.deepEqual(fromPayload(toPayload(value)), value);
+    }
+  });
+
+  test('undefined and an empty or unset payload mean null', () => {
+    assert.equal(toPayload(undefined).data.length, 0);
+    assert.equal(fromPayload({ data: Buffer.alloc(0) }), null);
+    assert.equal(fromPayload(null), null);
+  });
+});
+
+describe('durations and timestamps', () => {
+  test('milliseconds become {seconds, nanos} and back', () => {
+    assert.deepEqual(durationFromMs(1500), { seconds: '1', nanos: 500_000_000 });
+    assert.equal(msFromDuration({ seconds: '30', nanos: 250_000_000 }), 30_250);
+    assert.equal(msFromDuration(null), null);
+  });
+
+  test('timestamps become Dates and back', () => {
+    const date = new Date('2030-01-02T03:04:05.678Z');
+    assert.deepEqual(dateFromTimestamp(timestampFromDate(date)), date);
+    assert.equal(dateFromTimestamp(null), null);
+  });
+});
+
+describe('failures', () => {
+  test("a thrown error's type is its name, else its class's name", () => {
+    class PaymentError extends Error {}
+    assert.equal(failureOf(new TypeError('bad')).type, 'TypeError');
+    assert.equal(failureOf(new PaymentError('no')).type, 'PaymentError');
+    assert.equal(failureOf(new Error('plain')).type, 'Error');
+    assert.deepEqual(failureOf('a string'), { type: 'Error', message: 'a string', details: '' });
+    assert.match(failureOf(new Error('x')).details, /convert\.test\.js/);
+  });
+
+  test('a NonRetryableError reports its type option, or its subclass name', () => {
+    class CardDeclined extends NonRetryableError {}
+    assert.equal(failureOf(new NonRetryableError('no', { type: 'Fatal' })).type, 'Fatal');
+    assert.equal(failureOf(new CardDeclined('declined')).type, 'CardDeclined');
+    assert.equal(failureOf(new NonRetryableError('no')).type, 'NonRetryableError');
+  });
+});
+
+describe('protos', () => {
+  test("the repository's protos/ is found, and $STEPWAY_PROTOS overrides it", () => {
+    const repoProtos = path.resolve(__dirname, '..', '..', '..', 'protos');
+    assert.equal(findProtosDir(), repoProtos);
+    process.env.STEPWAY_PROTOS = '/nonexistent';
+    try {
+      assert.throws(() => findProtosDir(), /STEPWAY_PROTOS/);
+    } finally {
+      delete process.env.STEPWAY_PROTOS;
+    }
+  });
+
+  test('the step task RPCs are loaded, with camelCase fields', () => {
+    const { WorkerService, StepTask } = loadServices();
+    for (const rpc of ['ScheduleCall', 'PollStepTasks', 'CompleteStepTask', 'FailStepTask', 'HeartbeatStepTask']) {
+      assert.ok(WorkerService.service[rpc], rpc);
+    }
+    assert.ok(StepTask.type.field.some((f) => f.name === 'heartbeatTimeout'));
+    const decoded = WorkerService.service.PollStepTasks.responseDeserialize(
+      WorkerService.service.PollStepTasks.responseSerialize({ tasks: [{ taskToken: Buffer.from('t'), attempt: 2 }] }),
+    );
+    assert.equal(decoded.tasks[0].attempt, 2);
+    assert.ok(Buffer.isBuffer(decoded.tasks[0].taskToken));
+    assert.equal(decoded.tasks[0].heartbeatTimeout, null);
+  });
+});

@@ -1,0 +1,125 @@
+"""OpenTelemetry tracing for Stepway's servers and the Python SDK.
+
+Nothing is traced unless a tracer provider is installed: `configure()` installs one that
+exports by OTLP when an endpoint is given (`--otlp-endpoint`, or the standard
+OTEL_EXPORTER_OTLP_ENDPOINT variable), and an application or a test may install its own
+(`opentelemetry.trace.set_tracer_provider`) before it starts clients, workers or servers.
+
+Once tracing is on, gRPC calls are traced on both ends (opentelemetry-instrumentation-grpc), and
+the W3C traceparent of the call that created an instance is stored with it; every workflow task
+and step task carries it, so that the runs and step attempts of the instance, on any worker and
+after sleeps, retries and restarts, join the creating call's trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+TRACER_NAME = "stepway"
+
+
+def enabled() -> bool:
+    """True once a real tracer provider is installed (not the API's default no-op one)."""
+    provider = trace.get_tracer_provider()
+    return not isinstance(provider, trace.NoOpTracerProvider | trace.ProxyTracerProvider)
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+def configure(service_name: str, endpoint: str | None = None) -> bool:
+    """Installs a tracer provider exporting by OTLP/gRPC to endpoint (or
+    OTEL_EXPORTER_OTLP_ENDPOINT); does nothing without one, or when a provider is installed
+    already. True when spans are now exported."""
+    endpoint = endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if not endpoint or enabled():
+        return enabled()
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    trace.set_tracer_provider(provider)
+    logging.getLogger(__name__).info("tracing: exporting spans to %s", endpoint)
+    return True
+
+
+def server_interceptors() -> list[Any]:
+    """gRPC server interceptors that trace every call, when tracing is on."""
+    if not enabled():
+        return []
+    from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+    return [aio_server_interceptor()]  # type: ignore[no-untyped-call]
+
+
+def client_interceptors() -> list[Any]:
+    """gRPC client interceptors that trace every call and pass the context on, when tracing is
+    on."""
+    if not enabled():
+        return []
+    from opentelemetry.instrumentation.grpc import aio_client_interceptors
+
+    return list(aio_client_interceptors())  # type: ignore[no-untyped-call]
+
+
+def current_traceparent() -> str | None:
+    """The W3C traceparent of the current span, if any."""
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier)
+    return carrier.get("traceparent")
+
+
+def context_of(traceparent: str | None) -> Context | None:
+    """The context a stored traceparent names, to parent a span on; None when there is none."""
+    if not traceparent:
+        return None
+    return _PROPAGATOR.extract({"traceparent": traceparent})
+
+
+@contextmanager
+def span(
+    name: str, parent: str | None, attributes: dict[str, Any], kind: trace.SpanKind
+) -> Iterator[trace.Span]:
+    """A span named name, child of the stored traceparent (or of the current span); records an
+    exception that escapes it, and sets its status."""
+    with tracer().start_as_current_span(
+        name, context=context_of(parent), kind=kind, attributes=attributes
+    ) as current:
+        yield current
+
+
+class JsonFormatter(logging.Formatter):
+    """Log records as one JSON object per line, with the trace and span ids of the current span
+    (when it is traced), so that logs and traces can be joined. Times are UTC."""
+
+    converter = time.gmtime  # type: ignore[assignment]
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        ctx = trace.get_current_span().get_span_context()
+        if ctx.is_valid:
+            doc["trace_id"] = f"{ctx.trace_id:032x}"
+            doc["span_id"] = f"{ctx.span_id:016x}"
+        if record.exc_info:
+            doc["exception"] = self.formatException(record.exc_info)
+        return json.dumps(doc, ensure_ascii=False)
