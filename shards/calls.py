@@ -61,7 +61,8 @@ class CallSpec:
     policy: RetryPolicy
     timeout_us: int = DEFAULT_TIMEOUT_US
     heartbeat_timeout_us: int | None = None
-    # The W3C traceparent of the run that asked for the call, when it was traced.
+    # The W3C traceparent of the run that asked for the call, when it was traced (else the
+    # task takes the instance's).
     trace_parent: str | None = None
 
 
@@ -195,7 +196,7 @@ def schedule(
         retry_max_delay_us=spec.policy.max_delay_us,
         timeout_us=spec.timeout_us,
         heartbeat_timeout_us=spec.heartbeat_timeout_us,
-        trace_parent=spec.trace_parent,
+        trace_parent=spec.trace_parent or inst.trace_parent,
     )
     detail = {"task_queue": spec.task_queue, "step_type": spec.step_type}
     history = [HistoryEntry("call_scheduled", now, name, seq, 1, detail)]

@@ -115,6 +115,7 @@ def task_to_pb(task: Task, lease_timeout: float) -> wpb.WorkflowTask:
         params=cpb.Payload(data=task.params),
         journal=[step_to_pb(s) for s in task.journal],
         trace_parent=task.instance.trace_parent or "",
+        account_id=task.instance.account_id,
     )
     msg.created_at.FromMicroseconds(task.instance.created_at)
     msg.lease_timeout.FromMicroseconds(int(lease_timeout * 1_000_000))
@@ -134,6 +135,7 @@ def step_task_to_pb(claimed: ClaimedStepTask) -> wpb.StepTask:
         step_name=task.name,
         step_seq=task.seq,
         trace_parent=task.trace_parent or "",
+        account_id=task.account_id,
     )
     msg.scheduled_at.FromMicroseconds(task.scheduled_at)
     started = task.attempt_started_at or task.scheduled_at

@@ -483,7 +483,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             policy=policy_from_pb(request.retry),
             timeout_us=_timeout(request, "timeout", DEFAULT_TIMEOUT_US) or DEFAULT_TIMEOUT_US,
             heartbeat_timeout_us=_timeout(request, "heartbeat_timeout", None),
-            trace_parent=tracing.current_traceparent(),
+            trace_parent=v.check_traceparent(request.trace_parent),
         )
         if spec.heartbeat_timeout_us is not None and spec.heartbeat_timeout_us > spec.timeout_us:
             raise InvalidArgument(

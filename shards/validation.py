@@ -109,3 +109,17 @@ def check_reason(field: str, value: str) -> str:
             field, f"is {len(value)} characters long; the limit is {MAX_REASON_CHARS}"
         )
     return value
+
+
+TRACEPARENT_PATTERN = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+def check_traceparent(value: str, field: str = "trace_parent") -> str | None:
+    """A W3C traceparent (version-traceid-spanid-flags, 55 characters), or None when empty."""
+    if not value:
+        return None
+    if not TRACEPARENT_PATTERN.match(value):
+        raise InvalidArgument(
+            field, f"{value[:80]!r} is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)"
+        )
+    return value

@@ -46,6 +46,7 @@ class Raw:
         timeout: float | None = None,
         heartbeat_timeout: float | None = None,
         queue: str = "sq",
+        trace_parent: str = "",
     ) -> wpb.ScheduleCallResponse:
         req = wpb.ScheduleCallRequest(
             task_token=task.task_token,
@@ -54,6 +55,7 @@ class Raw:
             task_queue=queue,
             step_type="pdf.render",
             input=cpb.Payload(data=input),
+            trace_parent=trace_parent,
         )
         if retry is not None:
             req.retry.CopyFrom(retry)
@@ -295,6 +297,7 @@ async def test_bad_calls_are_refused_with_the_field_named(raw: Raw, client: Clie
     await refused(raw.schedule(wtask, input=b"{not json"), "input")
     await refused(raw.schedule(wtask, timeout=1, heartbeat_timeout=2), "heartbeat_timeout")
     await refused(raw.schedule(wtask, timeout=8 * 86_400), "timeout")
+    await refused(raw.schedule(wtask, trace_parent="00-not-a-trace-01"), "trace_parent")
     # A workflow task's token is not a step task's, and the other way round.
     await refused(
         raw.stub.CompleteStepTask(
@@ -327,3 +330,17 @@ async def test_a_poll_takes_ready_step_tasks_of_its_own_queue_in_order(
     tasks = await raw.step_tasks(max_tasks=10, wait=5)
     assert [t.input.data for t in tasks] == [b"0", b"1", b"2"]
     await asyncio.gather(*(raw.complete(t, b"null") for t in tasks))
+
+
+async def test_a_step_task_carries_the_trace_context_of_the_run_that_asked_for_it(
+    raw: Raw, client: Client
+) -> None:
+    await client.create("doc", id="t1")
+    wtask = await raw.workflow_task()
+    assert wtask.trace_parent == ""  # created untraced
+    assert len(wtask.account_id) == 32
+    run = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    await raw.schedule(wtask, trace_parent=run)
+    stask = await raw.step_task()
+    assert stask.trace_parent == run
+    assert stask.account_id == wtask.account_id

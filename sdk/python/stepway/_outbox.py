@@ -8,6 +8,7 @@ still succeeds or fails on its own.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from typing import Any
 
 from stepway.client import Client
@@ -39,7 +40,9 @@ class Outbox:
         if not self._scheduled:
             # Flush on the next turn of the loop, so writes made in this turn go together.
             self._scheduled = True
-            asyncio.get_running_loop().call_soon(self._pump)
+            # In a context of its own: a batch carries writes of many runs, so its RecordBatch
+            # call belongs to none of their traces.
+            asyncio.get_running_loop().call_soon(self._pump, context=contextvars.Context())
         return await fut
 
     def _pump(self) -> None:

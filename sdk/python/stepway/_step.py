@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from stepway import _payload
+from stepway import _payload, tracing
 from stepway.errors import InvalidArgumentError, StepwayError
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
@@ -59,7 +59,12 @@ STEP_TYPE_PATTERN = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}")
 
 class _Suspended(BaseException):
     """The instance is suspended on the server; this run ends here. Not an Exception, so that
-    a workflow's `except Exception` cannot swallow it."""
+    a workflow's `except Exception` cannot swallow it. Its argument says on what: "sleep",
+    "event", "retry", "call" or "pause"."""
+
+    @property
+    def on(self) -> str:
+        return str(self.args[0]) if self.args else "pause"
 
 
 class _Abandoned(BaseException):
@@ -87,11 +92,13 @@ class Step:
         workflow: str,
         instance_id: str,
         journal: list[wpb.JournalEntry],
+        account_id: str = "",
     ) -> None:
         self._outbox = outbox
         self._token = token
         self._workflow = workflow
         self._instance_id = instance_id
+        self._account_id = account_id
         self._seen: dict[str, int] = defaultdict(int)
         self._journal: dict[tuple[str, int], _Entry] = {
             (e.name, e.seq): _Entry(
@@ -142,6 +149,35 @@ class Step:
         attempt = (entry.attempts if entry is not None else 0) + 1
         policy = retries or DEFAULT_RETRIES
         limit = seconds(timeout) if timeout is not None else DEFAULT_STEP_TIMEOUT
+        with tracing.span(
+            f"stepway.step {name}", None, self._span_attributes(name, seq, attempt, "do")
+        ) as span:
+            return await self._attempt(span, name, seq, attempt, policy, limit, fn, args, kwargs)
+
+    def _span_attributes(self, name: str, seq: int, attempt: int, kind: str) -> dict[str, Any]:
+        return {
+            "stepway.account_id": self._account_id,
+            "stepway.workflow": self._workflow,
+            "stepway.instance_id": self._instance_id,
+            "stepway.step.name": name,
+            "stepway.step.seq": seq,
+            "stepway.step.attempt": attempt,
+            "stepway.step.kind": kind,
+        }
+
+    async def _attempt(
+        self,
+        span: Any,
+        name: str,
+        seq: int,
+        attempt: int,
+        policy: RetryPolicy,
+        limit: float,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Any:
+        """One attempt of a DO step: runs fn and records its result or its failure."""
         started = time.time_ns() // 1000
         info = StepInfo(name, attempt, self._instance_id, self._workflow)
         try:
@@ -152,7 +188,9 @@ class Step:
                     f"the result of step {name!r} is {len(data)} bytes; "
                     f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
                 )
-        except TimeoutError:
+        except TimeoutError as exc:
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, exc, f"StepTimeout: step {name!r} timed out after {limit:g} s")
             await self._fail(
                 name,
                 seq,
@@ -166,6 +204,8 @@ class Step:
             )
             raise AssertionError("unreachable") from None
         except Exception as exc:
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, exc)
             await self._fail(
                 name,
                 seq,
@@ -188,8 +228,9 @@ class Step:
         request.started_at.FromMicroseconds(started)
         resp = await self._rpc("complete_step", request)
         self.executed.append(name)
+        span.set_attribute("stepway.outcome", "succeeded")
         if resp.task_ended:
-            raise _Suspended()  # paused: the result is recorded, and no further step starts
+            raise _Suspended("pause")  # the result is recorded, and no further step starts
         self._journal[(name, seq)] = _Entry(cpb.STEP_STATE_SUCCEEDED, attempt, data, "", "", None)
         return _payload.loads(data)
 
@@ -217,13 +258,13 @@ class Step:
         request.started_at.FromMicroseconds(started)
         resp = await self._rpc("fail_step", request)
         if resp.task_ended:
-            raise _Suspended()
+            raise _Suspended("pause")
         if resp.HasField("exhausted"):
             self._journal[(name, seq)] = _Entry(
                 cpb.STEP_STATE_FAILED, attempt, None, error_type, message, None
             )
             raise StepFailedError(name, error_type, message)
-        raise _Suspended()
+        raise _Suspended("retry")
 
     async def call(
         self,
@@ -269,6 +310,8 @@ class Step:
             timeout=timeout,
             heartbeat_timeout=heartbeat_timeout,
         )
+        # The attempts' spans are children of this run's, whatever worker serves them.
+        request.trace_parent = tracing.current_traceparent() or ""
         try:
             resp = await self._outbox.send("schedule_call", request)
         except InvalidArgumentError as exc:
@@ -277,7 +320,7 @@ class Step:
         except StepwayError as exc:
             raise _Abandoned(str(exc)) from exc
         if resp.suspended:
-            raise _Suspended()  # the instance waits for the call; a later task has its outcome
+            raise _Suspended("call")  # the instance waits; a later task has its outcome
         done = resp.step
         if done.state == cpb.STEP_STATE_SUCCEEDED:
             self._journal[(name, seq)] = _Entry(
@@ -314,7 +357,7 @@ class Step:
         request.wake_at.FromMicroseconds(wake_at_us)
         resp = await self._rpc("start_sleep", request)
         if resp.suspended:
-            raise _Suspended()
+            raise _Suspended("sleep")
 
     async def wait_for_event(
         self, name: str, *, type: str, timeout: float | timedelta = DEFAULT_EVENT_TIMEOUT
@@ -335,7 +378,7 @@ class Step:
         request.timeout_at.FromMicroseconds(timeout_at)
         resp = await self._rpc("wait_for_event", request)
         if resp.suspended:
-            raise _Suspended()
+            raise _Suspended("event")
         if resp.HasField("error"):
             raise EventTimeoutError(resp.error.message)
         return Event(

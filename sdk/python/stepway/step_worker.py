@@ -31,8 +31,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import grpc
+from opentelemetry import trace
 
-from stepway import _payload
+from stepway import _payload, tracing
 from stepway._step import MAX_PAYLOAD_BYTES, STEP_TYPE_PATTERN, TASK_QUEUE_PATTERN
 from stepway.client import Client
 from stepway.errors import (
@@ -333,6 +334,29 @@ class StepWorker:
                 self._running[task.task_token] = run
 
     async def _serve(self, run: _Run, task: wpb.StepTask) -> None:
+        """Serves one attempt in a span of its own, a child of the workflow run that asked for
+        the call (task.trace_parent)."""
+        attributes = {
+            "stepway.account_id": task.account_id,
+            "stepway.workflow": task.workflow,
+            "stepway.instance_id": task.instance_id,
+            "stepway.step.name": task.step_name,
+            "stepway.step.seq": task.step_seq,
+            "stepway.step.attempt": task.attempt,
+            "stepway.step.kind": "call",
+            "stepway.step.type": task.step_type,
+            "stepway.task_queue": self.task_queue,
+            "stepway.worker_id": self.id,
+        }
+        with tracing.span(
+            f"stepway.step {task.step_name}",
+            task.trace_parent or None,
+            attributes,
+            trace.SpanKind.CONSUMER,
+        ):
+            await self._serve_attempt(run, task)
+
+    async def _serve_attempt(self, run: _Run, task: wpb.StepTask) -> None:
         ctx = run.ctx
         try:
             fn = self.handlers.get(task.step_type)
@@ -349,7 +373,9 @@ class StepWorker:
                 return
             handler = await self._attempt(run, fn, _payload.loads(task.input.data))
             if run.reason in ("lost", "deadline"):
-                return  # the server has ended this attempt; nothing may be reported
+                # The server has ended this attempt; nothing may be reported.
+                trace.get_current_span().set_attribute("stepway.outcome", "lost")
+                return
             if not handler.cancelled() and handler.exception() is None:
                 await self._complete(ctx, handler.result())
             elif run.reason == "shutdown":
@@ -471,6 +497,7 @@ class StepWorker:
         request = wpb.CompleteStepTaskRequest(
             task_token=ctx.task_token, result=cpb.Payload(data=data)
         )
+        trace.get_current_span().set_attribute("stepway.outcome", "succeeded")
         try:
             await self._report(self.client.workers.CompleteStepTask, request, ctx)
         except InvalidArgumentError as exc:
@@ -486,6 +513,9 @@ class StepWorker:
         *,
         non_retryable: bool,
     ) -> None:
+        span = trace.get_current_span()
+        span.set_attribute("stepway.outcome", "failed")
+        tracing.fail(span, None, f"{error_type}: {message}")
         request = wpb.FailStepTaskRequest(
             task_token=ctx.task_token,
             error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),

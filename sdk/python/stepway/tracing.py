@@ -93,14 +93,42 @@ def context_of(traceparent: str | None) -> Context | None:
 
 @contextmanager
 def span(
-    name: str, parent: str | None, attributes: dict[str, Any], kind: trace.SpanKind
+    name: str,
+    parent: str | None,
+    attributes: dict[str, Any],
+    kind: trace.SpanKind = trace.SpanKind.INTERNAL,
 ) -> Iterator[trace.Span]:
-    """A span named name, child of the stored traceparent (or of the current span); records an
-    exception that escapes it, and sets its status."""
+    """A span named name, the current span inside the block: a child of the stored traceparent
+    when one is given, else of the current span. An exception that escapes it is recorded and
+    sets its status to error. Without tracing, a no-op span at almost no cost."""
+    if not enabled():
+        yield trace.INVALID_SPAN
+        return
     with tracer().start_as_current_span(
-        name, context=context_of(parent), kind=kind, attributes=attributes
+        name,
+        context=context_of(parent),
+        kind=kind,
+        attributes=attributes,
+        record_exception=False,
+        set_status_on_exception=False,
     ) as current:
-        yield current
+        try:
+            yield current
+        except Exception as exc:
+            # Control flow (a suspension, a cancellation) is a BaseException and passes
+            # unmarked; an outcome the block set already is kept.
+            status = getattr(current, "status", None)
+            if status is not None and status.is_unset:
+                fail(current, exc)
+            raise
+
+
+def fail(current: trace.Span, exc: BaseException | None, message: str | None = None) -> None:
+    """Marks a span as failed: the exception as an event, and an error status with message."""
+    if exc is not None:
+        current.record_exception(exc)
+    text = message if message is not None else f"{type(exc).__name__}: {exc}"
+    current.set_status(trace.Status(trace.StatusCode.ERROR, text))
 
 
 class JsonFormatter(logging.Formatter):

@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from stepway import __version__, _payload
+from opentelemetry import trace
+
+from stepway import __version__, _payload, tracing
 from stepway._outbox import Outbox
 from stepway._step import MAX_PAYLOAD_BYTES, Step, _Abandoned, _Suspended
 from stepway.client import Client
@@ -180,9 +182,29 @@ class Worker:
             self._capacity.set()
 
     async def _execute(self, task: wpb.WorkflowTask) -> None:
+        """Runs one workflow task in a span of its own, a child of the instance's creating
+        call (task.trace_parent), so that every run of the instance joins that trace."""
+        attributes = {
+            "stepway.account_id": task.account_id,
+            "stepway.workflow": task.workflow,
+            "stepway.instance_id": task.instance_id,
+            "stepway.worker_id": self.id,
+            "stepway.replayed_steps": len(task.journal),
+        }
+        with tracing.span(
+            f"stepway.run {task.workflow}",
+            task.trace_parent or None,
+            attributes,
+            trace.SpanKind.CONSUMER,
+        ) as span:
+            await self._run_workflow(task, span)
+
+    async def _run_workflow(self, task: wpb.WorkflowTask, span: trace.Span) -> None:
         definition = self.workflows.get(task.workflow)
         token = task.task_token
         if definition is None:
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, None, f"UnknownWorkflow: {task.workflow}")
             await self._finish_failed(
                 token,
                 "UnknownWorkflow",
@@ -196,23 +218,38 @@ class Worker:
             workflow=task.workflow,
             timestamp=_payload.to_datetime(task.created_at) or datetime.now(UTC),
         )
-        step = Step(self._outbox, token, task.workflow, task.instance_id, list(task.journal))
+        step = Step(
+            self._outbox,
+            token,
+            task.workflow,
+            task.instance_id,
+            list(task.journal),
+            task.account_id,
+        )
         try:
             output = await definition(event, step)
-        except _Suspended:
+        except _Suspended as exc:
+            span.set_attributes({"stepway.outcome": "suspended", "stepway.suspended_on": exc.on})
             return
         except _Abandoned as exc:
+            span.set_attributes({"stepway.outcome": "abandoned", "stepway.reason": str(exc)})
             log.info("instance %s: %s; dropping its task", task.instance_id, exc)
             return
         except StepFailedError as exc:
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, exc)
             await self._finish_failed(token, exc.error_type, exc.error_message, str(exc))
             return
         except Exception as exc:
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, exc)
             await self._finish_failed(token, type(exc).__name__, str(exc), traceback.format_exc())
             return
         try:
             data = _payload.dumps(output)
         except (TypeError, ValueError) as exc:
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, exc)
             await self._finish_failed(
                 token, "OutputNotSerializable", f"the workflow's output is not JSON: {exc}", ""
             )
@@ -222,8 +259,11 @@ class Worker:
                 f"the workflow's output is {len(data)} bytes; "
                 f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
             )
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, None, f"OutputTooLarge: {message}")
             await self._finish_failed(token, "OutputTooLarge", message, "")
             return
+        span.set_attribute("stepway.outcome", "completed")
         await self._finish(
             "complete_workflow",
             wpb.CompleteWorkflowRequest(task_token=token, output=cpb.Payload(data=data)),

@@ -56,7 +56,7 @@ class JournalEntry(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[_common_pb2.StepKind, str]] = ..., state: _Optional[_Union[_common_pb2.StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class WorkflowTask(_message.Message):
-    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout", "trace_parent")
+    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout", "trace_parent", "account_id")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -65,6 +65,7 @@ class WorkflowTask(_message.Message):
     JOURNAL_FIELD_NUMBER: _ClassVar[int]
     LEASE_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     workflow: str
     instance_id: str
@@ -73,7 +74,8 @@ class WorkflowTask(_message.Message):
     journal: _containers.RepeatedCompositeFieldContainer[JournalEntry]
     lease_timeout: _duration_pb2.Duration
     trace_parent: str
-    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., trace_parent: _Optional[str] = ...) -> None: ...
+    account_id: str
+    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., trace_parent: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
 
 class TaskToken(_message.Message):
     __slots__ = ("partition", "uid", "lease", "step_name", "step_seq")
@@ -342,7 +344,7 @@ class RecordBatchResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[CommandResult, _Mapping]]] = ...) -> None: ...
 
 class ScheduleCallRequest(_message.Message):
-    __slots__ = ("task_token", "name", "seq", "task_queue", "step_type", "input", "retry", "timeout", "heartbeat_timeout")
+    __slots__ = ("task_token", "name", "seq", "task_queue", "step_type", "input", "retry", "timeout", "heartbeat_timeout", "trace_parent")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -352,6 +354,7 @@ class ScheduleCallRequest(_message.Message):
     RETRY_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     name: str
     seq: int
@@ -361,7 +364,8 @@ class ScheduleCallRequest(_message.Message):
     retry: RetryPolicy
     timeout: _duration_pb2.Duration
     heartbeat_timeout: _duration_pb2.Duration
-    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., input: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., heartbeat_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    trace_parent: str
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., input: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., heartbeat_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., trace_parent: _Optional[str] = ...) -> None: ...
 
 class ScheduleCallResponse(_message.Message):
     __slots__ = ("suspended", "step")
@@ -372,7 +376,7 @@ class ScheduleCallResponse(_message.Message):
     def __init__(self, suspended: _Optional[bool] = ..., step: _Optional[_Union[JournalEntry, _Mapping]] = ...) -> None: ...
 
 class StepTask(_message.Message):
-    __slots__ = ("task_token", "step_type", "input", "attempt", "workflow", "instance_id", "step_name", "step_seq", "deadline", "heartbeat_timeout", "heartbeat_details", "scheduled_at", "trace_parent")
+    __slots__ = ("task_token", "step_type", "input", "attempt", "workflow", "instance_id", "step_name", "step_seq", "deadline", "heartbeat_timeout", "heartbeat_details", "scheduled_at", "trace_parent", "account_id")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
     INPUT_FIELD_NUMBER: _ClassVar[int]
@@ -386,6 +390,7 @@ class StepTask(_message.Message):
     HEARTBEAT_DETAILS_FIELD_NUMBER: _ClassVar[int]
     SCHEDULED_AT_FIELD_NUMBER: _ClassVar[int]
     TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     step_type: str
     input: _common_pb2.Payload
@@ -399,7 +404,8 @@ class StepTask(_message.Message):
     heartbeat_details: _common_pb2.Payload
     scheduled_at: _timestamp_pb2.Timestamp
     trace_parent: str
-    def __init__(self, task_token: _Optional[bytes] = ..., step_type: _Optional[str] = ..., input: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., attempt: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., heartbeat_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., heartbeat_details: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_parent: _Optional[str] = ...) -> None: ...
+    account_id: str
+    def __init__(self, task_token: _Optional[bytes] = ..., step_type: _Optional[str] = ..., input: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., attempt: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., heartbeat_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., heartbeat_details: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trace_parent: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
 
 class PollStepTasksRequest(_message.Message):
     __slots__ = ("worker_id", "task_queue", "max_tasks", "wait")
