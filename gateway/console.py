@@ -404,4 +404,6 @@ def _event_json(event: HistoryEvent) -> dict[str, Any]:
         "event_type": event.event_type,
         "worker": event.worker,
         "reason": event.reason,
+        "task_queue": event.task_queue,
+        "step_type": event.step_type,
     }

@@ -9,6 +9,7 @@ the test reads as the user's clicks, without sleeps or hand-written DevTools mes
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import zlib
@@ -27,6 +28,7 @@ from stepway import (
     InstanceStatus,
     RetryPolicy,
     Step,
+    StepWorker,
     Worker,
     WorkflowEvent,
     workflow,
@@ -419,3 +421,62 @@ async def use_the_console(page: Page, server: DevServer, client: Client, shots: 
     await expect(page.locator("#output")).to_contain_text('"by": "ann"')
     await expect(timeline.locator(".bar.open")).to_have_count(0)
     await expect(page.locator("#action-terminate")).to_be_disabled()
+
+
+@workflow("render_doc")
+async def render_doc(event: WorkflowEvent, step: Step) -> Any:
+    return await step.call("render", task_queue="pdf", step_type="render_pdf", input=event.params)
+
+
+@needs(os.path.exists(CHROMIUM), f"needs {CHROMIUM}: install the Debian package chromium")
+async def test_the_timeline_shows_a_remote_step_waiting_for_a_step_worker_then_its_attempt(
+    tmp_path: Path,
+) -> None:
+    server = await start_dev(
+        DevConfig(
+            db_url=f"sqlite:///{tmp_path / 'stepway.db'}",
+            listen="127.0.0.1:0",
+            http="127.0.0.1:0",
+        )
+    )
+    client = await Client.connect(server.address, api_key=server.api_key)
+    pdf = StepWorker(client, task_queue="pdf", handlers={"render_pdf": lambda i, ctx: "doc.pdf"})
+    try:
+        async with Worker(client, workflows=[render_doc]), async_playwright() as pw:
+            await client.create("render_doc", id="d-1", params={"pages": 3})
+            await eventually(
+                lambda: client.describe("render_doc", "d-1"),
+                lambda info: any(s.name == "render" for s in info.steps or ()),
+                what="the call scheduled",
+            )
+            browser = await pw.chromium.launch(executable_path=CHROMIUM)
+            try:
+                page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+                page.set_default_timeout(20_000)
+                await page.goto(f"http://127.0.0.1:{server.http_port}/#/instance/render_doc/d-1")
+                await page.fill("#api-key", server.api_key)
+                await page.get_by_role("button", name="Sign in").click()
+                await expect(page.locator("#status")).to_have_text("waiting")
+                render = page.locator('#timeline .gantt-row[data-step="render#1"]')
+                queued = render.locator(".bar.call-queued")
+                await expect(queued).to_have_count(1)
+                await expect(queued).to_have_class(re.compile(r"\bopen\b"))
+                title = await queued.get_attribute("title")
+                assert title is not None and "step task queue pdf" in title
+                await expect(page.locator("#history")).to_contain_text(
+                    "render_pdf on step task queue pdf"
+                )
+
+                async with pdf:  # a step worker comes: the attempt runs, the instance completes
+                    await expect(page.locator("#status")).to_have_text("complete")
+                await expect(render.locator(".bar.call-queued.open")).to_have_count(0)
+                attempt = render.locator(".bar.attempt-ok")
+                await expect(attempt).to_have_count(1)
+                title = await attempt.get_attribute("title")
+                assert title is not None and f"on step worker {pdf.id}" in title
+                await screenshot(page, tmp_path / "call.png")
+            finally:
+                await browser.close()
+    finally:
+        await client.close()
+        await server.stop()

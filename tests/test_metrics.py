@@ -12,7 +12,16 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from shards.metrics import Metrics
-from stepway import Client, RetryPolicy, Step, Worker, WorkflowEvent, workflow
+from stepway import (
+    Client,
+    RetryPolicy,
+    Step,
+    StepTaskContext,
+    StepWorker,
+    Worker,
+    WorkflowEvent,
+    workflow,
+)
 from stepway.v1 import worker_service_pb2 as wpb
 from tests.helpers import eventually
 
@@ -147,3 +156,57 @@ async def test_the_backlog_shows_queued_instances_per_workflow_and_their_age(
     )
     assert _value(samples, "stepway_queued_instances", workflow="measured") == 5
     assert _value(samples, "stepway_ready_instances", task_queue="default") == 5
+
+
+@workflow("measured_call")
+async def measured_call(event: WorkflowEvent, step: Step) -> Any:
+    return await step.call(
+        "render", task_queue="pdf", step_type="render", retries=RetryPolicy(limit=1, delay=0)
+    )
+
+
+async def test_remote_steps_count_their_attempts_and_show_their_step_task_queue(
+    measured_server: DevServer,
+) -> None:
+    port = measured_server.metrics_port
+    assert port is not None
+    before = await asyncio.to_thread(scrape, port)
+    client = await Client.connect(measured_server.address, api_key=measured_server.api_key)
+    tries: list[int] = []
+
+    def render(input: Any, ctx: StepTaskContext) -> str:
+        tries.append(ctx.attempt)
+        if ctx.attempt == 1:
+            raise RuntimeError("first attempt fails")
+        return "rendered"
+
+    try:
+        async with Worker(client, workflows=[measured_call]):
+            handles = [await client.create("measured_call", id=f"c{n}") for n in range(2)]
+            # No step worker yet: both calls wait on the step task queue.
+            waiting = await eventually(
+                lambda: asyncio.to_thread(scrape, port),
+                lambda m: _value(m, "stepway_ready_step_tasks", task_queue="pdf") == 2,
+                what="two step tasks ready",
+            )
+            async with StepWorker(client, task_queue="pdf", handlers={"render": render}):
+                for h in handles:
+                    assert await h.result(timeout=30) == "rendered"
+    finally:
+        await client.close()
+    after = await asyncio.to_thread(scrape, port)
+    assert _value(after, "stepway_ready_step_tasks", task_queue="pdf") == 0
+    assert sorted(tries) == [1, 1, 2, 2]
+
+    def moved(name: str, **labels: str) -> float:
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    account_id = next(
+        dict(labels)["account"]
+        for name, labels in waiting
+        if name == "stepway_ready_step_tasks" and dict(labels)["task_queue"] == "pdf"
+    )
+    common = {"account": account_id, "workflow": "measured_call"}
+    assert moved("stepway_step_attempts_total", **common, outcome="failed") == 2
+    assert moved("stepway_step_attempts_total", **common, outcome="succeeded") == 2
+    assert moved("stepway_instances_finished_total", **common, status="complete") == 2

@@ -402,6 +402,7 @@ function eventDetail(e) {
   if (e.error) parts.push(errorText(e.error));
   if (e.event_type) parts.push(`event ${e.event_type}`);
   if (e.until) parts.push(`until ${fmtTime(e.until)}`);
+  if (e.step_type) parts.push(`${e.step_type} on step task queue ${e.task_queue}`);
   if (e.worker) parts.push(`worker ${e.worker}`);
   if (e.reason) parts.push(e.reason);
   return parts.join("; ");
@@ -464,6 +465,13 @@ function timeline(doc) {
     }
   };
   const wake = () => { if (base === "waiting") base = "queued"; };
+  // CALL steps: their attempts run on step workers while the instance waits, and between
+  // attempts their task waits on its step task queue.
+  const callQueues = new Map(); // row key -> step task queue
+  const awaitWorker = (row, t) => begin(row, "call-queue", {
+    cls: "call-queued", start: t, end: null,
+    label: `${row.key} waiting on step task queue ${callQueues.get(row.key)} for a step worker`,
+  });
   const suspend = () => { if (base === "running") base = "waiting"; };
 
   for (const e of doc.history) {
@@ -473,12 +481,28 @@ function timeline(doc) {
       case "created": mark(instanceRow, t, "mark-created", "created"); break;
       case "queued": base = "queued"; break;
       case "started": case "resumed_on_worker": base = "running"; break;
-      case "lease_expired": case "task_released": if (base === "running") base = "queued"; break;
-      case "step_attempt_started":
-        begin(rowOf(e), `attempt ${e.attempt}`, {
-          cls: "attempt", start: t, end: null, label: `${rowOf(e).key} attempt ${e.attempt}`,
+      case "lease_expired": case "task_released":
+        if (e.step_name && callQueues.has(rowOf(e).key)) {
+          // A step worker gave the attempt back: it waits on the queue again.
+          finish(rowOf(e), `attempt ${e.attempt}`, t, "attempt-failed", "given back");
+          awaitWorker(rowOf(e), t);
+        } else if (base === "running") base = "queued";
+        break;
+      case "call_scheduled":
+        callQueues.set(rowOf(e).key, e.task_queue);
+        awaitWorker(rowOf(e), t);
+        suspend();
+        break;
+      case "step_attempt_started": {
+        const row = rowOf(e);
+        const onStepWorker = callQueues.has(row.key);
+        if (onStepWorker) finish(row, "call-queue", t);
+        begin(row, `attempt ${e.attempt}`, {
+          cls: "attempt", start: t, end: null,
+          label: `${row.key} attempt ${e.attempt}` + (onStepWorker && e.worker ? ` on step worker ${e.worker}` : ""),
         });
         break;
+      }
       case "step_succeeded":
         if (!finish(rowOf(e), `attempt ${e.attempt}`, t, "attempt-ok", "succeeded")) {
           mark(rowOf(e), t, "mark-ok", `${rowOf(e).key} succeeded`);
@@ -497,7 +521,12 @@ function timeline(doc) {
         });
         suspend();
         break;
-      case "step_retry_due": finish(rowOf(e), "retry", t); wake(); break;
+      case "step_retry_due":
+        finish(rowOf(e), "retry", t);
+        // A CALL step's next attempt goes back on its queue; the instance keeps waiting.
+        if (callQueues.has(rowOf(e).key)) awaitWorker(rowOf(e), t);
+        else wake();
+        break;
       case "sleeping":
         begin(rowOf(e), "sleep", {
           cls: "sleep", start: t, end: null,
@@ -595,7 +624,8 @@ function gantt({ rows, t0, t1 }) {
 function legend() {
   const items = [
     ["attempt-ok", "attempt succeeded"], ["attempt-failed", "attempt failed"],
-    ["retry", "retry delay"], ["sleep", "sleep"], ["wait", "event wait"],
+    ["retry", "retry delay"], ["call-queued", "waiting for a step worker"],
+    ["sleep", "sleep"], ["wait", "event wait"],
     ["inst-queued", "queued"], ["inst-running", "on a worker"],
     ["inst-waitingForPause", "waiting for pause"], ["inst-paused", "paused"],
   ];
