@@ -7,6 +7,10 @@ copied here so that the figures of Stepway and of its peers stand in one table:
   W1 `w1-3step`      : a workflow of three durable steps (step_a, step_b, step_c, run by
                        `step.do`); C calls in flight at most, each creates workflow i and waits
                        for its result, which is checked.  Figures: workflows/s, p50/p99 latency.
+  W1c `w1-3step`     : W1 with its three steps as remote steps (`step.call`), each served by a
+                       Python `StepWorker` on the task queue `w1-steps` in this process, the
+                       shape of Temporal's activities: each step is a step task the shard hands
+                       out, so a workflow takes four workflow tasks instead of one.
   W2 `w2-start-only` : `client.create` only (it returns once the server has durably accepted the
                        instance); no worker runs.  Figure: creations/s.
 
@@ -44,11 +48,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from stepway import Client, NewInstance, Step, Worker, WorkflowEvent, __version__, workflow
+from stepway import (
+    Client,
+    NewInstance,
+    Step,
+    StepTaskContext,
+    StepWorker,
+    Worker,
+    WorkflowEvent,
+    __version__,
+    workflow,
+)
 from stepway.v1 import worker_service_pb2 as wpb
 
 ENGINE = "stepway"
-WORKLOADS = {"w1": "w1-3step", "w2": "w2-start-only", "w2b": "w2-start-batch"}
+WORKLOADS = {"w1": "w1-3step", "w1c": "w1-3step", "w2": "w2-start-only", "w2b": "w2-start-batch"}
 # w2b: W2's creations sent with create_batch, this many per call, a few calls in flight.
 BATCH = int(os.environ.get("STEPWAY_BENCH_BATCH", 100))
 BATCH_IN_FLIGHT = 4
@@ -87,6 +101,36 @@ async def w1(event: WorkflowEvent, step: Step) -> Any:
     a = await step.do("a", step_a, event.params["i"])
     b = await step.do("b", step_b, a)
     return await step.do("c", step_c, b)
+
+
+STEP_QUEUE = "w1-steps"
+
+
+def call_a(value: int, ctx: StepTaskContext) -> dict[str, int]:
+    return step_a(value)
+
+
+def call_b(value: dict[str, int], ctx: StepTaskContext) -> dict[str, int]:
+    return step_b(value)
+
+
+def call_c(value: dict[str, int], ctx: StepTaskContext) -> dict[str, int]:
+    return step_c(value)
+
+
+# The W1 steps as StepWorker handlers: (input, ctx) -> result.
+STEP_HANDLERS: dict[str, Callable[[Any, StepTaskContext], Any]] = {
+    "step_a": call_a,
+    "step_b": call_b,
+    "step_c": call_c,
+}
+
+
+@workflow("w1c")
+async def w1c(event: WorkflowEvent, step: Step) -> Any:
+    a = await step.call("a", task_queue=STEP_QUEUE, step_type="step_a", input=event.params["i"])
+    b = await step.call("b", task_queue=STEP_QUEUE, step_type="step_b", input=a)
+    return await step.call("c", task_queue=STEP_QUEUE, step_type="step_c", input=b)
 
 
 # ---------------------------------------------------------------- driver and report
@@ -487,6 +531,23 @@ async def run(
                 wall, lats = await timed(phase, args.n, args.concurrency, one)
             return wall, lats, phase.cpu
 
+        if args.workload == "w1c":
+
+            async def one_remote(i: int) -> None:
+                h = await client.create(w1c.name, id=f"wf-{i}", params={"i": i})
+                check(i, await h.result(timeout=RESULT_TIMEOUT))
+
+            steps = StepWorker(
+                client, task_queue=STEP_QUEUE, handlers=STEP_HANDLERS, max_concurrent=256
+            )
+            async with Worker(client, task_queue="default", workflows=[w1c]), steps:
+                if args.warmup:
+                    log(f"warm-up: {args.warmup} workflows")
+                    await run_async(args.warmup, args.concurrency, one_remote, first=WARMUP_FIRST)
+                log(f"timed: {args.n} workflows of 3 remote steps, {args.concurrency} in flight")
+                wall, lats = await timed(phase, args.n, args.concurrency, one_remote)
+            return wall, lats, phase.cpu
+
         await register(client)
         if args.workload == "w2b":
 
@@ -578,6 +639,7 @@ def main() -> None:
             wall, lats, cpu = asyncio.run(run(args, db_url, workdir))
         variant = {
             "w1": "worker-step.do",
+            "w1c": "step-worker-step.call",
             "w2": "create-no-worker",
             "w2b": f"create_batch-{BATCH}",
         }[args.workload]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs Stepway on W1 (3-step), W2 (start-only) and W2b (W2's creations sent with create_batch,
-# 100 a call), on SQLite and PostgreSQL, and prints one JSON
+# Runs Stepway on W1 (3-step), W1c (W1's steps as remote steps on a StepWorker), W2
+# (start-only) and W2b (W2's creations sent with create_batch, 100 a call), on SQLite and
+# PostgreSQL, and prints one JSON
 # line per run on stdout (progress goes to stderr), in the columns of ../shared/peers.
 #   STEPWAY_BENCH_N=1000 STEPWAY_BENCH_C=64 STEPWAY_BENCH_WARMUP=50   size / concurrency / warm-up
 #   STEPWAY_BENCH_BACKENDS="sqlite postgres"   which stores
@@ -53,7 +54,7 @@ run() {  # run ARGS...  (bench_stepway.py arguments)
 
 for ((r = 1; r <= REPEAT; r++)); do
   for backend in $BACKENDS; do
-    for workload in w1 w2 w2b; do
+    for workload in w1 w1c w2 w2b; do
       run --workload "$workload" --backend "$backend" -n "$N" -c "$C" --warmup "$WARMUP" \
         --topology "$TOPOLOGY"
     done
