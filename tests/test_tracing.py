@@ -1,5 +1,5 @@
 """Tracing: one trace holds the call that created an instance, every run of the instance and
-every step attempt, on any worker, across a retry delay, a sleep and a remote step.
+every step attempt, on any worker, across a retry delay, a sleep, a remote step and a restart.
 
 The traced run happens in a process of its own (tests/trace_scenario.py: the tracer provider is
 global to a process), which prints its spans as JSON; this test reads them.
@@ -80,6 +80,9 @@ async def test_one_trace_holds_the_creating_call_every_run_and_every_step_attemp
         ("suspended", "sleep"),
         ("suspended", "call"),
         ("completed", None),
+        # Restarted from "label": the earlier steps replay, the call is made again.
+        ("suspended", "call"),
+        ("completed", None),
     ]
     assert {r["parent_id"] for r in runs} == {runs[0]["parent_id"]}
     assert ancestors(runs[0], by_id) == [
@@ -103,14 +106,19 @@ async def test_one_trace_holds_the_creating_call_every_run_and_every_step_attemp
     (exception,) = [e for e in charges[0]["events"] if e["name"] == "exception"]
     assert exception["attributes"]["exception.type"] == "ConnectionError"
 
-    # The remote step's attempt ran on the StepWorker, a child of the run that asked for it.
-    (label,) = [s for s in ours if s["name"] == "stepway.step label"]
-    assert label["parent_id"] == runs[2]["span_id"]
-    assert label["attributes"]["stepway.step.kind"] == "call"
-    assert label["attributes"]["stepway.step.type"] == "print_label"
-    assert label["attributes"]["stepway.step.attempt"] == 1
-    assert label["attributes"]["stepway.outcome"] == "succeeded"
-    assert label["kind"] == "CONSUMER"
+    # The remote step's attempts ran on the StepWorker, each a child of the run that asked for
+    # it: the third run's, and after the restart the fifth's.
+    labels = sorted(
+        (s for s in ours if s["name"] == "stepway.step label"), key=lambda s: s["start"]
+    )
+    assert [s["parent_id"] for s in labels] == [runs[2]["span_id"], runs[4]["span_id"]]
+    for label in labels:
+        assert label["attributes"]["stepway.step.kind"] == "call"
+        assert label["attributes"]["stepway.step.type"] == "print_label"
+        assert label["attributes"]["stepway.step.attempt"] == 1
+        assert label["attributes"]["stepway.outcome"] == "succeeded"
+        assert label["kind"] == "CONSUMER"
+    assert runs[4]["attributes"]["stepway.replayed_steps"] == 2  # charge and cool off, kept
 
     assert {s["name"] for s in ours} == {
         "stepway.run order",

@@ -4,7 +4,7 @@ OpenTelemetry's tracer provider is global and set once per process, so the trace
 workers and client live here rather than in the test process. The script installs the SDK's
 in-memory exporter, starts `stepway dev` on the database URL it is given, runs one `order`
 instance (a step that fails once and is retried, a sleep, and a step served by a StepWorker),
-and prints every finished span as one JSON object per line.
+restarts it from its last step, and prints every finished span as one JSON object per line.
 
 Run: python tests/trace_scenario.py DB_URL
 """
@@ -90,6 +90,10 @@ async def main(db_url: str) -> None:
             handle = await client.create("order", id="o-1", params={"amount": 12.5})
             result = await handle.result(timeout=30)
             assert result == {"charged": {"charged": 12.5}, "label": {"label": "label-o-1.pdf"}}
+            # Restarted from the remote step: the charge and the sleep are kept, the call runs
+            # again, and the new runs still join the creating call's trace.
+            await handle.restart(from_step="label")
+            assert await handle.result(timeout=30) == result
     finally:
         await client.close()
         await server.stop()
