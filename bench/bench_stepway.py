@@ -48,6 +48,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry import trace
+
 from stepway import (
     Client,
     NewInstance,
@@ -57,6 +59,7 @@ from stepway import (
     Worker,
     WorkflowEvent,
     __version__,
+    tracing,
     workflow,
 )
 from stepway.v1 import worker_service_pb2 as wpb
@@ -261,11 +264,15 @@ async def connect_until(address: str, api_key: str, proc: subprocess.Popen[Any])
     )
 
 
-def spawn_dev(db_url: str, log_path: str) -> tuple[subprocess.Popen[bytes], str, str]:
-    """Starts `stepway dev` on a free port with a known key; its output goes to log_path."""
+def spawn_dev(
+    db_url: str, log_path: str, otlp: str | None = None
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """Starts `stepway dev` on a free port with a known key (exporting its spans to otlp when
+    given); its output goes to log_path."""
     address = f"127.0.0.1:{free_port()}"
     api_key = "sw_bench_" + secrets.token_urlsafe(24)
-    cmd = [STEPWAY_BIN, "dev", "--db", db_url, "--listen", address, "--api-key", api_key]
+    traced = ["--otlp-endpoint", otlp] if otlp else []
+    cmd = [STEPWAY_BIN, *traced, "dev", "--db", db_url, "--listen", address, "--api-key", api_key]
     with open(log_path, "wb") as logf:  # the child keeps its own descriptor
         proc = subprocess.Popen(
             cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -293,10 +300,12 @@ def tail(path: str, chars: int = 2000) -> str:
 
 
 @contextlib.asynccontextmanager
-async def split_server(db_url: str, workdir: str) -> AsyncIterator[tuple[Server, Client]]:
+async def split_server(
+    db_url: str, workdir: str, otlp: str | None = None
+) -> AsyncIterator[tuple[Server, Client]]:
     """`stepway dev` as a subprocess, waited for with a deadline and stopped at the end."""
     log_path = os.path.join(workdir, "server.log")
-    proc, address, api_key = spawn_dev(db_url, log_path)
+    proc, address, api_key = spawn_dev(db_url, log_path, otlp)
     try:
         try:
             client = await connect_until(address, api_key, proc)
@@ -510,7 +519,7 @@ async def run(
 ) -> tuple[float, list[float], dict[str, float]]:
     """Runs the workload; answers (wall seconds, latencies, CPU seconds of the timed phase)."""
     server_cm = {
-        "split": lambda: split_server(db_url, workdir),
+        "split": lambda: split_server(db_url, workdir, args.otlp),
         "inproc": lambda: inproc_server(db_url),
         "cluster": lambda: cluster_server(db_url, workdir, args.shards),
     }[args.topology]()
@@ -617,6 +626,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--keep", action="store_true", help="keep the data dir afterwards")
     p.add_argument(
+        "--trace",
+        action="store_true",
+        help="trace with OpenTelemetry: the server and this process export every span by OTLP "
+        "to a collector on loopback (bench/otlp_sink.py, started here; split topology only)",
+    )
+    p.add_argument(
         "--profile-server",
         metavar="FILE",
         default=None,
@@ -625,10 +640,54 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+@contextlib.contextmanager
+def otlp_sink(enabled: bool) -> Iterator[tuple[str | None, dict[str, int]]]:
+    """With enabled: bench/otlp_sink.py on a free port, its endpoint, and (after the block)
+    how many spans it received. Without: no endpoint."""
+    counted: dict[str, int] = {}
+    if not enabled:
+        yield None, counted
+        return
+    listen = f"127.0.0.1:{free_port()}"
+    sink = subprocess.Popen(
+        [sys.executable, os.path.join(HERE, "otlp_sink.py"), "--listen", listen],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert sink.stdout is not None
+        if sink.stdout.readline().strip() != "listening":
+            raise RuntimeError("bench/otlp_sink.py did not start")
+        yield f"http://{listen}", counted
+    finally:
+        sink.send_signal(signal.SIGTERM)
+        out, _ = sink.communicate(timeout=30)
+        counted.update(json.loads(out.strip().splitlines()[-1]) if out.strip() else {})
+
+
 def main() -> None:
     args = parser().parse_args()
     if args.topology == "cluster" and args.backend != "postgres":
         raise SystemExit("the cluster topology runs on postgres only (--backend postgres)")
+    if args.trace and args.topology != "split":
+        raise SystemExit("--trace runs with the split topology only")
+    with otlp_sink(args.trace) as (endpoint, spans):
+        args.otlp = endpoint
+        if endpoint:
+            tracing.configure("stepway-bench", endpoint)
+        try:
+            bench(args)
+        finally:
+            if endpoint:
+                # Export what is left while the collector still listens.
+                provider: Any = trace.get_tracer_provider()
+                provider.shutdown()
+    if spans:
+        per = spans["spans"] / (args.n + args.warmup)
+        log(f"the collector received {spans['spans']} spans ({per:.1f} a workflow or creation)")
+
+
+def bench(args: argparse.Namespace) -> None:
     if args.workdir:
         os.makedirs(args.workdir, exist_ok=True)
         workdir = args.workdir
@@ -645,6 +704,9 @@ def main() -> None:
         }[args.workload]
         batched = args.workload == "w2b"
         extra: dict[str, Any] = {"per_call": BATCH, "batch": BATCH} if batched else {}
+        if args.otlp:
+            variant += "+tracing"
+            extra["tracing"] = "otlp"
         emit(
             engine=ENGINE,
             workload=args.workload,
