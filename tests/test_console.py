@@ -330,10 +330,9 @@ def keep(path: Path, folder: Path) -> None:
     shutil.copy(path, folder / path.name)
 
 
-@needs(os.path.exists(CHROMIUM), f"needs {CHROMIUM}: install the Debian package chromium")
-async def test_a_user_finds_an_instance_in_the_browser_sees_its_timeline_and_pauses_it(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+async def browser_server(tmp_path: Path) -> AsyncIterator[tuple[DevServer, Client]]:
+    """A dev server on SQLite with the console on, and a client of it, for the browser tests."""
     server = await start_dev(
         DevConfig(
             db_url=f"sqlite:///{tmp_path / 'stepway.db'}",
@@ -343,18 +342,26 @@ async def test_a_user_finds_an_instance_in_the_browser_sees_its_timeline_and_pau
     )
     client = await Client.connect(server.address, api_key=server.api_key)
     try:
-        async with Worker(client, workflows=[order]), async_playwright() as pw:
-            await client.create("order", id="order-7", params={"sku": "A1", "qty": 2})
-            await waiting_for_approval(client, "order-7")
-            browser = await pw.chromium.launch(executable_path=CHROMIUM)
-            try:
-                page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
-                await use_the_console(page, server, client, tmp_path)
-            finally:
-                await browser.close()
+        yield server, client
     finally:
         await client.close()
         await server.stop()
+
+
+@needs(os.path.exists(CHROMIUM), f"needs {CHROMIUM}: install the Debian package chromium")
+async def test_a_user_finds_an_instance_in_the_browser_sees_its_timeline_and_pauses_it(
+    browser_server: tuple[DevServer, Client], tmp_path: Path
+) -> None:
+    server, client = browser_server
+    async with Worker(client, workflows=[order]), async_playwright() as pw:
+        await client.create("order", id="order-7", params={"sku": "A1", "qty": 2})
+        await waiting_for_approval(client, "order-7")
+        browser = await pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+            await use_the_console(page, server, client, tmp_path)
+        finally:
+            await browser.close()
 
 
 async def use_the_console(page: Page, server: DevServer, client: Client, shots: Path) -> None:
@@ -430,53 +437,42 @@ async def render_doc(event: WorkflowEvent, step: Step) -> Any:
 
 @needs(os.path.exists(CHROMIUM), f"needs {CHROMIUM}: install the Debian package chromium")
 async def test_the_timeline_shows_a_remote_step_waiting_for_a_step_worker_then_its_attempt(
-    tmp_path: Path,
+    browser_server: tuple[DevServer, Client], tmp_path: Path
 ) -> None:
-    server = await start_dev(
-        DevConfig(
-            db_url=f"sqlite:///{tmp_path / 'stepway.db'}",
-            listen="127.0.0.1:0",
-            http="127.0.0.1:0",
-        )
-    )
-    client = await Client.connect(server.address, api_key=server.api_key)
+    server, client = browser_server
     pdf = StepWorker(client, task_queue="pdf", handlers={"render_pdf": lambda i, ctx: "doc.pdf"})
-    try:
-        async with Worker(client, workflows=[render_doc]), async_playwright() as pw:
-            await client.create("render_doc", id="d-1", params={"pages": 3})
-            await eventually(
-                lambda: client.describe("render_doc", "d-1"),
-                lambda info: any(s.name == "render" for s in info.steps or ()),
-                what="the call scheduled",
+    async with Worker(client, workflows=[render_doc]), async_playwright() as pw:
+        await client.create("render_doc", id="d-1", params={"pages": 3})
+        await eventually(
+            lambda: client.describe("render_doc", "d-1"),
+            lambda info: any(s.name == "render" for s in info.steps or ()),
+            what="the call scheduled",
+        )
+        browser = await pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+            page.set_default_timeout(20_000)
+            await page.goto(f"http://127.0.0.1:{server.http_port}/#/instance/render_doc/d-1")
+            await page.fill("#api-key", server.api_key)
+            await page.get_by_role("button", name="Sign in").click()
+            await expect(page.locator("#status")).to_have_text("waiting")
+            render = page.locator('#timeline .gantt-row[data-step="render#1"]')
+            queued = render.locator(".bar.call-queued")
+            await expect(queued).to_have_count(1)
+            await expect(queued).to_have_class(re.compile(r"\bopen\b"))
+            title = await queued.get_attribute("title")
+            assert title is not None and "step task queue pdf" in title
+            await expect(page.locator("#history")).to_contain_text(
+                "render_pdf on step task queue pdf"
             )
-            browser = await pw.chromium.launch(executable_path=CHROMIUM)
-            try:
-                page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
-                page.set_default_timeout(20_000)
-                await page.goto(f"http://127.0.0.1:{server.http_port}/#/instance/render_doc/d-1")
-                await page.fill("#api-key", server.api_key)
-                await page.get_by_role("button", name="Sign in").click()
-                await expect(page.locator("#status")).to_have_text("waiting")
-                render = page.locator('#timeline .gantt-row[data-step="render#1"]')
-                queued = render.locator(".bar.call-queued")
-                await expect(queued).to_have_count(1)
-                await expect(queued).to_have_class(re.compile(r"\bopen\b"))
-                title = await queued.get_attribute("title")
-                assert title is not None and "step task queue pdf" in title
-                await expect(page.locator("#history")).to_contain_text(
-                    "render_pdf on step task queue pdf"
-                )
 
-                async with pdf:  # a step worker comes: the attempt runs, the instance completes
-                    await expect(page.locator("#status")).to_have_text("complete")
-                await expect(render.locator(".bar.call-queued.open")).to_have_count(0)
-                attempt = render.locator(".bar.attempt-ok")
-                await expect(attempt).to_have_count(1)
-                title = await attempt.get_attribute("title")
-                assert title is not None and f"on step worker {pdf.id}" in title
-                await screenshot(page, tmp_path / "call.png")
-            finally:
-                await browser.close()
-    finally:
-        await client.close()
-        await server.stop()
+            async with pdf:  # a step worker comes: the attempt runs, the instance completes
+                await expect(page.locator("#status")).to_have_text("complete")
+            await expect(render.locator(".bar.call-queued.open")).to_have_count(0)
+            attempt = render.locator(".bar.attempt-ok")
+            await expect(attempt).to_have_count(1)
+            title = await attempt.get_attribute("title")
+            assert title is not None and f"on step worker {pdf.id}" in title
+            await screenshot(page, tmp_path / "call.png")
+        finally:
+            await browser.close()
