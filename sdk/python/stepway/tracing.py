@@ -78,7 +78,10 @@ def client_interceptors() -> list[Any]:
 
 
 def current_traceparent() -> str | None:
-    """The W3C traceparent of the current span, if any."""
+    """The W3C traceparent of the current span, if any (None at once when nothing is traced:
+    servers call this on every creation)."""
+    if not enabled():
+        return None
     carrier: dict[str, str] = {}
     _PROPAGATOR.inject(carrier)
     return carrier.get("traceparent")
