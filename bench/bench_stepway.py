@@ -526,35 +526,27 @@ async def run(
     async with server_cm as (server, client):
         log(f"server at {server.address} (pid {server.pid}), store {db_url}")
         phase = Phase(server.pid, args.profile_server, server.pids[1:])
-        if args.workload == "w1":
+        if args.workload in ("w1", "w1c"):
+            # W1c runs W1's steps on a StepWorker in this process; W1 runs them inline.
+            definition = w1 if args.workload == "w1" else w1c
+            steps: contextlib.AbstractAsyncContextManager[Any] = (
+                StepWorker(
+                    client, task_queue=STEP_QUEUE, handlers=STEP_HANDLERS, max_concurrent=256
+                )
+                if args.workload == "w1c"
+                else contextlib.nullcontext()
+            )
 
             async def one(i: int) -> None:
-                h = await client.create(w1.name, id=f"wf-{i}", params={"i": i})
+                h = await client.create(definition.name, id=f"wf-{i}", params={"i": i})
                 check(i, await h.result(timeout=RESULT_TIMEOUT))
 
-            async with Worker(client, task_queue="default", workflows=[w1]):
+            async with Worker(client, task_queue="default", workflows=[definition]), steps:
                 if args.warmup:
                     log(f"warm-up: {args.warmup} workflows")
                     await run_async(args.warmup, args.concurrency, one, first=WARMUP_FIRST)
-                log(f"timed: {args.n} workflows, {args.concurrency} in flight")
+                log(f"timed: {args.n} workflows ({args.workload}), {args.concurrency} in flight")
                 wall, lats = await timed(phase, args.n, args.concurrency, one)
-            return wall, lats, phase.cpu
-
-        if args.workload == "w1c":
-
-            async def one_remote(i: int) -> None:
-                h = await client.create(w1c.name, id=f"wf-{i}", params={"i": i})
-                check(i, await h.result(timeout=RESULT_TIMEOUT))
-
-            steps = StepWorker(
-                client, task_queue=STEP_QUEUE, handlers=STEP_HANDLERS, max_concurrent=256
-            )
-            async with Worker(client, task_queue="default", workflows=[w1c]), steps:
-                if args.warmup:
-                    log(f"warm-up: {args.warmup} workflows")
-                    await run_async(args.warmup, args.concurrency, one_remote, first=WARMUP_FIRST)
-                log(f"timed: {args.n} workflows of 3 remote steps, {args.concurrency} in flight")
-                wall, lats = await timed(phase, args.n, args.concurrency, one_remote)
             return wall, lats, phase.cpu
 
         await register(client)
