@@ -156,9 +156,7 @@ class Step:
 
     def _span_attributes(self, name: str, seq: int, attempt: int, kind: str) -> dict[str, Any]:
         return {
-            "stepway.account_id": self._account_id,
-            "stepway.workflow": self._workflow,
-            "stepway.instance_id": self._instance_id,
+            **tracing.instance_attributes(self._account_id, self._workflow, self._instance_id),
             "stepway.step.name": name,
             "stepway.step.seq": seq,
             "stepway.step.attempt": attempt,

@@ -337,9 +337,7 @@ class StepWorker:
         """Serves one attempt in a span of its own, a child of the workflow run that asked for
         the call (task.trace_parent)."""
         attributes = {
-            "stepway.account_id": task.account_id,
-            "stepway.workflow": task.workflow,
-            "stepway.instance_id": task.instance_id,
+            **tracing.instance_attributes(task.account_id, task.workflow, task.instance_id),
             "stepway.step.name": task.step_name,
             "stepway.step.seq": task.step_seq,
             "stepway.step.attempt": task.attempt,

@@ -94,6 +94,15 @@ def context_of(traceparent: str | None) -> Context | None:
     return _PROPAGATOR.extract({"traceparent": traceparent})
 
 
+def instance_attributes(account_id: str, workflow: str, instance_id: str) -> dict[str, Any]:
+    """The attributes every span of Stepway's own carries: whose instance it is about."""
+    return {
+        "stepway.account_id": account_id,
+        "stepway.workflow": workflow,
+        "stepway.instance_id": instance_id,
+    }
+
+
 @contextmanager
 def span(
     name: str,

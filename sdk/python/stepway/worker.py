@@ -185,9 +185,7 @@ class Worker:
         """Runs one workflow task in a span of its own, a child of the instance's creating
         call (task.trace_parent), so that every run of the instance joins that trace."""
         attributes = {
-            "stepway.account_id": task.account_id,
-            "stepway.workflow": task.workflow,
-            "stepway.instance_id": task.instance_id,
+            **tracing.instance_attributes(task.account_id, task.workflow, task.instance_id),
             "stepway.worker_id": self.id,
             "stepway.replayed_steps": len(task.journal),
         }
