@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from gateway.auth import Authenticator
 from gateway.routing import Router
-from shards import accounts, quotas, schema
+from shards import accounts, limits, quotas, schema
 from shards import validation as v
 from shards.accounts import Account, KeyRecord, Principal
 from shards.clock import now_us, to_timestamp
@@ -43,7 +43,7 @@ ROLE_FROM_PB = {
 }
 ROLE_TO_PB = {role: pb for pb, role in ROLE_FROM_PB.items()}
 KEY_ID_PATTERN = re.compile(rf"^[0-9a-f]{{{accounts.KEY_ID_LENGTH}}}$")
-MAX_KEY_NAME_CHARS = 100
+MAX_KEY_NAME_CHARS = limits.MAX_KEY_NAME_CHARS
 
 
 # ---------------------------------------------------------------------- who may do what

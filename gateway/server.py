@@ -29,6 +29,7 @@ from shards import validation as v
 from shards.accounts import Principal
 from shards.db import backend_name
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError, Unavailable
+from shards.limits import check_request
 from shards.metrics import Metrics
 from shards.partitioning import partition_of
 from shards.rpc import (
@@ -738,6 +739,8 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             try:
                 if kind is None:
                     raise InvalidArgument("command", "is empty")
+                # Each write is bounded as its single call is (the interceptor counted them).
+                check_request(getattr(command, kind))
                 partitions[n] = decode_any(getattr(command, kind).task_token).partition
             except StepwayError as exc:
                 results[n] = command_error(exc)

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from shards import quotas, schema
+from shards import limits, quotas, schema
 from shards.clock import now_us
 from shards.db import insert_missing
 from shards.errors import AlreadyExists, NotFound
 
 ROLES = ("admin", "client", "worker")
 KEY_PREFIX = "sw_"
-KEY_ID_LENGTH = 12
+KEY_ID_LENGTH = limits.KEY_ID_LENGTH
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from google.protobuf import duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
+from shards.limits import check_request
 from stepway.v1 import worker_service_pb2 as wpb
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,13 @@ Handler = Callable[[Any, Context], Awaitable[Any]]
 StreamHandler = Callable[[Any, Context], AsyncIterator[Any]]
 
 
+# Methods of the public services, whose requests shards.limits bounds.
+PUBLIC_METHODS = "/stepway.v1."
+
+
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
-    """Turns every StepwayError raised by a handler into its gRPC status, in one place."""
+    """Checks every public request against shards.limits before its handler runs, and turns
+    every StepwayError raised by a handler into its gRPC status, in one place."""
 
     async def intercept_service(
         self,
@@ -120,11 +126,14 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
         if handler is None:
             return handler
         method = handler_call_details.method
+        bounded = method.startswith(PUBLIC_METHODS)
         if handler.unary_unary is not None:
             inner = cast(Handler, handler.unary_unary)
 
             async def unary_unary(request: Any, context: Context) -> Any:
                 try:
+                    if bounded:
+                        check_request(request)
                     return await inner(request, context)
                 except Exception as exc:
                     await _answer_error(exc, context, method)
@@ -139,6 +148,8 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
 
             async def unary_stream(request: Any, context: Context) -> AsyncIterator[Any]:
                 try:
+                    if bounded:
+                        check_request(request)
                     async for message in stream(request, context):
                         yield message
                 except Exception as exc:

@@ -23,6 +23,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from shards import limits
 from shards import validation as v
 from shards.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
 from shards.clock import from_timestamp, now_us
@@ -574,6 +575,8 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             return command_error(InvalidArgument("command", "is empty"))
         handler = getattr(self, _COMMAND_HANDLERS[kind])
         try:
+            # Each write is bounded as its single call is (the interceptor counted them).
+            limits.check_request(getattr(command, kind))
             response = await handler(getattr(command, kind), context)
         except StepwayError as exc:
             return command_error(exc)
@@ -600,10 +603,8 @@ _COMMAND_HANDLERS = {
     "fail_workflow": "FailWorkflow",
     "schedule_call": "ScheduleCall",
 }
-MAX_BATCH_COMMANDS = 1000
-
-
-MAX_BATCH_INSTANCES = 1000
+MAX_BATCH_COMMANDS = limits.MAX_BATCH_COMMANDS
+MAX_BATCH_INSTANCES = limits.MAX_BATCH_INSTANCES
 
 
 def check_batch_size(count: int) -> None:
@@ -618,6 +619,7 @@ def check_batch_size(count: int) -> None:
 
 def check_new_instance(item: fpb.CreateInstanceRequest, workflow: str, prefix: str) -> NewInstance:
     """One item of a batch, checked; field names in errors carry the item's index."""
+    limits.check_request(item, prefix)
     return NewInstance(
         workflow=v.check_id(prefix + "workflow", item.workflow or workflow),
         instance_id=v.check_id(prefix + "instance_id", item.instance_id),

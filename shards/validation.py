@@ -7,11 +7,13 @@ import re
 from typing import Any
 
 from shards.errors import InvalidArgument
+from shards.limits import MAX_ID_CHARS as MAX_ID_CHARS
+from shards.limits import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
+from shards.limits import MAX_REASON_CHARS as MAX_REASON_CHARS
+from shards.limits import STEP_NAME_MAX as STEP_NAME_MAX
 
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$")
 EVENT_TYPE_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$")
-STEP_NAME_MAX = 200
-MAX_PAYLOAD_BYTES = 1024 * 1024
 # Long polls (a worker's poll, a client's wait for a result) last at most this long.
 MAX_WAIT_SECONDS = 60.0
 
@@ -20,8 +22,10 @@ def check_id(field: str, value: str) -> str:
     """An instance id, workflow name or task queue: ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$."""
     if not value:
         raise InvalidArgument(field, "must not be empty")
-    if len(value) > 100:
-        raise InvalidArgument(field, f"is {len(value)} characters long; the limit is 100")
+    if len(value) > MAX_ID_CHARS:
+        raise InvalidArgument(
+            field, f"is {len(value)} characters long; the limit is {MAX_ID_CHARS}"
+        )
     if not ID_PATTERN.match(value):
         raise InvalidArgument(field, f"{value!r} must match {ID_PATTERN.pattern}")
     return value
@@ -75,7 +79,6 @@ def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> by
 # A finished instance is kept between these, in seconds.
 MIN_RETENTION_SECONDS = 1
 MAX_RETENTION_SECONDS = 3650 * 86_400
-MAX_REASON_CHARS = 1000
 
 
 def check_retention(request: Any, label: str = "retention") -> int | None:

@@ -79,7 +79,7 @@ async def test_payload_over_1_mib_is_refused_and_creates_nothing(registered: Cli
     big = "x" * (1024 * 1024)
     with pytest.raises(InvalidArgumentError, match="the limit is 1048576 bytes") as err:
         await registered.create("known", id="big", params=big)
-    assert err.value.field == "params"
+    assert err.value.field == "params.data"
     with pytest.raises(NotFoundError):
         await registered.get_handle("known", "big").status()
 
@@ -88,7 +88,7 @@ async def test_event_payload_over_1_mib_is_refused(registered: Client) -> None:
     handle = await registered.create("known", id="ev")
     with pytest.raises(InvalidArgumentError) as err:
         await handle.send_event("approved", "x" * (1024 * 1024))
-    assert err.value.field == "payload"
+    assert err.value.field == "payload.data"
 
 
 async def test_bad_event_type_is_refused(registered: Client) -> None:
