@@ -115,7 +115,7 @@ def check_key_name(name: str) -> str:
 
 def check_key_id(key_id: str) -> str:
     """A key id as ListKeys shows it."""
-    if not KEY_ID_PATTERN.match(key_id):
+    if not KEY_ID_PATTERN.fullmatch(key_id):
         raise InvalidArgument(
             "key_id",
             f"{key_id[:40]!r} must be the {accounts.KEY_ID_LENGTH} lowercase hex characters "

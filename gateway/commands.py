@@ -18,6 +18,7 @@ from shards import schema
 from shards.clock import now_us
 from shards.cluster import ClusterMismatch, ensure_partitions, read_partitions
 from shards.db import insert_missing
+from shards.errors import InvalidArgument
 from shards.partitioning import DEFAULT_PARTITIONS
 
 SECRET = "cluster_secret"
@@ -307,6 +308,8 @@ async def keys_create(args: argparse.Namespace) -> int:
 
     try:
         key = await asyncio.to_thread(_in_tx, db, create)
+    except InvalidArgument as exc:
+        raise SystemExit(f"error: {exc.message}") from None
     finally:
         db.dispose()
     if key is None:

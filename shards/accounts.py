@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from shards import limits, quotas, schema
+from shards import limits, quotas, schema, validation
 from shards.clock import now_us
 from shards.db import insert_missing
 from shards.errors import AlreadyExists, NotFound
@@ -80,6 +80,7 @@ def ensure_account(conn: sa.Connection, name: str, *, operator: bool = False) ->
     ).first()
     if row is not None:
         return str(row.id)
+    validation.check_id("account", name)
     insert_missing(
         conn,
         schema.accounts,
@@ -99,7 +100,9 @@ def set_operator(conn: sa.Connection, account_id: str) -> None:
 
 
 def create_account(conn: sa.Connection, name: str, *, operator: bool) -> Account:
-    """A new account; AlreadyExists when the name is taken."""
+    """A new account; AlreadyExists when the name is taken, InvalidArgument when it breaks
+    the name pattern (matched whole: `lookalike\\n` is refused)."""
+    validation.check_id("name", name)
     if find_account(conn, name) is not None:
         raise AlreadyExists(f"account {name!r} already exists")
     made = Account(uuid.uuid4().hex, name, operator, now_us())

@@ -12,6 +12,7 @@ from shards.limits import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
 from shards.limits import MAX_REASON_CHARS as MAX_REASON_CHARS
 from shards.limits import STEP_NAME_MAX as STEP_NAME_MAX
 
+# Every pattern is matched whole (fullmatch): `$` alone also matches before a final newline.
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$")
 EVENT_TYPE_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$")
 # Long polls (a worker's poll, a client's wait for a result) last at most this long.
@@ -26,7 +27,7 @@ def check_id(field: str, value: str) -> str:
         raise InvalidArgument(
             field, f"is {len(value)} characters long; the limit is {MAX_ID_CHARS}"
         )
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise InvalidArgument(field, f"{value!r} must match {ID_PATTERN.pattern}")
     return value
 
@@ -35,7 +36,7 @@ def check_event_type(field: str, value: str) -> str:
     """An event type: ^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$."""
     if not value:
         raise InvalidArgument(field, "must not be empty")
-    if not EVENT_TYPE_PATTERN.match(value):
+    if not EVENT_TYPE_PATTERN.fullmatch(value):
         raise InvalidArgument(field, f"{value[:120]!r} must match {EVENT_TYPE_PATTERN.pattern}")
     return value
 
@@ -121,7 +122,7 @@ def check_traceparent(value: str, field: str = "trace_parent") -> str | None:
     """A W3C traceparent (version-traceid-spanid-flags, 55 characters), or None when empty."""
     if not value:
         return None
-    if not TRACEPARENT_PATTERN.match(value):
+    if not TRACEPARENT_PATTERN.fullmatch(value):
         raise InvalidArgument(
             field, f"{value[:80]!r} is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)"
         )
