@@ -822,7 +822,8 @@ async def start_gateway(
     router = Router(db, partitions, refresh_seconds=config.route_refresh_seconds)
     await router.start()
     server = grpc.aio.server(
-        interceptors=[*tracing.server_interceptors(), ErrorInterceptor()], options=SERVER_OPTIONS
+        interceptors=[*tracing.server_interceptors(), ErrorInterceptor(limits.metrics)],
+        options=SERVER_OPTIONS,
     )
     forward = Forwarder(config.cluster_secret, router)
     fgrpc.add_WorkflowServiceServicer_to_server(

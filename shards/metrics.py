@@ -81,6 +81,13 @@ class Metrics:
             "Write transactions run again after a serialization failure or a lock.",
             registry=r,
         )
+        self.internal_errors = Counter(
+            "stepway_internal_errors",
+            "Calls (and batched writes) answered INTERNAL, per gRPC method: each is a server "
+            "bug, since client input is never answered INTERNAL.",
+            ["method"],
+            registry=r,
+        )
         self._server: Any = None
 
     def watch_queues(self, depths: Callable[[], Iterable[tuple[str, str, int]]]) -> None:

@@ -10,9 +10,11 @@ from typing import Any, cast
 import grpc
 from google.protobuf import duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
+from prometheus_client import Counter
 
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
 from shards.limits import check_request
+from shards.metrics import Metrics
 from stepway.v1 import worker_service_pb2 as wpb
 
 log = logging.getLogger(__name__)
@@ -113,7 +115,11 @@ PUBLIC_METHODS = "/stepway.v1."
 
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
     """Checks every public request against shards.limits before its handler runs, and turns
-    every StepwayError raised by a handler into its gRPC status, in one place."""
+    every StepwayError raised by a handler into its gRPC status, in one place. Anything else
+    is answered INTERNAL and counted in metrics.internal_errors."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
 
     async def intercept_service(
         self,
@@ -127,6 +133,8 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
             return handler
         method = handler_call_details.method
         bounded = method.startswith(PUBLIC_METHODS)
+        # Exported at 0 from a method's first call on.
+        internal = self.metrics.internal_errors.labels(method)
         if handler.unary_unary is not None:
             inner = cast(Handler, handler.unary_unary)
 
@@ -136,7 +144,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
                         check_request(request)
                     return await inner(request, context)
                 except Exception as exc:
-                    await _answer_error(exc, context, method)
+                    await _answer_error(exc, context, method, internal)
 
             return grpc.unary_unary_rpc_method_handler(
                 unary_unary,
@@ -153,7 +161,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
                     async for message in stream(request, context):
                         yield message
                 except Exception as exc:
-                    await _answer_error(exc, context, method)
+                    await _answer_error(exc, context, method, internal)
 
             return grpc.unary_stream_rpc_method_handler(
                 unary_stream,
@@ -163,14 +171,18 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
         return handler
 
 
-async def _answer_error(exc: Exception, context: Context, method: str) -> None:
-    """Ends a call that raised: a StepwayError with its status, anything else as INTERNAL."""
+async def _answer_error(exc: Exception, context: Context, method: str, internal: Counter) -> None:
+    """Ends a call that raised: a StepwayError with its status, anything else as INTERNAL
+    (counted: client input must never get it)."""
     if isinstance(exc, StepwayError):
+        if exc.code is grpc.StatusCode.INTERNAL:
+            internal.inc()
         await abort(context, exc)
     if isinstance(exc, grpc.aio.AbortError):
         raise exc
     # The details (SQL, parameters) stay in the server's log, not in the answer.
     incident = uuid.uuid4().hex[:12]
+    internal.inc()
     log.error("internal error %s in %s", incident, method, exc_info=exc)
     await context.abort(grpc.StatusCode.INTERNAL, f"internal error {incident}; see the server log")
 

@@ -581,6 +581,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         except StepwayError as exc:
             return command_error(exc)
         except Exception:
+            self.engine.metrics.internal_errors.labels(_RECORD_BATCH).inc()
             incident = uuid.uuid4().hex[:12]
             log.exception("internal error %s in batched %s", incident, kind)
             error = wpb.CommandError(
@@ -592,6 +593,8 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         getattr(result, kind).CopyFrom(response)
         return result
 
+
+_RECORD_BATCH = "/stepway.v1.WorkerService/RecordBatch"
 
 # The single call that does what each kind of batched command does.
 _COMMAND_HANDLERS = {
@@ -724,7 +727,8 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     """Starts the engine and serves it on config.listen (port 0 picks a free port)."""
     await engine.start()
     server = grpc.aio.server(
-        interceptors=[*tracing.server_interceptors(), ErrorInterceptor()], options=SERVER_OPTIONS
+        interceptors=[*tracing.server_interceptors(), ErrorInterceptor(engine.metrics)],
+        options=SERVER_OPTIONS,
     )
     fgrpc.add_WorkflowServiceServicer_to_server(ShardWorkflowService(engine), server)
     wgrpc.add_WorkerServiceServicer_to_server(ShardWorkerService(engine), server)

@@ -4,6 +4,7 @@ field and the limit."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -14,10 +15,11 @@ import pytest
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.rpc import error_details_pb2, status_pb2
 
-from gateway.dev import DevServer
+from gateway.dev import DevConfig, DevServer, start_dev
 from shards import limits
 from shards.errors import InvalidArgument
-from shards.rpc import status_details
+from shards.metrics import Metrics
+from shards.rpc import ErrorInterceptor, status_details
 from stepway import Client, InstanceStatus
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
@@ -26,6 +28,7 @@ from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+from tests.test_metrics import scrape
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "limits.md"
 SERVICES = (
@@ -329,3 +332,80 @@ async def test_a_batch_item_with_oversized_params_fails_alone(
     assert error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
     assert "instances[1].params.data: is 1048577 bytes; the limit is 1048576 bytes" in error.message
     assert [i.id async for i in client.list("raw")] == ["ok"]
+
+
+# ---------------------------------------------------------------- INTERNAL is counted
+
+
+@pytest.fixture
+async def metered_server(db_url: str) -> AsyncIterator[DevServer]:
+    server = await start_dev(DevConfig(db_url=db_url, listen="127.0.0.1:0", metrics="127.0.0.1:0"))
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_bad_input_is_never_internal_and_the_internal_counter_is_exported(
+    metered_server: DevServer,
+) -> None:
+    server = metered_server
+    async with grpc.aio.insecure_channel(server.address) as ch:
+        workers, workflows = wgrpc.WorkerServiceStub(ch), fgrpc.WorkflowServiceStub(ch)
+        md = key(server)
+        await refused(
+            workers.HeartbeatTasks,
+            wpb.HeartbeatTasksRequest(worker_id="w", task_tokens=[b"x"] * 1001),
+            metadata=md,
+        )
+        await refused(
+            workers.RegisterWorker,
+            wpb.RegisterWorkerRequest(worker_id="w\n", task_queue="q"),
+            metadata=md,
+        )
+        await refused(
+            workflows.GetInstance,
+            fpb.GetInstanceRequest(workflow="w", instance_id="dup\n"),
+            metadata=md,
+        )
+        await refused(
+            workers.CompleteStep,
+            wpb.CompleteStepRequest(task_token=b"not a token", name="s", seq=1),
+            metadata=md,
+        )
+    assert server.metrics_port is not None
+    samples = await asyncio.to_thread(scrape, server.metrics_port)
+    internal = {
+        dict(labels)["method"]: value
+        for (name, labels), value in samples.items()
+        if name == "stepway_internal_errors_total"
+    }
+    for method in ("HeartbeatTasks", "RegisterWorker", "CompleteStep"):
+        assert internal[f"/stepway.v1.WorkerService/{method}"] == 0
+    assert internal["/stepway.v1.WorkflowService/GetInstance"] == 0
+    assert not any(internal.values()), internal
+
+
+async def test_an_internal_answer_is_counted_per_method() -> None:
+    """A handler that raises something not a StepwayError: INTERNAL, counted once, on a real
+    gRPC server with the servers' interceptor."""
+
+    async def boom(request: bytes, context: Any) -> bytes:
+        raise RuntimeError("a bug")
+
+    metrics = Metrics()
+    server = grpc.aio.server(interceptors=[ErrorInterceptor(metrics)])
+    handlers = {"Call": grpc.unary_unary_rpc_method_handler(boom)}
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Boom", handlers)])
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as ch:
+            with pytest.raises(grpc.aio.AioRpcError) as err:
+                await ch.unary_unary("/test.Boom/Call", None, None)(b"")
+    finally:
+        await server.stop(0)
+    assert err.value.code() is grpc.StatusCode.INTERNAL
+    assert "see the server log" in (err.value.details() or "")
+    sample = {"method": "/test.Boom/Call"}
+    assert metrics.registry.get_sample_value("stepway_internal_errors_total", sample) == 1
