@@ -4,7 +4,7 @@
 const { status } = require('@grpc/grpc-js');
 const { CALL_TIMEOUT_MS, backoffMs, retrying } = require('./_backoff');
 const { MAX_PAYLOAD_BYTES, toPayload, fromPayload, msFromDuration, dateFromTimestamp } = require('./convert');
-const { NonRetryableError, abortReason, failureOf, isLeaseLost } = require('./errors');
+const { NonRetryableError, abortReason, boundedFailure, failureOf, isLeaseLost } = require('./errors');
 
 const REPORT_RETRY_MS = 15_000; // an outcome is retried this long through UNAVAILABLE
 const SHUTDOWN_REPORT_RETRY_MS = 5_000;
@@ -101,7 +101,7 @@ class StepTaskRun {
           outcome = failed({ type: 'InvalidResult', message: err.details, details: '' }, true);
         }
       }
-      const request = { taskToken, error: outcome.error, nonRetryable: outcome.nonRetryable };
+      const request = { taskToken, error: boundedFailure(outcome.error), nonRetryable: outcome.nonRetryable };
       await retrying((opts) => this.api.failStepTask(request, opts), windowMs);
       return 'failed';
     } catch (err) {

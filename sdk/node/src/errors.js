@@ -19,6 +19,29 @@ function abortReason(name, message) {
   return Object.assign(new Error(message), { name });
 }
 
+// The server's limits on a Failure (docs/limits.md): a step worker cuts longer text rather
+// than have its report refused. Of a stack trace it keeps the end, where the throw is.
+const MAX_FAILURE_TYPE_CHARS = 200;
+const MAX_FAILURE_TEXT_CHARS = 32 * 1024;
+const MAX_FAILURE_DETAILS_CHARS = 8000;
+
+/** text cut to its first (or, fromEnd, its last) max characters, counted as the server does. */
+function cut(text, max, fromEnd = false) {
+  if (text.length <= max) return text; // UTF-16 units: never fewer than characters
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return (fromEnd ? chars.slice(-max) : chars.slice(0, max)).join('');
+}
+
+/** A Failure within the server's limits. */
+function boundedFailure({ type, message, details }) {
+  return {
+    type: cut(type ?? '', MAX_FAILURE_TYPE_CHARS),
+    message: cut(message ?? '', MAX_FAILURE_TEXT_CHARS),
+    details: cut(details ?? '', MAX_FAILURE_DETAILS_CHARS, true),
+  };
+}
+
 /** A thrown value as a stepway.v1.Failure {type, message, details}. */
 function failureOf(err) {
   if (!(err instanceof Error)) return { type: 'Error', message: String(err), details: '' };
@@ -46,4 +69,12 @@ function isFatal(err) {
   );
 }
 
-module.exports = { NonRetryableError, abortReason, failureOf, isLeaseLost, isTransient, isFatal };
+module.exports = {
+  NonRetryableError,
+  abortReason,
+  boundedFailure,
+  failureOf,
+  isLeaseLost,
+  isTransient,
+  isFatal,
+};

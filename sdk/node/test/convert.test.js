@@ -15,7 +15,7 @@ const {
   findProtosDir,
   loadServices,
 } = require('../src');
-const { failureOf } = require('../src/errors');
+const { boundedFailure, failureOf } = require('../src/errors');
 
 describe('payloads', () => {
   test('JSON values round-trip through Payload.data', () => {
@@ -60,6 +60,17 @@ describe('failures', () => {
     assert.equal(failureOf(new NonRetryableError('no', { type: 'Fatal' })).type, 'Fatal');
     assert.equal(failureOf(new CardDeclined('declined')).type, 'CardDeclined');
     assert.equal(failureOf(new NonRetryableError('no')).type, 'NonRetryableError');
+  });
+
+  test("a failure is cut to the server's limits (type 200, message 32 KiB characters), never refused", () => {
+    const long = boundedFailure({ type: 'T'.repeat(300), message: '\u{1F600}'.repeat(40000), details: 'd'.repeat(9000) + 'end' });
+    assert.equal(long.type.length, 200);
+    assert.equal(Array.from(long.message).length, 32 * 1024);
+    assert.equal(long.message, '\u{1F600}'.repeat(32 * 1024)); // no character split in half
+    assert.equal(long.details.length, 8000);
+    assert.ok(long.details.endsWith('end'));
+    const short = { type: 'E', message: 'm', details: '' };
+    assert.deepEqual(boundedFailure(short), short);
   });
 });
 

@@ -53,8 +53,33 @@ MAX_PAYLOAD_BYTES = 1024 * 1024
 # A call's attempt timeout when none is given (the server's default), and the longest allowed.
 DEFAULT_CALL_TIMEOUT = 300.0
 MAX_CALL_TIMEOUT = 7 * 86_400.0
+# The server's limits on a Failure (docs/limits.md): a worker cuts longer text rather than
+# have its report refused.
+MAX_FAILURE_TYPE_CHARS = 200
+MAX_FAILURE_TEXT_CHARS = 32 * 1024
+# What a worker keeps of a stack trace: its end, where the raise is.
+MAX_FAILURE_DETAILS_CHARS = 8000
+# Task tokens per HeartbeatTasks or ReleaseTasks, and workflow names per RegisterWorker: a
+# worker with more sends several calls.
+MAX_ITEMS_PER_CALL = 1000
+# Matched whole (fullmatch), as the server does.
 TASK_QUEUE_PATTERN = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}")
 STEP_TYPE_PATTERN = re.compile(r"[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}")
+
+
+def failure_pb(error_type: str, message: str, details: str) -> cpb.Failure:
+    """A Failure within the server's limits: the type and message cut at their ends, the
+    details (a stack trace) cut at their start."""
+    return cpb.Failure(
+        type=error_type[:MAX_FAILURE_TYPE_CHARS],
+        message=message[:MAX_FAILURE_TEXT_CHARS],
+        details=details[-MAX_FAILURE_DETAILS_CHARS:],
+    )
+
+
+def chunks(items: list[Any], size: int = MAX_ITEMS_PER_CALL) -> list[list[Any]]:
+    """items in lists of at most size, in order."""
+    return [items[n : n + size] for n in range(0, len(items), size)]
 
 
 class _Suspended(BaseException):
@@ -249,7 +274,7 @@ class Step:
             name=name,
             seq=seq,
             attempt=attempt,
-            error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
+            error=failure_pb(error_type, message, details),
             retry=_retry_pb(policy),
             non_retryable=non_retryable,
         )

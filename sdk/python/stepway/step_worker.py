@@ -34,7 +34,12 @@ import grpc
 from opentelemetry import trace
 
 from stepway import _payload, tracing
-from stepway._step import MAX_PAYLOAD_BYTES, STEP_TYPE_PATTERN, TASK_QUEUE_PATTERN
+from stepway._step import (
+    MAX_PAYLOAD_BYTES,
+    STEP_TYPE_PATTERN,
+    TASK_QUEUE_PATTERN,
+    failure_pb,
+)
 from stepway.client import Client
 from stepway.errors import (
     FailedPreconditionError,
@@ -516,7 +521,7 @@ class StepWorker:
         tracing.fail(span, None, f"{error_type}: {message}")
         request = wpb.FailStepTaskRequest(
             task_token=ctx.task_token,
-            error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
+            error=failure_pb(error_type, message, details),
             non_retryable=non_retryable,
         )
         try:

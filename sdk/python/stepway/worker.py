@@ -22,7 +22,7 @@ from opentelemetry import trace
 
 from stepway import __version__, _payload, tracing
 from stepway._outbox import Outbox
-from stepway._step import MAX_PAYLOAD_BYTES, Step, _Abandoned, _Suspended
+from stepway._step import MAX_PAYLOAD_BYTES, Step, _Abandoned, _Suspended, chunks, failure_pb
 from stepway.client import Client
 from stepway.errors import StepwayError
 from stepway.v1 import common_pb2 as cpb
@@ -67,16 +67,17 @@ class Worker:
 
     async def start(self) -> None:
         """Registers the workflows and starts polling."""
-        request = wpb.RegisterWorkerRequest(
-            worker_id=self.id,
-            task_queue=self.task_queue,
-            workflows=sorted(self.workflows),
-            identity=f"{socket.gethostname()}/pid-{os.getpid()}",
-            sdk=f"python/{__version__}",
-        )
-        resp = await self.client.call(self.client.workers.RegisterWorker, request)
-        if resp.HasField("lease_timeout"):
-            self._lease_timeout = resp.lease_timeout.ToMicroseconds() / 1_000_000
+        for names in chunks(sorted(self.workflows)):
+            request = wpb.RegisterWorkerRequest(
+                worker_id=self.id,
+                task_queue=self.task_queue,
+                workflows=names,
+                identity=f"{socket.gethostname()}/pid-{os.getpid()}"[:200],
+                sdk=f"python/{__version__}",
+            )
+            resp = await self.client.call(self.client.workers.RegisterWorker, request)
+            if resp.HasField("lease_timeout"):
+                self._lease_timeout = resp.lease_timeout.ToMicroseconds() / 1_000_000
         self._loops = [
             asyncio.create_task(self._poll_loop(), name=f"stepway-worker-poll-{self.id[:8]}"),
             asyncio.create_task(self._heartbeat_loop(), name=f"stepway-worker-hb-{self.id[:8]}"),
@@ -112,15 +113,15 @@ class Worker:
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
         await self._outbox.close()
-        if tokens:
+        for part in chunks(tokens):
             try:
                 await self.client.call(
                     self.client.workers.ReleaseTasks,
-                    wpb.ReleaseTasksRequest(worker_id=self.id, task_tokens=tokens),
+                    wpb.ReleaseTasksRequest(worker_id=self.id, task_tokens=part),
                     timeout=5,
                 )
             except StepwayError as exc:
-                log.warning("could not give back %d task(s): %s", len(tokens), exc)
+                log.warning("could not give back %d task(s): %s", len(part), exc)
 
     async def _poll_loop(self) -> None:
         backoff = 0.1
@@ -152,23 +153,27 @@ class Worker:
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(self._lease_timeout / 3)
-            tokens = list(self._running)
-            if not tokens:
-                continue
-            try:
-                resp = await self.client.call(
-                    self.client.workers.HeartbeatTasks,
-                    wpb.HeartbeatTasksRequest(worker_id=self.id, task_tokens=tokens),
-                    timeout=self._lease_timeout / 3,
-                )
-            except StepwayError as exc:
-                log.warning("heartbeat failed: %s", exc)
-                continue
-            for token in resp.lost_task_tokens:
+            # At most MAX_ITEMS_PER_CALL tokens a call, the calls at once.
+            parts = chunks(list(self._running))
+            answers = await asyncio.gather(*(self._heartbeat(part) for part in parts))
+            for token in (t for lost in answers for t in lost):
                 task = self._running.get(token)
                 if task is not None:
                     log.info("lease lost; abandoning %s", task.get_name())
                     task.cancel()
+
+    async def _heartbeat(self, tokens: list[bytes]) -> list[bytes]:
+        """Extends the leases of tokens; answers the ones lost (none when the call failed)."""
+        try:
+            resp = await self.client.call(
+                self.client.workers.HeartbeatTasks,
+                wpb.HeartbeatTasksRequest(worker_id=self.id, task_tokens=tokens),
+                timeout=self._lease_timeout / 3,
+            )
+        except StepwayError as exc:
+            log.warning("heartbeat failed: %s", exc)
+            return []
+        return list(resp.lost_task_tokens)
 
     async def _run_task(self, task: wpb.WorkflowTask) -> None:
         try:
@@ -272,7 +277,7 @@ class Worker:
     ) -> None:
         request = wpb.FailWorkflowRequest(
             task_token=token,
-            error=cpb.Failure(type=error_type, message=message, details=details[-8000:]),
+            error=failure_pb(error_type, message, details),
         )
         await self._finish("fail_workflow", request)
 

@@ -1,0 +1,57 @@
+"""The SDK's Worker stays within the request limits however much it holds: more than 1,000 tasks
+are heartbeated and released in calls of at most 1,000 tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from shards.limits import MAX_TASK_TOKENS
+from stepway import Client, InstanceStatus, NewInstance, Step, Worker, WorkflowEvent, workflow
+from tests.helpers import eventually
+
+HELD = MAX_TASK_TOKENS + 1
+runs: Counter[str] = Counter()
+
+
+@pytest.fixture
+def lease_timeout() -> float:
+    return 2.0
+
+
+@workflow("held")
+async def held_wf(event: WorkflowEvent, step: Step) -> Any:
+    runs[event.instance_id] += 1
+    await asyncio.Event().wait()  # holds its task until the worker stops
+
+
+async def test_a_worker_holding_more_than_1000_tasks_keeps_every_lease(
+    client: Client, lease_timeout: float, caplog: pytest.LogCaptureFixture
+) -> None:
+    runs.clear()
+    caplog.set_level(logging.WARNING, logger="stepway")
+    worker = Worker(client, workflows=[held_wf], max_concurrent=HELD + 50)
+    await worker.start()
+    try:
+        new = [NewInstance(id=f"h{n}") for n in range(HELD)]
+        for start in range(0, HELD, 1000):
+            await client.create_batch("held", new[start : start + 1000])
+
+        async def started() -> int:
+            return len(runs)
+
+        await eventually(started, lambda n: n == HELD, timeout=30, what="every task started")
+        # Several lease timeouts pass: only heartbeats keep the tasks with this worker.
+        await asyncio.sleep(lease_timeout * 2)
+        statuses = Counter([i.status async for i in client.list("held")])
+        assert statuses == {InstanceStatus.RUNNING: HELD}
+        assert set(runs.values()) == {1}, "a task was dispatched again: its lease was lost"
+    finally:
+        await worker.stop()
+    # A heartbeat may time out on a busy machine; none may be refused.
+    refused = [r.getMessage() for r in caplog.records if "limit is" in r.getMessage()]
+    assert not refused, refused
