@@ -10,8 +10,18 @@ from typing import Any
 
 import pytest
 
-from shards.limits import MAX_TASK_TOKENS
-from stepway import Client, InstanceStatus, NewInstance, Step, Worker, WorkflowEvent, workflow
+from shards.limits import MAX_FAILURE_TEXT_CHARS, MAX_TASK_TOKENS
+from stepway import (
+    Client,
+    InstanceStatus,
+    NewInstance,
+    RetryPolicy,
+    Step,
+    Worker,
+    WorkflowEvent,
+    WorkflowFailedError,
+    workflow,
+)
 from tests.helpers import eventually
 
 HELD = MAX_TASK_TOKENS + 1
@@ -55,3 +65,22 @@ async def test_a_worker_holding_more_than_1000_tasks_keeps_every_lease(
     # A heartbeat may time out on a busy machine; none may be refused.
     refused = [r.getMessage() for r in caplog.records if "limit is" in r.getMessage()]
     assert not refused, refused
+
+
+@workflow("raises-at-length")
+async def raises_wf(event: WorkflowEvent, step: Step) -> Any:
+    def fail() -> None:
+        raise ValueError("m" * 100_000)
+
+    await step.do("fails", fail, retries=RetryPolicy(limit=0))
+
+
+async def test_a_failure_over_the_limits_is_recorded_cut_not_refused(client: Client) -> None:
+    async with Worker(client, workflows=[raises_wf]):
+        handle = await client.create("raises-at-length", id="long")
+        with pytest.raises(WorkflowFailedError) as failed:
+            await handle.result(timeout=30)
+    assert failed.value.error_type == "ValueError"
+    assert failed.value.error_message == "m" * MAX_FAILURE_TEXT_CHARS
+    steps = (await handle.describe()).steps or ()
+    assert [(s.name, s.state) for s in steps] == [("fails", "failed")]
