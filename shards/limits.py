@@ -7,7 +7,7 @@ messages included (WorkerCommand, Failure, Payload, ...). `LIMITS` holds them by
 protobuf full name; docs/limits.md lists the same rows (a test keeps the two in step, another
 fails when a request field has no row).
 
-`check_request` walks a request by its descriptors and raises InvalidArgument naming the first
+`check_request` walks a request by its descriptors and raises InvalidArgument naming a
 field past its limit with its path (`instances[3].params.data`) and the limit. Both servers'
 interceptor (shards.rpc.ErrorInterceptor) calls it before a handler runs, so no handler can
 forget it. The items of a batch (RecordBatch's commands, CreateInstances' instances) succeed or
