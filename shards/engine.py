@@ -370,6 +370,19 @@ class ShardEngine:
         after.append(lambda: self._reject(account, "max_steps_per_instance"))
         return True
 
+    def _within_state_quota(
+        self, conn: sa.Connection, after: After, inst: Instance, tr: Transition, growth: int
+    ) -> Transition:
+        """Counts the bytes a write adds to the instance's recorded state; past the account's
+        max_instance_state_bytes the write is dropped and the instance errors instead
+        (machine.count_state)."""
+        limit = self.quotas.read(conn, inst.account_id).max_instance_state_bytes
+        checked = machine.count_state(inst, tr, growth, limit, now_us())
+        if checked is not tr:
+            account = inst.account_id
+            after.append(lambda: self._reject(account, machine.STATE_QUOTA))
+        return checked
+
     def _slots_left(self, queue: tuple[str, str]) -> int:
         """How many more instances of the queue's account may start on this server now."""
         account_id = queue[0]
@@ -482,6 +495,11 @@ class ShardEngine:
     ) -> Instance:
         """Writes a transition and registers its in-memory effects for after the commit."""
         known_steps = [(s.name, s.seq) for s in known or [] if s is not None]
+        if not tr.state_counted:
+            # Writes no quota refuses (timers, calls timing out) are counted all the same.
+            growth = machine.journal_growth(tr.steps, list(known or []))
+            if growth:
+                tr.instance = replace(tr.instance, state_bytes=max(old.state_bytes + growth, 0))
         new = store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
         key = (new.partition, new.uid)
         if old.status is not new.status:
@@ -609,6 +627,7 @@ class ShardEngine:
                     created_at=now,
                     retention_us=item.retention_us or default_retention,
                     trace_parent=item.trace_parent,
+                    state_bytes=len(item.params),
                 )
                 first[key] = n
                 fresh.append((n, machine.create(inst, now), item.params))
@@ -729,6 +748,11 @@ class ShardEngine:
                 received_at=now,
                 event_id=event_id,
             )
+            growth = len(payload) + machine.journal_growth(tr.steps, [pending])
+            checked = self._within_state_quota(conn, after, inst, tr, growth)
+            if checked is not tr:
+                self._apply(conn, after, inst, checked)
+                return False
             store.insert_event(conn, key, event_id, event_type, payload, now)
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
@@ -897,6 +921,8 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
+            growth = machine.journal_growth(tr.steps, [existing])
+            tr = self._within_state_quota(conn, after, inst, tr, growth)
             self._apply(conn, after, inst, tr, known=[existing])
             if tr.steps:
                 after.append(lambda: self._attempt(inst, "succeeded", started_at))
@@ -938,8 +964,12 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
+            growth = machine.journal_growth(tr.steps, [existing])
+            tr = self._within_state_quota(conn, after, inst, tr, growth)
             self._apply(conn, after, inst, tr, known=[existing])
             after.append(lambda: self._attempt(inst, "failed", started_at))
+            if not tr.steps:
+                return StepFailureOutcome(None, None, True)
             step = tr.steps[0]
             if step.state is machine.StepState.FAILED:
                 return StepFailureOutcome(None, error, tr.task_ended)
@@ -1005,8 +1035,10 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
+            growth = machine.journal_growth(tr.steps, [existing])
+            tr = self._within_state_quota(conn, after, inst, tr, growth)
             new = self._apply(conn, after, inst, tr, known=[existing])
-            if new.status in (Status.WAITING, Status.PAUSED):
+            if new.status in (Status.WAITING, Status.PAUSED, Status.ERRORED):
                 return None
             return tr.steps[0] if tr.steps else existing
 
@@ -1114,6 +1146,21 @@ class ShardEngine:
             due = change.due_at
             after.append(lambda: self._note_due(due))
         return new
+
+    def _call_within_state_quota(
+        self,
+        conn: sa.Connection,
+        after: After,
+        inst: Instance,
+        change: CallChange,
+        step: Step | None,
+    ) -> CallChange:
+        """A call's outcome, counted in the instance's recorded state: past the quota the
+        instance errors instead, and the call's task goes."""
+        tr = change.transition
+        growth = machine.journal_growth(tr.steps, [step])
+        checked = self._within_state_quota(conn, after, inst, tr, growth)
+        return change if checked is tr else CallChange(checked, None)
 
     async def schedule_call(
         self, account_id: str, ref: TaskRef, *, name: str, seq: int, spec: CallSpec
@@ -1259,6 +1306,7 @@ class ShardEngine:
             self._check_payload(conn, after, account_id, "result", result)
             inst, step, task = self._load_call(conn, account_id, ref)
             change = calls.complete(inst, step, task, lease=ref.lease, result=result, now=now_us())
+            change = self._call_within_state_quota(conn, after, inst, change, step)
             self._apply_call(conn, after, inst, change, ref.key, [step])
             started = task.attempt_started_at if task else 0
             after.append(lambda: self._attempt(inst, "succeeded", started or 0))
@@ -1281,6 +1329,7 @@ class ShardEngine:
                 non_retryable=non_retryable,
                 now=now_us(),
             )
+            change = self._call_within_state_quota(conn, after, inst, change, step)
             self._apply_call(conn, after, inst, change, ref.key, [step])
             started = task.attempt_started_at if task else 0
             after.append(lambda: self._attempt(inst, "failed", started or 0))
@@ -1442,7 +1491,10 @@ class ShardEngine:
 
         def command(conn: sa.Connection, inst: Instance, now: int) -> Transition:
             journal = store.journal_in_run_order(conn, (inst.partition, inst.uid))
-            return machine.restart(inst, journal, from_step, now)
+            tr = machine.restart(inst, journal, from_step, now)
+            dropped = set(tr.dropped_steps)
+            freed = sum(machine.step_bytes(s) for s in journal if (s.name, s.seq) in dropped)
+            return machine.count_state(inst, tr, -freed, 0, now)
 
         inst, tr = await self._control(account_id, workflow, instance_id, command)
         return inst, len(tr.dropped_steps)

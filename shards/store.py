@@ -64,6 +64,7 @@ _INSTANCE_COLUMNS = [
     INST.c.retention_us,
     INST.c.expires_at,
     INST.c.trace_parent,
+    INST.c.state_bytes,
 ]
 
 # Columns a transition may change.
@@ -83,6 +84,7 @@ _MUTABLE = (
     "error_message",
     "error_details",
     "expires_at",
+    "state_bytes",
 )
 
 
