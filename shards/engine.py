@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from shards import calls, machine, store
+from shards import calls, machine, pages, store
 from shards.calls import CallChange, CallSpec, StepKey, StepTask
 from shards.clock import now_us
 from shards.committer import After, Committer
@@ -75,7 +75,10 @@ class Task:
     ref: TaskRef
     instance: Instance
     params: bytes
+    # The journal's first page (all of it, when journal_next is None).
     journal: list[Step]
+    # Where the journal's next page starts (engine.journal_page), None when this is all.
+    journal_next: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class InstanceView:
     instance: Instance
     params: bytes
     steps: list[Step] | None = None
+    # Where the next page of steps starts, None when there is none.
+    steps_next: int | None = None
 
 
 @dataclass(frozen=True)
@@ -670,15 +675,28 @@ class ShardEngine:
         return task_queue
 
     async def get(
-        self, account_id: str, workflow: str, instance_id: str, *, steps: bool = False
+        self,
+        account_id: str,
+        workflow: str,
+        instance_id: str,
+        *,
+        steps: bool = False,
+        steps_from: int = 0,
     ) -> InstanceView:
-        """Reads an instance and its params (in a reader thread, beside the writer)."""
+        """Reads an instance and its params (in a reader thread, beside the writer); with
+        steps, one page of its journal in run order, from position steps_from."""
 
         def read(conn: sa.Connection) -> InstanceView:
             inst = self._find(conn, account_id, workflow, instance_id)
             key = (inst.partition, inst.uid)
-            journal = store.journal_in_run_order(conn, key) if steps else None
-            return InstanceView(inst, store.load_params_of(conn, key), journal)
+            params = store.load_params_of(conn, key)
+            if not steps:
+                return InstanceView(inst, params)
+            entries = store.run_order_sizes(conn, key)
+            if steps_from >= len(entries):
+                return InstanceView(inst, params, [])
+            journal, more = self._page(conn, key, entries, steps_from)
+            return InstanceView(inst, params, journal, more)
 
         return await self._read(read)
 
@@ -846,7 +864,7 @@ class ShardEngine:
             claimable = [
                 k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED
             ]
-            journals = store.load_journals(conn, claimable)
+            journals = self._first_pages(conn, claimable)
             params = store.load_params(conn, claimable)
             now = now_us()
             tasks = []
@@ -854,7 +872,8 @@ class ShardEngine:
                 lease = _new_lease()
                 tr = machine.claim(found[key], worker_id, lease, now, self._lease_us)
                 new = self._apply(conn, after, found[key], tr)
-                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], journals[key]))
+                journal, more = journals[key]
+                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], journal, more))
 
             def track() -> None:
                 self._worker_keys[worker_id].update(t.ref.key for t in tasks)
@@ -863,6 +882,47 @@ class ShardEngine:
             return tasks
 
         return op
+
+    def _first_pages(
+        self, conn: sa.Connection, keys: list[Key]
+    ) -> dict[Key, tuple[list[Step], int | None]]:
+        """The first page of each instance's journal, and where the next page starts: a
+        journal within one page is read whole, in one query for them all."""
+        sizes = store.journal_sizes(conn, keys)
+        budget = self.config.journal_page_bytes
+        whole = [k for k in keys if sum(e[2] for e in sizes[k]) <= budget]
+        firsts: dict[Key, tuple[list[Step], int | None]] = {
+            k: (journal, None) for k, journal in store.load_journals(conn, whole).items()
+        }
+        for key in keys:
+            if key not in firsts:
+                firsts[key] = self._page(conn, key, sizes[key], 0)
+        return firsts
+
+    def _page(
+        self, conn: sa.Connection, key: Key, entries: list[tuple[str, int, int]], start: int
+    ) -> tuple[list[Step], int | None]:
+        """The page of journal entries that begins at start, and where the next one starts."""
+        end = pages.cut([e[2] for e in entries], start, self.config.journal_page_bytes)
+        steps = store.load_steps(conn, key, [(n, q) for n, q, _ in entries[start:end]])
+        return steps, (end if end < len(entries) else None)
+
+    async def journal_page(
+        self, account_id: str, ref: TaskRef, start: int
+    ) -> tuple[list[Step], int | None]:
+        """A later page of a task's journal, for the worker that holds its lease (in a reader
+        thread: the journal does not change while the lease holds, but for the worker's own
+        writes)."""
+
+        def read(conn: sa.Connection) -> tuple[list[Step], int | None]:
+            inst = self._load_task_instance(conn, account_id, ref)
+            machine.check_lease(inst, ref.lease)
+            entries = store.journal_sizes(conn, [ref.key])[ref.key]
+            if start >= len(entries):
+                return [], None
+            return self._page(conn, ref.key, entries, start)
+
+        return await self._read(read)
 
     def _claimed(self, account_id: str, count: int, _claim: asyncio.Future[list[Task]]) -> None:
         self.occupancy.claiming[account_id] -= count

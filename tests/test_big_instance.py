@@ -1,8 +1,12 @@
-"""An instance's recorded state is bounded by its account's quota."""
+"""An instance's recorded state is bounded by its account's quota, and below it every task and
+every answer about it stays deliverable: journals go out in pages, polls are cut to a budget."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 import pytest
@@ -10,18 +14,42 @@ import pytest
 from gateway.dev import DevConfig, DevServer, start_dev
 from shards import machine
 from shards.machine import Instance, Status, Step, StepKind, StepState, Transition
-from stepway import Client, InstanceStatus
+from stepway import Client, InstanceStatus, Worker, WorkflowEvent, workflow
+from stepway import Step as WorkflowStep
+from stepway.errors import WorkflowFailedError
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from stepway.v1 import workflow_service_pb2 as fpb
+from tests.helpers import eventually
 
 MiB = 1024 * 1024
+# Small budgets, so that a journal of a few MiB takes many pages and a poll of a few tasks
+# fills its answer.
+PAGE_BYTES = 2 * MiB
+ANSWER_BYTES = 8 * MiB
 STATE_QUOTA = 24 * MiB
+# A step result of about 1 MiB: the largest a payload may be.
+BIG = "x" * 1_000_000
+
+ran: Counter[str] = Counter()
+replays: list[int] = []
+
+
+@pytest.fixture(autouse=True)
+def _reset() -> None:
+    ran.clear()
+    replays.clear()
 
 
 @pytest.fixture
 async def server(db_url: str) -> AsyncIterator[DevServer]:
-    """A dev server."""
-    config = DevConfig(db_url=db_url, listen="127.0.0.1:0")
+    """A dev server with small journal pages and poll answers."""
+    config = DevConfig(
+        db_url=db_url,
+        listen="127.0.0.1:0",
+        journal_page_bytes=PAGE_BYTES,
+        answer_bytes=ANSWER_BYTES,
+    )
     dev = await start_dev(config)
     try:
         yield dev
@@ -44,6 +72,135 @@ async def client(server: DevServer, state_quota: int) -> AsyncIterator[Client]:
         yield c
     finally:
         await c.close()
+
+
+def big_result(name: str) -> str:
+    ran[name] += 1
+    return BIG
+
+
+@workflow("grow")
+async def grow(event: WorkflowEvent, step: WorkflowStep) -> Any:
+    """Records a 1 MiB result, then waits for an event: every size of its journal is replayed."""
+    replays.append(0)
+    for n in range(100):
+        await step.do(f"big{n}", big_result, f"big{n}")
+        replays[-1] = n + 1
+        await step.wait_for_event(f"go{n}", type="go")
+    return "never"
+
+
+async def _feed(handle: Any) -> None:
+    """Sends the big instance an event each time it waits for one, until it ends."""
+    while True:
+        info = await eventually(
+            handle.status,
+            lambda i: i.status in (InstanceStatus.WAITING, InstanceStatus.ERRORED),
+            timeout=60,
+            what="the instance waits or ends",
+        )
+        if info.status == InstanceStatus.ERRORED:
+            return
+        await handle.send_event("go")
+
+
+@workflow("small")
+async def small(event: WorkflowEvent, step: WorkflowStep) -> Any:
+    one = await step.do("one", lambda: 1)
+    await step.sleep("nap", 0.05)
+    return one + await step.do("two", lambda: event.params)
+
+
+async def test_an_instance_grows_to_its_state_quota_and_errors_while_its_queue_keeps_running(
+    server: DevServer, client: Client
+) -> None:
+    async with Worker(client, workflows=[grow, small]):
+        big = await client.create("grow", id="big")
+        feeding = asyncio.create_task(_feed(big))
+        others = [await client.create("small", id=f"small{n}", params=n) for n in range(20)]
+        results = await asyncio.gather(*(h.result(timeout=60) for h in others))
+        with pytest.raises(WorkflowFailedError) as info:
+            await big.result(timeout=120)
+        await feeding
+    assert results == [1 + n for n in range(20)]
+    assert info.value.error_type == "StateLimitExceeded"
+    message = str(info.value)
+    assert "max_instance_state_bytes" in message and f"{STATE_QUOTA:,}" in message
+    # 25 results of 1,000,002 bytes, with the params and 25 small events, fit in 24 MiB
+    # (25,165,824 bytes); 26 do not.
+    fitted = STATE_QUOTA // 1_000_002
+    assert fitted == 25
+    # Every step ran once: each later run got the whole journal, over many pages, and replayed
+    # it; every size below the quota was delivered (one run per recorded step).
+    assert ran == Counter({f"big{n}": 1 for n in range(fitted + 1)})
+    assert replays == [*range(1, fitted + 1), fitted]
+    # The journal is read back whole, a page at a time, although one answer could not hold it.
+    steps = (await big.describe()).steps
+    assert steps is not None
+    assert [s.name for s in steps if s.name.startswith("big")] == [f"big{n}" for n in range(fitted)]
+
+
+async def test_getinstance_pages_a_journal_larger_than_one_page(
+    server: DevServer, client: Client
+) -> None:
+    async with Worker(client, workflows=[grow]):
+        big = await client.create("grow", id="paged")
+        for _ in range(5):
+            await eventually(
+                big.status, lambda i: i.status == InstanceStatus.WAITING, what="a wait"
+            )
+            await big.send_event("go")
+    await big.terminate()
+    request = fpb.GetInstanceRequest(workflow="grow", instance_id="paged", include_steps=True)
+    sizes: list[int] = []
+    names: list[str] = []
+    while True:
+        resp = await client.call(client.workflows.GetInstance, request)
+        sizes.append(resp.ByteSize())
+        names.extend(s.name for s in resp.steps)
+        if not resp.next_steps_page_token:
+            break
+        request.steps_page_token = resp.next_steps_page_token
+    assert len(sizes) > 2
+    assert max(sizes) < PAGE_BYTES + MiB
+    assert len(names) == len(set(names)) and "big0" in names
+    bad = fpb.GetInstanceRequest(
+        workflow="grow", instance_id="paged", include_steps=True, steps_page_token="nope"
+    )
+    with pytest.raises(Exception) as refused:
+        await client.call(client.workflows.GetInstance, bad)
+    assert "steps_page_token" in str(refused.value)
+
+
+async def test_a_poll_past_its_answer_budget_gives_the_rest_to_the_next_poll_at_once(
+    server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {server.api_key}"),)
+    params = "p" * 900_000
+    # As docs/protocol.md asks of every client: a receive limit of 64 MiB, not gRPC's 4 MiB.
+    options = [("grpc.max_receive_message_length", 64 * MiB)]
+    async with grpc.aio.insecure_channel(server.address, options=options) as channel:
+        stub = wgrpc.WorkerServiceStub(channel)
+        await stub.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["raw"]),
+            metadata=md,
+        )
+        for n in range(20):
+            await client.create("raw", id=f"r{n}", params=params)
+        poll = wpb.PollWorkflowTasksRequest(worker_id="w1", task_queue="q", max_tasks=20)
+        poll.wait.FromSeconds(10)
+        delivered: list[str] = []
+        answers = []
+        while len(delivered) < 20:
+            resp = await stub.PollWorkflowTasks(poll, metadata=md, timeout=20)
+            answers.append(resp.ByteSize())
+            delivered.extend(t.instance_id for t in resp.tasks)
+            # Whatever the answer left out is queued again, not held by this worker.
+            running = [i async for i in client.list("raw", status="running")]
+            assert sorted(i.id for i in running) == sorted(delivered)
+    assert sorted(delivered) == sorted(f"r{n}" for n in range(20))
+    assert len(answers) >= 3
+    assert max(answers) <= ANSWER_BYTES
 
 
 @pytest.mark.parametrize("state_quota", [MiB])
