@@ -533,7 +533,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         size = 0
         for fut, shard in polls.items():
             found = _tasks_of(fut)
-            keep = _within(found, limit - len(tasks), ANSWER_BYTES - size, first=not tasks)
+            keep = tasks_within(found, limit - len(tasks), ANSWER_BYTES - size, first=not tasks)
             tasks.extend(found[:keep])
             size += sum(t.ByteSize() + 8 for t in found[:keep])
             if keep < len(found):
@@ -786,7 +786,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 _background: set[asyncio.Future[Any]] = set()
 
 
-def _within(tasks: list[Any], count: int, budget: int, *, first: bool) -> int:
+def tasks_within(tasks: list[Any], count: int, budget: int, *, first: bool) -> int:
     """How many of a shard's tasks fit in what is left of the answer: at most count, their
     bytes within budget (the answer's first task always fits)."""
     end, used = 0, 0

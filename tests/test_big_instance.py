@@ -12,7 +12,9 @@ import grpc
 import pytest
 
 from gateway.dev import DevConfig, DevServer, start_dev
-from shards import machine
+from gateway.server import tasks_within
+from shards import machine, pages
+from shards.errors import InvalidArgument
 from shards.machine import Instance, Status, Step, StepKind, StepState, Transition
 from stepway import Client, InstanceStatus, Worker, WorkflowEvent, workflow
 from stepway import Step as WorkflowStep
@@ -224,6 +226,64 @@ async def test_a_buffered_event_past_the_state_quota_errors_the_instance(
     assert info.error is not None and info.error.type == "StateLimitExceeded"
     assert "max_instance_state_bytes" in info.error.message
     assert "1,048,576" in info.error.message
+
+
+@pytest.mark.parametrize("state_quota", [MiB])
+async def test_failure_messages_count_toward_the_state_quota_in_utf8_bytes(
+    server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {server.api_key}"),)
+    message = "é" * 15_000  # 30,000 bytes of UTF-8
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        stub = wgrpc.WorkerServiceStub(channel)
+        await stub.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["raw"]),
+            metadata=md,
+        )
+        handle = await client.create("raw", id="fails")
+        poll = wpb.PollWorkflowTasksRequest(worker_id="w1", task_queue="q", max_tasks=1)
+        poll.wait.FromSeconds(10)
+        [task] = (await stub.PollWorkflowTasks(poll, metadata=md, timeout=20)).tasks
+        outcomes = []
+        for n in range(1, 40):
+            fail = wpb.FailStepRequest(
+                task_token=task.task_token, name=f"s{n}", seq=1, attempt=1, non_retryable=True
+            )
+            fail.error.type, fail.error.message = "Boom", message
+            resp = await stub.FailStep(fail, metadata=md)
+            outcomes.append(resp.WhichOneof("outcome"))
+            if resp.task_ended:
+                break
+    # Params ("null") and 34 failures of 30,004 bytes fit in 1 MiB; the 35th does not.
+    assert outcomes == ["exhausted"] * 34 + [None]
+    info = await handle.status()
+    assert info.status == InstanceStatus.ERRORED
+    assert info.error is not None and info.error.type == "StateLimitExceeded"
+    assert "30,004 bytes" in info.error.message and "1,048,576" in info.error.message
+    steps = (await handle.describe()).steps
+    assert steps is not None and len(steps) == 34
+
+
+def test_a_merged_poll_answer_keeps_its_first_task_and_stops_at_the_budget() -> None:
+    tasks = [wpb.WorkflowTask(instance_id=f"i{n}", trace_parent="t" * 1000) for n in range(5)]
+    size = tasks[0].ByteSize() + 8
+    assert tasks_within(tasks, 5, 10 * size, first=True) == 5
+    assert tasks_within(tasks, 3, 10 * size, first=True) == 3
+    assert tasks_within(tasks, 5, 2 * size + 1, first=False) == 2
+    assert tasks_within(tasks, 5, 1, first=True) == 1
+    assert tasks_within(tasks, 5, 1, first=False) == 0
+
+
+def test_a_page_holds_entries_within_its_budget_and_at_least_one() -> None:
+    assert pages.cut([3, 3, 3], 0, 7) == 2
+    assert pages.cut([3, 3, 3], 2, 7) == 3
+    assert pages.cut([10, 1], 0, 7) == 1
+    assert pages.cut([], 0, 7) == 0
+    assert pages.next_token(2, 3) == "2" and pages.next_token(3, 3) == ""
+    assert pages.position("t", "") == 0 and pages.position("t", "12") == 12
+    for bad in ("-1", "1e3", "x", "٣", "1" * 10):
+        with pytest.raises(InvalidArgument):
+            pages.position("t", bad)
 
 
 def _instance(state_bytes: int) -> Instance:
