@@ -29,7 +29,8 @@ MiB = 1024 * 1024
 # fills its answer.
 PAGE_BYTES = 2 * MiB
 ANSWER_BYTES = 8 * MiB
-STATE_QUOTA = 24 * MiB
+# Six pages of journal at the quota: several pages, and past the default page of 4 MiB.
+STATE_QUOTA = 12 * MiB
 # A step result of about 1 MiB: the largest a payload may be.
 BIG = "x" * 1_000_000
 
@@ -128,10 +129,10 @@ async def test_an_instance_grows_to_its_state_quota_and_errors_while_its_queue_k
     assert info.value.error_type == "StateLimitExceeded"
     message = str(info.value)
     assert "max_instance_state_bytes" in message and f"{STATE_QUOTA:,}" in message
-    # 25 results of 1,000,002 bytes, with the params and 25 small events, fit in 24 MiB
-    # (25,165,824 bytes); 26 do not.
+    # 12 results of 1,000,002 bytes, with the params and 12 small events, fit in 12 MiB
+    # (12,582,912 bytes); 13 do not.
     fitted = STATE_QUOTA // 1_000_002
-    assert fitted == 25
+    assert fitted == 12
     # Every step ran once: each later run got the whole journal, over many pages, and replayed
     # it; every size below the quota was delivered (one run per recorded step).
     assert ran == Counter({f"big{n}": 1 for n in range(fitted + 1)})
