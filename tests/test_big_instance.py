@@ -45,13 +45,19 @@ def _reset() -> None:
 
 
 @pytest.fixture
-async def server(db_url: str) -> AsyncIterator[DevServer]:
+def answer_bytes() -> int:
+    """The server's answer budget; a test parametrizes it to change it."""
+    return ANSWER_BYTES
+
+
+@pytest.fixture
+async def server(db_url: str, answer_bytes: int) -> AsyncIterator[DevServer]:
     """A dev server with small journal pages and poll answers."""
     config = DevConfig(
         db_url=db_url,
         listen="127.0.0.1:0",
         journal_page_bytes=PAGE_BYTES,
-        answer_bytes=ANSWER_BYTES,
+        answer_bytes=answer_bytes,
     )
     dev = await start_dev(config)
     try:
@@ -263,6 +269,35 @@ async def test_failure_messages_count_toward_the_state_quota_in_utf8_bytes(
     assert "30,004 bytes" in info.error.message and "1,048,576" in info.error.message
     steps = (await handle.describe()).steps
     assert steps is not None and len(steps) == 34
+
+
+@pytest.mark.parametrize(("state_quota", "answer_bytes"), [(MiB, 256 * 1024)])
+async def test_a_history_page_ends_at_the_answer_budget_and_the_next_page_goes_on(
+    server: DevServer, client: Client
+) -> None:
+    md = (("authorization", f"Bearer {server.api_key}"),)
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        stub = wgrpc.WorkerServiceStub(channel)
+        await stub.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["raw"]),
+            metadata=md,
+        )
+        handle = await client.create("raw", id="loud")
+        poll = wpb.PollWorkflowTasksRequest(worker_id="w1", task_queue="q", max_tasks=1)
+        poll.wait.FromSeconds(10)
+        [task] = (await stub.PollWorkflowTasks(poll, metadata=md, timeout=20)).tasks
+        for n in range(1, 21):  # each failure's history holds its 30,000-byte message twice
+            fail = wpb.FailStepRequest(
+                task_token=task.task_token, name=f"s{n}", seq=1, attempt=1, non_retryable=True
+            )
+            fail.error.type, fail.error.message = "Boom", "x" * 30_000
+            await stub.FailStep(fail, metadata=md)
+    request = fpb.GetHistoryRequest(workflow="raw", instance_id="loud")
+    first = await client.call(client.workflows.GetHistory, request)
+    assert first.more and first.ByteSize() <= 256 * 1024 + 64 * 1024
+    events = await handle.history()
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert sum(e.type == "step_failed" for e in events) == 20
 
 
 def test_a_merged_poll_answer_keeps_its_first_task_and_stops_at_the_budget() -> None:
