@@ -21,6 +21,7 @@ from shards.config import ShardConfig
 from shards.db import create_engine
 from shards.engine import ShardEngine
 from shards.metrics import Metrics
+from shards.pages import ANSWER_BYTES, JOURNAL_PAGE_BYTES
 from shards.partitioning import DEFAULT_PARTITIONS
 from shards.server import ShardServer, start_shard
 
@@ -41,6 +42,9 @@ class DevConfig:
     metrics: str | None = None
     # HOST:PORT for the web console (gateway/console.py); None: not served.
     http: str | None = None
+    # Bytes of a journal page and of a many-item answer (shards.pages).
+    journal_page_bytes: int = JOURNAL_PAGE_BYTES
+    answer_bytes: int = ANSWER_BYTES
 
 
 @dataclass
@@ -117,6 +121,8 @@ async def start_dev(config: DevConfig) -> DevServer:
             lease_timeout=config.lease_timeout,
             # One member, with a fixed id: a restart takes its own leases back at once.
             member_id="dev",
+            journal_page_bytes=config.journal_page_bytes,
+            answer_bytes=config.answer_bytes,
         )
         metrics = Metrics()
         shard = await start_shard(shard_config, ShardEngine(db, shard_config, metrics))

@@ -31,6 +31,7 @@ from shards.db import backend_name
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError, Unavailable
 from shards.limits import check_request
 from shards.metrics import Metrics
+from shards.pages import ANSWER_BYTES
 from shards.partitioning import partition_of
 from shards.rpc import (
     ACCOUNT_HEADER,
@@ -530,12 +531,14 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             fut.cancel()  # only a shard that did not answer its end in time is left
         limit = min(max(request.max_tasks, 1), MAX_TASKS_PER_POLL)
         tasks: list[Any] = []
+        size = 0
         for fut, shard in polls.items():
             found = _tasks_of(fut)
-            keep, extra = found[: limit - len(tasks)], found[limit - len(tasks) :]
-            tasks.extend(keep)
-            if extra:
-                self._give_back(principal, request.worker_id, shard, extra)
+            keep = tasks_within(found, limit - len(tasks), ANSWER_BYTES - size, first=not tasks)
+            tasks.extend(found[:keep])
+            size += sum(t.ByteSize() + 8 for t in found[:keep])
+            if keep < len(found):
+                self._give_back(principal, request.worker_id, shard, found[keep:])
         if not tasks:
             failures = [f.exception() for f in polls if not f.cancelled() and f.exception()]
             if len(failures) == len(polls) and isinstance(failures[0], grpc.aio.AioRpcError):
@@ -593,6 +596,12 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             principal,
             context,
         )
+
+    async def GetTaskJournal(
+        self, request: wpb.GetTaskJournalRequest, context: Context
+    ) -> wpb.GetTaskJournalResponse:
+        resp: wpb.GetTaskJournalResponse = await self._by_task("GetTaskJournal", request, context)
+        return resp
 
     async def CompleteStep(
         self, request: wpb.CompleteStepRequest, context: Context
@@ -778,6 +787,18 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 
 
 _background: set[asyncio.Future[Any]] = set()
+
+
+def tasks_within(tasks: list[Any], count: int, budget: int, *, first: bool) -> int:
+    """How many of a shard's tasks fit in what is left of the answer: at most count, their
+    bytes within budget (the answer's first task always fits)."""
+    end, used = 0, 0
+    while end < min(count, len(tasks)):
+        used += tasks[end].ByteSize() + 8
+        if used > budget and not (first and end == 0):
+            break
+        end += 1
+    return end
 
 
 def _tasks_of(fut: asyncio.Future[Any]) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from shards.pages import ANSWER_BYTES, JOURNAL_PAGE_BYTES
 from shards.partitioning import DEFAULT_PARTITIONS
 
 
@@ -32,3 +33,7 @@ class ShardConfig:
     # Partition leases last this long without renewal; heartbeats come this often.
     partition_lease: float = 10.0
     heartbeat: float = 1.0
+    # Bytes of one page of a task's journal (or of an instance's steps), and of one answer that
+    # holds many tasks or history entries (shards.pages): far under the transport's limit.
+    journal_page_bytes: int = JOURNAL_PAGE_BYTES
+    answer_bytes: int = ANSWER_BYTES

@@ -116,6 +116,7 @@ def task_to_pb(task: Task, lease_timeout: float) -> wpb.WorkflowTask:
         journal=[step_to_pb(s) for s in task.journal],
         trace_parent=task.instance.trace_parent or "",
         account_id=task.instance.account_id,
+        next_journal_page_token="" if task.journal_next is None else str(task.journal_next),
     )
     msg.created_at.FromMicroseconds(task.instance.created_at)
     msg.lease_timeout.FromMicroseconds(int(lease_timeout * 1_000_000))

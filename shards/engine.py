@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from shards import calls, machine, store
+from shards import calls, machine, pages, store
 from shards.calls import CallChange, CallSpec, StepKey, StepTask
 from shards.clock import now_us
 from shards.committer import After, Committer
@@ -75,7 +75,10 @@ class Task:
     ref: TaskRef
     instance: Instance
     params: bytes
+    # The journal's first page (all of it, when journal_next is None).
     journal: list[Step]
+    # Where the journal's next page starts (engine.journal_page), None when this is all.
+    journal_next: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class InstanceView:
     instance: Instance
     params: bytes
     steps: list[Step] | None = None
+    # Where the next page of steps starts, None when there is none.
+    steps_next: int | None = None
 
 
 @dataclass(frozen=True)
@@ -370,6 +375,19 @@ class ShardEngine:
         after.append(lambda: self._reject(account, "max_steps_per_instance"))
         return True
 
+    def _within_state_quota(
+        self, conn: sa.Connection, after: After, inst: Instance, tr: Transition, growth: int
+    ) -> Transition:
+        """Counts the bytes a write adds to the instance's recorded state; past the account's
+        max_instance_state_bytes the write is dropped and the instance errors instead
+        (machine.count_state)."""
+        limit = self.quotas.read(conn, inst.account_id).max_instance_state_bytes
+        checked = machine.count_state(inst, tr, growth, limit, now_us())
+        if checked is not tr:
+            account = inst.account_id
+            after.append(lambda: self._reject(account, machine.STATE_QUOTA))
+        return checked
+
     def _slots_left(self, queue: tuple[str, str]) -> int:
         """How many more instances of the queue's account may start on this server now."""
         account_id = queue[0]
@@ -482,6 +500,11 @@ class ShardEngine:
     ) -> Instance:
         """Writes a transition and registers its in-memory effects for after the commit."""
         known_steps = [(s.name, s.seq) for s in known or [] if s is not None]
+        if not tr.state_counted:
+            # Writes no quota refuses (timers, calls timing out) are counted all the same.
+            growth = machine.journal_growth(tr.steps, list(known or []))
+            if growth:
+                tr.instance = replace(tr.instance, state_bytes=max(old.state_bytes + growth, 0))
         new = store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
         key = (new.partition, new.uid)
         if old.status is not new.status:
@@ -609,6 +632,7 @@ class ShardEngine:
                     created_at=now,
                     retention_us=item.retention_us or default_retention,
                     trace_parent=item.trace_parent,
+                    state_bytes=len(item.params),
                 )
                 first[key] = n
                 fresh.append((n, machine.create(inst, now), item.params))
@@ -651,15 +675,28 @@ class ShardEngine:
         return task_queue
 
     async def get(
-        self, account_id: str, workflow: str, instance_id: str, *, steps: bool = False
+        self,
+        account_id: str,
+        workflow: str,
+        instance_id: str,
+        *,
+        steps: bool = False,
+        steps_from: int = 0,
     ) -> InstanceView:
-        """Reads an instance and its params (in a reader thread, beside the writer)."""
+        """Reads an instance and its params (in a reader thread, beside the writer); with
+        steps, one page of its journal in run order, from position steps_from."""
 
         def read(conn: sa.Connection) -> InstanceView:
             inst = self._find(conn, account_id, workflow, instance_id)
             key = (inst.partition, inst.uid)
-            journal = store.journal_in_run_order(conn, key) if steps else None
-            return InstanceView(inst, store.load_params_of(conn, key), journal)
+            params = store.load_params_of(conn, key)
+            if not steps:
+                return InstanceView(inst, params)
+            entries = store.run_order_sizes(conn, key)
+            if steps_from >= len(entries):
+                return InstanceView(inst, params, [])
+            journal, more = self._page(conn, key, entries, steps_from)
+            return InstanceView(inst, params, journal, more)
 
         return await self._read(read)
 
@@ -729,6 +766,11 @@ class ShardEngine:
                 received_at=now,
                 event_id=event_id,
             )
+            growth = len(payload) + machine.journal_growth(tr.steps, [pending])
+            checked = self._within_state_quota(conn, after, inst, tr, growth)
+            if checked is not tr:
+                self._apply(conn, after, inst, checked)
+                return False
             store.insert_event(conn, key, event_id, event_type, payload, now)
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
@@ -822,7 +864,7 @@ class ShardEngine:
             claimable = [
                 k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED
             ]
-            journals = store.load_journals(conn, claimable)
+            journals = self._first_pages(conn, claimable)
             params = store.load_params(conn, claimable)
             now = now_us()
             tasks = []
@@ -830,7 +872,8 @@ class ShardEngine:
                 lease = _new_lease()
                 tr = machine.claim(found[key], worker_id, lease, now, self._lease_us)
                 new = self._apply(conn, after, found[key], tr)
-                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], journals[key]))
+                journal, more = journals[key]
+                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], journal, more))
 
             def track() -> None:
                 self._worker_keys[worker_id].update(t.ref.key for t in tasks)
@@ -839,6 +882,47 @@ class ShardEngine:
             return tasks
 
         return op
+
+    def _first_pages(
+        self, conn: sa.Connection, keys: list[Key]
+    ) -> dict[Key, tuple[list[Step], int | None]]:
+        """The first page of each instance's journal, and where the next page starts: a
+        journal within one page is read whole, in one query for them all."""
+        sizes = store.journal_sizes(conn, keys)
+        budget = self.config.journal_page_bytes
+        whole = [k for k in keys if sum(e[2] for e in sizes[k]) <= budget]
+        firsts: dict[Key, tuple[list[Step], int | None]] = {
+            k: (journal, None) for k, journal in store.load_journals(conn, whole).items()
+        }
+        for key in keys:
+            if key not in firsts:
+                firsts[key] = self._page(conn, key, sizes[key], 0)
+        return firsts
+
+    def _page(
+        self, conn: sa.Connection, key: Key, entries: list[tuple[str, int, int]], start: int
+    ) -> tuple[list[Step], int | None]:
+        """The page of journal entries that begins at start, and where the next one starts."""
+        end = pages.cut([e[2] for e in entries], start, self.config.journal_page_bytes)
+        steps = store.load_steps(conn, key, [(n, q) for n, q, _ in entries[start:end]])
+        return steps, (end if end < len(entries) else None)
+
+    async def journal_page(
+        self, account_id: str, ref: TaskRef, start: int
+    ) -> tuple[list[Step], int | None]:
+        """A later page of a task's journal, for the worker that holds its lease (in a reader
+        thread: the journal does not change while the lease holds, but for the worker's own
+        writes)."""
+
+        def read(conn: sa.Connection) -> tuple[list[Step], int | None]:
+            inst = self._load_task_instance(conn, account_id, ref)
+            machine.check_lease(inst, ref.lease)
+            entries = store.journal_sizes(conn, [ref.key])[ref.key]
+            if start >= len(entries):
+                return [], None
+            return self._page(conn, ref.key, entries, start)
+
+        return await self._read(read)
 
     def _claimed(self, account_id: str, count: int, _claim: asyncio.Future[list[Task]]) -> None:
         self.occupancy.claiming[account_id] -= count
@@ -897,6 +981,8 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
+            growth = machine.journal_growth(tr.steps, [existing])
+            tr = self._within_state_quota(conn, after, inst, tr, growth)
             self._apply(conn, after, inst, tr, known=[existing])
             if tr.steps:
                 after.append(lambda: self._attempt(inst, "succeeded", started_at))
@@ -938,8 +1024,12 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
+            growth = machine.journal_growth(tr.steps, [existing])
+            tr = self._within_state_quota(conn, after, inst, tr, growth)
             self._apply(conn, after, inst, tr, known=[existing])
             after.append(lambda: self._attempt(inst, "failed", started_at))
+            if not tr.steps:
+                return StepFailureOutcome(None, None, True)
             step = tr.steps[0]
             if step.state is machine.StepState.FAILED:
                 return StepFailureOutcome(None, error, tr.task_ended)
@@ -1005,8 +1095,10 @@ class ShardEngine:
                 now=now_us(),
                 lease_timeout_us=self._lease_us,
             )
+            growth = machine.journal_growth(tr.steps, [existing])
+            tr = self._within_state_quota(conn, after, inst, tr, growth)
             new = self._apply(conn, after, inst, tr, known=[existing])
-            if new.status in (Status.WAITING, Status.PAUSED):
+            if new.status in (Status.WAITING, Status.PAUSED, Status.ERRORED):
                 return None
             return tr.steps[0] if tr.steps else existing
 
@@ -1114,6 +1206,21 @@ class ShardEngine:
             due = change.due_at
             after.append(lambda: self._note_due(due))
         return new
+
+    def _call_within_state_quota(
+        self,
+        conn: sa.Connection,
+        after: After,
+        inst: Instance,
+        change: CallChange,
+        step: Step | None,
+    ) -> CallChange:
+        """A call's outcome, counted in the instance's recorded state: past the quota the
+        instance errors instead, and the call's task goes."""
+        tr = change.transition
+        growth = machine.journal_growth(tr.steps, [step])
+        checked = self._within_state_quota(conn, after, inst, tr, growth)
+        return change if checked is tr else CallChange(checked, None)
 
     async def schedule_call(
         self, account_id: str, ref: TaskRef, *, name: str, seq: int, spec: CallSpec
@@ -1259,6 +1366,7 @@ class ShardEngine:
             self._check_payload(conn, after, account_id, "result", result)
             inst, step, task = self._load_call(conn, account_id, ref)
             change = calls.complete(inst, step, task, lease=ref.lease, result=result, now=now_us())
+            change = self._call_within_state_quota(conn, after, inst, change, step)
             self._apply_call(conn, after, inst, change, ref.key, [step])
             started = task.attempt_started_at if task else 0
             after.append(lambda: self._attempt(inst, "succeeded", started or 0))
@@ -1281,6 +1389,7 @@ class ShardEngine:
                 non_retryable=non_retryable,
                 now=now_us(),
             )
+            change = self._call_within_state_quota(conn, after, inst, change, step)
             self._apply_call(conn, after, inst, change, ref.key, [step])
             started = task.attempt_started_at if task else 0
             after.append(lambda: self._attempt(inst, "failed", started or 0))
@@ -1442,7 +1551,10 @@ class ShardEngine:
 
         def command(conn: sa.Connection, inst: Instance, now: int) -> Transition:
             journal = store.journal_in_run_order(conn, (inst.partition, inst.uid))
-            return machine.restart(inst, journal, from_step, now)
+            tr = machine.restart(inst, journal, from_step, now)
+            dropped = set(tr.dropped_steps)
+            freed = sum(machine.step_bytes(s) for s in journal if (s.name, s.seq) in dropped)
+            return machine.count_state(inst, tr, -freed, 0, now)
 
         inst, tr = await self._control(account_id, workflow, instance_id, command)
         return inst, len(tr.dropped_steps)

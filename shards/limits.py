@@ -59,6 +59,8 @@ MAX_KEY_NAME_CHARS = 100
 KEY_ID_LENGTH = 12
 # ListInstances' page token, as issued: base64 of "<created_at>:<uid>", about 70 characters.
 MAX_PAGE_TOKEN_CHARS = 200
+# A journal or steps page token (shards.pages): a position of at most 9 digits.
+MAX_POSITION_TOKEN_CHARS = 9
 # A W3C traceparent is 55 characters.
 MAX_TRACEPARENT_CHARS = 55
 # ListInstances' status filter: each of the 8 statuses once.
@@ -106,6 +108,7 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.CreateInstancesRequest.workflow": _ID,
     "stepway.v1.GetInstanceRequest.workflow": _ID,
     "stepway.v1.GetInstanceRequest.instance_id": _ID,
+    "stepway.v1.GetInstanceRequest.steps_page_token": FieldLimit(size=MAX_POSITION_TOKEN_CHARS),
     "stepway.v1.WaitInstanceRequest.workflow": _ID,
     "stepway.v1.WaitInstanceRequest.instance_id": _ID,
     "stepway.v1.SendEventRequest.workflow": _ID,
@@ -143,6 +146,8 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.PollWorkflowTasksRequest.worker_id": _ID,
     "stepway.v1.PollWorkflowTasksRequest.task_queue": _ID,
     "stepway.v1.CompleteStepRequest.task_token": _TOKEN,
+    "stepway.v1.GetTaskJournalRequest.task_token": _TOKEN,
+    "stepway.v1.GetTaskJournalRequest.page_token": FieldLimit(size=MAX_POSITION_TOKEN_CHARS),
     "stepway.v1.CompleteStepRequest.name": _STEP_NAME,
     "stepway.v1.FailStepRequest.task_token": _TOKEN,
     "stepway.v1.FailStepRequest.name": _STEP_NAME,

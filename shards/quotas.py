@@ -40,12 +40,19 @@ class Quotas:
     max_steps_per_instance: int = 10_000
     # How long finished instances are kept.
     retention_seconds: int = DEFAULT_RETENTION_SECONDS
+    # Bytes of one instance's recorded state: params, step results and failures, events
+    # received. The write past it errors the instance. 100 MiB is Cloudflare Workflows' state
+    # limit per instance on its free plan (1 GB on paid): every wake replays the whole journal
+    # to a worker, in pages, so 100 MiB keeps a replay to about 25 pages of 4 MiB.
+    max_instance_state_bytes: int = 100 * 1024 * 1024
 
 
 NAMES = tuple(f.name for f in fields(Quotas))
 DEFAULTS = Quotas()
 # The smallest value each quota takes: 0 would stop an account, which revoking its keys does.
 MINIMUM = {name: 1 for name in NAMES}
+# An instance's params (at most max_payload_bytes, 1 MiB) always fit in its state.
+MINIMUM["max_instance_state_bytes"] = 1024 * 1024
 # The largest value each quota takes.
 MAXIMUM = {
     "creations_per_second": 1_000_000,
@@ -55,6 +62,8 @@ MAXIMUM = {
     # The servers check 1 MiB when a call arrives: an account's limit can only be lower.
     "max_payload_bytes": 1024 * 1024,
     "max_steps_per_instance": 1_000_000,
+    # Cloudflare Workflows' paid limit: 1 GiB.
+    "max_instance_state_bytes": 1024 * 1024 * 1024,
     "retention_seconds": 10 * 365 * 86_400,
 }
 

@@ -89,6 +89,9 @@ instances = sa.Table(
     # The W3C traceparent of the call that created the instance, if it was traced: every run
     # and step of the instance joins that trace.
     sa.Column("trace_parent", sa.String(64), nullable=True),
+    # Bytes of the instance's recorded state (params, step results and failures, events), kept
+    # up to date by every write: checked against the account's max_instance_state_bytes.
+    sa.Column("state_bytes", sa.BigInteger, nullable=False, server_default="0"),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),

@@ -23,7 +23,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from shards import limits
+from shards import limits, pages
 from shards import validation as v
 from shards.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
 from shards.clock import from_timestamp, now_us
@@ -42,7 +42,7 @@ from shards.convert import (
     step_to_pb,
     task_to_pb,
 )
-from shards.engine import NewInstance, ShardEngine
+from shards.engine import NewInstance, ShardEngine, Task
 from shards.errors import InvalidArgument, StepwayError, Unauthenticated
 from shards.machine import Instance, StepState
 from shards.membership import Membership
@@ -142,10 +142,12 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
             v.check_id("workflow", request.workflow),
             v.check_id("instance_id", request.instance_id),
             steps=request.include_steps,
+            steps_from=pages.position("steps_page_token", request.steps_page_token),
         )
         return fpb.GetInstanceResponse(
             instance=instance_to_pb(view),
             steps=[step_info_to_pb(s) for s in view.steps or []],
+            next_steps_page_token="" if view.steps_next is None else str(view.steps_next),
         )
 
     async def WaitInstance(
@@ -259,9 +261,11 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         workflow, instance_id = _instance_key(request)
         size = v.check_page_size("page_size", request.page_size, 1000, 1000)
         page = await self.engine.history(account, workflow, instance_id, request.after_seq, size)
+        events = [history_to_pb(seq, e) for seq, e in page.entries]
+        end = pages.cut([e.ByteSize() for e in events], 0, self.engine.config.answer_bytes)
         return fpb.GetHistoryResponse(
-            events=[history_to_pb(seq, e) for seq, e in page.entries],
-            more=page.more,
+            events=events[:end],
+            more=page.more or end < len(events),
             status=STATUS_TO_PB[page.status],
         )
 
@@ -324,8 +328,34 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
                 poll_id,
                 self.engine.poll(account, worker_id, task_queue, max_tasks, wait, fanout=True),
             )
+        return await self._bounded_poll_answer(account, worker_id, tasks)
+
+    async def _bounded_poll_answer(
+        self, account: str, worker_id: str, tasks: list[Task]
+    ) -> wpb.PollWorkflowTasksResponse:
+        """The poll's answer, cut before it would pass the answer budget (it holds at least
+        one task): the tasks left out are given back before the answer goes, so none of them
+        waits for its lease to run out, and the next poll takes them."""
         lease = self.engine.config.lease_timeout
-        return wpb.PollWorkflowTasksResponse(tasks=[task_to_pb(t, lease) for t in tasks])
+        msgs = [task_to_pb(t, lease) for t in tasks]
+        # Each task costs its size plus a tag and a length prefix in the answer.
+        sizes = [m.ByteSize() + 8 for m in msgs]
+        end = pages.cut(sizes, 0, self.engine.config.answer_bytes)
+        if end < len(tasks):
+            left = [t.ref for t in tasks[end:]]
+            await self.engine.release(account, worker_id, left, reason="poll answer full")
+        return wpb.PollWorkflowTasksResponse(tasks=msgs[:end])
+
+    async def GetTaskJournal(
+        self, request: wpb.GetTaskJournalRequest, context: Context
+    ) -> wpb.GetTaskJournalResponse:
+        account = self._account(context)
+        start = pages.position("page_token", request.page_token)
+        journal, more = await self.engine.journal_page(account, decode(request.task_token), start)
+        return wpb.GetTaskJournalResponse(
+            journal=[step_to_pb(s) for s in journal],
+            next_page_token="" if more is None else str(more),
+        )
 
     async def _fanout_poll(self, poll_id: str, poll: Coroutine[Any, Any, list[T]]) -> list[T]:
         """Runs a gateway's fan-out poll so that the gateway can end it by id: an ended poll
@@ -514,7 +544,12 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         poll = self.engine.poll_steps(account, worker_id, task_queue, max_tasks, wait)
         poll_id = metadata_value(context, FANOUT_HEADER)
         claimed = await (poll if poll_id is None else self._fanout_poll(poll_id, poll))
-        return wpb.PollStepTasksResponse(tasks=[step_task_to_pb(c) for c in claimed])
+        # Up to 100 tasks of up to 2 MiB each (input and details): cut as workflow tasks are.
+        msgs = [step_task_to_pb(c) for c in claimed]
+        end = pages.cut([m.ByteSize() + 8 for m in msgs], 0, self.engine.config.answer_bytes)
+        if end < len(claimed):
+            await self.engine.release_steps(account, [c.ref for c in claimed[end:]])
+        return wpb.PollStepTasksResponse(tasks=msgs[:end])
 
     async def CompleteStepTask(
         self, request: wpb.CompleteStepTaskRequest, context: Context

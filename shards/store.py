@@ -64,6 +64,7 @@ _INSTANCE_COLUMNS = [
     INST.c.retention_us,
     INST.c.expires_at,
     INST.c.trace_parent,
+    INST.c.state_bytes,
 ]
 
 # Columns a transition may change.
@@ -83,6 +84,7 @@ _MUTABLE = (
     "error_message",
     "error_details",
     "expires_at",
+    "state_bytes",
 )
 
 
@@ -216,6 +218,45 @@ def load_journals(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, list[St
     for steps in journals.values():
         steps.sort(key=lambda s: (s.started_at, s.name, s.seq))
     return journals
+
+
+# Bytes of a journal entry, at most: its result, and its failure counted at 4 bytes a
+# character (a text column's length is in characters, and UTF-8 takes at most 4 bytes each).
+_STEP_BYTES = sa.func.coalesce(sa.func.length(S.c.result), 0) + 4 * (
+    sa.func.coalesce(sa.func.length(S.c.error_type), 0)
+    + sa.func.coalesce(sa.func.length(S.c.error_message), 0)
+)
+_JOURNAL_SIZES = sa.select(
+    S.c.partition, S.c.uid, S.c.name, S.c.seq, S.c.started_at, _STEP_BYTES.label("size")
+).where(*_STEPS_BY_KEYS)
+
+
+def journal_sizes(
+    conn: sa.Connection, keys: Sequence[Key]
+) -> dict[Key, list[tuple[str, int, int]]]:
+    """Each instance's journal as (name, seq, bytes at most), in the order steps started (as
+    load_journals), without reading the results: what pages of a journal are cut by."""
+    found: dict[Key, list[tuple[int, str, int, int]]] = {k: [] for k in keys}
+    if not keys:
+        return {}
+    for row in conn.execute(_JOURNAL_SIZES, _keys_params(keys)):
+        found[(row.partition, row.uid)].append((row.started_at, row.name, row.seq, row.size))
+    return {k: [(n, q, size) for _, n, q, size in sorted(rows)] for k, rows in found.items()}
+
+
+def load_steps(conn: sa.Connection, key: Key, names: Sequence[tuple[str, int]]) -> list[Step]:
+    """These journal entries of one instance, in the order given."""
+    if not names:
+        return []
+    rows = conn.execute(
+        sa.select(S).where(
+            S.c.partition == key[0],
+            S.c.uid == key[1],
+            sa.tuple_(S.c.name, S.c.seq).in_(list(names)),
+        )
+    )
+    by_key = {(r.name, r.seq): _step(r) for r in rows}
+    return [by_key[n] for n in names if n in by_key]
 
 
 def load_step(conn: sa.Connection, key: Key, name: str, seq: int) -> Step | None:
@@ -550,6 +591,12 @@ def journal_in_run_order(conn: sa.Connection, key: Key) -> list[Step]:
     clocks may disagree, the history's sequence cannot.
     """
     steps = load_journals(conn, [key])[key]
+    last = _last_history_seqs(conn, key)
+    return sorted(steps, key=lambda s: (last.get((s.name, s.seq), 1 << 62), s.started_at))
+
+
+def _last_history_seqs(conn: sa.Connection, key: Key) -> dict[tuple[str, int], int]:
+    """The seq of each step's last history entry: the order the steps ran in."""
     rows = conn.execute(
         sa.select(H.c.step_name, H.c.step_seq, sa.func.max(H.c.seq).label("last"))
         .where(
@@ -560,8 +607,16 @@ def journal_in_run_order(conn: sa.Connection, key: Key) -> list[Step]:
         )
         .group_by(H.c.step_name, H.c.step_seq)
     )
-    last = {(r.step_name, r.step_seq): r.last for r in rows}
-    return sorted(steps, key=lambda s: (last.get((s.name, s.seq), 1 << 62), s.started_at))
+    return {(r.step_name, r.step_seq): r.last for r in rows}
+
+
+def run_order_sizes(conn: sa.Connection, key: Key) -> list[tuple[str, int, int]]:
+    """An instance's journal as (name, seq, bytes at most) in the order its steps ran (as
+    journal_in_run_order), without reading the results."""
+    sizes = journal_sizes(conn, [key]).get(key, [])
+    last = _last_history_seqs(conn, key)
+    order = {(n, q): i for i, (n, q, _) in enumerate(sizes)}
+    return sorted(sizes, key=lambda e: (last.get((e[0], e[1]), 1 << 62), order[(e[0], e[1])]))
 
 
 def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:

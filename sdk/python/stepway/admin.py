@@ -80,6 +80,8 @@ class Quotas:
     max_steps_per_instance: int
     # Seconds finished instances are kept (for instances created after a change).
     retention_seconds: int
+    # Bytes of one instance's recorded state (params, step results and failures, events).
+    max_instance_state_bytes: int
     # Each quota's default, by name.
     defaults: dict[str, int] = field(default_factory=dict, hash=False)
 

@@ -554,12 +554,18 @@ class InstanceHandle:
         return InstanceInfo.from_pb(resp.instance)
 
     async def describe(self) -> InstanceInfo:
-        """The instance's status with its step journal, in the order the steps ran."""
-        resp = await self.client.call(
-            self.client.workflows.GetInstance,
-            fpb.GetInstanceRequest(workflow=self.workflow, instance_id=self.id, include_steps=True),
+        """The instance's status with its step journal, in the order the steps ran (read a
+        page at a time: a large journal takes several calls)."""
+        request = fpb.GetInstanceRequest(
+            workflow=self.workflow, instance_id=self.id, include_steps=True
         )
-        return InstanceInfo.from_pb(resp.instance, resp.steps)
+        resp = await self.client.call(self.client.workflows.GetInstance, request)
+        steps = list(resp.steps)
+        while resp.next_steps_page_token:
+            request.steps_page_token = resp.next_steps_page_token
+            resp = await self.client.call(self.client.workflows.GetInstance, request)
+            steps.extend(resp.steps)
+        return InstanceInfo.from_pb(resp.instance, steps)
 
     async def pause(self) -> InstanceInfo:
         """Pauses the instance: at once, or (status waitingForPause) when its current step ends."""

@@ -113,15 +113,8 @@ class Worker:
             task.cancel()
         await asyncio.gather(*self._running.values(), return_exceptions=True)
         await self._outbox.close()
-        for part in chunks(tokens):
-            try:
-                await self.client.call(
-                    self.client.workers.ReleaseTasks,
-                    wpb.ReleaseTasksRequest(worker_id=self.id, task_tokens=part),
-                    timeout=5,
-                )
-            except StepwayError as exc:
-                log.warning("could not give back %d task(s): %s", len(part), exc)
+        if tokens:
+            await self._give_back(tokens)
 
     async def _poll_loop(self) -> None:
         backoff = 0.1
@@ -177,7 +170,9 @@ class Worker:
 
     async def _run_task(self, task: wpb.WorkflowTask) -> None:
         try:
-            await self._execute(task)
+            whole = await self._whole_journal(task)
+            if whole is not None:
+                await self._execute(whole)
         except asyncio.CancelledError:
             pass
         except Exception:
@@ -185,6 +180,45 @@ class Worker:
         finally:
             self._running.pop(task.task_token, None)
             self._capacity.set()
+
+    async def _whole_journal(self, task: wpb.WorkflowTask) -> wpb.WorkflowTask | None:
+        """The task with its whole journal: a large journal comes in pages, each read with
+        GetTaskJournal before the replay starts. None when a page could not be read: the task
+        is given back at once, for this worker's next poll or another worker."""
+        if not task.next_journal_page_token:
+            return task
+        whole = wpb.WorkflowTask()
+        whole.CopyFrom(task)
+        whole.next_journal_page_token = ""
+        page_token = task.next_journal_page_token
+        try:
+            while page_token:
+                resp = await self.client.call(
+                    self.client.workers.GetTaskJournal,
+                    wpb.GetTaskJournalRequest(task_token=task.task_token, page_token=page_token),
+                    timeout=max(self._lease_timeout, 10.0),
+                )
+                whole.journal.extend(resp.journal)
+                page_token = resp.next_page_token
+        except StepwayError as exc:
+            log.warning(
+                "could not read the journal of %s (%s); giving it back", task.instance_id, exc
+            )
+            await self._give_back([task.task_token])
+            return None
+        return whole
+
+    async def _give_back(self, tokens: list[bytes]) -> None:
+        """Releases tasks, in calls of at most the server's limit of tokens."""
+        for part in chunks(tokens):
+            try:
+                await self.client.call(
+                    self.client.workers.ReleaseTasks,
+                    wpb.ReleaseTasksRequest(worker_id=self.id, task_tokens=part),
+                    timeout=5,
+                )
+            except StepwayError as exc:
+                log.warning("could not give back %d task(s): %s", len(part), exc)
 
     async def _execute(self, task: wpb.WorkflowTask) -> None:
         """Runs one workflow task in a span of its own, a child of the instance's creating

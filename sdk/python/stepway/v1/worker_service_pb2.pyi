@@ -56,7 +56,7 @@ class JournalEntry(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[_common_pb2.StepKind, str]] = ..., state: _Optional[_Union[_common_pb2.StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class WorkflowTask(_message.Message):
-    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout", "trace_parent", "account_id")
+    __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout", "trace_parent", "account_id", "next_journal_page_token")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -66,6 +66,7 @@ class WorkflowTask(_message.Message):
     LEASE_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    NEXT_JOURNAL_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     workflow: str
     instance_id: str
@@ -75,7 +76,24 @@ class WorkflowTask(_message.Message):
     lease_timeout: _duration_pb2.Duration
     trace_parent: str
     account_id: str
-    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., trace_parent: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
+    next_journal_page_token: str
+    def __init__(self, task_token: _Optional[bytes] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., trace_parent: _Optional[str] = ..., account_id: _Optional[str] = ..., next_journal_page_token: _Optional[str] = ...) -> None: ...
+
+class GetTaskJournalRequest(_message.Message):
+    __slots__ = ("task_token", "page_token")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    page_token: str
+    def __init__(self, task_token: _Optional[bytes] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class GetTaskJournalResponse(_message.Message):
+    __slots__ = ("journal", "next_page_token")
+    JOURNAL_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    journal: _containers.RepeatedCompositeFieldContainer[JournalEntry]
+    next_page_token: str
+    def __init__(self, journal: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class TaskToken(_message.Message):
     __slots__ = ("partition", "uid", "lease", "step_name", "step_seq")

@@ -57,6 +57,11 @@ class WorkerServiceStub:
                 request_serializer=stepway_dot_v1_dot_worker__service__pb2.PollWorkflowTasksRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_worker__service__pb2.PollWorkflowTasksResponse.FromString,
                 _registered_method=True)
+        self.GetTaskJournal = channel.unary_unary(
+                '/stepway.v1.WorkerService/GetTaskJournal',
+                request_serializer=stepway_dot_v1_dot_worker__service__pb2.GetTaskJournalRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_worker__service__pb2.GetTaskJournalResponse.FromString,
+                _registered_method=True)
         self.CompleteStep = channel.unary_unary(
                 '/stepway.v1.WorkerService/CompleteStep',
                 request_serializer=stepway_dot_v1_dot_worker__service__pb2.CompleteStepRequest.SerializeToString,
@@ -156,6 +161,15 @@ class WorkerServiceServicer:
     def PollWorkflowTasks(self, request, context):
         """Long-polls for workflow tasks. Keep one poll open: a dropped connection releases the
         worker's tasks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTaskJournal(self, request, context):
+        """The rest of a task's journal, a page at a time, when WorkflowTask.next_journal_page_token
+        is set: read every page before replaying. Only the worker holding the task's lease may
+        read it (FAILED_PRECONDITION "task lease lost" otherwise).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -282,6 +296,11 @@ def add_WorkerServiceServicer_to_server(servicer, server):
                     servicer.PollWorkflowTasks,
                     request_deserializer=stepway_dot_v1_dot_worker__service__pb2.PollWorkflowTasksRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_worker__service__pb2.PollWorkflowTasksResponse.SerializeToString,
+            ),
+            'GetTaskJournal': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTaskJournal,
+                    request_deserializer=stepway_dot_v1_dot_worker__service__pb2.GetTaskJournalRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_worker__service__pb2.GetTaskJournalResponse.SerializeToString,
             ),
             'CompleteStep': grpc.unary_unary_rpc_method_handler(
                     servicer.CompleteStep,
@@ -421,6 +440,33 @@ class WorkerService:
             '/stepway.v1.WorkerService/PollWorkflowTasks',
             stepway_dot_v1_dot_worker__service__pb2.PollWorkflowTasksRequest.SerializeToString,
             stepway_dot_v1_dot_worker__service__pb2.PollWorkflowTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTaskJournal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkerService/GetTaskJournal',
+            stepway_dot_v1_dot_worker__service__pb2.GetTaskJournalRequest.SerializeToString,
+            stepway_dot_v1_dot_worker__service__pb2.GetTaskJournalResponse.FromString,
             options,
             channel_credentials,
             insecure,

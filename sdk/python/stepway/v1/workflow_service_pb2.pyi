@@ -59,22 +59,26 @@ class CreateInstancesResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[CreateInstanceResult, _Mapping]]] = ...) -> None: ...
 
 class GetInstanceRequest(_message.Message):
-    __slots__ = ("workflow", "instance_id", "include_steps")
+    __slots__ = ("workflow", "instance_id", "include_steps", "steps_page_token")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_STEPS_FIELD_NUMBER: _ClassVar[int]
+    STEPS_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     include_steps: bool
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., include_steps: _Optional[bool] = ...) -> None: ...
+    steps_page_token: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., include_steps: _Optional[bool] = ..., steps_page_token: _Optional[str] = ...) -> None: ...
 
 class GetInstanceResponse(_message.Message):
-    __slots__ = ("instance", "steps")
+    __slots__ = ("instance", "steps", "next_steps_page_token")
     INSTANCE_FIELD_NUMBER: _ClassVar[int]
     STEPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_STEPS_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     instance: _common_pb2.Instance
     steps: _containers.RepeatedCompositeFieldContainer[_common_pb2.Step]
-    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[_common_pb2.Step, _Mapping]]] = ...) -> None: ...
+    next_steps_page_token: str
+    def __init__(self, instance: _Optional[_Union[_common_pb2.Instance, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[_common_pb2.Step, _Mapping]]] = ..., next_steps_page_token: _Optional[str] = ...) -> None: ...
 
 class WaitInstanceRequest(_message.Message):
     __slots__ = ("workflow", "instance_id", "timeout")
