@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from shards import calls, machine, store
 from shards.calls import CallChange, CallSpec, StepKey, StepTask
 from shards.clock import now_us
-from shards.committer import After, Committer
+from shards.committer import After, Committer, payload_cost, split
 from shards.config import ShardConfig
 from shards.db import run_tx
 from shards.dispatch import TaskQueues
@@ -61,6 +61,7 @@ from shards.tokens import StepTaskRef, TaskRef
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 Key = tuple[int, str]
 # A watch re-reads the history at least this often, for writes made by another process.
 WATCH_POLL_SECONDS = 2.0
@@ -465,10 +466,35 @@ class ShardEngine:
         task.add_done_callback(self._background.discard)
 
     async def _run(
-        self, op: Callable[[sa.Connection, After], T], partitions: Iterable[int] = ()
+        self,
+        op: Callable[[sa.Connection, After], T],
+        partitions: Iterable[int] = (),
+        *,
+        cost: int = 1,
     ) -> T:
         """Runs a write operation for these partitions in the next group commit."""
-        return await self.committer.run(op, frozenset(partitions))
+        return await self.committer.run(op, frozenset(partitions), cost=cost)
+
+    async def _run_parts(
+        self,
+        items: Sequence[Item],
+        op_for: Callable[[list[Item]], Callable[[sa.Connection, After], T]],
+        partitions: Callable[[Item], int | None] = lambda _: None,
+        cost: Callable[[Item], int] = lambda _: 1,
+    ) -> list[T]:
+        """Runs a request too large for one operation as one operation per part of its items
+        (shards.committer.split), queued in order, so that other accounts' operations take
+        turns between them. Each part commits on its own; the first part's error is raised
+        once every part has its outcome."""
+        futures = []
+        for part in split(items, cost):
+            written = frozenset(p for p in map(partitions, part) if p is not None)
+            futures.append(self.committer.submit(op_for(part), written, cost=sum(map(cost, part))))
+        outcomes = await asyncio.gather(*futures, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return [o for o in outcomes if not isinstance(o, BaseException)]
 
     def _apply(
         self,
@@ -537,13 +563,23 @@ class ShardEngine:
     async def create_many(
         self, account_id: str, items: list[NewInstance]
     ) -> list[tuple[Instance, bool] | StepwayError]:
-        """Creates instances in one transaction; each item has its own outcome, in order.
+        """Creates instances; each item has its own outcome, in order.
 
         An id that exists (already, or earlier in the same list) answers the existing instance
         with created = False; an unknown workflow answers its error; the others are created.
         An item whose partition this server does not own answers NotOwner, and the rest are
-        created without it.
+        created without it. A long list is written as one operation per part (see
+        shards.committer.split), in order.
         """
+        parts = split(items, lambda item: payload_cost(len(item.params)))
+        if len(parts) == 1:
+            return await self._create_part(account_id, items)
+        done = await asyncio.gather(*(self._create_part(account_id, part) for part in parts))
+        return [outcome for part in done for outcome in part]
+
+    async def _create_part(
+        self, account_id: str, items: list[NewInstance]
+    ) -> list[tuple[Instance, bool] | StepwayError]:
         outcomes: dict[int, tuple[Instance, bool] | StepwayError] = {}
         left = list(range(len(items)))
         while left:
@@ -627,7 +663,8 @@ class ShardEngine:
             after.append(dispatch)
             return [_resolve(o, outcomes) for o in outcomes]
 
-        return await self._run(op, partitions)
+        cost = sum(payload_cost(len(i.params)) for i in items)
+        return await self._run(op, partitions, cost=cost)
 
     def _retention_of(self, conn: sa.Connection, account_id: str) -> int:
         """The account's retention (cached for a few seconds), or the configured default."""
@@ -738,18 +775,21 @@ class ShardEngine:
     # ------------------------------------------------------------------ workers
 
     async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
-        """Registers the workflows a worker runs on a task queue."""
+        """Registers the workflows a worker runs on a task queue, a part per operation."""
 
-        def op(conn: sa.Connection, after: After) -> None:
-            store.register_workflows(conn, account_id, task_queue, workflows, now_us())
+        def op_for(part: list[str]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                store.register_workflows(conn, account_id, task_queue, part, now_us())
 
-            def remember() -> None:
-                for name in workflows:
-                    self._task_queues[(account_id, name)] = task_queue
+                def remember() -> None:
+                    for name in part:
+                        self._task_queues[(account_id, name)] = task_queue
 
-            after.append(remember)
+                after.append(remember)
 
-        await self._run(op)
+            return op
+
+        await self._run_parts(list(dict.fromkeys(workflows)), op_for)
 
     async def poll(
         self,
@@ -1034,42 +1074,55 @@ class ShardEngine:
         await self._run(op, [ref.partition])
 
     async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
-        """Extends the leases still held; answers the ones lost."""
+        """Extends the leases still held; answers the ones lost. The tokens are looked up in
+        one query per part, so that unknown ones cost no more than reading their keys."""
 
-        def op(conn: sa.Connection, after: After) -> list[TaskRef]:
-            found = store.load_instances(conn, [r.key for r in refs])
-            lost, due = [], now_us() + self._lease_us
-            for ref in refs:
-                inst = found.get(ref.key)
-                if (
-                    inst is None
-                    or inst.account_id != account_id
-                    or inst.status not in LEASED
-                    or inst.lease_token != ref.lease
-                ):
-                    lost.append(ref)
-                    continue
-                self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
-            return lost
+        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], list[TaskRef]]:
+            def op(conn: sa.Connection, after: After) -> list[TaskRef]:
+                found = store.load_instances(conn, [r.key for r in part])
+                lost, due = [], now_us() + self._lease_us
+                for ref in part:
+                    inst = found.get(ref.key)
+                    if (
+                        inst is None
+                        or inst.account_id != account_id
+                        or inst.status not in LEASED
+                        or inst.lease_token != ref.lease
+                    ):
+                        lost.append(ref)
+                        continue
+                    self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
+                return lost
 
-        return await self._run(op, [r.partition for r in refs])
+            return op
+
+        lost = await self._run_parts(refs, op_for, lambda r: r.partition)
+        return [ref for part in lost for ref in part]
 
     async def release(
         self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str
     ) -> None:
         """Gives tasks back so that they are dispatched again; leases already lost are skipped."""
 
-        def op(conn: sa.Connection, after: After) -> None:
-            found = store.load_instances(conn, [r.key for r in refs])
-            now = now_us()
-            for ref in refs:
-                inst = found.get(ref.key)
-                if inst is None or inst.account_id != account_id or inst.lease_token != ref.lease:
-                    continue
-                if inst.status in LEASED:
-                    self._apply(conn, after, inst, machine.release(inst, ref.lease, now, reason))
+        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                found = store.load_instances(conn, [r.key for r in part])
+                now = now_us()
+                for ref in part:
+                    inst = found.get(ref.key)
+                    if (
+                        inst is None
+                        or inst.account_id != account_id
+                        or inst.lease_token != ref.lease
+                    ):
+                        continue
+                    if inst.status in LEASED:
+                        tr = machine.release(inst, ref.lease, now, reason)
+                        self._apply(conn, after, inst, tr)
 
-        await self._run(op, [r.partition for r in refs])
+            return op
+
+        await self._run_parts(refs, op_for, lambda r: r.partition)
 
     def worker_disconnected(self, worker_id: str) -> None:
         """The worker's last open poll was cancelled: give back every task it holds."""
@@ -1223,21 +1276,24 @@ class ShardEngine:
         """Gives step tasks back before they were worked on: the same attempt is queued again.
         Tasks whose attempt already ended are skipped."""
 
-        def op(conn: sa.Connection, after: After) -> None:
-            tasks = store.load_step_tasks(conn, [r.key for r in refs])
-            found = store.load_instances(conn, list({r.instance_key for r in refs}))
-            now = now_us()
-            for ref in refs:
-                task, inst = tasks.get(ref.key), found.get(ref.instance_key)
-                if inst is None or inst.account_id != account_id:
-                    continue
-                try:
-                    change = calls.release(inst, task, ref.lease, now)
-                except LeaseLost:
-                    continue
-                found[ref.instance_key] = self._apply_call(conn, after, inst, change, ref.key)
+        def op_for(part: list[StepTaskRef]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                tasks = store.load_step_tasks(conn, [r.key for r in part])
+                found = store.load_instances(conn, list({r.instance_key for r in part}))
+                now = now_us()
+                for ref in part:
+                    task, inst = tasks.get(ref.key), found.get(ref.instance_key)
+                    if inst is None or inst.account_id != account_id:
+                        continue
+                    try:
+                        change = calls.release(inst, task, ref.lease, now)
+                    except LeaseLost:
+                        continue
+                    found[ref.instance_key] = self._apply_call(conn, after, inst, change, ref.key)
 
-        await self._run(op, [r.partition for r in refs])
+            return op
+
+        await self._run_parts(refs, op_for, lambda r: r.partition)
 
     def _load_call(
         self, conn: sa.Connection, account_id: str, ref: StepTaskRef
