@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from shards import calls, machine, store
 from shards.calls import CallChange, CallSpec, StepKey, StepTask
+from shards.caps import check_workflows
 from shards.clock import now_us
 from shards.committer import After, Committer, payload_cost, split
 from shards.config import ShardConfig
@@ -775,10 +776,20 @@ class ShardEngine:
     # ------------------------------------------------------------------ workers
 
     async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
-        """Registers the workflows a worker runs on a task queue, a part per operation."""
+        """Registers the workflows a worker runs on a task queue, a part per operation. A call
+        that would take the account past its cap of registered workflows is refused before it
+        writes; each part checks the cap again in its transaction, so that registrations racing
+        each other never pass it."""
+        names = list(dict.fromkeys(workflows))
+        registered, new = await self._read(
+            lambda conn: store.unregistered_workflows(conn, account_id, names)
+        )
+        check_workflows(account_id, registered, len(new))
 
         def op_for(part: list[str]) -> Callable[[sa.Connection, After], None]:
             def op(conn: sa.Connection, after: After) -> None:
+                registered, new = store.unregistered_workflows(conn, account_id, part)
+                check_workflows(account_id, registered, len(new))
                 store.register_workflows(conn, account_id, task_queue, part, now_us())
 
                 def remember() -> None:
@@ -789,7 +800,7 @@ class ShardEngine:
 
             return op
 
-        await self._run_parts(list(dict.fromkeys(workflows)), op_for)
+        await self._run_parts(names, op_for)
 
     async def poll(
         self,
