@@ -54,7 +54,7 @@ from shards.server import (
     check_batch_size,
     check_new_instance,
 )
-from shards.tokens import decode_any
+from shards.tokens import partition_of_token
 from stepway import tracing
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
@@ -613,7 +613,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 
     async def _by_task(self, method: str, request: Any, context: Context) -> Any:
         principal = await self._principal(context)
-        partition = decode_any(request.task_token).partition
+        partition = partition_of_token(request.task_token, self.router.partitions)
         return await self.forward(
             lambda: self.router.for_partition(partition),
             _workers(method),
@@ -702,7 +702,8 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         while pending:
             groups: dict[str, list[bytes]] = {}
             for token in pending:
-                owner = self.router.for_partition(decode_any(token).partition).address
+                partition = partition_of_token(token, self.router.partitions)
+                owner = self.router.for_partition(partition).address
                 groups.setdefault(owner, []).append(token)
             failed: list[bytes] = []
 
@@ -767,7 +768,8 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             try:
                 if kind is None:
                     raise InvalidArgument("command", "is empty")
-                partitions[n] = decode_any(getattr(command, kind).task_token).partition
+                token = getattr(command, kind).task_token
+                partitions[n] = partition_of_token(token, self.router.partitions)
             except StepwayError as exc:
                 results[n] = command_error(exc)
 
