@@ -188,6 +188,6 @@ async def test_registering_past_the_accounts_workflow_cap_is_refused_and_registe
     _refusal(info.value, "max_workflows")
     with dev_server.db.connect() as conn:
         W = schema.workflows
-        names = set(conn.execute(sa.select(W.c.name).where(W.c.account_id == tenant.id)).scalars())
-    assert len(names) == MAX_WORKFLOWS_PER_ACCOUNT
-    assert "new" not in names
+        stored = set(conn.execute(sa.select(W.c.name).where(W.c.account_id == tenant.id)).scalars())
+    assert len(stored) == MAX_WORKFLOWS_PER_ACCOUNT
+    assert "new" not in stored
