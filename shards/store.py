@@ -531,6 +531,9 @@ def find_instances(
     rows = conn.execute(
         sa.select(*_INSTANCE_COLUMNS).where(
             INST.c.account_id == account_id,
+            # Both columns of the unique key, so that its index finds the rows without reading
+            # every instance of the account.
+            INST.c.workflow.in_(sorted({w for w, _ in keys})),
             INST.c.instance_id.in_(sorted({i for _, i in keys})),
         )
     )
