@@ -8,21 +8,21 @@ task, waking a waiter) and answers each caller. Writes are serialized, which SQL
 anyway and which makes a shard the single writer of its instances.
 
 Accounts take turns at the writer. Each operation is queued under the account it serves (the
-shard server names it once per call, with `serving`; the server's own work, its timers, leases
+shard server names it once per call, with `serve`; the server's own work, its timers, leases
 and retention sweeps, is one more lane) and has a cost: the rows it may write, a payload
-counting one row per PAYLOAD_BYTES_PER_ROW. A caller cuts a large request into operations of
-at most MAX_OPERATION_COST (`split`), so that no one operation holds the writer long. A batch
-is filled round-robin: one operation from each account waiting in turn, again and again, while
-an account's operations in the batch cost at most ACCOUNT_COST_PER_BATCH and the batch at most
-MAX_BATCH_COST and `max_batch` operations; the next batch starts with the account after the
-last one served. So the bound:
+counting one row more per PAYLOAD_BYTES_PER_ROW. A caller cuts a large request into
+operations of at most MAX_OPERATION_COST (`split`), so that no one operation holds the writer
+long. A batch is filled round-robin: one operation from each account waiting in turn, again
+and again, while an account's operations in the batch cost at most ACCOUNT_COST_PER_BATCH,
+and the batch at most MAX_BATCH_COST and `max_batch` operations; the next batch starts with
+the account after the last one served. So the bound:
 
-    An operation at the head of its account's queue is in the next batch to start once each
-    account ahead of it in the turn has put in at most one operation; with k accounts waiting,
-    at most ceil(k * MAX_OPERATION_COST / MAX_BATCH_COST) batches go before it. One account's
-    flood therefore delays another account's create by at most the batch in the writer plus the
-    batch the create runs in: two transactions of at most MAX_BATCH_COST rows each (measured in
-    tests/test_noisy_neighbour.py and docs/architecture.md).
+    An operation at the head of its account's queue waits for at most one operation (of at
+    most MAX_OPERATION_COST) of each other account waiting. With two accounts, one account's
+    flood delays the other's create by at most the transaction in the writer and the one the
+    create runs in, to which the flooding account adds at most ACCOUNT_COST_PER_BATCH each;
+    with k accounts, each transaction costs at most MAX_BATCH_COST. Measured in
+    tests/test_noisy_neighbour.py; the figures are in docs/architecture.md.
 
 An operation raises a StepwayError only before it writes anything, so such an error is its own
 answer and the batch goes on. Any other error rolls the batch back; its operations then run one
@@ -65,12 +65,12 @@ Outcome = tuple[bool, Any]
 Partitions = frozenset[int]
 
 # The most one operation may cost: a larger request is cut into operations of this size.
-MAX_OPERATION_COST = 100
-# A payload written counts as one row per this many bytes (a 1 MiB result: 17 rows).
+MAX_OPERATION_COST = 25
+# A payload written counts as one row more per this many bytes (a 1 MiB result: 17 rows).
 PAYLOAD_BYTES_PER_ROW = 64 * 1024
 # What one account's operations may cost in one batch, and what a batch may cost in all.
-ACCOUNT_COST_PER_BATCH = 200
-MAX_BATCH_COST = 1000
+ACCOUNT_COST_PER_BATCH = 50
+MAX_BATCH_COST = 250
 # The account a call serves, named once by the shard server; "" is the server's own work.
 SERVING: ContextVar[str] = ContextVar("stepway_serving", default="")
 
@@ -202,6 +202,10 @@ class Committer:
     ) -> T:
         """Queues an operation and waits for its committed result."""
         return await self.submit(op, partitions, cost=cost, account=account)
+
+    def waiting(self) -> dict[str, int]:
+        """The operations waiting for the writer, per account ("" for the server's own)."""
+        return {account: len(lane) for account, lane in self._lanes.items()}
 
     def _next_batch(self) -> list[Queued]:
         """Takes the next batch, round-robin over the accounts waiting (see the module's

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -63,6 +63,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Item = TypeVar("Item")
+# A key led by its partition: an instance's or a step task's.
+Keyed = TypeVar("Keyed", bound=tuple[Any, ...])
 Key = tuple[int, str]
 # A watch re-reads the history at least this often, for writes made by another process.
 WATCH_POLL_SECONDS = 2.0
@@ -771,7 +773,8 @@ class ShardEngine:
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
 
-        return await self._run(op, [self._partition(account_id, workflow, instance_id)])
+        partition = self._partition(account_id, workflow, instance_id)
+        return await self._run(op, [partition], cost=payload_cost(len(payload)))
 
     # ------------------------------------------------------------------ workers
 
@@ -836,8 +839,10 @@ class ShardEngine:
                 keys = [k for k in keys if k[0] in self.owned]
                 if not keys:
                     continue
-                claim = self.committer.submit(
-                    self._claim_op(worker_id, keys), frozenset(k[0] for k in keys)
+                claim = self._claim_in_parts(
+                    functools.partial(self._claim_op, worker_id),
+                    keys,
+                    functools.partial(self.queues.push_front, queue),
                 )
                 # Until the claim commits, its instances hold running slots of the account.
                 self.occupancy.claiming[account_id] += len(keys)
@@ -863,6 +868,47 @@ class ShardEngine:
                 del self._open_polls[worker_id]
                 if disconnected:
                     self.worker_disconnected(worker_id)
+
+    def _claim_in_parts(
+        self,
+        make_op: Callable[[list[Keyed]], Callable[[sa.Connection, After], list[T]]],
+        keys: list[Keyed],
+        put_back: Callable[[list[Keyed]], None],
+    ) -> asyncio.Future[list[T]]:
+        """Claims ready keys (each led by its partition) in parts of at most
+        MAX_OPERATION_COST keys, one writer operation each. The future holds what every part
+        claimed; a part that failed puts its keys back in line, and only when every part
+        failed does the future fail, with the first part's error (its keys not put back)."""
+        chunks = split(keys)
+        parts = [
+            self.committer.submit(
+                make_op(part),
+                frozenset(k[0] for k in part),
+                cost=len(part),
+            )
+            for part in chunks
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        claimed: asyncio.Future[list[T]] = asyncio.get_running_loop().create_future()
+
+        def settle(_: object) -> None:
+            if claimed.done() or not all(p.done() for p in parts):
+                return
+            failed = [n for n, p in enumerate(parts) if p.cancelled() or p.exception()]
+            if len(failed) == len(parts):
+                first = parts[0]
+                error = first.exception() if not first.cancelled() else None
+                claimed.set_exception(error or asyncio.CancelledError())
+                return
+            for n in failed:
+                put_back(chunks[n])
+            ok = [p for n, p in enumerate(parts) if n not in failed]
+            claimed.set_result([t for p in ok for t in p.result()])
+
+        for part_future in parts:
+            part_future.add_done_callback(settle)
+        return claimed
 
     def _claim_op(
         self, worker_id: str, keys: list[Key]
@@ -953,7 +999,7 @@ class ShardEngine:
                 after.append(lambda: self._attempt(inst, "succeeded", started_at))
             return tr.task_ended
 
-        return await self._run(op, [ref.partition])
+        return await self._run(op, [ref.partition], cost=payload_cost(len(result)))
 
     async def fail_step(
         self,
@@ -1072,7 +1118,7 @@ class ShardEngine:
             tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
             self._apply(conn, after, inst, tr)
 
-        await self._run(op, [ref.partition])
+        await self._run(op, [ref.partition], cost=payload_cost(len(output)))
 
     async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
         """Ends the instance as errored."""
@@ -1227,8 +1273,10 @@ class ShardEngine:
             keys = [k for k in keys if k[0] in self.owned]
             if not keys:
                 continue
-            claim = self.committer.submit(
-                self._claim_steps_op(worker_id, keys), frozenset(k[0] for k in keys)
+            claim = self._claim_in_parts(
+                functools.partial(self._claim_steps_op, worker_id),
+                keys,
+                functools.partial(self.step_queues.push_front, queue),
             )
             try:
                 claimed = await asyncio.shield(claim)
@@ -1330,7 +1378,7 @@ class ShardEngine:
             started = task.attempt_started_at if task else 0
             after.append(lambda: self._attempt(inst, "succeeded", started or 0))
 
-        await self._run(op, [ref.partition])
+        await self._run(op, [ref.partition], cost=payload_cost(len(result)))
 
     async def fail_step_task(
         self, account_id: str, ref: StepTaskRef, error: Failure, non_retryable: bool
