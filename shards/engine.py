@@ -1188,16 +1188,19 @@ class ShardEngine:
             return
         log.info("worker %s disconnected; releasing %d task(s)", worker_id, len(keys))
 
-        def op(conn: sa.Connection, after: After) -> None:
-            found = store.load_instances(conn, list(keys))
-            now = now_us()
-            for inst in found.values():
-                if inst.status in LEASED and inst.lease_worker == worker_id:
-                    assert inst.lease_token is not None
-                    tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
-                    self._apply(conn, after, inst, tr)
+        def op_for(part: list[Key]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                found = store.load_instances(conn, part)
+                now = now_us()
+                for inst in found.values():
+                    if inst.status in LEASED and inst.lease_worker == worker_id:
+                        assert inst.lease_token is not None
+                        tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
+                        self._apply(conn, after, inst, tr)
 
-        self._spawn(self._run(op, [k[0] for k in keys]))
+            return op
+
+        self._spawn(self._run_parts(sorted(keys), op_for, lambda k: k[0]))
 
     # ------------------------------------------------------------------ CALL steps
 
@@ -1464,7 +1467,7 @@ class ShardEngine:
             if self._next_due is not None and self._next_due <= now:
                 self._next_due = None
                 try:
-                    fired, nxt = await self._run(self._fire_op(now))
+                    fired, nxt = await self._run(self._fire_op(now), cost=self.config.timer_batch)
                 except Exception:
                     log.exception("timer transaction failed; trying again")
                     self._note_due(now_us() + 1_000_000)
@@ -1677,7 +1680,7 @@ class ShardEngine:
                 store.delete_instances(conn, keys)
                 return len(keys)
 
-            purged = await self._run(op)
+            purged = await self._run(op, cost=size)
             total += purged
             self.purged += purged
             self.purge_batches += 1
