@@ -32,9 +32,9 @@ from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 # What account A's create latency may gain at the 99th percentile while B is noisy. The
 # writer's part is at most two transactions of bounded cost (shards/committer.py), measured at
-# 20 to 250 ms added on a loaded 2-core machine; the rest of the margin is for CI, where B's
+# 30 to 380 ms added on a loaded 2-core machine; the rest of the margin is for CI, where B's
 # calls also take the servers' CPU and other jobs take the machine's. Before accounts took
-# turns at the writer, the same test measured 1 to 4 s added.
+# turns at the writer, this test measured 1 to 4 s added.
 ADDED_P99_SECONDS = 0.6
 # A's creates per phase, by this many callers at once, and the most rounds each of B's loops
 # runs.
