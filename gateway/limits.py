@@ -213,12 +213,13 @@ class GatewayLimits:
         taken = bucket.take(rate, wanted, now)
         if taken == 0 or (whole and taken < wanted):
             bucket.tokens += taken
-            self._reject(account_id, quota, wanted)
+            self.reject(account_id, quota, wanted)
             raise QuotaExceeded(quota, limit, bucket.wait(rate, wanted))
         if taken < wanted:
-            self._reject(account_id, quota, wanted - taken)
+            self.reject(account_id, quota, wanted - taken)
         return taken
 
-    def _reject(self, account_id: str, quota: str, count: int) -> None:
+    def reject(self, account_id: str, quota: str, count: int = 1) -> None:
+        """Counts calls of the account refused by a quota or cap (usage, and the metric)."""
         self.rejected[(account_id, quota)] += count
         self.metrics.quota_rejections.labels(account_id, quota).inc(count)

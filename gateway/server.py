@@ -12,6 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 import grpc
@@ -27,6 +28,7 @@ from gateway.limits import GatewayLimits
 from gateway.routing import Router, ShardStubs
 from shards import validation as v
 from shards.accounts import Principal
+from shards.caps import POLLS, WATCHES, OpenCalls
 from shards.db import backend_name
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError, Unavailable
 from shards.limits import check_request
@@ -54,7 +56,7 @@ from shards.server import (
     check_batch_size,
     check_new_instance,
 )
-from shards.tokens import decode_any
+from shards.tokens import partition_of_token
 from stepway import tracing
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
@@ -179,17 +181,30 @@ IDEMPOTENT = frozenset({"CreateInstance", "GetInstance", "WaitInstance", "GetHis
 
 class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[misc]
     def __init__(
-        self, auth: Authenticator, router: Router, forward: Forwarder, limits: GatewayLimits
+        self,
+        auth: Authenticator,
+        router: Router,
+        forward: Forwarder,
+        limits: GatewayLimits,
+        open_calls: OpenCalls,
     ) -> None:
         self.auth = auth
         self.router = router
         self.forward = forward
         self.limits = limits
+        self.open_calls = open_calls
 
     async def _by_key(
-        self, method: str, request: Any, context: Context, *, timeout: float | None = 30.0
+        self,
+        method: str,
+        request: Any,
+        context: Context,
+        *,
+        timeout: float | None = 30.0,
+        held: str | None = None,
     ) -> Any:
-        """Checks the key, then forwards to the owner of the instance's partition."""
+        """Checks the key, then forwards to the owner of the instance's partition; a call that
+        stays open counts as `held` (a cap of shards.caps) while it does."""
         principal = await self.auth.principal(context, "WorkflowService")
         if method == "CreateInstance":
             self.limits.creations(principal.account_id, 1)
@@ -198,15 +213,17 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         partition = partition_of(
             principal.account_id, request.workflow, request.instance_id, self.router.partitions
         )
-        return await self.forward(
-            lambda: self.router.for_partition(partition),
-            _workflows(method),
-            request,
-            principal,
-            context,
-            timeout=timeout,
-            idempotent=method in IDEMPOTENT,
-        )
+        hold = self.open_calls.hold(principal.account_id, held) if held else nullcontext()
+        with hold:
+            return await self.forward(
+                lambda: self.router.for_partition(partition),
+                _workflows(method),
+                request,
+                principal,
+                context,
+                timeout=timeout,
+                idempotent=method in IDEMPOTENT,
+            )
 
     async def _anywhere(self, method: str, request: Any, context: Context) -> Any:
         """Forwards a read of the whole account: every shard reads the same database."""
@@ -240,7 +257,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
     ) -> fpb.WaitInstanceResponse:
         timeout = v.check_wait(request, "timeout", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
         resp: fpb.WaitInstanceResponse = await self._by_key(
-            "WaitInstance", request, context, timeout=timeout + POLL_SLACK_SECONDS
+            "WaitInstance", request, context, timeout=timeout + POLL_SLACK_SECONDS, held=POLLS
         )
         return resp
 
@@ -362,22 +379,24 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
     async def WatchHistory(
         self, request: fpb.WatchHistoryRequest, context: Context
     ) -> AsyncIterator[fpb.WatchHistoryResponse]:
-        """Relays the owning shard's stream; it ends when the instance is finished."""
+        """Relays the owning shard's stream; it ends when the instance is finished. An account
+        holds at most shards.caps.MAX_WATCHES_PER_ACCOUNT streams open on this gateway."""
         principal = await self.auth.principal(context, "WorkflowService")
         v.check_id("workflow", request.workflow)
         v.check_id("instance_id", request.instance_id)
         partition = partition_of(
             principal.account_id, request.workflow, request.instance_id, self.router.partitions
         )
-        shard = self.router.for_partition(partition)
-        call = shard.workflows.WatchHistory(request, metadata=self.forward.metadata(principal))
-        try:
-            async for message in call:
-                yield message
-        except grpc.aio.AioRpcError as err:
-            await self.forward.relay_error(err, context)
-        finally:
-            call.cancel()
+        with self.open_calls.hold(principal.account_id, WATCHES):
+            shard = self.router.for_partition(partition)
+            call = shard.workflows.WatchHistory(request, metadata=self.forward.metadata(principal))
+            try:
+                async for message in call:
+                    yield message
+            except grpc.aio.AioRpcError as err:
+                await self.forward.relay_error(err, context)
+            finally:
+                call.cancel()
 
     async def ListInstances(
         self, request: fpb.ListInstancesRequest, context: Context
@@ -439,10 +458,13 @@ async def _by_owner(
 
 
 class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
-    def __init__(self, auth: Authenticator, router: Router, forward: Forwarder) -> None:
+    def __init__(
+        self, auth: Authenticator, router: Router, forward: Forwarder, open_calls: OpenCalls
+    ) -> None:
         self.auth = auth
         self.router = router
         self.forward = forward
+        self.open_calls = open_calls
 
     async def _principal(self, context: Context) -> Principal:
         return await self.auth.principal(context, "WorkerService")
@@ -487,9 +509,16 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         is ever lost in a reply that crossed a cancellation. The worker gets up to max_tasks;
         any more go back to their shards at once. When a workflow worker's own call ends
         early, the gateway tells every shard that the worker is gone (step workers keep their
-        tasks until their heartbeat timeout: the step may still be running).
+        tasks until their heartbeat timeout: the step may still be running). An account holds
+        at most shards.caps.MAX_POLLS_PER_ACCOUNT polls open on this gateway.
         """
         principal = await self._principal(context)
+        with self.open_calls.hold(principal.account_id, POLLS):
+            return await self._poll_shards(principal, method, request, context)
+
+    async def _poll_shards(
+        self, principal: Principal, method: str, request: Any, context: Context
+    ) -> list[Any]:
         wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
         shards = self.router.all_shards()
         if len(shards) == 1:
@@ -588,7 +617,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
 
     async def _by_task(self, method: str, request: Any, context: Context) -> Any:
         principal = await self._principal(context)
-        partition = decode_any(request.task_token).partition
+        partition = partition_of_token(request.task_token, self.router.partitions)
         return await self.forward(
             lambda: self.router.for_partition(partition),
             _workers(method),
@@ -683,7 +712,8 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
         while pending:
             groups: dict[str, list[bytes]] = {}
             for token in pending:
-                owner = self.router.for_partition(decode_any(token).partition).address
+                partition = partition_of_token(token, self.router.partitions)
+                owner = self.router.for_partition(partition).address
                 groups.setdefault(owner, []).append(token)
             failed: list[bytes] = []
 
@@ -750,7 +780,8 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
                     raise InvalidArgument("command", "is empty")
                 # Each write is bounded as its single call is (the interceptor counted them).
                 check_request(getattr(command, kind))
-                partitions[n] = decode_any(getattr(command, kind).task_token).partition
+                token = getattr(command, kind).task_token
+                partitions[n] = partition_of_token(token, self.router.partitions)
             except StepwayError as exc:
                 results[n] = command_error(exc)
 
@@ -812,12 +843,19 @@ class GatewayServer:
     """A running gateway."""
 
     def __init__(
-        self, server: grpc.aio.Server, router: Router, limits: GatewayLimits, port: int
+        self,
+        server: grpc.aio.Server,
+        router: Router,
+        limits: GatewayLimits,
+        port: int,
+        open_calls: OpenCalls,
     ) -> None:
         self.server = server
         self.router = router
         self.limits = limits
         self.port = port
+        # Watch streams and long polls open now, per account.
+        self.open_calls = open_calls
         # The web console, when config.http asks for one.
         self.console: Console | None = None
 
@@ -847,10 +885,13 @@ async def start_gateway(
         options=SERVER_OPTIONS,
     )
     forward = Forwarder(config.cluster_secret, router)
+    open_calls = OpenCalls(on_refusal=limits.reject)
     fgrpc.add_WorkflowServiceServicer_to_server(
-        GatewayWorkflowService(auth, router, forward, limits), server
+        GatewayWorkflowService(auth, router, forward, limits, open_calls), server
     )
-    wgrpc.add_WorkerServiceServicer_to_server(GatewayWorkerService(auth, router, forward), server)
+    wgrpc.add_WorkerServiceServicer_to_server(
+        GatewayWorkerService(auth, router, forward, open_calls), server
+    )
     agrpc.add_AdminServiceServicer_to_server(
         GatewayAdminService(auth, router, backend_name(db), db), server
     )
@@ -872,7 +913,7 @@ async def start_gateway(
     await server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     log.info("gateway listening on port %d", port)
-    gateway = GatewayServer(server, router, limits, port)
+    gateway = GatewayServer(server, router, limits, port, open_calls)
     if config.http:
         try:
             # The console calls this gateway over gRPC, as any client does.

@@ -1,11 +1,28 @@
 """Group commit: concurrent engine operations share one transaction, run in one writer thread.
 
-Each operation is a plain function of the transaction's connection. The committer takes every
-operation waiting, runs them one after another in a single transaction in its writer thread
+Each operation is a plain function of the transaction's connection. The committer takes the
+operations waiting, runs them one after another in a single transaction in its writer thread
 (one hand-off from the event loop per batch, not one per statement), commits once, and then,
 back on the event loop, runs the callbacks they registered for after the commit (dispatching a
 task, waking a waiter) and answers each caller. Writes are serialized, which SQLite needs
 anyway and which makes a shard the single writer of its instances.
+
+Accounts take turns at the writer. Each operation is queued under the account it serves (the
+shard server names it once per call, with `serve`; the server's own work, its timers, leases
+and retention sweeps, is one more lane) and has a cost: the rows it may write, a payload
+counting one row more per PAYLOAD_BYTES_PER_ROW. A caller cuts a large request into
+operations of at most MAX_OPERATION_COST (`split`), so that no one operation holds the writer
+long. A batch is filled round-robin: one operation from each account waiting in turn, again
+and again, while an account's operations in the batch cost at most ACCOUNT_COST_PER_BATCH,
+and the batch at most MAX_BATCH_COST and `max_batch` operations; the next batch starts with
+the account after the last one served. So the bound:
+
+    An operation at the head of its account's queue waits for at most one operation (of at
+    most MAX_OPERATION_COST) of each other account waiting. With two accounts, one account's
+    flood delays the other's create by at most the transaction in the writer and the one the
+    create runs in, to which the flooding account adds at most ACCOUNT_COST_PER_BATCH each;
+    with k accounts, each transaction costs at most MAX_BATCH_COST. Measured in
+    tests/test_noisy_neighbour.py; the figures are in docs/architecture.md.
 
 An operation raises a StepwayError only before it writes anything, so such an error is its own
 answer and the batch goes on. Any other error rolls the batch back; its operations then run one
@@ -26,8 +43,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -43,7 +63,57 @@ After = list[Callable[[], None]]
 Operation = Callable[[sa.Connection, After], T]
 Outcome = tuple[bool, Any]
 Partitions = frozenset[int]
-Queued = tuple[Operation[Any], "asyncio.Future[Any]", Partitions, bool]
+
+# The most one operation may cost: a larger request is cut into operations of this size.
+MAX_OPERATION_COST = 25
+# A payload written counts as one row more per this many bytes (a 1 MiB result: 17 rows).
+PAYLOAD_BYTES_PER_ROW = 64 * 1024
+# What one account's operations may cost in one batch, and what a batch may cost in all.
+ACCOUNT_COST_PER_BATCH = 50
+MAX_BATCH_COST = 250
+# The account a call serves, named once by the shard server; "" is the server's own work.
+SERVING: ContextVar[str] = ContextVar("stepway_serving", default="")
+
+
+def serve(account_id: str) -> None:
+    """Queues the operations the current call (and the tasks it starts) submits under this
+    account."""
+    SERVING.set(account_id)
+
+
+def payload_cost(size: int) -> int:
+    """The cost of writing one row that holds a payload of this many bytes."""
+    return 1 + size // PAYLOAD_BYTES_PER_ROW
+
+
+def split(items: Sequence[T], cost: Callable[[T], int] = lambda _: 1) -> list[list[T]]:
+    """Cuts items, in order, into parts that cost at most MAX_OPERATION_COST each (an item
+    that costs more is a part of its own): one operation per part."""
+    parts: list[list[T]] = []
+    part: list[T] = []
+    spent = 0
+    for item in items:
+        c = cost(item)
+        if part and spent + c > MAX_OPERATION_COST:
+            parts.append(part)
+            part, spent = [], 0
+        part.append(item)
+        spent += c
+    if part:
+        parts.append(part)
+    return parts
+
+
+@dataclass(slots=True)
+class Queued:
+    op: Operation[Any]
+    fut: asyncio.Future[Any]
+    partitions: Partitions
+    late: bool
+    account: str
+    cost: int
+
+
 # The partitions of a set that this server may not write now (read in the transaction), each
 # with its current owner when known.
 Fence = Callable[[sa.Connection, set[int]], dict[int, str | None]]
@@ -66,7 +136,10 @@ class Committer:
         self._max_batch = max_batch
         self._fence = fence
         self._stale = stale
-        self._queue: asyncio.Queue[Queued] = asyncio.Queue()
+        # Operations waiting, per account, and the accounts with some, in turn order.
+        self._lanes: dict[str, deque[Queued]] = {}
+        self._turn: deque[str] = deque()
+        self._waiting = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shard-writer")
         self.batches = 0
@@ -76,6 +149,8 @@ class Committer:
         # Late writes (see the module's docstring): refused, and committed by partition.
         self.late_refused = 0
         self.late_committed: dict[int, int] = {}
+        # The longest a batch's transaction held the writer, in seconds.
+        self.longest_batch = 0.0
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="shard-committer")
@@ -85,33 +160,95 @@ class Committer:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
-        while not self._queue.empty():
-            _, fut, _, _ = self._queue.get_nowait()
-            if not fut.done():
-                fut.set_exception(asyncio.CancelledError())
+        for lane in self._lanes.values():
+            for queued in lane:
+                if not queued.fut.done():
+                    queued.fut.set_exception(asyncio.CancelledError())
+        self._lanes.clear()
+        self._turn.clear()
         self._writer.shutdown(wait=True)
 
-    def submit(self, op: Operation[T], partitions: Partitions = frozenset()) -> asyncio.Future[T]:
-        """Queues an operation that writes these partitions; the future resolves after its
-        transaction commits."""
+    def submit(
+        self,
+        op: Operation[T],
+        partitions: Partitions = frozenset(),
+        *,
+        cost: int = 1,
+        account: str | None = None,
+    ) -> asyncio.Future[T]:
+        """Queues an operation that writes these partitions, under the account it serves (by
+        default the one the current call serves); the future resolves after its transaction
+        commits."""
         if self._task is None:
             raise RuntimeError("committer is not running")
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         late = bool(partitions) and self._stale is not None and self._stale()
-        self._queue.put_nowait((op, fut, partitions, late))
+        lane_of = SERVING.get() if account is None else account
+        lane = self._lanes.get(lane_of)
+        if lane is None:
+            lane = self._lanes[lane_of] = deque()
+            self._turn.append(lane_of)
+        lane.append(Queued(op, fut, partitions, late, lane_of, max(cost, 1)))
+        self._waiting.set()
         return fut
 
-    async def run(self, op: Operation[T], partitions: Partitions = frozenset()) -> T:
+    async def run(
+        self,
+        op: Operation[T],
+        partitions: Partitions = frozenset(),
+        *,
+        cost: int = 1,
+        account: str | None = None,
+    ) -> T:
         """Queues an operation and waits for its committed result."""
-        return await self.submit(op, partitions)
+        return await self.submit(op, partitions, cost=cost, account=account)
+
+    def waiting(self) -> dict[str, int]:
+        """The operations waiting for the writer, per account ("" for the server's own)."""
+        return {account: len(lane) for account, lane in self._lanes.items()}
+
+    def _next_batch(self) -> list[Queued]:
+        """Takes the next batch, round-robin over the accounts waiting (see the module's
+        docstring); the account that did not fit goes first in the next one."""
+        batch: list[Queued] = []
+        total = 0
+        spent: dict[str, int] = {}
+        full: set[str] = set()  # accounts that had their share of this batch
+        while self._turn and len(batch) < self._max_batch and len(full) < len(self._turn):
+            account = self._turn[0]
+            if account in full:
+                self._turn.rotate(-1)
+                continue
+            lane = self._lanes[account]
+            queued = lane[0]
+            used = spent.get(account, 0)
+            if used and used + queued.cost > ACCOUNT_COST_PER_BATCH:
+                full.add(account)
+                self._turn.rotate(-1)
+                continue
+            if batch and total + queued.cost > MAX_BATCH_COST:
+                break
+            lane.popleft()
+            batch.append(queued)
+            total += queued.cost
+            spent[account] = used + queued.cost
+            if lane:
+                self._turn.rotate(-1)
+            else:
+                self._turn.popleft()
+                del self._lanes[account]
+        if not self._turn:
+            self._waiting.clear()
+        return batch
 
     async def _loop(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self._max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            ops = [(op, partitions) for op, _, partitions, _ in batch]
+            await self._waiting.wait()
+            batch = self._next_batch()
+            if not batch:
+                continue
+            ops = [(q.op, q.partitions) for q in batch]
             # Shielded: once a batch is in the writer thread, its outcome is delivered.
             outcomes, after = await asyncio.shield(
                 loop.run_in_executor(self._writer, self._commit, ops)
@@ -124,13 +261,13 @@ class Committer:
                 except Exception:
                     log.exception("after-commit callback failed")
             self._count(batch, outcomes)
-            for (_, fut, _, _), (ok, value) in zip(batch, outcomes, strict=True):
-                if fut.done():
+            for queued, (ok, value) in zip(batch, outcomes, strict=True):
+                if queued.fut.done():
                     continue
                 if ok:
-                    fut.set_result(value)
+                    queued.fut.set_result(value)
                 else:
-                    fut.set_exception(value)
+                    queued.fut.set_exception(value)
 
     def _on_retry(self, attempt: int, exc: BaseException) -> None:
         if self._metrics is not None:
@@ -139,15 +276,15 @@ class Committer:
     def _count(self, batch: list[Queued], outcomes: list[Outcome]) -> None:
         refused = committed = 0
         partitions: set[int] = set()
-        for (_, _, written, late), (ok, value) in zip(batch, outcomes, strict=True):
+        for queued, (ok, value) in zip(batch, outcomes, strict=True):
             if not ok and isinstance(value, NotOwner):
                 self.refused += 1
-            if not late:
+            if not queued.late:
                 continue
             if ok:
                 committed += 1
-                partitions |= written
-                for p in written:
+                partitions |= queued.partitions
+                for p in queued.partitions:
                     self.late_committed[p] = self.late_committed.get(p, 0) + 1
             elif isinstance(value, NotOwner):
                 refused += 1
@@ -186,8 +323,10 @@ class Committer:
         started = time.perf_counter()
         try:
             outcome = run_tx(self._engine, body, on_retry=self._on_retry), after
+            took = time.perf_counter() - started
+            self.longest_batch = max(self.longest_batch, took)
             if self._metrics is not None:
-                self._metrics.tx_seconds.observe(time.perf_counter() - started)
+                self._metrics.tx_seconds.observe(took)
             return outcome
         except Exception as exc:
             if len(ops) == 1:

@@ -19,14 +19,15 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from shards import calls, machine, pages, store
 from shards.calls import CallChange, CallSpec, StepKey, StepTask
+from shards.caps import check_workflows
 from shards.clock import now_us
-from shards.committer import After, Committer
+from shards.committer import After, Committer, payload_cost, split
 from shards.config import ShardConfig
 from shards.db import run_tx
 from shards.dispatch import TaskQueues
@@ -61,6 +62,9 @@ from shards.tokens import StepTaskRef, TaskRef
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Item = TypeVar("Item")
+# A key led by its partition: an instance's or a step task's.
+Keyed = TypeVar("Keyed", bound=tuple[Any, ...])
 Key = tuple[int, str]
 # A watch re-reads the history at least this often, for writes made by another process.
 WATCH_POLL_SECONDS = 2.0
@@ -483,10 +487,35 @@ class ShardEngine:
         task.add_done_callback(self._background.discard)
 
     async def _run(
-        self, op: Callable[[sa.Connection, After], T], partitions: Iterable[int] = ()
+        self,
+        op: Callable[[sa.Connection, After], T],
+        partitions: Iterable[int] = (),
+        *,
+        cost: int = 1,
     ) -> T:
         """Runs a write operation for these partitions in the next group commit."""
-        return await self.committer.run(op, frozenset(partitions))
+        return await self.committer.run(op, frozenset(partitions), cost=cost)
+
+    async def _run_parts(
+        self,
+        items: Sequence[Item],
+        op_for: Callable[[list[Item]], Callable[[sa.Connection, After], T]],
+        partitions: Callable[[Item], int | None] = lambda _: None,
+        cost: Callable[[Item], int] = lambda _: 1,
+    ) -> list[T]:
+        """Runs a request too large for one operation as one operation per part of its items
+        (shards.committer.split), queued in order, so that other accounts' operations take
+        turns between them. Each part commits on its own; the first part's error is raised
+        once every part has its outcome."""
+        futures = []
+        for part in split(items, cost):
+            written = frozenset(p for p in map(partitions, part) if p is not None)
+            futures.append(self.committer.submit(op_for(part), written, cost=sum(map(cost, part))))
+        outcomes = await asyncio.gather(*futures, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return [o for o in outcomes if not isinstance(o, BaseException)]
 
     def _apply(
         self,
@@ -560,13 +589,23 @@ class ShardEngine:
     async def create_many(
         self, account_id: str, items: list[NewInstance]
     ) -> list[tuple[Instance, bool] | StepwayError]:
-        """Creates instances in one transaction; each item has its own outcome, in order.
+        """Creates instances; each item has its own outcome, in order.
 
         An id that exists (already, or earlier in the same list) answers the existing instance
         with created = False; an unknown workflow answers its error; the others are created.
         An item whose partition this server does not own answers NotOwner, and the rest are
-        created without it.
+        created without it. A long list is written as one operation per part (see
+        shards.committer.split), in order.
         """
+        parts = split(items, lambda item: payload_cost(len(item.params)))
+        if len(parts) == 1:
+            return await self._create_part(account_id, items)
+        done = await asyncio.gather(*(self._create_part(account_id, part) for part in parts))
+        return [outcome for part in done for outcome in part]
+
+    async def _create_part(
+        self, account_id: str, items: list[NewInstance]
+    ) -> list[tuple[Instance, bool] | StepwayError]:
         outcomes: dict[int, tuple[Instance, bool] | StepwayError] = {}
         left = list(range(len(items)))
         while left:
@@ -651,7 +690,8 @@ class ShardEngine:
             after.append(dispatch)
             return [_resolve(o, outcomes) for o in outcomes]
 
-        return await self._run(op, partitions)
+        cost = sum(payload_cost(len(i.params)) for i in items)
+        return await self._run(op, partitions, cost=cost)
 
     def _retention_of(self, conn: sa.Connection, account_id: str) -> int:
         """The account's retention (cached for a few seconds), or the configured default."""
@@ -775,23 +815,37 @@ class ShardEngine:
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
 
-        return await self._run(op, [self._partition(account_id, workflow, instance_id)])
+        partition = self._partition(account_id, workflow, instance_id)
+        return await self._run(op, [partition], cost=payload_cost(len(payload)))
 
     # ------------------------------------------------------------------ workers
 
     async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
-        """Registers the workflows a worker runs on a task queue."""
+        """Registers the workflows a worker runs on a task queue, a part per operation. A call
+        that would take the account past its cap of registered workflows is refused before it
+        writes; each part checks the cap again in its transaction, so that registrations racing
+        each other never pass it."""
+        names = list(dict.fromkeys(workflows))
+        registered, new = await self._read(
+            lambda conn: store.unregistered_workflows(conn, account_id, names)
+        )
+        check_workflows(account_id, registered, len(new))
 
-        def op(conn: sa.Connection, after: After) -> None:
-            store.register_workflows(conn, account_id, task_queue, workflows, now_us())
+        def op_for(part: list[str]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                registered, new = store.unregistered_workflows(conn, account_id, part)
+                check_workflows(account_id, registered, len(new))
+                store.register_workflows(conn, account_id, task_queue, part, now_us())
 
-            def remember() -> None:
-                for name in workflows:
-                    self._task_queues[(account_id, name)] = task_queue
+                def remember() -> None:
+                    for name in part:
+                        self._task_queues[(account_id, name)] = task_queue
 
-            after.append(remember)
+                after.append(remember)
 
-        await self._run(op)
+            return op
+
+        await self._run_parts(names, op_for)
 
     async def poll(
         self,
@@ -827,8 +881,10 @@ class ShardEngine:
                 keys = [k for k in keys if k[0] in self.owned]
                 if not keys:
                     continue
-                claim = self.committer.submit(
-                    self._claim_op(worker_id, keys), frozenset(k[0] for k in keys)
+                claim = self._claim_in_parts(
+                    functools.partial(self._claim_op, worker_id),
+                    keys,
+                    functools.partial(self.queues.push_front, queue),
                 )
                 # Until the claim commits, its instances hold running slots of the account.
                 self.occupancy.claiming[account_id] += len(keys)
@@ -854,6 +910,47 @@ class ShardEngine:
                 del self._open_polls[worker_id]
                 if disconnected:
                     self.worker_disconnected(worker_id)
+
+    def _claim_in_parts(
+        self,
+        make_op: Callable[[list[Keyed]], Callable[[sa.Connection, After], list[T]]],
+        keys: list[Keyed],
+        put_back: Callable[[list[Keyed]], None],
+    ) -> asyncio.Future[list[T]]:
+        """Claims ready keys (each led by its partition) in parts of at most
+        MAX_OPERATION_COST keys, one writer operation each. The future holds what every part
+        claimed; a part that failed puts its keys back in line, and only when every part
+        failed does the future fail, with the first part's error (its keys not put back)."""
+        chunks = split(keys)
+        parts = [
+            self.committer.submit(
+                make_op(part),
+                frozenset(k[0] for k in part),
+                cost=len(part),
+            )
+            for part in chunks
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        claimed: asyncio.Future[list[T]] = asyncio.get_running_loop().create_future()
+
+        def settle(_: object) -> None:
+            if claimed.done() or not all(p.done() for p in parts):
+                return
+            failed = [n for n, p in enumerate(parts) if p.cancelled() or p.exception()]
+            if len(failed) == len(parts):
+                first = parts[0]
+                error = first.exception() if not first.cancelled() else None
+                claimed.set_exception(error or asyncio.CancelledError())
+                return
+            for n in failed:
+                put_back(chunks[n])
+            ok = [p for n, p in enumerate(parts) if n not in failed]
+            claimed.set_result([t for p in ok for t in p.result()])
+
+        for part_future in parts:
+            part_future.add_done_callback(settle)
+        return claimed
 
     def _claim_op(
         self, worker_id: str, keys: list[Key]
@@ -988,7 +1085,7 @@ class ShardEngine:
                 after.append(lambda: self._attempt(inst, "succeeded", started_at))
             return tr.task_ended
 
-        return await self._run(op, [ref.partition])
+        return await self._run(op, [ref.partition], cost=payload_cost(len(result)))
 
     async def fail_step(
         self,
@@ -1113,7 +1210,7 @@ class ShardEngine:
             tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
             self._apply(conn, after, inst, tr)
 
-        await self._run(op, [ref.partition])
+        await self._run(op, [ref.partition], cost=payload_cost(len(output)))
 
     async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
         """Ends the instance as errored."""
@@ -1126,42 +1223,55 @@ class ShardEngine:
         await self._run(op, [ref.partition])
 
     async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
-        """Extends the leases still held; answers the ones lost."""
+        """Extends the leases still held; answers the ones lost. The tokens are looked up in
+        one query per part, so that unknown ones cost no more than reading their keys."""
 
-        def op(conn: sa.Connection, after: After) -> list[TaskRef]:
-            found = store.load_instances(conn, [r.key for r in refs])
-            lost, due = [], now_us() + self._lease_us
-            for ref in refs:
-                inst = found.get(ref.key)
-                if (
-                    inst is None
-                    or inst.account_id != account_id
-                    or inst.status not in LEASED
-                    or inst.lease_token != ref.lease
-                ):
-                    lost.append(ref)
-                    continue
-                self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
-            return lost
+        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], list[TaskRef]]:
+            def op(conn: sa.Connection, after: After) -> list[TaskRef]:
+                found = store.load_instances(conn, [r.key for r in part])
+                lost, due = [], now_us() + self._lease_us
+                for ref in part:
+                    inst = found.get(ref.key)
+                    if (
+                        inst is None
+                        or inst.account_id != account_id
+                        or inst.status not in LEASED
+                        or inst.lease_token != ref.lease
+                    ):
+                        lost.append(ref)
+                        continue
+                    self._apply(conn, after, inst, Transition(replace(inst, due_at=due)))
+                return lost
 
-        return await self._run(op, [r.partition for r in refs])
+            return op
+
+        lost = await self._run_parts(refs, op_for, lambda r: r.partition)
+        return [ref for part in lost for ref in part]
 
     async def release(
         self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str
     ) -> None:
         """Gives tasks back so that they are dispatched again; leases already lost are skipped."""
 
-        def op(conn: sa.Connection, after: After) -> None:
-            found = store.load_instances(conn, [r.key for r in refs])
-            now = now_us()
-            for ref in refs:
-                inst = found.get(ref.key)
-                if inst is None or inst.account_id != account_id or inst.lease_token != ref.lease:
-                    continue
-                if inst.status in LEASED:
-                    self._apply(conn, after, inst, machine.release(inst, ref.lease, now, reason))
+        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                found = store.load_instances(conn, [r.key for r in part])
+                now = now_us()
+                for ref in part:
+                    inst = found.get(ref.key)
+                    if (
+                        inst is None
+                        or inst.account_id != account_id
+                        or inst.lease_token != ref.lease
+                    ):
+                        continue
+                    if inst.status in LEASED:
+                        tr = machine.release(inst, ref.lease, now, reason)
+                        self._apply(conn, after, inst, tr)
 
-        await self._run(op, [r.partition for r in refs])
+            return op
+
+        await self._run_parts(refs, op_for, lambda r: r.partition)
 
     def worker_disconnected(self, worker_id: str) -> None:
         """The worker's last open poll was cancelled: give back every task it holds."""
@@ -1170,16 +1280,19 @@ class ShardEngine:
             return
         log.info("worker %s disconnected; releasing %d task(s)", worker_id, len(keys))
 
-        def op(conn: sa.Connection, after: After) -> None:
-            found = store.load_instances(conn, list(keys))
-            now = now_us()
-            for inst in found.values():
-                if inst.status in LEASED and inst.lease_worker == worker_id:
-                    assert inst.lease_token is not None
-                    tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
-                    self._apply(conn, after, inst, tr)
+        def op_for(part: list[Key]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                found = store.load_instances(conn, part)
+                now = now_us()
+                for inst in found.values():
+                    if inst.status in LEASED and inst.lease_worker == worker_id:
+                        assert inst.lease_token is not None
+                        tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
+                        self._apply(conn, after, inst, tr)
 
-        self._spawn(self._run(op, [k[0] for k in keys]))
+            return op
+
+        self._spawn(self._run_parts(sorted(keys), op_for, lambda k: k[0]))
 
     # ------------------------------------------------------------------ CALL steps
 
@@ -1270,8 +1383,10 @@ class ShardEngine:
             keys = [k for k in keys if k[0] in self.owned]
             if not keys:
                 continue
-            claim = self.committer.submit(
-                self._claim_steps_op(worker_id, keys), frozenset(k[0] for k in keys)
+            claim = self._claim_in_parts(
+                functools.partial(self._claim_steps_op, worker_id),
+                keys,
+                functools.partial(self.step_queues.push_front, queue),
             )
             try:
                 claimed = await asyncio.shield(claim)
@@ -1330,21 +1445,24 @@ class ShardEngine:
         """Gives step tasks back before they were worked on: the same attempt is queued again.
         Tasks whose attempt already ended are skipped."""
 
-        def op(conn: sa.Connection, after: After) -> None:
-            tasks = store.load_step_tasks(conn, [r.key for r in refs])
-            found = store.load_instances(conn, list({r.instance_key for r in refs}))
-            now = now_us()
-            for ref in refs:
-                task, inst = tasks.get(ref.key), found.get(ref.instance_key)
-                if inst is None or inst.account_id != account_id:
-                    continue
-                try:
-                    change = calls.release(inst, task, ref.lease, now)
-                except LeaseLost:
-                    continue
-                found[ref.instance_key] = self._apply_call(conn, after, inst, change, ref.key)
+        def op_for(part: list[StepTaskRef]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                tasks = store.load_step_tasks(conn, [r.key for r in part])
+                found = store.load_instances(conn, list({r.instance_key for r in part}))
+                now = now_us()
+                for ref in part:
+                    task, inst = tasks.get(ref.key), found.get(ref.instance_key)
+                    if inst is None or inst.account_id != account_id:
+                        continue
+                    try:
+                        change = calls.release(inst, task, ref.lease, now)
+                    except LeaseLost:
+                        continue
+                    found[ref.instance_key] = self._apply_call(conn, after, inst, change, ref.key)
 
-        await self._run(op, [r.partition for r in refs])
+            return op
+
+        await self._run_parts(refs, op_for, lambda r: r.partition)
 
     def _load_call(
         self, conn: sa.Connection, account_id: str, ref: StepTaskRef
@@ -1371,7 +1489,7 @@ class ShardEngine:
             started = task.attempt_started_at if task else 0
             after.append(lambda: self._attempt(inst, "succeeded", started or 0))
 
-        await self._run(op, [ref.partition])
+        await self._run(op, [ref.partition], cost=payload_cost(len(result)))
 
     async def fail_step_task(
         self, account_id: str, ref: StepTaskRef, error: Failure, non_retryable: bool
@@ -1458,7 +1576,7 @@ class ShardEngine:
             if self._next_due is not None and self._next_due <= now:
                 self._next_due = None
                 try:
-                    fired, nxt = await self._run(self._fire_op(now))
+                    fired, nxt = await self._run(self._fire_op(now), cost=self.config.timer_batch)
                 except Exception:
                     log.exception("timer transaction failed; trying again")
                     self._note_due(now_us() + 1_000_000)
@@ -1674,7 +1792,7 @@ class ShardEngine:
                 store.delete_instances(conn, keys)
                 return len(keys)
 
-            purged = await self._run(op)
+            purged = await self._run(op, cost=size)
             total += purged
             self.purged += purged
             self.purge_batches += 1

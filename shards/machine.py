@@ -235,11 +235,18 @@ def complete_step(
     now: int,
     lease_timeout_us: int,
 ) -> Transition:
-    """Records a step's result; a result already recorded never changes."""
+    """Records a step's result; a result already recorded never changes. The same attempt
+    reported again with the same result is already recorded (an idempotent retry); with
+    another result it is refused: two reports of one attempt disagree, and only one counts."""
     check_lease(inst, lease)
     _check_kind(existing, StepKind.DO)
     if existing is not None and existing.state is not StepState.PENDING:
         if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
+            if existing.result != result:
+                raise FailedPrecondition(
+                    f"step {name!r} #{seq} attempt {attempt} is already recorded with another "
+                    "result; a recorded result never changes"
+                )
             return Transition(inst)  # the same report again: already recorded
         raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
     step = Step(

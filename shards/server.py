@@ -27,6 +27,7 @@ from shards import limits, pages
 from shards import validation as v
 from shards.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
 from shards.clock import from_timestamp, now_us
+from shards.committer import serve
 from shards.config import ShardConfig
 from shards.convert import (
     STATUS_FROM_PB,
@@ -88,6 +89,8 @@ class _FromGateway:
         account = metadata_value(context, ACCOUNT_HEADER)
         if not account or not hmac.compare_digest(secret, self._secret):
             raise Unauthenticated("shard servers take calls from a Stepway gateway only")
+        # The call's writes take their turn at the writer as this account's.
+        serve(account)
         return account
 
 

@@ -492,6 +492,22 @@ def workflow_task_queue(conn: sa.Connection, account_id: str, workflow: str) -> 
     ).scalar()
 
 
+def unregistered_workflows(
+    conn: sa.Connection, account_id: str, names: Sequence[str]
+) -> tuple[int, list[str]]:
+    """How many workflows the account has registered, and which of these names are new."""
+    W = schema.workflows
+    count = conn.execute(
+        sa.select(sa.func.count()).select_from(W).where(W.c.account_id == account_id)
+    ).scalar_one()
+    known = set(
+        conn.execute(
+            sa.select(W.c.name).where(W.c.account_id == account_id, W.c.name.in_(names))
+        ).scalars()
+    )
+    return int(count), [n for n in names if n not in known]
+
+
 def register_workflows(
     conn: sa.Connection, account_id: str, task_queue: str, names: Sequence[str], now: int
 ) -> None:
@@ -556,6 +572,9 @@ def find_instances(
     rows = conn.execute(
         sa.select(*_INSTANCE_COLUMNS).where(
             INST.c.account_id == account_id,
+            # Both columns of the unique key, so that its index finds the rows without reading
+            # every instance of the account.
+            INST.c.workflow.in_(sorted({w for w, _ in keys})),
             INST.c.instance_id.in_(sorted({i for _, i in keys})),
         )
     )

@@ -67,6 +67,19 @@ def decode_any(token: bytes) -> TaskRef | StepTaskRef:
     return TaskRef(partition=msg.partition, uid=msg.uid, lease=msg.lease)
 
 
+def partition_of_token(token: bytes, partitions: int) -> int:
+    """The partition a token names, for routing; INVALID_ARGUMENT when it is not a task token
+    or names a partition outside the cluster's `partitions` (no shard server could own it)."""
+    partition = decode_any(token).partition
+    if partition >= partitions:
+        raise InvalidArgument(
+            "task_token",
+            f"names partition {partition}, outside this cluster's {partitions} partitions: "
+            "it is not a task token issued by this cluster",
+        )
+    return partition
+
+
 def decode(token: bytes) -> TaskRef:
     """A workflow task's lease; INVALID_ARGUMENT for anything else."""
     ref = decode_any(token)

@@ -333,10 +333,17 @@ def test_complete_step_records_the_result_and_renews_the_lease() -> None:
 def test_complete_step_reported_twice_for_the_same_attempt_is_a_no_op_keeping_the_result() -> None:
     inst = running()
     recorded = complete_attempt(inst, attempt=2, result=OK).steps[0]
-    again = complete_attempt(inst, recorded, attempt=2, result=b'{"ok": false}', now=T0 + 9_000)
+    again = complete_attempt(inst, recorded, attempt=2, result=OK, now=T0 + 9_000)
     assert again.steps == []
     assert again.history == []
     assert again.instance == inst
+
+
+def test_complete_step_of_the_same_attempt_with_another_result_is_refused() -> None:
+    inst = running()
+    recorded = complete_attempt(inst, attempt=2, result=OK).steps[0]
+    with pytest.raises(FailedPrecondition, match="already recorded with another result"):
+        complete_attempt(inst, recorded, attempt=2, result=b'{"ok": false}', now=T0 + 9_000)
 
 
 def test_complete_step_refuses_another_attempt_of_a_step_already_succeeded() -> None:
