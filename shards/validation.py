@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from shards.errors import InvalidArgument
+from stepway import strict_json
 
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$")
 EVENT_TYPE_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$")
@@ -58,7 +58,9 @@ def check_wait(request: Any, field: str, default: float, limit: float) -> float:
 
 
 def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> bytes:
-    """A JSON payload of at most `limit` bytes; empty means null."""
+    """A JSON payload of at most `limit` bytes that keeps stepway.strict_json's rules (RFC 8259
+    UTF-8 text, no NaN or Infinity, no duplicate key, no lone surrogate, at most 64 levels
+    deep); empty means null."""
     if len(data) > limit:
         raise InvalidArgument(
             field, f"is {len(data)} bytes; the limit is {limit} bytes ({limit / 1048576:g} MiB)"
@@ -66,9 +68,9 @@ def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> by
     if not data:
         return b"null"
     try:
-        json.loads(data)
+        strict_json.loads(data)
     except ValueError as exc:
-        raise InvalidArgument(field, f"is not valid UTF-8 JSON ({exc})") from None
+        raise InvalidArgument(field, str(exc)) from None
     return data
 
 
