@@ -18,7 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from gateway.dev import DevServer
 from shards import schema
 from shards.machine import MAX_RETRY_DELAY_US, Backoff, RetryPolicy
-from stepway import InvalidArgumentError
+from stepway import Client, InvalidArgumentError
 from stepway import RetryPolicy as SdkRetryPolicy
 from stepway.errors import from_command_error, from_status
 from stepway.v1 import admin_service_pb2 as apb
@@ -229,7 +229,7 @@ async def test_a_fail_step_past_the_maximum_retry_delay_is_refused_and_commits_n
 
 
 async def test_times_stored_past_year_9999_still_read_as_its_end(
-    raw: Raw, dev_server: DevServer
+    raw: Raw, dev_server: DevServer, client: Client
 ) -> None:
     """Such as the retry time a FailStep committed before delays were checked."""
     token = (await raw.task("stored")).task_token
@@ -251,6 +251,10 @@ async def test_times_stored_past_year_9999_still_read_as_its_end(
     got, history = await raw.read_back("stored")
     assert got.steps[0].wake_at.ToDatetime(UTC) == END_OF_9999
     assert history[-1].until.ToDatetime(UTC) == END_OF_9999
+    # And so through the SDK, whose datetimes end with year 9999 too.
+    steps = (await client.describe("raw", "stored")).steps or ()
+    assert [s.wake_at for s in steps] == [END_OF_9999]
+    assert (await client.history("raw", "stored"))[-1].until == END_OF_9999
 
 
 def test_a_retry_policy_past_the_maximum_delay_is_refused_where_it_is_made() -> None:

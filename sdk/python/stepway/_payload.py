@@ -26,4 +26,5 @@ def to_datetime(ts: Timestamp) -> datetime | None:
     """An aware UTC datetime, or None for an unset timestamp."""
     if not ts.seconds and not ts.nanos:
         return None
-    return datetime.fromtimestamp(ts.ToMicroseconds() / 1_000_000, tz=UTC)
+    # Exact, where seconds as a float would round 9999-12-31T23:59:59.999999 into year 10000.
+    return ts.ToDatetime(tzinfo=UTC)
