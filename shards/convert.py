@@ -161,8 +161,9 @@ def failure_to_pb(failure: Failure) -> cpb.Failure:
 
 
 def policy_from_pb(msg: wpb.RetryPolicy, field: str = "retry") -> RetryPolicy:
-    """A retry policy as the worker sent it, checked: a known backoff, and delays from 0 to
-    MAX_RETRY_DELAY_US (errors name the field, e.g. "retry.delay")."""
+    """A retry policy as the worker sent it, checked: a known backoff, delays from 0 to
+    MAX_RETRY_DELAY_US and a limit of at most a billion (errors name the field, e.g.
+    "retry.delay")."""
     if msg.backoff not in BACKOFF_FROM_PB:
         names = ", ".join(wpb.Backoff.Name(b) for b in BACKOFF_FROM_PB)
         raise InvalidArgument(f"{field}.backoff", f"{msg.backoff} is not one of {names}")
@@ -172,7 +173,7 @@ def policy_from_pb(msg: wpb.RetryPolicy, field: str = "retry") -> RetryPolicy:
         else None
     )
     return RetryPolicy(
-        limit=msg.limit,
+        limit=v.check_counter(f"{field}.limit", msg.limit),
         delay_us=v.check_duration(f"{field}.delay", msg.delay, MAX_RETRY_DELAY_US),
         backoff=BACKOFF_FROM_PB[msg.backoff],
         max_delay_us=max_delay,

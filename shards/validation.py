@@ -109,6 +109,18 @@ def _iso(us: int) -> str:
     return datetime.fromtimestamp(us // 1_000_000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Step occurrences (seq), attempt numbers, retry limits and history positions are stored as
+# 32-bit integers: each is at most a billion, far past what any instance reaches.
+MAX_COUNTER = 1_000_000_000
+
+
+def check_counter(field: str, value: int, lo: int = 0) -> int:
+    """A count or position from lo to MAX_COUNTER."""
+    if not lo <= value <= MAX_COUNTER:
+        raise InvalidArgument(field, f"is {value}; it must be from {lo} to {MAX_COUNTER}")
+    return value
+
+
 def check_wait(request: Any, field: str, default: float, limit: float) -> float:
     """Seconds of a Duration field of request: default when unset, at most limit (a longer
     one, up to MAX_DURATION_US, is shortened to it)."""

@@ -158,6 +158,42 @@ async def test_unknown_enum_values_answer_invalid_argument_naming_the_field(raw:
     assert not got.steps and history == before
 
 
+async def test_counters_past_a_billion_answer_invalid_argument_naming_the_field(
+    raw: Raw,
+) -> None:
+    """seq, attempt, a retry limit and after_seq are uint32 in the protos and 32-bit integers
+    in the database, where 2**32 - 1 answered INTERNAL on PostgreSQL."""
+    token = (await raw.task("counters")).task_token
+    _, before = await raw.read_back("counters")
+    failure = cpb.Failure(type="E", message="m")
+    big = 2**32 - 1
+    done = wpb.CompleteStepRequest(
+        task_token=token, name="s", seq=1, attempt=big, result=cpb.Payload(data=b"1")
+    )
+    await refused(raw.workers.CompleteStep(done, metadata=raw.md), "attempt")
+    fail = wpb.FailStepRequest(task_token=token, name="s", seq=1, attempt=big, error=failure)
+    await refused(raw.workers.FailStep(fail, metadata=raw.md), "attempt")
+    fail = wpb.FailStepRequest(task_token=token, name="s", seq=big, attempt=1, error=failure)
+    await refused(raw.workers.FailStep(fail, metadata=raw.md), "seq")
+    sleep = wpb.StartSleepRequest(task_token=token, name="nap", seq=1_000_000_001)
+    await refused(raw.workers.StartSleep(sleep, metadata=raw.md), "seq")
+    call = wpb.ScheduleCallRequest(
+        task_token=token,
+        name="c",
+        seq=1,
+        task_queue="steps",
+        step_type="t",
+        retry=wpb.RetryPolicy(limit=big),
+    )
+    await refused(raw.workers.ScheduleCall(call, metadata=raw.md), "retry.limit")
+    history = fpb.GetHistoryRequest(workflow="raw", instance_id="counters", after_seq=big)
+    await refused(raw.workflows.GetHistory(history, metadata=raw.md), "after_seq")
+    watch = fpb.WatchHistoryRequest(workflow="raw", instance_id="counters", after_seq=big)
+    await refused(raw.workflows.WatchHistory(watch, metadata=raw.md).read(), "after_seq")
+    got, history_after = await raw.read_back("counters")
+    assert not got.steps and history_after == before
+
+
 @pytest.mark.parametrize("backoff", list(Backoff))
 def test_retry_delays_stop_at_the_maximum_and_are_computed_without_overflow(
     backoff: Backoff,
@@ -262,4 +298,6 @@ def test_a_retry_policy_past_the_maximum_delay_is_refused_where_it_is_made() -> 
         for value in (86_401.0, -1.0, float("nan"), float("inf")):
             with pytest.raises(ValueError, match=f"RetryPolicy.{field} must be from 0 to 86400"):
                 SdkRetryPolicy(**{field: value})  # type: ignore[arg-type]
-    assert SdkRetryPolicy(delay=86_400, max_delay=86_400).delay == 86_400
+    with pytest.raises(ValueError, match=r"RetryPolicy\.limit must be from 0 to 1000000000"):
+        SdkRetryPolicy(limit=1_000_000_001)
+    assert SdkRetryPolicy(limit=10**9, delay=86_400, max_delay=86_400).delay == 86_400

@@ -15,6 +15,8 @@ Backoff = Literal["constant", "linear", "exponential"]
 # The longest delay between two attempts of a step, as the server takes it: a longer delay or
 # max_delay is refused, and a delay growing by backoff stops there.
 MAX_RETRY_DELAY = 24 * 3600.0
+# The most retries a policy may ask for, as the server takes it.
+MAX_RETRY_LIMIT = 1_000_000_000
 
 
 def seconds(value: float | timedelta) -> float:
@@ -34,8 +36,8 @@ class RetryPolicy:
     max_delay: float | timedelta | None = None
 
     def __post_init__(self) -> None:
-        if self.limit < 0:
-            raise ValueError("RetryPolicy.limit must be 0 or more")
+        if not 0 <= self.limit <= MAX_RETRY_LIMIT:
+            raise ValueError(f"RetryPolicy.limit must be from 0 to {MAX_RETRY_LIMIT}")
         if self.backoff not in ("constant", "linear", "exponential"):
             raise ValueError("RetryPolicy.backoff must be 'constant', 'linear' or 'exponential'")
         for name in ("delay", "max_delay"):
