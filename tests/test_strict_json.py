@@ -4,18 +4,23 @@ by the same rules; a step whose result breaks it fails once, without retrying.""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from gateway.dev import DevServer
+from shards import schema
 from stepway import (
     Client,
     InvalidArgumentError,
     NotFoundError,
     Step,
+    StepTaskContext,
+    StepWorker,
     Worker,
     WorkflowEvent,
     WorkflowFailedError,
@@ -194,3 +199,49 @@ async def test_a_step_returning_a_lone_surrogate_fails_once_without_retrying(
     assert len(ATTEMPTS) == 1
     steps = (await client.describe("surrogate", "s1")).steps or ()
     assert [(s.name, s.attempts) for s in steps] == [("lone", 1)]
+
+
+async def test_params_stored_before_strict_json_fail_the_instance_once_clearly(
+    dev_server: DevServer, client: Client
+) -> None:
+    """Such as NaN, which the server took before it held payloads to strict JSON: the worker
+    fails the instance naming the rule, rather than failing every run of it."""
+    async with Worker(client, workflows=[values_wf]):
+        pass  # registers the workflow
+    handle = await client.create("values", id="old")
+    with dev_server.db.begin() as conn:
+        conn.execute(sa.update(schema.instances).values(params=b'{"ratio": NaN}'))
+    async with Worker(client, workflows=[values_wf]):
+        with pytest.raises(WorkflowFailedError) as failed:
+            await handle.result(timeout=30)
+    assert failed.value.error_type == "InvalidParams"
+    assert "holds NaN" in failed.value.error_message
+    params = (await handle.status()).params  # a client still reads it, as Python's json does
+    assert math.isnan(params["ratio"])
+
+
+async def test_a_call_input_stored_before_strict_json_fails_the_call_once_clearly(
+    raw: Raw, dev_server: DevServer, client: Client
+) -> None:
+    token = (await raw.task("old-call")).task_token
+    call = wpb.ScheduleCallRequest(
+        task_token=token, name="c", seq=1, task_queue="steps", step_type="t"
+    )
+    call.retry.limit = 3
+    assert (await raw.workers.ScheduleCall(call, metadata=raw.md)).suspended
+    with dev_server.db.begin() as conn:
+        conn.execute(sa.update(schema.step_tasks).values(input=b"[Infinity]"))
+    attempts: list[Any] = []
+
+    def handler(input: Any, ctx: StepTaskContext) -> None:
+        attempts.append(input)
+
+    async with StepWorker(client, task_queue="steps", handlers={"t": handler}):
+        poll = wpb.PollWorkflowTasksRequest(worker_id="w1", task_queue="q", max_tasks=1)
+        poll.wait.FromSeconds(20)
+        task = (await raw.workers.PollWorkflowTasks(poll, metadata=raw.md)).tasks[0]
+    [entry] = task.journal
+    assert entry.state == cpb.STEP_STATE_FAILED and entry.attempts == 1
+    assert entry.error.type == "InvalidInput"
+    assert "holds Infinity" in entry.error.message
+    assert not attempts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,19 @@ def dumps(value: Any) -> bytes:
 def loads(data: bytes) -> Any:
     """A stored JSON payload back as a value, read by the same rules; empty means None."""
     return strict_json.loads(data) if data else None
+
+
+def loads_for_display(data: bytes) -> Any:
+    """A payload a client reads (params, an output, a step's result): by the same rules, or,
+    for one stored before the server kept them (NaN, a key twice), as Python's json reads it,
+    so that an old instance still reads. ValueError only when neither can read it."""
+    try:
+        return loads(data)
+    except ValueError:
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise ValueError(f"a stored payload cannot be read: {exc}") from None
 
 
 def to_datetime(ts: Timestamp) -> datetime | None:
