@@ -655,7 +655,7 @@ def decode_page_token(token: str) -> tuple[int, str]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         at, uid = raw.split(":", 1)
-        if not uid.isalnum():
+        if not uid.isalnum() or not v.MIN_TIME_US <= int(at) <= v.MAX_TIME_US:
             raise ValueError(uid)
         return int(at), uid
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -4,6 +4,7 @@ maximum, a refused write commits nothing, and a time stored out of range still r
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import AsyncIterator
@@ -192,6 +193,14 @@ async def test_counters_past_a_billion_answer_invalid_argument_naming_the_field(
     await refused(raw.workflows.WatchHistory(watch, metadata=raw.md).read(), "after_seq")
     got, history_after = await raw.read_back("counters")
     assert not got.steps and history_after == before
+
+
+async def test_a_page_token_holding_a_time_out_of_range_is_invalid_argument(raw: Raw) -> None:
+    """A forged token: its time went to the database as is, past a 64-bit integer."""
+    for at in ("9" * 30, "-" + "9" * 30, str(2**63)):
+        token = base64.urlsafe_b64encode(f"{at}:abc".encode()).decode().rstrip("=")
+        listing = fpb.ListInstancesRequest(page_token=token)
+        await refused(raw.workflows.ListInstances(listing, metadata=raw.md), "page_token")
 
 
 @pytest.mark.parametrize("backoff", list(Backoff))
