@@ -4,6 +4,7 @@ by the same rules; a step whose result breaks it fails once, without retrying.""
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import AsyncIterator
@@ -11,6 +12,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gateway.dev import DevServer
 from shards import schema
@@ -134,6 +137,46 @@ def test_nesting_past_64_levels_is_refused_in_linear_time_without_recursion(dept
         nested = [nested]
     with pytest.raises(ValueError, match="deeper than 64 levels"):
         dumps(nested)
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, list | dict):
+            deepest = max(deepest, depth + 1)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+_TRICKY = st.text(alphabet='[]{}"\\ab\u00e9', max_size=6)
+_JSON = st.recursive(
+    st.none() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _JSON,
+    st.lists(
+        st.tuples(st.sampled_from(["list", "dict", "pair"]), _TRICKY), min_size=50, max_size=75
+    ),
+)
+def test_the_depth_scan_agrees_with_the_depth_of_the_value(value: Any, wraps: Any) -> None:
+    """Strings full of brackets, quotes and backslashes never count; siblings never add up.
+    The value is wrapped 50 to 75 times, so that its depth lies near the limit."""
+    for kind, key in wraps:
+        value = [value] if kind == "list" else {key: value} if kind == "dict" else [[], value, key]
+    for text in (json.dumps(value), json.dumps(value, ensure_ascii=False, indent=1)):
+        deep = _depth(value) > strict_json.MAX_DEPTH
+        if deep:
+            with pytest.raises(ValueError, match="deeper than 64 levels"):
+                strict_json.check_depth(text.encode())
+        else:
+            strict_json.check_depth(text.encode())
 
 
 @pytest.mark.parametrize(

@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
-from itertools import accumulate
+from itertools import accumulate, count
 from typing import Any
 
 MAX_DEPTH = 64
 
 _BOM = "\ufeff"
-# A JSON string, escapes included: what the depth scan skips.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
-_STEP = [0] * 256
-_STEP[ord("[")] = _STEP[ord("{")] = 1
-_STEP[ord("]")] = _STEP[ord("}")] = -1
+# What the depth scan keeps: quotes and brackets, every bracket as [ or ].
+_ESCAPE = re.compile(rb"\\.", re.S)
+_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
 # An escape that may start a surrogate (\uD800 to \uDFFF), seen before parsing.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -84,13 +83,18 @@ def dumps(value: Any) -> bytes:
 
 
 def check_depth(data: bytes) -> None:
-    """Refuses arrays and objects nested deeper than MAX_DEPTH, without recursion: strings are
-    skipped and the brackets left are summed, in time linear in the size of data."""
+    """Refuses arrays and objects nested deeper than MAX_DEPTH, without recursion and in time
+    linear in the size of data: C-level passes over bytes, then one over the closing brackets,
+    which stops at the first one too deep."""
     if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
         return
-    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKET)
-    depths = accumulate(map(_STEP.__getitem__, brackets))
-    if any(map(MAX_DEPTH.__lt__, depths)):  # stops at the first bracket too deep
+    if b"\\" in data:
+        data = _ESCAPE.sub(b"", data)  # an escape pair never starts or ends a string
+    # Quotes and brackets; between quotes 2k and 2k + 1 lies a string, whose brackets count not.
+    brackets = b"".join(data.translate(_AS_SQUARE, _NOT_STRUCTURE).split(b'"')[::2])
+    # Before the k-th "]" (from 0) the depth is the "[" before it, less the k "]" before it.
+    opens_before = accumulate(map(len, brackets.split(b"]")))
+    if any(map(MAX_DEPTH.__lt__, map(operator.sub, opens_before, count()))):
         raise ValueError(f"nests arrays and objects deeper than {MAX_DEPTH} levels")
 
 
