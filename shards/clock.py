@@ -7,10 +7,20 @@ from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+# What a protobuf Timestamp holds: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z.
+TIMESTAMP_MIN_US = -62_135_596_800 * 1_000_000
+TIMESTAMP_MAX_US = 253_402_300_799_999_999
+
 
 def now_us() -> int:
     """The current time in microseconds."""
     return time.time_ns() // 1000
+
+
+def set_time(ts: Timestamp, us: int) -> None:
+    """Sets ts to a time in microseconds, clamped to what a Timestamp holds: the edge refuses
+    times past year 9999, and one stored before it did still reads, as the end of 9999."""
+    ts.FromMicroseconds(min(max(int(us), TIMESTAMP_MIN_US), TIMESTAMP_MAX_US))
 
 
 def to_timestamp(us: int | None) -> Timestamp | None:
@@ -18,13 +28,8 @@ def to_timestamp(us: int | None) -> Timestamp | None:
     if us is None:
         return None
     ts = Timestamp()
-    ts.FromMicroseconds(us)
+    set_time(ts, us)
     return ts
-
-
-def from_timestamp(ts: Timestamp) -> int:
-    """Microseconds of a protobuf Timestamp."""
-    return int(ts.ToMicroseconds())
 
 
 def to_datetime(us: int) -> datetime:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from shards import validation as v
+from shards.clock import set_time
 from shards.engine import ClaimedStepTask, InstanceView, Task
+from shards.errors import InvalidArgument
 from shards.machine import (
+    MAX_RETRY_DELAY_US,
     Backoff,
     Failure,
     HistoryEntry,
@@ -71,12 +75,12 @@ def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
     )
     msg.retention.FromMicroseconds(inst.retention_us)
     if inst.expires_at is not None:
-        msg.expires_at.FromMicroseconds(inst.expires_at)
-    msg.created_at.FromMicroseconds(inst.created_at)
+        set_time(msg.expires_at, inst.expires_at)
+    set_time(msg.created_at, inst.created_at)
     if inst.started_at is not None:
-        msg.started_at.FromMicroseconds(inst.started_at)
+        set_time(msg.started_at, inst.started_at)
     if inst.ended_at is not None:
-        msg.ended_at.FromMicroseconds(inst.ended_at)
+        set_time(msg.ended_at, inst.ended_at)
     if inst.error_type is not None:
         msg.error.CopyFrom(
             cpb.Failure(
@@ -102,7 +106,7 @@ def step_to_pb(step: Step) -> wpb.JournalEntry:
     if step.error_type is not None:
         entry.error.CopyFrom(cpb.Failure(type=step.error_type, message=step.error_message or ""))
     if step.wake_at is not None:
-        entry.wake_at.FromMicroseconds(step.wake_at)
+        set_time(entry.wake_at, step.wake_at)
     return entry
 
 
@@ -118,7 +122,7 @@ def task_to_pb(task: Task, lease_timeout: float) -> wpb.WorkflowTask:
         account_id=task.instance.account_id,
         next_journal_page_token="" if task.journal_next is None else str(task.journal_next),
     )
-    msg.created_at.FromMicroseconds(task.instance.created_at)
+    set_time(msg.created_at, task.instance.created_at)
     msg.lease_timeout.FromMicroseconds(int(lease_timeout * 1_000_000))
     return msg
 
@@ -138,9 +142,9 @@ def step_task_to_pb(claimed: ClaimedStepTask) -> wpb.StepTask:
         trace_parent=task.trace_parent or "",
         account_id=task.account_id,
     )
-    msg.scheduled_at.FromMicroseconds(task.scheduled_at)
+    set_time(msg.scheduled_at, task.scheduled_at)
     started = task.attempt_started_at or task.scheduled_at
-    msg.deadline.FromMicroseconds(started + task.timeout_us)
+    set_time(msg.deadline, started + task.timeout_us)
     if task.heartbeat_timeout_us is not None:
         msg.heartbeat_timeout.FromMicroseconds(task.heartbeat_timeout_us)
     if task.details is not None:
@@ -157,12 +161,21 @@ def failure_to_pb(failure: Failure) -> cpb.Failure:
     return cpb.Failure(type=failure.type, message=failure.message, details=failure.details)
 
 
-def policy_from_pb(msg: wpb.RetryPolicy) -> RetryPolicy:
-    """A retry policy as the worker sent it."""
-    max_delay = msg.max_delay.ToMicroseconds() if msg.HasField("max_delay") else None
+def policy_from_pb(msg: wpb.RetryPolicy, field: str = "retry") -> RetryPolicy:
+    """A retry policy as the worker sent it, checked: a known backoff, delays from 0 to
+    MAX_RETRY_DELAY_US and a limit of at most a billion (errors name the field, e.g.
+    "retry.delay")."""
+    if msg.backoff not in BACKOFF_FROM_PB:
+        names = ", ".join(wpb.Backoff.Name(b) for b in BACKOFF_FROM_PB)
+        raise InvalidArgument(f"{field}.backoff", f"{msg.backoff} is not one of {names}")
+    max_delay = (
+        v.check_duration(f"{field}.max_delay", msg.max_delay, MAX_RETRY_DELAY_US)
+        if msg.HasField("max_delay")
+        else None
+    )
     return RetryPolicy(
-        limit=msg.limit,
-        delay_us=msg.delay.ToMicroseconds(),
+        limit=v.check_counter(f"{field}.limit", msg.limit),
+        delay_us=v.check_duration(f"{field}.delay", msg.delay, MAX_RETRY_DELAY_US),
         backoff=BACKOFF_FROM_PB[msg.backoff],
         max_delay_us=max_delay,
     )
@@ -178,15 +191,15 @@ def step_info_to_pb(step: Step) -> cpb.Step:
         attempts=step.attempts,
         event_type=step.event_type or "",
     )
-    msg.started_at.FromMicroseconds(step.started_at)
+    set_time(msg.started_at, step.started_at)
     if step.ended_at is not None:
-        msg.ended_at.FromMicroseconds(step.ended_at)
+        set_time(msg.ended_at, step.ended_at)
     if step.result is not None:
         msg.output.data = step.result
     if step.error_type is not None:
         msg.error.CopyFrom(cpb.Failure(type=step.error_type, message=step.error_message or ""))
     if step.wake_at is not None:
-        msg.wake_at.FromMicroseconds(step.wake_at)
+        set_time(msg.wake_at, step.wake_at)
     return msg
 
 
@@ -218,12 +231,12 @@ def history_to_pb(seq: int, entry: HistoryEntry) -> cpb.HistoryEvent:
         task_queue=detail.get("task_queue") or "",
         step_type=detail.get("step_type") or "",
     )
-    msg.time.FromMicroseconds(entry.at)
+    set_time(msg.time, entry.at)
     if "error_type" in detail:
         msg.error.CopyFrom(
             cpb.Failure(type=detail["error_type"], message=detail.get("error_message") or "")
         )
     until = detail.get(_UNTIL.get(entry.kind, ""))
     if until is not None:
-        msg.until.FromMicroseconds(int(until))
+        set_time(msg.until, int(until))
     return msg

@@ -117,6 +117,13 @@ class HistoryEntry:
     detail: dict[str, Any] | None = None
 
 
+# The longest delay between two attempts of a step. A policy's delay or max_delay past it is
+# refused at the edge, and a delay growing by backoff stops at it: however many attempts a step
+# has used, its next one is due within a day, and retry times stay far inside what a timestamp
+# and a 64-bit column hold (2 ** 2000 microseconds is neither).
+MAX_RETRY_DELAY_US = 24 * 3600 * 1_000_000
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Retries after the first attempt, with delays in microseconds."""
@@ -127,14 +134,20 @@ class RetryPolicy:
     max_delay_us: int | None = None
 
     def delay_after(self, attempt: int) -> int:
-        """Delay before the retry that follows failed attempt number `attempt` (from 1)."""
-        if self.backoff is Backoff.CONSTANT:
-            delay = self.delay_us
-        elif self.backoff is Backoff.LINEAR:
-            delay = self.delay_us * attempt
-        else:
-            delay = self.delay_us * 2 ** (attempt - 1)
-        return delay if self.max_delay_us is None else min(delay, self.max_delay_us)
+        """Delay before the retry that follows failed attempt number `attempt` (from 1): at
+        most max_delay_us and MAX_RETRY_DELAY_US, computed without growing past them."""
+        cap = MAX_RETRY_DELAY_US if self.max_delay_us is None else self.max_delay_us
+        cap = max(0, min(cap, MAX_RETRY_DELAY_US))
+        base = max(0, min(self.delay_us, cap))
+        steps = max(attempt, 1)
+        if self.backoff is Backoff.CONSTANT or base == 0:
+            return base
+        if self.backoff is Backoff.LINEAR:
+            return cap if steps > cap // base else base * steps
+        # Doubling base more than cap's bit length times passes cap.
+        if steps - 1 >= cap.bit_length():
+            return cap
+        return min(base << (steps - 1), cap)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from grpc_reflection.v1alpha import reflection
 from shards import limits, pages
 from shards import validation as v
 from shards.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
-from shards.clock import from_timestamp, now_us
+from shards.clock import now_us, set_time
 from shards.committer import serve
 from shards.config import ShardConfig
 from shards.convert import (
@@ -263,7 +263,8 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         account = self._account(context)
         workflow, instance_id = _instance_key(request)
         size = v.check_page_size("page_size", request.page_size, 1000, 1000)
-        page = await self.engine.history(account, workflow, instance_id, request.after_seq, size)
+        after = v.check_counter("after_seq", request.after_seq)
+        page = await self.engine.history(account, workflow, instance_id, after, size)
         events = [history_to_pb(seq, e) for seq, e in page.entries]
         end = pages.cut([e.ByteSize() for e in events], 0, self.engine.config.answer_bytes)
         return fpb.GetHistoryResponse(
@@ -278,7 +279,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         account = self._account(context)
         workflow, instance_id = _instance_key(request)
         async for seq, entry in self.engine.watch(
-            account, workflow, instance_id, request.after_seq
+            account, workflow, instance_id, v.check_counter("after_seq", request.after_seq)
         ):
             yield fpb.WatchHistoryResponse(event=history_to_pb(seq, entry))
 
@@ -289,7 +290,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         response = fpb.ListWorkflowsResponse()
         for info in await self.engine.workflows(account):
             summary = response.workflows.add(name=info.name, task_queue=info.task_queue)
-            summary.registered_at.FromMicroseconds(info.registered_at)
+            set_time(summary.registered_at, info.registered_at)
             for status, pb in STATUS_TO_PB.items():
                 if info.counts.get(status):
                     summary.instances.add(status=pb, count=info.counts[status])
@@ -396,7 +397,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
             seq=_seq(request.seq),
-            attempt=max(request.attempt, 1),
+            attempt=v.check_counter("attempt", max(request.attempt, 1)),
             result=v.check_payload("result", request.result.data),
             started_at=_started(request),
         )
@@ -411,7 +412,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
             seq=_seq(request.seq),
-            attempt=max(request.attempt, 1),
+            attempt=v.check_counter("attempt", max(request.attempt, 1)),
             error=failure_from_pb(request.error),
             policy=policy_from_pb(request.retry),
             non_retryable=request.non_retryable,
@@ -421,7 +422,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         if outcome.exhausted is not None:
             resp.exhausted.CopyFrom(failure_to_pb(outcome.exhausted))
         elif outcome.retry_at is not None:
-            resp.retry_at.FromMicroseconds(outcome.retry_at)
+            set_time(resp.retry_at, outcome.retry_at)
         return resp
 
     async def StartSleep(
@@ -433,7 +434,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
             seq=_seq(request.seq),
-            wake_at=from_timestamp(request.wake_at),
+            wake_at=v.check_timestamp("wake_at", request.wake_at),
         )
         return wpb.StartSleepResponse(suspended=suspended)
 
@@ -449,7 +450,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             name=v.check_step_name("name", request.name),
             seq=_seq(request.seq),
             event_type=v.check_event_type("event_type", request.event_type),
-            timeout_at=from_timestamp(request.timeout_at),
+            timeout_at=v.check_timestamp("timeout_at", request.timeout_at),
         )
         if step is None:
             return wpb.WaitForEventResponse(suspended=True)
@@ -576,7 +577,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         if outcome.exhausted is not None:
             resp.exhausted.CopyFrom(failure_to_pb(outcome.exhausted))
         elif outcome.retry_at is not None:
-            resp.retry_at.FromMicroseconds(outcome.retry_at)
+            set_time(resp.retry_at, outcome.retry_at)
         return resp
 
     async def HeartbeatStepTask(
@@ -592,7 +593,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             account, decode_step(request.task_token), details
         )
         resp = wpb.HeartbeatStepTaskResponse()
-        resp.heartbeat_deadline.FromMicroseconds(deadline)
+        set_time(resp.heartbeat_deadline, deadline)
         return resp
 
     async def RecordBatch(
@@ -673,7 +674,7 @@ def _created_pb(inst: Instance, created: bool) -> fpb.CreateInstanceResponse:
     resp = fpb.CreateInstanceResponse(
         instance_id=inst.instance_id, created=created, status=STATUS_TO_PB[inst.status]
     )
-    resp.created_at.FromMicroseconds(inst.created_at)
+    set_time(resp.created_at, inst.created_at)
     return resp
 
 
@@ -685,7 +686,7 @@ def _instance_key(request: Any) -> tuple[str, str]:
 
 
 def _time_or_none(request: Any, field: str) -> int | None:
-    return from_timestamp(getattr(request, field)) if request.HasField(field) else None
+    return v.check_timestamp(field, getattr(request, field)) if request.HasField(field) else None
 
 
 def encode_page_token(created_at: int, uid: str) -> str:
@@ -697,7 +698,7 @@ def decode_page_token(token: str) -> tuple[int, str]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         at, uid = raw.split(":", 1)
-        if not uid.isalnum():
+        if not uid.isalnum() or not v.MIN_TIME_US <= int(at) <= v.MAX_TIME_US:
             raise ValueError(uid)
         return int(at), uid
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -709,14 +710,14 @@ def decode_page_token(token: str) -> tuple[int, str]:
 def _seq(seq: int) -> int:
     if seq < 1:
         raise InvalidArgument("seq", "must be 1 or more (the occurrence of the step name)")
-    return seq
+    return v.check_counter("seq", seq)
 
 
 def _timeout(request: Any, field: str, default: int | None) -> int | None:
     """A call's timeout in microseconds: more than 0, at most 7 days; default when unset."""
     if not request.HasField(field):
         return default
-    value = int(getattr(request, field).ToMicroseconds())
+    value = v.duration_us(field, getattr(request, field))
     if value <= 0:
         raise InvalidArgument(field, "must be more than 0 (leave it unset for the default)")
     if value > MAX_TIMEOUT_US:
@@ -727,7 +728,9 @@ def _timeout(request: Any, field: str, default: int | None) -> int | None:
 
 
 def _started(request: Any) -> int:
-    return from_timestamp(request.started_at) if request.HasField("started_at") else now_us()
+    if not request.HasField("started_at"):
+        return now_us()
+    return v.check_timestamp("started_at", request.started_at)
 
 
 def _event_from_result(result: bytes) -> wpb.Event:
@@ -735,7 +738,7 @@ def _event_from_result(result: bytes) -> wpb.Event:
     event = wpb.Event(
         type=doc["type"], payload=cpb.Payload(data=json.dumps(doc["payload"]).encode())
     )
-    event.received_at.FromMicroseconds(doc["received_at"])
+    set_time(event.received_at, doc["received_at"])
     return event
 
 

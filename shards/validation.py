@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
+from google.protobuf.duration_pb2 import Duration
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from shards.clock import TIMESTAMP_MAX_US
 from shards.errors import InvalidArgument
 from shards.limits import MAX_ID_CHARS as MAX_ID_CHARS
 from shards.limits import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
 from shards.limits import MAX_REASON_CHARS as MAX_REASON_CHARS
 from shards.limits import STEP_NAME_MAX as STEP_NAME_MAX
+from stepway import strict_json
 
 # Every pattern is matched whole (fullmatch): `$` alone also matches before a final newline.
 ID_PATTERN = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$")
@@ -52,18 +57,88 @@ def check_step_name(field: str, value: str) -> str:
     return value
 
 
+# Times the engine takes, in microseconds since the Unix epoch: from 1970-01-01T00:00:00Z to
+# 9999-12-31T23:59:59.999999Z. Nothing Stepway schedules lies before 1970, and a Timestamp
+# (and so every answer) ends with year 9999.
+MIN_TIME_US = 0
+MAX_TIME_US = TIMESTAMP_MAX_US
+# The longest Duration any field takes, where the field names no tighter bound: 3,650 days.
+MAX_DURATION_US = 3650 * 86_400 * 1_000_000
+_NANOS = 1_000_000_000
+
+
+def check_timestamp(field: str, ts: Timestamp, lo: int = MIN_TIME_US, hi: int = MAX_TIME_US) -> int:
+    """Microseconds of a normalized Timestamp between lo and hi (by default from 1970 to the
+    end of 9999); sub-microsecond nanos are dropped."""
+    if not 0 <= ts.nanos < _NANOS:
+        raise InvalidArgument(field, f"has nanos {ts.nanos}; nanos must be from 0 to 999999999")
+    us = ts.seconds * 1_000_000 + ts.nanos // 1000
+    if not lo <= us <= hi:
+        raise InvalidArgument(
+            field,
+            f"has seconds {ts.seconds}; it must be from {_iso(lo)} to {_iso(hi)}",
+        )
+    return us
+
+
+def duration_us(field: str, d: Duration) -> int:
+    """Microseconds of a normalized Duration: nanos within ±999,999,999 and of the sign of
+    seconds; sub-microsecond nanos are dropped. The range is the caller's to check."""
+    if not -_NANOS < d.nanos < _NANOS:
+        raise InvalidArgument(
+            field, f"has nanos {d.nanos}; nanos must be from -999999999 to 999999999"
+        )
+    if (d.seconds < 0 < d.nanos) or (d.nanos < 0 < d.seconds):
+        raise InvalidArgument(
+            field, f"has seconds {d.seconds} and nanos {d.nanos}; their signs must agree"
+        )
+    return d.seconds * 1_000_000 + int(d.nanos / 1000)
+
+
+def check_duration(field: str, d: Duration, hi: int, lo: int = 0) -> int:
+    """Microseconds of a normalized Duration from lo to hi microseconds."""
+    us = duration_us(field, d)
+    given = f"{d.seconds + d.nanos / _NANOS:g} s"
+    if lo >= 0 and (d.seconds < 0 or d.nanos < 0):  # -1 ns is negative, though 0 µs
+        raise InvalidArgument(field, f"is {given}; it must not be negative")
+    if not lo <= us <= hi:
+        raise InvalidArgument(field, f"is {given}; it must be from {_secs(lo)} to {_secs(hi)}")
+    return us
+
+
+def _secs(us: int) -> str:
+    return f"{us / 1_000_000:g} s"
+
+
+def _iso(us: int) -> str:
+    return datetime.fromtimestamp(us // 1_000_000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Step occurrences (seq), attempt numbers, retry limits and history positions are stored as
+# 32-bit integers: each is at most a billion, far past what any instance reaches.
+MAX_COUNTER = 1_000_000_000
+
+
+def check_counter(field: str, value: int, lo: int = 0) -> int:
+    """A count or position from lo to MAX_COUNTER."""
+    if not lo <= value <= MAX_COUNTER:
+        raise InvalidArgument(field, f"is {value}; it must be from {lo} to {MAX_COUNTER}")
+    return value
+
+
 def check_wait(request: Any, field: str, default: float, limit: float) -> float:
-    """Seconds of a Duration field of request: default when unset, at most limit."""
+    """Seconds of a Duration field of request: default when unset, at most limit (a longer
+    one, up to MAX_DURATION_US, is shortened to it)."""
     if not request.HasField(field):
         return default
-    seconds = float(getattr(request, field).ToMicroseconds()) / 1_000_000
-    if seconds < 0:
-        raise InvalidArgument(field, "must not be negative")
-    return min(seconds, limit)
+    us = check_duration(field, getattr(request, field), MAX_DURATION_US)
+    return min(us / 1_000_000, limit)
 
 
 def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> bytes:
-    """A JSON payload of at most `limit` bytes; empty means null."""
+    """A JSON payload of at most `limit` bytes that keeps stepway.strict_json's rules (RFC 8259
+    UTF-8 text, no NaN or Infinity, no duplicate key, no lone surrogate, at most 64 levels
+    deep); empty means null."""
     if len(data) > limit:
         raise InvalidArgument(
             field, f"is {len(data)} bytes; the limit is {limit} bytes ({limit / 1048576:g} MiB)"
@@ -71,9 +146,9 @@ def check_payload(field: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> by
     if not data:
         return b"null"
     try:
-        json.loads(data)
+        strict_json.loads(data)
     except ValueError as exc:
-        raise InvalidArgument(field, f"is not valid UTF-8 JSON ({exc})") from None
+        raise InvalidArgument(field, str(exc)) from None
     return data
 
 
@@ -87,7 +162,7 @@ def check_retention(request: Any, label: str = "retention") -> int | None:
     field as label."""
     if not request.HasField("retention"):
         return None
-    us = int(request.retention.ToMicroseconds())
+    us = duration_us(label, request.retention)
     if not MIN_RETENTION_SECONDS * 1_000_000 <= us <= MAX_RETENTION_SECONDS * 1_000_000:
         raise InvalidArgument(
             label,

@@ -482,6 +482,7 @@ async def test_a_missing_api_key_is_a_usage_error(cli_env: dict[str, str]) -> No
         (["list", "--limit", "5000"], "'5000' is not a whole number from 1 to 1000"),
         (["list", "--all", "--cursor", "x"], "not allowed with argument"),
         (["create", "pipeline", "--params", "{oops"], "argument --params: not JSON"),
+        (["create", "pipeline", "--params", '{"r": NaN}'], "(holds NaN, which JSON cannot hold)"),
         (["create", "pipeline", "--params", "@/no/such.json"], "cannot read '/no/such.json'"),
         (["create", "pipeline", "--retention", "soon"], "'soon' is not a length of time"),
     ],

@@ -2,7 +2,7 @@
 // @stepway/sdk: a step worker for Stepway, and promise-returning stubs of its gRPC services.
 
 const { connect, CHANNEL_OPTIONS } = require('./client');
-const { MAX_PAYLOAD_BYTES, toPayload, fromPayload, durationFromMs, msFromDuration, dateFromTimestamp, timestampFromDate } =
+const { MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, toPayload, fromPayload, durationFromMs, msFromDuration, dateFromTimestamp, timestampFromDate } =
   require('./convert');
 const { NonRetryableError } = require('./errors');
 const { LOADER_OPTIONS, findProtosDir, loadServices } = require('./protos');
@@ -17,6 +17,7 @@ module.exports = {
   findProtosDir,
   loadServices,
   MAX_PAYLOAD_BYTES,
+  MAX_JSON_DEPTH,
   toPayload,
   fromPayload,
   durationFromMs,

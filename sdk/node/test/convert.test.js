@@ -5,6 +5,7 @@ const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const {
+  MAX_JSON_DEPTH,
   NonRetryableError,
   durationFromMs,
   msFromDuration,
@@ -28,6 +29,34 @@ describe('payloads', () => {
     assert.equal(toPayload(undefined).data.length, 0);
     assert.equal(fromPayload({ data: Buffer.alloc(0) }), null);
     assert.equal(fromPayload(null), null);
+  });
+
+  test('what the server refuses as JSON throws a TypeError naming it, never a silent null', () => {
+    assert.throws(() => toPayload(NaN), { name: 'TypeError', message: /NaN, which JSON cannot hold/ });
+    assert.throws(() => toPayload({ progress: [Infinity] }), /Infinity \(key '0'\), which JSON/);
+    assert.throws(() => toPayload({ x: -Infinity }), /-Infinity \(key 'x'\)/);
+    assert.throws(() => toPayload('\ud800'), { name: 'TypeError', message: /lone surrogate/ });
+    assert.throws(() => toPayload({ ['k\udfff']: 1 }), /object key with a lone surrogate/);
+    const nest = (depth) => {
+      let value = 1;
+      for (let i = 0; i < depth; i++) value = [value];
+      return value;
+    };
+    assert.deepEqual(fromPayload(toPayload(nest(MAX_JSON_DEPTH))), nest(MAX_JSON_DEPTH));
+    assert.throws(() => toPayload(nest(MAX_JSON_DEPTH + 1)), /deeper than 64 levels/);
+    assert.throws(() => toPayload(nest(100_000)), { name: 'TypeError', message: /deeper than 64 levels/ });
+    assert.deepEqual(fromPayload(toPayload({ s: '\ud83d\ude00', t: '[[[', u: '\\' })), { s: '\ud83d\ude00', t: '[[[', u: '\\' });
+  });
+
+  test('a payload that breaks the same rules is refused when read', () => {
+    const read = (text) => () => fromPayload({ data: Buffer.from(text, 'utf8') });
+    assert.throws(read('\ufeff{}'), { name: 'SyntaxError', message: /byte order mark/ });
+    assert.throws(read('"\\ud800"'), { name: 'SyntaxError', message: /lone surrogate/ });
+    assert.throws(read('[1e400]'), { name: 'SyntaxError', message: /Infinity/ });
+    const started = Date.now();
+    assert.throws(read('['.repeat(1_000_000) + ']'.repeat(1_000_000)), /deeper than 64 levels/);
+    assert.ok(Date.now() - started < 1_000, 'a deep payload is refused in linear time');
+    assert.deepEqual(fromPayload({ data: Buffer.from('["[[[\\"[[", "\\ud83d\\ude00"]', 'utf8') }), ['[[["[[', '\ud83d\ude00']);
   });
 });
 

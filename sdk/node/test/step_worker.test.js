@@ -112,6 +112,37 @@ describe('StepWorker serving CALL steps', { skip }, () => {
     });
   });
 
+  test('a result or heartbeat JSON cannot hold is refused where it is made, and the step fails once', async () => {
+    let calls = 0;
+    const beats = [];
+    const lone = (input, ctx) => {
+      calls += 1;
+      for (const details of [{ progress: NaN }, { name: 'x\ud800' }]) {
+        try {
+          ctx.heartbeat(details);
+        } catch (err) {
+          beats.push(err.message);
+        }
+      }
+      return input.i === 1 ? { ratio: NaN } : { name: 'x\ud800' };
+    };
+    await withWorker({ lone }, async (driver) => {
+      await driver.schedule({ stepType: 'lone', retry: { limit: 2 } }, { count: 2 }); // inputs {i: 0}, {i: 1}
+      const entries = await driver.outcomes(2);
+      for (const entry of entries) {
+        assert.equal(entry.state, 'STEP_STATE_FAILED');
+        assert.equal(entry.error.type, 'InvalidResult');
+        assert.equal(entry.attempts, 1);
+      }
+      assert.deepEqual(entries.map((e) => /lone surrogate/.test(e.error.message)).sort(), [false, true]);
+      assert.ok(entries.some((e) => /NaN \(key 'ratio'\)/.test(e.error.message)));
+      assert.equal(calls, 2);
+      assert.equal(beats.length, 4);
+      assert.match(beats[0], /NaN \(key 'progress'\), which JSON cannot hold/);
+      assert.match(beats[1], /lone surrogate \(key 'name'\)/);
+    });
+  });
+
   test('at most maxConcurrent handlers run at once, and a poll asks only for free slots', async () => {
     const client = connect(server.address, { apiKey: server.apiKey });
     const asked = [];

@@ -92,6 +92,12 @@ class _Suspended(BaseException):
         return str(self.args[0]) if self.args else "pause"
 
 
+class ResultNotSerializable(NonRetryableError):
+    """A step's result that JSON cannot hold as Stepway stores it (an object, NaN, a lone
+    surrogate, nesting past 64 levels): every attempt would return it, so the step fails
+    once, with no retry."""
+
+
 class _Abandoned(BaseException):
     """The server refused or could not take a step's record (the lease was lost, or the server
     stayed unreachable): this run cannot go on, and the instance is dispatched again."""
@@ -205,7 +211,13 @@ class Step:
         info = StepInfo(name, attempt, self._instance_id, self._workflow)
         try:
             value = await asyncio.wait_for(_invoke(info, fn, args, kwargs), limit)
-            data = _payload.dumps(value)
+            try:
+                data = _payload.dumps(value)
+            except (TypeError, ValueError) as exc:
+                # Every attempt would return what cannot be stored: fail once, clearly.
+                raise ResultNotSerializable(
+                    f"the result of step {name!r} cannot be stored as JSON: {exc}"
+                ) from exc
             if len(data) > MAX_PAYLOAD_BYTES:
                 raise NonRetryableError(
                     f"the result of step {name!r} is {len(data)} bytes; "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import json
 import logging
 import os
 import re
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from stepway import _render as render
-from stepway import tracing
+from stepway import strict_json, tracing
 from stepway.client import Client, InstanceInfo, InstanceStatus
 from stepway.errors import InvalidArgumentError, StepwayError, UnavailableError
 from stepway.workflow import WorkflowDefinition
@@ -111,9 +110,9 @@ def parse_json(text: str) -> Any:
         except OSError as err:
             raise argparse.ArgumentTypeError(f"cannot read {text[1:]!r}: {err.strerror}") from None
     try:
-        return json.loads(source)
+        return strict_json.loads(source)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(f"not JSON ({err})") from None
+        raise argparse.ArgumentTypeError(f"not JSON as Stepway takes it ({err})") from None
 
 
 def parse_limit(text: str) -> int:

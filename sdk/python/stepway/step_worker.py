@@ -374,7 +374,15 @@ class StepWorker:
                     non_retryable=False,
                 )
                 return
-            handler = await self._attempt(run, fn, _payload.loads(task.input.data))
+            try:
+                value = _payload.loads(task.input.data)
+            except ValueError as refused:
+                # Stored before the server held payloads to strict JSON: every attempt would
+                # fail so.
+                message = f"the call's input is not strict JSON: {refused}"
+                await self._fail(ctx, "InvalidInput", message, "", non_retryable=True)
+                return
+            handler = await self._attempt(run, fn, value)
             if run.reason in ("lost", "deadline"):
                 # The server has ended this attempt; nothing may be reported.
                 trace.get_current_span().set_attribute("stepway.outcome", "lost")

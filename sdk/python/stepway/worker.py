@@ -249,8 +249,17 @@ class Worker:
                 "",
             )
             return
+        try:
+            params = _payload.loads(task.params.data)
+        except ValueError as exc:
+            # Stored before the server held payloads to strict JSON: every run would fail so.
+            span.set_attribute("stepway.outcome", "failed")
+            tracing.fail(span, exc)
+            message = f"the instance's params are not strict JSON: {exc}"
+            await self._finish_failed(token, "InvalidParams", message, "")
+            return
         event = WorkflowEvent(
-            params=_payload.loads(task.params.data),
+            params=params,
             instance_id=task.instance_id,
             workflow=task.workflow,
             timestamp=_payload.to_datetime(task.created_at) or datetime.now(UTC),

@@ -12,6 +12,16 @@ if TYPE_CHECKING:
     from stepway._step import Step
 
 Backoff = Literal["constant", "linear", "exponential"]
+# The longest delay between two attempts of a step, as the server takes it: a longer delay or
+# max_delay is refused, and a delay growing by backoff stops there.
+MAX_RETRY_DELAY = 24 * 3600.0
+# The most retries a policy may ask for, as the server takes it.
+MAX_RETRY_LIMIT = 1_000_000_000
+
+
+def seconds(value: float | timedelta) -> float:
+    """Seconds of a number of seconds or a timedelta."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,17 @@ class RetryPolicy:
     max_delay: float | timedelta | None = None
 
     def __post_init__(self) -> None:
-        if self.limit < 0:
-            raise ValueError("RetryPolicy.limit must be 0 or more")
+        if not 0 <= self.limit <= MAX_RETRY_LIMIT:
+            raise ValueError(f"RetryPolicy.limit must be from 0 to {MAX_RETRY_LIMIT}")
         if self.backoff not in ("constant", "linear", "exponential"):
             raise ValueError("RetryPolicy.backoff must be 'constant', 'linear' or 'exponential'")
+        for name in ("delay", "max_delay"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= seconds(value) <= MAX_RETRY_DELAY:
+                raise ValueError(
+                    f"RetryPolicy.{name} must be from 0 to {MAX_RETRY_DELAY:g} s (24 hours), "
+                    f"not {seconds(value):g} s"
+                )
 
 
 DEFAULT_RETRIES = RetryPolicy()
@@ -120,8 +137,3 @@ def workflow(name: str) -> Callable[[WorkflowFn], WorkflowDefinition]:
         return WorkflowDefinition(name=name, fn=fn)
 
     return wrap
-
-
-def seconds(value: float | timedelta) -> float:
-    """Seconds of a number of seconds or a timedelta."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
