@@ -37,6 +37,8 @@ class DevConfig:
     account: str = DEFAULT_ACCOUNT
     partitions: int = DEFAULT_PARTITIONS
     lease_timeout: float = 10.0
+    # The shard's partition leases last this long without a renewal (ShardConfig).
+    partition_lease: float = 10.0
     # HOST:PORT for Prometheus metrics (/metrics); None: not served.
     metrics: str | None = None
     # HOST:PORT for the web console (gateway/console.py); None: not served.
@@ -115,6 +117,8 @@ async def start_dev(config: DevConfig) -> DevServer:
             listen="127.0.0.1:0",
             partitions=partitions,
             lease_timeout=config.lease_timeout,
+            partition_lease=config.partition_lease,
+            heartbeat=min(1.0, config.partition_lease / 4),
             # One member, with a fixed id: a restart takes its own leases back at once.
             member_id="dev",
         )

@@ -130,6 +130,42 @@ def is_retryable(exc: BaseException) -> bool:
     return "restart transaction" in str(exc) and "40001" in str(exc)
 
 
+# SQLSTATE classes of a database that cannot serve now but may shortly: connection exception,
+# insufficient resources (too many connections, disk full), operator intervention (shutting
+# down, starting up, admin shutdown), system error (I/O).
+UNAVAILABLE_CLASSES = frozenset({"08", "53", "57", "58"})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when the database could not serve a statement now (server stopped or restarting,
+    connection lost, pool exhausted): the call may succeed if made again later, so it is
+    answered UNAVAILABLE, never INTERNAL. SQLAlchemy has already dropped the broken connection
+    from its pool, and pool_pre_ping tests the others before their next use."""
+    if isinstance(exc, sa.exc.TimeoutError):
+        return True  # no pooled connection came free in time
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return "database is locked" in str(orig)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate)[:2] in UNAVAILABLE_CLASSES
+    # psycopg raises these without a SQLSTATE when it cannot connect or the connection broke.
+    return isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError))
+
+
+def log_failure(logger: logging.Logger, message: str, exc: BaseException) -> None:
+    """Logs the failure of a background transaction that will be tried again: one line while
+    the database is away (a loop fails every tick of an outage), the traceback otherwise."""
+    if is_unavailable(exc):
+        logger.warning("%s (database unavailable: %s)", message, str(exc).splitlines()[0])
+    else:
+        logger.error(message, exc_info=exc)
+
+
 def run_tx(
     engine: sa.Engine,
     fn: Callable[[sa.Connection], T],

@@ -28,7 +28,7 @@ from shards.calls import CallChange, CallSpec, StepKey, StepTask
 from shards.clock import now_us
 from shards.committer import After, Committer
 from shards.config import ShardConfig
-from shards.db import run_tx
+from shards.db import log_failure, run_tx
 from shards.dispatch import TaskQueues
 from shards.errors import (
     InstanceNotFound,
@@ -1350,8 +1350,8 @@ class ShardEngine:
                 self._next_due = None
                 try:
                     fired, nxt = await self._run(self._fire_op(now))
-                except Exception:
-                    log.exception("timer transaction failed; trying again")
+                except Exception as exc:
+                    log_failure(log, "timer transaction failed; trying again", exc)
                     self._note_due(now_us() + 1_000_000)
                     continue
                 if fired >= self.config.timer_batch:
