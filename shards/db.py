@@ -56,17 +56,32 @@ def backend_name(engine: sa.Engine) -> str:
     return engine.url.get_backend_name()
 
 
-def create_engine(url: str, *, pool_size: int = 8) -> sa.Engine:
-    """Creates the engine for a database URL, tuned for its backend."""
+# SQLite's `synchronous` settings Stepway offers, in WAL mode (docs/limits.md, "Durability"):
+# FULL syncs the WAL at every commit, so a commit answered OK survives a power cut; NORMAL syncs
+# only at checkpoints, so a power cut may lose the last commits (a process crash loses none).
+SQLITE_SYNCHRONOUS = ("full", "normal")
+DEFAULT_SQLITE_SYNCHRONOUS = "full"
+
+
+def create_engine(
+    url: str, *, pool_size: int = 8, sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOUS
+) -> sa.Engine:
+    """Creates the engine for a database URL, tuned for its backend. sqlite_synchronous
+    ('full' or 'normal') applies to SQLite only."""
     target = driver_url(url)
     if target.get_backend_name() == "sqlite":
+        if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+            raise ValueError(
+                f"sqlite synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}, "
+                f"not {sqlite_synchronous!r}"
+            )
         engine = sa.create_engine(
             target,
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=pool_size,
             max_overflow=pool_size,
         )
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, sqlite_synchronous)
         return engine
     kwargs: dict[str, Any] = {
         "pool_size": pool_size,
@@ -92,15 +107,15 @@ def create_engine(url: str, *, pool_size: int = 8) -> sa.Engine:
     return engine
 
 
-def _tune_sqlite(engine: sa.Engine) -> None:
+def _tune_sqlite(engine: sa.Engine, synchronous: str) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which keeps
-        # committed data through a process crash (not through a power cut).
+        # WAL lets readers run beside the writer. FULL syncs the WAL at each commit (durable
+        # through a power cut); NORMAL only at checkpoints (durable through a process crash).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
