@@ -17,6 +17,7 @@ from shards.machine import (
     StepState,
 )
 from shards.tokens import encode
+from shards.validation import check_int32
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 
@@ -170,7 +171,7 @@ def policy_from_pb(msg: wpb.RetryPolicy) -> RetryPolicy:
     """A retry policy as the worker sent it."""
     max_delay = msg.max_delay.ToMicroseconds() if msg.HasField("max_delay") else None
     return RetryPolicy(
-        limit=msg.limit,
+        limit=check_int32("retry.limit", msg.limit),
         delay_us=msg.delay.ToMicroseconds(),
         backoff=BACKOFF_FROM_PB[msg.backoff],
         max_delay_us=max_delay,

@@ -258,7 +258,8 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         account = self._account(context)
         workflow, instance_id = _instance_key(request)
         size = v.check_page_size("page_size", request.page_size, 1000, 1000)
-        page = await self.engine.history(account, workflow, instance_id, request.after_seq, size)
+        after = v.check_int32("after_seq", request.after_seq)
+        page = await self.engine.history(account, workflow, instance_id, after, size)
         return fpb.GetHistoryResponse(
             events=[history_to_pb(seq, e) for seq, e in page.entries],
             more=page.more,
@@ -270,9 +271,8 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
     ) -> AsyncIterator[fpb.WatchHistoryResponse]:
         account = self._account(context)
         workflow, instance_id = _instance_key(request)
-        async for seq, entry in self.engine.watch(
-            account, workflow, instance_id, request.after_seq
-        ):
+        after = v.check_int32("after_seq", request.after_seq)
+        async for seq, entry in self.engine.watch(account, workflow, instance_id, after):
             yield fpb.WatchHistoryResponse(event=history_to_pb(seq, entry))
 
     async def ListWorkflows(
@@ -363,7 +363,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
             seq=_seq(request.seq),
-            attempt=max(request.attempt, 1),
+            attempt=max(v.check_int32("attempt", request.attempt), 1),
             result=v.check_payload("result", request.result.data),
             started_at=_started(request),
         )
@@ -378,7 +378,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
             seq=_seq(request.seq),
-            attempt=max(request.attempt, 1),
+            attempt=max(v.check_int32("attempt", request.attempt), 1),
             error=failure_from_pb(request.error),
             policy=policy_from_pb(request.retry),
             non_retryable=request.non_retryable,
@@ -670,7 +670,7 @@ def decode_page_token(token: str) -> tuple[int, str]:
 def _seq(seq: int) -> int:
     if seq < 1:
         raise InvalidArgument("seq", "must be 1 or more (the occurrence of the step name)")
-    return seq
+    return v.check_int32("seq", seq)
 
 
 def _timeout(request: Any, field: str, default: int | None) -> int | None:

@@ -47,6 +47,18 @@ def check_step_name(field: str, value: str) -> str:
     return value
 
 
+# Sequence numbers, attempts and retry limits are kept in 32-bit signed columns.
+MAX_INT32 = 2**31 - 1
+
+
+def check_int32(field: str, value: int) -> int:
+    """A sequence number, attempt or count the store keeps in a 32-bit column: at most
+    2,147,483,647 (the protocol's uint32 fields go higher)."""
+    if value > MAX_INT32:
+        raise InvalidArgument(field, f"is {value}; the limit is {MAX_INT32:,}")
+    return value
+
+
 def check_wait(request: Any, field: str, default: float, limit: float) -> float:
     """Seconds of a Duration field of request: default when unset, at most limit."""
     if not request.HasField(field):
