@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import glob
 import os
+import pwd
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -28,6 +30,28 @@ def _bin_dir() -> Path | None:
 BIN = _bin_dir()
 
 
+def _server_user() -> str:
+    """A user to run PostgreSQL as when the tests run as root: Debian's `postgres`, or else
+    the user the pgserver package makes for its own binaries (it also opens their folders)."""
+    try:
+        pwd.getpwnam("postgres")
+        return "postgres"
+    except KeyError:
+        pass
+    from pgserver.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+    assert BIN is not None
+    ensure_user_exists("pgserver")
+    ensure_prefix_permissions(BIN)
+    ensure_folder_permissions(BIN, stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(BIN.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+    return "pgserver"
+
+
 class PostgresProcess:
     """initdb once, then start and stop (fast or immediate) on the same port and data dir.
 
@@ -43,8 +67,9 @@ class PostgresProcess:
         if os.geteuid() == 0:
             runuser = shutil.which("runuser")
             assert runuser is not None, "running as root needs runuser to start PostgreSQL"
-            self._as_user = [runuser, "-u", "postgres", "--"]
-            shutil.chown(root, "postgres")
+            user = _server_user()
+            self._as_user = [runuser, "-u", user, "--"]
+            shutil.chown(root, user)
         self._run(
             "initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
             "--no-sync",
