@@ -463,6 +463,7 @@ class ShardEngine:
         task = asyncio.ensure_future(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_background_failure)
 
     async def _run(
         self, op: Callable[[sa.Connection, After], T], partitions: Iterable[int] = ()
@@ -1595,3 +1596,17 @@ class ShardEngine:
                 continue
             if purged:
                 log.info("retention: purged %d finished instance(s)", purged)
+
+
+def _log_background_failure(task: asyncio.Future[object]) -> None:
+    """Background work that failed (a release while the database is away, or after a partition
+    moved) is only logged: what it would have done happens anyway when the leases involved
+    run out."""
+    if task.cancelled() or task.exception() is None:
+        return
+    exc = task.exception()
+    assert exc is not None
+    if isinstance(exc, StepwayError):
+        log.warning("background work refused: %s", exc)
+    else:
+        log_failure(log, "background work failed", exc)

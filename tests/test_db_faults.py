@@ -85,10 +85,11 @@ async def _create_through_outage(client: Client, instance_id: str) -> InstanceHa
 
 
 async def _run_through_outage(
-    client: Client, postgres: PostgresProcess, step_log: str
+    client: Client, postgres: PostgresProcess, step_log: str, stop_mode: str
 ) -> dict[tuple[str, str], int]:
-    """Runs instances on a worker while PostgreSQL stops and starts again; checks that every
-    instance completes and that no step recorded before the outage ran again."""
+    """Runs instances on a worker while PostgreSQL stops (`pg_ctl stop -m stop_mode`) and
+    starts again; checks that every instance completes and that no step recorded before the
+    outage ran again."""
     async with Worker(client, workflows=[fault]):
         # Sleeps from 0.2 to 8 s: some instances wake during the outage, some after it, and
         # steps of 0.2 s are in flight when the server stops.
@@ -104,7 +105,7 @@ async def _run_through_outage(
             what="step a recorded by every instance",
         )
         before = await _recorded(handles)
-        postgres.stop("fast")
+        postgres.stop(stop_mode)
         stopped = time.monotonic()
         # Creations during the outage wait or answer UNAVAILABLE, never an error of their own.
         late = [asyncio.create_task(_create_through_outage(client, f"late{n}")) for n in range(4)]
@@ -130,7 +131,8 @@ async def test_dev_server_and_worker_ride_through_a_postgresql_restart(
     try:
         client = await Client.connect(server.address, api_key=server.api_key)
         try:
-            await _run_through_outage(client, postgres, step_log)
+            # fast: PostgreSQL ends every session and shuts down cleanly.
+            await _run_through_outage(client, postgres, step_log, "fast")
             assert len(server.shard.engine.owned) == server.config.partitions
         finally:
             await client.close()
@@ -153,7 +155,8 @@ async def test_gateway_and_shards_ride_through_a_postgresql_restart(
 ) -> None:
     client = await start_gateway_of(restart_cluster)
     try:
-        await _run_through_outage(client, postgres, step_log)
+        # immediate: PostgreSQL stops as in a crash, and recovers from its WAL at the start.
+        await _run_through_outage(client, postgres, step_log, "immediate")
         await restart_cluster.settled()
     finally:
         await client.close()
