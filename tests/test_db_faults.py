@@ -118,7 +118,11 @@ async def _run_through_outage(
     counts = executions(step_log)
     rerun = {key: counts[key] for key in before if counts[key] != 1}
     assert not rerun, f"steps recorded before the outage ran again: {rerun}"
-    print(f"outage {OUTAGE_SECONDS} s; every instance complete {recovered:.1f} s after the stop")
+    again = sum(n - 1 for n in counts.values())
+    print(
+        f"outage {OUTAGE_SECONDS} s ({stop_mode}): every instance complete {recovered:.1f} s "
+        f"after the stop; step bodies run again (in flight at the stop): {again}"
+    )
     return counts
 
 
