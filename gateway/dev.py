@@ -18,7 +18,7 @@ from shards import migrate, quotas, schema
 from shards.accounts import add_key, ensure_account, set_operator
 from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
-from shards.db import create_engine
+from shards.db import DEFAULT_SQLITE_SYNCHRONOUS, create_engine
 from shards.engine import ShardEngine
 from shards.metrics import Metrics
 from shards.pages import ANSWER_BYTES, JOURNAL_PAGE_BYTES
@@ -38,6 +38,11 @@ class DevConfig:
     account: str = DEFAULT_ACCOUNT
     partitions: int = DEFAULT_PARTITIONS
     lease_timeout: float = 10.0
+    # The shard's partition leases last this long without a renewal (ShardConfig).
+    partition_lease: float = 10.0
+    # SQLite's `synchronous` ('full' or 'normal'; shards.db.SQLITE_SYNCHRONOUS): whether a
+    # commit survives a power cut (full) or only a process crash (normal).
+    sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOUS
     # HOST:PORT for Prometheus metrics (/metrics); None: not served.
     metrics: str | None = None
     # HOST:PORT for the web console (gateway/console.py); None: not served.
@@ -96,7 +101,7 @@ def lift_rate_limits(conn: sa.Connection, account_id: str) -> None:
 
 async def start_dev(config: DevConfig) -> DevServer:
     """Migrates the store, makes sure the account and its key exist, and starts both servers."""
-    db = create_engine(config.db_url)
+    db = create_engine(config.db_url, sqlite_synchronous=config.sqlite_synchronous)
 
     def prepare() -> tuple[int, str]:
         migrate.upgrade(db)
@@ -119,6 +124,8 @@ async def start_dev(config: DevConfig) -> DevServer:
             listen="127.0.0.1:0",
             partitions=partitions,
             lease_timeout=config.lease_timeout,
+            partition_lease=config.partition_lease,
+            heartbeat=min(1.0, config.partition_lease / 4),
             # One member, with a fixed id: a restart takes its own leases back at once.
             member_id="dev",
             journal_page_bytes=config.journal_page_bytes,

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from shards import schema
 from shards.clock import now_us
-from shards.db import backend_name, insert_missing, run_tx
+from shards.db import backend_name, insert_missing, log_failure, run_tx
 from shards.errors import QuotaExceeded
 from shards.metrics import Metrics
 from shards.quotas import QuotaCache, Quotas, add_rejections
@@ -100,9 +100,11 @@ class GatewayLimits:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
                 await self.heartbeat()
-            except Exception:
-                log.exception(
-                    "gateway heartbeat failed; keeping %d as the gateway count", self.gateways
+            except Exception as exc:
+                log_failure(
+                    log,
+                    f"gateway heartbeat failed; keeping {self.gateways} as the gateway count",
+                    exc,
                 )
             await self.flush()
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from shards import schema
 from shards.clock import now_us
+from shards.db import log_failure
 from shards.errors import Unavailable
 from shards.rpc import CHANNEL_OPTIONS
 from stepway import tracing
@@ -80,8 +81,8 @@ class Router:
             await asyncio.sleep(self.refresh_seconds)
             try:
                 await self.refresh(force=True)
-            except Exception:
-                log.exception("routing table refresh failed; keeping the last one")
+            except Exception as exc:
+                log_failure(log, "routing table refresh failed; keeping the last one", exc)
 
     async def refresh(self, *, force: bool = False) -> None:
         """Reads the routing table again (unless it was read less than min_refresh ago)."""

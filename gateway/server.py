@@ -160,9 +160,10 @@ class Forwarder:
             raise AssertionError("unreachable") from None
 
     async def relay_error(self, err: grpc.aio.AioRpcError, context: Context) -> None:
-        """Answers the caller with a shard's error, unchanged (UNAVAILABLE when it is down)."""
+        """Answers the caller with a shard's error, unchanged (UNAVAILABLE when it is down).
+        A shard's own UNAVAILABLE answer (its database is away) keeps its RetryInfo."""
         down = err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
-        if down and not is_not_owner(err):
+        if down and not is_not_owner(err) and not status_details(err):
             raise Unavailable(f"shard server unavailable: {err.details()}") from None
         await context.abort(err.code(), err.details() or "", trailing_metadata=status_details(err))
 

@@ -52,7 +52,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from shards.db import run_tx
+from shards.db import is_unavailable, log_failure, run_tx
 from shards.errors import NotOwner, StepwayError
 from shards.metrics import Metrics
 
@@ -329,6 +329,10 @@ class Committer:
                 self._metrics.tx_seconds.observe(took)
             return outcome
         except Exception as exc:
+            if is_unavailable(exc):
+                # Each operation alone would fail the same way; the callers answer UNAVAILABLE.
+                log_failure(log, f"batch of {len(ops)} failed", exc)
+                return [(False, exc)] * len(ops), []
             if len(ops) == 1:
                 log.exception("operation failed")
                 return [(False, exc)], []

@@ -153,8 +153,18 @@ def step_task_to_pb(claimed: ClaimedStepTask) -> wpb.StepTask:
 
 
 def failure_from_pb(msg: cpb.Failure) -> Failure:
-    """A failure a worker reported; an empty type becomes 'Error'."""
-    return Failure(type=(msg.type or "Error")[:200], message=msg.message, details=msg.details)
+    """A failure a worker reported; an empty type becomes 'Error'. A NUL character, which
+    PostgreSQL's text columns cannot hold, becomes U+FFFD, so that any text an exception
+    carries is recorded, the same on every backend."""
+    return Failure(
+        type=_storable(msg.type or "Error")[:200],
+        message=_storable(msg.message),
+        details=_storable(msg.details),
+    )
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
 
 
 def failure_to_pb(failure: Failure) -> cpb.Failure:

@@ -56,17 +56,32 @@ def backend_name(engine: sa.Engine) -> str:
     return engine.url.get_backend_name()
 
 
-def create_engine(url: str, *, pool_size: int = 8) -> sa.Engine:
-    """Creates the engine for a database URL, tuned for its backend."""
+# SQLite's `synchronous` settings Stepway offers, in WAL mode (docs/limits.md, "Durability"):
+# FULL syncs the WAL at every commit, so a commit answered OK survives a power cut; NORMAL syncs
+# only at checkpoints, so a power cut may lose the last commits (a process crash loses none).
+SQLITE_SYNCHRONOUS = ("full", "normal")
+DEFAULT_SQLITE_SYNCHRONOUS = "full"
+
+
+def create_engine(
+    url: str, *, pool_size: int = 8, sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOUS
+) -> sa.Engine:
+    """Creates the engine for a database URL, tuned for its backend. sqlite_synchronous
+    ('full' or 'normal') applies to SQLite only."""
     target = driver_url(url)
     if target.get_backend_name() == "sqlite":
+        if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+            raise ValueError(
+                f"sqlite synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}, "
+                f"not {sqlite_synchronous!r}"
+            )
         engine = sa.create_engine(
             target,
             connect_args={"timeout": 30, "check_same_thread": False},
             pool_size=pool_size,
             max_overflow=pool_size,
         )
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, sqlite_synchronous)
         return engine
     kwargs: dict[str, Any] = {
         "pool_size": pool_size,
@@ -92,15 +107,15 @@ def create_engine(url: str, *, pool_size: int = 8) -> sa.Engine:
     return engine
 
 
-def _tune_sqlite(engine: sa.Engine) -> None:
+def _tune_sqlite(engine: sa.Engine, synchronous: str) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # WAL lets readers run beside the writer; NORMAL syncs at checkpoints, which keeps
-        # committed data through a process crash (not through a power cut).
+        # WAL lets readers run beside the writer. FULL syncs the WAL at each commit (durable
+        # through a power cut); NORMAL only at checkpoints (durable through a process crash).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
@@ -128,6 +143,42 @@ def is_retryable(exc: BaseException) -> bool:
         return True
     # CockroachDB names its retry errors in the message when the code is wrapped.
     return "restart transaction" in str(exc) and "40001" in str(exc)
+
+
+# SQLSTATE classes of a database that cannot serve now but may shortly: connection exception,
+# insufficient resources (too many connections, disk full), operator intervention (shutting
+# down, starting up, admin shutdown), system error (I/O).
+UNAVAILABLE_CLASSES = frozenset({"08", "53", "57", "58"})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when the database could not serve a statement now (server stopped or restarting,
+    connection lost, pool exhausted): the call may succeed if made again later, so it is
+    answered UNAVAILABLE, never INTERNAL. SQLAlchemy has already dropped the broken connection
+    from its pool, and pool_pre_ping tests the others before their next use."""
+    if isinstance(exc, sa.exc.TimeoutError):
+        return True  # no pooled connection came free in time
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.OperationalError):
+        return "database is locked" in str(orig)
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate)[:2] in UNAVAILABLE_CLASSES
+    # psycopg raises these without a SQLSTATE when it cannot connect or the connection broke.
+    return isinstance(exc, (sa.exc.OperationalError, sa.exc.InterfaceError))
+
+
+def log_failure(logger: logging.Logger, message: str, exc: BaseException) -> None:
+    """Logs the failure of a background transaction that will be tried again: one line while
+    the database is away (a loop fails every tick of an outage), the traceback otherwise."""
+    if is_unavailable(exc):
+        logger.warning("%s (database unavailable: %s)", message, str(exc).splitlines()[0])
+    else:
+        logger.error(message, exc_info=exc)
 
 
 def run_tx(

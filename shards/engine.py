@@ -29,7 +29,7 @@ from shards.caps import check_workflows
 from shards.clock import now_us
 from shards.committer import After, Committer, payload_cost, split
 from shards.config import ShardConfig
-from shards.db import run_tx
+from shards.db import log_failure, run_tx
 from shards.dispatch import TaskQueues
 from shards.errors import (
     InstanceNotFound,
@@ -485,6 +485,7 @@ class ShardEngine:
         task = asyncio.ensure_future(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_background_failure)
 
     async def _run(
         self,
@@ -1577,8 +1578,8 @@ class ShardEngine:
                 self._next_due = None
                 try:
                     fired, nxt = await self._run(self._fire_op(now), cost=self.config.timer_batch)
-                except Exception:
-                    log.exception("timer transaction failed; trying again")
+                except Exception as exc:
+                    log_failure(log, "timer transaction failed; trying again", exc)
                     self._note_due(now_us() + 1_000_000)
                     continue
                 if fired >= self.config.timer_batch:
@@ -1825,3 +1826,17 @@ class ShardEngine:
                 continue
             if purged:
                 log.info("retention: purged %d finished instance(s)", purged)
+
+
+def _log_background_failure(task: asyncio.Future[object]) -> None:
+    """Background work that failed (a release while the database is away, or after a partition
+    moved) is only logged: what it would have done happens anyway when the leases involved
+    run out."""
+    if task.cancelled() or task.exception() is None:
+        return
+    exc = task.exception()
+    assert exc is not None
+    if isinstance(exc, StepwayError):
+        log.warning("background work refused: %s", exc)
+    else:
+        log_failure(log, "background work failed", exc)

@@ -72,6 +72,15 @@ class Unavailable(StepwayError):
     code = grpc.StatusCode.UNAVAILABLE
 
 
+class DatabaseUnavailable(Unavailable):
+    """The database could not serve the call (stopped, restarting, unreachable); the same call
+    may be made again after `retry_after` seconds. Details stay in the server's log."""
+
+    def __init__(self, retry_after: float = 1.0) -> None:
+        super().__init__("the database is unavailable; retry shortly")
+        self.retry_after = retry_after
+
+
 class NotOwner(StepwayError):
     """The shard server does not own a partition the call writes (it moved, or this server's
     leases lapsed). A gateway refreshes its routes and retries; clients see UNAVAILABLE."""

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from shards import schema
 from shards.assignment import assign
 from shards.clock import now_us
-from shards.db import insert_missing, run_tx
+from shards.db import insert_missing, log_failure, run_tx
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +134,8 @@ class Membership:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
                 await self.tick()
-            except Exception:
-                log.exception("membership heartbeat failed; retrying")
+            except Exception as exc:
+                log_failure(log, "membership heartbeat failed; retrying", exc)
 
     async def tick(self) -> Ownership:
         """Heartbeats, then renews, releases and takes leases; tells the engine what it holds."""

@@ -12,7 +12,14 @@ from google.protobuf import duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from prometheus_client import Counter
 
-from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
+from shards.db import is_unavailable
+from shards.errors import (
+    DatabaseUnavailable,
+    InvalidArgument,
+    NotOwner,
+    QuotaExceeded,
+    StepwayError,
+)
 from shards.limits import check_request
 from shards.metrics import Metrics
 from stepway.v1 import worker_service_pb2 as wpb
@@ -79,13 +86,14 @@ def rich_status(exc: StepwayError) -> status_pb2.Status:
             },
         )
         status.details.add().Pack(info)
-    if isinstance(exc, QuotaExceeded):
+    if isinstance(exc, (QuotaExceeded, DatabaseUnavailable)):
         retry = error_details_pb2.RetryInfo(
             retry_delay=duration_pb2.Duration(
                 seconds=int(exc.retry_after), nanos=int((exc.retry_after % 1) * 1e9)
             )
         )
         status.details.add().Pack(retry)
+    if isinstance(exc, QuotaExceeded):
         info = error_details_pb2.QuotaFailure(
             violations=[
                 error_details_pb2.QuotaFailure.Violation(subject=exc.limit, description=exc.message)
@@ -172,14 +180,18 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
 
 
 async def _answer_error(exc: Exception, context: Context, method: str, internal: Counter) -> None:
-    """Ends a call that raised: a StepwayError with its status, anything else as INTERNAL
-    (counted: client input must never get it)."""
+    """Ends a call that raised: a StepwayError with its status, a database outage as
+    UNAVAILABLE with RetryInfo, anything else as INTERNAL (counted: client input must never
+    get it)."""
     if isinstance(exc, StepwayError):
         if exc.code is grpc.StatusCode.INTERNAL:
             internal.inc()
         await abort(context, exc)
     if isinstance(exc, grpc.aio.AbortError):
         raise exc
+    if is_unavailable(exc):
+        log.warning("database unavailable in %s: %s", method, exc)
+        await abort(context, DatabaseUnavailable())
     # The details (SQL, parameters) stay in the server's log, not in the answer.
     incident = uuid.uuid4().hex[:12]
     internal.inc()

@@ -43,8 +43,9 @@ from shards.convert import (
     step_to_pb,
     task_to_pb,
 )
+from shards.db import is_unavailable
 from shards.engine import NewInstance, ShardEngine, Task
-from shards.errors import InvalidArgument, StepwayError, Unauthenticated
+from shards.errors import DatabaseUnavailable, InvalidArgument, StepwayError, Unauthenticated
 from shards.machine import Instance, StepState
 from shards.membership import Membership
 from shards.rpc import (
@@ -619,7 +620,10 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             response = await handler(getattr(command, kind), context)
         except StepwayError as exc:
             return command_error(exc)
-        except Exception:
+        except Exception as exc:
+            if is_unavailable(exc):
+                log.warning("database unavailable in batched %s: %s", kind, exc)
+                return command_error(DatabaseUnavailable())
             self.engine.metrics.internal_errors.labels(_RECORD_BATCH).inc()
             incident = uuid.uuid4().hex[:12]
             log.exception("internal error %s in batched %s", incident, kind)

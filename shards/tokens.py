@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from google.protobuf.message import DecodeError
 
 from shards.errors import InvalidArgument
+from shards.validation import MAX_COUNTER
 from stepway.v1 import worker_service_pb2 as wpb
 
 
@@ -60,7 +61,7 @@ def decode_any(token: bytes) -> TaskRef | StepTaskRef:
         msg = wpb.TaskToken.FromString(token)
     except DecodeError:
         raise InvalidArgument("task_token", "is not a task token issued by Stepway") from None
-    if not msg.uid or not msg.lease:
+    if not msg.uid or not msg.lease or msg.step_seq > MAX_COUNTER:
         raise InvalidArgument("task_token", "is not a task token issued by Stepway")
     if msg.step_name:
         return StepTaskRef(msg.partition, msg.uid, msg.step_name, msg.step_seq, msg.lease)

@@ -4,8 +4,10 @@ with real gRPC servers on loopback ports."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +16,7 @@ from gateway.commands import ensure_secret
 from gateway.config import GatewayConfig
 from gateway.dev import lift_rate_limits
 from gateway.server import GatewayServer, start_gateway
-from shards import schema
+from shards import migrate, schema
 from shards.accounts import add_key, ensure_account
 from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
@@ -36,7 +38,8 @@ class Cluster:
     shards: dict[str, ShardServer] = field(default_factory=dict)
     gateways: list[GatewayServer] = field(default_factory=list)
 
-    async def add_shard(self, member_id: str) -> ShardServer:
+    async def add_shard(self, member_id: str, **settings: Any) -> ShardServer:
+        """Starts a shard server; settings override ShardConfig's test defaults."""
         config = ShardConfig(
             db_url=self.db_url,
             cluster_secret=self.secret,
@@ -46,6 +49,7 @@ class Cluster:
             heartbeat=0.1,
             partition_lease=3.0,
         )
+        config = replace(config, **settings)
         server = await start_shard(config, ShardEngine(self.db, config))
         self.shards[member_id] = server
         return server
@@ -71,11 +75,15 @@ class Cluster:
         return await eventually(probe, even, what="an even split of the partitions")
 
 
-@pytest.fixture
-async def cluster(pg_url: str) -> AsyncIterator[Cluster]:
-    db = create_engine(pg_url)
+@contextlib.asynccontextmanager
+async def open_cluster(db_url: str, *, migrate_first: bool = False) -> AsyncIterator[Cluster]:
+    """A cluster (no servers yet) on a PostgreSQL database; stops its servers at the end.
+    With migrate_first, the database is migrated first (the test databases come migrated)."""
+    db = create_engine(db_url)
 
     def prepare() -> tuple[str, str]:
+        if migrate_first:
+            migrate.upgrade(db)
         with db.begin() as conn:
             ensure_partitions(conn, PARTITIONS)
             secret = ensure_secret(conn)
@@ -84,7 +92,7 @@ async def cluster(pg_url: str) -> AsyncIterator[Cluster]:
             return secret, add_key(conn, account, "admin", name="test")
 
     secret, key = await asyncio.to_thread(prepare)
-    c = Cluster(db, pg_url, secret, key)
+    c = Cluster(db, db_url, secret, key)
     try:
         yield c
     finally:
@@ -93,6 +101,12 @@ async def cluster(pg_url: str) -> AsyncIterator[Cluster]:
         for member in list(c.shards):
             await c.stop_shard(member)
         db.dispose()
+
+
+@pytest.fixture
+async def cluster(pg_url: str) -> AsyncIterator[Cluster]:
+    async with open_cluster(pg_url) as c:
+        yield c
 
 
 async def start_gateway_of(cluster: Cluster) -> Client:

@@ -65,13 +65,13 @@ def test_create_engine_for_cockroachdb_uses_the_cockroachdb_dialect_over_psycopg
 # ------------------------------------------------------------------------------- SQLite
 
 
-def test_sqlite_engines_use_wal_with_normal_sync_and_foreign_keys(tmp_path: Path) -> None:
+def test_sqlite_engines_use_wal_with_full_sync_and_foreign_keys(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 's.db'}")
     try:
         assert backend_name(engine) == "sqlite"
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
     finally:

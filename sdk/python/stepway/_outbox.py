@@ -11,12 +11,15 @@ import asyncio
 import contextvars
 from typing import Any
 
+import grpc
+
 from stepway.client import Client
 from stepway.errors import StepwayError, from_command_error
 from stepway.v1 import worker_service_pb2 as wpb
 
 # How long a batch is retried while the server is unreachable before its writes fail.
 RETRY_UNAVAILABLE_SECONDS = 15.0
+UNAVAILABLE = grpc.StatusCode.UNAVAILABLE.value[0]
 
 
 class Outbox:
@@ -59,31 +62,53 @@ class Outbox:
         self._pump()
 
     async def _flush(self, batch: list[tuple[wpb.WorkerCommand, asyncio.Future[Any]]]) -> None:
+        """Sends a batch; the writes the server could not make for now (UNAVAILABLE: its
+        database is away) go again with backoff for up to RETRY_UNAVAILABLE_SECONDS."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RETRY_UNAVAILABLE_SECONDS
+        delay = 0.05
+        while True:
+            batch = await self._send(batch, deadline)
+            if not batch:
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+    async def _send(
+        self, batch: list[tuple[wpb.WorkerCommand, asyncio.Future[Any]]], deadline: float
+    ) -> list[tuple[wpb.WorkerCommand, asyncio.Future[Any]]]:
+        """Sends a batch once and settles its writes; returns those to send again."""
+        loop = asyncio.get_running_loop()
         request = wpb.RecordBatchRequest(commands=[c for c, _ in batch])
         try:
             resp = await self._client.call(
                 self._client.workers.RecordBatch,
                 request,
-                retry_unavailable=RETRY_UNAVAILABLE_SECONDS,
+                retry_unavailable=max(0.0, deadline - loop.time()),
             )
         except StepwayError as exc:
             for _, fut in batch:
                 if not fut.done():
                     fut.set_exception(exc)
-            return
+            return []
         except BaseException as exc:
             for _, fut in batch:
                 if not fut.done():
                     fut.set_exception(StepwayError(f"batch failed: {exc!r}"))
             raise
-        for (_, fut), result in zip(batch, resp.results, strict=True):
+        again = []
+        for (command, fut), result in zip(batch, resp.results, strict=True):
             if fut.done():
                 continue
             kind = result.WhichOneof("result")
             if kind == "error":
-                fut.set_exception(from_command_error(result.error))
+                if result.error.code == UNAVAILABLE and loop.time() < deadline:
+                    again.append((command, fut))
+                else:
+                    fut.set_exception(from_command_error(result.error))
             else:
                 fut.set_result(getattr(result, kind))
+        return again
 
     async def close(self) -> None:
         """Waits for the writes in flight."""

@@ -202,6 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a worker holds a task without a heartbeat (default %(default)s)",
     )
     dev.add_argument(
+        "--sqlite-synchronous",
+        choices=("full", "normal"),
+        default=os.environ.get("STEPWAY_SQLITE_SYNCHRONOUS", "full"),
+        help="SQLite store only: 'full' (default) keeps every answered commit through a power "
+        "cut; 'normal' is faster but may lose the last commits on a power cut "
+        "(env STEPWAY_SQLITE_SYNCHRONOUS)",
+    )
+    dev.add_argument(
         "--example",
         action="store_true",
         help="also run the example order workflow with a worker, printing its steps",
@@ -363,6 +371,7 @@ async def _dev(args: argparse.Namespace) -> int:
         listen=args.listen,
         api_key=args.api_key,
         lease_timeout=args.lease_timeout,
+        sqlite_synchronous=args.sqlite_synchronous,
         metrics=args.metrics,
         http=args.http,
     )
