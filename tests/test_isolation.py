@@ -108,6 +108,9 @@ def _worker_calls(
                 worker_id="intruder", task_queue="default", wait=Duration(nanos=100_000_000)
             )
         ),
+        "GetTaskJournal": lambda s: s.GetTaskJournal(
+            wpb.GetTaskJournalRequest(task_token=token, page_token="0")
+        ),
         "CompleteStep": lambda s: s.CompleteStep(
             wpb.CompleteStepRequest(task_token=token, name="s", seq=1, attempt=1)
         ),
@@ -300,7 +303,7 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                         else:
                             assert isinstance(outcome, grpc.StatusCode), (where, outcome)
                             assert outcome in REFUSED, (where, outcome)
-        assert walked == 3 * (14 + 16 + 9)
+        assert walked == 3 * (14 + 17 + 9)
         assert await _snapshot(b) == before
     finally:
         await b.close()
