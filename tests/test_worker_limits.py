@@ -30,7 +30,9 @@ runs: Counter[str] = Counter()
 
 @pytest.fixture
 def lease_timeout() -> float:
-    return 2.0
+    # Short, so that several leases run out within the test; long enough that a heartbeat of
+    # 1,001 tokens (a third of it) answers on a busy machine.
+    return 4.0
 
 
 @workflow("held")
