@@ -254,25 +254,29 @@ def build_app(
     return app
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address (IPv6 with or without brackets) is this machine's
+    loopback: `localhost`, 127.0.0.0/8 or ::1."""
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _local_session(request: web.Request) -> bool:
     """Whether a request may receive the sign-in key: it comes from this machine (a loopback
     peer), names this console by a loopback host (a DNS-rebound name is refused), and is the
     page's own fetch, not another site's (browsers send Sec-Fetch-Site; a cross-site fetch
     could not read the answer anyway, lacking CORS headers)."""
-    peer = request.remote or ""
-    host = request.host.rpartition(":")[0].strip("[]") if ":" in request.host else request.host
-    try:
-        if not ipaddress.ip_address(peer).is_loopback:
-            return False
-    except ValueError:
-        return False
-    if host != "localhost":
-        try:
-            if not ipaddress.ip_address(host).is_loopback:
-                return False
-        except ValueError:
-            return False
-    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    host = re.sub(r":\d+$", "", request.host)
+    return (
+        is_loopback_host(request.remote or "")
+        and is_loopback_host(host)
+        and request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    )
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -7,14 +7,13 @@ SQLite file unless a PostgreSQL or CockroachDB URL is given.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import secrets
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
 from gateway.config import GatewayConfig
-from gateway.console import dial_address, start_console
+from gateway.console import dial_address, is_loopback_host, start_console
 from gateway.server import GatewayServer, start_gateway
 from shards import migrate, quotas, schema
 from shards.accounts import add_key, ensure_account, hash_key, set_operator
@@ -116,17 +115,6 @@ def dev_key(conn: sa.Connection, account_id: str) -> str:
     return key
 
 
-def is_loopback(listen: str) -> bool:
-    """Whether HOST:PORT names a loopback address (only this machine can connect)."""
-    host = listen.rpartition(":")[0].strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def default_http(listen: str) -> str:
     """The console's default HOST:PORT for a dev server listening on listen: loopback, at
     its port plus CONSOLE_PORT_OFFSET (any free port when listen's port is 0 or too high)."""
@@ -138,7 +126,9 @@ def default_http(listen: str) -> str:
 
 def signs_in(config: DevConfig) -> bool:
     """Whether the console signs its local user in: asked, and served on loopback only."""
-    return bool(config.http and config.console_sign_in and is_loopback(config.http))
+    if not config.http or not config.console_sign_in:
+        return False
+    return is_loopback_host(config.http.rpartition(":")[0])
 
 
 def lift_rate_limits(conn: sa.Connection, account_id: str) -> None:
