@@ -429,8 +429,13 @@ function barChart(values, start, minute, field) {
 // Page: one instance.
 
 async function renderInstance(gen, workflow, id) {
+  // A refresh waits while the user types an event, so that the form keeps its focus.
+  const typing = () => Boolean($("#event-form") && $("#event-form").contains(document.activeElement));
   const refresh = () => {
-    refreshTimer = setTimeout(() => renderInstance(gen, workflow, id).catch(() => {}), REFRESH_MS);
+    refreshTimer = setTimeout(() => {
+      if (typing()) refresh();
+      else renderInstance(gen, workflow, id).catch(() => {});
+    }, REFRESH_MS);
   };
   let doc;
   try {
