@@ -4,12 +4,19 @@ It serves one page with its script and stylesheet (gateway/console_static/), and
 under /api/ that the page calls with the user's API key (`Authorization: Bearer <key>`). The
 API forwards each call to the gateway's own gRPC address through the Python SDK, under that
 key, so authentication, roles, per-account isolation and routing are exactly the gRPC API's.
+The one exception is the overview's activity (/api/activity): the account comes from the key
+through the gRPC API as well, and its per-minute figures are then read from the store
+(gateway/activity.py), since no RPC serves them.
+
+`stepway dev` on a loopback address starts it with a sign-in key: /api/session then gives the
+page that key, and only to a browser on this machine (see `_local_session`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -19,9 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import sqlalchemy as sa
 from aiohttp import web
 
-from stepway import Client, InstanceStatus, ResourceExhaustedError, StepwayError
+from gateway.activity import MINUTE_US, read_activity
+from shards import accounts
+from shards.clock import now_us
+from stepway import Client, InstanceStatus, NotFoundError, ResourceExhaustedError, StepwayError
 from stepway import UnauthenticatedError as Unauthenticated
 from stepway.client import ErrorInfo, HistoryEvent, InstanceInfo, StepRecord
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -32,6 +43,8 @@ CLIENT_IDLE_SECONDS = 300.0
 # Printable ASCII without spaces: what a gRPC metadata value can carry, and every key we issue.
 API_KEY = re.compile(r"[\x21-\x7e]{1,256}")
 MAX_PAGE_SIZE = 1000
+# Workflows that "find by id" looks in (each costs one GetInstance call).
+MAX_FIND_WORKFLOWS = 100
 STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
 
 HTTP_STATUS = {
@@ -131,13 +144,22 @@ class Console:
         await self.clients.close()
 
 
-async def start_console(listen: str, gateway_address: str) -> Console:
+async def start_console(
+    listen: str,
+    gateway_address: str,
+    *,
+    sign_in_key: str | None = None,
+    db: sa.Engine | None = None,
+) -> Console:
     """Serves the console on listen (HOST:PORT; port 0 picks a free port), calling the
-    gateway at gateway_address."""
+    gateway at gateway_address. sign_in_key: the key a browser on this machine is signed in
+    with (`stepway dev` on loopback only). db: the store the overview's activity is read
+    from (without it the overview shows no charts)."""
     host, _, port = listen.rpartition(":")
     clients = Clients(gateway_address)
     files = await asyncio.to_thread(read_static)
-    runner = web.AppRunner(build_app(clients, files), access_log=None)
+    app = build_app(clients, files, sign_in_key=sign_in_key, db=db)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, host.strip("[]") or None, int(port)).start()
@@ -165,7 +187,13 @@ def read_static() -> dict[str, tuple[bytes, str]]:
     return {p.name: (p.read_bytes(), CONTENT_TYPES[p.suffix]) for p in STATIC.iterdir()}
 
 
-def build_app(clients: Clients, files: dict[str, tuple[bytes, str]]) -> web.Application:
+def build_app(
+    clients: Clients,
+    files: dict[str, tuple[bytes, str]],
+    *,
+    sign_in_key: str | None = None,
+    db: sa.Engine | None = None,
+) -> web.Application:
     """The console's routes: the page and its files, and the JSON API."""
 
     async def page(request: web.Request) -> web.Response:
@@ -199,18 +227,56 @@ def build_app(clients: Clients, files: dict[str, tuple[bytes, str]]) -> web.Appl
     async def not_found(request: web.Request) -> web.Response:
         return _error(404, f"no such API endpoint: {request.method} {request.path}")
 
+    async def session(request: web.Request) -> web.Response:
+        if sign_in_key is None or not _local_session(request):
+            return _error(404, "no local sign-in here: sign in with an API key")
+        return web.json_response({"api_key": sign_in_key})
+
+    async def activity(client: Client, request: web.Request) -> dict[str, Any]:
+        return await _activity(client, db)
+
     app = web.Application()
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", page)
     app.router.add_get("/static/{name}", static)
+    app.router.add_get("/api/session", session)
     app.router.add_get("/api/me", api(_me))
+    app.router.add_get("/api/activity", api(activity))
     app.router.add_get("/api/workflows", api(_workflows))
     app.router.add_get("/api/instances", api(_instances))
+    app.router.add_post("/api/instances", api(_create))
+    app.router.add_get("/api/find", api(_find))
     app.router.add_get("/api/instances/{workflow}/{id}", api(_instance))
+    app.router.add_delete("/api/instances/{workflow}/{id}", api(_delete))
     for action, handler in _ACTIONS.items():
         app.router.add_post(f"/api/instances/{{workflow}}/{{id}}/{action}", api(handler))
     app.router.add_route("*", "/api/{tail:.*}", not_found)
     return app
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name or address (IPv6 with or without brackets) is this machine's
+    loopback: `localhost`, 127.0.0.0/8 or ::1."""
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _local_session(request: web.Request) -> bool:
+    """Whether a request may receive the sign-in key: it comes from this machine (a loopback
+    peer), names this console by a loopback host (a DNS-rebound name is refused), and is the
+    page's own fetch, not another site's (browsers send Sec-Fetch-Site; a cross-site fetch
+    could not read the answer anyway, lacking CORS headers)."""
+    host = re.sub(r":\d+$", "", request.host)
+    return (
+        is_loopback_host(request.remote or "")
+        and is_loopback_host(host)
+        and request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    )
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -236,6 +302,28 @@ def _stepway_error(err: StepwayError) -> web.Response:
 async def _me(client: Client, request: web.Request) -> dict[str, Any]:
     info = await client.server_info()
     return {"account": info.account, "version": info.version, "backend": info.backend}
+
+
+async def _activity(client: Client, db: sa.Engine | None) -> dict[str, Any]:
+    account = (await client.server_info()).account
+    if db is None:
+        return {"account": account, "activity": None}
+
+    def read() -> dict[str, Any]:
+        with db.connect() as conn:
+            account_id = accounts.get_account(conn, account).id
+            now = now_us()
+            got = read_activity(conn, account_id, now)
+        return {
+            "start": _time(datetime.fromtimestamp(got.start_us / 1e6, UTC)),
+            "minute_seconds": MINUTE_US // 1_000_000,
+            "created": got.created,
+            "completed": got.completed,
+            "failed": got.failed,
+            "queued": got.queued,
+        }
+
+    return {"account": account, "activity": await asyncio.to_thread(read)}
 
 
 async def _workflows(client: Client, request: web.Request) -> dict[str, Any]:
@@ -335,11 +423,61 @@ async def _restart(client: Client, request: web.Request) -> dict[str, Any]:
     return {"instance": _instance_json(info)}
 
 
+async def _event(client: Client, request: web.Request) -> dict[str, Any]:
+    body = await _body(request)
+    event_type = _text(body, "type")
+    if not event_type:
+        raise BadRequest("type is required: the event's type, as the workflow waits for it")
+    workflow, id = request.match_info["workflow"], request.match_info["id"]
+    try:
+        delivered = await client.send_event(workflow, id, event_type, body.get("payload"))
+    except ValueError as err:
+        raise BadRequest(f"payload: {err}") from None
+    return {"delivered": delivered}
+
+
+async def _create(client: Client, request: web.Request) -> dict[str, Any]:
+    body = await _body(request)
+    workflow = _text(body, "workflow")
+    if not workflow:
+        raise BadRequest("workflow is required")
+    try:
+        handle = await client.create(
+            workflow, id=_text(body, "id") or None, params=body.get("params")
+        )
+    except ValueError as err:
+        raise BadRequest(f"params: {err}") from None
+    return {"workflow": workflow, "id": handle.id, "created": handle.created}
+
+
+async def _delete(client: Client, request: web.Request) -> dict[str, Any]:
+    workflow, id = request.match_info["workflow"], request.match_info["id"]
+    await client.delete(workflow, id)
+    return {"deleted": {"workflow": workflow, "id": id}}
+
+
+async def _find(client: Client, request: web.Request) -> dict[str, Any]:
+    id = request.query.get("id", "").strip()
+    if not id:
+        raise BadRequest("id is required: the instance id to look for")
+    workflows = [w.name for w in await client.list_workflows()][:MAX_FIND_WORKFLOWS]
+
+    async def look(workflow: str) -> InstanceInfo | None:
+        try:
+            return await client.status(workflow, id)
+        except NotFoundError:
+            return None
+
+    found = await asyncio.gather(*(look(w) for w in workflows))
+    return {"instances": [_instance_json(info) for info in found if info is not None]}
+
+
 _ACTIONS: dict[str, Handler] = {
     "pause": _pause,
     "resume": _resume,
     "terminate": _terminate,
     "restart": _restart,
+    "event": _event,
 }
 
 

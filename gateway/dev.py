@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from gateway.config import GatewayConfig
+from gateway.console import dial_address, is_loopback_host, start_console
 from gateway.server import GatewayServer, start_gateway
 from shards import migrate, quotas, schema
-from shards.accounts import add_key, ensure_account, set_operator
+from shards.accounts import add_key, ensure_account, hash_key, set_operator
 from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
 from shards.db import DEFAULT_SQLITE_SYNCHRONOUS, create_engine
@@ -28,6 +29,13 @@ from shards.server import ShardServer, start_shard
 DEFAULT_DB_URL = "sqlite:///stepway-dev.db"
 DEFAULT_LISTEN = "127.0.0.1:7300"
 DEFAULT_ACCOUNT = "default"
+# `stepway dev` serves the web console on loopback at the gRPC port plus this (7300 → 7380),
+# unless told otherwise (`--http off`: nowhere), as `temporal server start-dev` puts its UI
+# at its port plus 1000: two dev servers on two ports get two consoles.
+CONSOLE_PORT_OFFSET = 80
+# The cluster table's row that keeps the dev key of a store, so that every start of
+# `stepway dev` on it prints the same key (a development store only: the key is kept as is).
+DEV_KEY = "dev_api_key"
 
 
 @dataclass(frozen=True)
@@ -45,8 +53,12 @@ class DevConfig:
     sqlite_synchronous: str = DEFAULT_SQLITE_SYNCHRONOUS
     # HOST:PORT for Prometheus metrics (/metrics); None: not served.
     metrics: str | None = None
-    # HOST:PORT for the web console (gateway/console.py); None: not served.
+    # HOST:PORT for the web console (gateway/console.py); None: not served. On a loopback
+    # address the console signs its local user in with the dev key (gateway/console.py).
     http: str | None = None
+    # Whether a browser on this machine is signed in to the console with the dev key (only
+    # ever when `http` is a loopback address).
+    console_sign_in: bool = True
     # Bytes of a journal page and of a many-item answer (shards.pages).
     journal_page_bytes: int = JOURNAL_PAGE_BYTES
     answer_bytes: int = ANSWER_BYTES
@@ -82,6 +94,43 @@ class DevServer:
         self.db.dispose()
 
 
+def dev_key(conn: sa.Connection, account_id: str) -> str:
+    """The store's dev key: the one kept from an earlier start while it is still a valid key of
+    the account, else a new one, kept for the next start."""
+    C, K = schema.cluster, schema.api_keys
+    kept = conn.execute(sa.select(C.c.value).where(C.c.name == DEV_KEY)).scalar()
+    if kept is not None:
+        valid = conn.execute(
+            sa.select(K.c.key_hash).where(
+                K.c.key_hash == hash_key(kept),
+                K.c.account_id == account_id,
+                K.c.revoked_at.is_(None),
+            )
+        ).first()
+        if valid is not None:
+            return str(kept)
+        conn.execute(C.delete().where(C.c.name == DEV_KEY))
+    key = add_key(conn, account_id, "admin", name="dev")
+    conn.execute(C.insert().values(name=DEV_KEY, value=key))
+    return key
+
+
+def default_http(listen: str) -> str:
+    """The console's default HOST:PORT for a dev server listening on listen: loopback, at
+    its port plus CONSOLE_PORT_OFFSET (any free port when listen's port is 0 or too high)."""
+    port = int(listen.rpartition(":")[2]) + CONSOLE_PORT_OFFSET
+    if port == CONSOLE_PORT_OFFSET or port > 65535:
+        port = 0
+    return f"127.0.0.1:{port}"
+
+
+def signs_in(config: DevConfig) -> bool:
+    """Whether the console signs its local user in: asked, and served on loopback only."""
+    if not config.http or not config.console_sign_in:
+        return False
+    return is_loopback_host(config.http.rpartition(":")[0])
+
+
 def lift_rate_limits(conn: sa.Connection, account_id: str) -> None:
     """A dev server's own account starts without rate limits (a benchmark or a bulk load on a
     laptop should not meet the production default of 300 creations a second). An account
@@ -112,7 +161,10 @@ async def start_dev(config: DevConfig) -> DevServer:
             # operator flag holds it as a tenant account).
             set_operator(conn, account_id)
             lift_rate_limits(conn, account_id)
-            key = add_key(conn, account_id, "admin", key=config.api_key, name="dev")
+            if config.api_key is not None:
+                key = add_key(conn, account_id, "admin", key=config.api_key, name="dev")
+            else:
+                key = dev_key(conn, account_id)
         return partitions, key
 
     try:
@@ -137,13 +189,24 @@ async def start_dev(config: DevConfig) -> DevServer:
             db_url=config.db_url,
             cluster_secret=secret,
             listen=config.listen,
-            http=config.http,
         )
         try:
             gateway = await start_gateway(gateway_config, db, partitions, metrics)
         except BaseException:
             await shard.stop(0)
             raise
+        if config.http:
+            try:
+                gateway.console = await start_console(
+                    config.http,
+                    dial_address(config.listen, gateway.port),
+                    sign_in_key=key if signs_in(config) else None,
+                    db=db,
+                )
+            except BaseException:
+                await gateway.stop(0)
+                await shard.stop(0)
+                raise
     except BaseException:
         db.dispose()
         raise

@@ -918,7 +918,9 @@ async def start_gateway(
     if config.http:
         try:
             # The console calls this gateway over gRPC, as any client does.
-            gateway.console = await start_console(config.http, dial_address(config.listen, port))
+            gateway.console = await start_console(
+                config.http, dial_address(config.listen, port), db=db
+            )
         except BaseException:
             await gateway.stop(0)
             raise

@@ -21,11 +21,15 @@ import aiohttp
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
+from gateway.activity import read_activity
 from gateway.dev import DevConfig, DevServer, start_dev
+from shards import accounts
+from shards.clock import now_us
 from stepway import (
     Client,
     InstanceInfo,
     InstanceStatus,
+    NotFoundError,
     RetryPolicy,
     Step,
     StepWorker,
@@ -59,6 +63,17 @@ async def order(event: WorkflowEvent, step: Step) -> Any:
     await step.sleep("cool off", 0.3)
     approval = await step.wait_for_event("approval", type="approved", timeout=3600)
     return {"reserved": reserved, "charged": charged, "by": approval.payload["by"]}
+
+
+def refuse(reason: str) -> None:
+    raise ValueError(reason)
+
+
+@workflow("refund")
+async def refund(event: WorkflowEvent, step: Step) -> Any:
+    if event.params.get("refuse"):
+        await step.do("check", refuse, "refund window closed", retries=RetryPolicy(limit=0))
+    return {"refunded": True}
 
 
 @pytest.fixture(autouse=True)
@@ -270,8 +285,116 @@ async def test_another_accounts_instance_is_not_found_and_a_worker_key_is_refuse
     assert (await call(dev_server, "GET", "/api/workflows", other))[1]["workflows"] == []
     assert (await client.status("order", "mine")).status is InstanceStatus.WAITING
 
+    assert (await call(dev_server, "GET", "/api/find?id=mine", other))[1]["instances"] == []
+    assert (await call(dev_server, "DELETE", "/api/instances/order/mine", other))[0] == 404
+    event = {"type": "approved", "payload": {"by": "eve"}}
+    assert (await call(dev_server, "POST", "/api/instances/order/mine/event", other, event))[
+        0
+    ] == 404
+    assert (await call(dev_server, "POST", "/api/instances", other, {"workflow": "order"}))[
+        0
+    ] == 404
+    assert (await client.status("order", "mine")).status is InstanceStatus.WAITING
+
     status, body = await call(dev_server, "GET", "/api/workflows", worker)
     assert status == 403 and "role" in body["error"]
+
+
+async def test_the_api_creates_finds_sends_an_event_to_and_deletes_an_instance(
+    dev_server: DevServer, client: Client
+) -> None:
+    key = dev_server.api_key
+    async with Worker(client, workflows=[order]):
+        create = {"workflow": "order", "id": "o-new", "params": {"sku": "A1"}}
+        status, body = await call(dev_server, "POST", "/api/instances", key, create)
+        assert (status, body) == (200, {"workflow": "order", "id": "o-new", "created": True})
+        status, body = await call(dev_server, "POST", "/api/instances", key, create)
+        assert (status, body["created"]) == (200, False)
+        status, body = await call(dev_server, "POST", "/api/instances", key, {"id": "x"})
+        assert status == 400 and "workflow" in body["error"]
+        status, body = await call(dev_server, "POST", "/api/instances", key, {"workflow": "nope"})
+        assert status == 404 and "nope" in body["error"]
+        # JSON that Python reads but Stepway's strict JSON refuses: a 400, not a 502.
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                f"http://127.0.0.1:{dev_server.http_port}/api/instances",
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+                data='{"workflow": "order", "params": {"x": NaN}}',
+            ) as resp,
+        ):
+            assert resp.status == 400 and "params" in (await resp.json())["error"]
+        anonymous = {"workflow": "order"}
+        generated = (await call(dev_server, "POST", "/api/instances", key, anonymous))[1]
+        assert generated["created"] and generated["id"]
+        await waiting_for_approval(client, "o-new")
+
+        status, body = await call(dev_server, "GET", "/api/find?id=o-new", key)
+        assert status == 200
+        assert [(i["workflow"], i["id"]) for i in body["instances"]] == [("order", "o-new")]
+        assert (await call(dev_server, "GET", "/api/find?id=nosuch", key))[1]["instances"] == []
+        assert (await call(dev_server, "GET", "/api/find", key))[0] == 400
+
+        path = "/api/instances/order/o-new"
+        status, body = await call(dev_server, "DELETE", path, key)
+        assert status == 409, body
+        status, body = await call(dev_server, "POST", f"{path}/event", key, {"payload": 1})
+        assert status == 400 and "type" in body["error"]
+        event = {"type": "approved", "payload": {"by": "ann"}}
+        status, body = await call(dev_server, "POST", f"{path}/event", key, event)
+        assert (status, body) == (200, {"delivered": True})
+        assert (await client.get_handle("order", "o-new").result(timeout=20))["by"] == "ann"
+
+    status, body = await call(dev_server, "DELETE", path, key)
+    assert (status, body) == (200, {"deleted": {"workflow": "order", "id": "o-new"}})
+    assert (await call(dev_server, "GET", path, key))[0] == 404
+    assert (await call(dev_server, "DELETE", path, key))[0] == 404
+
+
+async def test_the_overview_counts_creations_completions_failures_and_the_queue_per_minute(
+    dev_server: DevServer, client: Client
+) -> None:
+    key = dev_server.api_key
+    async with Worker(client, workflows=[refund]):
+        for n in range(3):
+            await client.create("refund", id=f"r-{n}", params={})
+        await client.create("refund", id="r-refused", params={"refuse": True})
+        for id in ("r-0", "r-1", "r-2", "r-refused"):
+            await client.get_handle("refund", id).wait(timeout=20)
+    # No worker now: the next two wait in the queue, never started.
+    await client.create("refund", id="r-later-1", params={})
+    await client.create("refund", id="r-later-2", params={})
+
+    status, body = await call(dev_server, "GET", "/api/activity", key)
+    assert status == 200 and body["account"] == "default"
+    activity = body["activity"]
+    assert activity["minute_seconds"] == 60
+    for field in ("created", "completed", "failed", "queued"):
+        assert len(activity[field]) == 60
+    assert (sum(activity["created"]), sum(activity["completed"]), sum(activity["failed"])) == (
+        6,
+        3,
+        1,
+    )
+    assert activity["queued"][-1] == 2
+    # An hour later every figure has left the window, but the two queued still wait.
+    db, account = dev_server.db, "default"
+    with db.connect() as conn:
+        account_id = accounts.get_account(conn, account).id
+        later = read_activity(conn, account_id, now_us() + 3600 * 1_000_000)
+        half = read_activity(conn, account_id, now_us() + 1800 * 1_000_000)
+    assert sum(later.created) == sum(later.completed) == sum(later.failed) == 0
+    assert later.queued == [2] * 60
+    # Half an hour later, the creations sit about 30 minutes back, and the queue was empty
+    # before them.
+    assert sum(half.created) == 6 and half.created.index(max(half.created)) in (28, 29, 30)
+    assert half.queued[0] == 0 and half.queued[-1] == 2
+
+    # Another account sees its own hour: nothing.
+    await client.admin.create_account("other")
+    other = (await client.admin.create_key("other", "admin")).key
+    status, body = await call(dev_server, "GET", "/api/activity", other)
+    assert (status, body["account"], sum(body["activity"]["created"])) == (200, "other", 0)
 
 
 async def test_stopping_the_gateway_stops_the_console(tmp_path: Path) -> None:
@@ -331,13 +454,23 @@ def keep(path: Path, folder: Path) -> None:
 
 
 @pytest.fixture
-async def browser_server(tmp_path: Path) -> AsyncIterator[tuple[DevServer, Client]]:
+def console_sign_in() -> bool:
+    """Whether the browser tests' console signs the local user in (the sign-in form's tests
+    turn it off)."""
+    return False
+
+
+@pytest.fixture
+async def browser_server(
+    tmp_path: Path, console_sign_in: bool
+) -> AsyncIterator[tuple[DevServer, Client]]:
     """A dev server on SQLite with the console on, and a client of it, for the browser tests."""
     server = await start_dev(
         DevConfig(
             db_url=f"sqlite:///{tmp_path / 'stepway.db'}",
             listen="127.0.0.1:0",
             http="127.0.0.1:0",
+            console_sign_in=console_sign_in,
         )
     )
     client = await Client.connect(server.address, api_key=server.api_key)
@@ -428,6 +561,10 @@ async def use_the_console(page: Page, server: DevServer, client: Client, shots: 
     await expect(page.locator("#output")).to_contain_text('"by": "ann"')
     await expect(timeline.locator(".bar.open")).to_have_count(0)
     await expect(page.locator("#action-terminate")).to_be_disabled()
+    # Worded as `stepway instances describe`: no current step once it ended.
+    facts = page.locator("#instance .facts")
+    await expect(facts).to_contain_text("Last successful step")
+    await expect(facts).not_to_contain_text("Current step")
 
 
 @workflow("render_doc")
@@ -476,3 +613,78 @@ async def test_the_timeline_shows_a_remote_step_waiting_for_a_step_worker_then_i
             await screenshot(page, tmp_path / "call.png")
         finally:
             await browser.close()
+
+
+@needs(os.path.exists(CHROMIUM), f"needs {CHROMIUM}: install the Debian package chromium")
+@pytest.mark.parametrize("console_sign_in", [True])
+async def test_a_local_user_creates_signals_finds_and_deletes_an_instance_and_sees_the_hour(
+    browser_server: tuple[DevServer, Client], tmp_path: Path
+) -> None:
+    server, client = browser_server
+    async with Worker(client, workflows=[order, refund]), async_playwright() as pw:
+        await client.create("refund", id="refund-1", params={})
+        await client.create("refund", id="refund-2", params={"refuse": True})
+        browser = await pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+            page.on("dialog", lambda dialog: dialog.accept())
+            await create_signal_find_delete(page, server, client, tmp_path)
+        finally:
+            await browser.close()
+
+
+async def create_signal_find_delete(
+    page: Page, server: DevServer, client: Client, shots: Path
+) -> None:
+    page.set_default_timeout(20_000)
+    # No key to paste: the dev server signs this machine's browser in.
+    await page.goto(f"http://127.0.0.1:{server.http_port}/")
+    await expect(page.locator("#account")).to_have_text("account default")
+
+    # Create an instance from the form; its page opens.
+    await page.get_by_role("link", name="New instance").click()
+    await page.select_option("#create-workflow", "order")
+    await page.fill("#create-id", "order-9")
+    await page.fill("#create-params", '{"sku": "B7", "qty": 1}')
+    await page.get_by_role("button", name="Create").click()
+    await expect(page.locator("#instance-id")).to_have_text("order-9")
+    await expect(page.locator("#status")).to_have_text("waiting")
+    assert (await client.status("order", "order-9")).params == {"sku": "B7", "qty": 1}
+    facts = page.locator("#instance .facts")
+    await expect(facts).to_contain_text("Current step")
+    await expect(page.locator("#action-delete")).to_be_disabled()
+
+    # Send the event it waits for: it completes.
+    await page.fill("#event-type", "approved")
+    await page.fill("#event-payload", '{"by": "bob"}')
+    await page.get_by_role("button", name="Send").click()
+    await expect(page.locator("#status")).to_have_text("complete")
+    await expect(page.locator("#output")).to_contain_text('"by": "bob"')
+    await expect(facts).not_to_contain_text("Current step")
+
+    # The account's hour: three creations, two completions, one failure, an empty queue.
+    await page.get_by_role("link", name="Account").click()
+    charts = page.locator("#activity")
+    await expect(charts.locator('[data-chart="created"] .total')).to_have_text("3 in the hour")
+    await expect(charts.locator('[data-chart="completed"] .total')).to_have_text("2 in the hour")
+    await expect(charts.locator('[data-chart="failed"] .total')).to_have_text("1 in the hour")
+    await expect(charts.locator('[data-chart="queued"] .total')).to_have_text("0 now")
+    await expect(charts.locator('[data-chart="created"] rect.bar-value')).not_to_have_count(0)
+    await screenshot(page, shots / "account.png")
+
+    # Find it by id alone, from the header's search box, then delete it.
+    await page.fill("#find-id", "order-9")
+    await page.press("#find-id", "Enter")
+    await expect(page.locator("#instance-id")).to_have_text("order-9")
+    await page.get_by_role("button", name="Delete").click()
+    await expect(page.locator("#notice")).to_have_text("Deleted order/order-9.")
+    with pytest.raises(NotFoundError):
+        await client.status("order", "order-9")
+    await page.fill("#find-id", "order-9")
+    await page.press("#find-id", "Enter")
+    await expect(page.locator("#not-found")).to_contain_text("order-9")
+
+    # Signing out sticks in this tab: a reload asks for a key.
+    await page.get_by_role("button", name="Sign out").click()
+    await page.reload()
+    await expect(page.locator("#login")).to_be_visible()

@@ -1,12 +1,20 @@
-// The Stepway console. Three pages, chosen by the URL's hash:
+// The Stepway console. Pages, chosen by the URL's hash:
 //   #/                                  workflows with their instances by status
+//   #/account                           the account's activity over the last hour, as charts
 //   #/instances?workflow=W&status=S     instances, newest first, a page at a time
+//   #/find?id=ID                        the instances with this id, in every workflow
+//   #/new                               a form that creates an instance
 //   #/instance/W/ID                     one instance: its data, controls and step timeline
 // Everything comes from the console's JSON API (/api/...), called with the API key that the
-// sign-in form keeps in sessionStorage. Text is always set as text, never parsed as HTML.
+// sign-in form keeps in sessionStorage; `stepway dev` on loopback hands the page its key
+// (/api/session). Text is always set as text, never parsed as HTML.
 "use strict";
 
 const KEY = "stepway.apiKey";
+// Set by Sign out: this tab then asks for a key instead of taking the local session's.
+const SIGNED_OUT = "stepway.signedOut";
+const SVG = "http://www.w3.org/2000/svg";
+const ACTIVITY_REFRESH_MS = 10000;
 const STATUSES = [
   "queued", "running", "waiting", "waitingForPause", "paused", "errored", "terminated", "complete",
 ];
@@ -24,6 +32,8 @@ const ACTIONS = {
 let generation = 0;
 let refreshTimer = null;
 let historyOpen = false;
+// A notice for the page being navigated to (route() clears the old page's).
+let nextNotice = null;
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -92,6 +102,7 @@ async function signIn(event) {
   const key = $("#api-key").value.trim();
   if (!key) return;
   sessionStorage.setItem(KEY, key);
+  sessionStorage.removeItem(SIGNED_OUT);
   try {
     await start();
     $("#api-key").value = "";
@@ -112,7 +123,8 @@ async function start() {
 
 // Navigation.
 
-function go(hash) {
+function go(hash, message, kind) {
+  nextNotice = message ? [message, kind] : null;
   if (location.hash === hash) route();
   else location.hash = hash;
 }
@@ -135,16 +147,22 @@ function stopRefresh() {
 async function route() {
   if (!sessionStorage.getItem(KEY)) return signOut("");
   stopRefresh();
-  notice("");
+  notice(...(nextNotice || [""]));
+  nextNotice = null;
   const gen = ++generation;
   const [path, query] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  const section = { instances: "instances", instance: "instances" }[parts[0]] || "overview";
+  const section = {
+    instances: "instances", instance: "instances", find: "instances", account: "account", new: "new",
+  }[parts[0]] || "overview";
   for (const link of document.querySelectorAll("[data-nav]")) {
     link.classList.toggle("current", link.dataset.nav === section);
   }
   try {
     if (parts[0] === "instances") await renderList(gen, new URLSearchParams(query || ""));
+    else if (parts[0] === "account") await renderAccount(gen);
+    else if (parts[0] === "find") await renderFind(gen, new URLSearchParams(query || "").get("id") || "");
+    else if (parts[0] === "new") await renderCreate(gen);
     else if (parts[0] === "instance" && parts.length === 3) await renderInstance(gen, parts[1], parts[2]);
     else await renderOverview(gen);
   } catch (err) {
@@ -267,12 +285,7 @@ async function renderList(gen, params) {
     el("td", {}, fmtTime(i.ended_at)),
     el("td", {}, i.current_step || ""),
     el("td", { class: "error-text" }, errorText(i.error))));
-  const table = rows.length
-    ? el("table", { id: "instances", class: "grid" },
-      el("thead", {}, el("tr", {}, ["Instance", "Workflow", "Status", "Created", "Ended",
-        "Current step", "Error"].map((h) => el("th", {}, h)))),
-      el("tbody", {}, rows))
-    : el("p", { class: "empty" }, "No instances match.");
+  const table = rows.length ? instanceTable(rows) : el("p", { class: "empty" }, "No instances match.");
   const paging = el("p", { class: "paging" },
     token ? el("a", { href: listHash({ workflow, status }) }, "« first page") : null,
     page.next_page_token
@@ -282,11 +295,147 @@ async function renderList(gen, params) {
   show(gen, el("h1", {}, "Instances"), filters, table, paging);
 }
 
+function instanceTable(rows) {
+  // "Step" as in `stepway instances list`: the step an instance is at, or ended at.
+  return el("table", { id: "instances", class: "grid" },
+    el("thead", {}, el("tr", {}, ["Instance", "Workflow", "Status", "Created", "Ended",
+      "Step", "Error"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows));
+}
+
+// Page: the instances with an id, in every workflow.
+
+async function renderFind(gen, id) {
+  const title = el("h1", {}, "Find an instance");
+  if (!id) return show(gen, title, el("p", { class: "empty" }, "Type an instance id in the search box."));
+  const { instances } = await api(`/api/find?${new URLSearchParams({ id })}`);
+  if (instances.length === 1) return go(instanceHash(instances[0].workflow, instances[0].id));
+  const rows = instances.map((i) => el("tr", { "data-instance": i.id },
+    el("td", {}, el("a", { href: instanceHash(i.workflow, i.id) }, i.id)),
+    el("td", {}, i.workflow), el("td", {}, badge(i.status)),
+    el("td", {}, fmtTime(i.created_at)), el("td", {}, fmtTime(i.ended_at)),
+    el("td", {}, i.current_step || ""), el("td", { class: "error-text" }, errorText(i.error))));
+  show(gen, title, rows.length ? instanceTable(rows)
+    : el("p", { id: "not-found", class: "empty" }, `No workflow has an instance with id ${id}.`));
+}
+
+function find(event) {
+  event.preventDefault();
+  const id = $("#find-id").value.trim();
+  if (id) go(`#/find?${new URLSearchParams({ id })}`);
+}
+
+// Page: create an instance.
+
+async function renderCreate(gen) {
+  const { workflows } = await api("/api/workflows");
+  const error = el("p", { id: "create-error", class: "error-text" });
+  const form = el("form", { id: "create", class: "form" },
+    el("label", { for: "create-workflow" }, "Workflow"),
+    el("select", { id: "create-workflow", required: true },
+      workflows.map((w) => el("option", { value: w.name }, w.name))),
+    el("label", { for: "create-id" }, "Instance id (optional: a new one is generated)"),
+    el("input", { id: "create-id", autocomplete: "off", spellcheck: "false" }),
+    el("label", { for: "create-params" }, "Params (JSON)"),
+    el("textarea", { id: "create-params", rows: 6, spellcheck: "false" }, "{}"),
+    el("button", { type: "submit" }, "Create"), error);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    let params;
+    try {
+      params = JSON.parse($("#create-params").value || "null");
+    } catch (err) {
+      error.textContent = `Params are not JSON: ${err.message}`;
+      return;
+    }
+    try {
+      const done = await api("/api/instances", {
+        method: "POST",
+        body: { workflow: $("#create-workflow").value, id: $("#create-id").value.trim(), params },
+      });
+      go(instanceHash(done.workflow, done.id), done.created ? `Created ${done.workflow}/${done.id}.`
+        : `${done.workflow}/${done.id} exists already: here it is.`, "ok");
+    } catch (err) {
+      if (err.status !== 401) error.textContent = err.message;
+    }
+  });
+  const title = el("h1", {}, "New instance");
+  if (!workflows.length) {
+    return show(gen, title, el("p", { class: "empty" },
+      "No workflows yet: a workflow can be created once a worker registers it."));
+  }
+  show(gen, title, form);
+}
+
+// Page: the account's activity over the last hour.
+
+async function renderAccount(gen) {
+  const doc = await api("/api/activity");
+  const title = el("h1", {}, `Account ${doc.account}: the last hour`);
+  if (!doc.activity) {
+    return show(gen, title, el("p", { class: "empty" }, "This console has no store to read activity from."));
+  }
+  const a = doc.activity;
+  const start = Date.parse(a.start);
+  const minute = a.minute_seconds * 1000;
+  const sum = (xs) => xs.reduce((x, y) => x + y, 0);
+  const charts = [
+    ["created", "Creations", `${sum(a.created)} in the hour`, "per minute"],
+    ["completed", "Completions", `${sum(a.completed)} in the hour`, "per minute"],
+    ["failed", "Failures", `${sum(a.failed)} in the hour`, "per minute (errored)"],
+    ["queued", "Queue depth", `${a.queued[a.queued.length - 1]} now`, "created, not yet started"],
+  ].map(([field, label, total, unit]) => el("figure", { class: "chart", "data-chart": field },
+    el("figcaption", {}, el("strong", {}, label), " ", el("span", { class: "total" }, total),
+      el("span", { class: "unit" }, unit)),
+    barChart(a[field], start, minute, field)));
+  const shown = show(gen, title,
+    el("p", { class: "muted" }, "Read from the store by time, minute by minute; refreshed every 10 s."),
+    el("div", { id: "activity", class: "charts" }, charts));
+  if (shown) {
+    refreshTimer = setTimeout(() => { if (gen === generation) renderAccount(gen).catch(() => {}); },
+      ACTIVITY_REFRESH_MS);
+  }
+}
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+function barChart(values, start, minute, field) {
+  const width = 360, height = 120, left = 34, bottom = 18;
+  const top = Math.max(1, ...values);
+  const bar = (width - left) / values.length;
+  const y = (v) => (height - bottom) * (1 - v / top);
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", class: `bars bars-${field}` },
+    svg("line", { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: "axis" }),
+    svg("text", { x: left - 4, y: 10, class: "axis-label", "text-anchor": "end" }, top),
+    svg("text", { x: left - 4, y: height - bottom, class: "axis-label", "text-anchor": "end" }, 0),
+    svg("text", { x: left, y: height - 4, class: "axis-label" }, `${fmtClock(start).slice(0, 5)} UTC`),
+    svg("text", { x: width, y: height - 4, class: "axis-label", "text-anchor": "end" }, "now"));
+  values.forEach((v, i) => {
+    if (!v) return;
+    const t = start + i * minute;
+    chart.append(svg("rect", {
+      x: left + i * bar + 0.5, y: y(v), width: Math.max(1, bar - 1), height: height - bottom - y(v),
+      class: "bar-value",
+    }, svg("title", {}, `${v} · ${fmtClock(t).slice(0, 5)}–${fmtClock(t + minute).slice(0, 5)} UTC`)));
+  });
+  return chart;
+}
+
 // Page: one instance.
 
 async function renderInstance(gen, workflow, id) {
+  // A refresh waits while the user types an event, so that the form keeps its focus.
+  const typing = () => Boolean($("#event-form") && $("#event-form").contains(document.activeElement));
   const refresh = () => {
-    refreshTimer = setTimeout(() => renderInstance(gen, workflow, id).catch(() => {}), REFRESH_MS);
+    refreshTimer = setTimeout(() => {
+      if (typing()) refresh();
+      else renderInstance(gen, workflow, id).catch(() => {});
+    }, REFRESH_MS);
   };
   let doc;
   try {
@@ -323,16 +472,26 @@ async function renderInstance(gen, workflow, id) {
     ["Ended", fmtTime(inst.ended_at)],
     ["Duration", inst.started_at
       ? fmtDuration(Date.parse(inst.ended_at || doc.now) - Date.parse(inst.started_at)) : "-"],
-    ["Current step", inst.current_step || "-"],
+    // As in `stepway instances describe`: the step at work only while the instance runs.
+    inst.finished ? null : ["Current step", inst.current_step || "-"],
+    ["Last successful step", lastSucceeded(doc.steps) || "-"],
     ["Task queue", inst.task_queue || "-"],
     ["Retention", inst.expires_at ? `${retention}, deleted after ${fmtTime(inst.expires_at)}` : retention],
   ];
   const sections = [
     el("h1", {}, el("a", { href: listHash({ workflow: inst.workflow }) }, inst.workflow), " / ",
       el("span", { id: "instance-id" }, inst.id)),
-    el("div", { class: "actions" }, buttons, restartFrom),
+    el("div", { class: "actions" }, buttons, restartFrom,
+      el("button", {
+        type: "button", id: "action-delete", class: "danger", disabled: !inst.finished,
+        title: inst.finished ? "delete the instance with its steps and history"
+          : "only a finished instance can be deleted",
+        onclick: () => remove(inst),
+      }, "Delete")),
+    inst.finished ? null : eventForm(gen, inst),
     el("div", { id: "instance", class: "columns" },
-      el("dl", { class: "facts" }, facts.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+      el("dl", { class: "facts" },
+        facts.filter(Boolean).map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
       el("div", { class: "payloads" },
         el("h2", {}, "Params"), el("pre", { id: "params" }, json(inst.params)),
         inst.output !== null || inst.status === "complete"
@@ -378,6 +537,61 @@ async function act(gen, inst, action) {
   if (gen !== generation) return;
   stopRefresh();
   await renderInstance(gen, inst.workflow, inst.id);
+}
+
+const lastSucceeded = (steps) => {
+  const done = steps.filter((s) => s.state === "succeeded");
+  return done.length ? done[done.length - 1].name : null;
+};
+
+function eventForm(gen, inst) {
+  const saved = $("#event-form") ? { type: $("#event-type").value, payload: $("#event-payload").value } : null;
+  const form = el("form", { id: "event-form", class: "inline-form" },
+    el("label", { for: "event-type" }, "Send event"),
+    el("input", { id: "event-type", placeholder: "type", autocomplete: "off", spellcheck: "false",
+      required: true, value: saved ? saved.type : "" }),
+    el("input", { id: "event-payload", placeholder: "payload (JSON, optional)", autocomplete: "off",
+      spellcheck: "false", value: saved ? saved.payload : "" }),
+    el("button", { type: "submit" }, "Send"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const type = $("#event-type").value.trim();
+    const text = $("#event-payload").value.trim();
+    let payload = null;
+    try {
+      if (text) payload = JSON.parse(text);
+    } catch (err) {
+      notice(`The payload is not JSON: ${err.message}`, "error");
+      return;
+    }
+    try {
+      const done = await api(`${instancePath(inst.workflow, inst.id)}/event`, {
+        method: "POST", body: { type, payload },
+      });
+      $("#event-type").value = "";
+      $("#event-payload").value = "";
+      notice(done.delivered ? `Event ${type} sent.` : `Event ${type} was not delivered.`, "ok");
+    } catch (err) {
+      if (err.status === 401) return;
+      notice(err.message, "error");
+    }
+    if (gen !== generation) return;
+    stopRefresh();
+    await renderInstance(gen, inst.workflow, inst.id);
+  });
+  return form;
+}
+
+async function remove(inst) {
+  const name = `${inst.workflow}/${inst.id}`;
+  if (!confirm(`Delete ${name} with its steps and history? This cannot be undone.`)) return;
+  try {
+    await api(instancePath(inst.workflow, inst.id), { method: "DELETE" });
+  } catch (err) {
+    if (err.status !== 401) notice(err.message, "error");
+    return;
+  }
+  go(listHash({ workflow: inst.workflow }), `Deleted ${name}.`, "ok");
 }
 
 function historyTable(events) {
@@ -635,10 +849,25 @@ function legend() {
 
 // Start.
 
-document.addEventListener("DOMContentLoaded", () => {
+// A dev server on loopback signs a browser on this machine in (404 everywhere else).
+async function localSession() {
+  if (sessionStorage.getItem(SIGNED_OUT)) return false;
+  const resp = await fetch("/api/session").catch(() => null);
+  if (!resp || !resp.ok) return false;
+  const doc = await resp.json().catch(() => null);
+  if (!doc || !doc.api_key) return false;
+  sessionStorage.setItem(KEY, doc.api_key);
+  return true;
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
   $("#login").addEventListener("submit", signIn);
-  $("#sign-out").addEventListener("click", () => signOut(""));
+  $("#find").addEventListener("submit", find);
+  $("#sign-out").addEventListener("click", () => {
+    sessionStorage.setItem(SIGNED_OUT, "1");
+    signOut("");
+  });
   window.addEventListener("hashchange", () => { if (sessionStorage.getItem(KEY)) route(); });
-  if (!sessionStorage.getItem(KEY)) return signOut("");
+  if (!sessionStorage.getItem(KEY) && !(await localSession())) return signOut("");
   start().catch((err) => { if (err.status !== 401) signOut(err.message); });
 });

@@ -1,9 +1,14 @@
 'use strict';
 // A Node.js step worker: serves the step types `render_pdf` and `slow_render` on one step task
-// queue, until SIGTERM or Ctrl-C.
+// queue, until SIGTERM or Ctrl-C. Run it from the repository root, with a server running
+// (`stepway dev` prints its address and API key):
 //
-//   STEPWAY_ADDRESS=127.0.0.1:7300 STEPWAY_API_KEY=sw_... STEPWAY_TASK_QUEUE=node-steps \
-//     node sdk/node/examples/step-worker.js
+//   npm ci
+//   STEPWAY_ADDRESS=127.0.0.1:7300 STEPWAY_API_KEY=sw_... STEPWAY_TASK_QUEUE=node-steps node sdk/node/examples/step-worker.js
+//
+// `npm ci` installs the SDK's two dependencies (@grpc/grpc-js and @grpc/proto-loader) in the
+// repository's node_modules, once; without them node stops at "Cannot find module
+// '@grpc/grpc-js'". tests/test_node_example.py runs these two lines as written, in a fresh copy.
 //
 // A Python workflow calls it with
 //   await step.call("render", task_queue="node-steps", step_type="render_pdf", input={"order_id": 7})

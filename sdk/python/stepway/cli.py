@@ -192,9 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="database URL (default sqlite:///stepway-dev.db; postgresql://... works too)",
     )
     dev.add_argument("--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)")
-    dev.add_argument("--api-key", help="use this API key instead of a new random one")
+    dev.add_argument(
+        "--api-key",
+        help="use this API key instead of the store's dev key (one per store, kept across starts)",
+    )
     dev.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
-    dev.add_argument("--http", metavar="HOST:PORT", help="serve the web console there")
+    dev.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        help="serve the web console there (default 127.0.0.1 at the --listen port + 80, "
+        "127.0.0.1:7380; 'off': not at all); on a loopback address it signs in a browser on "
+        "this machine with the dev key",
+    )
     dev.add_argument(
         "--lease-timeout",
         type=float,
@@ -364,7 +373,7 @@ async def _until_signal(main: Awaitable[int]) -> int:
 
 
 async def _dev(args: argparse.Namespace) -> int:
-    from gateway.dev import DEFAULT_DB_URL, DevConfig, start_dev
+    from gateway.dev import DEFAULT_DB_URL, DevConfig, default_http, signs_in, start_dev
 
     config = DevConfig(
         db_url=args.db or DEFAULT_DB_URL,
@@ -373,7 +382,7 @@ async def _dev(args: argparse.Namespace) -> int:
         lease_timeout=args.lease_timeout,
         sqlite_synchronous=args.sqlite_synchronous,
         metrics=args.metrics,
-        http=args.http,
+        http=None if args.http == "off" else args.http or default_http(args.listen),
     )
     server = await start_dev(config)
     print(f"Stepway dev server listening on {server.address} (store: {config.db_url})")
@@ -382,7 +391,8 @@ async def _dev(args: argparse.Namespace) -> int:
         print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
     if server.http_port is not None:
         host = config.http.rsplit(":", 1)[0] if config.http else "127.0.0.1"
-        print(f"Web console on http://{host}:{server.http_port}/ (sign in with the API key)")
+        how = "signed in on this machine" if signs_in(config) else "sign in with the API key"
+        print(f"Web console on http://{host}:{server.http_port}/ ({how}; --http off: no console)")
     print(f"API key (account {config.account!r}, role admin): {server.api_key}")
     print(f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}", flush=True)
     try:
