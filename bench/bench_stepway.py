@@ -273,6 +273,7 @@ def spawn_dev(
     api_key = "sw_bench_" + secrets.token_urlsafe(24)
     traced = ["--otlp-endpoint", otlp] if otlp else []
     cmd = [STEPWAY_BIN, *traced, "dev", "--db", db_url, "--listen", address, "--api-key", api_key]
+    cmd += ["--http", "off"]  # the console would cost CPU the workload should have
     with open(log_path, "wb") as logf:  # the child keeps its own descriptor
         proc = subprocess.Popen(
             cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL

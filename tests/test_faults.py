@@ -156,6 +156,7 @@ async def dev_process(
     """How to start `stepway dev` as a process: (address, api key, arguments)."""
     address, key = f"127.0.0.1:{free_port()}", "sw_fault_test_key"
     args = ["dev", "--db", db_url, "--listen", address, "--api-key", key, "--lease-timeout", "2"]
+    args += ["--http", "off"]  # no console beside it, on a port the test did not choose
     yield address, key, args
 
 

@@ -163,6 +163,7 @@ async def test_stepway_dev_exports_its_spans_by_otlp_to_the_endpoint_it_is_given
     dev = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "stepway", "--otlp-endpoint", f"http://127.0.0.1:{otlp_port}"),
         *("dev", "--db", f"sqlite:///{tmp_path / 's.db'}", "--listen", f"127.0.0.1:{port}"),
+        *("--http", "off"),
         *("--api-key", "sw_otlp_test_key"),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

@@ -53,7 +53,7 @@ async function startDevServer(bin, { apiKey = 'sw_node_test_key' } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepway-node-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const args = ['dev', '--db', `sqlite:///${dir}/s.db`, '--listen', address, '--api-key', apiKey];
+  const args = ['dev', '--db', `sqlite:///${dir}/s.db`, '--listen', address, '--api-key', apiKey, '--http', 'off'];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
