@@ -9,6 +9,13 @@ These are fixed, not quotas an admin changes. Each answers RESOURCE_EXHAUSTED wi
   the gateway sends it to);
 - registered workflows: counted in the database by the shard server that registers them, so
   for the whole account.
+
+Beside them, one gateway process holds at most MAX_HELD_CALLS_PER_GATEWAY streams and long
+polls of all accounts together. gRPC (grpcio 1.85 on these machines) starts cancelling new
+calls of a process that holds about 1,800 to 2,200 open streams at once (measured: calls past
+that end CANCELLED within a second, whatever their account); a gateway holds each watch or
+poll twice, once from its client and once to the shard server. Refusing past the cap answers
+a clear RESOURCE_EXHAUSTED instead; a cluster holds more by running more gateways.
 """
 
 from __future__ import annotations
@@ -24,12 +31,15 @@ MAX_WATCHES_PER_ACCOUNT = 100
 # Long polls (PollWorkflowTasks + PollStepTasks + WaitInstance) one account may hold open on
 # one gateway.
 MAX_POLLS_PER_ACCOUNT = 1000
+# Streams and long polls of every account together that one gateway process holds open.
+MAX_HELD_CALLS_PER_GATEWAY = 1000
 # Workflows one account may have registered, in all.
 MAX_WORKFLOWS_PER_ACCOUNT = 10_000
 
 # The names a refusal gives each cap (its QuotaFailure subject and metric label).
 WATCHES = "max_watch_streams"
 POLLS = "max_open_polls"
+HELD = "max_held_calls_per_gateway"
 WORKFLOWS = "max_workflows"
 
 # When an open call may be tried again: by then some streams or polls have ended.
@@ -45,9 +55,12 @@ class OpenCalls:
         self,
         caps: dict[str, int] | None = None,
         on_refusal: Callable[[str, str], None] | None = None,
+        held_cap: int = MAX_HELD_CALLS_PER_GATEWAY,
     ) -> None:
         self.caps = caps or {WATCHES: MAX_WATCHES_PER_ACCOUNT, POLLS: MAX_POLLS_PER_ACCOUNT}
+        self.held_cap = held_cap
         self._open: Counter[tuple[str, str]] = Counter()
+        self._held = 0
         self._on_refusal = on_refusal
 
     def open(self, account_id: str, kind: str) -> int:
@@ -61,21 +74,28 @@ class OpenCalls:
         key = (account_id, kind)
         cap = self.caps[kind]
         if self._open[key] >= cap:
-            if self._on_refusal is not None:
-                self._on_refusal(account_id, kind)
-            raise QuotaExceeded(
-                kind,
-                cap,
-                OPEN_RETRY_SECONDS,
-                detail=f"this account holds {self._open[key]:,} such calls open on this gateway",
-            )
+            self._refuse(account_id, kind, cap, f"this account holds {self._open[key]:,} such")
+        if self._held >= self.held_cap:
+            self._refuse(account_id, HELD, self.held_cap, f"all accounts hold {self._held:,}")
         self._open[key] += 1
+        self._held += 1
         try:
             yield
         finally:
+            self._held -= 1
             self._open[key] -= 1
             if self._open[key] <= 0:
                 del self._open[key]
+
+    def _refuse(self, account_id: str, cap_name: str, cap: int, holding: str) -> None:
+        if self._on_refusal is not None:
+            self._on_refusal(account_id, cap_name)
+        raise QuotaExceeded(
+            cap_name,
+            cap,
+            OPEN_RETRY_SECONDS,
+            detail=f"{holding} calls open on this gateway",
+        )
 
 
 def check_workflows(account_id: str, registered: int, new: int) -> None:
