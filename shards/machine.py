@@ -260,7 +260,8 @@ def start_step(
     records the start at the shard's time, so entries stay in time order however long the
     attempt runs. A start that comes late (its attempt was already reported, or the step is
     finished) or twice under the same lease changes nothing: starts travel batched, and a
-    fast attempt's report may overtake its start."""
+    fast attempt's report may overtake its start. A start is no report: under
+    waitingForPause it leaves the pause waiting for the attempt's report."""
     check_lease(inst, lease)
     _check_kind(existing, StepKind.DO)
     done = existing.attempts if existing is not None else 0

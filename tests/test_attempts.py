@@ -166,6 +166,50 @@ async def test_a_sync_body_that_ignores_its_timeout_does_not_overlap_its_retry_a
     assert second[1] >= first[2], "attempt 2 started while attempt 1 still ran"
 
 
+hold_slot = threading.Event()
+slot_freed: list[float] = []
+
+
+def holds_its_thread() -> None:
+    hold_slot.wait(20)
+    slot_freed.append(time.time())
+
+
+@workflow("holds_slot")
+async def holds_slot(event: WorkflowEvent, step: Step) -> Any:
+    return await step.do("work", holds_its_thread, timeout=0.2, retries=RetryPolicy(limit=0))
+
+
+@workflow("quick")
+async def quick(event: WorkflowEvent, step: Step) -> Any:
+    return await step.do("one", lambda: 1)
+
+
+async def test_an_abandoned_thread_takes_a_slot_of_the_worker_until_it_ends(
+    client: Client,
+) -> None:
+    hold_slot.clear()
+    slot_freed.clear()
+    async with Worker(client, workflows=[holds_slot, quick], max_concurrent=1) as worker:
+        held = await client.create("holds_slot", id="hs-1")
+        await eventually(
+            held.status, lambda i: i.status is InstanceStatus.ERRORED, what="the timeout"
+        )
+        assert worker.abandoned_threads == 1
+        other = await client.create("quick", id="q-1")
+        # The worker's one slot is the abandoned thread's: its poll waits for capacity.
+        await eventually(
+            lambda: asyncio.sleep(0, not worker._capacity.is_set()),
+            bool,
+            what="the poll parked for capacity",
+        )
+        assert (await other.status()).status is InstanceStatus.QUEUED
+        hold_slot.set()
+        assert await other.result(timeout=20) == 1
+    (started,) = [e for e in await other.history() if e.type == "started"]
+    assert started.time is not None and started.time.timestamp() >= slot_freed[0]
+
+
 polite_runs: list[tuple[bool, float]] = []
 
 
@@ -225,7 +269,7 @@ async def test_100_events_sent_back_to_back_are_taken_in_send_order(
 
 
 async def _batch(raw: Raw, **command: Any) -> wpb.CommandResult:
-    resp = await raw.workers.RecordBatch(
+    resp: wpb.RecordBatchResponse = await raw.workers.RecordBatch(
         wpb.RecordBatchRequest(commands=[wpb.WorkerCommand(**command)]), metadata=raw.md
     )
     (result,) = resp.results
@@ -251,7 +295,7 @@ async def test_a_start_step_command_is_checked_like_a_report_and_a_late_one_chan
         assert (await _batch(raw, start_step=start(task_token=forged))).error.field == "task_token"
 
         assert (await _batch(raw, start_step=start(attempt=1))).HasField("start_step")
-        key = {"workflow": "raw", "instance_id": "raw-start"}
+        key: dict[str, Any] = {"workflow": "raw", "instance_id": "raw-start"}
         got = await raw.workflows.GetInstance(
             fpb.GetInstanceRequest(**key, include_steps=True), metadata=raw.md
         )

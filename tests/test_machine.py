@@ -1497,6 +1497,7 @@ class InstanceLife(RuleBasedStateMachine):
         tr = machine.create(new_instance(), self.now)
         self.inst = replace(tr.instance, history_seq=len(tr.history))
         self.last_at = self.now
+        self.last_event_seq = 0
 
     # -- the store
 
@@ -1516,7 +1517,7 @@ class InstanceLife(RuleBasedStateMachine):
             self.recorded.pop(key, None)
             if key in self.consumed:
                 self.buffered.append(self.consumed.pop(key))
-        self.buffered.sort(key=lambda e: (e[3], e[0]))  # as the store finds the oldest
+        self.buffered.sort(key=lambda e: e[0])  # by seq at receipt, as the store takes them
         for step in tr.steps:
             key = (step.name, step.seq)
             before = self.steps.get(key)
@@ -1592,7 +1593,7 @@ class InstanceLife(RuleBasedStateMachine):
             return NEVER_ISSUED
         return stale[-1] if pick == 1 else current  # type: ignore[return-value]
 
-    def _leased(self, lease: int, command: Any) -> Transition | None:
+    def _leased(self, lease: int, command: Any, *, report: bool = True) -> Transition | None:
         # A worker keeps its lease while a pause waits for its next write.
         holds = self.inst.status in LEASED and self.inst.lease_token == lease
         try:
@@ -1609,9 +1610,13 @@ class InstanceLife(RuleBasedStateMachine):
         old = self.inst
         self._write(tr)
         # A pause asked while the worker ran takes effect with its next write that changes
-        # anything (a report already recorded writes nothing), unless the workflow ended.
+        # anything (a report already recorded writes nothing), unless the workflow ended. A
+        # start is no such write: its attempt runs on, and its report pauses the instance.
         if old.status is Status.WAITING_FOR_PAUSE and tr.instance != old:
-            assert self.inst.status is Status.PAUSED or self.inst.status in FINAL
+            if report:
+                assert self.inst.status is Status.PAUSED or self.inst.status in FINAL
+            else:
+                assert self.inst.status is Status.WAITING_FOR_PAUSE and not tr.task_ended
         return tr
 
     # -- commands
@@ -1709,6 +1714,7 @@ class InstanceLife(RuleBasedStateMachine):
                 attempt=attempt,
                 now=self.now,
             ),
+            report=False,
         )
         if tr is not None and tr.steps:
             # Only the next attempt of an unfinished step starts, once per lease.
@@ -1868,7 +1874,9 @@ class InstanceLife(RuleBasedStateMachine):
     @rule(event_type=st.sampled_from(EVENT_TYPES), payload=payloads)
     def send_event(self, event_type: str, payload: bytes) -> None:
         self.events += 1
-        event_id = f"ev{self.events:05d}"  # ids order like received times, as the store's do
+        # The store takes buffered events by their seq at receipt; these ids sort like it.
+        seq = machine.event_seq(self.inst)
+        event_id = f"ev{seq:08d}"
         try:
             tr = machine.deliver_event(
                 self.inst,
@@ -1882,6 +1890,8 @@ class InstanceLife(RuleBasedStateMachine):
             assert self.inst.status in FINAL
             return
         assert tr.consumed_event == (event_id if tr.steps else None)
+        assert seq > self.last_event_seq, "an event's seq did not grow"
+        self.last_event_seq = seq
         # Like the engine: the event is stored, then marked consumed when a waiting step took it.
         self.buffered.append((event_id, event_type, payload, self.now))
         self._write(tr)
