@@ -543,7 +543,11 @@ async def _invoke(
     token = _current_step.set(info)
     try:
         if inspect.iscoroutinefunction(fn):
-            return await asyncio.wait_for(fn(*args, **kwargs), limit)
+            try:
+                return await asyncio.wait_for(fn(*args, **kwargs), limit)
+            except (TimeoutError, asyncio.CancelledError):
+                info.cancelled.set()  # for threads the body started, if any
+                raise
         ctx = contextvars.copy_context()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
