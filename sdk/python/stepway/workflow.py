@@ -106,7 +106,7 @@ class StepInfo:
     workflow: str
     # Set when the attempt timed out or its run stopped: a synchronous body (which runs in a
     # thread that nothing can stop) should check it in its loops and return or raise. An async
-    # body is cancelled instead.
+    # body is cancelled as well.
     cancelled: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
