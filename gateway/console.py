@@ -526,6 +526,7 @@ def _step_json(step: StepRecord) -> dict[str, Any]:
         "error": _error_json(step.error),
         "wake_at": _time(step.wake_at),
         "event_type": step.event_type,
+        "attempt_started_at": _time(step.attempt_started_at),
     }
 
 

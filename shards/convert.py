@@ -43,6 +43,7 @@ KIND_TO_PB = {
 }
 STATE_TO_PB = {
     StepState.PENDING: cpb.STEP_STATE_PENDING,
+    StepState.RUNNING: cpb.STEP_STATE_RUNNING,
     StepState.SUCCEEDED: cpb.STEP_STATE_SUCCEEDED,
     StepState.FAILED: cpb.STEP_STATE_FAILED,
 }
@@ -98,7 +99,10 @@ def step_to_pb(step: Step) -> wpb.JournalEntry:
         name=step.name,
         seq=step.seq,
         kind=KIND_TO_PB[step.kind],
-        state=STATE_TO_PB[step.state],
+        # A worker runs the next attempt of a step that another run left running.
+        state=cpb.STEP_STATE_PENDING
+        if step.state is StepState.RUNNING
+        else STATE_TO_PB[step.state],
         attempts=step.attempts,
     )
     if step.result is not None:
@@ -191,16 +195,21 @@ def policy_from_pb(msg: wpb.RetryPolicy, field: str = "retry") -> RetryPolicy:
     )
 
 
-def step_info_to_pb(step: Step) -> cpb.Step:
-    """A journal entry as clients read it."""
+def step_info_to_pb(step: Step, live: bool = True) -> cpb.Step:
+    """A journal entry as clients read it. A step shows as RUNNING only while its instance
+    is live (held by a worker): an attempt left running by a run that ended is pending."""
+    running = step.state is StepState.RUNNING and live
+    state = StepState.PENDING if step.state is StepState.RUNNING and not live else step.state
     msg = cpb.Step(
         name=step.name,
         seq=step.seq,
         kind=KIND_TO_PB[step.kind],
-        state=STATE_TO_PB[step.state],
+        state=STATE_TO_PB[state],
         attempts=step.attempts,
         event_type=step.event_type or "",
     )
+    if running and step.attempt_started_at is not None:
+        set_time(msg.attempt_started_at, step.attempt_started_at)
     set_time(msg.started_at, step.started_at)
     if step.ended_at is not None:
         set_time(msg.ended_at, step.ended_at)

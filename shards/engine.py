@@ -812,7 +812,8 @@ class ShardEngine:
             if checked is not tr:
                 self._apply(conn, after, inst, checked)
                 return False
-            store.insert_event(conn, key, event_id, event_type, payload, now)
+            seq = machine.event_seq(inst)
+            store.insert_event(conn, key, event_id, event_type, payload, now, seq)
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
 
@@ -1047,6 +1048,23 @@ class ShardEngine:
                     reason="poll cancelled",
                 )
             )
+
+    async def start_step(
+        self, account_id: str, ref: TaskRef, *, name: str, seq: int, attempt: int
+    ) -> None:
+        """Records that an attempt of a DO step starts, so that clients see it running."""
+
+        def op(conn: sa.Connection, after: After) -> None:
+            inst = self._load_task_instance(conn, account_id, ref)
+            existing = store.load_step(conn, ref.key, name, seq)
+            if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
+                return
+            tr = machine.start_step(
+                inst, existing, lease=ref.lease, name=name, seq=seq, attempt=attempt, now=now_us()
+            )
+            self._apply(conn, after, inst, tr, known=[existing])
+
+        await self._run(op, [ref.partition])
 
     async def complete_step(
         self,

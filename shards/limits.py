@@ -150,6 +150,8 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.GetTaskJournalRequest.page_token": FieldLimit(size=MAX_POSITION_TOKEN_CHARS),
     "stepway.v1.CompleteStepRequest.name": _STEP_NAME,
     "stepway.v1.FailStepRequest.task_token": _TOKEN,
+    "stepway.v1.StartStepRequest.task_token": _TOKEN,
+    "stepway.v1.StartStepRequest.name": _STEP_NAME,
     "stepway.v1.FailStepRequest.name": _STEP_NAME,
     "stepway.v1.StartSleepRequest.task_token": _TOKEN,
     "stepway.v1.StartSleepRequest.name": _STEP_NAME,

@@ -41,6 +41,9 @@ class StepKind(StrEnum):
 
 class StepState(StrEnum):
     PENDING = "pending"
+    # A DO step's attempt runs on a worker (start_step recorded it): not finished, and not
+    # what the instance is suspended on.
+    RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
 
@@ -101,6 +104,10 @@ class Step:
     wake_at: int | None = None
     event_type: str | None = None
     ended_at: int | None = None
+    # While RUNNING: when attempt attempts + 1 started (the shard's time), and under which
+    # task lease, so that the same start sent twice is recorded once.
+    attempt_started_at: int | None = None
+    attempt_lease: int | None = None
 
     @property
     def label(self) -> str:
@@ -235,6 +242,85 @@ def _renew(inst: Instance, now: int, lease_timeout_us: int, **changes: Any) -> I
     return replace(inst, due_at=now + lease_timeout_us, **changes)
 
 
+# A DO step not finished: waiting for its first attempt or a retry, or running one.
+UNFINISHED = frozenset({StepState.PENDING, StepState.RUNNING})
+
+
+def start_step(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    now: int,
+) -> Transition:
+    """A worker starts an attempt of a DO step: the step shows as RUNNING, and the history
+    records the start at the shard's time, so entries stay in time order however long the
+    attempt runs. A start that comes late (its attempt was already reported, or the step is
+    finished) or twice under the same lease changes nothing: starts travel batched, and a
+    fast attempt's report may overtake its start. A start is no report: under
+    waitingForPause it leaves the pause waiting for the attempt's report."""
+    check_lease(inst, lease)
+    _check_kind(existing, StepKind.DO)
+    done = existing.attempts if existing is not None else 0
+    late = attempt != done + 1 or (existing is not None and existing.state not in UNFINISHED)
+    again = (
+        existing is not None
+        and existing.state is StepState.RUNNING
+        and existing.attempt_lease == lease
+    )
+    if late or again:
+        return Transition(inst)
+    step = Step(
+        name=name,
+        seq=seq,
+        kind=StepKind.DO,
+        state=StepState.RUNNING,
+        started_at=existing.started_at if existing else now,
+        attempts=done,
+        error_type=existing.error_type if existing else None,
+        error_message=existing.error_message if existing else None,
+        attempt_started_at=now,
+        attempt_lease=lease,
+    )
+    history = [HistoryEntry("step_attempt_started", now, name, seq, attempt)]
+    # Not a renewal of the lease: only the step now running is shown.
+    return Transition(replace(inst, current_step=name), steps=[step], history=history)
+
+
+def _unrecorded_start(
+    existing: Step | None,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    started_at: int,
+    now: int,
+) -> list[HistoryEntry]:
+    """The start a report of an attempt records when start_step did not (a worker that does
+    not send starts, or a start overtaken by its report). It is stamped with the shard's time,
+    as every entry is, so history times never go backwards; the worker's start time stays in
+    the detail."""
+    if (
+        existing is not None
+        and existing.state is StepState.RUNNING
+        and existing.attempt_lease == lease
+        and existing.attempts + 1 == attempt
+    ):
+        return []
+    detail = {"started_at": started_at}
+    return [HistoryEntry("step_attempt_started", now, name, seq, attempt, detail)]
+
+
+def event_seq(inst: Instance) -> int:
+    """The place of an event arriving now among the instance's events: the seq of the
+    history entry that records its receipt, so buffered events are taken in the order they
+    arrived even within one microsecond."""
+    return inst.history_seq + 1
+
+
 def complete_step(
     inst: Instance,
     existing: Step | None,
@@ -253,7 +339,7 @@ def complete_step(
     another result it is refused: two reports of one attempt disagree, and only one counts."""
     check_lease(inst, lease)
     _check_kind(existing, StepKind.DO)
-    if existing is not None and existing.state is not StepState.PENDING:
+    if existing is not None and existing.state not in UNFINISHED:
         if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
             if existing.result != result:
                 raise FailedPrecondition(
@@ -273,7 +359,7 @@ def complete_step(
         ended_at=now,
     )
     history = [
-        HistoryEntry("step_attempt_started", started_at, name, seq, attempt),
+        *_unrecorded_start(existing, lease, name, seq, attempt, started_at, now),
         HistoryEntry("step_succeeded", now, name, seq, attempt),
     ]
     tr = Transition(
@@ -300,7 +386,7 @@ def fail_step(
     """Records a failed attempt; suspends the instance until the retry, or fails the step."""
     check_lease(inst, lease)
     _check_kind(existing, StepKind.DO)
-    if existing is not None and existing.state is not StepState.PENDING:
+    if existing is not None and existing.state not in UNFINISHED:
         raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
     base = Step(
         name=name,
@@ -314,7 +400,7 @@ def fail_step(
     )
     failed = {"error_type": error.type, "error_message": error.message}
     history = [
-        HistoryEntry("step_attempt_started", started_at, name, seq, attempt),
+        *_unrecorded_start(existing, lease, name, seq, attempt, started_at, now),
         HistoryEntry("step_attempt_failed", now, name, seq, attempt, dict(failed)),
     ]
     if non_retryable or attempt > policy.limit:

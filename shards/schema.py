@@ -118,6 +118,10 @@ steps = sa.Table(
     sa.Column("event_type", sa.String(100), nullable=True),
     sa.Column("started_at", sa.BigInteger, nullable=False),
     sa.Column("ended_at", sa.BigInteger, nullable=True),
+    # While a DO step's attempt runs (state "running"): when it started, by the shard's clock,
+    # and the task lease it runs under.
+    sa.Column("attempt_started_at", sa.BigInteger, nullable=True),
+    sa.Column("attempt_lease", sa.BigInteger, nullable=True),
 )
 
 # The task of each CALL step not finished yet: the attempt that runs on a step worker now, or the
@@ -171,6 +175,9 @@ events = sa.Table(
     sa.Column("type", sa.String(100), nullable=False),
     sa.Column("payload", sa.LargeBinary, nullable=False),
     sa.Column("received_at", sa.BigInteger, nullable=False),
+    # The order of arrival among the instance's events: the seq of the history entry that
+    # recorded the receipt (0 for events received before the column existed).
+    sa.Column("seq", sa.Integer, nullable=False, server_default="0"),
     # "name#seq" of the step that took the event; NULL while buffered.
     sa.Column("consumed_by", sa.String(220), nullable=True),
 )

@@ -46,7 +46,7 @@ from shards.convert import (
 from shards.db import is_unavailable
 from shards.engine import NewInstance, ShardEngine, Task
 from shards.errors import DatabaseUnavailable, InvalidArgument, StepwayError, Unauthenticated
-from shards.machine import Instance, StepState
+from shards.machine import LEASED, Instance, StepState
 from shards.membership import Membership
 from shards.rpc import (
     ACCOUNT_HEADER,
@@ -150,7 +150,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         )
         return fpb.GetInstanceResponse(
             instance=instance_to_pb(view),
-            steps=[step_info_to_pb(s) for s in view.steps or []],
+            steps=[step_info_to_pb(s, view.instance.status in LEASED) for s in view.steps or []],
             next_steps_page_token="" if view.steps_next is None else str(view.steps_next),
         )
 
@@ -388,6 +388,19 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
         running = self._polls.get(poll_id)
         if running is not None:
             running.cancel()
+
+    async def StartStep(
+        self, request: wpb.StartStepRequest, context: Context
+    ) -> wpb.StartStepResponse:
+        """Only as a command of RecordBatch: records that a DO step's attempt starts."""
+        await self.engine.start_step(
+            self._account(context),
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=_seq(request.seq),
+            attempt=v.check_counter("attempt", max(request.attempt, 1)),
+        )
+        return wpb.StartStepResponse()
 
     async def CompleteStep(
         self, request: wpb.CompleteStepRequest, context: Context
@@ -648,6 +661,7 @@ _COMMAND_HANDLERS = {
     "complete_workflow": "CompleteWorkflow",
     "fail_workflow": "FailWorkflow",
     "schedule_call": "ScheduleCall",
+    "start_step": "StartStep",
 }
 MAX_BATCH_COMMANDS = limits.MAX_BATCH_COMMANDS
 MAX_BATCH_INSTANCES = limits.MAX_BATCH_INSTANCES

@@ -108,6 +108,8 @@ def _step(row: Any) -> Step:
         wake_at=m["wake_at"],
         event_type=m["event_type"],
         ended_at=m["ended_at"],
+        attempt_started_at=m["attempt_started_at"],
+        attempt_lease=m["attempt_lease"],
     )
 
 
@@ -157,6 +159,8 @@ _STEP_VALUES = (
     "event_type",
     "started_at",
     "ended_at",
+    "attempt_started_at",
+    "attempt_lease",
 )
 _INSERT_STEP = S.insert()
 _UPDATE_STEP = S.update().where(*_STEP_KEY).values({c: _bp(f"v_{c}") for c in _STEP_VALUES})
@@ -345,9 +349,15 @@ def _history_row(key: dict[str, Any], seq: int, h: HistoryEntry) -> dict[str, An
 
 
 def insert_event(
-    conn: sa.Connection, key: Key, event_id: str, event_type: str, payload: bytes, at: int
+    conn: sa.Connection,
+    key: Key,
+    event_id: str,
+    event_type: str,
+    payload: bytes,
+    at: int,
+    seq: int,
 ) -> None:
-    """Buffers an event for an instance."""
+    """Buffers an event for an instance; seq is its place in the order of arrival."""
     conn.execute(
         E.insert().values(
             partition=key[0],
@@ -356,6 +366,7 @@ def insert_event(
             type=event_type,
             payload=payload,
             received_at=at,
+            seq=seq,
         )
     )
 
@@ -363,7 +374,8 @@ def insert_event(
 def oldest_buffered_event(
     conn: sa.Connection, key: Key, event_type: str
 ) -> tuple[str, tuple[str, bytes, int]] | None:
-    """(id, (type, payload, received_at)) of the oldest unconsumed event of a type."""
+    """(id, (type, payload, received_at)) of the unconsumed event of a type that arrived
+    first (by seq: events received in the same microsecond keep their order)."""
     row = (
         conn.execute(
             sa.select(E.c.id, E.c.type, E.c.payload, E.c.received_at)
@@ -373,7 +385,7 @@ def oldest_buffered_event(
                 E.c.type == event_type,
                 E.c.consumed_by.is_(None),
             )
-            .order_by(E.c.received_at, E.c.id)
+            .order_by(E.c.seq, E.c.received_at, E.c.id)
             .limit(1)
         )
     ).first()

@@ -146,7 +146,11 @@ async def test_an_instance_grows_to_its_state_quota_and_errors_while_its_queue_k
     # The journal is read back whole, a page at a time, although one answer could not hold it.
     steps = (await big.describe()).steps
     assert steps is not None
-    assert [s.name for s in steps if s.name.startswith("big")] == [f"big{n}" for n in range(fitted)]
+    bigs = [s for s in steps if s.name.startswith("big")]
+    assert [s.name for s in bigs] == [f"big{n}" for n in range(fitted + 1)]
+    # The step whose result did not fit started (its start is recorded) and never finished.
+    assert all(s.state == "succeeded" for s in bigs[:fitted])
+    assert (bigs[fitted].state, bigs[fitted].attempts) == ("pending", 0)
 
 
 async def test_getinstance_pages_a_journal_larger_than_one_page(

@@ -5,6 +5,7 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -746,3 +747,14 @@ async def test_workflows_list_shows_each_workflow_with_its_instance_counts(
     by_name = {w["name"]: w for w in doc.json()}
     assert by_name["pipeline"]["instances"] == {"complete": 2}
     assert datetime.fromisoformat(by_name["pipeline"]["registered_at"]).tzinfo is not None
+
+
+def test_describe_shows_a_running_step_with_its_attempt_and_time_so_far() -> None:
+    started = datetime.now(UTC) - timedelta(seconds=3.2)
+    step = step_record("render", 1, 0.1, None, state="running", attempts=1)
+    step = dataclasses.replace(step, attempt_started_at=started)
+    assert step.running_attempt == 2
+    text = render.step_outcome(step)
+    assert re.fullmatch(r"attempt 2 running for 3\.\ds", text), text
+    pending = step_record("render", 1, 0.1, None)
+    assert pending.running_attempt is None and pending.running_for() is None

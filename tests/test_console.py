@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import struct
+import threading
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -688,3 +689,69 @@ async def create_signal_find_delete(
     await page.get_by_role("button", name="Sign out").click()
     await page.reload()
     await expect(page.locator("#login")).to_be_visible()
+
+
+running_released = threading.Event()
+
+
+def long_render() -> str:
+    running_released.wait(20)  # runs until the test has watched it
+    return "rendered"
+
+
+@workflow("long_step")
+async def long_step(event: WorkflowEvent, step: Step) -> Any:
+    return await step.do("render", long_render, timeout=60)
+
+
+def so_far_ms(title: str | None) -> float:
+    """How long a running bar's title says its span has run, in milliseconds."""
+    found = re.search(r"\(([\d.]+)(ms|s) so far\)", title or "")
+    assert found, f"not a running span's title: {title!r}"
+    return float(found[1]) * (1 if found[2] == "ms" else 1000)
+
+
+@needs(os.path.exists(CHROMIUM), f"needs {CHROMIUM}: install the Debian package chromium")
+async def test_the_timeline_shows_a_running_steps_bar_growing_until_it_ends(
+    browser_server: tuple[DevServer, Client], tmp_path: Path
+) -> None:
+    server, client = browser_server
+    running_released.clear()
+    async with Worker(client, workflows=[long_step]), async_playwright() as pw:
+        await client.create("long_step", id="long-1")
+        await eventually(
+            lambda: client.describe("long_step", "long-1"),
+            lambda info: any(s.state == "running" for s in info.steps or ()),
+            what="the step running",
+        )
+        browser = await pw.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+            page.set_default_timeout(20_000)
+            await page.goto(f"http://127.0.0.1:{server.http_port}/#/instance/long_step/long-1")
+            await page.fill("#api-key", server.api_key)
+            await page.get_by_role("button", name="Sign in").click()
+            await expect(page.locator("#status")).to_have_text("running")
+            bar = page.locator('#timeline .gantt-row[data-step="render#1"] .bar.attempt.open')
+            await expect(bar).to_have_count(1)
+            first_title = await bar.get_attribute("title")
+            assert first_title is not None and "render#1 attempt 1" in first_title
+            first_box = await bar.bounding_box()
+            assert first_box is not None
+            # Each refresh of the page draws the bar to the new now: longer, and wider.
+            await eventually(
+                lambda: bar.get_attribute("title"),
+                lambda title: so_far_ms(title) > so_far_ms(first_title) + 500,
+                what="the running bar grown by half a second",
+            )
+            later_box = await bar.bounding_box()
+            assert later_box is not None and later_box["width"] > first_box["width"]
+            await screenshot(page, tmp_path / "running.png")
+            running_released.set()
+            await expect(page.locator("#status")).to_have_text("complete")
+            row = page.locator('#timeline .gantt-row[data-step="render#1"]')
+            await expect(row.locator(".bar.attempt-ok")).to_have_count(1)
+            await expect(row.locator(".bar.open")).to_have_count(0)
+        finally:
+            running_released.set()
+            await browser.close()

@@ -305,6 +305,96 @@ def test_a_step_replayed_as_another_kind_is_refused_in_any_state(
         _command(replayed_kind, running(), recorded)
 
 
+# ---------------------------------------------------------------------------- start_step
+
+
+def start_attempt(
+    inst: Instance, existing: Step | None = None, *, attempt: int = 1, now: int = T0 + 2_000
+) -> Transition:
+    return machine.start_step(
+        inst,
+        existing,
+        lease=inst.lease_token or LEASE,
+        name="charge",
+        seq=1,
+        attempt=attempt,
+        now=now,
+    )
+
+
+def test_a_started_attempt_shows_the_step_running_with_its_start_at_the_shards_time() -> None:
+    inst = running()
+    tr = start_attempt(inst, now=T0 + 2_000)
+    (step,) = tr.steps
+    assert (step.state, step.attempts, step.attempt_started_at) == (
+        StepState.RUNNING,
+        0,
+        T0 + 2_000,
+    )
+    assert step.attempt_lease == LEASE
+    assert [(h.kind, h.at, h.attempt) for h in tr.history] == [
+        ("step_attempt_started", T0 + 2_000, 1)
+    ]
+    # A start is no report: only the step shown changes, not the lease or its timer.
+    assert tr.instance == replace(inst, current_step="charge")
+    assert not tr.dispatch and not tr.task_ended
+
+
+def test_a_report_after_a_recorded_start_does_not_record_the_start_again() -> None:
+    inst = running()
+    (started,) = start_attempt(inst).steps
+    done = complete_attempt(inst, started, now=T0 + 9_000)
+    assert kinds(done) == ["step_succeeded"]
+    assert done.steps[0].started_at == started.started_at
+    failed = fail_attempt(inst, started, now=T0 + 9_000)
+    assert kinds(failed) == ["step_attempt_failed", "step_retry_scheduled"]
+
+
+def test_a_start_sent_twice_late_or_for_a_finished_step_changes_nothing() -> None:
+    inst = running()
+    (started,) = start_attempt(inst).steps
+    assert start_attempt(inst, started, now=T0 + 3_000) == Transition(inst)
+    (retrying,) = fail_attempt(inst, started).steps
+    # The start of attempt 1 overtaken by its failure, then a start of attempt 3 (not next).
+    assert start_attempt(inst, retrying, attempt=1) == Transition(inst)
+    assert start_attempt(inst, retrying, attempt=3) == Transition(inst)
+    (succeeded,) = complete_attempt(inst).steps
+    assert start_attempt(inst, succeeded, attempt=2) == Transition(inst)
+
+
+def test_an_attempt_left_running_by_a_lost_task_is_started_again_under_the_new_lease() -> None:
+    (left,) = start_attempt(running()).steps
+    again = running(lease=7)
+    tr = start_attempt(again, left, now=T0 + 50_000)
+    (step,) = tr.steps
+    assert (step.attempts, step.attempt_lease, step.attempt_started_at) == (0, 7, T0 + 50_000)
+    assert step.started_at == left.started_at
+    assert kinds(tr) == ["step_attempt_started"]
+    # Its report under the new lease records no second start; the old lease is refused.
+    assert kinds(complete_attempt(again, step, lease=7)) == ["step_succeeded"]
+    with pytest.raises(LeaseLost):
+        machine.start_step(again, step, lease=LEASE, name="charge", seq=1, attempt=1, now=T0)
+
+
+def test_a_start_of_another_kind_of_step_or_under_a_lost_lease_is_refused() -> None:
+    sleeping = Step("charge", 1, StepKind.SLEEP, StepState.PENDING, started_at=T0, wake_at=T0)
+    with pytest.raises(FailedPrecondition, match="recorded as a sleep step"):
+        start_attempt(running(), sleeping)
+    with pytest.raises(LeaseLost):
+        machine.start_step(
+            running(), None, lease=LEASE + 1, name="charge", seq=1, attempt=1, now=T0
+        )
+
+
+def test_an_events_seq_is_the_seq_of_the_history_entry_of_its_receipt() -> None:
+    inst = replace(running(), status=machine.Status.WAITING, history_seq=41)
+    tr = machine.deliver_event(
+        inst, None, event_type="t", payload=b"1", received_at=T0, event_id="e"
+    )
+    assert machine.event_seq(inst) == 42 == inst.history_seq + 1
+    assert tr.history[0].kind == "event_received"
+
+
 # ---------------------------------------------------------------------------- complete_step
 
 
@@ -325,7 +415,10 @@ def test_complete_step_records_the_result_and_renews_the_lease() -> None:
     assert_renewed(inst, tr.instance, now)
     assert tr.instance.current_step == "charge"
     assert kinds(tr) == ["step_attempt_started", "step_succeeded"]
-    assert tr.history[0].at == now - 100
+    # A start the worker did not send ahead is stamped with the shard's time, so that
+    # history times never go backwards; the worker's start time stays in the detail.
+    assert tr.history[0].at == now
+    assert tr.history[0].detail == {"started_at": now - 100}
     assert not tr.dispatch
     assert not tr.finished
 
@@ -1403,6 +1496,8 @@ class InstanceLife(RuleBasedStateMachine):
         self.at_end: tuple[Instance, dict[tuple[str, int], Step]] | None = None
         tr = machine.create(new_instance(), self.now)
         self.inst = replace(tr.instance, history_seq=len(tr.history))
+        self.last_at = self.now
+        self.last_event_seq = 0
 
     # -- the store
 
@@ -1422,15 +1517,15 @@ class InstanceLife(RuleBasedStateMachine):
             self.recorded.pop(key, None)
             if key in self.consumed:
                 self.buffered.append(self.consumed.pop(key))
-        self.buffered.sort(key=lambda e: (e[3], e[0]))  # as the store finds the oldest
+        self.buffered.sort(key=lambda e: e[0])  # by seq at receipt, as the store takes them
         for step in tr.steps:
             key = (step.name, step.seq)
             before = self.steps.get(key)
-            assert before is None or before.state is StepState.PENDING, (
+            assert before is None or before.state in machine.UNFINISHED, (
                 f"recorded step {key} rewritten: {before} -> {step}"
             )
             self.steps[key] = step
-            if step.state is not StepState.PENDING:
+            if step.state not in machine.UNFINISHED:
                 self.recorded.setdefault(key, step)
         if tr.consumed_event is not None:
             event = next(e for e in self.buffered if e[0] == tr.consumed_event)
@@ -1439,6 +1534,9 @@ class InstanceLife(RuleBasedStateMachine):
             self.buffered.remove(event)
             self.consumed[(taker.name, taker.seq)] = event
         for n, entry in enumerate(tr.history, 1):
+            # History times never go backwards: each entry has the time it was recorded.
+            assert self.last_at <= entry.at <= self.now, (entry, self.last_at, self.now)
+            self.last_at = entry.at
             if entry.step_name is not None and entry.step_seq is not None:
                 self.last_entry[(entry.step_name, entry.step_seq)] = old.history_seq + n
         # Every transition into the queue dispatches; no other does. A restart of a queued
@@ -1495,7 +1593,7 @@ class InstanceLife(RuleBasedStateMachine):
             return NEVER_ISSUED
         return stale[-1] if pick == 1 else current  # type: ignore[return-value]
 
-    def _leased(self, lease: int, command: Any) -> Transition | None:
+    def _leased(self, lease: int, command: Any, *, report: bool = True) -> Transition | None:
         # A worker keeps its lease while a pause waits for its next write.
         holds = self.inst.status in LEASED and self.inst.lease_token == lease
         try:
@@ -1512,9 +1610,13 @@ class InstanceLife(RuleBasedStateMachine):
         old = self.inst
         self._write(tr)
         # A pause asked while the worker ran takes effect with its next write that changes
-        # anything (a report already recorded writes nothing), unless the workflow ended.
+        # anything (a report already recorded writes nothing), unless the workflow ended. A
+        # start is no such write: its attempt runs on, and its report pauses the instance.
         if old.status is Status.WAITING_FOR_PAUSE and tr.instance != old:
-            assert self.inst.status is Status.PAUSED or self.inst.status in FINAL
+            if report:
+                assert self.inst.status is Status.PAUSED or self.inst.status in FINAL
+            else:
+                assert self.inst.status is Status.WAITING_FOR_PAUSE and not tr.task_ended
         return tr
 
     # -- commands
@@ -1590,6 +1692,35 @@ class InstanceLife(RuleBasedStateMachine):
                 lease_timeout_us=LEASE_US,
             ),
         )
+
+    @while_leased
+    @rule(
+        name=st.sampled_from(DO_NAMES),
+        seq=st.integers(1, 2),
+        attempt=st.integers(1, 5),
+        which=leases,
+    )
+    def start_step(self, name: str, seq: int, attempt: int, which: int) -> None:
+        lease = self._lease(which)
+        before = self.steps.get((name, seq))
+        tr = self._leased(
+            lease,
+            lambda: machine.start_step(
+                self.inst,
+                before,
+                lease=lease,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                now=self.now,
+            ),
+            report=False,
+        )
+        if tr is not None and tr.steps:
+            # Only the next attempt of an unfinished step starts, once per lease.
+            assert before is None or before.state in machine.UNFINISHED
+            assert attempt == (before.attempts if before else 0) + 1
+            assert self.steps[(name, seq)].attempt_lease == lease
 
     @precondition(lambda self: any(s.kind is StepKind.DO for s in self.recorded.values()))
     @rule(
@@ -1743,7 +1874,9 @@ class InstanceLife(RuleBasedStateMachine):
     @rule(event_type=st.sampled_from(EVENT_TYPES), payload=payloads)
     def send_event(self, event_type: str, payload: bytes) -> None:
         self.events += 1
-        event_id = f"ev{self.events:05d}"  # ids order like received times, as the store's do
+        # The store takes buffered events by their seq at receipt; these ids sort like it.
+        seq = machine.event_seq(self.inst)
+        event_id = f"ev{seq:08d}"
         try:
             tr = machine.deliver_event(
                 self.inst,
@@ -1757,6 +1890,8 @@ class InstanceLife(RuleBasedStateMachine):
             assert self.inst.status in FINAL
             return
         assert tr.consumed_event == (event_id if tr.steps else None)
+        assert seq > self.last_event_seq, "an event's seq did not grow"
+        self.last_event_seq = seq
         # Like the engine: the event is stored, then marked consumed when a waiting step took it.
         self.buffered.append((event_id, event_type, payload, self.now))
         self._write(tr)
@@ -1953,7 +2088,11 @@ class InstanceLife(RuleBasedStateMachine):
     @invariant()
     def steps_are_well_formed(self) -> None:
         for step in self.steps.values():
-            assert (step.ended_at is None) == (step.state is StepState.PENDING)
+            assert (step.ended_at is None) == (step.state in machine.UNFINISHED)
+            # A running attempt is the one after those reported, and has its start.
+            running = step.state is StepState.RUNNING
+            assert running == (step.attempt_started_at is not None)
+            assert not running or step.kind is StepKind.DO
             if step.state is StepState.FAILED:
                 assert step.error_type is not None
             if step.state is StepState.SUCCEEDED and step.kind is not StepKind.SLEEP:

@@ -837,7 +837,7 @@ function gantt({ rows, t0, t1 }) {
 
 function legend() {
   const items = [
-    ["attempt-ok", "attempt succeeded"], ["attempt-failed", "attempt failed"],
+    ["attempt", "attempt running"], ["attempt-ok", "attempt succeeded"], ["attempt-failed", "attempt failed"],
     ["retry", "retry delay"], ["call-queued", "waiting for a step worker"],
     ["sleep", "sleep"], ["wait", "event wait"],
     ["inst-queued", "queued"], ["inst-running", "on a worker"],

@@ -23,7 +23,7 @@ UNAVAILABLE = grpc.StatusCode.UNAVAILABLE.value[0]
 
 
 class Outbox:
-    """Batches task writes (complete_step, fail_step, start_sleep, wait_for_event,
+    """Batches task writes (start_step, complete_step, fail_step, start_sleep, wait_for_event,
     schedule_call, complete_workflow, fail_workflow) into RecordBatch calls."""
 
     def __init__(self, client: Client, *, max_in_flight: int = 2, max_batch: int = 500) -> None:

@@ -330,6 +330,10 @@ def step_outcome(step: StepRecord) -> str:
     """A step's output, its error once it failed, or what a pending step waits for."""
     if step.state == "failed" and step.error is not None:
         return one_line(f"{step.error.type}: {step.error.message}")
+    if step.state == "running":
+        elapsed = step.running_for()
+        ran = f" for {format_duration(elapsed)}" if elapsed is not None else ""
+        return f"attempt {step.running_attempt} running{ran}"
     if step.state == "pending":
         until = format_time(step.wake_at)
         if step.kind == "sleep":

@@ -12,6 +12,7 @@ import asyncio
 import contextvars
 import functools
 import inspect
+import logging
 import re
 import time
 import traceback
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from stepway import _payload, tracing
+from stepway._threads import BodyThreads
 from stepway.errors import InvalidArgumentError, StepwayError
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
@@ -42,6 +44,8 @@ from stepway.workflow import (
 if TYPE_CHECKING:
     from stepway._outbox import Outbox
 
+log = logging.getLogger("stepway.worker")
+
 _BACKOFF = {
     "constant": wpb.BACKOFF_CONSTANT,
     "linear": wpb.BACKOFF_LINEAR,
@@ -50,6 +54,9 @@ _BACKOFF = {
 
 
 MAX_PAYLOAD_BYTES = 1024 * 1024
+# How long a synchronous body has, once its attempt timed out and its `cancelled` flag is set,
+# to return before it counts as abandoned (and its timeout is reported either way).
+COOPERATIVE_GRACE_SECONDS = 0.2
 # A call's attempt timeout when none is given (the server's default), and the longest allowed.
 DEFAULT_CALL_TIMEOUT = 300.0
 MAX_CALL_TIMEOUT = 7 * 86_400.0
@@ -124,8 +131,11 @@ class Step:
         instance_id: str,
         journal: list[wpb.JournalEntry],
         account_id: str = "",
+        threads: BodyThreads | None = None,
     ) -> None:
         self._outbox = outbox
+        self._threads = threads if threads is not None else BodyThreads()
+        self._starts: set[asyncio.Task[Any]] = set()
         self._token = token
         self._workflow = workflow
         self._instance_id = instance_id
@@ -165,12 +175,19 @@ class Step:
         *args: Any,
         retries: RetryPolicy | None = None,
         timeout: float | timedelta | None = None,
+        allow_overlap: bool = False,
         **kwargs: Any,
     ) -> Any:
         """Runs fn(*args, **kwargs) once as the step called name, and returns its result.
 
         fn may be sync (it runs in a thread) or async. Its result must be JSON-serializable; the
         step returns the result as JSON gives it back, on the first run and on every replay alike.
+
+        An attempt past `timeout` fails with StepTimeout. An async fn is cancelled then; a sync
+        fn cannot be stopped, so `current_step().cancelled` is set for it to poll, and while its
+        thread runs on it counts against the worker's max_concurrent and the step's next
+        attempt does not start in this worker. `allow_overlap=True` lets the next attempt start
+        beside it.
         """
         seq, entry = self._next(name)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
@@ -180,10 +197,29 @@ class Step:
         attempt = (entry.attempts if entry is not None else 0) + 1
         policy = retries or DEFAULT_RETRIES
         limit = seconds(timeout) if timeout is not None else DEFAULT_STEP_TIMEOUT
+        if not allow_overlap:
+            await self._threads.wait_for(self._key(name, seq))
         with tracing.span(
             f"stepway.step {name}", None, self._span_attributes(name, seq, attempt, "do")
         ) as span:
             return await self._attempt(span, name, seq, attempt, policy, limit, fn, args, kwargs)
+
+    def _key(self, name: str, seq: int) -> tuple[str, str, str, int]:
+        return (self._workflow, self._instance_id, name, seq)
+
+    def _record_start(self, name: str, seq: int, attempt: int) -> None:
+        """Sends the attempt's start with the next batch of writes, without waiting for it:
+        the attempt shows as running once the batch lands. A start that fails is only
+        logged; the attempt's report records it anyway."""
+        request = wpb.StartStepRequest(task_token=self._token, name=name, seq=seq, attempt=attempt)
+        task = asyncio.ensure_future(self._outbox.send("start_step", request))
+        self._starts.add(task)
+        task.add_done_callback(self._start_sent)
+
+    def _start_sent(self, task: asyncio.Task[Any]) -> None:
+        self._starts.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("the start of an attempt was not recorded: %s", task.exception())
 
     def _span_attributes(self, name: str, seq: int, attempt: int, kind: str) -> dict[str, Any]:
         return {
@@ -209,8 +245,16 @@ class Step:
         """One attempt of a DO step: runs fn and records its result or its failure."""
         started = time.time_ns() // 1000
         info = StepInfo(name, attempt, self._instance_id, self._workflow)
+        self._record_start(name, seq, attempt)
+        abandoned = False
+
+        def on_abandon(done: asyncio.Future[Any]) -> None:
+            nonlocal abandoned
+            abandoned = True
+            self._threads.abandon(self._key(name, seq), attempt, done)
+
         try:
-            value = await asyncio.wait_for(_invoke(info, fn, args, kwargs), limit)
+            value = await _invoke(info, limit, on_abandon, fn, args, kwargs)
             try:
                 data = _payload.dumps(value)
             except (TypeError, ValueError) as exc:
@@ -224,19 +268,15 @@ class Step:
                     f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
                 )
         except TimeoutError as exc:
+            message = f"step {name!r} timed out after {limit:g} s"
+            if abandoned:
+                message += (
+                    "; its synchronous body still runs in a thread (it does not check "
+                    "current_step().cancelled)"
+                )
             span.set_attribute("stepway.outcome", "failed")
-            tracing.fail(span, exc, f"StepTimeout: step {name!r} timed out after {limit:g} s")
-            await self._fail(
-                name,
-                seq,
-                attempt,
-                started,
-                policy,
-                "StepTimeout",
-                f"step {name!r} timed out after {limit:g} s",
-                "",
-                False,
-            )
+            tracing.fail(span, exc, f"StepTimeout: {message}")
+            await self._fail(name, seq, attempt, started, policy, "StepTimeout", message, "", False)
             raise AssertionError("unreachable") from None
         except Exception as exc:
             span.set_attribute("stepway.outcome", "failed")
@@ -489,18 +529,45 @@ def _event(doc: dict[str, Any]) -> Event:
 
 
 async def _invoke(
-    info: StepInfo, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    info: StepInfo,
+    limit: float,
+    on_abandon: Callable[[asyncio.Future[Any]], None],
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
 ) -> Any:
+    """Runs one attempt's body within limit seconds (TimeoutError past it). An async body is
+    cancelled at the limit. A sync body runs in a thread: at the limit, or when the run is
+    cancelled, its `cancelled` flag is set and, if the thread has not returned, on_abandon
+    receives the future that settles when it does."""
     token = _current_step.set(info)
     try:
         if inspect.iscoroutinefunction(fn):
-            return await fn(*args, **kwargs)
+            try:
+                return await asyncio.wait_for(fn(*args, **kwargs), limit)
+            except (TimeoutError, asyncio.CancelledError):
+                info.cancelled.set()  # for threads the body started, if any
+                raise
         ctx = contextvars.copy_context()
-        result = await asyncio.get_running_loop().run_in_executor(
-            None, functools.partial(ctx.run, fn, *args, **kwargs)
-        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        thread = loop.run_in_executor(None, functools.partial(ctx.run, fn, *args, **kwargs))
+        try:
+            result = await asyncio.wait_for(asyncio.shield(thread), limit)
+        except TimeoutError:
+            info.cancelled.set()
+            # A body that polls the flag returns within the grace: it is not abandoned.
+            await asyncio.wait({thread}, timeout=COOPERATIVE_GRACE_SECONDS)
+            if not thread.done():
+                on_abandon(thread)
+            raise
+        except BaseException:
+            info.cancelled.set()
+            if not thread.done():
+                on_abandon(thread)
+            raise
         if inspect.isawaitable(result):
-            return await result
+            return await asyncio.wait_for(result, max(deadline - loop.time(), 0))
         return result
     finally:
         _current_step.reset(token)

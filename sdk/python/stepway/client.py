@@ -87,6 +87,7 @@ _STATE_FROM_PB = {
     cpb.STEP_STATE_PENDING: "pending",
     cpb.STEP_STATE_SUCCEEDED: "succeeded",
     cpb.STEP_STATE_FAILED: "failed",
+    cpb.STEP_STATE_RUNNING: "running",
 }
 
 
@@ -102,8 +103,9 @@ class StepRecord:
     seq: int
     # "do", "sleep", "wait_for_event" or "call" (served by a step worker).
     kind: str
-    # "pending", "succeeded" or "failed".
+    # "pending", "running" (an attempt runs on a worker now), "succeeded" or "failed".
     state: str
+    # Attempts finished so far; a running step runs attempt attempts + 1.
     attempts: int
     started_at: datetime | None
     ended_at: datetime | None
@@ -112,12 +114,25 @@ class StepRecord:
     # A sleep's wake time, an event wait's timeout, or a pending retry's time.
     wake_at: datetime | None
     event_type: str | None
+    # When the running attempt started (the shard's clock); None unless state is "running".
+    attempt_started_at: datetime | None = None
 
     @property
     def duration(self) -> timedelta | None:
         if self.started_at is None or self.ended_at is None:
             return None
         return self.ended_at - self.started_at
+
+    @property
+    def running_attempt(self) -> int | None:
+        """The number of the attempt running now, None unless the step is running."""
+        return self.attempts + 1 if self.state == "running" else None
+
+    def running_for(self, now: datetime | None = None) -> timedelta | None:
+        """How long the running attempt has run, None unless the step is running."""
+        if self.attempt_started_at is None:
+            return None
+        return (now or datetime.now(UTC)) - self.attempt_started_at
 
     @classmethod
     def from_pb(cls, msg: cpb.Step) -> StepRecord:
@@ -133,6 +148,7 @@ class StepRecord:
             error=_error(msg),
             wake_at=_payload.to_datetime(msg.wake_at),
             event_type=msg.event_type or None,
+            attempt_started_at=_payload.to_datetime(msg.attempt_started_at),
         )
 
 

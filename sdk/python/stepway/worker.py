@@ -23,6 +23,7 @@ from opentelemetry import trace
 from stepway import __version__, _payload, tracing
 from stepway._outbox import Outbox
 from stepway._step import MAX_PAYLOAD_BYTES, Step, _Abandoned, _Suspended, chunks, failure_pb
+from stepway._threads import BodyThreads
 from stepway.client import Client
 from stepway.errors import StepwayError
 from stepway.v1 import common_pb2 as cpb
@@ -35,7 +36,10 @@ POLL_WAIT_SECONDS = 30.0
 
 
 class Worker:
-    """Runs the given workflows from a task queue, up to max_concurrent instances at a time."""
+    """Runs the given workflows from a task queue, up to max_concurrent instances at a time.
+
+    The threads of synchronous step bodies that timed out and still run count against
+    max_concurrent until they return (see `abandoned_threads`)."""
 
     def __init__(
         self,
@@ -54,9 +58,15 @@ class Worker:
         self.id = uuid.uuid4().hex
         self._running: dict[bytes, asyncio.Task[None]] = {}
         self._capacity = asyncio.Event()
+        self._threads = BodyThreads(on_end=self._capacity.set)
         self._outbox = Outbox(client)
         self._loops: list[asyncio.Task[None]] = []
         self._lease_timeout = 10.0
+
+    @property
+    def abandoned_threads(self) -> int:
+        """Threads of timed-out synchronous step bodies that still run in this worker."""
+        return len(self._threads)
 
     async def __aenter__(self) -> Worker:
         await self.start()
@@ -119,7 +129,7 @@ class Worker:
     async def _poll_loop(self) -> None:
         backoff = 0.1
         while True:
-            free = self.max_concurrent - len(self._running)
+            free = self.max_concurrent - len(self._running) - len(self._threads)
             if free <= 0:
                 self._capacity.clear()
                 await self._capacity.wait()
@@ -271,6 +281,7 @@ class Worker:
             task.instance_id,
             list(task.journal),
             task.account_id,
+            self._threads,
         )
         try:
             output = await definition(event, step)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -103,6 +104,10 @@ class StepInfo:
     attempt: int
     instance_id: str
     workflow: str
+    # Set when the attempt timed out or its run stopped: a synchronous body (which runs in a
+    # thread that nothing can stop) should check it in its loops and return or raise. An async
+    # body is cancelled as well.
+    cancelled: threading.Event = field(default_factory=threading.Event, compare=False)
 
 
 _current_step: ContextVar[StepInfo] = ContextVar("stepway_current_step")

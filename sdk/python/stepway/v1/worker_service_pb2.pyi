@@ -189,6 +189,22 @@ class FailStepRequest(_message.Message):
     started_at: _timestamp_pb2.Timestamp
     def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., non_retryable: _Optional[bool] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class StartStepRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "attempt")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    attempt: int
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ...) -> None: ...
+
+class StartStepResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class FailStepResponse(_message.Message):
     __slots__ = ("retry_at", "exhausted", "task_ended")
     RETRY_AT_FIELD_NUMBER: _ClassVar[int]
@@ -302,7 +318,7 @@ class ReleaseTasksResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class WorkerCommand(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
@@ -310,6 +326,7 @@ class WorkerCommand(_message.Message):
     COMPLETE_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
+    START_STEP_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepRequest
     fail_step: FailStepRequest
     start_sleep: StartSleepRequest
@@ -317,7 +334,8 @@ class WorkerCommand(_message.Message):
     complete_workflow: CompleteWorkflowRequest
     fail_workflow: FailWorkflowRequest
     schedule_call: ScheduleCallRequest
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ...) -> None: ...
+    start_step: StartStepRequest
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ..., start_step: _Optional[_Union[StartStepRequest, _Mapping]] = ...) -> None: ...
 
 class CommandError(_message.Message):
     __slots__ = ("code", "message", "field")
@@ -330,7 +348,7 @@ class CommandError(_message.Message):
     def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
 
 class CommandResult(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "error")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "error")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
@@ -338,6 +356,7 @@ class CommandResult(_message.Message):
     COMPLETE_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
+    START_STEP_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepResponse
     fail_step: FailStepResponse
@@ -346,8 +365,9 @@ class CommandResult(_message.Message):
     complete_workflow: CompleteWorkflowResponse
     fail_workflow: FailWorkflowResponse
     schedule_call: ScheduleCallResponse
+    start_step: StartStepResponse
     error: CommandError
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., error: _Optional[_Union[CommandError, _Mapping]] = ...) -> None: ...
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., error: _Optional[_Union[CommandError, _Mapping]] = ...) -> None: ...
 
 class RecordBatchRequest(_message.Message):
     __slots__ = ("commands",)
