@@ -55,8 +55,10 @@ from shards.rpc import (
     FANOUT_HEADER,
     SERVER_OPTIONS,
     WORKER_GONE_HEADER,
+    AddressInUse,
     ErrorInterceptor,
     command_error,
+    listen,
     metadata_value,
     rich_status,
 )
@@ -786,9 +788,11 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
         reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(names, server)
-    port = server.add_insecure_port(config.listen)
-    if port == 0:
-        raise OSError(f"cannot listen on {config.listen}")
+    try:
+        port = listen(server, config.listen)
+    except AddressInUse:
+        await engine.stop()
+        raise
     host = config.listen.rsplit(":", 1)[0]
     membership = Membership(
         engine.db,
