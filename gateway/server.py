@@ -283,6 +283,8 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         for n, item in enumerate(request.instances):
             if not item.workflow:
                 item.workflow = request.workflow
+            if not item.task_queue:
+                item.task_queue = request.task_queue
             if not item.instance_id:
                 item.instance_id = uuid.uuid4().hex
             try:
