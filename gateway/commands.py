@@ -44,7 +44,7 @@ def ensure_secret(conn: sa.Connection) -> str:
 def startup_errors(db_url: str) -> Iterator[None]:
     """Turns what stops a server command from starting (a database it cannot use, a port
     another process holds) into one line and exit 1, with the URL's password hidden."""
-    from stepway.cli import CommandError
+    from stepway._cli_base import CommandError
 
     try:
         yield
@@ -159,7 +159,7 @@ def add_commands(sub: Any) -> None:
 
 
 def output_args(p: argparse.ArgumentParser) -> None:
-    from stepway.cli import _output_args
+    from stepway._cli_base import _output_args
 
     _output_args(p)
 
@@ -272,7 +272,7 @@ async def _run_gateway(args: argparse.Namespace) -> int:
 async def cluster_status(args: argparse.Namespace) -> int:
     from shards.db import create_engine
     from shards.membership import MemberInfo, lease_table, members
-    from stepway.cli import CommandError, View
+    from stepway._cli_base import CommandError, View
 
     view = View.of(args)
     with startup_errors(args.db):
@@ -329,7 +329,7 @@ def status_document(
 async def cluster_forget(args: argparse.Namespace) -> int:
     """Removes an expired member's row; its partitions were taken over when its lease ended."""
     from shards.db import create_engine
-    from stepway.cli import CommandError, View
+    from stepway._cli_base import CommandError, View
 
     view = View.of(args)
     M = schema.members

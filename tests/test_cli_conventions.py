@@ -18,7 +18,7 @@ from gateway.dev import DevServer
 from shards import schema
 from shards.clock import now_us
 from stepway import Client, InstanceStatus, Step, Worker, WorkflowEvent, workflow
-from tests.test_cli import WORKFLOWS, Cli, command_env
+from tests.test_cli import WORKFLOWS, Cli, command_env, until_waiting
 
 
 @pytest.fixture(scope="module")
@@ -232,18 +232,13 @@ def read_pty(master: int) -> bytes:
         got += chunk
 
 
-async def test_create_from_a_jsonl_file_draws_a_progress_bar_only_on_a_terminal(
-    client: Client, worker: Worker, cli: Cli, tmp_path: Path
-) -> None:
-    batch = tmp_path / "batch.jsonl"
-    batch.write_text(
-        "".join(json.dumps({"id": f"b{n}", "params": {"n": n}}) + "\n" for n in range(700))
-    )
+async def on_terminal(cli: Cli, *args: str) -> tuple[int, str, str]:
+    """Runs the command with its stderr on a pseudo-terminal: exit code, stdout, what the
+    terminal showed."""
     master, slave = os.openpty()
     try:
         proc = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "stepway"),
-            *cli.argv(("instances", "create", "napper", "--from-file", str(batch))),
+            *(sys.executable, "-m", "stepway", *cli.argv(args)),
             stdout=asyncio.subprocess.PIPE,
             stderr=slave,
             env=cli.env,
@@ -254,13 +249,53 @@ async def test_create_from_a_jsonl_file_draws_a_progress_bar_only_on_a_terminal(
         )
     finally:
         os.close(master)
-    assert proc.returncode == 0, drawn
-    assert out.decode() == "700 created, 0 existed already, 0 refused\n"
-    assert b"creating napper [" in drawn and b"700/700 100%" in drawn
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), drawn.decode()
+
+
+async def test_create_from_a_jsonl_file_draws_a_progress_bar_only_on_a_terminal(
+    client: Client, worker: Worker, cli: Cli, tmp_path: Path
+) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        "".join(json.dumps({"id": f"b{n}", "params": {"n": n}}) + "\n" for n in range(700))
+    )
+    code, out, drawn = await on_terminal(
+        cli, "instances", "create", "napper", "--from-file", str(batch)
+    )
+    assert code == 0, drawn
+    assert out == "700 created, 0 existed already, 0 refused\n"
+    assert "creating napper [" in drawn and "700/700 100%" in drawn
     piped = await cli("instances", "create", "napper", "--from-file", str(batch))
     assert (piped.code, piped.err) == (0, "")
     assert piped.out == "0 created, 700 existed already, 0 refused\n"
     assert (await client.list_page("napper", page_size=1)).instances[0].id.startswith("b")
+
+
+async def test_bulk_says_what_it_would_touch_then_does_it_with_a_bar_only_on_a_terminal(
+    client: Client, worker: Worker, cli: Cli
+) -> None:
+    await client.create_batch(
+        "napper", [{"id": f"n{n}", "params": {"seconds": 600}} for n in range(40)]
+    )
+    await client.create("approval", id="other")
+    for n in (0, 39):
+        await until_waiting(client, "napper", f"n{n}")
+    asked = await cli("instances", "bulk", "terminate", "--workflow", "napper")
+    assert asked.out == "would terminate 40 instance(s) of workflow napper; add --yes to do it\n"
+    assert (await client.status("napper", "n0")).status is InstanceStatus.WAITING
+    code, out, drawn = await on_terminal(
+        cli, "instances", "bulk", "terminate", "--workflow", "napper", "--reason", "x", "--yes"
+    )
+    assert (code, out) == (0, "terminated 40 of 40 instance(s) of workflow napper\n"), drawn
+    assert "terminate napper [" in drawn and "40/40 100%" in drawn
+    again = await cli(
+        "instances", "bulk", "delete", "--workflow", "napper", "--status", "terminated", "--yes"
+    )
+    assert (again.code, again.err) == (0, ""), again
+    assert again.out == "deleted 40 of 40 instance(s) of workflow napper\n"
+    assert (await client.list_page("napper")).instances == []
+    assert (await client.status("approval", "other")).status is not InstanceStatus.TERMINATED
 
 
 # ---------------------------------------------------------------------- profiles, completion

@@ -1,8 +1,8 @@
 """What the `stepway` command prints: tables, times, durations, colours and JSON documents.
 
 Pure functions of the SDK's dataclasses; the command decides where the text goes. Times are UTC:
-a table says so once, in its header, and `describe` after each time of its facts; durations read `41ms`, `1.2s`, `3m 04s`,
-`2h 05m`, `3d 07h`.
+a table says so once, in its header, and `describe` after each time of its facts; durations
+read `41ms`, `1.2s`, `3m 04s`, `2h 05m`, `3d 07h`.
 """
 
 from __future__ import annotations

@@ -15,22 +15,28 @@ import importlib
 import logging
 import os
 import re
-import shutil
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from stepway import _complete, _profiles, strict_json, tracing
+from stepway import _complete, strict_json, tracing
 from stepway import _render as render
-from stepway._progress import Progress
-from stepway.client import DEFAULT_ADDRESS, Client, InstanceInfo, InstanceStatus, NewInstance
+from stepway._cli_base import (
+    CommandError,
+    View,
+    _code,
+    _connection_args,
+    _output_args,
+    error_message,
+    report_error,
+    resolve_connection,
+)
+from stepway.client import Client, InstanceInfo, InstanceStatus
 from stepway.errors import (
-    InvalidArgumentError,
     NotFoundError,
     StepwayError,
     UnavailableError,
@@ -46,55 +52,8 @@ FINISHED_EVENTS = {"completed": 0, "errored": 1, "terminated": 1}
 STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
 # The instance id that names a workflow's most recently created instance.
 LATEST = "latest"
-# Instances per CreateInstances call when `instances create --from-file` reads a file.
-BATCH_SIZE = 500
 # Seconds between tries while `stepway worker` waits for its server, at most.
 WORKER_MAX_BACKOFF = 10.0
-
-
-class CommandError(Exception):
-    """A command cannot go on (a database or a port it cannot use, a bad config file): one line
-    on stderr (a JSON object under --output json) and exit 1, never a traceback."""
-
-
-@dataclass(frozen=True)
-class View:
-    """How a command prints: text, a JSON document or JSON Lines; in colour or not; how wide."""
-
-    output: str
-    color: bool
-    width: int
-
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> View:
-        return cls(
-            output=output_of(args),
-            color=render.color_enabled(sys.stdout.isatty(), os.environ),
-            width=shutil.get_terminal_size().columns,
-        )
-
-    @property
-    def json(self) -> bool:
-        return self.output != "text"
-
-    def show(self, text: str) -> None:
-        print(text, flush=True)
-
-    def result(self, document: Any, text: str) -> int:
-        """Prints a command's result: the document as JSON (with jsonl, a list one item a
-        line), else the text."""
-        if self.output == "jsonl":
-            items = document if isinstance(document, list) else [document]
-            for item in items:
-                self.show(render.to_json_line(item))
-        else:
-            self.show(render.to_json(document) if self.json else text)
-        return 0
-
-    def status(self, info: InstanceInfo, note: str = "") -> int:
-        """Prints the instance's status after a command, in one line."""
-        line = render.instance_line(info.workflow, info.id, info.status.value, self.color, note)
-        return self.result(info, line)
 
 
 Handler = Callable[[Client, argparse.Namespace, View], Awaitable[int]]
@@ -155,62 +114,6 @@ def parse_limit(text: str) -> int:
 
 
 # ---------------------------------------------------------------------- parser
-
-
-def output_of(args: argparse.Namespace) -> str:
-    """text, json or jsonl: --output, else --json, else the profile's, else text."""
-    if getattr(args, "output", None):
-        return str(args.output)
-    return "json" if getattr(args, "json", False) else "text"
-
-
-def _output_args(p: argparse.ArgumentParser, json_help: str | None = None) -> None:
-    p.add_argument(
-        "-o",
-        "--output",
-        choices=_profiles.OUTPUTS,
-        help="text (default), json: one JSON document, or jsonl: one JSON value a line "
-        "(a list's items each on its own line); errors are JSON too",
-    )
-    p.add_argument(
-        "--json", action="store_true", help=json_help or "print a JSON document (--output json)"
-    )
-
-
-def _connection_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--address",
-        help="gateway HOST:PORT (env STEPWAY_ADDRESS, or the profile's; "
-        f"default {DEFAULT_ADDRESS})",
-    )
-    p.add_argument("--api-key", help="API key (env STEPWAY_API_KEY, or the profile's)")
-    p.add_argument(
-        "--profile",
-        "--env",
-        dest="profile",
-        metavar="NAME",
-        help="connection profile from the config file (env STEPWAY_PROFILE; default: the "
-        "profile named default, if any)",
-    )
-    p.set_defaults(needs_key=True, parser=p, connects=True)
-
-
-def resolve_connection(args: argparse.Namespace, environ: Any = os.environ) -> None:
-    """Fills --address, --api-key and --output from STEPWAY_* variables, then the profile: a
-    flag wins over a variable, which wins over the profile."""
-    try:
-        profile = _profiles.load_profile(
-            args.profile or environ.get("STEPWAY_PROFILE") or None, environ
-        )
-    except _profiles.ProfileError as exc:
-        raise CommandError(str(exc)) from None
-    args.address = (
-        args.address or environ.get("STEPWAY_ADDRESS") or profile.address or DEFAULT_ADDRESS
-    )
-    if args.api_key is None:
-        args.api_key = environ.get("STEPWAY_API_KEY") or profile.api_key
-    if hasattr(args, "output") and not args.output and not args.json and profile.output:
-        args.output = profile.output
 
 
 def _client_command(
@@ -439,6 +342,9 @@ def _instances_parser(sub: Any) -> None:
     send.add_argument(
         "--payload", type=parse_json, help="the payload as JSON, or @FILE to read it from a file"
     )
+    from stepway.cli_bulk import add_bulk_command
+
+    add_bulk_command(isub)
 
 
 # ---------------------------------------------------------------------- running
@@ -480,17 +386,6 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
     sys.exit(code)
-
-
-def report_error(args: argparse.Namespace, message: str, code: str = "", reason: str = "") -> int:
-    """Prints why a command failed, on stderr: `error: ...`, or a JSON object {"error":
-    {"message", "code", "reason"}} under --output json or jsonl; returns the exit code, 1."""
-    if output_of(args) == "text":
-        print(f"error: {message}", file=sys.stderr, flush=True)
-    else:
-        error = {"message": message, "code": code or None, "reason": reason or None}
-        print(render.to_json_line({"error": error}), file=sys.stderr, flush=True)
-    return 1
 
 
 async def _until_signal(main: Awaitable[int]) -> int:
@@ -654,18 +549,6 @@ def _completion(args: argparse.Namespace) -> Awaitable[int]:
 # ---------------------------------------------------------------------- instances and workflows
 
 
-def error_message(exc: StepwayError) -> str:
-    """A server's refusal as one line, naming the field of an invalid argument."""
-    message = render.one_line(exc.message)
-    if isinstance(exc, InvalidArgumentError) and exc.field and not message.startswith(exc.field):
-        message = f"{exc.field}: {message}"
-    return message
-
-
-def _code(exc: StepwayError) -> str:
-    return exc.code.name if exc.code is not None else ""
-
-
 async def _with_client(handler: Handler, args: argparse.Namespace) -> int:
     """Connects, runs the handler, and turns a server's error into a line on stderr (a JSON
     object under --output json) and exit 1. An instance command takes `latest` for the
@@ -711,7 +594,9 @@ async def check_workflow(client: Client, workflow: str) -> None:
 
 async def _create(client: Client, args: argparse.Namespace, view: View) -> int:
     if args.from_file is not None:
-        return await _create_from_file(client, args, view)
+        from stepway.cli_bulk import create_from_file
+
+        return await create_from_file(client, args, view)
     handle = await client.create(
         args.workflow,
         id=args.id,
@@ -741,59 +626,6 @@ async def _create(client: Client, args: argparse.Namespace, view: View) -> int:
         return report_error(args, f"instance {handle.id} {info.status.value}: {exc}")
     document.update(status=InstanceStatus.COMPLETE.value, output=output)
     return view.result(document, render.format_value(output))
-
-
-def read_batch(path: Path) -> list[NewInstance]:
-    """The instances a JSON Lines file lists, one object a line (blank lines skipped)."""
-    try:
-        text = path.read_text()
-    except OSError as err:
-        raise CommandError(f"cannot read {str(path)!r}: {err.strerror}") from None
-    items = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = strict_json.loads(line)
-        except ValueError as err:
-            raise CommandError(f"{path}:{number}: not JSON as Stepway takes it ({err})") from None
-        if not isinstance(item, dict) or set(item) - {"id", "params", "retention"}:
-            raise CommandError(
-                f"{path}:{number}: each line must be an object with only id, params, retention"
-            )
-        items.append(NewInstance(item.get("id"), item.get("params"), item.get("retention")))
-    return items
-
-
-async def _create_from_file(client: Client, args: argparse.Namespace, view: View) -> int:
-    """Creates the file's instances in batches, drawing a progress bar on a terminal."""
-    items = read_batch(args.from_file)
-    outcome = {"created": 0, "existing": 0, "refused": 0}
-    refusals = []
-    with Progress(len(items), f"creating {args.workflow}") as bar:
-        for start in range(0, len(items), BATCH_SIZE):
-            chunk = items[start : start + BATCH_SIZE]
-            made = await client.create_batch(args.workflow, chunk, task_queue=args.task_queue)
-            for number, result in enumerate(made):
-                if result.error is not None:
-                    outcome["refused"] += 1
-                    refusals.append(
-                        {
-                            "item": start + number + 1,
-                            "id": result.id,
-                            "error": error_message(result.error),
-                        }
-                    )
-                else:
-                    outcome["created" if result.created else "existing"] += 1
-            bar.advance(len(chunk))
-    text = [
-        f"{outcome['created']:,} created, {outcome['existing']:,} existed already, "
-        f"{outcome['refused']:,} refused"
-    ]
-    text += [f"  line item {r['item']} ({r['id'] or 'no id'}): {r['error']}" for r in refusals]
-    view.result({**outcome, "refusals": refusals}, "\n".join(text))
-    return 1 if refusals else 0
 
 
 def listed(info: InstanceInfo) -> dict[str, Any]:
