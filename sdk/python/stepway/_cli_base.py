@@ -117,13 +117,14 @@ def resolve_connection(args: argparse.Namespace, environ: Any = os.environ) -> N
         args.output = profile.output
 
 
-def report_error(args: argparse.Namespace, message: str, code: str = "", reason: str = "") -> int:
+def report_error(args: argparse.Namespace, message: str, code: str = "") -> int:
     """Prints why a command failed, on stderr: `error: ...`, or a JSON object {"error":
-    {"message", "code", "reason"}} under --output json or jsonl; returns the exit code, 1."""
+    {"message", "code"}} under --output json or jsonl (code: the gRPC status name of a
+    server's refusal, else null); returns the exit code, 1."""
     if output_of(args) == "text":
         print(f"error: {message}", file=sys.stderr, flush=True)
     else:
-        error = {"message": message, "code": code or None, "reason": reason or None}
+        error = {"message": message, "code": code or None}
         print(render.to_json_line({"error": error}), file=sys.stderr, flush=True)
     return 1
 

@@ -107,7 +107,7 @@ async def create_from_file(client: Client, args: argparse.Namespace, view: View)
         f"{outcome['created']:,} created, {outcome['existing']:,} existed already, "
         f"{outcome['refused']:,} refused"
     ]
-    text += [f"  line item {r['item']} ({r['id'] or 'no id'}): {r['error']}" for r in refusals]
+    text += [f"  item {r['item']} ({r['id'] or 'no id'}): {r['error']}" for r in refusals]
     view.result({**outcome, "refusals": refusals}, "\n".join(text))
     return 1 if refusals else 0
 
