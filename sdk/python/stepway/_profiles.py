@@ -7,7 +7,7 @@ The file is $STEPWAY_CONFIG, else $XDG_CONFIG_HOME/stepway/config.toml, else
     address = "127.0.0.1:7300"
     api_key = "sw_..."
 
-    [profiles.prod]               # stepway --profile prod ... (or --env prod, STEPWAY_PROFILE)
+    [profiles.prod]               # stepway ... --profile prod (or --env prod, STEPWAY_PROFILE)
     address = "gateway.example.com:7300"
     api_key = "sw_..."
     output = "json"               # text, json or jsonl
