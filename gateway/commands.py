@@ -153,7 +153,7 @@ def add_commands(sub: Any) -> None:
         help="with --db: create the account as an operator account, whose admin keys manage "
         "every account",
     )
-    create.add_argument("--json", action="store_true", help="print a JSON document instead")
+    output_args(create)
     add_connection_args(create)
     add_key_commands(ksub)
 
@@ -421,7 +421,7 @@ async def keys_create(args: argparse.Namespace) -> int:
 async def _keys_create_in_db(args: argparse.Namespace) -> int:
     from shards.accounts import add_key, ensure_account, get_account, hash_key, key_id
     from shards.db import create_engine
-    from stepway._render import to_json
+    from stepway._cli_base import CommandError, View
     from stepway.cli_admin import key_created_line
 
     db = create_engine(args.db)
@@ -435,26 +435,22 @@ async def _keys_create_in_db(args: argparse.Namespace) -> int:
     try:
         key = await asyncio.to_thread(_in_tx, db, create)
     except InvalidArgument as exc:
-        raise SystemExit(f"error: {exc.message}") from None
+        raise CommandError(exc.message) from None
     finally:
         db.dispose()
     if key is None:
-        raise SystemExit(
-            f"error: account {args.account!r} exists and is a tenant account; --operator "
+        raise CommandError(
+            f"account {args.account!r} exists and is a tenant account; --operator "
             "makes only a new account an operator account"
         )
-    if args.json:
-        document = {
-            "key": key,
-            "key_id": key_id(hash_key(key)),
-            "account": args.account,
-            "role": args.role,
-            "name": args.name or args.role,
-        }
-        print(to_json(document))
-    else:
-        print(key_created_line(args.account, args.role, key))
-    return 0
+    document = {
+        "key": key,
+        "key_id": key_id(hash_key(key)),
+        "account": args.account,
+        "role": args.role,
+        "name": args.name or args.role,
+    }
+    return View.of(args).result(document, key_created_line(args.account, args.role, key))
 
 
 def _log_info() -> None:

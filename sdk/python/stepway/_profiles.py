@@ -17,7 +17,6 @@ A flag wins over a STEPWAY_* variable, which wins over the profile.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,7 +81,3 @@ def load_profile(name: str | None, environ: Mapping[str, str]) -> Profile:
             f"{path}: profile {wanted!r}: output must be one of {', '.join(OUTPUTS)}"
         )
     return Profile(wanted, found.get("address"), found.get("api_key"), found.get("output"))
-
-
-def environ_profile_name(environ: Mapping[str, str] = os.environ) -> str | None:
-    return environ.get("STEPWAY_PROFILE") or None
