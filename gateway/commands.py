@@ -23,7 +23,6 @@ from shards.cluster import ClusterMismatch, ensure_partitions, read_partitions
 from shards.db import describe_failure, insert_missing
 from shards.errors import InvalidArgument
 from shards.partitioning import DEFAULT_PARTITIONS
-from shards.rpc import AddressInUse
 
 SECRET = "cluster_secret"
 ROLES = ("admin", "client", "worker")
@@ -44,6 +43,7 @@ def ensure_secret(conn: sa.Connection) -> str:
 def startup_errors(db_url: str) -> Iterator[None]:
     """Turns what stops a server command from starting (a database it cannot use, a port
     another process holds) into one line and exit 1, with the URL's password hidden."""
+    from shards.rpc import AddressInUse
     from stepway._cli_base import CommandError
 
     try:
