@@ -257,18 +257,19 @@ async def test_create_from_a_jsonl_file_draws_a_progress_bar_only_on_a_terminal(
     client: Client, worker: Worker, cli: Cli, tmp_path: Path
 ) -> None:
     batch = tmp_path / "batch.jsonl"
-    batch.write_text(
-        "".join(json.dumps({"id": f"b{n}", "params": {"n": n}}) + "\n" for n in range(700))
-    )
-    code, out, drawn = await on_terminal(
-        cli, "instances", "create", "napper", "--from-file", str(batch)
-    )
-    assert code == 0, drawn
-    assert out == "700 created, 0 existed already, 0 refused\n"
-    assert "creating napper [" in drawn and "700/700 100%" in drawn
-    piped = await cli("instances", "create", "napper", "--from-file", str(batch))
-    assert (piped.code, piped.err) == (0, "")
-    assert piped.out == "0 created, 700 existed already, 0 refused\n"
+    lines = [json.dumps({"id": f"b{n}", "params": {"n": n}}) for n in range(700)]
+    batch.write_text("\n".join([*lines, "", '{"id": "no spaces allowed"}']) + "\n")
+    # On a queue no worker polls, so that the instances wait without running.
+    command = ("instances", "create", "napper", "--from-file", str(batch), "--task-queue", "idle")
+    code, out, drawn = await on_terminal(cli, *command)
+    refused = "  item 701 (no spaces allowed): instance_id: 'no spaces allowed' must match"
+    assert code == 1, drawn
+    assert out.startswith(f"700 created, 0 existed already, 1 refused\n{refused}")
+    assert "creating napper [" in drawn and "701/701 100%" in drawn
+    assert f"error: 1 item(s) of {batch} refused" in drawn
+    piped = await cli(*command)
+    assert (piped.code, piped.err) == (1, f"error: 1 item(s) of {batch} refused\n")
+    assert piped.out.startswith(f"0 created, 700 existed already, 1 refused\n{refused}")
     assert (await client.list_page("napper", page_size=1)).instances[0].id.startswith("b")
 
 

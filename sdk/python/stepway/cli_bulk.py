@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from stepway.errors import StepwayError
 
 # Instances per CreateInstances call when `instances create --from-file` reads a file.
 BATCH_SIZE = 500
+# An item's place in its CreateInstances call, which names its fields there; it means nothing
+# to the file's reader, who is told the item's number in the file.
+_BATCH_PLACE = re.compile(r"^instances\[\d+\]\.")
 # Calls `instances bulk` keeps in flight at once.
 BULK_CONCURRENCY = 16
 # What each bulk action does to one instance, and the word its summary uses.
@@ -93,13 +97,8 @@ async def create_from_file(client: Client, args: argparse.Namespace, view: View)
             for number, result in enumerate(made):
                 if result.error is not None:
                     outcome["refused"] += 1
-                    refusals.append(
-                        {
-                            "item": start + number + 1,
-                            "id": result.id,
-                            "error": error_message(result.error),
-                        }
-                    )
+                    message = _BATCH_PLACE.sub("", error_message(result.error))
+                    refusals.append({"item": start + number + 1, "id": result.id, "error": message})
                 else:
                     outcome["created" if result.created else "existing"] += 1
             bar.advance(len(chunk))
@@ -109,7 +108,9 @@ async def create_from_file(client: Client, args: argparse.Namespace, view: View)
     ]
     text += [f"  item {r['item']} ({r['id'] or 'no id'}): {r['error']}" for r in refusals]
     view.result({**outcome, "refusals": refusals}, "\n".join(text))
-    return 1 if refusals else 0
+    if refusals:
+        return report_error(args, f"{len(refusals):,} item(s) of {args.from_file} refused")
+    return 0
 
 
 async def matching(client: Client, args: argparse.Namespace) -> list[InstanceInfo]:
