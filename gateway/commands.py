@@ -211,9 +211,9 @@ async def _run_shard(args: argparse.Namespace) -> int:
         heartbeat=args.heartbeat,
     )
     metrics = Metrics()
-    server = await start_shard(config, ShardEngine(db, config, metrics))
     if args.metrics:
         metrics.serve(args.metrics)
+    server = await start_shard(config, ShardEngine(db, config, metrics))
     print(
         f"shard server {config.member_id} listening on port {server.port} "
         f"(advertised as {server.membership.address}), "
@@ -257,9 +257,9 @@ async def _run_gateway(args: argparse.Namespace) -> int:
         db_url=args.db, cluster_secret=secret, listen=args.listen, http=args.http
     )
     metrics = Metrics()
-    server = await start_gateway(config, db, partitions, metrics)
     if args.metrics:
         metrics.serve(args.metrics)
+    server = await start_gateway(config, db, partitions, metrics)
     print(f"gateway listening on port {server.port}", flush=True)
     try:
         await asyncio.Event().wait()

@@ -52,13 +52,20 @@ async def test_every_server_command_refuses_a_port_in_use_with_one_line_and_exit
     cli = Cli(cli_env)
     taken = sqlite_dev.address
     cluster_db = str(sqlite_dev.config.db_url)
-    dev, gateway, shard = await asyncio.gather(
+    dev, gateway, shard, metrics, console = await asyncio.gather(
         cli("dev", "--listen", taken, "--db", f"sqlite:///{tmp_path / 'second.db'}"),
         cli("gateway", "--listen", taken, "--db", cluster_db),
         cli("shard", "--listen", taken, "--db", cluster_db),
+        cli("shard", "--listen", "127.0.0.1:0", "--db", cluster_db, "--metrics", taken),
+        cli("gateway", "--listen", "127.0.0.1:0", "--db", cluster_db, "--http", taken),
     )
     for ran in (dev, gateway, shard):
         assert f"cannot listen on {taken}: another process holds that port" in one_line_error(ran)
+    assert "cannot listen on a port another process holds" in one_line_error(metrics)
+    # The gateway has logged its start (at INFO, as servers do) when its console fails.
+    assert console.code == 1 and "Traceback" not in console.err
+    last = console.err.splitlines()[-1]
+    assert last.startswith("error: cannot listen on a port another process holds")
     # The first server still answers every call.
     async with await Client.connect(sqlite_dev.address, api_key=sqlite_dev.api_key) as client:
         assert await client.list_workflows() == []
