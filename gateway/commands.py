@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +20,7 @@ import sqlalchemy as sa
 from shards import schema
 from shards.clock import now_us
 from shards.cluster import ClusterMismatch, ensure_partitions, read_partitions
-from shards.db import insert_missing
+from shards.db import describe_failure, insert_missing
 from shards.errors import InvalidArgument
 from shards.partitioning import DEFAULT_PARTITIONS
 
@@ -34,6 +37,28 @@ def ensure_secret(conn: sa.Connection) -> str:
     # Several processes may start on a new database at once: the first secret stays.
     insert_missing(conn, C, [{"name": SECRET, "value": secrets.token_urlsafe(32)}])
     return str(conn.execute(sa.select(C.c.value).where(C.c.name == SECRET)).scalar_one())
+
+
+@contextmanager
+def startup_errors(db_url: str) -> Iterator[None]:
+    """Turns what stops a server command from starting (a database it cannot use, a port
+    another process holds) into one line and exit 1, with the URL's password hidden."""
+    from shards.rpc import AddressInUse
+    from stepway._cli_base import CommandError
+
+    try:
+        yield
+    except AddressInUse as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise CommandError(f"cannot listen on a port another process holds: {exc}") from None
+    except Exception as exc:
+        message = describe_failure(db_url, exc)
+        if message is None:
+            raise
+        raise CommandError(message) from None
 
 
 def add_commands(sub: Any) -> None:
@@ -96,6 +121,15 @@ def add_commands(sub: Any) -> None:
     status = csub.add_parser("status", help="members, their partitions and lease ages")
     status.set_defaults(run=cluster_status)
     db_arg(status)
+    output_args(status)
+    forget = csub.add_parser(
+        "forget",
+        help="remove an expired member from the cluster's list (a live one is refused)",
+    )
+    forget.set_defaults(run=cluster_forget)
+    forget.add_argument("member", help="the member's id, as `cluster status` shows it")
+    db_arg(forget)
+    output_args(forget)
 
     from stepway.cli_admin import add_connection_args, add_key_commands
 
@@ -119,12 +153,23 @@ def add_commands(sub: Any) -> None:
         help="with --db: create the account as an operator account, whose admin keys manage "
         "every account",
     )
-    create.add_argument("--json", action="store_true", help="print a JSON document instead")
+    output_args(create)
     add_connection_args(create)
     add_key_commands(ksub)
 
 
+def output_args(p: argparse.ArgumentParser) -> None:
+    from stepway._cli_base import _output_args
+
+    _output_args(p)
+
+
 async def run_shard(args: argparse.Namespace) -> int:
+    with startup_errors(args.db):
+        return await _run_shard(args)
+
+
+async def _run_shard(args: argparse.Namespace) -> int:
     _log_info()
     from shards.config import ShardConfig
     from shards.db import create_engine
@@ -166,9 +211,9 @@ async def run_shard(args: argparse.Namespace) -> int:
         heartbeat=args.heartbeat,
     )
     metrics = Metrics()
-    server = await start_shard(config, ShardEngine(db, config, metrics))
     if args.metrics:
         metrics.serve(args.metrics)
+    server = await start_shard(config, ShardEngine(db, config, metrics))
     print(
         f"shard server {config.member_id} listening on port {server.port} "
         f"(advertised as {server.membership.address}), "
@@ -185,6 +230,11 @@ async def run_shard(args: argparse.Namespace) -> int:
 
 
 async def run_gateway(args: argparse.Namespace) -> int:
+    with startup_errors(args.db):
+        return await _run_gateway(args)
+
+
+async def _run_gateway(args: argparse.Namespace) -> int:
     _log_info()
     from gateway.config import GatewayConfig
     from gateway.server import start_gateway
@@ -207,9 +257,9 @@ async def run_gateway(args: argparse.Namespace) -> int:
         db_url=args.db, cluster_secret=secret, listen=args.listen, http=args.http
     )
     metrics = Metrics()
-    server = await start_gateway(config, db, partitions, metrics)
     if args.metrics:
         metrics.serve(args.metrics)
+    server = await start_gateway(config, db, partitions, metrics)
     print(f"gateway listening on port {server.port}", flush=True)
     try:
         await asyncio.Event().wait()
@@ -222,22 +272,91 @@ async def run_gateway(args: argparse.Namespace) -> int:
 async def cluster_status(args: argparse.Namespace) -> int:
     from shards.db import create_engine
     from shards.membership import MemberInfo, lease_table, members
+    from stepway._cli_base import CommandError, View
 
-    db = create_engine(args.db)
-    try:
+    view = View.of(args)
+    with startup_errors(args.db):
+        db = create_engine(args.db)
+        try:
 
-        def read() -> tuple[int | None, list[MemberInfo], list[tuple[int, str | None, int, int]]]:
-            with db.connect() as conn:
-                return read_partitions(conn), members(conn), lease_table(conn)
+            def read() -> tuple[
+                int | None, list[MemberInfo], list[tuple[int, str | None, int, int]]
+            ]:
+                with db.connect() as conn:
+                    return read_partitions(conn), members(conn), lease_table(conn)
 
-        partitions, rows_in, leases = await asyncio.to_thread(read)
-    finally:
-        db.dispose()
+            partitions, rows_in, leases = await asyncio.to_thread(read)
+        finally:
+            db.dispose()
     if partitions is None:
-        print("no cluster in this database yet")
-        return 1
-    print(render_status(partitions, rows_in, leases, now_us()))
-    return 0
+        raise CommandError("no cluster in this database yet")
+    now = now_us()
+    return view.result(
+        status_document(partitions, rows_in, leases, now),
+        render_status(partitions, rows_in, leases, now),
+    )
+
+
+def status_document(
+    partitions: int,
+    member_rows: list[Any],
+    leases: list[tuple[int, str | None, int, int]],
+    now: int,
+) -> dict[str, Any]:
+    """`cluster status --output json`: the members with their state and partition counts."""
+    live = {m.id for m in member_rows if m.lease_until > now}
+    held: dict[str, int] = {}
+    for _partition, owner, _epoch, _taken in leases:
+        if owner is not None and owner in live:
+            held[owner] = held.get(owner, 0) + 1
+    return {
+        "partitions": partitions,
+        "members": [
+            {
+                "id": m.id,
+                "address": m.address,
+                "state": "live" if m.id in live else "expired",
+                "partitions": held.get(m.id, 0),
+                "heartbeat_age_seconds": round(max(now - m.heartbeat_at, 0) / 1e6, 3),
+                "lease_left_seconds": round(max(m.lease_until - now, 0) / 1e6, 3),
+            }
+            for m in member_rows
+        ],
+        "orphaned_partitions": partitions - sum(held.values()),
+    }
+
+
+async def cluster_forget(args: argparse.Namespace) -> int:
+    """Removes an expired member's row; its partitions were taken over when its lease ended."""
+    from shards.db import create_engine
+    from stepway._cli_base import CommandError, View
+
+    view = View.of(args)
+    M = schema.members
+
+    def forget(conn: sa.Connection) -> str:
+        row = conn.execute(sa.select(M.c.lease_until).where(M.c.id == args.member)).first()
+        if row is None:
+            return "missing"
+        if row.lease_until > now_us():
+            return "live"
+        conn.execute(M.delete().where(M.c.id == args.member, M.c.lease_until <= now_us()))
+        return "forgotten"
+
+    with startup_errors(args.db):
+        db = create_engine(args.db)
+        try:
+            outcome = await asyncio.to_thread(_in_tx, db, forget)
+        finally:
+            db.dispose()
+    if outcome == "missing":
+        raise CommandError(f"no member {args.member!r} in this cluster")
+    if outcome == "live":
+        raise CommandError(
+            f"member {args.member!r} is live (its lease is renewed); stop it first, then forget "
+            "it once `cluster status` shows it expired"
+        )
+    return view.result({"member": args.member, "forgotten": True}, f"forgot member {args.member}")
 
 
 def render_status(
@@ -291,13 +410,20 @@ def _seconds(us: int) -> str:
 
 
 async def keys_create(args: argparse.Namespace) -> int:
-    from shards.accounts import add_key, ensure_account, get_account, hash_key, key_id
-    from shards.db import create_engine
-    from stepway._render import to_json
-    from stepway.cli_admin import key_created_line, keys_create_over_api
+    from stepway.cli_admin import keys_create_over_api
 
     if args.db is None:
         return await keys_create_over_api(args)
+    with startup_errors(args.db):
+        return await _keys_create_in_db(args)
+
+
+async def _keys_create_in_db(args: argparse.Namespace) -> int:
+    from shards.accounts import add_key, ensure_account, get_account, hash_key, key_id
+    from shards.db import create_engine
+    from stepway._cli_base import CommandError, View
+    from stepway.cli_admin import key_created_line
+
     db = create_engine(args.db)
 
     def create(conn: sa.Connection) -> str | None:
@@ -309,26 +435,22 @@ async def keys_create(args: argparse.Namespace) -> int:
     try:
         key = await asyncio.to_thread(_in_tx, db, create)
     except InvalidArgument as exc:
-        raise SystemExit(f"error: {exc.message}") from None
+        raise CommandError(exc.message) from None
     finally:
         db.dispose()
     if key is None:
-        raise SystemExit(
-            f"error: account {args.account!r} exists and is a tenant account; --operator "
+        raise CommandError(
+            f"account {args.account!r} exists and is a tenant account; --operator "
             "makes only a new account an operator account"
         )
-    if args.json:
-        document = {
-            "key": key,
-            "key_id": key_id(hash_key(key)),
-            "account": args.account,
-            "role": args.role,
-            "name": args.name or args.role,
-        }
-        print(to_json(document))
-    else:
-        print(key_created_line(args.account, args.role, key))
-    return 0
+    document = {
+        "key": key,
+        "key_id": key_id(hash_key(key)),
+        "account": args.account,
+        "role": args.role,
+        "name": args.name or args.role,
+    }
+    return View.of(args).result(document, key_created_line(args.account, args.role, key))
 
 
 def _log_info() -> None:

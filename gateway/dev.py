@@ -210,5 +210,11 @@ async def start_dev(config: DevConfig) -> DevServer:
     except BaseException:
         db.dispose()
         raise
-    port = metrics.serve(config.metrics) if config.metrics else None
+    try:
+        port = metrics.serve(config.metrics) if config.metrics else None
+    except BaseException:
+        await gateway.stop(0)
+        await shard.stop(0)
+        db.dispose()
+        raise
     return DevServer(config, db, shard, gateway, key, metrics, port)

@@ -43,10 +43,12 @@ from shards.rpc import (
     NOT_OWNER,
     SERVER_OPTIONS,
     WORKER_GONE_HEADER,
+    AddressInUse,
     ErrorInterceptor,
     _is_not_owner_detail,
     command_error,
     is_not_owner,
+    listen,
     rich_status,
     status_details,
 )
@@ -281,6 +283,8 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         for n, item in enumerate(request.instances):
             if not item.workflow:
                 item.workflow = request.workflow
+            if not item.task_queue:
+                item.task_queue = request.task_queue
             if not item.instance_id:
                 item.instance_id = uuid.uuid4().hex
             try:
@@ -906,9 +910,11 @@ async def start_gateway(
         reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(names, server)
-    port = server.add_insecure_port(config.listen)
-    if port == 0:
-        raise OSError(f"cannot listen on {config.listen}")
+    try:
+        port = listen(server, config.listen)
+    except AddressInUse:
+        await router.close()
+        raise
     limits.address = f"{config.listen.rsplit(':', 1)[0]}:{port}"
     await limits.start()
     await server.start()

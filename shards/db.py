@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable
@@ -38,17 +39,55 @@ IDLE_IN_TRANSACTION_MS = 5000
 DEADLOCK_DETECTED = "40P01"
 
 
+class DatabaseUrlError(ValueError):
+    """A database URL Stepway cannot use; the message names it without its password."""
+
+
+def redact(url: str) -> str:
+    """The URL with its password replaced by ***, fit to print or log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
 def driver_url(url: str) -> sa.URL:
-    """Maps a user-facing database URL to the driver Stepway uses for it."""
-    parsed = make_url(url)
+    """Maps a user-facing database URL to the driver Stepway uses for it (`postgres://`, as
+    Heroku and others write it, is PostgreSQL)."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise DatabaseUrlError(
+            f"{redact(url)!r} is not a database URL: use sqlite:///FILE, "
+            "postgresql://USER:PASSWORD@HOST:PORT/DB or cockroachdb://..."
+        ) from None
     backend = parsed.get_backend_name()
+    backend = {"postgres": "postgresql"}.get(backend, backend)
     drivers = {"sqlite": "pysqlite", "postgresql": "psycopg", "cockroachdb": "psycopg"}
     if backend not in drivers:
-        raise ValueError(
-            f"unsupported database URL {url!r}: use sqlite:///FILE, postgresql://... "
+        raise DatabaseUrlError(
+            f"unsupported database URL {redact(url)!r}: use sqlite:///FILE, postgresql://... "
             "or cockroachdb://..."
         )
     return parsed.set(drivername=f"{backend}+{drivers[backend]}")
+
+
+def describe_failure(url: str, exc: BaseException) -> str | None:
+    """One line for a database that cannot be used (unreachable, missing, refused, a bad URL):
+    what failed, the URL without its password, and what to do; None for other errors."""
+    if isinstance(exc, DatabaseUrlError):
+        return str(exc)
+    if not isinstance(exc, sa.exc.DBAPIError | sa.exc.ArgumentError):
+        return None
+    cause = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(cause).__name__
+    reason = re.sub(r"^(?:connection (?:to server at .*? failed|failed): |FATAL: +)+", "", reason)
+    return (
+        f"cannot use the database {redact(url)}: {reason.rstrip('.')}. "
+        "Check the URL (--db or STEPWAY_DB), "
+        "that the database server runs, and that the database exists (createdb NAME)"
+    )
 
 
 def backend_name(engine: sa.Engine) -> str:

@@ -124,6 +124,9 @@ class NewInstance:
     retention_us: int | None = None
     # The W3C traceparent of the creating call, when it was traced.
     trace_parent: str | None = None
+    # The task queue the creating call named: the instance waits there, registered workflow or
+    # not. None: the workflow's registered queue (WorkflowNotFound when it has none).
+    task_queue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -578,11 +581,11 @@ class ShardEngine:
         retention_us: int | None = None,
         *,
         trace_parent: str | None = None,
+        task_queue: str | None = None,
     ) -> tuple[Instance, bool]:
         """Creates an instance, or returns the existing one with created = False."""
-        [outcome] = await self.create_many(
-            account_id, [NewInstance(workflow, instance_id, params, retention_us, trace_parent)]
-        )
+        item = NewInstance(workflow, instance_id, params, retention_us, trace_parent, task_queue)
+        [outcome] = await self.create_many(account_id, [item])
         if isinstance(outcome, StepwayError):
             raise outcome
         return outcome
@@ -647,7 +650,9 @@ class ShardEngine:
                     outcomes.append(first[key])  # resolved below to that item's instance
                     continue
                 try:
-                    task_queue = self._task_queue_of(conn, account_id, item.workflow)
+                    task_queue = item.task_queue or self._task_queue_of(
+                        conn, account_id, item.workflow
+                    )
                 except WorkflowNotFound as err:
                     outcomes.append(err)
                     continue

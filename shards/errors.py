@@ -41,7 +41,8 @@ class WorkflowNotFound(NotFound):
     def __init__(self, workflow: str) -> None:
         super().__init__(
             f"workflow {workflow!r} is not registered in this account: "
-            "start a worker that defines it first"
+            "start a worker that defines it first, or name the task queue its workers will "
+            "poll (task_queue) to create it now"
         )
 
 

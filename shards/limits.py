@@ -102,10 +102,12 @@ LIMITS: dict[str, FieldLimit] = {
     # ---- WorkflowService
     "stepway.v1.CreateInstanceRequest.workflow": _ID,
     "stepway.v1.CreateInstanceRequest.instance_id": _ID,
+    "stepway.v1.CreateInstanceRequest.task_queue": _ID,
     "stepway.v1.CreateInstancesRequest.instances": FieldLimit(
         items=MAX_BATCH_INSTANCES, noun="instances", batch=True
     ),
     "stepway.v1.CreateInstancesRequest.workflow": _ID,
+    "stepway.v1.CreateInstancesRequest.task_queue": _ID,
     "stepway.v1.GetInstanceRequest.workflow": _ID,
     "stepway.v1.GetInstanceRequest.instance_id": _ID,
     "stepway.v1.GetInstanceRequest.steps_page_token": FieldLimit(size=MAX_POSITION_TOKEN_CHARS),

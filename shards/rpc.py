@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
@@ -43,7 +45,52 @@ SERVER_OPTIONS = [
     ("grpc.keepalive_timeout_ms", 10_000),
     ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
     ("grpc.keepalive_permit_without_calls", 1),
+    # gRPC sets SO_REUSEPORT by default, so a second server on a port in use would also
+    # listen and take calls at random; without it the bind fails and the server says so.
+    ("grpc.so_reuseport", 0),
 ]
+
+
+class AddressInUse(OSError):
+    """A server cannot listen where it was told: the port is taken, or the host is not ours."""
+
+
+def listen(server: grpc.aio.Server, address: str) -> int:
+    """Binds server to address (HOST:PORT; port 0 picks a free one) and returns the port."""
+    refusal = AddressInUse(
+        f"cannot listen on {address}: another process holds that port "
+        "(a Stepway server already running?), or the host is not one of this machine's"
+    )
+    # A plain socket tries the address first, so that a port in use is refused without the
+    # error gRPC's core logs on stderr; the server's own bind (without SO_REUSEPORT) still
+    # refuses a port taken in between.
+    if not _can_bind(address):
+        raise refusal
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError:
+        port = 0
+    if port == 0:
+        raise refusal
+    return port
+
+
+def _can_bind(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    if not port.isdigit() or int(port) == 0:
+        return True
+    try:
+        found = socket.getaddrinfo(host.strip("[]") or None, int(port), type=socket.SOCK_STREAM)
+    except OSError:
+        return True  # gRPC says what is wrong with the address
+    family, kind, proto, _, where = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        try:
+            probe.bind(where)
+        except OSError as err:
+            return err.errno != errno.EADDRINUSE
+    return True
+
 
 # Set by the gateway on calls it forwards to a shard: the account the API key belongs to.
 ACCOUNT_HEADER = "x-stepway-account"

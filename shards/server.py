@@ -55,8 +55,10 @@ from shards.rpc import (
     FANOUT_HEADER,
     SERVER_OPTIONS,
     WORKER_GONE_HEADER,
+    AddressInUse,
     ErrorInterceptor,
     command_error,
+    listen,
     metadata_value,
     rich_status,
 )
@@ -107,6 +109,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
             v.check_payload("params", request.params.data),
             v.check_retention(request),
             trace_parent=tracing.current_traceparent(),
+            task_queue=_task_queue(request.task_queue),
         )
         return _created_pb(inst, created)
 
@@ -119,7 +122,11 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
         items: list[NewInstance] = []
         for n, item in enumerate(request.instances):
             try:
-                items.append(check_new_instance(item, request.workflow, f"instances[{n}]."))
+                items.append(
+                    check_new_instance(
+                        item, request.workflow, f"instances[{n}].", request.task_queue
+                    )
+                )
                 results.append(None)
             except StepwayError as exc:
                 results.append(fpb.CreateInstanceResult(error=rich_status(exc)))
@@ -677,7 +684,9 @@ def check_batch_size(count: int) -> None:
         )
 
 
-def check_new_instance(item: fpb.CreateInstanceRequest, workflow: str, prefix: str) -> NewInstance:
+def check_new_instance(
+    item: fpb.CreateInstanceRequest, workflow: str, prefix: str, task_queue: str = ""
+) -> NewInstance:
     """One item of a batch, checked; field names in errors carry the item's index."""
     limits.check_request(item, prefix)
     return NewInstance(
@@ -685,7 +694,13 @@ def check_new_instance(item: fpb.CreateInstanceRequest, workflow: str, prefix: s
         instance_id=v.check_id(prefix + "instance_id", item.instance_id),
         params=v.check_payload(prefix + "params", item.params.data),
         retention_us=v.check_retention(item, prefix + "retention"),
+        task_queue=_task_queue(item.task_queue or task_queue, prefix + "task_queue"),
     )
+
+
+def _task_queue(name: str, field: str = "task_queue") -> str | None:
+    """A create's task queue, checked; None when it names none."""
+    return v.check_id(field, name) if name else None
 
 
 def _created_pb(inst: Instance, created: bool) -> fpb.CreateInstanceResponse:
@@ -800,9 +815,11 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
         reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(names, server)
-    port = server.add_insecure_port(config.listen)
-    if port == 0:
-        raise OSError(f"cannot listen on {config.listen}")
+    try:
+        port = listen(server, config.listen)
+    except AddressInUse:
+        await engine.stop()
+        raise
     host = config.listen.rsplit(":", 1)[0]
     membership = Membership(
         engine.db,

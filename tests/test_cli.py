@@ -143,16 +143,21 @@ class Cli:
         return Ran(proc.returncode, out.decode(), err.decode())
 
 
-@pytest.fixture(scope="session")
-def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """No STEPWAY_ settings, a fixed width, and bytecode cached outside the tree, so that each
-    run of the command starts without compiling the SDK again."""
+def command_env(pycache: Path) -> dict[str, str]:
+    """No STEPWAY_ settings, no config file, a fixed width, and bytecode cached outside the
+    tree, so that each run of the command starts without compiling the SDK again."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEPWAY_")}
     env.pop("NO_COLOR", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(tmp_path_factory.mktemp("pycache"))
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    env["STEPWAY_CONFIG"] = str(pycache / "no-config.toml")
     env["COLUMNS"] = "100"
     return env
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return command_env(tmp_path_factory.mktemp("pycache"))
 
 
 @pytest.fixture
@@ -303,8 +308,8 @@ def test_describe_shows_the_facts_then_the_step_table() -> None:
             "Instance:              nightly-42",
             "Status:                complete",
             "Created:               2026-11-25 06:17:13 UTC",
-            "Started:               2026-11-25 06:17:13",
-            "Ended:                 2026-11-25 06:17:14",
+            "Started:               2026-11-25 06:17:13 UTC",
+            "Ended:                 2026-11-25 06:17:14 UTC",
             "Duration:              1.2s",
             "Last successful step:  store",
             'Params:                {"source": "s3://bucket"}',
@@ -591,7 +596,7 @@ async def test_describe_shows_the_instance_and_its_steps_as_text_and_json(
     assert "Status:                complete" in head.splitlines()
     assert "Last successful step:  store" in head.splitlines()
     assert 'Output:                "stored 3 rows"' in head.splitlines()
-    assert text.out.count("UTC") == 1
+    assert text.out.count(" UTC\n") == 3  # created, started, ended
     assert [(row[0], row[1], row[5], row[6]) for row in rows(Ran(0, steps, ""))] == [
         ("fetch", "do", "1", "succeeded"),
         ("transform", "do", "1", "succeeded"),

@@ -1,8 +1,8 @@
 """What the `stepway` command prints: tables, times, durations, colours and JSON documents.
 
-Pure functions of the SDK's dataclasses; the command decides where the text goes. Times are UTC
-without a suffix (each view says UTC once, in a header); durations read `41ms`, `1.2s`, `3m 04s`,
-`2h 05m`, `3d 07h`.
+Pure functions of the SDK's dataclasses; the command decides where the text goes. Times are UTC:
+a table says so once, in its header, and `describe` after each time of its facts; durations
+read `41ms`, `1.2s`, `3m 04s`, `2h 05m`, `3d 07h`.
 """
 
 from __future__ import annotations
@@ -275,9 +275,9 @@ def _facts(info: InstanceInfo, color: bool, width: int) -> list[tuple[str, str]]
         ("Workflow", info.workflow),
         ("Instance", info.id),
         ("Status", paint(info.status.value, color)),
-        ("Created", f"{format_time(info.created_at)} UTC"),
-        ("Started", format_time(info.started_at)),
-        ("Ended", format_time(info.ended_at)),
+        ("Created", _utc(info.created_at)),
+        ("Started", _utc(info.started_at)),
+        ("Ended", _utc(info.ended_at)),
         ("Duration", format_duration(info.duration)),
     ]
     if not info.status.finished and info.current_step:
@@ -292,6 +292,10 @@ def _facts(info: InstanceInfo, color: bool, width: int) -> list[tuple[str, str]]
         facts.append(("Output", truncate(format_value(info.output), room)))
     facts.append(("Retention", _retention(info)))
     return facts
+
+
+def _utc(when: datetime | None) -> str:
+    return f"{format_time(when)} UTC" if when is not None else NONE
 
 
 def _retention(info: InstanceInfo) -> str:
@@ -434,13 +438,14 @@ def workflow_table(workflows: Sequence[WorkflowInfo], color: bool) -> list[str]:
 
 def jsonable(value: Any) -> Any:
     """A value made of JSON's types: dataclasses as dicts, enums as their values, datetimes as
-    ISO 8601 strings, timedeltas as seconds."""
+    ISO 8601 strings, timedeltas as seconds (a whole number when whole: 2592000, not 2592000.0)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, timedelta):
-        return value.total_seconds()
+        seconds = value.total_seconds()
+        return int(seconds) if seconds.is_integer() else seconds
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):

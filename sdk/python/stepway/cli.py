@@ -1,9 +1,10 @@
 """The `stepway` command: `dev`, `worker`, `migrate`, and `instances` and `workflows` to create,
 inspect and control what runs on a server.
 
-Every command that talks to a server reads `--address` and `--api-key`, or STEPWAY_ADDRESS and
-STEPWAY_API_KEY. What the commands print is made in stepway._render; this module parses arguments
-and makes the calls.
+Every command that talks to a server reads `--address` and `--api-key`, else STEPWAY_ADDRESS and
+STEPWAY_API_KEY, else the profile named by `--profile` (or `--env`, or STEPWAY_PROFILE) in the
+config file (stepway._profiles). What the commands print is made in stepway._render; this module
+parses arguments and makes the calls.
 """
 
 from __future__ import annotations
@@ -14,59 +15,45 @@ import importlib
 import logging
 import os
 import re
-import shutil
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from stepway import _complete, strict_json, tracing
 from stepway import _render as render
-from stepway import strict_json, tracing
+from stepway._cli_base import (
+    CommandError,
+    View,
+    _code,
+    _connection_args,
+    _output_args,
+    error_message,
+    report_error,
+    resolve_connection,
+)
 from stepway.client import Client, InstanceInfo, InstanceStatus
-from stepway.errors import InvalidArgumentError, StepwayError, UnavailableError
+from stepway.errors import (
+    NotFoundError,
+    StepwayError,
+    UnavailableError,
+    WorkflowFailedError,
+)
 from stepway.workflow import WorkflowDefinition
 
-DEFAULT_ADDRESS = "127.0.0.1:7300"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 # Rows fetched per call when `instances list --all` streams a whole listing.
 STREAM_PAGE = 500
 FINISHED_EVENTS = {"completed": 0, "errored": 1, "terminated": 1}
 STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
-
-
-@dataclass(frozen=True)
-class View:
-    """How a command prints: a JSON document or text, in colour or not, how wide."""
-
-    json: bool
-    color: bool
-    width: int
-
-    @classmethod
-    def of(cls, args: argparse.Namespace) -> View:
-        return cls(
-            json=args.json,
-            color=render.color_enabled(sys.stdout.isatty(), os.environ),
-            width=shutil.get_terminal_size().columns,
-        )
-
-    def show(self, text: str) -> None:
-        print(text, flush=True)
-
-    def result(self, document: Any, text: str) -> int:
-        """Prints a command's result: the document as JSON with --json, else the text."""
-        self.show(render.to_json(document) if self.json else text)
-        return 0
-
-    def status(self, info: InstanceInfo, note: str = "") -> int:
-        """Prints the instance's status after a command, in one line."""
-        line = render.instance_line(info.workflow, info.id, info.status.value, self.color, note)
-        return self.result(info, line)
+# The instance id that names a workflow's most recently created instance.
+LATEST = "latest"
+# Seconds between tries while `stepway worker` waits for its server, at most.
+WORKER_MAX_BACKOFF = 10.0
 
 
 Handler = Callable[[Client, argparse.Namespace, View], Awaitable[int]]
@@ -129,20 +116,6 @@ def parse_limit(text: str) -> int:
 # ---------------------------------------------------------------------- parser
 
 
-def _connection_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--address",
-        default=os.environ.get("STEPWAY_ADDRESS", DEFAULT_ADDRESS),
-        help="gateway HOST:PORT (env STEPWAY_ADDRESS; default %(default)s)",
-    )
-    p.add_argument(
-        "--api-key",
-        default=os.environ.get("STEPWAY_API_KEY"),
-        help="API key (env STEPWAY_API_KEY)",
-    )
-    p.set_defaults(needs_key=True, parser=p)
-
-
 def _client_command(
     sub: Any,
     name: str,
@@ -155,13 +128,13 @@ def _client_command(
     """A subcommand that connects to a server, runs handler and prints text or JSON; with
     instance, its first arguments are an instance's workflow and id."""
     p: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help)
-    p.set_defaults(run=partial(_with_client, handler))
+    p.set_defaults(run=partial(_with_client, handler), instance_command=instance)
     if instance:
         p.add_argument("workflow", help="the workflow's name")
-        p.add_argument("id", help="the instance's id")
-    p.add_argument(
-        "--json", action="store_true", help=json_help or "print a JSON document instead of text"
-    )
+        p.add_argument(
+            "id", help=f"the instance's id; {LATEST}: the workflow's most recently created one"
+        )
+    _output_args(p, json_help)
     _connection_args(p)
     return p
 
@@ -169,6 +142,7 @@ def _client_command(
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stepway", description="Durable workflows over gRPC.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
+    parser.add_argument("-V", "--version", action="version", version=f"stepway {version()}")
     parser.add_argument(
         "--log-format",
         choices=("text", "json"),
@@ -227,8 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the workflows a Python module defines")
     worker.set_defaults(run=_worker)
     worker.add_argument("module", help="module to import, e.g. myapp.workflows")
-    worker.add_argument("--task-queue", default="default", help="default %(default)s")
-    worker.add_argument("--max-concurrent", type=int, default=256, help="default %(default)s")
+    worker.add_argument(
+        "--task-queue", default="default", help="the task queue to poll (default: %(default)r)"
+    )
+    worker.add_argument(
+        "--max-concurrent",
+        type=int,
+        default=256,
+        help="workflow tasks run at once, at most (default: %(default)s)",
+    )
     _connection_args(worker)
 
     migrate = sub.add_parser("migrate", help="create or upgrade a database's schema")
@@ -250,7 +231,27 @@ def build_parser() -> argparse.ArgumentParser:
     workflows = sub.add_parser("workflows", help="the workflows registered in the account")
     wsub = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")
     _client_command(wsub, "list", _workflows_list, "list workflows with their instance counts")
+    completion = sub.add_parser(
+        "completion",
+        help="print a shell completion script: bash, zsh or fish",
+        description="Prints the completion script for a shell. bash: `source <(stepway "
+        "completion bash)` in ~/.bashrc; zsh: `source <(stepway completion zsh)` in ~/.zshrc; "
+        "fish: `stepway completion fish > ~/.config/fish/completions/stepway.fish`.",
+    )
+    completion.add_argument("shell", choices=_complete.SHELLS)
+    completion.set_defaults(run=_completion)
     return parser
+
+
+def version() -> str:
+    """The installed stepway package's version."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("stepway")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _instances_parser(sub: Any) -> None:
@@ -262,6 +263,26 @@ def _instances_parser(sub: Any) -> None:
     create.add_argument("--id", help="the instance's id (default: one the server makes up)")
     create.add_argument(
         "--params", type=parse_json, help="the params as JSON, or @FILE to read them from a file"
+    )
+    create.add_argument(
+        "--task-queue",
+        help="the task queue it waits on; then the workflow need not be registered yet, and it "
+        "runs once a worker defining it polls that queue (default: the workflow's registered "
+        "queue)",
+    )
+    create.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait until the instance finishes and print its result (exit 1 if it errored or "
+        "was terminated)",
+    )
+    create.add_argument(
+        "--from-file",
+        metavar="FILE",
+        type=Path,
+        help="create one instance per line of this JSON Lines file, each line an object "
+        '{"id": ..., "params": ..., "retention": SECONDS} (every key optional), with a '
+        "progress bar on a terminal",
     )
     create.add_argument(
         "--retention",
@@ -330,6 +351,9 @@ def _instances_parser(sub: Any) -> None:
     send.add_argument(
         "--payload", type=parse_json, help="the payload as JSON, or @FILE to read it from a file"
     )
+    from stepway.cli_bulk import add_bulk_command
+
+    add_bulk_command(isub)
 
 
 # ---------------------------------------------------------------------- running
@@ -337,9 +361,20 @@ def _instances_parser(sub: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `stepway` command."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["__complete"]:
+        print("\n".join(_complete.candidates(build_parser(), argv[1:])))
+        sys.exit(0)
     args = build_parser().parse_args(argv)
+    if getattr(args, "connects", False):
+        try:
+            resolve_connection(args)
+        except CommandError as exc:
+            sys.exit(report_error(args, str(exc)))
     if getattr(args, "needs_key", False) and not args.api_key:
-        args.parser.error("an API key is needed: --api-key or STEPWAY_API_KEY")
+        args.parser.error(
+            "an API key is needed: --api-key or STEPWAY_API_KEY (or api_key in a profile)"
+        )
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -351,6 +386,8 @@ def main(argv: list[str] | None = None) -> None:
         tracing.configure(f"stepway-{args.command}", args.otlp_endpoint)
     try:
         code = asyncio.run(_until_signal(args.run(args)))
+    except CommandError as exc:
+        code = report_error(args, str(exc))
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
@@ -384,8 +421,12 @@ async def _dev(args: argparse.Namespace) -> int:
         metrics=args.metrics,
         http=None if args.http == "off" else args.http or default_http(args.listen),
     )
-    server = await start_dev(config)
-    print(f"Stepway dev server listening on {server.address} (store: {config.db_url})")
+    from gateway.commands import startup_errors
+    from shards.db import redact
+
+    with startup_errors(config.db_url):
+        server = await start_dev(config)
+    print(f"Stepway dev server listening on {server.address} (store: {redact(config.db_url)})")
     if server.metrics_port is not None:
         host = config.metrics.rsplit(":", 1)[0] if config.metrics else "127.0.0.1"
         print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
@@ -448,11 +489,32 @@ def load_workflows(module_name: str) -> list[WorkflowDefinition]:
     return found
 
 
+async def connect_patiently(address: str, api_key: str) -> Client:
+    """Connects, retrying with backoff (and saying so on stderr) while no server answers, as a
+    started worker does when its server goes away."""
+    delay = 0.5
+    while True:
+        try:
+            return await Client.connect(address, api_key=api_key)
+        except UnavailableError as exc:
+            print(
+                f"cannot reach a Stepway server at {address} ({render.one_line(exc.message)}); "
+                f"retrying in {delay:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, WORKER_MAX_BACKOFF)
+
+
 async def _worker(args: argparse.Namespace) -> int:
     from stepway.worker import Worker
 
     workflows = load_workflows(args.module)
-    client = await Client.connect(args.address, api_key=args.api_key)
+    try:
+        client = await connect_patiently(args.address, args.api_key)
+    except StepwayError as exc:
+        return report_error(args, error_message(exc), _code(exc))
     worker = Worker(
         client, task_queue=args.task_queue, workflows=workflows, max_concurrent=args.max_concurrent
     )
@@ -466,31 +528,41 @@ async def _worker(args: argparse.Namespace) -> int:
 
 
 async def _migrate(args: argparse.Namespace) -> int:
+    from gateway.commands import startup_errors
     from shards import migrate
-    from shards.db import create_engine
+    from shards.db import create_engine, redact
 
-    engine = create_engine(args.db)
-    try:
-        await asyncio.to_thread(migrate.upgrade, engine)
-    finally:
-        engine.dispose()
-    print(f"schema of {args.db} is up to date")
+    with startup_errors(args.db):
+        engine = create_engine(args.db)
+        try:
+            before, after = await asyncio.to_thread(migrate.upgrade, engine)
+        finally:
+            engine.dispose()
+    where = redact(args.db)
+    if before is None:
+        print(f"created the schema of {where} (revision {after})")
+    elif before != after:
+        print(f"upgraded the schema of {where} from revision {before} to {after}")
+    else:
+        print(f"the schema of {where} is up to date (revision {after})")
     return 0
+
+
+def _completion(args: argparse.Namespace) -> Awaitable[int]:
+    async def show() -> int:
+        print(_complete.SCRIPTS[args.shell], end="", flush=True)
+        return 0
+
+    return show()
 
 
 # ---------------------------------------------------------------------- instances and workflows
 
 
-def error_message(exc: StepwayError) -> str:
-    """A server's refusal as one line, naming the field of an invalid argument."""
-    message = render.one_line(exc.message)
-    if isinstance(exc, InvalidArgumentError) and exc.field and not message.startswith(exc.field):
-        message = f"{exc.field}: {message}"
-    return message
-
-
 async def _with_client(handler: Handler, args: argparse.Namespace) -> int:
-    """Connects, runs the handler, and turns a server's error into a line on stderr and exit 1."""
+    """Connects, runs the handler, and turns a server's error into a line on stderr (a JSON
+    object under --output json) and exit 1. An instance command takes `latest` for the
+    workflow's newest instance, and an unknown workflow is named as such."""
     view = View.of(args)
     try:
         try:
@@ -499,20 +571,80 @@ async def _with_client(handler: Handler, args: argparse.Namespace) -> int:
             exc.message = f"cannot reach a Stepway server at {args.address}: {exc.message}"
             raise
         try:
-            return await handler(client, args, view)
+            if getattr(args, "instance_command", False) and args.id == LATEST:
+                args.id = await latest_id(client, args.workflow)
+            try:
+                return await handler(client, args, view)
+            except NotFoundError:
+                if getattr(args, "instance_command", False):
+                    await check_workflow(client, args.workflow)
+                raise
         finally:
             await client.close()
     except StepwayError as exc:
-        print(f"error: {error_message(exc)}", file=sys.stderr, flush=True)
-        return 1
+        return report_error(args, error_message(exc), _code(exc))
+
+
+async def latest_id(client: Client, workflow: str) -> str:
+    """The id of the workflow's most recently created instance."""
+    page = await client.list_page(workflow, page_size=1)
+    if not page.instances:
+        await check_workflow(client, workflow)
+        raise NotFoundError(f"workflow {workflow!r} has no instances, so none is {LATEST}")
+    return page.instances[0].id
+
+
+async def check_workflow(client: Client, workflow: str) -> None:
+    """Raises NotFoundError naming the workflow when no worker registered it."""
+    names = sorted(w.name for w in await client.list_workflows())
+    if workflow not in names:
+        known = ", ".join(names) or "none yet"
+        raise NotFoundError(f"workflow {workflow!r} not found (the workflows: {known})")
 
 
 async def _create(client: Client, args: argparse.Namespace, view: View) -> int:
+    if args.from_file is not None:
+        from stepway.cli_bulk import create_from_file
+
+        return await create_from_file(client, args, view)
     handle = await client.create(
-        args.workflow, id=args.id, params=args.params, retention=args.retention
+        args.workflow,
+        id=args.id,
+        params=args.params,
+        retention=args.retention,
+        task_queue=args.task_queue,
     )
-    document = {"workflow": handle.workflow, "id": handle.id, "created": handle.created}
-    return view.result(document, render.created_line(handle.workflow, handle.id, handle.created))
+    document: dict[str, Any] = {
+        "workflow": handle.workflow,
+        "id": handle.id,
+        "created": handle.created,
+    }
+    created = render.created_line(handle.workflow, handle.id, handle.created)
+    if not args.wait:
+        return view.result(document, created)
+    if not view.json:
+        view.show(created)
+    try:
+        output = await handle.result()
+    except WorkflowFailedError as exc:
+        info = await handle.status()
+        document.update(status=info.status.value, error=info.error)
+        if view.json:
+            view.result(document, "")
+        else:
+            view.show(render.instance_line(handle.workflow, handle.id, info.status.value, False))
+        return report_error(args, f"instance {handle.id} {info.status.value}: {exc}")
+    document.update(status=InstanceStatus.COMPLETE.value, output=output)
+    return view.result(document, render.format_value(output))
+
+
+def listed(info: InstanceInfo) -> dict[str, Any]:
+    """An instance as a listing's JSON shows it: without params, output and steps, which
+    listings do not carry."""
+    document: dict[str, Any] = render.jsonable(info)
+    for absent in ("params", "output", "steps"):
+        document.pop(absent, None)
+    return document
 
 
 async def _list(client: Client, args: argparse.Namespace, view: View) -> int:
@@ -526,7 +658,11 @@ async def _list(client: Client, args: argparse.Namespace, view: View) -> int:
         page_size=args.limit,
         page_token=args.cursor,
     )
+    if not page.instances and args.workflow and not args.cursor:
+        await check_workflow(client, args.workflow)
     lines = render.instance_table(page.instances, view.color)
+    if view.output == "jsonl":
+        return view.result([listed(i) for i in page.instances], "")
     if page.next_page_token is not None:
         lines.append(
             render.next_page_hint(
@@ -538,7 +674,11 @@ async def _list(client: Client, args: argparse.Namespace, view: View) -> int:
                 limit=args.limit,
             )
         )
-    return view.result(page, "\n".join(lines))
+    document = {
+        "instances": [listed(i) for i in page.instances],
+        "next_page_token": page.next_page_token,
+    }
+    return view.result(document, "\n".join(lines))
 
 
 async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int:
@@ -555,8 +695,12 @@ async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int
             page_size=STREAM_PAGE,
             page_token=token,
         )
-        if view.json:
-            found.extend(page.instances)
+        found.extend(page.instances)
+        if view.output == "jsonl":
+            for info in page.instances:
+                view.show(render.to_json_line(listed(info)))
+        elif view.json:
+            pass
         elif page.instances:
             rows = [render.instance_row(i, view.color) for i in page.instances]
             if not widths:
@@ -568,9 +712,12 @@ async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int
         token = page.next_page_token
         if token is None:
             break
-    if view.json:
-        view.show(render.to_json({"instances": found, "next_page_token": None}))
-    elif not widths:
+    if view.output == "json":
+        listing = [listed(i) for i in found]
+        view.show(render.to_json({"instances": listing, "next_page_token": None}))
+    if not found and not widths and args.workflow:
+        await check_workflow(client, args.workflow)
+    if view.output == "text" and not widths:
         view.show("no instances")
     return 0
 

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from stepway import _render as render
+from stepway._cli_base import View, _connection_args
 from stepway.admin import QUOTA_NAMES, AccountInfo, KeyInfo, Quotas
-from stepway.cli import View, _client_command, _connection_args, _with_client
+from stepway.cli import _client_command, _with_client
 from stepway.client import Client
 
 QUOTA_HEADER = ("QUOTA", "VALUE", "DEFAULT", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 T = TypeVar("T")
 
+# Where Client.connect() and the CLI look when no address is given (`stepway dev` listens there).
+DEFAULT_ADDRESS = "127.0.0.1:7300"
 _CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", 64 * 1024 * 1024),
     ("grpc.max_send_message_length", 64 * 1024 * 1024),
@@ -271,6 +274,8 @@ class NewInstance:
     params: Any = None
     retention: float | timedelta | None = None
     workflow: str | None = None
+    # The task queue it waits on; None: the batch's, else the workflow's registered queue.
+    task_queue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,8 +342,15 @@ class Client:
         self.admin = Admin(self, agrpc.AdminServiceStub(channel))
 
     @classmethod
-    async def connect(cls, address: str, *, api_key: str, timeout: float = 10.0) -> Client:
-        """Opens a channel to a gateway and checks the key with one call."""
+    async def connect(
+        cls, address: str | None = None, *, api_key: str | None = None, timeout: float = 10.0
+    ) -> Client:
+        """Opens a channel to a gateway and checks the key with one call. address and api_key
+        default to STEPWAY_ADDRESS (else 127.0.0.1:7300) and STEPWAY_API_KEY, as for the CLI."""
+        address = address or os.environ.get("STEPWAY_ADDRESS") or DEFAULT_ADDRESS
+        api_key = api_key or os.environ.get("STEPWAY_API_KEY")
+        if not api_key:
+            raise ValueError("an API key is needed: pass api_key=... or set STEPWAY_API_KEY")
         channel = grpc.aio.insecure_channel(
             address, options=_CHANNEL_OPTIONS, interceptors=tracing.client_interceptors()
         )
@@ -397,38 +409,49 @@ class Client:
         id: str | None = None,
         params: Any = None,
         retention: float | timedelta | None = None,
+        task_queue: str | None = None,
     ) -> InstanceHandle:
         """Creates an instance (with a generated id when none is given).
 
         Idempotent: an existing id returns a handle to that instance, with `created` False.
         retention (seconds or a timedelta) is how long it is kept once finished; None means the
-        account's retention (30 days unless changed).
+        account's retention (30 days unless changed). task_queue names the queue it waits on:
+        then the workflow need not be registered yet (clients deployed before workers), and
+        the instance runs once a worker defining it polls that queue; None means the queue the
+        workflow is registered on, and NotFoundError when no worker registered it.
         """
         request = fpb.CreateInstanceRequest(
             workflow=workflow,
             instance_id=id or "",
             params=cpb.Payload(data=_payload.dumps(params)),
+            task_queue=task_queue or "",
         )
         _retention(retention, request)
         resp = await self.call(self.workflows.CreateInstance, request)
         return InstanceHandle(self, workflow, resp.instance_id, created=resp.created)
 
     async def create_batch(
-        self, workflow: str, instances: Iterable[NewInstance | Mapping[str, Any]]
+        self,
+        workflow: str,
+        instances: Iterable[NewInstance | Mapping[str, Any]],
+        *,
+        task_queue: str | None = None,
     ) -> list[BatchResult]:
         """Creates up to 1,000 instances in one call; one result per item, in order.
 
         Each item is created whole or not at all, on its own: an existing id answers the
         existing instance (created False), a bad item answers its error, and the others are
-        created. Items are NewInstance or dicts with the same keys (id, params, retention).
+        created. Items are NewInstance or dicts with the same keys (id, params, retention,
+        task_queue); task_queue is that of the items naming none (see `create`).
         """
         items = [i if isinstance(i, NewInstance) else NewInstance(**i) for i in instances]
-        request = fpb.CreateInstancesRequest(workflow=workflow)
+        request = fpb.CreateInstancesRequest(workflow=workflow, task_queue=task_queue or "")
         for item in items:
             msg = request.instances.add(
                 workflow=item.workflow or "",
                 instance_id=item.id or "",
                 params=cpb.Payload(data=_payload.dumps(item.params)),
+                task_queue=item.task_queue or "",
             )
             _retention(item.retention, msg)
         resp = await self.call(self.workflows.CreateInstances, request, timeout=120.0)

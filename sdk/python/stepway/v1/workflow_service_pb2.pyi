@@ -13,16 +13,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateInstanceRequest(_message.Message):
-    __slots__ = ("workflow", "instance_id", "params", "retention")
+    __slots__ = ("workflow", "instance_id", "params", "retention", "task_queue")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     params: _common_pb2.Payload
     retention: _duration_pb2.Duration
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    task_queue: str
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., task_queue: _Optional[str] = ...) -> None: ...
 
 class CreateInstanceResponse(_message.Message):
     __slots__ = ("instance_id", "created", "status", "created_at")
@@ -37,12 +39,14 @@ class CreateInstanceResponse(_message.Message):
     def __init__(self, instance_id: _Optional[str] = ..., created: _Optional[bool] = ..., status: _Optional[_Union[_common_pb2.InstanceStatus, str]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateInstancesRequest(_message.Message):
-    __slots__ = ("instances", "workflow")
+    __slots__ = ("instances", "workflow", "task_queue")
     INSTANCES_FIELD_NUMBER: _ClassVar[int]
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     instances: _containers.RepeatedCompositeFieldContainer[CreateInstanceRequest]
     workflow: str
-    def __init__(self, instances: _Optional[_Iterable[_Union[CreateInstanceRequest, _Mapping]]] = ..., workflow: _Optional[str] = ...) -> None: ...
+    task_queue: str
+    def __init__(self, instances: _Optional[_Iterable[_Union[CreateInstanceRequest, _Mapping]]] = ..., workflow: _Optional[str] = ..., task_queue: _Optional[str] = ...) -> None: ...
 
 class CreateInstanceResult(_message.Message):
     __slots__ = ("instance", "error")
