@@ -29,9 +29,9 @@ from tests.pg_process import BIN, PostgresProcess
 
 pytestmark = needs(BIN is not None, "no PostgreSQL binaries (initdb, pg_ctl) here")
 
-# Longer than the partition leases (2 s for the dev server, 3 s for the cluster) and the task
-# leases (2 s): both lapse while the database is away.
-OUTAGE_SECONDS = 5.0
+# Ten seconds, far longer than the partition leases (2 s for the dev server, 3 s for the
+# cluster) and the task leases (2 s): both lapse while the database is away.
+OUTAGE_SECONDS = 10.0
 INSTANCES = 16
 # The steps of the `fault` workflow that run a body (its `nap` is a sleep).
 BODIES = ("a", "b", "c")
@@ -91,11 +91,11 @@ async def _run_through_outage(
     starts again; checks that every instance completes and that no step recorded before the
     outage ran again."""
     async with Worker(client, workflows=[fault]):
-        # Sleeps from 0.2 to 8 s: some instances wake during the outage, some after it, and
+        # Sleeps from 0.2 to 12.2 s: some instances wake during the outage, some after it, and
         # steps of 0.2 s are in flight when the server stops.
         handles = [
             await client.create(
-                "fault", id=f"i{n}", params={"sleep": 0.2 + n * 0.5, "step_seconds": 0.2}
+                "fault", id=f"i{n}", params={"sleep": 0.2 + n * 0.8, "step_seconds": 0.2}
             )
             for n in range(INSTANCES)
         ]
