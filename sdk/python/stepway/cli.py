@@ -17,7 +17,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -35,7 +35,7 @@ from stepway._cli_base import (
     report_error,
     resolve_connection,
 )
-from stepway.client import Client, InstanceInfo, InstanceStatus
+from stepway.client import Client, InstanceInfo, InstancePage, InstanceStatus
 from stepway.errors import (
     NotFoundError,
     StepwayError,
@@ -681,10 +681,8 @@ async def _list(client: Client, args: argparse.Namespace, view: View) -> int:
     return view.result(document, "\n".join(lines))
 
 
-async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int:
-    """Every page in turn; columns keep their widths from page to page, growing when needed."""
-    found: list[InstanceInfo] = []
-    widths: list[int] = []
+async def list_pages(client: Client, args: argparse.Namespace) -> AsyncIterator[InstancePage]:
+    """Every page of the instances the list filters of args match, newest first."""
     token: str | None = None
     while True:
         page = await client.list_page(
@@ -695,6 +693,17 @@ async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int
             page_size=STREAM_PAGE,
             page_token=token,
         )
+        yield page
+        token = page.next_page_token
+        if token is None:
+            return
+
+
+async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int:
+    """Every page in turn; columns keep their widths from page to page, growing when needed."""
+    found: list[InstanceInfo] = []
+    widths: list[int] = []
+    async for page in list_pages(client, args):
         found.extend(page.instances)
         if view.output == "jsonl":
             for info in page.instances:
@@ -709,9 +718,6 @@ async def _list_all(client: Client, args: argparse.Namespace, view: View) -> int
             widths = render.column_widths(rows, widths)
             for row in rows:
                 view.show(render.format_row(row, widths, render.INSTANCE_RIGHT))
-        token = page.next_page_token
-        if token is None:
-            break
     if view.output == "json":
         listing = [listed(i) for i in found]
         view.show(render.to_json({"instances": listing, "next_page_token": None}))

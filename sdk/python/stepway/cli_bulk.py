@@ -17,7 +17,7 @@ from typing import Any
 from stepway import strict_json
 from stepway._cli_base import CommandError, View, error_message, report_error
 from stepway._progress import Progress
-from stepway.cli import STATUSES, STREAM_PAGE, _client_command, parse_time
+from stepway.cli import STATUSES, _client_command, list_pages, parse_time
 from stepway.client import Client, InstanceInfo, NewInstance
 from stepway.errors import StepwayError
 
@@ -115,21 +115,7 @@ async def create_from_file(client: Client, args: argparse.Namespace, view: View)
 
 async def matching(client: Client, args: argparse.Namespace) -> list[InstanceInfo]:
     """Every instance the filters match, page by page."""
-    found: list[InstanceInfo] = []
-    token: str | None = None
-    while True:
-        page = await client.list_page(
-            args.workflow,
-            status=args.status,
-            created_after=args.since,
-            created_before=args.until,
-            page_size=STREAM_PAGE,
-            page_token=token,
-        )
-        found.extend(page.instances)
-        token = page.next_page_token
-        if token is None:
-            return found
+    return [info async for page in list_pages(client, args) for info in page.instances]
 
 
 async def _bulk(client: Client, args: argparse.Namespace, view: View) -> int:
