@@ -1,0 +1,107 @@
+"""docs/testing.md's examples run: the README's order workflow in under a second of wall time,
+and the pytest plugin from a fresh virtual environment with the SDK and its testing extra."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "testing.md"
+
+
+def doc_blocks() -> list[str]:
+    """The python code blocks of docs/testing.md that hold tests."""
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    return [b for b in blocks if "def test_" in b]
+
+
+def test_the_testing_page_has_the_order_example_and_the_plugin_example() -> None:
+    blocks = doc_blocks()
+    assert len(blocks) == 2
+    assert '@workflow("order")' in blocks[0]
+    assert "stepway_env" in blocks[1]
+
+
+async def test_the_readme_order_workflow_with_both_approval_paths_runs_in_under_a_second() -> None:
+    namespace: dict[str, Any] = {"__name__": "testing_doc_order"}
+    exec(compile(doc_blocks()[0], str(DOC), "exec"), namespace)
+    tests = [v for k, v in namespace.items() if k.startswith("test_")]
+    assert len(tests) == 2
+    for test in tests:
+        started = time.monotonic()
+        await test()
+        assert time.monotonic() - started < 1.0, test.__name__
+
+
+@pytest.mark.parametrize("mode", ["auto", "strict"])
+def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_testing_extra(
+    tmp_path: Path, mode: str
+) -> None:
+    venv = tmp_path / "venv"
+    # The extra's dependencies are the suite's own: the new venv sees them through the system
+    # site-packages, and installs only this distribution, not in editable mode, without them.
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+        check=True,
+    )
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            f"{ROOT}[testing]",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    body = doc_blocks()[1]
+    if mode == "strict":
+        body = body.replace("async def test_", "@pytest.mark.asyncio\nasync def test_")
+    (project / "test_hello.py").write_text(body)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    done = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            f"asyncio_mode={mode}",
+            "test_hello.py",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    # The plugin came from the new venv's install, not from this checkout.
+    check = subprocess.run(
+        [str(python), "-c", "import stepway.testing; print(stepway.testing.__file__)"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(venv) in check.stdout
