@@ -46,13 +46,36 @@ def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_tes
     tmp_path: Path, mode: str
 ) -> None:
     venv = tmp_path / "venv"
-    # The extra's dependencies are the suite's own: the new venv sees them through the system
-    # site-packages, and installs only this distribution, not in editable mode, without them.
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
-        check=True,
-    )
+    # The extra's dependencies are the suite's own: the new venv sees them through a .pth line
+    # naming this venv's site-packages, and installs only this distribution, from a wheel.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    ours = next(p for p in sys.path if p.endswith("site-packages"))
+    Path(site, "suite-deps.pth").write_text(ours + "\n")
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(wheels.glob("stepway-*.whl"))
     subprocess.run(
         [
             sys.executable,
@@ -63,8 +86,7 @@ def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_tes
             "install",
             "-q",
             "--no-deps",
-            "--no-build-isolation",
-            f"{ROOT}[testing]",
+            f"stepway[testing] @ {wheel.as_uri()}",
         ],
         check=True,
         capture_output=True,
