@@ -797,6 +797,10 @@ class ShardEngine:
                 if not waiters:
                     del self._result_waiters[rkey]
 
+    def awaits_results(self) -> bool:
+        """Whether a client waits for an instance's end now (stepway.testing skips time then)."""
+        return bool(self._result_waiters)
+
     def _wake_result_waiters(self, inst: Instance) -> None:
         for fut in self._result_waiters.get((inst.account_id, inst.workflow, inst.instance_id), []):
             if not fut.done():

@@ -207,7 +207,7 @@ class WorkflowEnvironment:
 
     def _awaited(self) -> bool:
         """Whether a client waits for an instance's result now (time skips only then)."""
-        return bool(self.server.shard.engine._result_waiters)
+        return self.server.shard.engine.awaits_results()
 
     async def _skip_loop(self) -> None:
         assert self.clock is not None
