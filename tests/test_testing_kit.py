@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from stepway import RetryPolicy, Step, WorkflowEvent, workflow
+from stepway.errors import NotFoundError
 from stepway.testing import WorkflowEnvironment
+from tests.helpers import eventually
 
 woke: list[str] = []
 
@@ -94,3 +96,65 @@ async def test_a_remote_step_type_is_served_by_the_handler_given_to_the_environm
         handle = await env.client.create("remote-charge", id="c1")
         assert await handle.result(timeout=5) == {"paid": 1}
         assert (await env.instance(handle).step("charge")).kind == "call"
+
+
+@workflow("stamped")
+async def stamped(event: WorkflowEvent, step: Step) -> Any:
+    await step.sleep("nap", timedelta(days=1))
+    await step.do("after", lambda: None)
+    return event.timestamp.isoformat()
+
+
+async def test_workflow_code_and_the_journal_see_the_skipped_time() -> None:
+    async with WorkflowEnvironment.start(workflows=[stamped]) as env:
+        await env.sleep(timedelta(days=10))
+        t0 = env.now()
+        handle = await env.client.create("stamped", id="s1")
+        stamp = await handle.result(timeout=5)
+        assert stamp >= t0.isoformat()
+        after = await env.instance(handle).step("after")
+        assert after.started_at is not None and after.started_at - t0 >= timedelta(days=1)
+        nap = await env.instance(handle).step("nap")
+        assert nap.kind == "sleep" and nap.wake_at is not None
+        assert nap.wake_at - t0 >= timedelta(days=1)
+
+
+async def test_no_time_passes_while_no_result_is_awaited_so_an_event_arrives_in_its_wait() -> None:
+    async with WorkflowEnvironment.start(workflows=[approval]) as env:
+        t0 = env.now()
+        handle = await env.client.create("approval", id="a1")
+        await env.instance(handle).wait_for_status("waiting")
+        await env.sleep(timedelta(minutes=59))
+        assert await env.instance(handle).status() == "waiting"
+        assert await env.send_event(handle, "approved", {"by": "ann"})
+        assert await handle.result(timeout=5) == "ann"
+        assert timedelta(minutes=59) <= env.now() - t0 < timedelta(hours=1)
+
+
+@workflow("approval")
+async def approval(event: WorkflowEvent, step: Step) -> Any:
+    got = await step.wait_for_event("approval", type="approved", timeout=3600)
+    return got.payload["by"]
+
+
+async def test_retention_purges_a_finished_instance_when_the_clock_passes_it() -> None:
+    async with WorkflowEnvironment.start(workflows=[checkout]) as env:
+        handle = await env.client.create("checkout", id="kept", retention=timedelta(days=1))
+        await handle.result(timeout=5)
+        await env.sleep(timedelta(days=2))
+
+        async def gone() -> bool:
+            try:
+                await handle.status()
+            except NotFoundError:
+                return True
+            return False
+
+        await eventually(gone, bool, timeout=5, what="the instance purged")
+
+
+async def test_without_time_skipping_the_environment_runs_on_the_wall_clock() -> None:
+    async with WorkflowEnvironment.start(workflows=[checkout], time_skipping=False) as env:
+        assert env.clock is None
+        handle = await env.client.create("checkout", id="w1")
+        assert await handle.result(timeout=5) == {"charge_id": "real", "amount": 10.0}
