@@ -41,13 +41,13 @@ async def test_the_readme_order_workflow_with_both_approval_paths_runs_in_under_
         assert time.monotonic() - started < 1.0, test.__name__
 
 
-@pytest.mark.parametrize("mode", ["auto", "strict"])
-def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_testing_extra(
-    tmp_path: Path, mode: str
-) -> None:
-    venv = tmp_path / "venv"
-    # The extra's dependencies are the suite's own: the new venv sees them through a .pth line
-    # naming this venv's site-packages, and installs only this distribution, from a wheel.
+@pytest.fixture(scope="module")
+def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a fresh venv holding this distribution, installed from a wheel with its
+    testing extra. The extra's dependencies are the suite's own: the venv sees them through a
+    .pth line naming this venv's site-packages, so the install needs no index."""
+    tmp = tmp_path_factory.mktemp("plugin-venv")
+    venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     site = subprocess.run(
@@ -58,19 +58,11 @@ def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_tes
     ).stdout.strip()
     ours = next(p for p in sys.path if p.endswith("site-packages"))
     Path(site, "suite-deps.pth").write_text(ours + "\n")
-    wheels = tmp_path / "wheels"
+    wheels = tmp / "wheels"
     subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(wheels),
-            str(ROOT),
+            *(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
+            *("-w", str(wheels), str(ROOT)),
         ],
         check=True,
         capture_output=True,
@@ -78,19 +70,29 @@ def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_tes
     wheel = next(wheels.glob("stepway-*.whl"))
     subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "-q",
-            "--no-deps",
-            f"stepway[testing] @ {wheel.as_uri()}",
+            *(sys.executable, "-m", "pip", "--python", str(python), "install", "-q"),
+            *("--no-deps", f"stepway[testing] @ {wheel.as_uri()}"),
         ],
         check=True,
         capture_output=True,
     )
+    # The plugin comes from the new venv's install, not from this checkout.
+    found = subprocess.run(
+        [str(python), "-c", "import stepway.testing; print(stepway.testing.__file__)"],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(venv) in found.stdout
+    return python
+
+
+@pytest.mark.parametrize("mode", ["auto", "strict"])
+def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_testing_extra(
+    plugin_python: Path, tmp_path: Path, mode: str
+) -> None:
+    python = plugin_python
     project = tmp_path / "project"
     project.mkdir()
     body = doc_blocks()[1]
@@ -117,13 +119,4 @@ def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_tes
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 passed" in done.stdout
-    # The plugin came from the new venv's install, not from this checkout.
-    check = subprocess.run(
-        [str(python), "-c", "import stepway.testing; print(stepway.testing.__file__)"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert str(venv) in check.stdout
+    assert "2 passed" in done.stdout
