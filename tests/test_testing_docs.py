@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -18,22 +19,37 @@ DOC = ROOT / "docs" / "testing.md"
 
 
 def doc_blocks() -> list[str]:
-    """The python code blocks of docs/testing.md that hold tests."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
-    return [b for b in blocks if "def test_" in b]
+    """The python code blocks of docs/testing.md: the first steps, the order example, the
+    plugin example."""
+    return re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
 
 
-def test_the_testing_page_has_the_order_example_and_the_plugin_example() -> None:
-    blocks = doc_blocks()
-    assert len(blocks) == 2
-    assert '@workflow("order")' in blocks[0]
-    assert "stepway_env" in blocks[1]
+def order_example() -> dict[str, Any]:
+    """The names the order example defines (its workflow and its tests)."""
+    namespace: dict[str, Any] = {"__name__": "testing_doc_order"}
+    exec(compile(doc_blocks()[1], str(DOC), "exec"), namespace)
+    return namespace
+
+
+def test_the_testing_page_has_the_first_steps_the_order_example_and_the_plugin_example() -> None:
+    first, order, plugin = doc_blocks()
+    assert "WorkflowEnvironment.start" in first
+    assert '@workflow("order")' in order
+    assert "stepway_env" in plugin
+
+
+async def test_the_first_steps_snippet_runs_the_order_workflow() -> None:
+    namespace = order_example()
+    body = textwrap.indent(doc_blocks()[0], "    ")
+    exec(compile(f"async def first_steps():\n{body}", str(DOC), "exec"), namespace)
+    started = time.monotonic()
+    await namespace["first_steps"]()
+    # Nobody approves: the hour passes at once and the instance ends errored.
+    assert time.monotonic() - started < 1.0
 
 
 async def test_the_readme_order_workflow_with_both_approval_paths_runs_in_under_a_second() -> None:
-    namespace: dict[str, Any] = {"__name__": "testing_doc_order"}
-    exec(compile(doc_blocks()[0], str(DOC), "exec"), namespace)
-    tests = [v for k, v in namespace.items() if k.startswith("test_")]
+    tests = [v for k, v in order_example().items() if k.startswith("test_")]
     assert len(tests) == 2
     for test in tests:
         started = time.monotonic()
@@ -95,7 +111,7 @@ def test_the_pytest_plugin_serves_stepway_env_from_an_sdk_installed_with_its_tes
     python = plugin_python
     project = tmp_path / "project"
     project.mkdir()
-    body = doc_blocks()[1]
+    body = doc_blocks()[2]
     if mode == "strict":
         body = body.replace("async def test_", "@pytest.mark.asyncio\nasync def test_")
     (project / "test_hello.py").write_text(body)
