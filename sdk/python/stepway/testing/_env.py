@@ -13,7 +13,7 @@ from typing import Any
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from shards.clock import WALL_CLOCK
-from stepway._step import Step
+from stepway._step import Step, wall_us
 from stepway.client import Client, HistoryEvent, InstanceHandle, InstanceStatus, StepRecord
 from stepway.step_worker import Handler, StepWorker
 from stepway.testing._clock import SkippingClock
@@ -151,7 +151,7 @@ class WorkflowEnvironment:
                         client,
                         task_queue=task_queue,
                         workflows=[env._mocking(w) for w in workflows],
-                        clock=clock or _wall_us,
+                        clock=clock or wall_us,
                     )
                     await env.worker.start()
                     if clock is not None:
@@ -168,7 +168,7 @@ class WorkflowEnvironment:
 
     def now(self) -> datetime:
         """The environment's time: virtual with time skipping, else the wall clock's."""
-        us = self.clock.now_us() if self.clock is not None else _wall_us()
+        us = self.clock.now_us() if self.clock is not None else wall_us()
         return datetime.fromtimestamp(us / 1_000_000, tz=UTC)
 
     async def sleep(self, duration: float | timedelta) -> None:
@@ -241,7 +241,7 @@ class WorkflowEnvironment:
         a StepWorker of this environment."""
         worker = self._step_workers.get(task_queue)
         if worker is None:
-            worker = StepWorker(self.client, task_queue=task_queue)
+            worker = StepWorker(self.client, task_queue=task_queue, clock=self.clock or wall_us)
             worker.add_handler(step_type, self._counted(handler))
             await worker.start()
             self._step_workers[task_queue] = worker
@@ -296,7 +296,3 @@ class WorkflowEnvironment:
             await step_worker.stop()
         if hasattr(self, "worker"):
             await self.worker.stop()
-
-
-def _wall_us() -> int:
-    return int(datetime.now(UTC).timestamp() * 1_000_000)
