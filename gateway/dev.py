@@ -17,6 +17,7 @@ from gateway.console import dial_address, is_loopback_host, start_console
 from gateway.server import GatewayServer, start_gateway
 from shards import migrate, quotas, schema
 from shards.accounts import add_key, ensure_account, hash_key, set_operator
+from shards.clock import WALL_CLOCK, Clock
 from shards.cluster import ensure_partitions
 from shards.config import ShardConfig
 from shards.db import DEFAULT_SQLITE_SYNCHRONOUS, create_engine
@@ -148,8 +149,9 @@ def lift_rate_limits(conn: sa.Connection, account_id: str) -> None:
         conn.execute(A.update().where(A.c.id == account_id).values(quotas=stored))
 
 
-async def start_dev(config: DevConfig) -> DevServer:
-    """Migrates the store, makes sure the account and its key exist, and starts both servers."""
+async def start_dev(config: DevConfig, clock: Clock = WALL_CLOCK) -> DevServer:
+    """Migrates the store, makes sure the account and its key exist, and starts both servers
+    (the shard's timers on clock: stepway.testing passes one that skips ahead)."""
     db = create_engine(config.db_url, sqlite_synchronous=config.sqlite_synchronous)
 
     def prepare() -> tuple[int, str]:
@@ -184,7 +186,7 @@ async def start_dev(config: DevConfig) -> DevServer:
             answer_bytes=config.answer_bytes,
         )
         metrics = Metrics()
-        shard = await start_shard(shard_config, ShardEngine(db, shard_config, metrics))
+        shard = await start_shard(shard_config, ShardEngine(db, shard_config, metrics, clock))
         gateway_config = GatewayConfig(
             db_url=config.db_url,
             cluster_secret=secret,

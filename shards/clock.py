@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime
+from typing import Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -15,6 +18,40 @@ TIMESTAMP_MAX_US = 253_402_300_799_999_999
 def now_us() -> int:
     """The current time in microseconds."""
     return time.time_ns() // 1000
+
+
+class Clock(Protocol):
+    """The time the engine reads and waits on: the wall clock in production, a clock that
+    jumps to the next timer in stepway.testing."""
+
+    def now_us(self) -> int:
+        """The current time in microseconds."""
+        ...
+
+    async def wait(self, wake: asyncio.Event, timeout: float | None) -> None:
+        """Returns when wake is set or timeout seconds (None: no limit) have passed."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Returns after seconds (periodic work such as retention, never a timer to jump to)."""
+        ...
+
+
+class WallClock:
+    """The real time."""
+
+    def now_us(self) -> int:
+        return now_us()
+
+    async def wait(self, wake: asyncio.Event, timeout: float | None) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+WALL_CLOCK: Clock = WallClock()
 
 
 def set_time(ts: Timestamp, us: int) -> None:

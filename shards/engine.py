@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from shards import calls, machine, pages, store
 from shards.calls import CallChange, CallSpec, StepKey, StepTask
 from shards.caps import check_workflows
-from shards.clock import now_us
+from shards.clock import WALL_CLOCK, Clock
 from shards.committer import After, Committer, payload_cost, split
 from shards.config import ShardConfig
 from shards.db import log_failure, run_tx
@@ -166,8 +166,16 @@ def _new_lease() -> int:
 class ShardEngine:
     """The durable engine of one shard server."""
 
-    def __init__(self, db: sa.Engine, config: ShardConfig, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        db: sa.Engine,
+        config: ShardConfig,
+        metrics: Metrics | None = None,
+        clock: Clock = WALL_CLOCK,
+    ) -> None:
         self.db = db
+        # What the engine's timers, task leases and retention read and wait on.
+        self.clock = clock
         self.config = config
         self.metrics = metrics or Metrics()
         self.committer = Committer(
@@ -376,7 +384,10 @@ class ShardEngine:
             f"allows {limit:,} (quota max_steps_per_instance)",
         )
         self._apply(
-            conn, after, inst, machine.fail(inst, lease=ref.lease, error=error, now=now_us())
+            conn,
+            after,
+            inst,
+            machine.fail(inst, lease=ref.lease, error=error, now=self.clock.now_us()),
         )
         account = inst.account_id
         after.append(lambda: self._reject(account, "max_steps_per_instance"))
@@ -389,7 +400,7 @@ class ShardEngine:
         max_instance_state_bytes the write is dropped and the instance errors instead
         (machine.count_state)."""
         limit = self.quotas.read(conn, inst.account_id).max_instance_state_bytes
-        checked = machine.count_state(inst, tr, growth, limit, now_us())
+        checked = machine.count_state(inst, tr, growth, limit, self.clock.now_us())
         if checked is not tr:
             account = inst.account_id
             after.append(lambda: self._reject(account, machine.STATE_QUOTA))
@@ -409,7 +420,7 @@ class ShardEngine:
             return []
         with self.db.connect() as conn:
             rows = store.queued_backlog(conn, owned)
-        now = now_us()
+        now = self.clock.now_us()
         return [(a, w, n, max(now - oldest, 0) / 1_000_000) for a, w, n, oldest in rows]
 
     def _reject(self, account_id: str, quota: str) -> None:
@@ -442,7 +453,7 @@ class ShardEngine:
         self.metrics.step_attempts.labels(inst.account_id, inst.workflow, outcome).inc()
         if started_at:
             self.metrics.step_seconds.labels(inst.workflow).observe(
-                max(now_us() - started_at, 0) / 1_000_000
+                max(self.clock.now_us() - started_at, 0) / 1_000_000
             )
 
     def _fence(self, conn: sa.Connection, partitions: set[int]) -> dict[int, str | None]:
@@ -638,7 +649,7 @@ class ShardEngine:
             outcomes: list[tuple[Instance, bool] | StepwayError | int] = []
             first: dict[tuple[str, str], int] = {}
             fresh: list[tuple[int, Transition, bytes]] = []
-            now = now_us()
+            now = self.clock.now_us()
             default_retention = self._retention_of(conn, account_id)
             queue_limit = self._share(self.quotas.read(conn, account_id).max_queued_per_workflow)
             adding: Counter[str] = Counter()
@@ -786,6 +797,10 @@ class ShardEngine:
                 if not waiters:
                     del self._result_waiters[rkey]
 
+    def awaits_results(self) -> bool:
+        """Whether a client waits for an instance's end now (stepway.testing skips time then)."""
+        return bool(self._result_waiters)
+
     def _wake_result_waiters(self, inst: Instance) -> None:
         for fut in self._result_waiters.get((inst.account_id, inst.workflow, inst.instance_id), []):
             if not fut.done():
@@ -803,7 +818,7 @@ class ShardEngine:
                 raise InstanceNotFound(workflow, instance_id)
             key = (inst.partition, inst.uid)
             pending = (store.load_pending_steps(conn, [key])).get(key)
-            event_id, now = uuid.uuid4().hex, now_us()
+            event_id, now = uuid.uuid4().hex, self.clock.now_us()
             tr = machine.deliver_event(
                 inst,
                 pending,
@@ -842,7 +857,7 @@ class ShardEngine:
             def op(conn: sa.Connection, after: After) -> None:
                 registered, new = store.unregistered_workflows(conn, account_id, part)
                 check_workflows(account_id, registered, len(new))
-                store.register_workflows(conn, account_id, task_queue, part, now_us())
+                store.register_workflows(conn, account_id, task_queue, part, self.clock.now_us())
 
                 def remember() -> None:
                     for name in part:
@@ -970,7 +985,7 @@ class ShardEngine:
             ]
             journals = self._first_pages(conn, claimable)
             params = store.load_params(conn, claimable)
-            now = now_us()
+            now = self.clock.now_us()
             tasks = []
             for key in claimable:
                 lease = _new_lease()
@@ -1065,7 +1080,13 @@ class ShardEngine:
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return
             tr = machine.start_step(
-                inst, existing, lease=ref.lease, name=name, seq=seq, attempt=attempt, now=now_us()
+                inst,
+                existing,
+                lease=ref.lease,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                now=self.clock.now_us(),
             )
             self._apply(conn, after, inst, tr, known=[existing])
 
@@ -1099,7 +1120,7 @@ class ShardEngine:
                 attempt=attempt,
                 result=result,
                 started_at=started_at,
-                now=now_us(),
+                now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
             growth = machine.journal_growth(tr.steps, [existing])
@@ -1142,7 +1163,7 @@ class ShardEngine:
                 policy=policy,
                 non_retryable=non_retryable,
                 started_at=started_at,
-                now=now_us(),
+                now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
             growth = machine.journal_growth(tr.steps, [existing])
@@ -1176,7 +1197,7 @@ class ShardEngine:
                 name=name,
                 seq=seq,
                 wake_at=wake_at,
-                now=now_us(),
+                now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
             new = self._apply(conn, after, inst, tr, known=[existing])
@@ -1213,7 +1234,7 @@ class ShardEngine:
                 timeout_at=timeout_at,
                 buffered=found[1] if found else None,
                 buffered_id=found[0] if found else None,
-                now=now_us(),
+                now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
             growth = machine.journal_growth(tr.steps, [existing])
@@ -1231,7 +1252,7 @@ class ShardEngine:
         def op(conn: sa.Connection, after: After) -> None:
             self._check_payload(conn, after, account_id, "output", output)
             inst = self._load_task_instance(conn, account_id, ref)
-            tr = machine.complete(inst, lease=ref.lease, output=output, now=now_us())
+            tr = machine.complete(inst, lease=ref.lease, output=output, now=self.clock.now_us())
             self._apply(conn, after, inst, tr)
 
         await self._run(op, [ref.partition], cost=payload_cost(len(output)))
@@ -1241,7 +1262,7 @@ class ShardEngine:
 
         def op(conn: sa.Connection, after: After) -> None:
             inst = self._load_task_instance(conn, account_id, ref)
-            tr = machine.fail(inst, lease=ref.lease, error=error, now=now_us())
+            tr = machine.fail(inst, lease=ref.lease, error=error, now=self.clock.now_us())
             self._apply(conn, after, inst, tr)
 
         await self._run(op, [ref.partition])
@@ -1253,7 +1274,7 @@ class ShardEngine:
         def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], list[TaskRef]]:
             def op(conn: sa.Connection, after: After) -> list[TaskRef]:
                 found = store.load_instances(conn, [r.key for r in part])
-                lost, due = [], now_us() + self._lease_us
+                lost, due = [], self.clock.now_us() + self._lease_us
                 for ref in part:
                     inst = found.get(ref.key)
                     if (
@@ -1280,7 +1301,7 @@ class ShardEngine:
         def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], None]:
             def op(conn: sa.Connection, after: After) -> None:
                 found = store.load_instances(conn, [r.key for r in part])
-                now = now_us()
+                now = self.clock.now_us()
                 for ref in part:
                     inst = found.get(ref.key)
                     if (
@@ -1307,7 +1328,7 @@ class ShardEngine:
         def op_for(part: list[Key]) -> Callable[[sa.Connection, After], None]:
             def op(conn: sa.Connection, after: After) -> None:
                 found = store.load_instances(conn, part)
-                now = now_us()
+                now = self.clock.now_us()
                 for inst in found.values():
                     if inst.status in LEASED and inst.lease_worker == worker_id:
                         assert inst.lease_token is not None
@@ -1372,7 +1393,13 @@ class ShardEngine:
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return None
             change = calls.schedule(
-                inst, existing, lease=ref.lease, name=name, seq=seq, spec=spec, now=now_us()
+                inst,
+                existing,
+                lease=ref.lease,
+                name=name,
+                seq=seq,
+                spec=spec,
+                now=self.clock.now_us(),
             )
             new = self._apply_call(
                 conn, after, inst, change, (ref.partition, ref.uid, name, seq), [existing]
@@ -1434,7 +1461,7 @@ class ShardEngine:
                 if k in tasks and tasks[k].state is calls.TaskState.READY
             ]
             found = store.load_instances(conn, list({t.instance_key for t in ready}))
-            now = now_us()
+            now = self.clock.now_us()
             claimed = []
             for task in ready:
                 inst = found.get(task.instance_key)
@@ -1473,7 +1500,7 @@ class ShardEngine:
             def op(conn: sa.Connection, after: After) -> None:
                 tasks = store.load_step_tasks(conn, [r.key for r in part])
                 found = store.load_instances(conn, list({r.instance_key for r in part}))
-                now = now_us()
+                now = self.clock.now_us()
                 for ref in part:
                     task, inst = tasks.get(ref.key), found.get(ref.instance_key)
                     if inst is None or inst.account_id != account_id:
@@ -1507,7 +1534,9 @@ class ShardEngine:
         def op(conn: sa.Connection, after: After) -> None:
             self._check_payload(conn, after, account_id, "result", result)
             inst, step, task = self._load_call(conn, account_id, ref)
-            change = calls.complete(inst, step, task, lease=ref.lease, result=result, now=now_us())
+            change = calls.complete(
+                inst, step, task, lease=ref.lease, result=result, now=self.clock.now_us()
+            )
             change = self._call_within_state_quota(conn, after, inst, change, step)
             self._apply_call(conn, after, inst, change, ref.key, [step])
             started = task.attempt_started_at if task else 0
@@ -1529,7 +1558,7 @@ class ShardEngine:
                 lease=ref.lease,
                 error=error,
                 non_retryable=non_retryable,
-                now=now_us(),
+                now=self.clock.now_us(),
             )
             change = self._call_within_state_quota(conn, after, inst, change, step)
             self._apply_call(conn, after, inst, change, ref.key, [step])
@@ -1551,7 +1580,7 @@ class ShardEngine:
             if details is not None:
                 self._check_payload(conn, after, account_id, "details", details)
             _, _, task = self._load_call(conn, account_id, ref)
-            beat = calls.heartbeat(task, ref.lease, details, now_us())
+            beat = calls.heartbeat(task, ref.lease, details, self.clock.now_us())
             store.write_step_task(conn, beat, created=False)
             assert beat.due_at is not None
             return beat.due_at
@@ -1596,14 +1625,14 @@ class ShardEngine:
     async def _timer_loop(self) -> None:
         """Sleeps until the earliest due time, then fires every instance due in batches."""
         while True:
-            now = now_us()
+            now = self.clock.now_us()
             if self._next_due is not None and self._next_due <= now:
                 self._next_due = None
                 try:
                     fired, nxt = await self._run(self._fire_op(now), cost=self.config.timer_batch)
                 except Exception as exc:
                     log_failure(log, "timer transaction failed; trying again", exc)
-                    self._note_due(now_us() + 1_000_000)
+                    self._note_due(self.clock.now_us() + 1_000_000)
                     continue
                 if fired >= self.config.timer_batch:
                     self._note_due(now)
@@ -1612,8 +1641,7 @@ class ShardEngine:
                 continue
             self._timer_wake.clear()
             timeout = None if self._next_due is None else (self._next_due - now) / 1_000_000
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._timer_wake.wait(), timeout)
+            await self.clock.wait(self._timer_wake, timeout)
 
     def _fire_op(self, now: int) -> Callable[[sa.Connection, After], tuple[int, int | None]]:
         def op(conn: sa.Connection, after: After) -> tuple[int, int | None]:
@@ -1644,7 +1672,7 @@ class ShardEngine:
 
         def op(conn: sa.Connection, after: After) -> tuple[Instance, Transition]:
             inst = self._find(conn, account_id, workflow, instance_id)
-            tr = command(conn, inst, now_us())
+            tr = command(conn, inst, self.clock.now_us())
             # A client's command only ever ends a step the journal already holds (resume ends
             # the pending step whose time passed), so every step it writes is an update.
             return self._apply(conn, after, inst, tr, known=tr.steps), tr
@@ -1808,7 +1836,7 @@ class ShardEngine:
         size = batch or self.config.purge_batch
         total = 0
         while True:
-            at = now_us() if now is None else now
+            at = self.clock.now_us() if now is None else now
 
             def op(conn: sa.Connection, after: After, at: int = at) -> int:
                 owned = self._writable(conn)
@@ -1841,7 +1869,7 @@ class ShardEngine:
 
     async def _purge_loop(self) -> None:
         while True:
-            await asyncio.sleep(self.config.purge_interval)
+            await self.clock.sleep(self.config.purge_interval)
             try:
                 purged = await self.purge_expired()
             except Exception:

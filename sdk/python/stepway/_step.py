@@ -120,6 +120,11 @@ class _Entry:
     wake_at_us: int | None
 
 
+def wall_us() -> int:
+    """The wall clock in microseconds since the epoch."""
+    return time.time_ns() // 1000
+
+
 class Step:
     """Durable steps of one workflow run."""
 
@@ -132,8 +137,11 @@ class Step:
         journal: list[wpb.JournalEntry],
         account_id: str = "",
         threads: BodyThreads | None = None,
+        clock: Callable[[], int] = wall_us,
     ) -> None:
         self._outbox = outbox
+        # Microseconds since the epoch: the wall clock, or stepway.testing's skipping clock.
+        self._clock = clock
         self._threads = threads if threads is not None else BodyThreads()
         self._starts: set[asyncio.Task[Any]] = set()
         self._token = token
@@ -243,7 +251,7 @@ class Step:
         kwargs: dict[str, Any],
     ) -> Any:
         """One attempt of a DO step: runs fn and records its result or its failure."""
-        started = time.time_ns() // 1000
+        started = self._clock()
         info = StepInfo(name, attempt, self._instance_id, self._workflow)
         self._record_start(name, seq, attempt)
         abandoned = False
@@ -415,7 +423,7 @@ class Step:
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         wake_at = (entry.wake_at_us if entry is not None else None) or (
-            time.time_ns() // 1000 + int(seconds(duration) * 1_000_000)
+            self._clock() + int(seconds(duration) * 1_000_000)
         )
         await self._sleep(name, seq, wake_at)
 
@@ -445,7 +453,7 @@ class Step:
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
             raise EventTimeoutError(entry.error_message)
         timeout_at = (entry.wake_at_us if entry is not None else None) or (
-            time.time_ns() // 1000 + int(seconds(timeout) * 1_000_000)
+            self._clock() + int(seconds(timeout) * 1_000_000)
         )
         request = wpb.WaitForEventRequest(
             task_token=self._token, name=name, seq=seq, event_type=type

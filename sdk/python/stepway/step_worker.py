@@ -20,7 +20,6 @@ import functools
 import inspect
 import logging
 import threading
-import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping
@@ -39,6 +38,7 @@ from stepway._step import (
     STEP_TYPE_PATTERN,
     TASK_QUEUE_PATTERN,
     failure_pb,
+    wall_us,
 )
 from stepway.client import Client
 from stepway.errors import (
@@ -192,6 +192,7 @@ class StepWorker:
         handlers: Mapping[str, Handler] | None = None,
         max_concurrent: int = 16,
         shutdown_timeout: float = 30.0,
+        clock: Callable[[], int] = wall_us,
     ) -> None:
         if not TASK_QUEUE_PATTERN.fullmatch(task_queue):
             raise ValueError(f"task_queue {task_queue!r} must match {TASK_QUEUE_PATTERN.pattern}")
@@ -201,6 +202,8 @@ class StepWorker:
         self.task_queue = task_queue
         self.max_concurrent = max_concurrent
         self.shutdown_timeout = shutdown_timeout
+        # Microseconds since the epoch, against which attempts' deadlines are measured.
+        self.clock = clock
         self.id = uuid.uuid4().hex
         self.handlers: dict[str, Handler] = {}
         for step_type, fn in (handlers or {}).items():
@@ -427,7 +430,7 @@ class StepWorker:
             remaining = (
                 None
                 if ctx.deadline is None
-                else ctx.deadline.timestamp() - time.time() + DEADLINE_GRACE_SECONDS
+                else ctx.deadline.timestamp() - self.clock() / 1_000_000 + DEADLINE_GRACE_SECONDS
             )
             await asyncio.wait({handler}, timeout=remaining)
             if not handler.done():

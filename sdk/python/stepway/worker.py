@@ -14,7 +14,7 @@ import os
 import socket
 import traceback
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,15 @@ from opentelemetry import trace
 
 from stepway import __version__, _payload, tracing
 from stepway._outbox import Outbox
-from stepway._step import MAX_PAYLOAD_BYTES, Step, _Abandoned, _Suspended, chunks, failure_pb
+from stepway._step import (
+    MAX_PAYLOAD_BYTES,
+    Step,
+    _Abandoned,
+    _Suspended,
+    chunks,
+    failure_pb,
+    wall_us,
+)
 from stepway._threads import BodyThreads
 from stepway.client import Client
 from stepway.errors import StepwayError
@@ -48,8 +56,11 @@ class Worker:
         task_queue: str = "default",
         workflows: Iterable[WorkflowDefinition],
         max_concurrent: int = 256,
+        clock: Callable[[], int] = wall_us,
     ) -> None:
         self.client = client
+        # Microseconds since the epoch, for sleeps' and event waits' deadlines.
+        self.clock = clock
         self.task_queue = task_queue
         self.workflows = {w.name: w for w in workflows}
         if not self.workflows:
@@ -282,6 +293,7 @@ class Worker:
             list(task.journal),
             task.account_id,
             self._threads,
+            self.clock,
         )
         try:
             output = await definition(event, step)
