@@ -23,6 +23,7 @@ from shards.cluster import ClusterMismatch, ensure_partitions, read_partitions
 from shards.db import describe_failure, insert_missing
 from shards.errors import InvalidArgument
 from shards.partitioning import DEFAULT_PARTITIONS
+from shards.tls import ClientTLS, ServerTLS, plaintext_warning
 
 SECRET = "cluster_secret"
 ROLES = ("admin", "client", "worker")
@@ -44,11 +45,12 @@ def startup_errors(db_url: str) -> Iterator[None]:
     """Turns what stops a server command from starting (a database it cannot use, a port
     another process holds) into one line and exit 1, with the URL's password hidden."""
     from shards.rpc import AddressInUse
+    from shards.tls import CertificateError
     from stepway._cli_base import CommandError
 
     try:
         yield
-    except AddressInUse as exc:
+    except (AddressInUse, CertificateError) as exc:
         raise CommandError(str(exc)) from None
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
@@ -98,6 +100,14 @@ def add_commands(sub: Any) -> None:
         default=10.0,
         help="seconds a partition lease lasts without renewal (default %(default)s)",
     )
+    tls_args(shard, "gateways")
+    shard.add_argument(
+        "--tls-client-ca",
+        metavar="FILE",
+        default=os.environ.get("STEPWAY_TLS_CLIENT_CA"),
+        help="accept only callers with a certificate from this CA: the cluster CA that issues "
+        "the gateways' --shard-tls-cert (mutual TLS; env STEPWAY_TLS_CLIENT_CA)",
+    )
     shard.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
     shard.add_argument(
         "--heartbeat",
@@ -115,6 +125,19 @@ def add_commands(sub: Any) -> None:
     )
     gateway.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
     gateway.add_argument("--http", metavar="HOST:PORT", help="serve the web console there")
+    tls_args(gateway, "clients and workers (and the console, over HTTPS)")
+    gateway_ca_arg(gateway)
+    for name, env, text in (
+        ("cert", "STEPWAY_SHARD_TLS_CERT", "the cluster certificate shown to shard servers"),
+        ("key", "STEPWAY_SHARD_TLS_KEY", "the key of --shard-tls-cert"),
+        ("ca", "STEPWAY_SHARD_TLS_CA", "the CA that issued the shard servers' certificates"),
+    ):
+        gateway.add_argument(
+            f"--shard-tls-{name}",
+            metavar="FILE",
+            default=os.environ.get(env),
+            help=f"{text} (mutual TLS to the shards; env {env})",
+        )
 
     cluster = sub.add_parser("cluster", help="inspect the cluster")
     csub = cluster.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -158,6 +181,69 @@ def add_commands(sub: Any) -> None:
     add_key_commands(ksub)
 
 
+def tls_args(p: argparse.ArgumentParser, callers: str) -> None:
+    """`--tls-cert` and `--tls-key`: the server's certificate chain and key (PEM), read again
+    when the files change."""
+    p.add_argument(
+        "--tls-cert",
+        metavar="FILE",
+        default=os.environ.get("STEPWAY_TLS_CERT"),
+        help=f"serve TLS to {callers} with this certificate chain (PEM; env STEPWAY_TLS_CERT; "
+        "read again when the file changes); default: plaintext",
+    )
+    p.add_argument(
+        "--tls-key",
+        metavar="FILE",
+        default=os.environ.get("STEPWAY_TLS_KEY"),
+        help="the private key of --tls-cert (PEM; env STEPWAY_TLS_KEY)",
+    )
+
+
+def gateway_ca_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tls-ca",
+        metavar="FILE",
+        default=os.environ.get("STEPWAY_TLS_CA"),
+        help="the CA that issued --tls-cert, which the console and the example trust when they "
+        "call this server (env STEPWAY_TLS_CA; default: --tls-cert itself, if self-signed)",
+    )
+
+
+def server_tls(args: argparse.Namespace, client_ca: str | None = None) -> ServerTLS | None:
+    """The ServerTLS of --tls-cert and --tls-key (None when neither is given)."""
+    from stepway._cli_base import CommandError
+
+    if not args.tls_cert and not args.tls_key:
+        if client_ca:
+            raise CommandError("--tls-client-ca needs --tls-cert and --tls-key")
+        return None
+    if not args.tls_cert or not args.tls_key:
+        raise CommandError("TLS needs both --tls-cert and --tls-key")
+    return ServerTLS(args.tls_cert, args.tls_key, client_ca)
+
+
+def shard_tls(args: argparse.Namespace) -> ClientTLS | None:
+    """The gateway's ClientTLS toward the shards (None: plaintext)."""
+    from stepway._cli_base import CommandError
+
+    given = (args.shard_tls_cert, args.shard_tls_key, args.shard_tls_ca)
+    if not any(given):
+        return None
+    if not all(given):
+        raise CommandError(
+            "mutual TLS to the shards needs --shard-tls-cert, --shard-tls-key and --shard-tls-ca"
+        )
+    return ClientTLS(ca=args.shard_tls_ca, cert=args.shard_tls_cert, key=args.shard_tls_key)
+
+
+def tls_banner(tls: ServerTLS | None, listen: str, what: str) -> str:
+    """The start-up line that says how a server's port is protected."""
+    if tls is None:
+        return plaintext_warning(listen, what)
+    mutual = f", callers need a certificate from {tls.client_ca}" if tls.client_ca else ""
+    return f"{what} serves TLS with {tls.cert} (read again when it changes{mutual})"
+
+
 def output_args(p: argparse.ArgumentParser) -> None:
     from stepway._cli_base import _output_args
 
@@ -199,7 +285,9 @@ async def _run_shard(args: argparse.Namespace) -> int:
     except ClusterMismatch as exc:
         db.dispose()
         raise SystemExit(f"error: {exc}") from None
+    tls = server_tls(args, args.tls_client_ca)
     config = ShardConfig(
+        tls=tls,
         db_url=args.db,
         cluster_secret=secret,
         listen=args.listen,
@@ -220,6 +308,7 @@ async def _run_shard(args: argparse.Namespace) -> int:
         f"owning {len(server.engine.owned)} of {args.partitions} partitions",
         flush=True,
     )
+    print(tls_banner(tls, args.listen, "shard server"), flush=True)
     try:
         await asyncio.Event().wait()
     finally:
@@ -254,13 +343,22 @@ async def _run_gateway(args: argparse.Namespace) -> int:
             "then start a shard server (`stepway shard --db URL`)"
         )
     config = GatewayConfig(
-        db_url=args.db, cluster_secret=secret, listen=args.listen, http=args.http
+        db_url=args.db,
+        cluster_secret=secret,
+        listen=args.listen,
+        http=args.http,
+        tls=server_tls(args),
+        tls_ca=args.tls_ca,
+        shard_tls=shard_tls(args),
     )
     metrics = Metrics()
     if args.metrics:
         metrics.serve(args.metrics)
     server = await start_gateway(config, db, partitions, metrics)
     print(f"gateway listening on port {server.port}", flush=True)
+    print(tls_banner(config.tls, args.listen, "gateway"), flush=True)
+    if config.shard_tls is None:
+        print("gateway calls shard servers in plaintext (--shard-tls-*: mutual TLS)", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

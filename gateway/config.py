@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shards.tls import ClientTLS, ServerTLS
+
 
 @dataclass(frozen=True)
 class GatewayConfig:
@@ -17,3 +19,11 @@ class GatewayConfig:
     route_refresh_seconds: float = 2.0
     # HOST:PORT for the web console (gateway/console.py); None: not served.
     http: str | None = None
+    # The certificate served to clients and workers (shards.tls); None: plaintext.
+    tls: ServerTLS | None = None
+    # The CA a process on this machine (the console) verifies tls's certificate with; None:
+    # tls's certificate itself (a self-signed one).
+    tls_ca: str | None = None
+    # The cluster certificate presented to shard servers and the CA that verifies theirs
+    # (mutual TLS); None: plaintext to the shards.
+    shard_tls: ClientTLS | None = None

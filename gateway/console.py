@@ -32,6 +32,7 @@ from aiohttp import web
 from gateway.activity import MINUTE_US, read_activity
 from shards import accounts
 from shards.clock import now_us
+from shards.tls import CertificateFiles, https_context
 from stepway import Client, InstanceStatus, NotFoundError, ResourceExhaustedError, StepwayError
 from stepway import UnauthenticatedError as Unauthenticated
 from stepway.client import ErrorInfo, HistoryEvent, InstanceInfo, StepRecord
@@ -79,8 +80,15 @@ class _Entry:
 class Clients:
     """One SDK client per API key, found by the key's hash, closed when idle or at stop."""
 
-    def __init__(self, address: str, idle_seconds: float = CLIENT_IDLE_SECONDS) -> None:
+    def __init__(
+        self,
+        address: str,
+        idle_seconds: float = CLIENT_IDLE_SECONDS,
+        tls: str | bool = False,
+    ) -> None:
         self.address = address
+        # How the gateway is verified (Client.connect's tls): its CA's file, or False.
+        self.tls = tls
         self.idle_seconds = idle_seconds
         self._entries: dict[str, _Entry] = {}
 
@@ -94,7 +102,7 @@ class Clients:
         digest = _digest(api_key)
         entry = self._entries.get(digest)
         if entry is None:
-            connect = Client.connect(self.address, api_key=api_key)
+            connect = Client.connect(self.address, api_key=api_key, tls=self.tls)
             entry = _Entry(asyncio.create_task(connect, name="console-connect"), now)
             self._entries[digest] = entry
         entry.used_at = now
@@ -150,19 +158,24 @@ async def start_console(
     *,
     sign_in_key: str | None = None,
     db: sa.Engine | None = None,
+    tls: CertificateFiles | None = None,
+    gateway_ca: str | None = None,
 ) -> Console:
     """Serves the console on listen (HOST:PORT; port 0 picks a free port), calling the
     gateway at gateway_address. sign_in_key: the key a browser on this machine is signed in
     with (`stepway dev` on loopback only). db: the store the overview's activity is read
-    from (without it the overview shows no charts)."""
+    from (without it the overview shows no charts). tls: the gateway's certificate, served
+    over HTTPS too; the console then calls the gateway over TLS, trusting gateway_ca (default:
+    the certificate itself, as for a self-signed one)."""
     host, _, port = listen.rpartition(":")
-    clients = Clients(gateway_address)
+    clients = Clients(gateway_address, tls=False if tls is None else gateway_ca or tls.tls.cert)
     files = await asyncio.to_thread(read_static)
     app = build_app(clients, files, sign_in_key=sign_in_key, db=db)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host.strip("[]") or None, int(port)).start()
+        https = None if tls is None else https_context(tls)
+        await web.TCPSite(runner, host.strip("[]") or None, int(port), ssl_context=https).start()
     except BaseException:
         await runner.cleanup()
         raise

@@ -26,6 +26,7 @@ from shards.metrics import Metrics
 from shards.pages import ANSWER_BYTES, JOURNAL_PAGE_BYTES
 from shards.partitioning import DEFAULT_PARTITIONS
 from shards.server import ShardServer, start_shard
+from shards.tls import ServerTLS
 
 DEFAULT_DB_URL = "sqlite:///stepway-dev.db"
 DEFAULT_LISTEN = "127.0.0.1:7300"
@@ -63,6 +64,19 @@ class DevConfig:
     # Bytes of a journal page and of a many-item answer (shards.pages).
     journal_page_bytes: int = JOURNAL_PAGE_BYTES
     answer_bytes: int = ANSWER_BYTES
+    # The certificate served to clients, workers and the console's browsers (shards.tls);
+    # None: plaintext. The gateway and the shard server inside still talk over loopback.
+    tls: ServerTLS | None = None
+    # The CA that issued tls's certificate, trusted by the console and the example when they
+    # call the gateway; None: the certificate itself (a self-signed one).
+    tls_ca: str | None = None
+
+    @property
+    def client_tls(self) -> str | bool:
+        """Client.connect's tls for a process of this server that calls its gateway."""
+        if self.tls is None:
+            return False
+        return self.tls_ca or self.tls.cert
 
 
 @dataclass
@@ -191,6 +205,8 @@ async def start_dev(config: DevConfig, clock: Clock = WALL_CLOCK) -> DevServer:
             db_url=config.db_url,
             cluster_secret=secret,
             listen=config.listen,
+            tls=config.tls,
+            tls_ca=config.tls_ca,
         )
         try:
             gateway = await start_gateway(gateway_config, db, partitions, metrics)
@@ -204,6 +220,8 @@ async def start_dev(config: DevConfig, clock: Clock = WALL_CLOCK) -> DevServer:
                     dial_address(config.listen, gateway.port),
                     sign_in_key=key if signs_in(config) else None,
                     db=db,
+                    tls=gateway.certificates,
+                    gateway_ca=config.tls_ca,
                 )
             except BaseException:
                 await gateway.stop(0)

@@ -30,10 +30,15 @@ log = logging.getLogger(__name__)
 class ShardStubs:
     """The stubs of one shard server."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, credentials: grpc.ChannelCredentials | None = None) -> None:
         self.address = address
-        self.channel = grpc.aio.insecure_channel(
-            address, options=CHANNEL_OPTIONS, interceptors=tracing.client_interceptors()
+        interceptors = tracing.client_interceptors()
+        self.channel = (
+            grpc.aio.insecure_channel(address, options=CHANNEL_OPTIONS, interceptors=interceptors)
+            if credentials is None
+            else grpc.aio.secure_channel(
+                address, credentials, options=CHANNEL_OPTIONS, interceptors=interceptors
+            )
         )
         self.workflows = fgrpc.WorkflowServiceStub(self.channel)
         self.workers = wgrpc.WorkerServiceStub(self.channel)
@@ -60,8 +65,11 @@ class Router:
         *,
         refresh_seconds: float = 2.0,
         min_refresh: float = 0.1,
+        credentials: grpc.ChannelCredentials | None = None,
     ) -> None:
         self.db = db
+        # Mutual TLS to the shard servers (shards.tls); None: plaintext.
+        self.credentials = credentials
         self.partitions = partitions
         self.refresh_seconds = refresh_seconds
         self.min_refresh = min_refresh
@@ -102,7 +110,7 @@ class Router:
         """The stubs of the shard server at an address (kept open for later calls)."""
         stubs = self._stubs.get(address)
         if stubs is None:
-            stubs = self._stubs[address] = ShardStubs(address)
+            stubs = self._stubs[address] = ShardStubs(address, self.credentials)
         return stubs
 
     def for_partition(self, partition: int) -> ShardStubs:

@@ -58,6 +58,7 @@ from shards.server import (
     check_batch_size,
     check_new_instance,
 )
+from shards.tls import CertificateFiles, channel_credentials, server_credentials
 from shards.tokens import partition_of_token
 from stepway import tracing
 from stepway.v1 import admin_service_pb2 as apb
@@ -863,6 +864,8 @@ class GatewayServer:
         self.open_calls = open_calls
         # The web console, when config.http asks for one.
         self.console: Console | None = None
+        # The certificate served, when config.tls asks for TLS.
+        self.certificates: CertificateFiles | None = None
 
     @property
     def http_port(self) -> int | None:
@@ -883,7 +886,13 @@ async def start_gateway(
     """Serves the public API on config.listen (port 0 picks a free port)."""
     limits = GatewayLimits(db, f"gateway-{uuid.uuid4().hex[:12]}", config.listen, metrics=metrics)
     auth = Authenticator(db, config.key_cache_seconds, limits)
-    router = Router(db, partitions, refresh_seconds=config.route_refresh_seconds)
+    files = None if config.tls is None else CertificateFiles(config.tls)
+    router = Router(
+        db,
+        partitions,
+        refresh_seconds=config.route_refresh_seconds,
+        credentials=None if config.shard_tls is None else channel_credentials(config.shard_tls),
+    )
     await router.start()
     server = grpc.aio.server(
         interceptors=[*tracing.server_interceptors(), ErrorInterceptor(limits.metrics)],
@@ -911,7 +920,7 @@ async def start_gateway(
     ]
     reflection.enable_server_reflection(names, server)
     try:
-        port = listen(server, config.listen)
+        port = listen(server, config.listen, None if files is None else server_credentials(files))
     except AddressInUse:
         await router.close()
         raise
@@ -921,11 +930,16 @@ async def start_gateway(
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     log.info("gateway listening on port %d", port)
     gateway = GatewayServer(server, router, limits, port, open_calls)
+    gateway.certificates = files
     if config.http:
         try:
             # The console calls this gateway over gRPC, as any client does.
             gateway.console = await start_console(
-                config.http, dial_address(config.listen, port), db=db
+                config.http,
+                dial_address(config.listen, port),
+                db=db,
+                tls=files,
+                gateway_ca=config.tls_ca,
             )
         except BaseException:
             await gateway.stop(0)

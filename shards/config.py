@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from shards.pages import ANSWER_BYTES, JOURNAL_PAGE_BYTES
 from shards.partitioning import DEFAULT_PARTITIONS
+from shards.tls import ServerTLS
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,6 @@ class ShardConfig:
     # holds many tasks or history entries (shards.pages): far under the transport's limit.
     journal_page_bytes: int = JOURNAL_PAGE_BYTES
     answer_bytes: int = ANSWER_BYTES
+    # The certificate served to gateways, and the CA their certificates must come from
+    # (mutual TLS, shards.tls); None: plaintext.
+    tls: ServerTLS | None = None

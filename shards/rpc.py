@@ -55,8 +55,13 @@ class AddressInUse(OSError):
     """A server cannot listen where it was told: the port is taken, or the host is not ours."""
 
 
-def listen(server: grpc.aio.Server, address: str) -> int:
-    """Binds server to address (HOST:PORT; port 0 picks a free one) and returns the port."""
+def listen(
+    server: grpc.aio.Server,
+    address: str,
+    credentials: grpc.ServerCredentials | None = None,
+) -> int:
+    """Binds server to address (HOST:PORT; port 0 picks a free one) and returns the port;
+    with credentials, the port serves TLS (shards.tls)."""
     refusal = AddressInUse(
         f"cannot listen on {address}: another process holds that port "
         "(a Stepway server already running?), or the host is not one of this machine's"
@@ -67,7 +72,10 @@ def listen(server: grpc.aio.Server, address: str) -> int:
     if not _can_bind(address):
         raise refusal
     try:
-        port = server.add_insecure_port(address)
+        if credentials is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, credentials)
     except RuntimeError:
         port = 0
     if port == 0:

@@ -62,6 +62,7 @@ from shards.rpc import (
     metadata_value,
     rich_status,
 )
+from shards.tls import CertificateError, CertificateFiles, server_credentials
 from shards.tokens import StepTaskRef, TaskRef, decode, decode_any, decode_step
 from stepway import tracing
 from stepway.v1 import common_pb2 as cpb
@@ -816,8 +817,11 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     ]
     reflection.enable_server_reflection(names, server)
     try:
-        port = listen(server, config.listen)
-    except AddressInUse:
+        credentials = (
+            None if config.tls is None else server_credentials(CertificateFiles(config.tls))
+        )
+        port = listen(server, config.listen, credentials)
+    except (AddressInUse, CertificateError):
         await engine.stop()
         raise
     host = config.listen.rsplit(":", 1)[0]

@@ -1,6 +1,7 @@
 'use strict';
 // connect(): one channel to a gateway and the three services as promise-returning stubs.
 
+const fs = require('node:fs');
 const grpc = require('@grpc/grpc-js');
 const { loadServices } = require('./protos');
 
@@ -16,7 +17,20 @@ const CHANNEL_OPTIONS = Object.freeze({
 });
 
 /**
- * Connects to a gateway (plaintext unless `credentials` says otherwise).
+ * The channel credentials of a `tls` option: a CA file (PEM) that the gateway's certificate
+ * must come from, `true` for the system's roots, or `false` for plaintext.
+ */
+function tlsCredentials(tls) {
+  if (tls === false || tls === undefined || tls === null || tls === '') {
+    return grpc.credentials.createInsecure();
+  }
+  if (tls === true) return grpc.credentials.createSsl();
+  return grpc.credentials.createSsl(fs.readFileSync(tls));
+}
+
+/**
+ * Connects to a gateway: plaintext, or TLS when `tls` (or $STEPWAY_TLS_CA) names a CA file or
+ * is `true` (the system's roots); `credentials` (grpc-js ChannelCredentials) overrides both.
  * Returns { worker, workflow, admin, close() }: each service's methods in camelCase, taking
  * (request, { timeoutMs, signal }) and returning a promise of the response; a rejected call
  * is a grpc-js ServiceError (`code`, `details`).
@@ -24,7 +38,8 @@ const CHANNEL_OPTIONS = Object.freeze({
 function connect(address, options = {}) {
   const {
     apiKey = process.env.STEPWAY_API_KEY,
-    credentials = grpc.credentials.createInsecure(),
+    tls = process.env.STEPWAY_TLS_CA || false,
+    credentials = tlsCredentials(tls),
     protosDir,
     channelOptions = {},
   } = options;
@@ -81,4 +96,4 @@ function callOptions({ timeoutMs }) {
   return timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
 }
 
-module.exports = { connect, CHANNEL_OPTIONS };
+module.exports = { connect, tlsCredentials, CHANNEL_OPTIONS };

@@ -23,7 +23,7 @@ const POLL_DEADLINE_MARGIN_MS = 20_000;
 class StepWorker extends EventEmitter {
   constructor(options = {}) {
     super();
-    const { address, apiKey, client, protosDir, taskQueue, maxConcurrent = 16, pollWaitMs = 30_000 } = options;
+    const { address, apiKey, client, protosDir, tls, taskQueue, maxConcurrent = 16, pollWaitMs = 30_000 } = options;
     if (!taskQueue) throw new TypeError('StepWorker: taskQueue is required');
     if (!(Number.isInteger(maxConcurrent) && maxConcurrent > 0)) {
       throw new TypeError('StepWorker: maxConcurrent must be a positive integer');
@@ -32,7 +32,7 @@ class StepWorker extends EventEmitter {
     this.maxConcurrent = maxConcurrent;
     this.pollWaitMs = pollWaitMs;
     this.workerId = options.workerId ?? randomUUID();
-    this.client = client ?? connect(address, { apiKey, protosDir });
+    this.client = client ?? connect(address, { apiKey, protosDir, tls });
     this.ownsClient = !client;
     this.handlers = new Map();
     this.runs = new Set();

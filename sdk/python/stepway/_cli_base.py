@@ -89,6 +89,12 @@ def _connection_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--api-key", help="API key (env STEPWAY_API_KEY, or the profile's)")
     p.add_argument(
+        "--tls-ca",
+        metavar="FILE",
+        help="connect over TLS, verifying the gateway with this CA (PEM; env STEPWAY_TLS_CA; "
+        "'system': the system's roots; default: plaintext)",
+    )
+    p.add_argument(
         "--profile",
         "--env",
         dest="profile",
@@ -113,8 +119,16 @@ def resolve_connection(args: argparse.Namespace, environ: Any = os.environ) -> N
     )
     if args.api_key is None:
         args.api_key = environ.get("STEPWAY_API_KEY") or profile.api_key
+    args.tls = tls_setting(args.tls_ca or environ.get("STEPWAY_TLS_CA"))
     if hasattr(args, "output") and not args.output and not args.json and profile.output:
         args.output = profile.output
+
+
+def tls_setting(ca: str | None) -> str | bool:
+    """Client.connect's tls for a --tls-ca value: a CA file, True for 'system', or False."""
+    if not ca:
+        return False
+    return True if ca == "system" else ca
 
 
 def report_error(args: argparse.Namespace, message: str, code: str = "") -> int:

@@ -192,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
         "cut; 'normal' is faster but may lose the last commits on a power cut "
         "(env STEPWAY_SQLITE_SYNCHRONOUS)",
     )
+    from gateway.commands import gateway_ca_arg, tls_args
+
+    tls_args(dev, "clients and workers (and the console, over HTTPS)")
+    gateway_ca_arg(dev)
     dev.add_argument(
         "--example",
         action="store_true",
@@ -410,9 +414,12 @@ async def _until_signal(main: Awaitable[int]) -> int:
 
 
 async def _dev(args: argparse.Namespace) -> int:
+    from gateway.commands import server_tls, tls_banner
     from gateway.dev import DEFAULT_DB_URL, DevConfig, default_http, signs_in, start_dev
 
     config = DevConfig(
+        tls=server_tls(args),
+        tls_ca=args.tls_ca,
         db_url=args.db or DEFAULT_DB_URL,
         listen=args.listen,
         api_key=args.api_key,
@@ -427,18 +434,26 @@ async def _dev(args: argparse.Namespace) -> int:
     with startup_errors(config.db_url):
         server = await start_dev(config)
     print(f"Stepway dev server listening on {server.address} (store: {redact(config.db_url)})")
+    print(tls_banner(config.tls, config.listen, "the dev server"))
     if server.metrics_port is not None:
         host = config.metrics.rsplit(":", 1)[0] if config.metrics else "127.0.0.1"
         print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
     if server.http_port is not None:
         host = config.http.rsplit(":", 1)[0] if config.http else "127.0.0.1"
         how = "signed in on this machine" if signs_in(config) else "sign in with the API key"
-        print(f"Web console on http://{host}:{server.http_port}/ ({how}; --http off: no console)")
+        scheme = "http" if config.tls is None else "https"
+        print(
+            f"Web console on {scheme}://{host}:{server.http_port}/ ({how}; --http off: no console)"
+        )
     print(f"API key (account {config.account!r}, role admin): {server.api_key}")
-    print(f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}", flush=True)
+    ca = "" if config.tls is None else f" STEPWAY_TLS_CA={config.client_tls}"
+    print(
+        f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}{ca}",
+        flush=True,
+    )
     try:
         if args.example:
-            await _run_example(server.address, server.api_key)
+            await _run_example(server.address, server.api_key, config.client_tls)
         print("Serving; Ctrl-C stops.", flush=True)
         await asyncio.Event().wait()
     finally:
@@ -446,13 +461,13 @@ async def _dev(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run_example(address: str, api_key: str) -> None:
+async def _run_example(address: str, api_key: str, tls: str | bool = False) -> None:
     import uuid
 
     from stepway.examples import order
     from stepway.worker import Worker
 
-    client = await Client.connect(address, api_key=api_key)
+    client = await Client.connect(address, api_key=api_key, tls=tls)
     worker = Worker(client, task_queue="default", workflows=[order.order])
     await worker.start()
     try:
@@ -489,13 +504,13 @@ def load_workflows(module_name: str) -> list[WorkflowDefinition]:
     return found
 
 
-async def connect_patiently(address: str, api_key: str) -> Client:
+async def connect_patiently(address: str, api_key: str, tls: str | bool = False) -> Client:
     """Connects, retrying with backoff (and saying so on stderr) while no server answers, as a
     started worker does when its server goes away."""
     delay = 0.5
     while True:
         try:
-            return await Client.connect(address, api_key=api_key)
+            return await Client.connect(address, api_key=api_key, tls=tls)
         except UnavailableError as exc:
             print(
                 f"cannot reach a Stepway server at {address} ({render.one_line(exc.message)}); "
@@ -512,7 +527,7 @@ async def _worker(args: argparse.Namespace) -> int:
 
     workflows = load_workflows(args.module)
     try:
-        client = await connect_patiently(args.address, args.api_key)
+        client = await connect_patiently(args.address, args.api_key, args.tls)
     except StepwayError as exc:
         return report_error(args, error_message(exc), _code(exc))
     worker = Worker(
@@ -566,7 +581,7 @@ async def _with_client(handler: Handler, args: argparse.Namespace) -> int:
     view = View.of(args)
     try:
         try:
-            client = await Client.connect(args.address, api_key=args.api_key)
+            client = await Client.connect(args.address, api_key=args.api_key, tls=args.tls)
         except UnavailableError as exc:
             exc.message = f"cannot reach a Stepway server at {args.address}: {exc.message}"
             raise

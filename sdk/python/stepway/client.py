@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
@@ -329,6 +330,28 @@ def _set_time(msg: Any, field: str, when: datetime | None) -> None:
         getattr(msg, field).FromMicroseconds(int(when.timestamp() * 1_000_000))
 
 
+def _channel(address: str, tls: bool | str | os.PathLike[str]) -> grpc.aio.Channel:
+    """A channel to address: plaintext (tls False), or TLS verified by the system's roots
+    (True) or by a CA file."""
+    interceptors = tracing.client_interceptors()
+    if tls is False:
+        return grpc.aio.insecure_channel(
+            address, options=_CHANNEL_OPTIONS, interceptors=interceptors
+        )
+    roots = None
+    if tls is not True:
+        try:
+            roots = Path(tls).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"cannot read the TLS CA file {os.fspath(tls)}: {exc}") from None
+    return grpc.aio.secure_channel(
+        address,
+        grpc.ssl_channel_credentials(root_certificates=roots),
+        options=_CHANNEL_OPTIONS,
+        interceptors=interceptors,
+    )
+
+
 class Client:
     """A connection to a Stepway gateway, authenticated by an API key."""
 
@@ -343,16 +366,25 @@ class Client:
 
     @classmethod
     async def connect(
-        cls, address: str | None = None, *, api_key: str | None = None, timeout: float = 10.0
+        cls,
+        address: str | None = None,
+        *,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        tls: bool | str | os.PathLike[str] | None = None,
     ) -> Client:
         """Opens a channel to a gateway and checks the key with one call. address and api_key
-        default to STEPWAY_ADDRESS (else 127.0.0.1:7300) and STEPWAY_API_KEY, as for the CLI."""
+        default to STEPWAY_ADDRESS (else 127.0.0.1:7300) and STEPWAY_API_KEY, as for the CLI.
+
+        tls: a CA file (PEM) that the gateway's certificate must come from, True for the
+        system's roots, False for plaintext; None: STEPWAY_TLS_CA's file when it is set, else
+        plaintext."""
         address = address or os.environ.get("STEPWAY_ADDRESS") or DEFAULT_ADDRESS
         api_key = api_key or os.environ.get("STEPWAY_API_KEY")
         if not api_key:
             raise ValueError("an API key is needed: pass api_key=... or set STEPWAY_API_KEY")
-        channel = grpc.aio.insecure_channel(
-            address, options=_CHANNEL_OPTIONS, interceptors=tracing.client_interceptors()
+        channel = _channel(
+            address, (os.environ.get("STEPWAY_TLS_CA") or False) if tls is None else tls
         )
         client = cls(channel, api_key, address)
         try:
