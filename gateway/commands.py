@@ -63,6 +63,7 @@ def startup_errors(db_url: str) -> Iterator[None]:
 
 def add_commands(sub: Any) -> None:
     """Registers the cluster commands on the `stepway` parser's subcommands."""
+    from stepway._server_config import add_config_arg
 
     def db_arg(p: argparse.ArgumentParser, *, required: bool = True) -> None:
         p.add_argument(
@@ -106,6 +107,7 @@ def add_commands(sub: Any) -> None:
         help="seconds between membership heartbeats, which renew the leases "
         "(default %(default)s; keep it well under --partition-lease)",
     )
+    add_config_arg(shard)
 
     gateway = sub.add_parser("gateway", help="run a gateway of a cluster")
     gateway.set_defaults(run=run_gateway)
@@ -115,6 +117,7 @@ def add_commands(sub: Any) -> None:
     )
     gateway.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
     gateway.add_argument("--http", metavar="HOST:PORT", help="serve the web console there")
+    add_config_arg(gateway)
 
     cluster = sub.add_parser("cluster", help="inspect the cluster")
     csub = cluster.add_subparsers(dest="action", required=True, metavar="ACTION")
