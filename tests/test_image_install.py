@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What deploy/Dockerfile copies into its build stage.
 IMAGE_SOURCES = ("pyproject.toml", "README.md", "sdk", "gateway", "shards")
 DASHBOARD = ROOT / "deploy" / "compose" / "grafana" / "dashboards" / "stepway.json"
+ALERTS = ROOT / "deploy" / "compose" / "prometheus" / "alerts.yml"
 
 
 def scrape(address: str) -> str:
@@ -255,12 +256,12 @@ async def test_every_role_of_the_image_serves_a_workflow_and_stops_cleanly_on_si
         [await asyncio.to_thread(scrape, a) for a in (shard_metrics, gateway_metrics)]
     )
     assert "stepway_instances_finished_total{" in exported
-    queried = set(re.findall(r"stepway_[a-z_]+", DASHBOARD.read_text()))
+    queried = set(re.findall(r"stepway_[a-z_]+", DASHBOARD.read_text() + ALERTS.read_text()))
     families = set(re.findall(r"^# TYPE (stepway_[a-z_]+)", exported, re.M))
     missing = {
         name for name in queried if not any(name == f or name.startswith(f + "_") for f in families)
     }
-    assert not missing, f"the dashboard queries metrics no server exports: {missing}"
+    assert not missing, f"the dashboard or alerts query metrics no server exports: {missing}"
 
     processes.terminate("worker")
     processes.terminate("gateway")
