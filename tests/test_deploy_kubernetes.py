@@ -131,3 +131,13 @@ def test_the_cockroachdb_cluster_is_a_secure_three_node_crdbcluster() -> None:
     document = yaml.safe_load((KUBERNETES / "cockroachdb" / "crdbcluster.yaml").read_text())
     assert document["kind"] == "CrdbCluster"
     assert (document["spec"]["nodes"], document["spec"]["tlsEnabled"]) == (3, True)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_bootstrap_job_stores_the_operator_key_from_its_secret(target: str) -> None:
+    job = rendered(target)[("Job", "stepway-bootstrap")]["spec"]["template"]["spec"]
+    args = job["containers"][0]["args"]
+    assert args[:3] == ["keys", "create", "--operator"]
+    assert "--key-file=/etc/stepway/bootstrap/operator-key" in args
+    secrets = {v["secret"]["secretName"] for v in job["volumes"] if "secret" in v}
+    assert "stepway-bootstrap" in secrets
