@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,10 @@ from shards.tls import ClientTLS, ServerTLS, plaintext_warning
 
 SECRET = "cluster_secret"
 ROLES = ("admin", "client", "worker")
+# A key given by `keys create --key-file` is as strong as one Stepway makes: sw_ and 32
+# characters at least (new_key makes 43).
+KEY_FILE_MIN_CHARS = 32
+KEY_FILE_RULE = f"the key is sw_ and at least {KEY_FILE_MIN_CHARS} characters of A-Z a-z 0-9 - _"
 
 
 def ensure_secret(conn: sa.Connection) -> str:
@@ -65,6 +70,7 @@ def startup_errors(db_url: str) -> Iterator[None]:
 
 def add_commands(sub: Any) -> None:
     """Registers the cluster commands on the `stepway` parser's subcommands."""
+    from stepway._server_config import add_config_arg
 
     def db_arg(p: argparse.ArgumentParser, *, required: bool = True) -> None:
         p.add_argument(
@@ -116,6 +122,7 @@ def add_commands(sub: Any) -> None:
         help="seconds between membership heartbeats, which renew the leases "
         "(default %(default)s; keep it well under --partition-lease)",
     )
+    add_config_arg(shard)
 
     gateway = sub.add_parser("gateway", help="run a gateway of a cluster")
     gateway.set_defaults(run=run_gateway)
@@ -138,6 +145,7 @@ def add_commands(sub: Any) -> None:
             default=os.environ.get(env),
             help=f"{text} (mutual TLS to the shards; env {env})",
         )
+    add_config_arg(gateway)
 
     cluster = sub.add_parser("cluster", help="inspect the cluster")
     csub = cluster.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -175,6 +183,12 @@ def add_commands(sub: Any) -> None:
         action="store_true",
         help="with --db: create the account as an operator account, whose admin keys manage "
         "every account",
+    )
+    create.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="with --db: store the key held in FILE (a mounted Secret) instead of making one; "
+        f"{KEY_FILE_RULE}; running it again is a no-op, and the key is never printed",
     )
     output_args(create)
     add_connection_args(create)
@@ -508,9 +522,12 @@ def _seconds(us: int) -> str:
 
 
 async def keys_create(args: argparse.Namespace) -> int:
+    from stepway._cli_base import CommandError
     from stepway.cli_admin import keys_create_over_api
 
     if args.db is None:
+        if args.key_file is not None:
+            raise CommandError("--key-file needs --db: a gateway makes its keys itself")
         return await keys_create_over_api(args)
     with startup_errors(args.db):
         return await _keys_create_in_db(args)
@@ -522,18 +539,21 @@ async def _keys_create_in_db(args: argparse.Namespace) -> int:
     from stepway._cli_base import CommandError, View
     from stepway.cli_admin import key_created_line
 
+    given = None if args.key_file is None else read_key_file(args.key_file)
     db = create_engine(args.db)
 
     def create(conn: sa.Connection) -> str | None:
         account_id = ensure_account(conn, args.account, operator=args.operator)
         if args.operator and not get_account(conn, args.account).operator:
             return None
-        return add_key(conn, account_id, args.role, name=args.name or args.role)
+        return add_key(conn, account_id, args.role, key=given, name=args.name or args.role)
 
     try:
         key = await asyncio.to_thread(_in_tx, db, create)
     except InvalidArgument as exc:
         raise CommandError(exc.message) from None
+    except ValueError as exc:  # the given key belongs to another account
+        raise CommandError(str(exc)) from None
     finally:
         db.dispose()
     if key is None:
@@ -548,7 +568,34 @@ async def _keys_create_in_db(args: argparse.Namespace) -> int:
         "role": args.role,
         "name": args.name or args.role,
     }
+    if given is not None:
+        # The key is in the file already; logs (a bootstrap Job's) must not hold it.
+        del document["key"]
+        line = (
+            f"API key from {args.key_file} stored for account {args.account!r}, role "
+            f"{args.role}, id {document['key_id']}"
+        )
+        return View.of(args).result(document, line)
     return View.of(args).result(document, key_created_line(args.account, args.role, key))
+
+
+def read_key_file(path: str) -> str:
+    """The API key in a file (surrounding whitespace dropped), checked against KEY_FILE_RULE."""
+    from shards.accounts import KEY_PREFIX
+    from stepway._cli_base import CommandError
+
+    try:
+        key = Path(path).read_text().strip()
+    except OSError as exc:
+        raise CommandError(f"cannot read the key file {path}: {exc.strerror}") from None
+    body = key.removeprefix(KEY_PREFIX)
+    if (
+        not key.startswith(KEY_PREFIX)
+        or len(body) < KEY_FILE_MIN_CHARS
+        or not all(c.isascii() and (c.isalnum() or c in "-_") for c in body)
+    ):
+        raise CommandError(f"the key in {path} is refused: {KEY_FILE_RULE}")
+    return key
 
 
 def _log_info() -> None:

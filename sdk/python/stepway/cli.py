@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from stepway import _complete, strict_json, tracing
+from stepway import _complete, _server_config, strict_json, tracing
 from stepway import _render as render
 from stepway._cli_base import (
     CommandError,
@@ -201,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also run the example order workflow with a worker, printing its steps",
     )
+    _server_config.add_config_arg(dev)
 
     worker = sub.add_parser("worker", help="run the workflows a Python module defines")
     worker.set_defaults(run=_worker)
@@ -224,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         required=os.environ.get("STEPWAY_DB") is None,
         help="database URL (env STEPWAY_DB)",
     )
+    _server_config.add_config_arg(migrate)
 
     from gateway.commands import add_commands
 
@@ -369,7 +371,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] == ["__complete"]:
         print("\n".join(_complete.candidates(build_parser(), argv[1:])))
         sys.exit(0)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _server_config.apply(parser, argv, os.environ)
+    args = parser.parse_args(argv)
     if getattr(args, "connects", False):
         try:
             resolve_connection(args)
