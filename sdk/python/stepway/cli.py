@@ -538,9 +538,10 @@ async def _worker(args: argparse.Namespace) -> int:
         client, task_queue=args.task_queue, workflows=workflows, max_concurrent=args.max_concurrent
     )
     names = ", ".join(sorted(w.name for w in workflows))
-    print(f"worker {worker.id} serving {names} on task queue {args.task_queue!r}", flush=True)
     try:
-        await worker.run()
+        await worker.start()  # registered: a create of these workflows is accepted from now on
+        print(f"worker {worker.id} serving {names} on task queue {args.task_queue!r}", flush=True)
+        await worker.serve()
     finally:
         await client.close()
     return 0

@@ -107,6 +107,10 @@ class Worker:
     async def run(self) -> None:
         """Starts and serves until cancelled."""
         await self.start()
+        await self.serve()
+
+    async def serve(self) -> None:
+        """Serves, once started, until cancelled; then stops (gives its tasks back)."""
         try:
             await asyncio.gather(*self._loops)
         finally:
