@@ -110,7 +110,6 @@ def add_commands(sub: Any) -> None:
     shard.add_argument(
         "--tls-client-ca",
         metavar="FILE",
-        default=os.environ.get("STEPWAY_TLS_CLIENT_CA"),
         help="accept only callers with a certificate from this CA: the cluster CA that issues "
         "the gateways' --shard-tls-cert (mutual TLS; env STEPWAY_TLS_CLIENT_CA)",
     )
@@ -142,7 +141,6 @@ def add_commands(sub: Any) -> None:
         gateway.add_argument(
             f"--shard-tls-{name}",
             metavar="FILE",
-            default=os.environ.get(env),
             help=f"{text} (mutual TLS to the shards; env {env})",
         )
     add_config_arg(gateway)
@@ -201,14 +199,12 @@ def tls_args(p: argparse.ArgumentParser, callers: str) -> None:
     p.add_argument(
         "--tls-cert",
         metavar="FILE",
-        default=os.environ.get("STEPWAY_TLS_CERT"),
         help=f"serve TLS to {callers} with this certificate chain (PEM; env STEPWAY_TLS_CERT; "
         "read again when the file changes); default: plaintext",
     )
     p.add_argument(
         "--tls-key",
         metavar="FILE",
-        default=os.environ.get("STEPWAY_TLS_KEY"),
         help="the private key of --tls-cert (PEM; env STEPWAY_TLS_KEY)",
     )
 
@@ -217,7 +213,6 @@ def gateway_ca_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--tls-ca",
         metavar="FILE",
-        default=os.environ.get("STEPWAY_TLS_CA"),
         help="the CA that issued --tls-cert, which the console and the example trust when they "
         "call this server (env STEPWAY_TLS_CA; default: --tls-cert itself, if self-signed)",
     )

@@ -9,7 +9,7 @@ import pytest
 
 from gateway.dev import DevConfig, start_dev
 from shards.db import create_engine
-from stepway.cli import build_parser
+from stepway.cli import parse_args
 
 # PRAGMA synchronous answers a number: 1 is NORMAL, 2 is FULL.
 PRAGMA_VALUES = {"normal": 1, "full": 2}
@@ -44,8 +44,8 @@ def test_sqlite_engine_refuses_an_unknown_synchronous_setting(tmp_path: Path) ->
 def test_dev_command_takes_the_synchronous_setting_from_flag_or_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert build_parser().parse_args(["dev"]).sqlite_synchronous == "full"
-    args = build_parser().parse_args(["dev", "--sqlite-synchronous", "normal"])
+    assert parse_args(["dev"]).sqlite_synchronous == "full"
+    args = parse_args(["dev", "--sqlite-synchronous", "normal"])
     assert args.sqlite_synchronous == "normal"
     monkeypatch.setenv("STEPWAY_SQLITE_SYNCHRONOUS", "normal")
-    assert build_parser().parse_args(["dev"]).sqlite_synchronous == "normal"
+    assert parse_args(["dev"]).sqlite_synchronous == "normal"

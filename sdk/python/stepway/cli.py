@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument(
         "--sqlite-synchronous",
         choices=("full", "normal"),
-        default=os.environ.get("STEPWAY_SQLITE_SYNCHRONOUS", "full"),
+        default="full",
         help="SQLite store only: 'full' (default) keeps every answered commit through a power "
         "cut; 'normal' is faster but may lose the last commits on a power cut "
         "(env STEPWAY_SQLITE_SYNCHRONOUS)",
@@ -365,15 +365,21 @@ def _instances_parser(sub: Any) -> None:
 # ---------------------------------------------------------------------- running
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line's arguments, server flags completed from STEPWAY_<FLAG> variables and
+    the config file (stepway._server_config)."""
+    parser = build_parser()
+    _server_config.apply(parser, argv, os.environ)
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `stepway` command."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["__complete"]:
         print("\n".join(_complete.candidates(build_parser(), argv[1:])))
         sys.exit(0)
-    parser = build_parser()
-    _server_config.apply(parser, argv, os.environ)
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     if getattr(args, "connects", False):
         try:
             resolve_connection(args)
