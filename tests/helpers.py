@@ -1,12 +1,17 @@
-"""Small helpers for tests: waiting with a deadline instead of sleeping, free ports."""
+"""Small helpers for tests: waiting with a deadline instead of sleeping, free ports, and a
+fresh virtual environment holding Stepway from a wheel."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import socket
+import subprocess
+import sys
+import sysconfig
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -44,3 +49,36 @@ def needs(present: bool, reason: str) -> pytest.MarkDecorator:
     """Skips a test whose outside tool (Node.js, grpcurl, Chromium) is missing here, except in
     CI (CI set), where the project installs them all and a missing one must fail, not skip."""
     return pytest.mark.skipif(not present and not os.environ.get("CI"), reason=reason)
+
+
+def venv_with_wheel(base: Path, source: Path, extras: str = "") -> Path:
+    """A fresh virtual environment in base/venv holding Stepway from a wheel built of source
+    (with extras, e.g. "testing"), installed without an index. Its dependencies are this test
+    environment's: the venv sees them through a .pth line naming its site-packages (a path line
+    does not run that directory's own .pth files, so its editable Stepway stays out)."""
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    wheels = base / "wheels"
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(source)],
+        check=True,
+        capture_output=True,
+        cwd=base,
+    )
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    Path(site, "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    wheel = next(wheels.glob("stepway-*.whl"))
+    wanted = f"stepway[{extras}] @ {wheel.as_uri()}" if extras else str(wheel)
+    subprocess.run(
+        [*pip, "--python", str(python), "install", "--no-deps", "--no-index", wanted],
+        check=True,
+        capture_output=True,
+    )
+    return venv

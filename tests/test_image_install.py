@@ -14,8 +14,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
-import sysconfig
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from stepway import Client, InstanceStatus
-from tests.helpers import eventually, free_port
+from tests.helpers import eventually, free_port, venv_with_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 # What deploy/Dockerfile copies into its build stage.
@@ -51,31 +49,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
         else:
             shutil.copy(ROOT / name, src / name)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    wheels = base / "wheels"
-    subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(src)],
-        check=True,
-        cwd=base,
-    )
-    target = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(target)], check=True)
-    python = target / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    # The dependencies come from the test environment; its editable Stepway does not, since a
-    # path line does not run that directory's own .pth files.
-    Path(site, "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    wheel = next(wheels.glob("stepway-*.whl"))
-    subprocess.run(
-        [*pip, "--python", str(python), "install", "--no-deps", "--no-index", str(wheel)],
-        check=True,
-    )
-    return target
+    return venv_with_wheel(base, src)
 
 
 @pytest.fixture

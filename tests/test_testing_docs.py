@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers import venv_with_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "testing.md"
@@ -63,35 +64,8 @@ def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     testing extra. The extra's dependencies are the suite's own: the venv sees them through a
     .pth line naming this venv's site-packages, so the install needs no index."""
     tmp = tmp_path_factory.mktemp("plugin-venv")
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    venv = venv_with_wheel(tmp, ROOT, extras="testing")
     python = venv / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    ours = next(p for p in sys.path if p.endswith("site-packages"))
-    Path(site, "suite-deps.pth").write_text(ours + "\n")
-    wheels = tmp / "wheels"
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"),
-            *("-w", str(wheels), str(ROOT)),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(wheels.glob("stepway-*.whl"))
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "pip", "--python", str(python), "install", "-q"),
-            *("--no-deps", f"stepway[testing] @ {wheel.as_uri()}"),
-        ],
-        check=True,
-        capture_output=True,
-    )
     # The plugin comes from the new venv's install, not from this checkout.
     found = subprocess.run(
         [str(python), "-c", "import stepway.testing; print(stepway.testing.__file__)"],
