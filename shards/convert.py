@@ -157,11 +157,12 @@ def step_task_to_pb(claimed: ClaimedStepTask) -> wpb.StepTask:
 
 
 def failure_from_pb(msg: cpb.Failure) -> Failure:
-    """A failure a worker reported; an empty type becomes 'Error'. A NUL character, which
+    """A failure a worker reported (its sizes checked at the edge by shards.limits); an empty
+    type becomes 'Error'. A NUL character, which
     PostgreSQL's text columns cannot hold, becomes U+FFFD, so that any text an exception
     carries is recorded, the same on every backend."""
     return Failure(
-        type=_storable(msg.type or "Error")[:200],
+        type=_storable(msg.type or "Error"),
         message=_storable(msg.message),
         details=_storable(msg.details),
     )
