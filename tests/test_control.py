@@ -248,7 +248,11 @@ async def test_terminate_stops_a_running_instance_and_refuses_its_worker(
     await worker.drain(timeout=10)
     info = await handle.describe()
     assert info.status is InstanceStatus.TERMINATED
-    assert [s.name for s in info.steps or ()] == ["a"]
+    # b's attempt may show as started (its start travels beside the body), never as recorded.
+    steps = {s.name: s for s in info.steps or ()}
+    assert [name for name, s in steps.items() if s.state == "succeeded"] == ["a"]
+    assert set(steps) <= {"a", "b"}
+    assert "b" not in steps or (steps["b"].state == "pending" and steps["b"].output is None)
     assert runs["c"] == 0
     events = await handle.history()
     assert events[-1].type == "terminated" and events[-1].reason == "customer cancelled"
@@ -294,7 +298,11 @@ async def test_terminate_racing_step_completions_never_records_a_step_after_the_
         assert not [e for e in events if e.seq > end.seq], f"{id}: recorded after its end"
         assert info.ended_at is not None
         for s in info.steps or ():
-            assert s.ended_at is not None and s.ended_at <= info.ended_at, (id, s)
+            # A step whose attempt had only started when the instance ended stays pending.
+            if s.state == "pending":
+                assert s.ended_at is None and s.output is None, (id, s)
+            else:
+                assert s.ended_at is not None and s.ended_at <= info.ended_at, (id, s)
 
 
 # ---------------------------------------------------------------------- restart
