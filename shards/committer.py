@@ -110,7 +110,6 @@ class Queued:
     fut: asyncio.Future[Any]
     partitions: Partitions
     late: bool
-    account: str
     cost: int
 
 
@@ -188,7 +187,7 @@ class Committer:
         if lane is None:
             lane = self._lanes[lane_of] = deque()
             self._turn.append(lane_of)
-        lane.append(Queued(op, fut, partitions, late, lane_of, max(cost, 1)))
+        lane.append(Queued(op, fut, partitions, late, max(cost, 1)))
         self._waiting.set()
         return fut
 
