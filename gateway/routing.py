@@ -21,6 +21,7 @@ from shards.db import log_failure
 from shards.errors import Unavailable
 from shards.rpc import CHANNEL_OPTIONS
 from stepway import tracing
+from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
@@ -42,6 +43,7 @@ class ShardStubs:
         )
         self.workflows = fgrpc.WorkflowServiceStub(self.channel)
         self.workers = wgrpc.WorkerServiceStub(self.channel)
+        self.internal = igrpc.InternalServiceStub(self.channel)
 
 
 def read_routes(conn: sa.Connection, now: int) -> dict[int, str]:

@@ -1,4 +1,5 @@
-"""Regenerates the gRPC code of protos/ into sdk/python/stepway/v1 (python, typing stubs, grpc).
+"""Regenerates the gRPC code of protos/ into sdk/python/stepway/v1 (the public API) and
+sdk/python/stepway/internal/v1 (the gateway-to-shard service): python, typing stubs, grpc.
 
 Run: python scripts/gen_protos.py [--out DIR]. tests/test_protos.py fails when the checked-in code
 differs from what this produces.
@@ -19,11 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PROTOS = ROOT / "protos"
 TARGET = ROOT / "sdk" / "python"
 PACKAGE = Path("stepway") / "v1"
+INTERNAL = Path("stepway") / "internal" / "v1"
+PACKAGES = (PACKAGE, INTERNAL)
 
 
 def generate(out: Path) -> None:
-    """Writes the generated modules of every proto under protos/ into out/stepway/v1."""
-    files = sorted(str(p.relative_to(PROTOS)) for p in (PROTOS / PACKAGE).glob("*.proto"))
+    """Writes the generated modules of every proto under protos/ into out/stepway/v1 and
+    out/stepway/internal/v1."""
+    protos = [p for package in PACKAGES for p in (PROTOS / package).glob("*.proto")]
+    files = sorted(str(p.relative_to(PROTOS)) for p in protos)
     include = str(Path(protoc.__file__).parent / "_proto")
     # google/rpc/status.proto, shipped by googleapis-common-protos.
     googleapis = str(Path(status_pb2.__file__).parent.parent.parent)
@@ -42,11 +47,13 @@ def generate(out: Path) -> None:
         )
         if code != 0:
             raise SystemExit(f"protoc failed with exit code {code}")
-        dest = out / PACKAGE
-        if dest.exists():
-            shutil.rmtree(dest)
-        shutil.copytree(Path(tmp) / PACKAGE, dest)
-    (dest / "__init__.py").write_text('"""Generated from protos/stepway/v1; do not edit."""\n')
+        for package in PACKAGES:
+            dest = out / package
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(Path(tmp) / package, dest)
+            docstring = f'"""Generated from protos/{package.as_posix()}; do not edit."""\n'
+            (dest / "__init__.py").write_text(docstring)
 
 
 def main() -> None:
@@ -54,7 +61,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=TARGET)
     args = parser.parse_args()
     generate(args.out)
-    print(f"generated {args.out / PACKAGE}", file=sys.stderr)
+    for package in PACKAGES:
+        print(f"generated {args.out / package}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -92,7 +92,7 @@ _TOKEN = FieldLimit(size=MAX_TASK_TOKEN_BYTES)
 _STEP_TOKEN = FieldLimit(size=MAX_STEP_TASK_TOKEN_BYTES)
 
 # Every string, bytes and repeated field reachable from a request of WorkflowService,
-# WorkerService or AdminService, by protobuf full name.
+# WorkerService, AdminService or the internal service, by protobuf full name.
 LIMITS: dict[str, FieldLimit] = {
     # ---- shared messages
     "stepway.v1.Payload.data": FieldLimit(size=MAX_PAYLOAD_BYTES),
@@ -193,6 +193,9 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.RevokeKeyRequest.account": _ID,
     "stepway.v1.RevokeKeyRequest.key_id": FieldLimit(size=KEY_ID_LENGTH),
     "stepway.v1.GetUsageRequest.account": _ID,
+    # ---- InternalService (gateway to shard server only)
+    "stepway.internal.v1.EndPollRequest.poll_id": _ID,
+    "stepway.internal.v1.WorkerGoneRequest.worker_id": _ID,
 }
 
 _NO_LIMIT = FieldLimit()
@@ -244,6 +247,7 @@ def markdown_rows() -> list[str]:
     (`python -m shards.limits` prints them)."""
     from google.protobuf import descriptor_pool
 
+    import stepway.internal.v1.internal_service_pb2
     import stepway.v1.admin_service_pb2
     import stepway.v1.workflow_service_pb2  # noqa: F401  (registers the messages)
 

@@ -100,24 +100,13 @@ def _can_bind(address: str) -> bool:
     return True
 
 
-# Set by the gateway on calls it forwards to a shard: the account the API key belongs to.
-ACCOUNT_HEADER = "x-stepway-account"
-# Set by the gateway on calls it forwards: the secret shared by the cluster's processes.
+# Set by the gateway on every call it makes to a shard: the secret shared by the cluster's
+# processes (shards.call_context).
 CLUSTER_SECRET_HEADER = "x-stepway-cluster-secret"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 # ErrorInfo reason of a shard's answer for a partition it does not own (errors.NotOwner), and
 # the `field` of a batched command's CommandError for the same.
 NOT_OWNER = "NOT_OWNER"
-# Set by a gateway on a poll it sends to several shards at once, with a poll id as its value:
-# the poll may be ended by that id (END_POLL_HEADER), and cancelling it is not a sign that the
-# worker is gone.
-FANOUT_HEADER = "x-stepway-fanout"
-# Set by a gateway on a ReleaseTasks without tokens: end the fan-out poll of this id now, so
-# that it answers at once with what it claimed (usually nothing).
-END_POLL_HEADER = "x-stepway-end-poll"
-# Set by a gateway on a ReleaseTasks without tokens: the worker's connection dropped, give back
-# every task it holds.
-WORKER_GONE_HEADER = "x-stepway-worker-gone"
 
 
 def rich_status(exc: StepwayError) -> status_pb2.Status:
@@ -172,14 +161,15 @@ Handler = Callable[[Any, Context], Awaitable[Any]]
 StreamHandler = Callable[[Any, Context], AsyncIterator[Any]]
 
 
-# Methods of the public services, whose requests shards.limits bounds.
-PUBLIC_METHODS = "/stepway.v1."
+# Methods of Stepway's services, public (stepway.v1) and internal (stepway.internal.v1),
+# whose requests shards.limits bounds.
+BOUNDED_METHODS = "/stepway."
 
 
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
-    """Checks every public request against shards.limits before its handler runs, and turns
-    every StepwayError raised by a handler into its gRPC status, in one place. Anything else
-    is answered INTERNAL and counted in metrics.internal_errors."""
+    """Checks every request of Stepway's services against shards.limits before its handler
+    runs, and turns every StepwayError raised by a handler into its gRPC status, in one place.
+    Anything else is answered INTERNAL and counted in metrics.internal_errors."""
 
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
@@ -195,7 +185,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
         if handler is None:
             return handler
         method = handler_call_details.method
-        bounded = method.startswith(PUBLIC_METHODS)
+        bounded = method.startswith(BOUNDED_METHODS)
         # Exported at 0 from a method's first call on.
         internal = self.metrics.internal_errors.labels(method)
         if handler.unary_unary is not None:
@@ -282,7 +272,8 @@ def metadata_value(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str
     return None
 
 
-def _is_not_owner_detail(detail: Any) -> bool:
+def is_not_owner_detail(detail: Any) -> bool:
+    """True when a google.rpc.Status detail is the ErrorInfo of errors.NotOwner."""
     if not detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
         return False
     info = error_details_pb2.ErrorInfo()
@@ -296,6 +287,6 @@ def is_not_owner(err: grpc.aio.AioRpcError) -> bool:
         return False
     for key, value in status_details(err):
         details = status_pb2.Status.FromString(value).details if key == STATUS_DETAILS_KEY else []
-        if any(_is_not_owner_detail(d) for d in details):
+        if any(is_not_owner_detail(d) for d in details):
             return True
     return False

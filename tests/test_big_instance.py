@@ -12,7 +12,7 @@ import grpc
 import pytest
 
 from gateway.dev import DevConfig, DevServer, start_dev
-from gateway.server import tasks_within
+from gateway.polls import tasks_within
 from shards import machine, pages
 from shards.errors import InvalidArgument
 from shards.machine import Instance, Status, Step, StepKind, StepState, Transition

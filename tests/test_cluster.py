@@ -13,11 +13,13 @@ import pytest
 import sqlalchemy as sa
 
 from shards import schema
+from shards.call_context import call_metadata
 from shards.engine import NewInstance
 from shards.errors import NotOwner
 from shards.partitioning import partition_of
-from shards.rpc import ACCOUNT_HEADER, CLUSTER_SECRET_HEADER, END_POLL_HEADER, FANOUT_HEADER
 from stepway import InstanceStatus, Step, Worker, WorkflowEvent, workflow
+from stepway.internal.v1 import internal_service_pb2 as ipb
+from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
@@ -246,9 +248,10 @@ async def test_a_fanout_poll_ended_by_name_answers_at_once_and_loses_no_task(
     overtakes its poll still ends it."""
     server = await cluster.add_shard("a")
     account = account_id(cluster)
-    metadata = ((ACCOUNT_HEADER, account), (CLUSTER_SECRET_HEADER, cluster.secret))
+    metadata = call_metadata(cluster.secret, ipb.CallContext(account_id=account))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         workers = wgrpc.WorkerServiceStub(channel)
+        internal = igrpc.InternalServiceStub(channel)
         await workers.RegisterWorker(
             wpb.RegisterWorkerRequest(worker_id="w", task_queue="q", workflows=["hop"]),
             metadata=metadata,
@@ -257,14 +260,13 @@ async def test_a_fanout_poll_ended_by_name_answers_at_once_and_loses_no_task(
         def poll(poll_id: str) -> Any:
             request = wpb.PollWorkflowTasksRequest(worker_id="w", task_queue="q", max_tasks=5)
             request.wait.FromSeconds(30)
+            fanout = ipb.CallContext(account_id=account, fanout_poll_id=poll_id)
             return workers.PollWorkflowTasks(
-                request, metadata=(*metadata, (FANOUT_HEADER, poll_id))
+                request, metadata=call_metadata(cluster.secret, fanout)
             )
 
         async def end(poll_id: str) -> None:
-            await workers.ReleaseTasks(
-                wpb.ReleaseTasksRequest(), metadata=(*metadata, (END_POLL_HEADER, poll_id))
-            )
+            await internal.EndPoll(ipb.EndPollRequest(poll_id=poll_id), metadata=metadata)
 
         parked = poll("p1")
         await eventually(

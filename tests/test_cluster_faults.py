@@ -29,10 +29,12 @@ import sqlalchemy as sa
 
 from gateway.dev import lift_rate_limits
 from shards import schema
+from shards.call_context import call_metadata
 from shards.db import create_engine
 from shards.partitioning import DEFAULT_PARTITIONS, partition_of
-from shards.rpc import ACCOUNT_HEADER, CLUSTER_SECRET_HEADER, NOT_OWNER
+from shards.rpc import NOT_OWNER
 from stepway import Client, NewInstance, Step, Worker, WorkflowEvent, workflow
+from stepway.internal.v1 import internal_service_pb2 as ipb
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
@@ -294,7 +296,7 @@ async def _create_directly(
     request = fpb.CreateInstanceRequest(
         workflow="three", instance_id=instance_id, params=cpb.Payload(data=b"1")
     )
-    metadata = ((ACCOUNT_HEADER, account), (CLUSTER_SECRET_HEADER, secret))
+    metadata = call_metadata(secret, ipb.CallContext(account_id=account))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         try:
             await fgrpc.WorkflowServiceStub(channel).CreateInstance(

@@ -21,6 +21,7 @@ from shards.errors import InvalidArgument
 from shards.metrics import Metrics
 from shards.rpc import ErrorInterceptor, status_details
 from stepway import Client, InstanceStatus
+from stepway.internal.v1 import internal_service_pb2 as ipb
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
@@ -35,6 +36,7 @@ SERVICES = (
     fpb.DESCRIPTOR.services_by_name["WorkflowService"],
     wpb.DESCRIPTOR.services_by_name["WorkerService"],
     apb.DESCRIPTOR.services_by_name["AdminService"],
+    ipb.DESCRIPTOR.services_by_name["InternalService"],
 )
 SIZED = (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES)
 # A refusal at the edge takes no database work: well under this, even on a busy machine.
@@ -42,7 +44,7 @@ QUICK_SECONDS = 1.0
 
 
 def request_fields() -> Iterator[FieldDescriptor]:
-    """Every field of every message reachable from a request of the three services, once."""
+    """Every field of every message reachable from a request of the four services, once."""
     seen: set[str] = set()
     stack: list[Descriptor] = [m.input_type for s in SERVICES for m in s.methods]
     while stack:
@@ -86,7 +88,7 @@ def test_docs_limits_lists_every_field_limit_with_its_value() -> None:
     assert not absent, "docs/limits.md lacks (python -m shards.limits prints them):\n" + "\n".join(
         absent
     )
-    listed = {line.split("`")[1] for line in page if line.startswith("| `stepway.v1.")}
+    listed = {line.split("`")[1] for line in page if line.startswith("| `stepway.")}
     assert listed == set(limits.LIMITS), listed ^ set(limits.LIMITS)
 
 

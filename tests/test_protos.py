@@ -1,5 +1,6 @@
-"""The generated gRPC code checked in under sdk/python/stepway/v1 is exactly what protos/ gives,
-and the protos pass `buf lint` (buf.yaml: the STANDARD and COMMENTS rules)."""
+"""The generated gRPC code checked in under sdk/python/stepway/v1 (and stepway/internal/v1, the
+gateway-to-shard service) is exactly what protos/ gives, and the protos pass `buf lint`
+(buf.yaml: the STANDARD and COMMENTS rules)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "sdk" / "python" / "stepway" / "v1"
+INTERNAL = Path("internal") / "v1"
 SCRIPT = ROOT / "scripts" / "gen_protos.py"
 REGENERATE = "python scripts/gen_protos.py"
 BUF = ROOT / "node_modules" / ".bin" / "buf"
@@ -59,6 +61,13 @@ def test_checked_in_grpc_code_is_what_the_protos_generate(tmp_path: Path) -> Non
     fresh = _generate(tmp_path)
     problems = _differences(GENERATED, fresh)
     assert not problems, _report(problems)
+
+
+def test_checked_in_internal_service_code_is_what_its_proto_generates(tmp_path: Path) -> None:
+    _generate(tmp_path)
+    fresh = tmp_path / "stepway" / INTERNAL
+    problems = _differences(GENERATED.parent / INTERNAL, fresh)
+    assert not problems, f"{problems}: regenerate it with: {REGENERATE}"
 
 
 def test_a_stale_generated_file_is_reported_by_name_with_the_command_to_regenerate(

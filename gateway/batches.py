@@ -1,0 +1,175 @@
+"""Batches split by owning shard: CreateInstances and RecordBatch.
+
+The gateway checks what it needs to route each item (with the item's index in the whole batch:
+a shard sees only its part, where the indices differ), sends a part per owning shard server at
+once through the one forwarding path (gateway.forwarding), and merges the results in the
+batch's order. Items a shard refused because their partition moved go again to the new owner.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import grpc
+
+from gateway.forwarding import Context, Forwarder
+from gateway.limits import GatewayLimits
+from gateway.routing import ShardStubs
+from shards.accounts import Principal
+from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
+from shards.limits import check_request
+from shards.partitioning import partition_of
+from shards.requests import check_batch_size, check_new_instance
+from shards.rpc import NOT_OWNER, command_error, is_not_owner, is_not_owner_detail, rich_status
+from shards.tokens import partition_of_token
+from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import workflow_service_pb2 as fpb
+
+P = TypeVar("P")
+
+
+async def create_instances(
+    forward: Forwarder,
+    limits: GatewayLimits,
+    principal: Principal,
+    request: fpb.CreateInstancesRequest,
+    context: Context,
+) -> fpb.CreateInstancesResponse:
+    """Splits the batch by owning shard, forwards the parts at once, and merges the results;
+    items a shard refused because their partition moved are sent again to the new owner."""
+    router = forward.router
+    check_batch_size(len(request.instances))
+    results: list[fpb.CreateInstanceResult | None] = [None] * len(request.instances)
+    partitions: dict[int, int] = {}
+    for n, item in enumerate(request.instances):
+        if not item.workflow:
+            item.workflow = request.workflow
+        if not item.task_queue:
+            item.task_queue = request.task_queue
+        if not item.instance_id:
+            item.instance_id = uuid.uuid4().hex
+        try:
+            # Checked here, with the item's index in the whole batch: a shard sees only its
+            # part of the batch, where the indices differ.
+            check_new_instance(item, request.workflow, f"instances[{n}].")
+        except StepwayError as exc:
+            results[n] = fpb.CreateInstanceResult(error=rich_status(exc))
+            continue
+        partitions[n] = partition_of(
+            principal.account_id, item.workflow, item.instance_id, router.partitions
+        )
+    _admit(limits, principal, partitions, results)
+
+    async def send(shard: ShardStubs, positions: list[int]) -> list[int]:
+        part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
+        resp = await _part(
+            shard.workflows.CreateInstances(
+                part, metadata=forward.metadata(principal), timeout=120.0
+            ),
+            lambda: fpb.CreateInstancesResponse(
+                results=[fpb.CreateInstanceResult(error=rich_status(NotOwner(set())))]
+                * len(positions)
+            ),
+        )
+        for n, result in zip(positions, resp.results, strict=True):
+            results[n] = result
+        return [n for n in positions if _moved_item(results[n])]
+
+    await forward.spread(
+        list(partitions), lambda n: router.for_partition(partitions[n]), send, context
+    )
+    return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
+
+
+def _admit(
+    limits: GatewayLimits,
+    principal: Principal,
+    partitions: dict[int, int],
+    results: list[fpb.CreateInstanceResult | None],
+) -> None:
+    """Takes the batch's valid items out of the account's creation rate; the items past
+    what it admits now are answered RESOURCE_EXHAUSTED (with RetryInfo) and not sent."""
+    valid = list(partitions)
+    try:
+        admitted = limits.creations(principal.account_id, len(valid)) if valid else 0
+        refusal: QuotaExceeded | None = None
+    except QuotaExceeded as exc:
+        admitted, refusal = 0, exc
+    for n in valid[admitted:]:
+        if refusal is None:
+            limit = limits.quotas.known(principal.account_id)[0].creations_per_second
+            rate = limit / limits.gateways
+            refusal = QuotaExceeded("creations_per_second", limit, 1.0 / max(rate, 1.0))
+        results[n] = fpb.CreateInstanceResult(error=rich_status(refusal))
+        del partitions[n]
+
+
+def _moved_item(result: fpb.CreateInstanceResult | None) -> bool:
+    return (
+        result is not None
+        and result.HasField("error")
+        and any(is_not_owner_detail(d) for d in result.error.details)
+    )
+
+
+async def record_batch(
+    forward: Forwarder,
+    principal: Principal,
+    request: wpb.RecordBatchRequest,
+    context: Context,
+) -> wpb.RecordBatchResponse:
+    """Splits the commands by the owner of their task's partition, forwards the parts at once,
+    and merges the results; commands refused because their partition moved go again."""
+    router = forward.router
+    results: list[wpb.CommandResult | None] = [None] * len(request.commands)
+    partitions: dict[int, int] = {}
+    for n, command in enumerate(request.commands):
+        kind = command.WhichOneof("command")
+        try:
+            if kind is None:
+                raise InvalidArgument("command", "is empty")
+            # Each write is bounded as its single call is (the interceptor counted them).
+            check_request(getattr(command, kind))
+            token = getattr(command, kind).task_token
+            partitions[n] = partition_of_token(token, router.partitions)
+        except StepwayError as exc:
+            results[n] = command_error(exc)
+
+    async def send(shard: ShardStubs, positions: list[int]) -> list[int]:
+        part = wpb.RecordBatchRequest(commands=[request.commands[n] for n in positions])
+        resp = await _part(
+            shard.workers.RecordBatch(part, metadata=forward.metadata(principal), timeout=30.0),
+            lambda: wpb.RecordBatchResponse(
+                results=[command_error(NotOwner(set()))] * len(positions)
+            ),
+        )
+        for n, result in zip(positions, resp.results, strict=True):
+            results[n] = result
+        return [n for n in positions if _moved_command(results[n])]
+
+    await forward.spread(
+        list(partitions), lambda n: router.for_partition(partitions[n]), send, context
+    )
+    return wpb.RecordBatchResponse(results=[r for r in results if r is not None])
+
+
+def _moved_command(result: wpb.CommandResult | None) -> bool:
+    return (
+        result is not None
+        and result.WhichOneof("result") == "error"
+        and result.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
+        and result.error.field == NOT_OWNER
+    )
+
+
+async def _part(answer: Awaitable[P], moved: Callable[[], P]) -> P:
+    """A part's answer; when the shard refused the whole part because it no longer owns its
+    partitions, the answer of a part whose every item moved (each is routed again)."""
+    try:
+        return await answer
+    except grpc.aio.AioRpcError as err:
+        if not is_not_owner(err):
+            raise
+        return moved()

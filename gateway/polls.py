@@ -1,0 +1,168 @@
+"""Long polls for tasks, sent by the gateway to every shard server at once (fan-out).
+
+A worker's poll may find its tasks on any shard server: the gateway polls them all and answers
+with the tasks of the first that finds some, then ends the other polls by name through the
+internal service (EndPoll) rather than cancelling them, so that no task is lost in an answer
+that crossed a cancellation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+import grpc
+
+from gateway.forwarding import Context, Forwarder, worker_method
+from gateway.routing import Router, ShardStubs
+from shards import validation as v
+from shards.accounts import Principal
+from shards.pages import ANSWER_BYTES
+from shards.requests import max_tasks
+from stepway.internal.v1 import internal_service_pb2 as ipb
+from stepway.v1 import worker_service_pb2 as wpb
+
+log = logging.getLogger(__name__)
+
+# Added to a forwarded long poll's own wait so the shard answers before the deadline.
+POLL_SLACK_SECONDS = 15.0
+# How long a fan-out poll's other shards get to answer once it is ended; a shard that does not
+# (it stalled) has its poll cancelled, and gives back what that poll claimed when it runs again.
+END_POLL_SECONDS = 2.0
+
+_background: set[asyncio.Future[Any]] = set()
+
+
+class Polls:
+    """Sends workers' polls (PollWorkflowTasks, PollStepTasks) to the shard servers."""
+
+    def __init__(self, router: Router, forward: Forwarder) -> None:
+        self.router = router
+        self.forward = forward
+
+    async def poll(
+        self, principal: Principal, method: str, request: Any, context: Context
+    ) -> list[Any]:
+        """Long-polls every shard at once and answers with the tasks the first of them found.
+
+        The polls still open are then ended by name (the internal service's EndPoll), not
+        cancelled: each answers normally with whatever it had claimed by then, so no task is
+        ever lost in a reply that crossed a cancellation. The worker gets up to max_tasks; any
+        more go back to their shards at once. When a workflow worker's own call ends early,
+        the gateway tells every shard that the worker is gone (WorkerGone; step workers keep
+        their tasks until their heartbeat timeout: the step may still be running).
+        """
+        wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
+        shards = self.router.all_shards()
+        if len(shards) == 1:
+            resp = await self.forward.call(
+                lambda: shards[0],
+                worker_method(method),
+                request,
+                principal,
+                context,
+                timeout=wait + POLL_SLACK_SECONDS,
+            )
+            return list(resp.tasks)
+        poll_id = uuid.uuid4().hex
+        metadata = self.forward.metadata(principal, fanout_poll_id=poll_id)
+        polls = {
+            asyncio.ensure_future(
+                getattr(shard.workers, method)(
+                    request, metadata=metadata, timeout=wait + POLL_SLACK_SECONDS
+                )
+            ): shard
+            for shard in shards
+        }
+        try:
+            pending = set(polls)
+            while pending:
+                _, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                if any(_tasks_of(f) for f in polls if f.done()):
+                    break
+            if pending:
+                await self._end_polls(principal, poll_id, [polls[f] for f in pending])
+                await asyncio.wait(pending, timeout=END_POLL_SECONDS)
+        except asyncio.CancelledError:
+            for fut in polls:
+                fut.cancel()
+            if method == "PollWorkflowTasks":
+                self._worker_gone(principal, request.worker_id, shards)
+            raise
+        for fut in polls:
+            fut.cancel()  # only a shard that did not answer its end in time is left
+        limit = max_tasks(request.max_tasks)
+        tasks: list[Any] = []
+        size = 0
+        for fut, shard in polls.items():
+            found = _tasks_of(fut)
+            keep = tasks_within(found, limit - len(tasks), ANSWER_BYTES - size, first=not tasks)
+            tasks.extend(found[:keep])
+            size += sum(t.ByteSize() + 8 for t in found[:keep])
+            if keep < len(found):
+                self._give_back(principal, request.worker_id, shard, found[keep:])
+        if not tasks:
+            failures = [f.exception() for f in polls if not f.cancelled() and f.exception()]
+            if len(failures) == len(polls) and isinstance(failures[0], grpc.aio.AioRpcError):
+                await self.forward.relay_error(failures[0], context)
+        return tasks
+
+    async def _end_polls(
+        self, principal: Principal, poll_id: str, shards: list[ShardStubs]
+    ) -> None:
+        metadata = self.forward.metadata(principal)
+        request = ipb.EndPollRequest(poll_id=poll_id)
+        ends = [
+            s.internal.EndPoll(request, metadata=metadata, timeout=END_POLL_SECONDS) for s in shards
+        ]
+        for outcome in await asyncio.gather(*ends, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                log.warning("could not end a poll on a shard: %s", outcome)
+
+    def _give_back(
+        self,
+        principal: Principal,
+        worker_id: str,
+        shard: ShardStubs,
+        tasks: list[Any],
+    ) -> None:
+        """Releases tasks a shard handed over beyond what the worker asked for."""
+        metadata = self.forward.metadata(principal)
+        request = wpb.ReleaseTasksRequest(
+            worker_id=worker_id, task_tokens=[t.task_token for t in tasks]
+        )
+        _in_background(shard.workers.ReleaseTasks(request, metadata=metadata, timeout=10))
+
+    def _worker_gone(self, principal: Principal, worker_id: str, shards: list[ShardStubs]) -> None:
+        metadata = self.forward.metadata(principal)
+        request = ipb.WorkerGoneRequest(worker_id=worker_id)
+        for shard in shards:
+            _in_background(shard.internal.WorkerGone(request, metadata=metadata, timeout=10))
+
+
+def _in_background(call: Any) -> None:
+    """Runs a call to a shard without waiting for its answer (kept referenced until done)."""
+    task = asyncio.ensure_future(call)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+def tasks_within(tasks: list[Any], count: int, budget: int, *, first: bool) -> int:
+    """How many of a shard's tasks fit in what is left of the answer: at most count, their
+    bytes within budget (the answer's first task always fits)."""
+    end, used = 0, 0
+    while end < min(count, len(tasks)):
+        used += tasks[end].ByteSize() + 8
+        if used > budget and not (first and end == 0):
+            break
+        end += 1
+    return end
+
+
+def _tasks_of(fut: asyncio.Future[Any]) -> list[Any]:
+    """The tasks of a finished shard poll; none when it failed or was cancelled."""
+    if not fut.done() or fut.cancelled() or fut.exception() is not None:
+        return []
+    return list(fut.result().tasks)

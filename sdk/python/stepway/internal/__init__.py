@@ -1,0 +1,1 @@
+"""Generated code of the gateway-to-shard service (protos/stepway/internal): no client API."""

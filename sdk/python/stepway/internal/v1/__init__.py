@@ -1,0 +1,1 @@
+"""Generated from protos/stepway/internal/v1; do not edit."""

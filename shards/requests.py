@@ -1,0 +1,119 @@
+"""Reading the fields of public requests: the checks the shard's services and the gateway share.
+
+Each function checks what shards.validation's rules say of a field (or of a batch) and returns
+the value the engine takes; a failure is an InvalidArgument naming the field. The gateway uses
+the ones it needs to route a call (a batch's items, checked with their index in the whole batch);
+the shard server's services use the rest.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from shards import limits
+from shards import validation as v
+from shards.calls import MAX_TIMEOUT_US
+from shards.clock import now_us
+from shards.engine import NewInstance
+from shards.errors import InvalidArgument
+from stepway.v1 import workflow_service_pb2 as fpb
+
+# The most tasks one poll answers with, whatever max_tasks asks.
+MAX_TASKS_PER_POLL = 100
+
+
+def max_tasks(asked: int) -> int:
+    """How many tasks a poll may answer with: what it asks, between 1 and MAX_TASKS_PER_POLL."""
+    return min(max(asked, 1), MAX_TASKS_PER_POLL)
+
+
+def check_batch_size(count: int) -> None:
+    """A batch of creations holds 1 to 1,000 instances."""
+    if count == 0:
+        raise InvalidArgument("instances", "must hold at least one instance")
+    if count > limits.MAX_BATCH_INSTANCES:
+        raise InvalidArgument(
+            "instances",
+            f"holds {count} instances; the limit is {limits.MAX_BATCH_INSTANCES} per call",
+        )
+
+
+def check_new_instance(
+    item: fpb.CreateInstanceRequest, workflow: str, prefix: str, task_queue: str = ""
+) -> NewInstance:
+    """One item of a batch, checked; field names in errors carry the item's index."""
+    limits.check_request(item, prefix)
+    return NewInstance(
+        workflow=v.check_id(prefix + "workflow", item.workflow or workflow),
+        instance_id=v.check_id(prefix + "instance_id", item.instance_id),
+        params=v.check_payload(prefix + "params", item.params.data),
+        retention_us=v.check_retention(item, prefix + "retention"),
+        task_queue=task_queue_or_none(item.task_queue or task_queue, prefix + "task_queue"),
+    )
+
+
+def task_queue_or_none(name: str, field: str = "task_queue") -> str | None:
+    """A create's task queue, checked; None when it names none."""
+    return v.check_id(field, name) if name else None
+
+
+def instance_key(request: Any) -> tuple[str, str]:
+    """The (workflow, instance_id) a request names, checked."""
+    return (
+        v.check_id("workflow", request.workflow),
+        v.check_id("instance_id", request.instance_id),
+    )
+
+
+def time_or_none(request: Any, field: str) -> int | None:
+    """A Timestamp field in microseconds, checked; None when unset."""
+    return v.check_timestamp(field, getattr(request, field)) if request.HasField(field) else None
+
+
+def encode_page_token(created_at: int, uid: str) -> str:
+    """An opaque cursor: the (created_at, uid) of the last instance of a page."""
+    return base64.urlsafe_b64encode(f"{created_at}:{uid}".encode()).decode().rstrip("=")
+
+
+def decode_page_token(token: str) -> tuple[int, str]:
+    """The (created_at, uid) an encode_page_token cursor names; INVALID_ARGUMENT otherwise."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        at, uid = raw.split(":", 1)
+        if not uid.isalnum() or not v.MIN_TIME_US <= int(at) <= v.MAX_TIME_US:
+            raise ValueError(uid)
+        return int(at), uid
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidArgument(
+            "page_token", "is not a token this server gave out (pass next_page_token as is)"
+        ) from None
+
+
+def check_seq(seq: int) -> int:
+    """A step's occurrence number: 1 or more."""
+    if seq < 1:
+        raise InvalidArgument("seq", "must be 1 or more (the occurrence of the step name)")
+    return v.check_counter("seq", seq)
+
+
+def call_timeout(request: Any, field: str, default: int | None) -> int | None:
+    """A call's timeout in microseconds: more than 0, at most 7 days; default when unset."""
+    if not request.HasField(field):
+        return default
+    value = v.duration_us(field, getattr(request, field))
+    if value <= 0:
+        raise InvalidArgument(field, "must be more than 0 (leave it unset for the default)")
+    if value > MAX_TIMEOUT_US:
+        raise InvalidArgument(
+            field, f"is {value / 1e6:g} s; the limit is {MAX_TIMEOUT_US / 1e6:g} s (7 days)"
+        )
+    return value
+
+
+def started_at(request: Any) -> int:
+    """When a step attempt started: its started_at, or now when unset."""
+    if not request.HasField("started_at"):
+        return now_us()
+    return v.check_timestamp("started_at", request.started_at)
