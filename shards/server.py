@@ -64,6 +64,7 @@ from shards.rpc import (
 )
 from shards.tls import CertificateError, CertificateFiles, server_credentials
 from shards.tokens import StepTaskRef, TaskRef, decode, decode_any, decode_step
+from shards.tracing import server_interceptors
 from stepway import tracing
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
@@ -802,7 +803,7 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     """Starts the engine and serves it on config.listen (port 0 picks a free port)."""
     await engine.start()
     server = grpc.aio.server(
-        interceptors=[*tracing.server_interceptors(), ErrorInterceptor(engine.metrics)],
+        interceptors=[*server_interceptors(), ErrorInterceptor(engine.metrics)],
         options=SERVER_OPTIONS,
     )
     fgrpc.add_WorkflowServiceServicer_to_server(ShardWorkflowService(engine), server)

@@ -1,4 +1,4 @@
-"""OpenTelemetry tracing for Stepway's servers and the Python SDK.
+"""OpenTelemetry tracing for the Python SDK, and the helpers the servers share with it.
 
 Nothing is traced unless a tracer provider is installed: `configure()` installs one that
 exports by OTLP when an endpoint is given (`--otlp-endpoint`, or the standard
@@ -9,6 +9,10 @@ Once tracing is on, gRPC calls are traced on both ends (opentelemetry-instrument
 the W3C traceparent of the call that created an instance is stored with it; every workflow task
 and step task carries it, so that the runs and step attempts of the instance, on any worker and
 after sleeps, retries and restarts, join the creating call's trace.
+
+The servers import this module by design (they depend on the SDK, never the reverse):
+client_interceptors for the gateway's calls to the shards, current_traceparent, configure and
+JsonFormatter; what only the servers use is in shards/tracing.py.
 """
 
 from __future__ import annotations
@@ -56,15 +60,6 @@ def configure(service_name: str, endpoint: str | None = None) -> bool:
     trace.set_tracer_provider(provider)
     logging.getLogger(__name__).info("tracing: exporting spans to %s", endpoint)
     return True
-
-
-def server_interceptors() -> list[Any]:
-    """gRPC server interceptors that trace every call, when tracing is on."""
-    if not enabled():
-        return []
-    from opentelemetry.instrumentation.grpc import aio_server_interceptor
-
-    return [aio_server_interceptor()]  # type: ignore[no-untyped-call]
 
 
 def client_interceptors() -> list[Any]:
