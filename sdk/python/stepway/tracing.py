@@ -2,7 +2,8 @@
 
 Nothing is traced unless a tracer provider is installed: `configure()` installs one that
 exports by OTLP when an endpoint is given (`--otlp-endpoint`, or the standard
-OTEL_EXPORTER_OTLP_ENDPOINT variable), and an application or a test may install its own
+OTEL_EXPORTER_OTLP_ENDPOINT variable; the OpenTelemetry SDK and exporter it needs come with the
+`stepway[otlp]` extra and with the server), and an application or a test may install its own
 (`opentelemetry.trace.set_tracer_provider`) before it starts clients, workers or servers.
 
 Once tracing is on, gRPC calls are traced on both ends (opentelemetry-instrumentation-grpc), and
@@ -43,6 +44,10 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
 
 
+class ExporterMissing(RuntimeError):
+    """configure was given an endpoint, and the OpenTelemetry SDK or exporter is not installed."""
+
+
 def configure(service_name: str, endpoint: str | None = None) -> bool:
     """Installs a tracer provider exporting by OTLP/gRPC to endpoint (or
     OTEL_EXPORTER_OTLP_ENDPOINT); does nothing without one, or when a provider is installed
@@ -50,10 +55,16 @@ def configure(service_name: str, endpoint: str | None = None) -> bool:
     endpoint = endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     if not endpoint or enabled():
         return enabled()
-    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    try:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    except ImportError as exc:
+        raise ExporterMissing(
+            f"exporting spans to {endpoint} needs the OpenTelemetry SDK and its OTLP exporter, "
+            f"which are not installed here ({exc.name} is missing): pip install 'stepway[otlp]'"
+        ) from None
 
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
