@@ -1,7 +1,9 @@
-"""The `stepway` commands that run or inspect a cluster: `shard`, `gateway`, `cluster status`
-and `keys`. Each talks to the database directly (`--db` or STEPWAY_DB), except the key
-commands that go through a gateway's AdminService (stepway.cli_admin): `keys list`, `keys
-revoke`, and `keys create` without --db."""
+"""The `stepway` commands that run or inspect a server: `dev`, `migrate`, `shard`, `gateway`,
+`cluster status` and `keys`. The SDK's `stepway` command (stepway.cli) finds add_commands
+through the `stepway.commands` entry point this distribution declares. Each talks to the
+database directly (`--db` or STEPWAY_DB), except `dev`, which runs a server of its own, and
+the key commands that go through a gateway's AdminService (stepway.cli_admin): `keys list`,
+`keys revoke`, and `keys create` without --db."""
 
 from __future__ import annotations
 
@@ -69,8 +71,61 @@ def startup_errors(db_url: str) -> Iterator[None]:
 
 
 def add_commands(sub: Any) -> None:
-    """Registers the cluster commands on the `stepway` parser's subcommands."""
+    """Registers the server commands on the `stepway` parser's subcommands."""
     from stepway._server_config import add_config_arg
+
+    dev = sub.add_parser("dev", help="run a gateway, a shard and an embedded store in one process")
+    dev.set_defaults(run=run_dev)
+    dev.add_argument(
+        "--db",
+        default=os.environ.get("STEPWAY_DB"),
+        help="database URL (default sqlite:///stepway-dev.db; postgresql://... works too)",
+    )
+    dev.add_argument("--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)")
+    dev.add_argument(
+        "--api-key",
+        help="use this API key instead of the store's dev key (one per store, kept across starts)",
+    )
+    dev.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
+    dev.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        help="serve the web console there (default 127.0.0.1 at the --listen port + 80, "
+        "127.0.0.1:7380; 'off': not at all); on a loopback address it signs in a browser on "
+        "this machine with the dev key",
+    )
+    dev.add_argument(
+        "--lease-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a worker holds a task without a heartbeat (default %(default)s)",
+    )
+    dev.add_argument(
+        "--sqlite-synchronous",
+        choices=("full", "normal"),
+        default="full",
+        help="SQLite store only: 'full' (default) keeps every answered commit through a power "
+        "cut; 'normal' is faster but may lose the last commits on a power cut "
+        "(env STEPWAY_SQLITE_SYNCHRONOUS)",
+    )
+    tls_args(dev, "clients and workers (and the console, over HTTPS)")
+    gateway_ca_arg(dev)
+    dev.add_argument(
+        "--example",
+        action="store_true",
+        help="also run the example order workflow with a worker, printing its steps",
+    )
+    add_config_arg(dev)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade a database's schema")
+    migrate.set_defaults(run=run_migrate)
+    migrate.add_argument(
+        "--db",
+        default=os.environ.get("STEPWAY_DB"),
+        required=os.environ.get("STEPWAY_DB") is None,
+        help="database URL (env STEPWAY_DB)",
+    )
+    add_config_arg(migrate)
 
     def db_arg(p: argparse.ArgumentParser, *, required: bool = True) -> None:
         p.add_argument(
@@ -257,6 +312,74 @@ def output_args(p: argparse.ArgumentParser) -> None:
     from stepway._cli_base import _output_args
 
     _output_args(p)
+
+
+async def run_dev(args: argparse.Namespace) -> int:
+    """`stepway dev`: a dev server until Ctrl-C or SIGTERM, after the example with --example."""
+    from gateway.dev import DEFAULT_DB_URL, DevConfig, default_http, signs_in, start_dev
+    from shards.db import redact
+    from stepway.examples import order
+
+    config = DevConfig(
+        tls=server_tls(args),
+        tls_ca=args.tls_ca,
+        db_url=args.db or DEFAULT_DB_URL,
+        listen=args.listen,
+        api_key=args.api_key,
+        lease_timeout=args.lease_timeout,
+        sqlite_synchronous=args.sqlite_synchronous,
+        metrics=args.metrics,
+        http=None if args.http == "off" else args.http or default_http(args.listen),
+    )
+    with startup_errors(config.db_url):
+        server = await start_dev(config)
+    print(f"Stepway dev server listening on {server.address} (store: {redact(config.db_url)})")
+    print(tls_banner(config.tls, config.listen, "the dev server"))
+    if server.metrics_port is not None:
+        host = config.metrics.rsplit(":", 1)[0] if config.metrics else "127.0.0.1"
+        print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
+    if server.http_port is not None:
+        host = config.http.rsplit(":", 1)[0] if config.http else "127.0.0.1"
+        how = "signed in on this machine" if signs_in(config) else "sign in with the API key"
+        scheme = "http" if config.tls is None else "https"
+        print(
+            f"Web console on {scheme}://{host}:{server.http_port}/ ({how}; --http off: no console)"
+        )
+    print(f"API key (account {config.account!r}, role admin): {server.api_key}")
+    ca = "" if config.tls is None else f" STEPWAY_TLS_CA={config.client_tls}"
+    print(
+        f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}{ca}",
+        flush=True,
+    )
+    try:
+        if args.example:
+            await order.run(server.address, server.api_key, config.client_tls)
+        print("Serving; Ctrl-C stops.", flush=True)
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+    return 0
+
+
+async def run_migrate(args: argparse.Namespace) -> int:
+    """`stepway migrate`: creates or upgrades the schema of --db."""
+    from shards import migrate
+    from shards.db import create_engine, redact
+
+    with startup_errors(args.db):
+        engine = create_engine(args.db)
+        try:
+            before, after = await asyncio.to_thread(migrate.upgrade, engine)
+        finally:
+            engine.dispose()
+    where = redact(args.db)
+    if before is None:
+        print(f"created the schema of {where} (revision {after})")
+    elif before != after:
+        print(f"upgraded the schema of {where} from revision {before} to {after}")
+    else:
+        print(f"the schema of {where} is up to date (revision {after})")
+    return 0
 
 
 async def run_shard(args: argparse.Namespace) -> int:

@@ -31,7 +31,7 @@ from shards.db import backend_name
 from shards.metrics import Metrics
 from shards.rpc import SERVER_OPTIONS, AddressInUse, ErrorInterceptor, listen
 from shards.tls import CertificateFiles, channel_credentials, server_credentials
-from stepway import tracing
+from shards.tracing import server_interceptors
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import worker_service_pb2 as wpb
@@ -92,7 +92,7 @@ async def start_gateway(
     )
     await router.start()
     server = grpc.aio.server(
-        interceptors=[*tracing.server_interceptors(), ErrorInterceptor(limits.metrics)],
+        interceptors=[*server_interceptors(), ErrorInterceptor(limits.metrics)],
         options=SERVER_OPTIONS,
     )
     forward = Forwarder(config.cluster_secret, router)

@@ -20,9 +20,9 @@ from shards.internal_service import ShardInternalService
 from shards.membership import Membership
 from shards.rpc import SERVER_OPTIONS, AddressInUse, ErrorInterceptor, listen
 from shards.tls import CertificateError, CertificateFiles, server_credentials
+from shards.tracing import server_interceptors
 from shards.worker_service import ShardWorkerService
 from shards.workflow_service import ShardWorkflowService
-from stepway import tracing
 from stepway.internal.v1 import internal_service_pb2 as ipb
 from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
 from stepway.v1 import worker_service_pb2 as wpb
@@ -59,7 +59,7 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     """Starts the engine and serves it on config.listen (port 0 picks a free port)."""
     await engine.start()
     server = grpc.aio.server(
-        interceptors=[*tracing.server_interceptors(), ErrorInterceptor(engine.metrics)],
+        interceptors=[*server_interceptors(), ErrorInterceptor(engine.metrics)],
         options=SERVER_OPTIONS,
     )
     fanouts = FanoutPolls()

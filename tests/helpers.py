@@ -1,5 +1,5 @@
 """Small helpers for tests: waiting with a deadline instead of sleeping, free ports, and a
-fresh virtual environment holding Stepway from a wheel."""
+fresh virtual environment holding Stepway from wheels."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -51,15 +51,16 @@ def needs(present: bool, reason: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not present and not os.environ.get("CI"), reason=reason)
 
 
-def venv_with_wheel(base: Path, source: Path, extras: str = "") -> Path:
-    """A fresh virtual environment in base/venv holding Stepway from a wheel built of source
-    (with extras, e.g. "testing"), installed without an index. Its dependencies are this test
-    environment's: the venv sees them through a .pth line naming its site-packages (a path line
-    does not run that directory's own .pth files, so its editable Stepway stays out)."""
+def venv_with_wheels(base: Path, sources: Sequence[Path], extras: str = "") -> Path:
+    """A fresh virtual environment in base/venv holding a wheel built of each source (the SDK's
+    sdk/python, the server's top level), the SDK's with extras (e.g. "testing"), installed
+    without an index. Their dependencies are this test environment's: the venv sees them
+    through a .pth line naming its site-packages (a path line does not run that directory's
+    own .pth files, so its editable Stepway stays out)."""
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     wheels = base / "wheels"
     subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(source)],
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), *map(str, sources)],
         check=True,
         capture_output=True,
         cwd=base,
@@ -74,10 +75,14 @@ def venv_with_wheel(base: Path, source: Path, extras: str = "") -> Path:
         text=True,
     ).stdout.strip()
     Path(site, "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    wheel = next(wheels.glob("stepway-*.whl"))
-    wanted = f"stepway[{extras}] @ {wheel.as_uri()}" if extras else str(wheel)
+    wanted = [
+        f"stepway[{extras}] @ {wheel.as_uri()}"
+        if extras and wheel.name.startswith("stepway-")
+        else str(wheel)
+        for wheel in sorted(wheels.glob("*.whl"))
+    ]
     subprocess.run(
-        [*pip, "--python", str(python), "install", "--no-deps", "--no-index", wanted],
+        [*pip, "--python", str(python), "install", "--no-deps", "--no-index", *wanted],
         check=True,
         capture_output=True,
     )

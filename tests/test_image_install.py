@@ -1,5 +1,6 @@
 """The container image's install, reproduced outside a container: the files deploy/Dockerfile
-copies, built into a wheel and installed (not editable) into a fresh virtual environment; each
+copies, built into wheels (the SDK's and the server's) and installed (not editable) into a
+fresh virtual environment; each
 role the image runs (`migrate`, `shard`, `gateway`, `worker`, `dev --example`) started from
 it, answering deploy/healthcheck.py SERVING, a workflow run through the gateway, and SIGTERM
 ending each process cleanly. The fresh environment sees the test environment's site-packages
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from stepway import Client, InstanceStatus
-from tests.helpers import eventually, free_port, venv_with_wheel
+from tests.helpers import eventually, free_port, venv_with_wheels
 
 ROOT = Path(__file__).resolve().parent.parent
 # What deploy/Dockerfile copies into its build stage.
@@ -38,7 +39,7 @@ def scrape(address: str) -> str:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment holding Stepway from a wheel of the image's sources."""
+    """A fresh virtual environment holding Stepway from wheels of the image's sources."""
     base = tmp_path_factory.mktemp("image")
     src = base / "src"
     src.mkdir()
@@ -49,7 +50,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
         else:
             shutil.copy(ROOT / name, src / name)
-    return venv_with_wheel(base, src)
+    return venv_with_wheels(base, [src / "sdk" / "python", src])
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import venv_with_wheel
+from tests.helpers import venv_with_wheels
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "testing.md"
@@ -60,11 +60,12 @@ async def test_the_readme_order_workflow_with_both_approval_paths_runs_in_under_
 
 @pytest.fixture(scope="module")
 def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The python of a fresh venv holding this distribution, installed from a wheel with its
-    testing extra. The extra's dependencies are the suite's own: the venv sees them through a
-    .pth line naming this venv's site-packages, so the install needs no index."""
+    """The python of a fresh venv holding the SDK, installed from a wheel with its testing
+    extra, and the server that the extra brings, from a wheel too. The other dependencies are
+    the suite's own: the venv sees them through a .pth line naming this venv's site-packages,
+    so the install needs no index."""
     tmp = tmp_path_factory.mktemp("plugin-venv")
-    venv = venv_with_wheel(tmp, ROOT, extras="testing")
+    venv = venv_with_wheels(tmp, [ROOT / "sdk" / "python", ROOT], extras="testing")
     python = venv / "bin" / "python"
     # The plugin comes from the new venv's install, not from this checkout.
     found = subprocess.run(

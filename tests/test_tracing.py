@@ -20,6 +20,7 @@ import grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 from opentelemetry.sdk.trace import TracerProvider
 
+from shards.tracing import server_interceptors
 from stepway import Client, tracing
 from tests.helpers import free_port
 
@@ -208,5 +209,5 @@ def test_json_logs_carry_the_trace_and_span_ids_of_the_current_span() -> None:
 def test_without_a_tracer_provider_nothing_is_traced() -> None:
     # This process installs none (tests/trace_scenario.py does, in its own process).
     assert not tracing.enabled()
-    assert tracing.server_interceptors() == [] and tracing.client_interceptors() == []
+    assert server_interceptors() == [] and tracing.client_interceptors() == []
     assert tracing.current_traceparent() is None

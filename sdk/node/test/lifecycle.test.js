@@ -10,7 +10,7 @@ const { StepWorker, connect } = require('../src');
 const { findStepwayBin, freePort, startDevServer, eventually, CallDriver } = require('../testing/dev_server');
 
 const bin = findStepwayBin();
-const skip = bin ? false : 'stepway not found: set STEPWAY_BIN, or create the repository .venv (pip install -e .)';
+const skip = bin ? false : 'stepway not found: set STEPWAY_BIN, or create the repository .venv (pip install -e ./sdk/python -e .)';
 
 /** A client whose WorkerService calls are counted by method name. */
 function countingClient(server) {

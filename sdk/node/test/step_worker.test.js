@@ -8,7 +8,7 @@ const { StepWorker, NonRetryableError, connect } = require('../src');
 const { findStepwayBin, startDevServer, CallDriver } = require('../testing/dev_server');
 
 const bin = findStepwayBin();
-const skip = bin ? false : 'stepway not found: set STEPWAY_BIN, or create the repository .venv (pip install -e .)';
+const skip = bin ? false : 'stepway not found: set STEPWAY_BIN, or create the repository .venv (pip install -e ./sdk/python -e .)';
 
 describe('StepWorker serving CALL steps', { skip }, () => {
   let server;

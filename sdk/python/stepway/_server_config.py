@@ -16,6 +16,9 @@ and holds one table per command, keyed by the flag's name:
 
 A flag wins over a variable, which wins over the file. Values go through the flag's own
 parsing, so a bad one is refused at start naming where it came from.
+
+It is in the SDK because stepway.cli applies it before parsing; the server's gateway.commands
+imports add_config_arg from here by design (the server depends on the SDK, never the reverse).
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ def apply(parser: argparse.ArgumentParser, argv: Sequence[str], environ: Mapping
     if command not in COMMANDS:
         return
     sub = subcommands[command]
+    if sub.get_default("server_missing"):
+        return  # the server is not installed: the command only says so
     table = _file_table(sub, command, _config_path(argv, environ))
     for action in sub._actions:
         name = variable(action)

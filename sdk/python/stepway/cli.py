@@ -1,5 +1,7 @@
-"""The `stepway` command: `dev`, `worker`, `migrate`, and `instances` and `workflows` to create,
-inspect and control what runs on a server.
+"""The `stepway` command: `worker`, and `instances` and `workflows` to create, inspect and
+control what runs on a server; the server's commands (`dev`, `migrate`, `shard`, `gateway`,
+`cluster`, `keys`) come from the stepway-server distribution, through the `stepway.commands`
+entry points it declares (gateway.commands), and without it each says what to install.
 
 Every command that talks to a server reads `--address` and `--api-key`, else STEPWAY_ADDRESS and
 STEPWAY_API_KEY, else the profile named by `--profile` (or `--env`, or STEPWAY_PROFILE) in the
@@ -20,6 +22,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,19 @@ STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
 LATEST = "latest"
 # Seconds between tries while `stepway worker` waits for its server, at most.
 WORKER_MAX_BACKOFF = 10.0
+# The entry-point group of functions that add commands to the parser's subcommands: the server
+# distribution's gateway.commands.add_commands.
+COMMANDS_GROUP = "stepway.commands"
+SERVER_PACKAGE = "stepway-server"
+# The commands the server distribution adds, named (with what to install) when it is missing.
+SERVER_COMMANDS = {
+    "dev": "run a gateway, a shard and an embedded store in one process",
+    "migrate": "create or upgrade a database's schema",
+    "shard": "run a shard server of a cluster",
+    "gateway": "run a gateway of a cluster",
+    "cluster": "inspect the cluster",
+    "keys": "API keys",
+}
 
 
 Handler = Callable[[Client, argparse.Namespace, View], Awaitable[int]]
@@ -158,50 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    dev = sub.add_parser("dev", help="run a gateway, a shard and an embedded store in one process")
-    dev.set_defaults(run=_dev)
-    dev.add_argument(
-        "--db",
-        default=os.environ.get("STEPWAY_DB"),
-        help="database URL (default sqlite:///stepway-dev.db; postgresql://... works too)",
-    )
-    dev.add_argument("--listen", default="127.0.0.1:7300", help="HOST:PORT (default %(default)s)")
-    dev.add_argument(
-        "--api-key",
-        help="use this API key instead of the store's dev key (one per store, kept across starts)",
-    )
-    dev.add_argument("--metrics", metavar="HOST:PORT", help="serve Prometheus metrics there")
-    dev.add_argument(
-        "--http",
-        metavar="HOST:PORT",
-        help="serve the web console there (default 127.0.0.1 at the --listen port + 80, "
-        "127.0.0.1:7380; 'off': not at all); on a loopback address it signs in a browser on "
-        "this machine with the dev key",
-    )
-    dev.add_argument(
-        "--lease-timeout",
-        type=float,
-        default=10.0,
-        help="seconds a worker holds a task without a heartbeat (default %(default)s)",
-    )
-    dev.add_argument(
-        "--sqlite-synchronous",
-        choices=("full", "normal"),
-        default="full",
-        help="SQLite store only: 'full' (default) keeps every answered commit through a power "
-        "cut; 'normal' is faster but may lose the last commits on a power cut "
-        "(env STEPWAY_SQLITE_SYNCHRONOUS)",
-    )
-    from gateway.commands import gateway_ca_arg, tls_args
-
-    tls_args(dev, "clients and workers (and the console, over HTTPS)")
-    gateway_ca_arg(dev)
-    dev.add_argument(
-        "--example",
-        action="store_true",
-        help="also run the example order workflow with a worker, printing its steps",
-    )
-    _server_config.add_config_arg(dev)
+    add_server_commands(sub)
 
     worker = sub.add_parser("worker", help="run the workflows a Python module defines")
     worker.set_defaults(run=_worker)
@@ -217,19 +190,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _connection_args(worker)
 
-    migrate = sub.add_parser("migrate", help="create or upgrade a database's schema")
-    migrate.set_defaults(run=_migrate)
-    migrate.add_argument(
-        "--db",
-        default=os.environ.get("STEPWAY_DB"),
-        required=os.environ.get("STEPWAY_DB") is None,
-        help="database URL (env STEPWAY_DB)",
-    )
-    _server_config.add_config_arg(migrate)
-
-    from gateway.commands import add_commands
-
-    add_commands(sub)
     from stepway.cli_admin import add_admin_commands
 
     add_admin_commands(sub)
@@ -247,6 +207,31 @@ def build_parser() -> argparse.ArgumentParser:
     completion.add_argument("shell", choices=_complete.SHELLS)
     completion.set_defaults(run=_completion)
     return parser
+
+
+def add_server_commands(sub: Any) -> None:
+    """The commands that the installed distributions register under COMMANDS_GROUP; without
+    any (the server is not installed), SERVER_COMMANDS, each saying what to install."""
+    found = entry_points(group=COMMANDS_GROUP)
+    for entry in found:
+        entry.load()(sub)
+    if found:
+        return
+    for name, text in SERVER_COMMANDS.items():
+        missing = sub.add_parser(
+            name,
+            help=f"{text} (needs the {SERVER_PACKAGE} package)",
+            description=f"{text[0].upper()}{text[1:]}: a server command, which comes with the "
+            f"{SERVER_PACKAGE} package (pip install {SERVER_PACKAGE}).",
+        )
+        missing.set_defaults(run=_server_missing, server_missing=True)
+
+
+async def _server_missing(args: argparse.Namespace) -> int:
+    raise CommandError(
+        f"`stepway {args.command}` is a server command, and the Stepway server is not installed "
+        f"here: pip install {SERVER_PACKAGE}"
+    )
 
 
 def version() -> str:
@@ -370,7 +355,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     the config file (stepway._server_config)."""
     parser = build_parser()
     _server_config.apply(parser, argv, os.environ)
-    return parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    # A server command without the server takes whatever it is given: it only says what to
+    # install.
+    if unknown and not getattr(args, "server_missing", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -397,7 +387,10 @@ def main(argv: list[str] | None = None) -> None:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(tracing.JsonFormatter())
     if args.otlp_endpoint:
-        tracing.configure(f"stepway-{args.command}", args.otlp_endpoint)
+        try:
+            tracing.configure(f"stepway-{args.command}", args.otlp_endpoint)
+        except tracing.ExporterMissing as exc:
+            sys.exit(report_error(args, str(exc)))
     try:
         code = asyncio.run(_until_signal(args.run(args)))
     except CommandError as exc:
@@ -421,87 +414,6 @@ async def _until_signal(main: Awaitable[int]) -> int:
         return await task
     except asyncio.CancelledError:
         return 0
-
-
-async def _dev(args: argparse.Namespace) -> int:
-    from gateway.commands import server_tls, tls_banner
-    from gateway.dev import DEFAULT_DB_URL, DevConfig, default_http, signs_in, start_dev
-
-    config = DevConfig(
-        tls=server_tls(args),
-        tls_ca=args.tls_ca,
-        db_url=args.db or DEFAULT_DB_URL,
-        listen=args.listen,
-        api_key=args.api_key,
-        lease_timeout=args.lease_timeout,
-        sqlite_synchronous=args.sqlite_synchronous,
-        metrics=args.metrics,
-        http=None if args.http == "off" else args.http or default_http(args.listen),
-    )
-    from gateway.commands import startup_errors
-    from shards.db import redact
-
-    with startup_errors(config.db_url):
-        server = await start_dev(config)
-    print(f"Stepway dev server listening on {server.address} (store: {redact(config.db_url)})")
-    print(tls_banner(config.tls, config.listen, "the dev server"))
-    if server.metrics_port is not None:
-        host = config.metrics.rsplit(":", 1)[0] if config.metrics else "127.0.0.1"
-        print(f"Prometheus metrics on http://{host}:{server.metrics_port}/metrics")
-    if server.http_port is not None:
-        host = config.http.rsplit(":", 1)[0] if config.http else "127.0.0.1"
-        how = "signed in on this machine" if signs_in(config) else "sign in with the API key"
-        scheme = "http" if config.tls is None else "https"
-        print(
-            f"Web console on {scheme}://{host}:{server.http_port}/ ({how}; --http off: no console)"
-        )
-    print(f"API key (account {config.account!r}, role admin): {server.api_key}")
-    ca = "" if config.tls is None else f" STEPWAY_TLS_CA={config.client_tls}"
-    print(
-        f"  export STEPWAY_ADDRESS={server.address} STEPWAY_API_KEY={server.api_key}{ca}",
-        flush=True,
-    )
-    try:
-        if args.example:
-            await _run_example(server.address, server.api_key, config.client_tls)
-        print("Serving; Ctrl-C stops.", flush=True)
-        await asyncio.Event().wait()
-    finally:
-        await server.stop()
-    return 0
-
-
-async def _run_example(address: str, api_key: str, tls: str | bool = False) -> None:
-    import uuid
-
-    from stepway.examples import order
-    from stepway.worker import Worker
-
-    client = await Client.connect(address, api_key=api_key, tls=tls)
-    worker = Worker(client, task_queue="default", workflows=[order.order])
-    await worker.start()
-    try:
-        handle = await client.create(
-            "order", id=f"order-{uuid.uuid4().hex[:6]}", params={"sku": "A1", "qty": 2}
-        )
-        order.say(f"created instance {handle.id} of workflow 'order'")
-        info = await handle.status()
-        while info.current_step != "approval" or info.status != "waiting":
-            await asyncio.sleep(0.1)
-            info = await handle.status()
-        order.say("instance waits for an 'approved' event; sending it")
-        await handle.send_event("approved", {"by": "ann"})
-        result = await handle.result(timeout=60)
-        order.say(f"instance {handle.id} complete: {result}")
-        print(
-            "See its steps and history (with the export line above, in another terminal):\n"
-            f"  stepway instances describe order {handle.id}\n"
-            f"  stepway instances history order {handle.id}",
-            flush=True,
-        )
-    finally:
-        await worker.stop()
-        await client.close()
 
 
 def load_workflows(module_name: str) -> list[WorkflowDefinition]:
@@ -550,27 +462,6 @@ async def _worker(args: argparse.Namespace) -> int:
         await worker.serve()
     finally:
         await client.close()
-    return 0
-
-
-async def _migrate(args: argparse.Namespace) -> int:
-    from gateway.commands import startup_errors
-    from shards import migrate
-    from shards.db import create_engine, redact
-
-    with startup_errors(args.db):
-        engine = create_engine(args.db)
-        try:
-            before, after = await asyncio.to_thread(migrate.upgrade, engine)
-        finally:
-            engine.dispose()
-    where = redact(args.db)
-    if before is None:
-        print(f"created the schema of {where} (revision {after})")
-    elif before != after:
-        print(f"upgraded the schema of {where} from revision {before} to {after}")
-    else:
-        print(f"the schema of {where} is up to date (revision {after})")
     return 0
 
 

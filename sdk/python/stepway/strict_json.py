@@ -10,6 +10,9 @@ fails where it is made, with a message that names the problem:
 - no lone surrogate, escaped (``"\\ud800"``) or raw (§8.2: such strings are not Unicode);
 - arrays and objects nested at most MAX_DEPTH deep, counted by a linear scan before parsing,
   so a payload of 100,000 brackets costs linear time and never a RecursionError.
+
+The servers import this module by design (shards.validation), so that both ends share one set
+of rules: the server distribution depends on the SDK, never the reverse.
 """
 
 from __future__ import annotations

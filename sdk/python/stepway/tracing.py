@@ -1,14 +1,19 @@
-"""OpenTelemetry tracing for Stepway's servers and the Python SDK.
+"""OpenTelemetry tracing for the Python SDK, and the helpers the servers share with it.
 
 Nothing is traced unless a tracer provider is installed: `configure()` installs one that
 exports by OTLP when an endpoint is given (`--otlp-endpoint`, or the standard
-OTEL_EXPORTER_OTLP_ENDPOINT variable), and an application or a test may install its own
+OTEL_EXPORTER_OTLP_ENDPOINT variable; the OpenTelemetry SDK and exporter it needs come with the
+`stepway[otlp]` extra and with the server), and an application or a test may install its own
 (`opentelemetry.trace.set_tracer_provider`) before it starts clients, workers or servers.
 
 Once tracing is on, gRPC calls are traced on both ends (opentelemetry-instrumentation-grpc), and
 the W3C traceparent of the call that created an instance is stored with it; every workflow task
 and step task carries it, so that the runs and step attempts of the instance, on any worker and
 after sleeps, retries and restarts, join the creating call's trace.
+
+The servers import this module by design (they depend on the SDK, never the reverse):
+client_interceptors for the gateway's calls to the shards, current_traceparent, configure and
+JsonFormatter; what only the servers use is in shards/tracing.py.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
 
 
+class ExporterMissing(RuntimeError):
+    """configure was given an endpoint, and the OpenTelemetry SDK or exporter is not installed."""
+
+
 def configure(service_name: str, endpoint: str | None = None) -> bool:
     """Installs a tracer provider exporting by OTLP/gRPC to endpoint (or
     OTEL_EXPORTER_OTLP_ENDPOINT); does nothing without one, or when a provider is installed
@@ -46,25 +55,22 @@ def configure(service_name: str, endpoint: str | None = None) -> bool:
     endpoint = endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     if not endpoint or enabled():
         return enabled()
-    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-    from opentelemetry.sdk.resources import Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    try:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+        from opentelemetry.sdk.resources import Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    except ImportError as exc:
+        raise ExporterMissing(
+            f"exporting spans to {endpoint} needs the OpenTelemetry SDK and its OTLP exporter, "
+            f"which are not installed here ({exc.name} is missing): pip install 'stepway[otlp]'"
+        ) from None
 
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     trace.set_tracer_provider(provider)
     logging.getLogger(__name__).info("tracing: exporting spans to %s", endpoint)
     return True
-
-
-def server_interceptors() -> list[Any]:
-    """gRPC server interceptors that trace every call, when tracing is on."""
-    if not enabled():
-        return []
-    from opentelemetry.instrumentation.grpc import aio_server_interceptor
-
-    return [aio_server_interceptor()]  # type: ignore[no-untyped-call]
 
 
 def client_interceptors() -> list[Any]:

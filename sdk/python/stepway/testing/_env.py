@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gateway.dev import DevConfig, DevServer, start_dev
-from shards.clock import WALL_CLOCK
 from stepway._step import Step, wall_us
 from stepway.client import Client, HistoryEvent, InstanceHandle, InstanceStatus, StepRecord
 from stepway.step_worker import Handler, StepWorker
 from stepway.testing._clock import SkippingClock
+from stepway.testing._server import EmbeddedServer, start_server
 from stepway.worker import Worker
 from stepway.workflow import WorkflowDefinition, WorkflowEvent, seconds
 
@@ -98,8 +97,9 @@ class InstanceProbe:
 
 
 class WorkflowEnvironment:
-    """A dev server (gateway and shard, the real engine) on an SQLite file in a temporary
-    directory, a Client of it and a Worker running the given workflows, in this process.
+    """A dev server (gateway and shard, the real engine, from the stepway-server package: see
+    stepway.testing._server) on an SQLite file in a temporary directory, a Client of it and a
+    Worker running the given workflows, in this process.
 
     With time_skipping, the engine and the worker read a SkippingClock: while a result is
     awaited and nothing can run, it jumps to the next timer (sleeps, retry delays, event-wait
@@ -107,7 +107,7 @@ class WorkflowEnvironment:
 
     def __init__(
         self,
-        server: DevServer,
+        server: EmbeddedServer,
         client: Client,
         clock: SkippingClock | None,
         task_queue: str,
@@ -135,13 +135,7 @@ class WorkflowEnvironment:
         """Starts the environment; everything stops when the block ends."""
         with tempfile.TemporaryDirectory(prefix="stepway-test-") as tmp:
             clock = SkippingClock() if time_skipping else None
-            config = DevConfig(
-                db_url=f"sqlite:///{Path(tmp) / 'stepway.db'}",
-                listen="127.0.0.1:0",
-                partitions=8,
-                sqlite_synchronous="normal",
-            )
-            server = await start_dev(config, clock or WALL_CLOCK)
+            server = await start_server(f"sqlite:///{Path(tmp) / 'stepway.db'}", clock)
             try:
                 client = await Client.connect(server.address, api_key=server.api_key)
                 env: WorkflowEnvironment | None = None
@@ -195,19 +189,11 @@ class WorkflowEnvironment:
 
     def _idle(self) -> bool:
         """Nothing can run: no instance running or queued, no remote step ready or in hand."""
-        engine = self.server.shard.engine
-        busy = engine.occupancy
-        return (
-            not any(busy.running.values())
-            and not any(busy.claiming.values())
-            and not any(busy.queued.values())
-            and not any(depth for _, _, depth in engine.step_queues.depths())
-            and self._handlers_running == 0
-        )
+        return self.server.idle() and self._handlers_running == 0
 
     def _awaited(self) -> bool:
         """Whether a client waits for an instance's result now (time skips only then)."""
-        return self.server.shard.engine.awaits_results()
+        return self.server.awaits_results()
 
     async def _skip_loop(self) -> None:
         assert self.clock is not None
