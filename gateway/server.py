@@ -30,7 +30,7 @@ from shards import validation as v
 from shards.accounts import Principal
 from shards.caps import POLLS, WATCHES, OpenCalls
 from shards.db import backend_name
-from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError, Unavailable
+from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, ShardUnavailable, StepwayError
 from shards.limits import check_request
 from shards.metrics import Metrics
 from shards.pages import ANSWER_BYTES
@@ -40,16 +40,15 @@ from shards.rpc import (
     CLUSTER_SECRET_HEADER,
     END_POLL_HEADER,
     FANOUT_HEADER,
-    NOT_OWNER,
     SERVER_OPTIONS,
     WORKER_GONE_HEADER,
     AddressInUse,
     ErrorInterceptor,
-    _is_not_owner_detail,
     command_error,
+    error_status,
     is_not_owner,
+    is_not_owner_status,
     listen,
-    rich_status,
     status_details,
 )
 from shards.server import (
@@ -125,7 +124,7 @@ class Forwarder:
             try:
                 call = method(route())
                 return await call(request, metadata=self.metadata(principal), timeout=timeout)
-            except Unavailable:
+            except ShardUnavailable:
                 if loop.time() > deadline:
                     raise
             except grpc.aio.AioRpcError as err:
@@ -167,7 +166,7 @@ class Forwarder:
         A shard's own UNAVAILABLE answer (its database is away) keeps its RetryInfo."""
         down = err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
         if down and not is_not_owner(err) and not status_details(err):
-            raise Unavailable(f"shard server unavailable: {err.details()}") from None
+            raise ShardUnavailable(f"shard server unavailable: {err.details()}") from None
         await context.abort(err.code(), err.details() or "", trailing_metadata=status_details(err))
 
 
@@ -293,7 +292,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
                 # part of the batch, where the indices differ.
                 check_new_instance(item, request.workflow, f"instances[{n}].")
             except StepwayError as exc:
-                results[n] = fpb.CreateInstanceResult(error=rich_status(exc))
+                results[n] = fpb.CreateInstanceResult(error=error_status(exc))
                 continue
             partitions[n] = partition_of(
                 principal.account_id, item.workflow, item.instance_id, self.router.partitions
@@ -306,7 +305,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
                 owner, _workflows("CreateInstances"), part, principal, context, timeout=120.0
             )
             if resp is None:  # the whole part moved: route every item again
-                moved = fpb.CreateInstanceResult(error=rich_status(NotOwner(set())))
+                moved = fpb.CreateInstanceResult(error=error_status(NotOwner(set())))
                 resp = fpb.CreateInstancesResponse(results=[moved] * len(positions))
             for n, result in zip(positions, resp.results, strict=True):
                 results[n] = result
@@ -341,7 +340,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
                 limit = self.limits.quotas.known(principal.account_id)[0].creations_per_second
                 rate = limit / self.limits.gateways
                 refusal = QuotaExceeded("creations_per_second", limit, 1.0 / max(rate, 1.0))
-            results[n] = fpb.CreateInstanceResult(error=rich_status(refusal))
+            results[n] = fpb.CreateInstanceResult(error=error_status(refusal))
             del partitions[n]
 
     async def PauseInstance(
@@ -418,11 +417,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
 
 
 def _moved_status(result: fpb.CreateInstanceResult | None) -> bool:
-    return (
-        result is not None
-        and result.HasField("error")
-        and any(_is_not_owner_detail(d) for d in result.error.details)
-    )
+    return result is not None and result.HasField("error") and is_not_owner_status(result.error)
 
 
 async def _by_owner(
@@ -447,7 +442,7 @@ async def _by_owner(
         for n in pending:
             try:
                 groups.setdefault(router.for_partition(partition(n)).address, []).append(n)
-            except Unavailable:
+            except ShardUnavailable:
                 if loop.time() > deadline:
                     raise
                 orphans.append(n)
@@ -807,8 +802,7 @@ class GatewayWorkerService(wgrpc.WorkerServiceServicer):  # type: ignore[misc]
             return (
                 result is not None
                 and result.WhichOneof("result") == "error"
-                and result.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
-                and result.error.field == NOT_OWNER
+                and is_not_owner_status(result.error)
             )
 
         await _by_owner(

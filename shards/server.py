@@ -45,7 +45,13 @@ from shards.convert import (
 )
 from shards.db import is_unavailable
 from shards.engine import NewInstance, ShardEngine, Task
-from shards.errors import DatabaseUnavailable, InvalidArgument, StepwayError, Unauthenticated
+from shards.errors import (
+    DatabaseUnavailable,
+    Internal,
+    InvalidArgument,
+    StepwayError,
+    Unauthenticated,
+)
 from shards.machine import LEASED, Instance, StepState
 from shards.membership import Membership
 from shards.rpc import (
@@ -58,9 +64,9 @@ from shards.rpc import (
     AddressInUse,
     ErrorInterceptor,
     command_error,
+    error_status,
     listen,
     metadata_value,
-    rich_status,
 )
 from shards.tls import CertificateError, CertificateFiles, server_credentials
 from shards.tokens import StepTaskRef, TaskRef, decode, decode_any, decode_step
@@ -130,7 +136,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
                 )
                 results.append(None)
             except StepwayError as exc:
-                results.append(fpb.CreateInstanceResult(error=rich_status(exc)))
+                results.append(fpb.CreateInstanceResult(error=error_status(exc)))
         parent = tracing.current_traceparent()
         items = [replace(item, trace_parent=parent) for item in items]
         outcomes = iter(await self.engine.create_many(account, items) if items else [])
@@ -139,7 +145,7 @@ class ShardWorkflowService(_FromGateway, fgrpc.WorkflowServiceServicer):  # type
             if result is None:
                 outcome = next(outcomes)
                 if isinstance(outcome, StepwayError):
-                    result = fpb.CreateInstanceResult(error=rich_status(outcome))
+                    result = fpb.CreateInstanceResult(error=error_status(outcome))
                 else:
                     result = fpb.CreateInstanceResult(instance=_created_pb(*outcome))
             response.results.append(result)
@@ -648,11 +654,7 @@ class ShardWorkerService(_FromGateway, wgrpc.WorkerServiceServicer):  # type: ig
             self.engine.metrics.internal_errors.labels(_RECORD_BATCH).inc()
             incident = uuid.uuid4().hex[:12]
             log.exception("internal error %s in batched %s", incident, kind)
-            error = wpb.CommandError(
-                code=grpc.StatusCode.INTERNAL.value[0],
-                message=f"internal error {incident}; see the server log",
-            )
-            return wpb.CommandResult(error=error)
+            return command_error(Internal(incident))
         result = wpb.CommandResult()
         getattr(result, kind).CopyFrom(response)
         return result
