@@ -22,7 +22,7 @@ from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
 from shards.limits import check_request
 from shards.partitioning import partition_of
 from shards.requests import check_batch_size, check_new_instance
-from shards.rpc import NOT_OWNER, command_error, is_not_owner, is_not_owner_detail, rich_status
+from shards.rpc import command_error, error_status, is_not_owner, is_not_owner_status
 from shards.tokens import partition_of_token
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -55,7 +55,7 @@ async def create_instances(
             # part of the batch, where the indices differ.
             check_new_instance(item, request.workflow, f"instances[{n}].")
         except StepwayError as exc:
-            results[n] = fpb.CreateInstanceResult(error=rich_status(exc))
+            results[n] = fpb.CreateInstanceResult(error=error_status(exc))
             continue
         partitions[n] = partition_of(
             principal.account_id, item.workflow, item.instance_id, router.partitions
@@ -69,7 +69,7 @@ async def create_instances(
                 part, metadata=forward.metadata(principal), timeout=120.0
             ),
             lambda: fpb.CreateInstancesResponse(
-                results=[fpb.CreateInstanceResult(error=rich_status(NotOwner(set())))]
+                results=[fpb.CreateInstanceResult(error=error_status(NotOwner(set())))]
                 * len(positions)
             ),
         )
@@ -102,16 +102,12 @@ def _admit(
             limit = limits.quotas.known(principal.account_id)[0].creations_per_second
             rate = limit / limits.gateways
             refusal = QuotaExceeded("creations_per_second", limit, 1.0 / max(rate, 1.0))
-        results[n] = fpb.CreateInstanceResult(error=rich_status(refusal))
+        results[n] = fpb.CreateInstanceResult(error=error_status(refusal))
         del partitions[n]
 
 
 def _moved_item(result: fpb.CreateInstanceResult | None) -> bool:
-    return (
-        result is not None
-        and result.HasField("error")
-        and any(is_not_owner_detail(d) for d in result.error.details)
-    )
+    return result is not None and result.HasField("error") and is_not_owner_status(result.error)
 
 
 async def record_batch(
@@ -159,8 +155,7 @@ def _moved_command(result: wpb.CommandResult | None) -> bool:
     return (
         result is not None
         and result.WhichOneof("result") == "error"
-        and result.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
-        and result.error.field == NOT_OWNER
+        and is_not_owner_status(result.error)
     )
 
 

@@ -17,7 +17,7 @@ import grpc
 from gateway.routing import Router, ShardStubs
 from shards.accounts import Principal
 from shards.call_context import Metadata, call_metadata
-from shards.errors import Unavailable
+from shards.errors import ShardUnavailable
 from shards.rpc import is_not_owner, status_details
 from stepway.internal.v1 import internal_service_pb2 as ipb
 
@@ -112,7 +112,7 @@ class Forwarder:
             for item in pending:
                 try:
                     shard = route(item)
-                except Unavailable:
+                except ShardUnavailable:
                     if loop.time() > deadline:
                         raise
                     unrouted.append(item)
@@ -144,6 +144,6 @@ class Forwarder:
         A shard's own UNAVAILABLE answer (its database is away) keeps its RetryInfo."""
         down = err.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
         if down and not is_not_owner(err) and not status_details(err):
-            raise Unavailable(f"shard server unavailable: {err.details()}") from None
+            raise ShardUnavailable(f"shard server unavailable: {err.details()}") from None
         await context.abort(err.code(), err.details() or "", trailing_metadata=status_details(err))
         raise AssertionError("unreachable")

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from shards import schema
 from shards.clock import now_us
 from shards.db import log_failure
-from shards.errors import Unavailable
+from shards.errors import ShardUnavailable
 from shards.rpc import CHANNEL_OPTIONS
 from stepway import tracing
 from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
@@ -119,7 +119,7 @@ class Router:
         """The shard server that owns a partition; UNAVAILABLE while it has no owner."""
         address = self._routes.get(partition)
         if address is None:
-            raise Unavailable(
+            raise ShardUnavailable(
                 f"partition {partition} has no shard server now (one is starting, stopping or "
                 "taking it over); retry shortly"
             )
@@ -129,7 +129,7 @@ class Router:
         """Every shard server that owns a partition now."""
         addresses = sorted(set(self._routes.values()))
         if not addresses:
-            raise Unavailable("no shard server is running")
+            raise ShardUnavailable("no shard server is running")
         return [self.stubs_for(a) for a in addresses]
 
     def table(self) -> dict[int, str]:

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from shards import limits, quotas, schema, validation
 from shards.clock import now_us
 from shards.db import insert_missing
-from shards.errors import AlreadyExists, NotFound
+from shards.errors import AccountExists, AccountNotFound, KeyNotFound
 
 ROLES = ("admin", "client", "worker")
 KEY_PREFIX = "sw_"
@@ -100,11 +100,11 @@ def set_operator(conn: sa.Connection, account_id: str) -> None:
 
 
 def create_account(conn: sa.Connection, name: str, *, operator: bool) -> Account:
-    """A new account; AlreadyExists when the name is taken, InvalidArgument when it breaks
+    """A new account; AccountExists when the name is taken, InvalidArgument when it breaks
     the name pattern (matched whole: `lookalike\\n` is refused)."""
     validation.check_id("name", name)
     if find_account(conn, name) is not None:
-        raise AlreadyExists(f"account {name!r} already exists")
+        raise AccountExists(name)
     made = Account(uuid.uuid4().hex, name, operator, now_us())
     insert_missing(
         conn,
@@ -113,7 +113,7 @@ def create_account(conn: sa.Connection, name: str, *, operator: bool) -> Account
     )
     # Another transaction may have taken the name between the read and the insert.
     if (found := find_account(conn, name)) is None or found.id != made.id:
-        raise AlreadyExists(f"account {name!r} already exists")
+        raise AccountExists(name)
     return made
 
 
@@ -127,10 +127,10 @@ def find_account(conn: sa.Connection, name: str) -> Account | None:
 
 
 def get_account(conn: sa.Connection, name: str) -> Account:
-    """The account called name; NotFound when there is none."""
+    """The account called name; AccountNotFound when there is none."""
     found = find_account(conn, name)
     if found is None:
-        raise NotFound(f"account {name!r} not found")
+        raise AccountNotFound(name)
     return found
 
 
@@ -198,7 +198,7 @@ def list_keys(conn: sa.Connection, account: Account) -> list[KeyRecord]:
 
 def revoke_key(conn: sa.Connection, account: Account, id: str) -> list[KeyRecord]:
     """Revokes the account's key with this id (a key revoked already keeps its time) and
-    returns it; NotFound when the account has no such key. Two keys of one account whose ids
+    returns it; KeyNotFound when the account has no such key. Two keys of one account whose ids
     are the same (a chance of about one in 2**48 a pair) are revoked together."""
     K = schema.api_keys
     match = K.c.key_hash.startswith(id, autoescape=True)
@@ -209,7 +209,7 @@ def revoke_key(conn: sa.Connection, account: Account, id: str) -> list[KeyRecord
     )
     found = _keys_where(conn, account, match)
     if not found:
-        raise NotFound(f"account {account.name!r} has no API key with id {id!r}")
+        raise KeyNotFound(account.name, id)
     return found
 
 

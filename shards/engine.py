@@ -35,10 +35,10 @@ from shards.errors import (
     InstanceNotFound,
     InvalidArgument,
     LeaseLost,
-    NotFound,
     NotOwner,
     QuotaExceeded,
     StepwayError,
+    TaskNotFound,
     WorkflowNotFound,
 )
 from shards.machine import (
@@ -573,7 +573,7 @@ class ShardEngine:
         inst = store.load_instance(conn, ref.key)
         if inst is not None and inst.account_id != account_id:
             # Another account's token: to this caller, there is no such task.
-            raise NotFound("task not found: the token is not a task of this account")
+            raise TaskNotFound()
         if inst is None:
             raise LeaseLost("the instance no longer exists")
         return inst
@@ -1522,7 +1522,7 @@ class ShardEngine:
         the call is over)."""
         inst = store.load_instance(conn, ref.instance_key)
         if inst is not None and inst.account_id != account_id:
-            raise NotFound("task not found: the token is not a task of this account")
+            raise TaskNotFound()
         step = store.load_step(conn, ref.instance_key, ref.name, ref.seq)
         if inst is None or step is None:
             raise LeaseLost("the call is over: its instance was deleted or restarted")

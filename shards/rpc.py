@@ -17,13 +17,14 @@ from prometheus_client import Counter
 from shards.db import is_unavailable
 from shards.errors import (
     DatabaseUnavailable,
+    Internal,
     InvalidArgument,
-    NotOwner,
     QuotaExceeded,
     StepwayError,
 )
 from shards.limits import check_request
 from shards.metrics import Metrics
+from stepway.v1 import errors_pb2 as epb
 from stepway.v1 import worker_service_pb2 as wpb
 
 log = logging.getLogger(__name__)
@@ -104,53 +105,41 @@ def _can_bind(address: str) -> bool:
 # processes (shards.call_context).
 CLUSTER_SECRET_HEADER = "x-stepway-cluster-secret"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
-# ErrorInfo reason of a shard's answer for a partition it does not own (errors.NotOwner), and
-# the `field` of a batched command's CommandError for the same.
-NOT_OWNER = "NOT_OWNER"
+# google.rpc.ErrorInfo domain of every error answer; its reason is a stepway.v1.ErrorReason name.
+ERROR_DOMAIN = "stepway.dev"
+# ErrorInfo reason of a shard's answer for a partition it does not own (errors.NotOwner).
+NOT_OWNER = epb.ErrorReason.Name(epb.NOT_OWNER)
 
 
-def rich_status(exc: StepwayError) -> status_pb2.Status:
-    """The google.rpc.Status of a domain error, with BadRequest or RetryInfo details."""
+def error_status(exc: StepwayError) -> status_pb2.Status:
+    """The google.rpc.Status of a domain error, the one encoding of every error answer: a whole
+    call's (in the trailers), a batch item's and a batched command's. Its details hold the
+    ErrorInfo (reason, domain, metadata), then BadRequest for INVALID_FIELD, QuotaFailure for
+    QUOTA_EXCEEDED and RetryInfo wherever the same call may be made again."""
     status = status_pb2.Status(code=exc.code.value[0], message=exc.message)
+    info = error_details_pb2.ErrorInfo(
+        reason=epb.ErrorReason.Name(exc.reason), domain=ERROR_DOMAIN, metadata=exc.metadata
+    )
+    status.details.add().Pack(info)
     if isinstance(exc, InvalidArgument):
-        detail = error_details_pb2.BadRequest(
-            field_violations=[
-                error_details_pb2.BadRequest.FieldViolation(field=exc.field, description=exc.reason)
-            ]
+        violation = error_details_pb2.BadRequest.FieldViolation(
+            field=exc.field, description=exc.rule
         )
-        status.details.add().Pack(detail)
-    if isinstance(exc, NotOwner):
-        info = error_details_pb2.ErrorInfo(
-            reason=NOT_OWNER,
-            domain="stepway",
-            metadata={
-                "partitions": ",".join(str(p) for p in sorted(exc.partitions)),
-                # partition=member for the partitions whose new owner is known.
-                "owners": ",".join(f"{p}={o}" for p, o in sorted(exc.owners.items())),
-            },
-        )
-        status.details.add().Pack(info)
-    if isinstance(exc, (QuotaExceeded, DatabaseUnavailable)):
-        retry = error_details_pb2.RetryInfo(
-            retry_delay=duration_pb2.Duration(
-                seconds=int(exc.retry_after), nanos=int((exc.retry_after % 1) * 1e9)
-            )
-        )
-        status.details.add().Pack(retry)
+        status.details.add().Pack(error_details_pb2.BadRequest(field_violations=[violation]))
     if isinstance(exc, QuotaExceeded):
-        info = error_details_pb2.QuotaFailure(
-            violations=[
-                error_details_pb2.QuotaFailure.Violation(subject=exc.limit, description=exc.message)
-            ]
-        )
-        status.details.add().Pack(info)
+        quota = error_details_pb2.QuotaFailure.Violation(subject=exc.limit, description=exc.message)
+        status.details.add().Pack(error_details_pb2.QuotaFailure(violations=[quota]))
+    if exc.retry_after is not None:
+        delay = duration_pb2.Duration()
+        delay.FromNanoseconds(round(exc.retry_after * 1e9))
+        status.details.add().Pack(error_details_pb2.RetryInfo(retry_delay=delay))
     assert status.code != code_pb2.OK
     return status
 
 
 async def abort(context: grpc.aio.ServicerContext[Any, Any], exc: StepwayError) -> None:
     """Ends the call with the error's status code, message and rich details."""
-    status = rich_status(exc)
+    status = error_status(exc)
     await context.abort(
         exc.code, exc.message, trailing_metadata=((STATUS_DETAILS_KEY, status.SerializeToString()),)
     )
@@ -241,17 +230,12 @@ async def _answer_error(exc: Exception, context: Context, method: str, internal:
     incident = uuid.uuid4().hex[:12]
     internal.inc()
     log.error("internal error %s in %s", incident, method, exc_info=exc)
-    await context.abort(grpc.StatusCode.INTERNAL, f"internal error {incident}; see the server log")
+    await abort(context, Internal(incident))
 
 
 def command_error(exc: StepwayError) -> wpb.CommandResult:
-    """The result of a batched command that failed."""
-    error = wpb.CommandError(code=exc.code.value[0], message=exc.message)
-    if isinstance(exc, InvalidArgument):
-        error.field = exc.field
-    if isinstance(exc, NotOwner):
-        error.field = NOT_OWNER
-    return wpb.CommandResult(error=error)
+    """The result of a batched command that failed: the status its single call would answer."""
+    return wpb.CommandResult(error=error_status(exc))
 
 
 def status_details(err: grpc.aio.AioRpcError) -> tuple[tuple[str, bytes], ...]:
@@ -272,21 +256,26 @@ def metadata_value(context: grpc.aio.ServicerContext[Any, Any], key: str) -> str
     return None
 
 
-def is_not_owner_detail(detail: Any) -> bool:
-    """True when a google.rpc.Status detail is the ErrorInfo of errors.NotOwner."""
-    if not detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-        return False
-    info = error_details_pb2.ErrorInfo()
-    detail.Unpack(info)
-    return bool(info.reason == NOT_OWNER)
+def error_reason(status: status_pb2.Status) -> str | None:
+    """The ErrorInfo reason of a google.rpc.Status, or None when it has none."""
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            return str(info.reason)
+    return None
+
+
+def is_not_owner_status(status: status_pb2.Status) -> bool:
+    """True for a batch item's or a batched command's error that says the shard server does
+    not own the partition now: route it again."""
+    return error_reason(status) == NOT_OWNER
 
 
 def is_not_owner(err: grpc.aio.AioRpcError) -> bool:
     """True when a shard refused the call because it does not own the partition now."""
     if err.code() is not grpc.StatusCode.UNAVAILABLE:
         return False
-    for key, value in status_details(err):
-        details = status_pb2.Status.FromString(value).details if key == STATUS_DETAILS_KEY else []
-        if any(is_not_owner_detail(d) for d in details):
-            return True
-    return False
+    return any(
+        is_not_owner_status(status_pb2.Status.FromString(value)) for _, value in status_details(err)
+    )

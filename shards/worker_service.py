@@ -32,7 +32,7 @@ from shards.convert import (
 )
 from shards.db import is_unavailable
 from shards.engine import ShardEngine, Task
-from shards.errors import DatabaseUnavailable, InvalidArgument, StepwayError
+from shards.errors import DatabaseUnavailable, Internal, InvalidArgument, StepwayError
 from shards.fanout import FanoutPolls
 from shards.machine import StepState
 from shards.requests import call_timeout, check_seq, max_tasks, started_at
@@ -353,11 +353,7 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
             self.engine.metrics.internal_errors.labels(_RECORD_BATCH).inc()
             incident = uuid.uuid4().hex[:12]
             log.exception("internal error %s in batched %s", incident, kind)
-            error = wpb.CommandError(
-                code=grpc.StatusCode.INTERNAL.value[0],
-                message=f"internal error {incident}; see the server log",
-            )
-            return wpb.CommandResult(error=error)
+            return command_error(Internal(incident))
         result = wpb.CommandResult()
         getattr(result, kind).CopyFrom(response)
         return result

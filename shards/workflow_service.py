@@ -38,7 +38,7 @@ from shards.requests import (
     task_queue_or_none,
     time_or_none,
 )
-from shards.rpc import rich_status
+from shards.rpc import error_status
 from stepway import tracing
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -85,7 +85,7 @@ class ShardWorkflowService(FromGateway, fgrpc.WorkflowServiceServicer):  # type:
                 )
                 results.append(None)
             except StepwayError as exc:
-                results.append(fpb.CreateInstanceResult(error=rich_status(exc)))
+                results.append(fpb.CreateInstanceResult(error=error_status(exc)))
         parent = tracing.current_traceparent()
         items = [replace(item, trace_parent=parent) for item in items]
         outcomes = iter(await self.engine.create_many(account, items) if items else [])
@@ -94,7 +94,7 @@ class ShardWorkflowService(FromGateway, fgrpc.WorkflowServiceServicer):  # type:
             if result is None:
                 outcome = next(outcomes)
                 if isinstance(outcome, StepwayError):
-                    result = fpb.CreateInstanceResult(error=rich_status(outcome))
+                    result = fpb.CreateInstanceResult(error=error_status(outcome))
                 else:
                     result = fpb.CreateInstanceResult(instance=created_pb(*outcome))
             response.results.append(result)

@@ -9,9 +9,10 @@ from typing import Any
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2, status_pb2
 
 from gateway.dev import DevServer
-from stepway import InvalidArgumentError
+from stepway import InvalidFieldError
 from stepway.errors import from_rpc_error
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import worker_service_pb2 as wpb
@@ -73,14 +74,37 @@ async def raw_stubs(dev_server: DevServer) -> AsyncIterator[Raw]:
         yield stubs
 
 
-async def refused(call: Awaitable[Any], field: str) -> InvalidArgumentError:
-    """Awaits a call that must answer INVALID_ARGUMENT naming field."""
+async def refused(call: Awaitable[Any], field: str) -> InvalidFieldError:
+    """Awaits a call that must answer INVALID_ARGUMENT, reason INVALID_FIELD, naming field."""
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await call
     exc = from_rpc_error(info.value)
-    assert isinstance(exc, InvalidArgumentError), (info.value.code(), info.value.details())
+    assert isinstance(exc, InvalidFieldError), (info.value.code(), info.value.details())
+    assert exc.reason == "INVALID_FIELD" and exc.metadata["field"] == field, exc
     assert exc.field == field, exc
     return exc
+
+
+def error_info(status: status_pb2.Status) -> error_details_pb2.ErrorInfo:
+    """The ErrorInfo of an error answer's google.rpc.Status: every one carries exactly one."""
+    infos = [d for d in status.details if d.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
+    assert len(infos) == 1, status
+    info = error_details_pb2.ErrorInfo()
+    infos[0].Unpack(info)
+    assert info.domain == "stepway.dev", info
+    return info
+
+
+def error_field(status: status_pb2.Status) -> str:
+    """The field an INVALID_FIELD error names (in its ErrorInfo and its BadRequest alike)."""
+    assert status.code == grpc.StatusCode.INVALID_ARGUMENT.value[0], status
+    info = error_info(status)
+    assert info.reason == "INVALID_FIELD", info
+    bad = [d for d in status.details if d.Is(error_details_pb2.BadRequest.DESCRIPTOR)]
+    violations = error_details_pb2.BadRequest()
+    bad[0].Unpack(violations)
+    assert violations.field_violations[0].field == info.metadata["field"], status
+    return str(info.metadata["field"])
 
 
 def step_request(cls: Any, token: bytes, **fields: Any) -> Any:

@@ -32,7 +32,7 @@ from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from tests.helpers import eventually
-from tests.raw_stubs import Raw, raw_stubs
+from tests.raw_stubs import Raw, error_field, error_info, raw_stubs
 
 # The documented bound (docs/worker-protocol.md): a start goes out with the worker's next
 # RecordBatch, so it is visible after one or two batch round trips; far less than this on a
@@ -288,11 +288,12 @@ async def test_a_start_step_command_is_checked_like_a_report_and_a_late_one_chan
 
         bad_name = await _batch(raw, start_step=start(name=""))
         assert bad_name.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
-        assert bad_name.error.field == "name"
+        assert error_field(bad_name.error) == "name"
         bad_seq = await _batch(raw, start_step=start(seq=0))
-        assert bad_seq.error.field == "seq"
+        assert error_field(bad_seq.error) == "seq"
         forged = wpb.TaskToken(partition=99_999, uid="x", lease=1).SerializeToString()
-        assert (await _batch(raw, start_step=start(task_token=forged))).error.field == "task_token"
+        forged_start = await _batch(raw, start_step=start(task_token=forged))
+        assert error_field(forged_start.error) == "task_token"
 
         assert (await _batch(raw, start_step=start(attempt=1))).HasField("start_step")
         key: dict[str, Any] = {"workflow": "raw", "instance_id": "raw-start"}
@@ -320,6 +321,7 @@ async def test_a_start_step_command_is_checked_like_a_report_and_a_late_one_chan
         assert (await _batch(raw, complete_workflow=done)).HasField("complete_workflow")
         late = await _batch(raw, start_step=start(name="t"))
         assert late.error.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+        assert error_info(late.error).reason == "TASK_LEASE_LOST"
 
 
 def test_a_running_step_shows_to_workers_as_pending_and_to_clients_as_running_while_leased() -> (

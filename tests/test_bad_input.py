@@ -10,15 +10,17 @@ import pytest
 from gateway.dev import DevServer
 from stepway import (
     Client,
-    InvalidArgumentError,
-    NotFoundError,
+    InstanceNotFoundError,
+    InvalidFieldError,
     Step,
     UnauthenticatedError,
     Worker,
     WorkflowEvent,
     WorkflowFailedError,
+    WorkflowNotRegisteredError,
     workflow,
 )
+from stepway.errors import from_rpc_error
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
@@ -37,8 +39,12 @@ async def registered(client: Client) -> Client:
 
 
 async def test_unknown_workflow_is_not_found(registered: Client) -> None:
-    with pytest.raises(NotFoundError, match="workflow 'nope' is not registered"):
+    with pytest.raises(
+        WorkflowNotRegisteredError, match="workflow 'nope' is not registered"
+    ) as err:
         await registered.create("nope", id="a")
+    assert err.value.reason == "WORKFLOW_NOT_REGISTERED"
+    assert err.value.metadata == {"workflow": "nope"}
 
 
 @pytest.mark.parametrize(
@@ -53,9 +59,9 @@ async def test_unknown_workflow_is_not_found(registered: Client) -> None:
 async def test_bad_instance_ids_are_invalid_arguments(
     registered: Client, instance_id: str, reason: str
 ) -> None:
-    with pytest.raises(InvalidArgumentError, match=reason) as err:
+    with pytest.raises(InvalidFieldError, match=reason) as err:
         await registered.create("known", id=instance_id)
-    assert err.value.field == "instance_id"
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "instance_id")
 
 
 async def test_longest_valid_id_is_accepted(registered: Client) -> None:
@@ -64,9 +70,9 @@ async def test_longest_valid_id_is_accepted(registered: Client) -> None:
 
 
 async def test_empty_id_reads_are_invalid_arguments(registered: Client) -> None:
-    with pytest.raises(InvalidArgumentError, match="must not be empty") as err:
+    with pytest.raises(InvalidFieldError, match="must not be empty") as err:
         await registered.get_handle("known", "").status()
-    assert err.value.field == "instance_id"
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "instance_id")
 
 
 async def test_missing_id_on_create_is_generated(registered: Client) -> None:
@@ -77,25 +83,25 @@ async def test_missing_id_on_create_is_generated(registered: Client) -> None:
 
 async def test_payload_over_1_mib_is_refused_and_creates_nothing(registered: Client) -> None:
     big = "x" * (1024 * 1024)
-    with pytest.raises(InvalidArgumentError, match="the limit is 1048576 bytes") as err:
+    with pytest.raises(InvalidFieldError, match="the limit is 1048576 bytes") as err:
         await registered.create("known", id="big", params=big)
-    assert err.value.field == "params.data"
-    with pytest.raises(NotFoundError):
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "params.data")
+    with pytest.raises(InstanceNotFoundError):
         await registered.get_handle("known", "big").status()
 
 
 async def test_event_payload_over_1_mib_is_refused(registered: Client) -> None:
     handle = await registered.create("known", id="ev")
-    with pytest.raises(InvalidArgumentError) as err:
+    with pytest.raises(InvalidFieldError) as err:
         await handle.send_event("approved", "x" * (1024 * 1024))
-    assert err.value.field == "payload.data"
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "payload.data")
 
 
 async def test_bad_event_type_is_refused(registered: Client) -> None:
     handle = await registered.create("known", id="evt")
-    with pytest.raises(InvalidArgumentError) as err:
+    with pytest.raises(InvalidFieldError) as err:
         await handle.send_event("no spaces allowed", {})
-    assert err.value.field == "type"
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "type")
 
 
 async def test_recreating_an_id_returns_the_existing_instance_unchanged(registered: Client) -> None:
@@ -106,13 +112,18 @@ async def test_recreating_an_id_returns_the_existing_instance_unchanged(register
 
 
 async def test_unknown_instance_is_not_found(registered: Client) -> None:
-    with pytest.raises(NotFoundError, match="instance 'ghost' of workflow 'known' not found"):
+    with pytest.raises(
+        InstanceNotFoundError, match="instance 'ghost' of workflow 'known' not found"
+    ) as err:
         await registered.get_handle("known", "ghost").status()
+    assert err.value.reason == "INSTANCE_NOT_FOUND"
+    assert err.value.metadata == {"workflow": "known", "instance_id": "ghost"}
 
 
 async def test_wrong_api_key_is_unauthenticated(dev_server: DevServer) -> None:
-    with pytest.raises(UnauthenticatedError, match="API key is not valid"):
+    with pytest.raises(UnauthenticatedError, match="API key is not valid") as err:
         await Client.connect(dev_server.address, api_key="sw_wrong")
+    assert err.value.reason == "UNAUTHENTICATED"
 
 
 async def test_missing_api_key_is_unauthenticated(dev_server: DevServer) -> None:
@@ -122,6 +133,7 @@ async def test_missing_api_key_is_unauthenticated(dev_server: DevServer) -> None
             await stub.GetInstance(fpb.GetInstanceRequest(workflow="known", instance_id="a"))
     assert err.value.code() is grpc.StatusCode.UNAUTHENTICATED
     assert "authorization: Bearer" in (err.value.details() or "")
+    assert from_rpc_error(err.value).reason == "UNAUTHENTICATED"
 
 
 @workflow("huge-output")
@@ -155,10 +167,10 @@ async def test_wait_with_zero_timeout_answers_at_once(registered: Client) -> Non
 async def test_retention_out_of_range_is_refused(
     registered: Client, retention: float, reason: str
 ) -> None:
-    with pytest.raises(InvalidArgumentError, match=reason) as err:
+    with pytest.raises(InvalidFieldError, match=reason) as err:
         await registered.create("known", id="kept", retention=retention)
-    assert err.value.field == "retention"
-    with pytest.raises(NotFoundError):
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "retention")
+    with pytest.raises(InstanceNotFoundError):
         await registered.status("known", "kept")
 
 
@@ -166,14 +178,14 @@ async def test_control_calls_check_their_fields(registered: Client) -> None:
     await registered.create("known", id="ctl")
     handle = registered.get_handle("known", "bad id")
     for call in (handle.pause, handle.resume, handle.terminate, handle.delete, handle.history):
-        with pytest.raises(InvalidArgumentError) as err:
+        with pytest.raises(InvalidFieldError) as err:
             await call()
-        assert err.value.field == "instance_id"
-    with pytest.raises(InvalidArgumentError, match="1001 characters long; the limit is 1000"):
+        assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "instance_id")
+    with pytest.raises(InvalidFieldError, match="1001 characters long; the limit is 1000"):
         await registered.terminate("known", "ctl", reason="r" * 1001)
-    with pytest.raises(InvalidArgumentError, match="201 characters long; the limit is 200") as err:
+    with pytest.raises(InvalidFieldError, match="201 characters long; the limit is 200") as err:
         await registered.restart("known", "ctl", from_step="s" * 201)
-    assert err.value.field == "from_step"
+    assert (err.value.reason, err.value.field) == ("INVALID_FIELD", "from_step")
     status = await registered.status("known", "ctl")
     assert status.status.value in ("queued", "running", "complete")
 
@@ -184,8 +196,8 @@ async def test_a_batch_of_worker_commands_over_the_limit_is_refused_whole(
     """Checked at the gateway for the whole batch, which it would otherwise split among the
     shard servers in parts each under the limit."""
     command = wpb.WorkerCommand(complete_workflow=wpb.CompleteWorkflowRequest(task_token=b"x"))
-    with pytest.raises(InvalidArgumentError, match="1001 commands; the limit is 1000") as info:
+    with pytest.raises(InvalidFieldError, match="1001 commands; the limit is 1000") as info:
         await registered.call(
             registered.workers.RecordBatch, wpb.RecordBatchRequest(commands=[command] * 1001)
         )
-    assert info.value.field == "commands"
+    assert (info.value.reason, info.value.field) == ("INVALID_FIELD", "commands")

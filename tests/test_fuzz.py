@@ -8,7 +8,8 @@ surrogate), unknown enum values, and task tokens taken from a real poll, altered
 that calls get past the first checks. The fuzzed caller is a tenant admin key of an account of
 its own; the dev server's operator account is left alone, to check on the server.
 
-Guarantees checked: no answer (nor item of a batch answer) is INTERNAL or UNKNOWN; a
+Guarantees checked: no answer (nor item of a batch answer) is INTERNAL or UNKNOWN; every
+refusal (and refused item) carries an ErrorInfo whose reason the error table gives its code; a
 non-polling call answers within STALL_SECONDS; after every batch of examples the server
 answers a health check and a small create in the operator account within PROBE_SECONDS; and
 afterwards every instance still reads (GetInstance with its steps, GetHistory).
@@ -39,11 +40,13 @@ import pytest
 from google.protobuf import descriptor as d
 from google.protobuf.message import Message
 from google.protobuf.message_factory import GetMessageClass
+from google.rpc import error_details_pb2, status_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, Phase, given, settings
 
 from gateway.dev import DevServer
-from shards.rpc import CHANNEL_OPTIONS
+from shards.rpc import CHANNEL_OPTIONS, STATUS_DETAILS_KEY
+from stepway.errors import BY_REASON
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -72,6 +75,36 @@ BATCH = 25
 PROBE_SECONDS = 5.0
 BAD = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN}
 BAD_CODES = {c.value[0] for c in BAD}
+# Codes only the server's own refusals carry (not gRPC's transport): each answer of one must
+# hold an ErrorInfo whose reason is a stepway.v1.ErrorReason of that code.
+REFUSALS = {
+    c.value[0]
+    for c in (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        grpc.StatusCode.NOT_FOUND,
+        grpc.StatusCode.ALREADY_EXISTS,
+        grpc.StatusCode.FAILED_PRECONDITION,
+        grpc.StatusCode.PERMISSION_DENIED,
+        grpc.StatusCode.UNAUTHENTICATED,
+    )
+}
+
+
+def unexplained(status: status_pb2.Status) -> str | None:
+    """What is wrong with a refusal's google.rpc.Status: no ErrorInfo reason, one the table does
+    not have, or one of another code; None when nothing is."""
+    if status.code not in REFUSALS:
+        return None
+    infos = [d for d in status.details if d.Is(error_details_pb2.ErrorInfo.DESCRIPTOR)]
+    if len(infos) != 1:
+        return f"code {status.code} with {len(infos)} ErrorInfo details"
+    info = error_details_pb2.ErrorInfo()
+    infos[0].Unpack(info)
+    cls = BY_REASON.get(info.reason)
+    if cls is None or cls.code is None or cls.code.value[0] != status.code:
+        return f"code {status.code} with reason {info.reason!r}"
+    return None
+
 
 # ---------------------------------------------------------------- calling the server
 
@@ -239,6 +272,13 @@ class Fuzzer:
         except grpc.RpcError as err:
             code, details = err.code(), err.details() or ""
             answer = None
+            status = status_pb2.Status(code=code.value[0])
+            for item in err.trailing_metadata() or ():
+                if item.key == STATUS_DETAILS_KEY and isinstance(item.value, bytes):
+                    status = status_pb2.Status.FromString(item.value)
+            problem = unexplained(status)
+            if problem is not None:
+                self.note(method.name, problem, request)
         self.answers[code.name] = self.answers.get(code.name, 0) + 1
         if code in BAD:
             self.note(method.name, f"{code.name} {self.explain(details)}", request)
@@ -253,6 +293,8 @@ class Fuzzer:
         if isinstance(answer, wpb.RecordBatchResponse):
             assert isinstance(request, wpb.RecordBatchRequest)
             for n, result in enumerate(answer.results):
+                if result.HasField("error") and (problem := unexplained(result.error)):
+                    self.note(method, f"item {problem}", request)
                 if result.HasField("error") and result.error.code in BAD_CODES:
                     kind = request.commands[n].WhichOneof("command")
                     what = (
@@ -261,6 +303,8 @@ class Fuzzer:
                     self.note(method, what, request)
         if isinstance(answer, fpb.CreateInstancesResponse):
             for created in answer.results:
+                if created.HasField("error") and (problem := unexplained(created.error)):
+                    self.note(method, f"item {problem}", request)
                 if created.HasField("error") and created.error.code in BAD_CODES:
                     what = f"item code {created.error.code} {self.explain(created.error.message)}"
                     self.note(method, what, request)

@@ -1,6 +1,7 @@
 """Isolation between accounts: every RPC of every service, called with account A's keys on
-account B's resources, and with each wrong role, is refused (NOT_FOUND or PERMISSION_DENIED),
-or answers only A's own (empty) data; B's data is unchanged afterwards."""
+account B's resources, and with each wrong role, is refused (NOT_FOUND or PERMISSION_DENIED, with
+the ErrorInfo reason that says which, and the SDK's error of that reason), or answers only A's own
+(empty) data; B's data is unchanged afterwards."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.dev import DevServer
 from stepway import Client
+from stepway.errors import BY_REASON, from_rpc_error, from_status
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
@@ -25,6 +27,9 @@ from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
 REFUSED = {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
+# The ErrorInfo reason (stepway.v1.ErrorReason) of a NOT_FOUND refusal: B's task tokens are no
+# tasks of A's, B's workflow is not registered in A, and B's instance is not found in A.
+NOT_FOUND_REASONS = {"WorkerService": "TASK_NOT_FOUND", "WorkflowService": "INSTANCE_NOT_FOUND"}
 WORKFLOW, INSTANCE = "w", "b1"  # account B's
 
 
@@ -291,6 +296,16 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                     for role, key in a.keys.items():
                         outcome = await _outcome(stub, call, key)
                         walked += 1
+                        if isinstance(outcome, Refusal):
+                            expected = (
+                                "PERMISSION_DENIED"
+                                if outcome.code is grpc.StatusCode.PERMISSION_DENIED
+                                else "WORKFLOW_NOT_REGISTERED"
+                                if rpc == "CreateInstance"
+                                else NOT_FOUND_REASONS.get(service)
+                            )
+                            assert outcome.reason == expected, (service, rpc, role, outcome)
+                            outcome = outcome.code
                         wrong_role = role != right_role[service] and role != "admin"
                         if service == "AdminService" and rpc != "GetServerInfo":
                             wrong_role = role != "admin"
@@ -309,13 +324,22 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
         await b.close()
 
 
+@dataclass
+class Refusal:
+    code: grpc.StatusCode
+    reason: str | None
+
+
 async def _outcome(stub: Any, call: Callable[[Any], Any], key: str) -> Any:
-    """The call's answer, or its status code when it failed."""
+    """The call's answer, or its status code and ErrorInfo reason when it failed; the SDK
+    raises the typed error of that reason."""
     try:
         pending = call(_Bound(stub, key))
         return await pending
     except grpc.aio.AioRpcError as err:
-        return err.code()
+        exc = from_rpc_error(err)
+        assert exc.reason is not None and type(exc) is BY_REASON[exc.reason], exc
+        return Refusal(err.code(), exc.reason)
 
 
 class _Bound:
@@ -344,3 +368,6 @@ def _assert_nothing_of_b(rpc: str, answer: Any) -> None:
         assert len(answer.lost_task_tokens) == 1  # B's task is not A's to keep
     elif rpc in ("CreateInstances", "RecordBatch"):  # each item is refused on its own
         assert [r.error.code for r in answer.results] == [grpc.StatusCode.NOT_FOUND.value[0]]
+        [error] = [from_status(r.error) for r in answer.results]
+        expected = "TASK_NOT_FOUND" if rpc == "RecordBatch" else "WORKFLOW_NOT_REGISTERED"
+        assert error.reason == expected and type(error) is BY_REASON[expected], error

@@ -29,6 +29,7 @@ from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
+from tests.raw_stubs import error_field
 from tests.test_metrics import scrape
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "limits.md"
@@ -122,7 +123,7 @@ def test_a_nested_field_is_named_by_its_path_in_the_request() -> None:
     with pytest.raises(InvalidArgument) as err:
         limits.check_request(item, "instances[3].")
     assert err.value.field == "instances[3].params.data"
-    assert err.value.reason == "is 1048577 bytes; the limit is 1048576 bytes"
+    assert err.value.rule == "is 1048577 bytes; the limit is 1048576 bytes"
     command = wpb.WorkerCommand()
     command.fail_step.error.message = "m" * (32 * 1024 + 1)
     with pytest.raises(InvalidArgument) as err:
@@ -142,7 +143,7 @@ def test_a_batch_is_checked_for_its_count_only_and_each_item_on_its_own() -> Non
         limits.check_request(wpb.RecordBatchRequest(commands=[command] * 1001))
     with pytest.raises(InvalidArgument) as err:
         limits.check_request(command.fail_step)
-    assert (err.value.field, err.value.reason) == (
+    assert (err.value.field, err.value.rule) == (
         "error.type",
         "is 201 characters long; the limit is 200",
     )
@@ -309,7 +310,7 @@ async def test_a_batched_write_past_a_limit_fails_alone(
     batch = wpb.RecordBatchRequest(commands=[too_long, fine])
     resp = await wgrpc.WorkerServiceStub(channel).RecordBatch(batch, metadata=key(dev_server))
     assert resp.results[0].error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
-    assert resp.results[0].error.field == "error.message"
+    assert error_field(resp.results[0].error) == "error.message"
     assert "the limit is 32768" in resp.results[0].error.message
     assert resp.results[1].WhichOneof("result") == "complete_step"
     steps = (await client.describe("raw", "b1")).steps or ()

@@ -92,9 +92,9 @@ async def test_a_batch_answers_each_item_on_its_own(client: Client) -> None:
     assert outcomes[:5] == [
         ("b-1", True, None),
         ("exists", False, None),
-        ("bad id!", False, "InvalidArgumentError"),
+        ("bad id!", False, "InvalidFieldError"),
         ("b-1", False, None),  # the same id twice in one batch: the second finds the first
-        ("b-2", False, "NotFoundError"),
+        ("b-2", False, "WorkflowNotRegisteredError"),
     ]
     assert results[5].created and results[5].id and len(results[5].id) == 32
     assert results[6].created

@@ -20,6 +20,7 @@ from stepway import (
     Client,
     InstanceStatus,
     InvalidArgumentError,
+    QuotaExceededError,
     ResourceExhaustedError,
     Step,
     Worker,
@@ -167,10 +168,12 @@ async def test_the_queue_limit_refuses_the_instance_past_it(
     )
     for n in range(5):
         await client.create("busy", id=f"q{n}", params=n)
-    with pytest.raises(ResourceExhaustedError) as info:
+    with pytest.raises(QuotaExceededError) as info:
         await client.create("busy", id="q5", params=5)
     assert "max_queued_per_workflow (5) exceeded" in str(info.value)
     assert info.value.retry_after is not None and info.value.retry_after > 0
+    assert (info.value.reason, info.value.quota) == ("QUOTA_EXCEEDED", "max_queued_per_workflow")
+    assert info.value.metadata["limit"] == "5"
     # The same id again is not a new instance: it answers the existing one.
     assert (await client.create("busy", id="q4", params=4)).created is False
     # In a batch, only the items past the limit are refused.
@@ -181,6 +184,10 @@ async def test_the_queue_limit_refuses_the_instance_past_it(
     results = await client.create_batch("busy", [{"id": f"b{n}", "params": n} for n in range(3)])
     assert [r.error is None for r in results] == [True, False, False]
     assert all(isinstance(r.error, ResourceExhaustedError) for r in results[1:])
+    assert all(isinstance(r.error, QuotaExceededError) for r in results[1:])
+    assert {r.error.quota for r in results[1:] if isinstance(r.error, QuotaExceededError)} == {
+        "max_queued_per_workflow"
+    }
 
 
 async def _create_or_none(client: Client, instance_id: str) -> Any:
@@ -220,6 +227,7 @@ async def _refused(client: Client) -> bool:
     except ResourceExhaustedError as err:
         assert "creations_per_second (5) exceeded" in str(err)
         assert err.retry_after is not None and 0 < err.retry_after <= 1.0
+        assert isinstance(err, QuotaExceededError) and err.quota == "creations_per_second"
         return True
     return False
 

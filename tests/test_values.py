@@ -19,9 +19,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from gateway.dev import DevServer
 from shards import schema
 from shards.machine import MAX_RETRY_DELAY_US, Backoff, RetryPolicy
-from stepway import Client, InvalidArgumentError
+from stepway import Client, InvalidArgumentError, InvalidFieldError
 from stepway import RetryPolicy as SdkRetryPolicy
-from stepway.errors import from_command_error, from_status
+from stepway.errors import from_status
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
@@ -80,8 +80,8 @@ async def test_out_of_range_timestamps_answer_invalid_argument_naming_the_field(
             wpb.RecordBatchRequest(commands=[wpb.WorkerCommand(start_sleep=sleep)]),
             metadata=raw.md,
         )
-        exc = from_command_error(batch.results[0].error)
-        assert isinstance(exc, InvalidArgumentError) and exc.field == "wake_at"
+        exc = from_status(batch.results[0].error)
+        assert isinstance(exc, InvalidFieldError) and exc.field == "wake_at"
     got, history = await raw.read_back("times")
     assert not got.steps and history == before
     # The last instant a Timestamp holds is taken, and reads back as it was sent.

@@ -11,6 +11,7 @@ from stepway import Client, InstanceStatus
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
+from tests.raw_stubs import error_field, error_info
 
 
 async def test_record_batch_answers_each_command_on_its_own_in_order(
@@ -53,9 +54,10 @@ async def test_record_batch_answers_each_command_on_its_own_in_order(
     kinds = [r.WhichOneof("result") for r in resp.results]
     assert kinds == ["complete_step", "error", "error", "complete_workflow", "error"]
     assert resp.results[1].error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
-    assert resp.results[1].error.field == "task_token"
-    assert resp.results[2].error.field == "result"
+    assert error_field(resp.results[1].error) == "task_token"
+    assert error_field(resp.results[2].error) == "result"
     assert resp.results[4].error.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
+    assert error_info(resp.results[4].error).reason == "TASK_LEASE_LOST"
     assert "lease lost" in resp.results[4].error.message
     assert await first.result(timeout=10) == {"ok": True}
     assert (await second.status()).status == "running"

@@ -3,6 +3,7 @@
 
 const fs = require('node:fs');
 const grpc = require('@grpc/grpc-js');
+const { fromServiceError } = require('./errors');
 const { loadServices } = require('./protos');
 
 const MESSAGE_LIMIT = 64 * 1024 * 1024;
@@ -33,7 +34,8 @@ function tlsCredentials(tls) {
  * is `true` (the system's roots); `credentials` (grpc-js ChannelCredentials) overrides both.
  * Returns { worker, workflow, admin, close() }: each service's methods in camelCase, taking
  * (request, { timeoutMs, signal }) and returning a promise of the response; a rejected call
- * is a grpc-js ServiceError (`code`, `details`).
+ * is a StepwayError of its ErrorInfo reason (errors.js), with the ServiceError's `code`,
+ * `details` and `metadata`, and `reason`, `info`, `retryAfterMs` and `field`.
  */
 function connect(address, options = {}) {
   const {
@@ -79,7 +81,7 @@ function unaryCall(stub, name, request, apiKey, opts) {
     const onAbort = () => call.cancel();
     const call = stub[name](request ?? {}, authMetadata(apiKey), callOptions(opts), (err, response) => {
       signal?.removeEventListener('abort', onAbort);
-      if (err) reject(err);
+      if (err) reject(fromServiceError(err));
       else resolve(response);
     });
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -4,13 +4,19 @@
 const { connect, CHANNEL_OPTIONS } = require('./client');
 const { MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, toPayload, fromPayload, durationFromMs, msFromDuration, dateFromTimestamp, timestampFromDate } =
   require('./convert');
-const { NonRetryableError } = require('./errors');
+const errors = require('./errors');
 const { LOADER_OPTIONS, findProtosDir, loadServices } = require('./protos');
 const { StepWorker } = require('./step_worker');
 
 module.exports = {
   StepWorker,
-  NonRetryableError,
+  NonRetryableError: errors.NonRetryableError,
+  // The typed errors of a server's answers: one per gRPC status, a subclass per ErrorInfo reason.
+  StepwayError: errors.StepwayError,
+  ...Object.fromEntries(
+    Object.entries(errors).filter(([name, value]) => typeof value === 'function' && value.prototype instanceof errors.StepwayError),
+  ),
+  fromStatus: errors.fromStatus,
   connect,
   CHANNEL_OPTIONS,
   LOADER_OPTIONS,

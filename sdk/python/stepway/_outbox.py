@@ -14,7 +14,7 @@ from typing import Any
 import grpc
 
 from stepway.client import Client
-from stepway.errors import StepwayError, from_command_error
+from stepway.errors import StepwayError, from_status
 from stepway.v1 import worker_service_pb2 as wpb
 
 # How long a batch is retried while the server is unreachable before its writes fail.
@@ -105,7 +105,7 @@ class Outbox:
                 if result.error.code == UNAVAILABLE and loop.time() < deadline:
                     again.append((command, fut))
                 else:
-                    fut.set_exception(from_command_error(result.error))
+                    fut.set_exception(from_status(result.error))
             else:
                 fut.set_result(getattr(result, kind))
         return again

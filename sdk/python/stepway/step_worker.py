@@ -42,11 +42,11 @@ from stepway._step import (
 )
 from stepway.client import Client
 from stepway.errors import (
-    FailedPreconditionError,
     InvalidArgumentError,
-    NotFoundError,
     PermissionDeniedError,
     StepwayError,
+    TaskLeaseLostError,
+    TaskNotFoundError,
     UnauthenticatedError,
 )
 from stepway.v1 import common_pb2 as cpb
@@ -484,7 +484,7 @@ class StepWorker:
                     timeout=max(period or 10.0, 1.0),
                     retry_unavailable=period or 10.0,
                 )
-            except (FailedPreconditionError, NotFoundError) as exc:
+            except (TaskLeaseLostError, TaskNotFoundError) as exc:
                 log.info("%r: %s; abandoning it", ctx, exc)
                 run.give_up("lost")
                 return
@@ -552,7 +552,7 @@ class StepWorker:
             return await self.client.call(
                 method, request, retry_unavailable=RETRY_UNAVAILABLE_SECONDS
             )
-        except (FailedPreconditionError, NotFoundError) as exc:
+        except (TaskLeaseLostError, TaskNotFoundError) as exc:
             log.info("outcome of %r refused (%s); the call moved on", ctx, exc)
         except (UnauthenticatedError, PermissionDeniedError) as exc:
             self._end(exc)

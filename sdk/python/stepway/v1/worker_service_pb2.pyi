@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.rpc import status_pb2 as _status_pb2
 from stepway.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -337,16 +338,6 @@ class WorkerCommand(_message.Message):
     start_step: StartStepRequest
     def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ..., start_step: _Optional[_Union[StartStepRequest, _Mapping]] = ...) -> None: ...
 
-class CommandError(_message.Message):
-    __slots__ = ("code", "message", "field")
-    CODE_FIELD_NUMBER: _ClassVar[int]
-    MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    FIELD_FIELD_NUMBER: _ClassVar[int]
-    code: int
-    message: str
-    field: str
-    def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ..., field: _Optional[str] = ...) -> None: ...
-
 class CommandResult(_message.Message):
     __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "error")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
@@ -366,8 +357,8 @@ class CommandResult(_message.Message):
     fail_workflow: FailWorkflowResponse
     schedule_call: ScheduleCallResponse
     start_step: StartStepResponse
-    error: CommandError
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., error: _Optional[_Union[CommandError, _Mapping]] = ...) -> None: ...
+    error: _status_pb2.Status
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
 
 class RecordBatchRequest(_message.Message):
     __slots__ = ("commands",)

@@ -34,7 +34,8 @@ class WorkerServiceStub:
     before going on. Sleeps, event waits and retry delays end the task (the instance is suspended
     on the server); a later task replays the journal. Every call that writes carries the task
     token; once the lease is lost (it expired, or the instance was terminated) the server refuses
-    the write with FAILED_PRECONDITION and the worker drops the task.
+    the write with FAILED_PRECONDITION, reason TASK_LEASE_LOST (errors.proto), and the worker
+    drops the task.
 
     Every call carries `authorization: Bearer <key>` metadata with a key of role worker or admin.
     A task token that Stepway did not issue is INVALID_ARGUMENT; one of another account's tasks
@@ -143,7 +144,8 @@ class WorkerServiceServicer:
     before going on. Sleeps, event waits and retry delays end the task (the instance is suspended
     on the server); a later task replays the journal. Every call that writes carries the task
     token; once the lease is lost (it expired, or the instance was terminated) the server refuses
-    the write with FAILED_PRECONDITION and the worker drops the task.
+    the write with FAILED_PRECONDITION, reason TASK_LEASE_LOST (errors.proto), and the worker
+    drops the task.
 
     Every call carries `authorization: Bearer <key>` metadata with a key of role worker or admin.
     A task token that Stepway did not issue is INVALID_ARGUMENT; one of another account's tasks
@@ -389,7 +391,8 @@ class WorkerService:
     before going on. Sleeps, event waits and retry delays end the task (the instance is suspended
     on the server); a later task replays the journal. Every call that writes carries the task
     token; once the lease is lost (it expired, or the instance was terminated) the server refuses
-    the write with FAILED_PRECONDITION and the worker drops the task.
+    the write with FAILED_PRECONDITION, reason TASK_LEASE_LOST (errors.proto), and the worker
+    drops the task.
 
     Every call carries `authorization: Bearer <key>` metadata with a key of role worker or admin.
     A task token that Stepway did not issue is INVALID_ARGUMENT; one of another account's tasks
