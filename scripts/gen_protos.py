@@ -1,8 +1,8 @@
 """Regenerates the gRPC code of protos/ into sdk/python/stepway/v1 (the public API) and
 sdk/python/stepway/internal/v1 (the gateway-to-shard service): python, typing stubs, grpc.
 
-Run: python scripts/gen_protos.py [--out DIR]. tests/test_protos.py fails when the checked-in code
-differs from what this produces.
+Run: python scripts/gen_protos.py [--out DIR]. tests/protocol/test_protos.py fails when the
+checked-in code differs from what this produces.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ the account after the last one served. So the bound:
     flood delays the other's create by at most the transaction in the writer and the one the
     create runs in, to which the flooding account adds at most ACCOUNT_COST_PER_BATCH each;
     with k accounts, each transaction costs at most MAX_BATCH_COST. Measured in
-    tests/test_noisy_neighbour.py; the figures are in docs/architecture.md.
+    tests/cluster/test_noisy_neighbour.py; the figures are in docs/architecture.md.
 
 An operation raises a StepwayError only before it writes anything, so such an error is its own
 answer and the batch goes on. Any other error rolls the batch back; its operations then run one

@@ -217,7 +217,7 @@ def check_request(request: Message, prefix: str = "") -> None:
                 if limit.batch:
                     continue
                 if field.type == FieldDescriptor.TYPE_MESSAGE:
-                    # No request has a map field (tests/test_limits.py checks it): a map's
+                    # No request has a map field (tests/shards/test_limits.py checks it): a map's
                     # entries would need their own walk.
                     stack.extend((f"{name}[{n}].", item) for n, item in enumerate(value))
                 elif field.type in _SIZED and limit.size is not None:

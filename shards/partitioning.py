@@ -2,7 +2,7 @@
 
 The key is the UTF-8 bytes of `account_id`, `workflow` and `instance_id` joined by a zero
 byte. FNV-1a is a few lines in any language, so every SDK and server computes the same
-partition. Test vectors live in tests/test_partitioning.py; keep them when porting.
+partition. Test vectors live in tests/core/test_partitioning.py; keep them when porting.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Requests for the fuzz suite (tests/test_fuzz.py), generated from the protobuf descriptors of
-the public services: hypothesis strategies for hostile values (out of range, oversized,
-deeply nested or not-quite JSON, unknown enum values, extreme Timestamps and Durations,
+"""Requests for the fuzz suite (tests/protocol/test_fuzz.py), generated from the protobuf
+descriptors of the public services: hypothesis strategies for hostile values (out of range,
+oversized, deeply nested or not-quite JSON, unknown enum values, extreme Timestamps and Durations,
 altered and forged task tokens) and for sane ones, and a strategy per request message that
 mixes them."""
 

@@ -1,4 +1,4 @@
-"""A traced run, in a process of its own: tests/test_tracing.py runs it and reads its spans.
+"""A traced run, in a process of its own: tests/sdk/test_tracing.py runs it and reads its spans.
 
 OpenTelemetry's tracer provider is global and set once per process, so the traced servers,
 workers and client live here rather than in the test process. The script installs the SDK's

@@ -8,13 +8,13 @@
 //
 // `npm ci` installs the SDK's two dependencies (@grpc/grpc-js and @grpc/proto-loader) in the
 // repository's node_modules, once; without them node stops at "Cannot find module
-// '@grpc/grpc-js'". tests/test_node_example.py runs these two lines as written, in a fresh copy.
+// '@grpc/grpc-js'". tests/protocol/test_node_example.py runs these two lines as written, in a fresh copy.
 //
 // A Python workflow calls it with
 //   await step.call("render", task_queue="node-steps", step_type="render_pdf", input={"order_id": 7})
 //
 // It prints one line per thing that happens ('ready', 'working <step> attempt <n>', 'progress',
-// 'finished ...'), which is what tests/test_polyglot.py reads.
+// 'finished ...'), which is what tests/protocol/test_polyglot.py reads.
 
 const { StepWorker, NonRetryableError } = require('..');
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "sdk" / "python" / "stepway" / "v1"
 INTERNAL = Path("internal") / "v1"
 SCRIPT = ROOT / "scripts" / "gen_protos.py"

@@ -18,7 +18,7 @@ from gateway.dev import DevServer
 from shards import schema
 from shards.clock import now_us
 from stepway import Client, InstanceStatus, Step, Worker, WorkflowEvent, workflow
-from tests.test_cli import WORKFLOWS, Cli, command_env, until_waiting
+from tests.sdk.test_cli import WORKFLOWS, Cli, command_env, until_waiting
 
 
 @pytest.fixture(scope="module")

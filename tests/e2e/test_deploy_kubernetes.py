@@ -18,7 +18,7 @@ import yaml
 
 from tests.kustomize import render
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "deploy" / "kubernetes"
 TARGETS = ["base", "overlays/production", "overlays/small"]
 # The oldest Kubernetes minor version the manifests promise to work on.

@@ -13,7 +13,7 @@ import pytest
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from stepway import Client
-from tests.test_cli import Cli, command_env
+from tests.sdk.test_cli import Cli, command_env
 
 KEY = "sw_" + "k" * 40
 

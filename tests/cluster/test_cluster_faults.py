@@ -40,7 +40,7 @@ from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 from tests.helpers import eventually
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = 2_000
 LEASE = 3.0
 ADMIN = ("--account", "acme", "--role", "admin")

@@ -19,7 +19,7 @@ from gateway.dev import DevConfig, DevServer, start_dev
 from stepway import Client, RetryPolicy, Step, StepWorker, Worker, WorkflowEvent, workflow
 from tests.helpers import needs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NODE_WORKER = ROOT / "sdk" / "node" / "examples" / "step-worker.js"
 NODE = shutil.which("node")
 

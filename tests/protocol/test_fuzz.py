@@ -14,8 +14,8 @@ non-polling call answers within STALL_SECONDS; after every batch of examples the
 answers a health check and a small create in the operator account within PROBE_SECONDS; and
 afterwards every instance still reads (GetInstance with its steps, GetHistory).
 
-    .venv/bin/python -m pytest tests/test_fuzz.py -q                              # CI-sized
-    STEPWAY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest tests/test_fuzz.py -q  # a campaign
+    .venv/bin/python -m pytest tests/protocol/test_fuzz.py -q  # CI-sized
+    STEPWAY_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest tests/protocol/test_fuzz.py -q  # longer
 
 A failure lists each distinct defect once (method, answer, and the server's exception for an
 INTERNAL), with the smallest request that showed it.

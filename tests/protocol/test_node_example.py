@@ -15,7 +15,7 @@ from gateway.dev import DevConfig, start_dev
 from stepway import Client, Step, Worker, WorkflowEvent, workflow
 from tests.helpers import needs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sdk" / "node" / "examples" / "step-worker.js"
 README = ROOT / "sdk" / "node" / "README.md"
 # What a fresh checkout holds that the Node.js SDK and its example need.

@@ -15,7 +15,7 @@ import pytest
 
 from tests.helpers import venv_with_wheels
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "testing.md"
 
 

@@ -24,7 +24,7 @@ import pytest
 from stepway import Client, InstanceStatus
 from tests.helpers import eventually, free_port, venv_with_wheels
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # What deploy/Dockerfile copies into its build stage.
 IMAGE_SOURCES = ("pyproject.toml", "README.md", "sdk", "gateway", "shards")
 DASHBOARD = ROOT / "deploy" / "compose" / "grafana" / "dashboards" / "stepway.json"

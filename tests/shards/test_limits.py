@@ -30,9 +30,9 @@ from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 from tests.raw_stubs import error_field
-from tests.test_metrics import scrape
+from tests.shards.test_metrics import scrape
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "limits.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "limits.md"
 SERVICES = (
     fpb.DESCRIPTOR.services_by_name["WorkflowService"],
     wpb.DESCRIPTOR.services_by_name["WorkerService"],

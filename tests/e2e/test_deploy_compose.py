@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "deploy" / "compose"
 FILES = ("docker-compose.yml", "docker-compose.postgres.yml")
 SCHEMA = json.loads((ROOT / "tests" / "data" / "compose-spec.json").read_text())

@@ -21,7 +21,7 @@ from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from tests.raw_stubs import error_info, raw_stubs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REASONS = [v.name for v in epb.ErrorReason.DESCRIPTOR.values if v.number != 0]
 
 

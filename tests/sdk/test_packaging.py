@@ -25,7 +25,7 @@ from packaging.utils import canonicalize_name
 from gateway.dev import DevConfig, DevServer, start_dev
 from tests.helpers import eventually
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SDK = ROOT / "sdk" / "python"
 PACKAGES = {"stepway": SDK / "stepway", "gateway": ROOT / "gateway", "shards": ROOT / "shards"}
 

@@ -21,7 +21,7 @@ from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from tests.fault_workflows import executions, fault
 from tests.helpers import eventually, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _spawn(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from gateway.dev import DevConfig, DevServer, start_dev
 from stepway import Client
 from tests.helpers import eventually, free_port
-from tests.test_cli import Cli, Ran, command_env
+from tests.sdk.test_cli import Cli, Ran, command_env
 
 PASSWORD = "s3cret-pw"
 

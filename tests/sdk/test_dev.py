@@ -19,7 +19,7 @@ from gateway.dev import DevConfig, default_http, signs_in
 from shards import schema
 from shards.db import create_engine
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEY_LINE = re.compile(r"API key \(account 'default', role admin\): (\S+)")
 CONSOLE_LINE = re.compile(r"Web console on http://127\.0\.0\.1:(\d+)/ \(signed in on this machine")
 

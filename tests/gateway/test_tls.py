@@ -36,9 +36,9 @@ from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 from tests.clusters import PARTITIONS, open_cluster
 from tests.helpers import eventually, needs
-from tests.test_cli import Cli, command_env
+from tests.sdk.test_cli import Cli, command_env
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 ONE_DAY = datetime.timedelta(days=1)
 

@@ -24,7 +24,7 @@ from shards.tracing import server_interceptors
 from stepway import Client, tracing
 from tests.helpers import free_port
 
-SCENARIO = Path(__file__).resolve().parent / "trace_scenario.py"
+SCENARIO = Path(__file__).resolve().parents[1] / "trace_scenario.py"
 ROOT = SCENARIO.parent.parent
 
 CREATE = "/stepway.v1.WorkflowService/CreateInstance"

@@ -1,0 +1,1 @@
+"""Clusters of shard servers and gateways, with processes and databases killed on purpose."""

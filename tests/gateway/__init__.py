@@ -1,0 +1,1 @@
+"""The gateway: authentication, caps, the admin service, TLS and the console."""

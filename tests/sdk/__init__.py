@@ -1,0 +1,1 @@
+"""The Python SDK and the stepway command against real servers: client, workers, CLI, test kit."""

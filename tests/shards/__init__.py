@@ -1,0 +1,1 @@
+"""The shard server's parts on a real database: committer, store, quotas, history."""
