@@ -1,6 +1,6 @@
 """The shard engine: applies commands to instances, runs their timers and dispatches their tasks.
 
-Every command is an operation run by the Committer: it reads what it needs, asks shards.machine
+Every command is an operation run by the Committer: it reads what it needs, asks shards.core
 what the command does, writes the result with shards.store, and leaves in-memory effects
 (dispatching a task, waking a client waiting for a result, re-arming the timer) until after the
 commit.
@@ -23,12 +23,25 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from shards import calls, machine, pages, store
-from shards.calls import CallChange, CallSpec, StepKey, StepTask
+from shards import pages, store
 from shards.caps import check_workflows
 from shards.clock import WALL_CLOCK, Clock
 from shards.committer import After, Committer, payload_cost, split
 from shards.config import ShardConfig
+from shards.core import calls, control, limits, machine, model, steps
+from shards.core.calls import CallChange, CallSpec, StepKey, StepTask
+from shards.core.model import (
+    FINAL,
+    LEASED,
+    Failure,
+    HistoryEntry,
+    HistoryKind,
+    Instance,
+    RetryPolicy,
+    Status,
+    Step,
+    Transition,
+)
 from shards.db import log_failure, run_tx
 from shards.dispatch import TaskQueues
 from shards.errors import (
@@ -40,17 +53,6 @@ from shards.errors import (
     QuotaExceeded,
     StepwayError,
     WorkflowNotFound,
-)
-from shards.machine import (
-    FINAL,
-    LEASED,
-    Failure,
-    HistoryEntry,
-    Instance,
-    RetryPolicy,
-    Status,
-    Step,
-    Transition,
 )
 from shards.membership import Ownership
 from shards.metrics import Metrics
@@ -398,12 +400,12 @@ class ShardEngine:
     ) -> Transition:
         """Counts the bytes a write adds to the instance's recorded state; past the account's
         max_instance_state_bytes the write is dropped and the instance errors instead
-        (machine.count_state)."""
+        (limits.count_state)."""
         limit = self.quotas.read(conn, inst.account_id).max_instance_state_bytes
-        checked = machine.count_state(inst, tr, growth, limit, self.clock.now_us())
+        checked = limits.count_state(inst, tr, growth, limit, self.clock.now_us())
         if checked is not tr:
             account = inst.account_id
-            after.append(lambda: self._reject(account, machine.STATE_QUOTA))
+            after.append(lambda: self._reject(account, limits.STATE_QUOTA))
         return checked
 
     def _slots_left(self, queue: tuple[str, str]) -> int:
@@ -546,7 +548,7 @@ class ShardEngine:
         known_steps = [(s.name, s.seq) for s in known or [] if s is not None]
         if not tr.state_counted:
             # Writes no quota refuses (timers, calls timing out) are counted all the same.
-            growth = machine.journal_growth(tr.steps, list(known or []))
+            growth = limits.journal_growth(tr.steps, list(known or []))
             if growth:
                 tr.instance = replace(tr.instance, state_bytes=max(old.state_bytes + growth, 0))
         new = store.apply(conn, old, tr, known_steps=known_steps, new_params=new_params)
@@ -819,7 +821,7 @@ class ShardEngine:
             key = (inst.partition, inst.uid)
             pending = (store.load_pending_steps(conn, [key])).get(key)
             event_id, now = uuid.uuid4().hex, self.clock.now_us()
-            tr = machine.deliver_event(
+            tr = steps.deliver_event(
                 inst,
                 pending,
                 event_type=event_type,
@@ -827,12 +829,12 @@ class ShardEngine:
                 received_at=now,
                 event_id=event_id,
             )
-            growth = len(payload) + machine.journal_growth(tr.steps, [pending])
+            growth = len(payload) + limits.journal_growth(tr.steps, [pending])
             checked = self._within_state_quota(conn, after, inst, tr, growth)
             if checked is not tr:
                 self._apply(conn, after, inst, checked)
                 return False
-            seq = machine.event_seq(inst)
+            seq = steps.event_seq(inst)
             store.insert_event(conn, key, event_id, event_type, payload, now, seq)
             self._apply(conn, after, inst, tr, known=[pending])
             return tr.consumed_event is not None
@@ -1079,7 +1081,7 @@ class ShardEngine:
             existing = store.load_step(conn, ref.key, name, seq)
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return
-            tr = machine.start_step(
+            tr = steps.start_step(
                 inst,
                 existing,
                 lease=ref.lease,
@@ -1111,7 +1113,7 @@ class ShardEngine:
             existing = store.load_step(conn, ref.key, name, seq)
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return True
-            tr = machine.complete_step(
+            tr = steps.complete_step(
                 inst,
                 existing,
                 lease=ref.lease,
@@ -1123,7 +1125,7 @@ class ShardEngine:
                 now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            growth = machine.journal_growth(tr.steps, [existing])
+            growth = limits.journal_growth(tr.steps, [existing])
             tr = self._within_state_quota(conn, after, inst, tr, growth)
             self._apply(conn, after, inst, tr, known=[existing])
             if tr.steps:
@@ -1152,7 +1154,7 @@ class ShardEngine:
             existing = store.load_step(conn, ref.key, name, seq)
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return StepFailureOutcome(None, None, True)
-            tr = machine.fail_step(
+            tr = steps.fail_step(
                 inst,
                 existing,
                 lease=ref.lease,
@@ -1166,14 +1168,14 @@ class ShardEngine:
                 now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            growth = machine.journal_growth(tr.steps, [existing])
+            growth = limits.journal_growth(tr.steps, [existing])
             tr = self._within_state_quota(conn, after, inst, tr, growth)
             self._apply(conn, after, inst, tr, known=[existing])
             after.append(lambda: self._attempt(inst, "failed", started_at))
             if not tr.steps:
                 return StepFailureOutcome(None, None, True)
             step = tr.steps[0]
-            if step.state is machine.StepState.FAILED:
+            if step.state is model.StepState.FAILED:
                 return StepFailureOutcome(None, error, tr.task_ended)
             return StepFailureOutcome(step.wake_at, None, tr.task_ended)
 
@@ -1190,7 +1192,7 @@ class ShardEngine:
             existing = store.load_step(conn, ref.key, name, seq)
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return True
-            tr = machine.start_sleep(
+            tr = steps.start_sleep(
                 inst,
                 existing,
                 lease=ref.lease,
@@ -1224,7 +1226,7 @@ class ShardEngine:
             if self._over_step_limit(conn, after, inst, existing, ref, name, seq):
                 return None
             found = store.oldest_buffered_event(conn, ref.key, event_type)
-            tr = machine.wait_for_event(
+            tr = steps.wait_for_event(
                 inst,
                 existing,
                 lease=ref.lease,
@@ -1237,7 +1239,7 @@ class ShardEngine:
                 now=self.clock.now_us(),
                 lease_timeout_us=self._lease_us,
             )
-            growth = machine.journal_growth(tr.steps, [existing])
+            growth = limits.journal_growth(tr.steps, [existing])
             tr = self._within_state_quota(conn, after, inst, tr, growth)
             new = self._apply(conn, after, inst, tr, known=[existing])
             if new.status in (Status.WAITING, Status.PAUSED, Status.ERRORED):
@@ -1376,7 +1378,7 @@ class ShardEngine:
         """A call's outcome, counted in the instance's recorded state: past the quota the
         instance errors instead, and the call's task goes."""
         tr = change.transition
-        growth = machine.journal_growth(tr.steps, [step])
+        growth = limits.journal_growth(tr.steps, [step])
         checked = self._within_state_quota(conn, after, inst, tr, growth)
         return change if checked is tr else CallChange(checked, None)
 
@@ -1609,7 +1611,7 @@ class ShardEngine:
             if change is None:
                 continue
             found[task.instance_key] = self._apply_call(conn, after, inst, change, task.key, [step])
-            if any(h.kind == "step_attempt_failed" for h in change.transition.history):
+            if any(h.kind == HistoryKind.STEP_ATTEMPT_FAILED for h in change.transition.history):
                 after.append(
                     functools.partial(self._attempt, inst, "failed", task.attempt_started_at or 0)
                 )
@@ -1682,7 +1684,7 @@ class ShardEngine:
     async def pause(self, account_id: str, workflow: str, instance_id: str) -> Instance:
         """Pauses an instance (after its current step, when one runs)."""
         inst, _ = await self._control(
-            account_id, workflow, instance_id, lambda conn, inst, now: machine.pause(inst, now)
+            account_id, workflow, instance_id, lambda conn, inst, now: control.pause(inst, now)
         )
         return inst
 
@@ -1697,7 +1699,7 @@ class ShardEngine:
                 and pending.event_type is not None
                 and store.oldest_buffered_event(conn, key, pending.event_type) is not None
             )
-            return machine.resume(inst, pending, buffered, now)
+            return control.resume(inst, pending, buffered, now)
 
         inst, _ = await self._control(account_id, workflow, instance_id, command)
         return inst
@@ -1710,7 +1712,7 @@ class ShardEngine:
             account_id,
             workflow,
             instance_id,
-            lambda conn, inst, now: machine.terminate(inst, reason, now),
+            lambda conn, inst, now: control.terminate(inst, reason, now),
         )
         return inst
 
@@ -1721,10 +1723,10 @@ class ShardEngine:
 
         def command(conn: sa.Connection, inst: Instance, now: int) -> Transition:
             journal = store.journal_in_run_order(conn, (inst.partition, inst.uid))
-            tr = machine.restart(inst, journal, from_step, now)
+            tr = control.restart(inst, journal, from_step, now)
             dropped = set(tr.dropped_steps)
-            freed = sum(machine.step_bytes(s) for s in journal if (s.name, s.seq) in dropped)
-            return machine.count_state(inst, tr, -freed, 0, now)
+            freed = sum(limits.step_bytes(s) for s in journal if (s.name, s.seq) in dropped)
+            return limits.count_state(inst, tr, -freed, 0, now)
 
         inst, tr = await self._control(account_id, workflow, instance_id, command)
         return inst, len(tr.dropped_steps)
@@ -1734,7 +1736,7 @@ class ShardEngine:
 
         def op(conn: sa.Connection, after: After) -> None:
             inst = self._find(conn, account_id, workflow, instance_id)
-            machine.check_deletable(inst)
+            control.check_deletable(inst)
             store.delete_instances(conn, [(inst.partition, inst.uid)])
 
         await self._run(op, [self._partition(account_id, workflow, instance_id)])

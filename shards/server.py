@@ -25,7 +25,6 @@ from grpc_reflection.v1alpha import reflection
 
 from shards import limits, pages
 from shards import validation as v
-from shards.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
 from shards.clock import now_us, set_time
 from shards.committer import serve
 from shards.config import ShardConfig
@@ -43,10 +42,11 @@ from shards.convert import (
     step_to_pb,
     task_to_pb,
 )
+from shards.core.calls import DEFAULT_TIMEOUT_US, MAX_TIMEOUT_US, CallSpec
+from shards.core.model import LEASED, Instance, StepState
 from shards.db import is_unavailable
 from shards.engine import NewInstance, ShardEngine, Task
 from shards.errors import DatabaseUnavailable, InvalidArgument, StepwayError, Unauthenticated
-from shards.machine import LEASED, Instance, StepState
 from shards.membership import Membership
 from shards.rpc import (
     ACCOUNT_HEADER,

@@ -16,9 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards import schema
-from shards.calls import StepKey, StepTask, TaskState
-from shards.db import insert_missing
-from shards.machine import (
+from shards.core.calls import StepKey, StepTask, TaskState
+from shards.core.model import (
     FINAL,
     Backoff,
     HistoryEntry,
@@ -29,6 +28,7 @@ from shards.machine import (
     StepState,
     Transition,
 )
+from shards.db import insert_missing
 
 INST = schema.instances
 S = schema.steps
@@ -340,7 +340,7 @@ def _history_row(key: dict[str, Any], seq: int, h: HistoryEntry) -> dict[str, An
         **key,
         "seq": seq,
         "at": h.at,
-        "kind": h.kind,
+        "kind": str(h.kind),
         "step_name": h.step_name,
         "step_seq": h.step_seq,
         "attempt": h.attempt,
