@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from shards import schema
 from shards.core.calls import StepKey, StepTask, TaskState
 from shards.core.model import (
-    FINAL,
     Backoff,
     HistoryEntry,
     Instance,
@@ -310,8 +309,7 @@ def apply(
         conn.execute(_UPDATE_INSTANCE, {**bound_key, **values})
     if tr.dropped_steps:
         _drop_steps(conn, old.partition, old.uid, tr.dropped_steps)
-    if new.status in FINAL and old.status not in FINAL:
-        # Nothing waits for a call of an instance that ended: its tasks go.
+    if tr.drops_step_tasks:
         conn.execute(_DELETE_STEP_TASKS, bound_key)
     known = set(known_steps) - set(tr.dropped_steps)
     for step in tr.steps:

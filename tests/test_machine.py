@@ -1542,6 +1542,8 @@ class InstanceLife(RuleBasedStateMachine):
             new.status is Status.QUEUED and (old.status is not Status.QUEUED or restart)
         )
         assert tr.finished == (new.status in FINAL and old.status not in FINAL)
+        # An instance that ends drops its step tasks; no other write does.
+        assert tr.drops_step_tasks == (new.status in FINAL and old.status not in FINAL)
         # The worker's task ends exactly when a pause it was asked takes effect.
         assert tr.task_ended == (
             old.status is Status.WAITING_FOR_PAUSE and new.status is Status.PAUSED
@@ -1892,6 +1894,18 @@ class InstanceLife(RuleBasedStateMachine):
         # Like the engine: the event is stored, then marked consumed when a waiting step took it.
         self.buffered.append((event_id, event_type, payload, self.now))
         self._write(tr)
+
+    @while_leased
+    @rule(which=leases)
+    def heartbeat(self, which: int) -> None:
+        lease, before = self._lease(which), self.inst
+        tr = self._leased(
+            lease, lambda: machine.heartbeat(self.inst, lease, self.now, LEASE_US), report=False
+        )
+        if tr is not None:
+            # A heartbeat renews the lease and changes nothing else.
+            assert self.inst == replace(before, due_at=self.now + LEASE_US)
+            assert not tr.history and not tr.steps and not tr.dispatch
 
     @while_leased
     @rule(which=leases)

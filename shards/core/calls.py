@@ -122,6 +122,8 @@ class CallChange:
     ready: bool = False
     # The task's due time the engine's timer must now consider.
     due_at: int | None = None
+    # An attempt failed with this change (counted in the step attempt metrics).
+    attempt_failed: bool = False
 
 
 def _attempt_due(task: StepTask, now: int) -> int:
@@ -352,7 +354,7 @@ def _attempt_failed(
             )
         )
         done = replace(marked, state=StepState.FAILED, wake_at=None, ended_at=now)
-        return CallChange(_settled(inst, done, history, now), None)
+        return CallChange(_settled(inst, done, history, now), None, attempt_failed=True)
     retry_at = now + policy.delay_after(attempt)
     history.append(
         HistoryEntry(
@@ -377,10 +379,10 @@ def _attempt_failed(
         )
         nxt = replace(cleared, state=TaskState.READY, ready_at=now, due_at=None)
         tr = Transition(inst, steps=[replace(marked, wake_at=None)], history=history)
-        return CallChange(tr, nxt, ready=True)
+        return CallChange(tr, nxt, ready=True, attempt_failed=True)
     nxt = replace(cleared, state=TaskState.BACKOFF, ready_at=None, due_at=retry_at)
     tr = Transition(inst, steps=[replace(marked, wake_at=retry_at)], history=history)
-    return CallChange(tr, nxt, due_at=retry_at)
+    return CallChange(tr, nxt, due_at=retry_at, attempt_failed=True)
 
 
 def fire_due(inst: Instance, step: Step | None, task: StepTask, now: int) -> CallChange | None:

@@ -81,9 +81,8 @@ def terminate(inst: Instance, reason: str, now: int) -> Transition:
         )
     detail = {"reason": reason} if reason else None
     new = finish(inst, Status.TERMINATED, now)
-    return Transition(
-        new, history=[HistoryEntry(HistoryKind.TERMINATED, now, detail=detail)], finished=True
-    )
+    history = [HistoryEntry(HistoryKind.TERMINATED, now, detail=detail)]
+    return Transition(new, history=history, finished=True, drops_step_tasks=True)
 
 
 def restart(inst: Instance, journal: list[Step], from_step: str | None, now: int) -> Transition:

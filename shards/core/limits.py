@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from shards.core.machine import finish
+from shards.core.machine import fail, finish
 from shards.core.model import (
     FINAL,
     Failure,
@@ -21,6 +21,7 @@ from shards.core.model import (
 from shards.errors import FailedPrecondition
 
 STATE_QUOTA = "max_instance_state_bytes"
+STEP_QUOTA = "max_steps_per_instance"
 
 
 def step_bytes(step: Step | None) -> int:
@@ -63,4 +64,37 @@ def count_state(inst: Instance, tr: Transition, growth: int, limit: int, now: in
     )
     detail = {"error_type": error.type, "error_message": error.message}
     history = [HistoryEntry(HistoryKind.ERRORED, now, inst.current_step, detail=detail)]
-    return Transition(new, history=history, finished=True, task_ended=True, state_counted=True)
+    return Transition(
+        new,
+        history=history,
+        finished=True,
+        task_ended=True,
+        state_counted=True,
+        drops_step_tasks=True,
+    )
+
+
+def past_step_limit(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    recorded: int,
+    limit: int,
+    now: int,
+) -> Transition | None:
+    """Before a step is recorded: None when the instance may record it (a step already in the
+    journal always may); when it has recorded `recorded` steps and its account allows `limit`
+    (max_steps_per_instance), the transition that errors the instance instead, with
+    StepLimitExceeded naming the quota (the worker's task ends). LeaseLost when the lease does
+    not hold."""
+    if existing is not None or recorded < limit:
+        return None
+    error = Failure(
+        "StepLimitExceeded",
+        f"step {name!r} #{seq} would be step {recorded + 1:,} of this instance; its account "
+        f"allows {limit:,} (quota {STEP_QUOTA})",
+    )
+    return fail(inst, lease=lease, error=error, now=now)

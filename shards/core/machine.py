@@ -11,8 +11,9 @@ shards.core.steps, the clients' commands in shards.core.control.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from shards.core.model import (
     FINAL,
@@ -28,6 +29,8 @@ from shards.core.model import (
     Transition,
 )
 from shards.errors import FailedPrecondition, LeaseLost
+
+K = TypeVar("K")
 
 
 def ended(inst: Instance) -> bool:
@@ -150,6 +153,32 @@ def fire_due(inst: Instance, pending: Step | None, now: int) -> Transition | Non
     return Transition(queue(inst, now), steps=steps, history=history, dispatch=True)
 
 
+def claimable(keys: Iterable[K], found: Mapping[K, Instance]) -> list[K]:
+    """The keys a poll took from its ready queue that a claim may take: each once (a key may be
+    in the queue twice, paused and resumed or restarted), and only while its instance is still
+    queued (one paused, terminated or claimed meanwhile is dropped)."""
+    return [k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED]
+
+
+def heartbeat(inst: Instance, lease: int, now: int, lease_timeout_us: int) -> Transition:
+    """A worker says it still runs the task: its lease is renewed. LeaseLost when the lease is
+    not the instance's current one (check_lease)."""
+    check_lease(inst, lease)
+    return Transition(renew(inst, now, lease_timeout_us))
+
+
+def holds(inst: Instance, lease: int) -> bool:
+    """Whether this lease still holds the instance's task."""
+    return inst.status in LEASED and inst.lease_token == lease
+
+
+def held_by(inst: Instance, worker: str) -> int | None:
+    """The lease by which this worker holds the instance's task, None when it holds none."""
+    if inst.status in LEASED and inst.lease_worker == worker:
+        return inst.lease_token
+    return None
+
+
 def release(inst: Instance, lease: int, now: int, reason: str) -> Transition:
     """A worker gives its task back, or its connection dropped: the task is dispatched again."""
     check_lease(inst, lease)
@@ -162,7 +191,8 @@ def complete(inst: Instance, *, lease: int, output: bytes, now: int) -> Transiti
     """The workflow function returned: the instance is complete with its output."""
     check_lease(inst, lease)
     new = replace(finish(inst, Status.COMPLETE, now), output=output)
-    return Transition(new, history=[HistoryEntry(HistoryKind.COMPLETED, now)], finished=True)
+    history = [HistoryEntry(HistoryKind.COMPLETED, now)]
+    return Transition(new, history=history, finished=True, drops_step_tasks=True)
 
 
 def fail(inst: Instance, *, lease: int, error: Failure, now: int) -> Transition:
@@ -175,9 +205,8 @@ def fail(inst: Instance, *, lease: int, error: Failure, now: int) -> Transition:
         error_details=error.details,
     )
     detail = {"error_type": error.type, "error_message": error.message}
-    return Transition(
-        new, history=[HistoryEntry(HistoryKind.ERRORED, now, detail=detail)], finished=True
-    )
+    history = [HistoryEntry(HistoryKind.ERRORED, now, detail=detail)]
+    return Transition(new, history=history, finished=True, drops_step_tasks=True)
 
 
 def finish(inst: Instance, status: Status, now: int) -> Instance:

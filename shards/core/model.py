@@ -208,6 +208,9 @@ class Transition:
     dropped_steps: list[tuple[str, int]] = field(default_factory=list)
     # The instance's state_bytes already count this transition (count_state).
     state_counted: bool = False
+    # The instance ended with this write: the tasks of its CALL steps go with it, since nothing
+    # waits for them any more.
+    drops_step_tasks: bool = False
 
 
 # A DO step not finished: waiting for its first attempt or a retry, or running one.

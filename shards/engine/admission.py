@@ -20,8 +20,8 @@ from shards import store
 from shards.clock import Clock
 from shards.committer import After
 from shards.config import ShardConfig
-from shards.core import limits, machine
-from shards.core.model import Failure, Instance, Step, Transition
+from shards.core import limits
+from shards.core.model import Instance, Step, Transition
 from shards.engine.ownership import Partitions
 from shards.engine.types import Key
 from shards.errors import InvalidArgument, QuotaExceeded
@@ -132,18 +132,23 @@ class Admission:
         count = self._step_counts.get(key)
         if count is None:
             count = store.count_steps(conn, key)
-        if count < limit:
-            after.append(lambda: self._step_counts.__setitem__(key, count + 1))
-            return None
-        machine.check_lease(inst, ref.lease)
-        error = Failure(
-            "StepLimitExceeded",
-            f"step {name!r} #{seq} would be step {count + 1:,} of this instance; its account "
-            f"allows {limit:,} (quota max_steps_per_instance)",
+        limited = limits.past_step_limit(
+            inst,
+            existing,
+            lease=ref.lease,
+            name=name,
+            seq=seq,
+            recorded=count,
+            limit=limit,
+            now=self.clock.now_us(),
         )
+        if limited is None:
+            recorded = count + 1
+            after.append(lambda: self._step_counts.__setitem__(key, recorded))
+            return None
         account = inst.account_id
-        after.append(lambda: self.reject(account, "max_steps_per_instance"))
-        return machine.fail(inst, lease=ref.lease, error=error, now=self.clock.now_us())
+        after.append(lambda: self.reject(account, limits.STEP_QUOTA))
+        return limited
 
     def forget_steps(self, key: Key) -> None:
         """After a commit: the instance's task ended, and with it its step count."""

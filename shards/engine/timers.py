@@ -22,7 +22,7 @@ from shards.clock import Clock
 from shards.committer import After
 from shards.config import ShardConfig
 from shards.core import calls, machine
-from shards.core.model import HistoryKind, Status
+from shards.core.model import Status
 from shards.db import log_failure
 from shards.engine.effects import Effects
 from shards.engine.ownership import Partitions
@@ -124,7 +124,7 @@ class Timers:
             found[task.instance_key] = self.effects.apply_call(
                 conn, after, inst, change, task.key, [step]
             )
-            if any(h.kind == HistoryKind.STEP_ATTEMPT_FAILED for h in change.transition.history):
+            if change.attempt_failed:
                 after.append(
                     functools.partial(
                         self.effects.attempt, inst, "failed", task.attempt_started_at or 0

@@ -15,7 +15,6 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 
 import sqlalchemy as sa
 
@@ -25,7 +24,7 @@ from shards.clock import Clock
 from shards.committer import After, payload_cost
 from shards.config import ShardConfig
 from shards.core import machine
-from shards.core.model import LEASED, Failure, Instance, Status, Step, Transition
+from shards.core.model import Failure, Instance, Step
 from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
@@ -172,10 +171,7 @@ class WorkflowTasks:
     ) -> Callable[[sa.Connection, After], list[Task]]:
         def op(conn: sa.Connection, after: After) -> list[Task]:
             found = store.load_instances(conn, keys)
-            # A key may be in the ready queue twice (paused and resumed, restarted): claim once.
-            claimable = [
-                k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED
-            ]
+            claimable = machine.claimable(keys, found)
             journals = journal.first_pages(conn, claimable, self.config.journal_page_bytes)
             params = store.load_params(conn, claimable)
             now = self.clock.now_us()
@@ -268,18 +264,18 @@ class WorkflowTasks:
         def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], list[TaskRef]]:
             def op(conn: sa.Connection, after: After) -> list[TaskRef]:
                 found = store.load_instances(conn, [r.key for r in part])
-                lost, due = [], self.clock.now_us() + self.lease_us
+                lost, now = [], self.clock.now_us()
                 for ref in part:
                     inst = found.get(ref.key)
-                    if (
-                        inst is None
-                        or inst.account_id != account_id
-                        or inst.status not in LEASED
-                        or inst.lease_token != ref.lease
-                    ):
+                    if inst is None or inst.account_id != account_id:
                         lost.append(ref)
                         continue
-                    self.effects.apply(conn, after, inst, Transition(replace(inst, due_at=due)))
+                    try:
+                        tr = machine.heartbeat(inst, ref.lease, now, self.lease_us)
+                    except LeaseLost:
+                        lost.append(ref)
+                        continue
+                    self.effects.apply(conn, after, inst, tr)
                 return lost
 
             return op
@@ -298,13 +294,10 @@ class WorkflowTasks:
                 now = self.clock.now_us()
                 for ref in part:
                     inst = found.get(ref.key)
-                    if (
-                        inst is None
-                        or inst.account_id != account_id
-                        or inst.lease_token != ref.lease
-                    ):
+                    # A lease already lost has nothing to give back.
+                    if inst is None or inst.account_id != account_id:
                         continue
-                    if inst.status in LEASED:
+                    if machine.holds(inst, ref.lease):
                         tr = machine.release(inst, ref.lease, now, reason)
                         self.effects.apply(conn, after, inst, tr)
 
@@ -324,9 +317,9 @@ class WorkflowTasks:
                 found = store.load_instances(conn, part)
                 now = self.clock.now_us()
                 for inst in found.values():
-                    if inst.status in LEASED and inst.lease_worker == worker_id:
-                        assert inst.lease_token is not None
-                        tr = machine.release(inst, inst.lease_token, now, "worker disconnected")
+                    lease = machine.held_by(inst, worker_id)
+                    if lease is not None:
+                        tr = machine.release(inst, lease, now, "worker disconnected")
                         self.effects.apply(conn, after, inst, tr)
 
             return op
