@@ -7,6 +7,21 @@ reads its rows, calls one rule of shards.core, and hands the result to the inter
 (dispatching a task, waking a client waiting for a result, re-arming the timer) to run after
 the commit.
 
+Threads. Operations run in the committer's writer thread; reads run in a pool of reader
+threads; everything else, after-commit callbacks included, runs on the event loop. The rule:
+
+- The in-memory state (ready queues, clients waiting for results, history watchers, the
+  workers' tasks, running and queued counts, step counts, the task queue and retention
+  caches, the next due time) is read and changed on the event loop only, and a write changes it
+  only in its after-commit callbacks, so it never holds what a rolled-back transaction wrote.
+- What an operation needs of that state is read on the event loop when the command is
+  submitted and passed into the operation's closure as a value (the queued counts and cached
+  names of a create, a task's step count): the writer thread reads none of it.
+- Three things are shared with the writer thread by design: the owned partitions and lease
+  time (ownership.Partitions, each replaced whole on the loop, read by the fence, whose refusal
+  counter only the writer thread changes), the quota cache (shards.quotas.QuotaCache, rows read
+  in any thread, each entry replaced whole), and the metrics, which are thread-safe.
+
 | module | owns |
 | --- | --- |
 | facade | ShardEngine: wires the parts, starts and stops the background tasks, ownership |

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -31,6 +32,8 @@ from shards.quotas import QuotaCache, Quotas, add_rejections
 from shards.tokens import TaskRef
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Admission:
@@ -60,6 +63,8 @@ class Admission:
         self.rejected: Counter[tuple[str, str]] = Counter()
         # Steps recorded by the instances running now (read once a task, then counted).
         self._step_counts: dict[Key, int] = {}
+        # Step commands submitted and not answered yet, per task.
+        self._steps_in_flight: Counter[Key] = Counter()
 
     def share(self, limit: int) -> int:
         """This server's part of a cluster-wide limit (shards.occupancy.share)."""
@@ -121,17 +126,18 @@ class Admission:
         ref: TaskRef,
         name: str,
         seq: int,
+        counted: int | None,
     ) -> Transition | None:
         """Before a new step is recorded: when the instance has recorded as many steps as its
         account allows (max_steps_per_instance), the transition that errors the instance
-        instead (the task ends). The count is read once per task and then kept in memory."""
+        instead (the task ends; shards.core.limits.past_step_limit). The count is read once per
+        task and then kept in memory: `counted` is what step_count answered on the event loop
+        when the command was submitted."""
         if existing is not None:
             return None
         limit = self.quotas.read(conn, inst.account_id).max_steps_per_instance
         key = ref.key
-        count = self._step_counts.get(key)
-        if count is None:
-            count = store.count_steps(conn, key)
+        count = counted if counted is not None else store.count_steps(conn, key)
         limited = limits.past_step_limit(
             inst,
             existing,
@@ -149,6 +155,26 @@ class Admission:
         account = inst.account_id
         after.append(lambda: self.reject(account, limits.STEP_QUOTA))
         return limited
+
+    def step_count(self, key: Key) -> int | None:
+        """On the event loop, as a step command is submitted: the steps the running instance
+        recorded, when counted already and no other step command of the task is on its way
+        to the writer (whose step the count would miss: the writer then counts the journal in
+        its transaction, which holds every step written before)."""
+        if self._steps_in_flight[key]:
+            return None
+        return self._step_counts.get(key)
+
+    async def step_in_flight(self, key: Key, command: Awaitable[T]) -> T:
+        """Runs a step command of the task, counted as on its way to the writer until it has
+        its outcome (step_count)."""
+        self._steps_in_flight[key] += 1
+        try:
+            return await command
+        finally:
+            self._steps_in_flight[key] -= 1
+            if not self._steps_in_flight[key]:
+                del self._steps_in_flight[key]
 
     def forget_steps(self, key: Key) -> None:
         """After a commit: the instance's task ended, and with it its step count."""

@@ -208,7 +208,7 @@ class Effects:
         if old.lease_worker and old.lease_worker != new.lease_worker:
             worker = old.lease_worker
             after.append(lambda: self.worker_keys[worker].discard(key))
-        if tr.history and key in self.history_watchers:
+        if tr.history:
             after.append(lambda: self._notify_history(key))
         return new
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 
@@ -43,20 +43,20 @@ Created = tuple[Instance, bool] | StepwayError
 
 class TaskQueueNames:
     """The task queue each (account, workflow) is registered on, as far as this server read or
-    wrote it."""
+    wrote it. Read and changed on the event loop only: an operation gets the names it needs as
+    a copy (`of`), and what it read is remembered after its commit."""
 
     def __init__(self) -> None:
         self.known: dict[tuple[str, str], str] = {}
 
-    def of(self, conn: sa.Connection, account_id: str, workflow: str) -> str:
-        cached = self.known.get((account_id, workflow))
-        if cached is not None:
-            return cached
-        task_queue = store.workflow_task_queue(conn, account_id, workflow)
-        if task_queue is None:
-            raise WorkflowNotFound(workflow)
-        self.known[(account_id, workflow)] = task_queue
-        return task_queue
+    def of(self, account_id: str, workflows: Iterable[str]) -> dict[str, str]:
+        """The known task queues of these workflows of the account."""
+        known = ((w, self.known.get((account_id, w))) for w in workflows)
+        return {w: q for w, q in known if q is not None}
+
+    def remember(self, account_id: str, task_queues: Mapping[str, str]) -> None:
+        for workflow, task_queue in task_queues.items():
+            self.known[(account_id, workflow)] = task_queue
 
 
 def _resolve(outcome: Created | int, outcomes: list[Created | int]) -> Created:
@@ -152,7 +152,13 @@ class Instances:
 
     async def _create(self, account_id: str, items: list[NewInstance]) -> list[Created]:
         partitions = [self.partition(account_id, i.workflow, i.instance_id) for i in items]
-        admission = self.admission
+        admission, retention = self.admission, self.retention
+        # What the operation needs of the event loop's caches and counts, read now: the writer
+        # thread reads none of them.
+        workflows = {i.workflow for i in items}
+        task_queues = self.task_queues.of(account_id, workflows)
+        queued_now = {w: admission.occupancy.queued[(account_id, w)] for w in workflows}
+        cached_retention = retention.cached(account_id)
 
         def op(conn: sa.Connection, after: After) -> list[Created]:
             keys = [(i.workflow, i.instance_id) for i in items]
@@ -161,7 +167,12 @@ class Instances:
             first: dict[tuple[str, str], int] = {}
             fresh: list[tuple[int, Transition, bytes]] = []
             now = self.clock.now_us()
-            default_retention = self.retention.of(conn, account_id)
+            default_retention = cached_retention
+            if default_retention is None:
+                default_retention = retention.read(conn, account_id)
+                read_retention = default_retention
+                after.append(lambda: retention.remember(account_id, read_retention))
+            read_queues: dict[str, str] = {}
             queue_limit = admission.share(
                 admission.quotas.read(conn, account_id).max_queued_per_workflow
             )
@@ -173,21 +184,19 @@ class Instances:
                 if key in first:
                     outcomes.append(first[key])  # resolved below to that item's instance
                     continue
-                try:
-                    task_queue = item.task_queue or self.task_queues.of(
-                        conn, account_id, item.workflow
-                    )
-                except WorkflowNotFound as err:
-                    outcomes.append(err)
-                    continue
+                task_queue = item.task_queue or task_queues.get(item.workflow)
+                if task_queue is None:
+                    task_queue = store.workflow_task_queue(conn, account_id, item.workflow)
+                    if task_queue is None:
+                        outcomes.append(WorkflowNotFound(item.workflow))
+                        continue
+                    task_queues[item.workflow] = read_queues[item.workflow] = task_queue
                 try:
                     admission.check_payload(conn, after, account_id, "params", item.params)
                 except InvalidArgument as err:
                     outcomes.append(err)
                     continue
-                queued = (
-                    admission.occupancy.queued[(account_id, item.workflow)] + adding[item.workflow]
-                )
+                queued = queued_now[item.workflow] + adding[item.workflow]
                 if queued >= queue_limit:
                     outcomes.append(admission.queue_full(after, account_id, item.workflow, queued))
                     continue
@@ -214,6 +223,7 @@ class Instances:
             ready = [((i.account_id, i.task_queue), (i.partition, i.uid)) for i in written]
 
             def dispatch() -> None:
+                self.task_queues.remember(account_id, read_queues)
                 for inst in written:
                     self.effects.count(None, inst)
                 for queue, key in ready:

@@ -37,16 +37,21 @@ class Retention:
         self.purged = 0
         self.purge_batches = 0
 
-    def of(self, conn: sa.Connection, account_id: str) -> int:
-        """The account's retention (cached for a few seconds), or the configured default."""
-        loop_now = time.monotonic()
+    def cached(self, account_id: str) -> int | None:
+        """On the event loop: the account's retention as read in the last few seconds."""
         cached = self._cache.get(account_id)
-        if cached is not None and cached[0] > loop_now:
+        if cached is not None and cached[0] > time.monotonic():
             return cached[1]
+        return None
+
+    def read(self, conn: sa.Connection, account_id: str) -> int:
+        """In the writer thread: the account's retention, or the configured default."""
         own = store.account_retention(conn, account_id)
-        value = own or int(self.config.default_retention * 1_000_000)
-        self._cache[account_id] = (loop_now + 5.0, value)
-        return value
+        return own or int(self.config.default_retention * 1_000_000)
+
+    def remember(self, account_id: str, value: int) -> None:
+        """After a commit: keeps an account's retention as read, for a few seconds."""
+        self._cache[account_id] = (time.monotonic() + 5.0, value)
 
     async def purge_expired(self, now: int | None = None, batch: int | None = None) -> int:
         """Deletes finished instances whose retention ran out, a batch per transaction (so

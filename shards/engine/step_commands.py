@@ -33,10 +33,11 @@ def past_step_limit(
     ref: TaskRef,
     name: str,
     seq: int,
+    counted: int | None,
 ) -> bool:
     """True when the step would pass the account's step limit: the instance errored
     instead, and the task ends."""
-    limited = admission.over_step_limit(conn, after, inst, existing, ref, name, seq)
+    limited = admission.over_step_limit(conn, after, inst, existing, ref, name, seq, counted)
     if limited is None:
         return False
     effects.apply(conn, after, inst, limited)
@@ -61,9 +62,10 @@ class StepCommands:
         ref: TaskRef,
         name: str,
         seq: int,
+        counted: int | None,
     ) -> bool:
         return past_step_limit(
-            self.effects, self.admission, conn, after, inst, existing, ref, name, seq
+            self.effects, self.admission, conn, after, inst, existing, ref, name, seq, counted
         )
 
     async def start_step(
@@ -71,10 +73,12 @@ class StepCommands:
     ) -> None:
         """Records that an attempt of a DO step starts, so that clients see it running."""
 
+        counted = self.admission.step_count(ref.key)
+
         def op(conn: sa.Connection, after: After) -> None:
             inst = load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
-            if self._past_limit(conn, after, inst, existing, ref, name, seq):
+            if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return
             tr = steps.start_step(
                 inst,
@@ -87,7 +91,7 @@ class StepCommands:
             )
             self.effects.apply(conn, after, inst, tr, known=[existing])
 
-        await self.effects.run(op, [ref.partition])
+        await self.admission.step_in_flight(ref.key, self.effects.run(op, [ref.partition]))
 
     async def complete_step(
         self,
@@ -102,11 +106,13 @@ class StepCommands:
     ) -> bool:
         """Records a step's result under the task's lease; True when the task ends with it."""
 
+        counted = self.admission.step_count(ref.key)
+
         def op(conn: sa.Connection, after: After) -> bool:
             self.admission.check_payload(conn, after, account_id, "result", result)
             inst = load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
-            if self._past_limit(conn, after, inst, existing, ref, name, seq):
+            if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return True
             tr = steps.complete_step(
                 inst,
@@ -127,7 +133,9 @@ class StepCommands:
                 after.append(lambda: self.effects.attempt(inst, "succeeded", started_at))
             return tr.task_ended
 
-        return await self.effects.run(op, [ref.partition], cost=payload_cost(len(result)))
+        return await self.admission.step_in_flight(
+            ref.key, self.effects.run(op, [ref.partition], cost=payload_cost(len(result)))
+        )
 
     async def fail_step(
         self,
@@ -144,10 +152,12 @@ class StepCommands:
     ) -> StepFailureOutcome:
         """Records a failed attempt; answers the retry time or the step's final failure."""
 
+        counted = self.admission.step_count(ref.key)
+
         def op(conn: sa.Connection, after: After) -> StepFailureOutcome:
             inst = load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
-            if self._past_limit(conn, after, inst, existing, ref, name, seq):
+            if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return StepFailureOutcome(None, None, True)
             tr = steps.fail_step(
                 inst,
@@ -174,7 +184,7 @@ class StepCommands:
                 return StepFailureOutcome(None, error, tr.task_ended)
             return StepFailureOutcome(step.wake_at, None, tr.task_ended)
 
-        return await self.effects.run(op, [ref.partition])
+        return await self.admission.step_in_flight(ref.key, self.effects.run(op, [ref.partition]))
 
     async def start_sleep(
         self, account_id: str, ref: TaskRef, *, name: str, seq: int, wake_at: int
@@ -182,10 +192,12 @@ class StepCommands:
         """Suspends the instance until wake_at; False when that time has already passed (and
         no pause took effect: a pause suspends the instance too)."""
 
+        counted = self.admission.step_count(ref.key)
+
         def op(conn: sa.Connection, after: After) -> bool:
             inst = load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
-            if self._past_limit(conn, after, inst, existing, ref, name, seq):
+            if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return True
             tr = steps.start_sleep(
                 inst,
@@ -200,7 +212,7 @@ class StepCommands:
             new = self.effects.apply(conn, after, inst, tr, known=[existing])
             return new.status in (Status.WAITING, Status.PAUSED)
 
-        return await self.effects.run(op, [ref.partition])
+        return await self.admission.step_in_flight(ref.key, self.effects.run(op, [ref.partition]))
 
     async def wait_for_event(
         self,
@@ -215,10 +227,12 @@ class StepCommands:
         """The finished wait: its step, with the event as JSON result or its timeout failure.
         None when the instance now waits for the event."""
 
+        counted = self.admission.step_count(ref.key)
+
         def op(conn: sa.Connection, after: After) -> Step | None:
             inst = load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
-            if self._past_limit(conn, after, inst, existing, ref, name, seq):
+            if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return None
             found = store.oldest_buffered_event(conn, ref.key, event_type)
             tr = steps.wait_for_event(
@@ -241,4 +255,4 @@ class StepCommands:
                 return None
             return tr.steps[0] if tr.steps else existing
 
-        return await self.effects.run(op, [ref.partition])
+        return await self.admission.step_in_flight(ref.key, self.effects.run(op, [ref.partition]))

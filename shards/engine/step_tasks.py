@@ -62,12 +62,15 @@ class StepTasks:
         """Starts a CALL step: None when the instance now waits for it (or the task ended);
         the journal entry when the call had already finished."""
         effects, admission = self.effects, self.admission
+        counted = admission.step_count(ref.key)
 
         def op(conn: sa.Connection, after: After) -> Step | None:
             admission.check_payload(conn, after, account_id, "input", spec.input)
             inst = load_task_instance(conn, account_id, ref)
             existing = store.load_step(conn, ref.key, name, seq)
-            if past_step_limit(effects, admission, conn, after, inst, existing, ref, name, seq):
+            if past_step_limit(
+                effects, admission, conn, after, inst, existing, ref, name, seq, counted
+            ):
                 return None
             change = calls.schedule(
                 inst,
@@ -85,7 +88,7 @@ class StepTasks:
                 return None
             return existing
 
-        return await effects.run(op, [ref.partition])
+        return await admission.step_in_flight(ref.key, effects.run(op, [ref.partition]))
 
     async def poll_steps(
         self,

@@ -91,11 +91,8 @@ class WorkflowTasks:
                 check_workflows(account_id, registered, len(new))
                 store.register_workflows(conn, account_id, task_queue, part, self.clock.now_us())
 
-                def remember() -> None:
-                    for name in part:
-                        self.task_queues.known[(account_id, name)] = task_queue
-
-                after.append(remember)
+                names = dict.fromkeys(part, task_queue)
+                after.append(lambda: self.task_queues.remember(account_id, names))
 
             return op
 
