@@ -200,3 +200,20 @@ def test_a_calls_change_says_an_attempt_failed_exactly_when_the_history_records_
         recorded = [h.kind for h in change.transition.history]
         assert change.attempt_failed == (HistoryKind.STEP_ATTEMPT_FAILED in recorded)
     assert failed.attempt_failed and not done.attempt_failed
+
+
+def test_a_step_workers_heartbeat_moves_its_deadline_on_and_leaves_the_instance_as_it_was() -> None:
+    inst, _, task = _call(0, 0)
+    beat = calls.heartbeat(inst, task, 7, b"half", T0 + 10)
+    assert beat.transition.instance == inst and not beat.transition.history
+    assert beat.task is not None and beat.task.details == b"half"
+    assert beat.task.due_at == T0 + 1 + task.timeout_us  # no heartbeat timeout: the timeout
+    assert beat.due_at is None and not beat.ready and not beat.created
+
+
+def test_a_heartbeat_for_an_attempt_already_over_is_lost() -> None:
+    inst, _, task = _call(0, 0)
+    with pytest.raises(LeaseLost):
+        calls.heartbeat(inst, task, 8, None, T0 + 10)
+    with pytest.raises(LeaseLost):
+        calls.heartbeat(inst, None, 7, None, T0 + 10)

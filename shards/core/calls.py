@@ -231,12 +231,15 @@ def claim(inst: Instance, task: StepTask, worker: str, lease: int, now: int) -> 
     return CallChange(Transition(inst, history=history), running, due_at=running.due_at)
 
 
-def heartbeat(task: StepTask | None, lease: int, details: bytes | None, now: int) -> StepTask:
-    """A step worker reports progress: the heartbeat deadline moves on."""
+def heartbeat(
+    inst: Instance, task: StepTask | None, lease: int, details: bytes | None, now: int
+) -> CallChange:
+    """A step worker reports progress: the heartbeat deadline moves on (never earlier, so the
+    timer need not hear of it); the instance does not change."""
     running = check_task_lease(task, lease)
     if details is not None:
         running = replace(running, details=details)
-    return replace(running, due_at=_attempt_due(running, now))
+    return CallChange(Transition(inst), replace(running, due_at=_attempt_due(running, now)))
 
 
 def release(inst: Instance, task: StepTask | None, lease: int, now: int) -> CallChange:

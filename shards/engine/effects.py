@@ -212,6 +212,23 @@ class Effects:
             after.append(lambda: self._notify_history(key))
         return new
 
+    def create(
+        self, conn: sa.Connection, after: After, created: Sequence[tuple[Transition, bytes]]
+    ) -> list[Instance]:
+        """Writes the Transitions that create instances (shards.core.machine.create), with their
+        params, in two statements; after the commit each is counted and dispatched."""
+        written = store.create_many(conn, created)
+
+        def dispatch() -> None:
+            for inst in written:
+                self.count(None, inst)
+            for inst in written:
+                queue = (inst.account_id, inst.task_queue)
+                self.queues.push(queue, (inst.partition, inst.uid), fresh=True)
+
+        after.append(dispatch)
+        return written
+
     def apply_call(
         self,
         conn: sa.Connection,

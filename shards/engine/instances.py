@@ -217,19 +217,10 @@ class Instances:
                 first[key] = n
                 fresh.append((n, machine.create(inst, now), item.params))
                 outcomes.append(n)
-            written = store.create_many(conn, [(tr, params) for _, tr, params in fresh])
+            after.append(lambda: self.task_queues.remember(account_id, read_queues))
+            written = self.effects.create(conn, after, [(tr, params) for _, tr, params in fresh])
             for (n, _, _), inst in zip(fresh, written, strict=True):
                 outcomes[n] = (inst, True)
-            ready = [((i.account_id, i.task_queue), (i.partition, i.uid)) for i in written]
-
-            def dispatch() -> None:
-                self.task_queues.remember(account_id, read_queues)
-                for inst in written:
-                    self.effects.count(None, inst)
-                for queue, key in ready:
-                    self.effects.queues.push(queue, key, fresh=True)
-
-            after.append(dispatch)
             return [_resolve(o, outcomes) for o in outcomes]
 
         cost = sum(payload_cost(len(i.params)) for i in items)

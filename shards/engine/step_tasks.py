@@ -267,10 +267,10 @@ class StepTasks:
         def op(conn: sa.Connection, after: After) -> int:
             if details is not None:
                 self.admission.check_payload(conn, after, account_id, "details", details)
-            _, _, task = self._load_call(conn, account_id, ref)
-            beat = calls.heartbeat(task, ref.lease, details, self.clock.now_us())
-            store.write_step_task(conn, beat, created=False)
-            assert beat.due_at is not None
-            return beat.due_at
+            inst, _, task = self._load_call(conn, account_id, ref)
+            change = calls.heartbeat(inst, task, ref.lease, details, self.clock.now_us())
+            self.effects.apply_call(conn, after, inst, change, ref.key)
+            assert change.task is not None and change.task.due_at is not None
+            return change.task.due_at
 
         return await self.effects.run(op, [ref.partition])
