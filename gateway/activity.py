@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards import schema
+from shards.core.model import Status
 
 MINUTE_US = 60_000_000
 # Minutes the overview covers.
@@ -83,7 +84,7 @@ def read_activity(
     return Activity(
         start_us=start,
         created=per_minute(inst.c.created_at),
-        completed=per_minute(inst.c.ended_at, inst.c.status == "complete"),
-        failed=per_minute(inst.c.ended_at, inst.c.status == "errored"),
+        completed=per_minute(inst.c.ended_at, inst.c.status == Status.COMPLETE.value),
+        failed=per_minute(inst.c.ended_at, inst.c.status == Status.ERRORED.value),
         queued=[int(n or 0) for n in waiting],
     )

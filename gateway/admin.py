@@ -27,6 +27,7 @@ from shards import accounts, limits, quotas, schema
 from shards import validation as v
 from shards.accounts import Account, KeyRecord, Principal
 from shards.clock import now_us, to_timestamp
+from shards.core.model import LEASED, Status
 from shards.db import run_tx
 from shards.errors import InvalidArgument, PermissionDenied
 from stepway import __version__
@@ -297,10 +298,10 @@ def account_usage(conn: sa.Connection, account_id: str, now: int) -> dict[str, A
         .where(inst.c.account_id == account_id, inst.c.created_at > now - 60_000_000)
     ).scalar_one()
     return {
-        "running": counts.get("running", 0) + counts.get("waitingForPause", 0),
-        "queued": counts.get("queued", 0),
-        "waiting": counts.get("waiting", 0),
-        "paused": counts.get("paused", 0),
+        "running": sum(counts.get(status, 0) for status in LEASED),
+        "queued": counts.get(Status.QUEUED, 0),
+        "waiting": counts.get(Status.WAITING, 0),
+        "paused": counts.get(Status.PAUSED, 0),
         "created_per_second": int(created) / 60.0,
     }
 

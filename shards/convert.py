@@ -6,9 +6,7 @@ from typing import Any, cast
 
 from shards import validation as v
 from shards.clock import set_time
-from shards.engine import ClaimedStepTask, InstanceView, Task
-from shards.errors import InvalidArgument
-from shards.machine import (
+from shards.core.model import (
     MAX_RETRY_DELAY_US,
     Backoff,
     Failure,
@@ -20,6 +18,8 @@ from shards.machine import (
     StepKind,
     StepState,
 )
+from shards.engine import ClaimedStepTask, InstanceView, Task
+from shards.errors import InvalidArgument
 from shards.tokens import encode
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb

@@ -11,8 +11,8 @@ for its fence, change only when a partition moves.
 A server that stops gracefully releases its leases and deletes its row, so the others take its
 partitions at their next tick. A server that dies or stalls keeps its leases until its
 `lease_until` passes. The engine fences every write with the epochs it holds
-(ShardEngine._fence), and it stops writing on its own once its leases may have run out
-(`valid_until`, on the monotonic clock).
+(shards.engine.ownership.Partitions.fence), and it stops writing on its own once its leases
+may have run out (`valid_until`, on the monotonic clock).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from shards.machine import LEASED, Status
+from shards.core.model import LEASED, Status
 
 # (account_id, workflow)
 WorkflowKey = tuple[str, str]

@@ -14,8 +14,8 @@ from typing import Any
 
 from shards import limits
 from shards import validation as v
-from shards.calls import MAX_TIMEOUT_US
 from shards.clock import now_us
+from shards.core.calls import MAX_TIMEOUT_US
 from shards.engine import NewInstance
 from shards.errors import InvalidArgument
 from stepway.v1 import workflow_service_pb2 as fpb

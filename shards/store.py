@@ -16,10 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards import schema
-from shards.calls import StepKey, StepTask, TaskState
-from shards.db import insert_missing
-from shards.machine import (
-    FINAL,
+from shards.core.calls import StepKey, StepTask, TaskState
+from shards.core.model import (
     Backoff,
     HistoryEntry,
     Instance,
@@ -29,6 +27,7 @@ from shards.machine import (
     StepState,
     Transition,
 )
+from shards.db import insert_missing
 
 INST = schema.instances
 S = schema.steps
@@ -310,8 +309,7 @@ def apply(
         conn.execute(_UPDATE_INSTANCE, {**bound_key, **values})
     if tr.dropped_steps:
         _drop_steps(conn, old.partition, old.uid, tr.dropped_steps)
-    if new.status in FINAL and old.status not in FINAL:
-        # Nothing waits for a call of an instance that ended: its tasks go.
+    if tr.drops_step_tasks:
         conn.execute(_DELETE_STEP_TASKS, bound_key)
     known = set(known_steps) - set(tr.dropped_steps)
     for step in tr.steps:
@@ -340,7 +338,7 @@ def _history_row(key: dict[str, Any], seq: int, h: HistoryEntry) -> dict[str, An
         **key,
         "seq": seq,
         "at": h.at,
-        "kind": h.kind,
+        "kind": str(h.kind),
         "step_name": h.step_name,
         "step_seq": h.step_seq,
         "attempt": h.attempt,

@@ -20,7 +20,6 @@ import grpc
 from shards import limits, pages
 from shards import validation as v
 from shards.call_context import FromGateway
-from shards.calls import DEFAULT_TIMEOUT_US, CallSpec
 from shards.clock import set_time
 from shards.convert import (
     failure_from_pb,
@@ -30,11 +29,12 @@ from shards.convert import (
     step_to_pb,
     task_to_pb,
 )
+from shards.core.calls import DEFAULT_TIMEOUT_US, CallSpec
+from shards.core.model import StepState
 from shards.db import is_unavailable
 from shards.engine import ShardEngine, Task
 from shards.errors import DatabaseUnavailable, Internal, InvalidArgument, StepwayError
 from shards.fanout import FanoutPolls
-from shards.machine import StepState
 from shards.requests import call_timeout, check_seq, max_tasks, started_at
 from shards.rpc import command_error
 from shards.tokens import StepTaskRef, TaskRef, decode, decode_any, decode_step

@@ -26,9 +26,9 @@ from shards.convert import (
     instance_to_pb,
     step_info_to_pb,
 )
+from shards.core.model import LEASED, Instance
 from shards.engine import NewInstance, ShardEngine
 from shards.errors import InvalidArgument, StepwayError
-from shards.machine import LEASED, Instance
 from shards.requests import (
     check_batch_size,
     check_new_instance,

@@ -129,9 +129,9 @@ async def test_a_server_whose_leases_may_have_lapsed_writes_nothing(cluster: Clu
     server = await cluster.add_shard("a")
     engine = server.engine
     await server.membership.stop(release=False)  # no more renewals, as in a stall
-    engine._valid_until = 0.0  # the local lease clock ran out
+    engine.partitions.valid_until = 0.0  # the local lease clock ran out
     account = account_id(cluster)
-    engine.owned = {p: 1 for p in range(PARTITIONS)}  # it still believes it owns them all
+    engine.partitions.owned = {p: 1 for p in range(PARTITIONS)}  # it believes it owns them all
     with pytest.raises(NotOwner):
         await engine.create(account, "hop", "late", b"1")
     with cluster.db.connect() as conn:
@@ -270,7 +270,7 @@ async def test_a_fanout_poll_ended_by_name_answers_at_once_and_loses_no_task(
 
         parked = poll("p1")
         await eventually(
-            lambda: asyncio.sleep(0, server.engine._open_polls.get("w", 0)),
+            lambda: asyncio.sleep(0, server.engine.workflow_tasks.open_polls.get("w", 0)),
             lambda n: n == 1,
             what="the poll parked on the shard server",
         )

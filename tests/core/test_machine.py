@@ -1,4 +1,4 @@
-"""The instance state machine (shards/machine.py): each command's transition, and properties that
+"""The instance state machine (shards/core): each command's transition, and properties that
 hold for any sequence of commands (hypothesis)."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from shards import calls, machine
-from shards.errors import FailedPrecondition, LeaseLost
-from shards.machine import (
+from shards.core import calls, control, machine, steps
+from shards.core.model import (
     FINAL,
     LEASED,
+    UNFINISHED,
     Backoff,
     Failure,
     HistoryEntry,
@@ -31,6 +31,7 @@ from shards.machine import (
     StepState,
     Transition,
 )
+from shards.errors import FailedPrecondition, LeaseLost
 
 T0 = 1_800_000_000_000_000  # microseconds since the epoch
 LEASE_US = 30_000_000
@@ -92,7 +93,7 @@ def fail_attempt(
     lease: int = LEASE,
     name: str = "charge",
 ) -> Transition:
-    return machine.fail_step(
+    return steps.fail_step(
         inst,
         existing,
         lease=lease,
@@ -118,7 +119,7 @@ def complete_attempt(
     lease: int = LEASE,
     name: str = "charge",
 ) -> Transition:
-    return machine.complete_step(
+    return steps.complete_step(
         inst,
         existing,
         lease=lease,
@@ -141,7 +142,7 @@ def sleep_until(
     lease: int = LEASE,
     name: str = "pause",
 ) -> Transition:
-    return machine.start_sleep(
+    return steps.start_sleep(
         inst,
         existing,
         lease=lease,
@@ -163,7 +164,7 @@ def wait_event(
     now: int = T0 + 5_000,
     lease: int = LEASE,
 ) -> Transition:
-    return machine.wait_for_event(
+    return steps.wait_for_event(
         inst,
         existing,
         lease=lease,
@@ -235,14 +236,14 @@ def test_check_lease_accepts_the_current_lease_of_a_running_instance() -> None:
 
 
 def test_check_lease_accepts_the_current_lease_while_a_pause_waits_for_the_next_write() -> None:
-    machine.check_lease(machine.pause(running(), T0 + 2_000).instance, LEASE)
+    machine.check_lease(control.pause(running(), T0 + 2_000).instance, LEASE)
 
 
 def test_check_lease_refuses_a_stale_token() -> None:
     with pytest.raises(LeaseLost, match="dispatched again"):
         machine.check_lease(running(lease=LEASE + 1), LEASE)
     with pytest.raises(LeaseLost, match="dispatched again"):
-        machine.check_lease(machine.pause(running(lease=LEASE + 1), T0 + 2_000).instance, LEASE)
+        machine.check_lease(control.pause(running(lease=LEASE + 1), T0 + 2_000).instance, LEASE)
 
 
 @pytest.mark.parametrize("status", [Status.QUEUED, Status.WAITING, Status.PAUSED])
@@ -269,7 +270,7 @@ def _command(kind: StepKind, inst: Instance, existing: Step) -> Transition:
     if kind is StepKind.SLEEP:
         return sleep_until(inst, existing, name="x", wake_at=T0 + 10**9)
     if kind is StepKind.WAIT_FOR_EVENT:
-        return machine.wait_for_event(
+        return steps.wait_for_event(
             inst,
             existing,
             lease=LEASE,
@@ -311,7 +312,7 @@ def test_a_step_replayed_as_another_kind_is_refused_in_any_state(
 def start_attempt(
     inst: Instance, existing: Step | None = None, *, attempt: int = 1, now: int = T0 + 2_000
 ) -> Transition:
-    return machine.start_step(
+    return steps.start_step(
         inst,
         existing,
         lease=inst.lease_token or LEASE,
@@ -373,7 +374,7 @@ def test_an_attempt_left_running_by_a_lost_task_is_started_again_under_the_new_l
     # Its report under the new lease records no second start; the old lease is refused.
     assert kinds(complete_attempt(again, step, lease=7)) == ["step_succeeded"]
     with pytest.raises(LeaseLost):
-        machine.start_step(again, step, lease=LEASE, name="charge", seq=1, attempt=1, now=T0)
+        steps.start_step(again, step, lease=LEASE, name="charge", seq=1, attempt=1, now=T0)
 
 
 def test_a_start_of_another_kind_of_step_or_under_a_lost_lease_is_refused() -> None:
@@ -381,17 +382,13 @@ def test_a_start_of_another_kind_of_step_or_under_a_lost_lease_is_refused() -> N
     with pytest.raises(FailedPrecondition, match="recorded as a sleep step"):
         start_attempt(running(), sleeping)
     with pytest.raises(LeaseLost):
-        machine.start_step(
-            running(), None, lease=LEASE + 1, name="charge", seq=1, attempt=1, now=T0
-        )
+        steps.start_step(running(), None, lease=LEASE + 1, name="charge", seq=1, attempt=1, now=T0)
 
 
 def test_an_events_seq_is_the_seq_of_the_history_entry_of_its_receipt() -> None:
-    inst = replace(running(), status=machine.Status.WAITING, history_seq=41)
-    tr = machine.deliver_event(
-        inst, None, event_type="t", payload=b"1", received_at=T0, event_id="e"
-    )
-    assert machine.event_seq(inst) == 42 == inst.history_seq + 1
+    inst = replace(running(), status=Status.WAITING, history_seq=41)
+    tr = steps.deliver_event(inst, None, event_type="t", payload=b"1", received_at=T0, event_id="e")
+    assert steps.event_seq(inst) == 42 == inst.history_seq + 1
     assert tr.history[0].kind == "event_received"
 
 
@@ -687,9 +684,9 @@ def test_start_sleep_with_a_stale_lease_is_refused() -> None:
 
 
 def test_event_result_is_the_event_as_a_json_object() -> None:
-    doc = json.loads(machine.event_result("approved", b'{"by": "ann"}', 123))
+    doc = json.loads(steps.event_result("approved", b'{"by": "ann"}', 123))
     assert doc == {"type": "approved", "received_at": 123, "payload": {"by": "ann"}}
-    assert json.loads(machine.event_result("x", b"", 1))["payload"] is None
+    assert json.loads(steps.event_result("x", b"", 1))["payload"] is None
 
 
 def test_wait_for_event_takes_the_buffered_event_without_suspending() -> None:
@@ -700,7 +697,7 @@ def test_wait_for_event_takes_the_buffered_event_without_suspending() -> None:
     assert step.state is StepState.SUCCEEDED
     assert step.kind is StepKind.WAIT_FOR_EVENT
     assert step.event_type == "approved"
-    assert step.result == machine.event_result(*event)
+    assert step.result == steps.event_result(*event)
     assert step.ended_at == now
     assert tr.consumed_event == "ev1"
     assert_renewed(inst, tr.instance, now)
@@ -764,12 +761,12 @@ def waiting_for_approval() -> tuple[Instance, Step]:
 def test_deliver_event_wakes_the_step_waiting_for_its_type() -> None:
     inst, pending = waiting_for_approval()
     at = T0 + 50_000
-    tr = machine.deliver_event(
+    tr = steps.deliver_event(
         inst, pending, event_type="approved", payload=b"[1]", received_at=at, event_id="ev9"
     )
     (step,) = tr.steps
     assert step.state is StepState.SUCCEEDED
-    assert step.result == machine.event_result("approved", b"[1]", at)
+    assert step.result == steps.event_result("approved", b"[1]", at)
     assert step.ended_at == at
     assert step.started_at == pending.started_at
     assert_queued(tr.instance, at)
@@ -780,7 +777,7 @@ def test_deliver_event_wakes_the_step_waiting_for_its_type() -> None:
 
 def test_deliver_event_of_another_type_stays_buffered() -> None:
     inst, pending = waiting_for_approval()
-    tr = machine.deliver_event(
+    tr = steps.deliver_event(
         inst, pending, event_type="rejected", payload=b"1", received_at=T0, event_id="e"
     )
     assert tr.instance == inst
@@ -794,7 +791,7 @@ def test_deliver_event_to_an_instance_sleeping_or_retrying_stays_buffered() -> N
     sleeping = sleep_until(running(), wake_at=T0 + 10**9)
     retrying = fail_attempt(running())
     for tr in (sleeping, retrying):
-        out = machine.deliver_event(
+        out = steps.deliver_event(
             tr.instance,
             tr.steps[0],
             event_type="approved",
@@ -811,7 +808,7 @@ def test_deliver_event_to_an_instance_sleeping_or_retrying_stays_buffered() -> N
 def test_deliver_event_while_no_step_waits_stays_buffered(status: Status) -> None:
     inst, pending = waiting_for_approval()
     inst = replace(inst, status=status)
-    tr = machine.deliver_event(
+    tr = steps.deliver_event(
         inst, pending, event_type="approved", payload=b"1", received_at=T0, event_id="e"
     )
     assert tr.instance == inst
@@ -820,7 +817,7 @@ def test_deliver_event_while_no_step_waits_stays_buffered(status: Status) -> Non
 
 def test_deliver_event_to_a_waiting_instance_without_a_pending_step_stays_buffered() -> None:
     inst, _ = waiting_for_approval()
-    tr = machine.deliver_event(
+    tr = steps.deliver_event(
         inst, None, event_type="approved", payload=b"1", received_at=T0, event_id="e"
     )
     assert tr.instance == inst
@@ -831,7 +828,7 @@ def test_deliver_event_to_a_waiting_instance_without_a_pending_step_stays_buffer
 def test_deliver_event_to_an_ended_instance_is_refused(status: Status) -> None:
     inst = replace(queued(), status=status, ended_at=T0)
     with pytest.raises(FailedPrecondition, match="takes no more events"):
-        machine.deliver_event(
+        steps.deliver_event(
             inst, None, event_type="approved", payload=b"1", received_at=T0, event_id="e"
         )
 
@@ -991,7 +988,7 @@ LATER = T0 + 9_000  # when a client's command comes, after the worker's first wr
 
 
 def waiting_for_pause(now: int = T0 + 2_000) -> Instance:
-    return machine.pause(running(), now).instance
+    return control.pause(running(), now).instance
 
 
 def in_status(status: Status) -> Instance:
@@ -1004,7 +1001,7 @@ def in_status(status: Status) -> Instance:
     elif status is Status.WAITING:
         inst = sleep_until(run, wake_at=T0 + 10**9).instance
     elif status is Status.PAUSED:
-        inst = machine.pause(queued(), at).instance
+        inst = control.pause(queued(), at).instance
     elif status is Status.WAITING_FOR_PAUSE:
         inst = waiting_for_pause(at)
     elif status is Status.COMPLETE:
@@ -1012,7 +1009,7 @@ def in_status(status: Status) -> Instance:
     elif status is Status.ERRORED:
         inst = machine.fail(run, lease=LEASE, error=ERROR, now=at).instance
     else:
-        inst = machine.terminate(run, "stuck", at).instance
+        inst = control.terminate(run, "stuck", at).instance
     assert inst.status is status
     return inst
 
@@ -1028,7 +1025,7 @@ SUSPENDING: dict[str, Callable[[Instance], Transition]] = {
 def paused_on(suspended_on: str) -> tuple[Instance, Step]:
     """An instance paused while suspended on a step, and that step."""
     tr = SUSPENDING[suspended_on](running())
-    return machine.pause(tr.instance, T0 + 8_000).instance, tr.steps[0]
+    return control.pause(tr.instance, T0 + 8_000).instance, tr.steps[0]
 
 
 # ---------------------------------------------------------------------------------- pause
@@ -1037,7 +1034,7 @@ def paused_on(suspended_on: str) -> tuple[Instance, Step]:
 @pytest.mark.parametrize("before", ["queued", *SUSPENDING])
 def test_pause_of_an_instance_no_worker_runs_takes_effect_at_once(before: str) -> None:
     inst = queued() if before == "queued" else SUSPENDING[before](running()).instance
-    tr = machine.pause(inst, LATER)
+    tr = control.pause(inst, LATER)
     # Off the queue and off the timer: nothing wakes a paused instance but a resume.
     assert tr.instance == replace(inst, status=Status.PAUSED, ready_at=None, due_at=None)
     assert tr.instance.lease_token is None
@@ -1051,7 +1048,7 @@ def test_pause_of_an_instance_no_worker_runs_takes_effect_at_once(before: str) -
 
 def test_pause_of_a_running_instance_waits_for_the_workers_next_write() -> None:
     inst = running()
-    tr = machine.pause(inst, LATER)
+    tr = control.pause(inst, LATER)
     # The worker keeps its lease and the timer still watches the lease's expiry.
     assert tr.instance == replace(inst, status=Status.WAITING_FOR_PAUSE)
     assert tr.history == [HistoryEntry("pause_requested", LATER)]
@@ -1063,13 +1060,13 @@ def test_pause_of_a_running_instance_waits_for_the_workers_next_write() -> None:
 @pytest.mark.parametrize("status", [Status.PAUSED, Status.WAITING_FOR_PAUSE])
 def test_pause_refuses_an_instance_already_paused_or_about_to_be(status: Status) -> None:
     with pytest.raises(FailedPrecondition, match=f"instance is already {status}"):
-        machine.pause(in_status(status), LATER)
+        control.pause(in_status(status), LATER)
 
 
 @pytest.mark.parametrize("status", sorted(FINAL))
 def test_pause_refuses_a_finished_instance(status: Status) -> None:
     with pytest.raises(FailedPrecondition, match=f"instance is {status}: only an unfinished"):
-        machine.pause(in_status(status), LATER)
+        control.pause(in_status(status), LATER)
 
 
 # ------------------------------------------------------------- a pause taking effect on a write
@@ -1184,7 +1181,7 @@ def test_the_workflow_ending_while_a_pause_waits_ends_the_instance_as_usual(end:
 
 def test_resume_while_a_pause_still_waits_withdraws_it_and_the_worker_runs_on() -> None:
     inst = waiting_for_pause()
-    tr = machine.resume(inst, None, False, LATER)
+    tr = control.resume(inst, None, False, LATER)
     assert tr.instance == replace(inst, status=Status.RUNNING)
     assert tr.history == [HistoryEntry("resumed", LATER)]
     assert not tr.dispatch
@@ -1194,7 +1191,7 @@ def test_resume_while_a_pause_still_waits_withdraws_it_and_the_worker_runs_on() 
 
 def test_resume_of_a_paused_instance_with_no_pending_step_queues_it() -> None:
     inst = in_status(Status.PAUSED)
-    tr = machine.resume(inst, None, False, LATER)
+    tr = control.resume(inst, None, False, LATER)
     assert_queued(tr.instance, LATER)
     assert tr.dispatch
     assert tr.history == [HistoryEntry("resumed", LATER), HistoryEntry("queued", LATER)]
@@ -1208,7 +1205,7 @@ def test_resume_before_the_pending_steps_time_suspends_the_instance_on_it_again(
     inst, pending = paused_on(suspended_on)
     assert pending.wake_at is not None
     now = pending.wake_at - 1
-    tr = machine.resume(inst, pending, False, now)
+    tr = control.resume(inst, pending, False, now)
     assert tr.instance == replace(inst, status=Status.WAITING, due_at=pending.wake_at)
     assert tr.due_at == pending.wake_at
     assert tr.history == [HistoryEntry("resumed", now)]
@@ -1230,7 +1227,7 @@ def test_resume_after_the_pending_steps_time_ends_it_as_the_timer_would_have(
     inst, pending = paused_on(suspended_on)
     assert pending.wake_at is not None
     now = pending.wake_at + 5
-    tr = machine.resume(inst, pending, False, now)
+    tr = control.resume(inst, pending, False, now)
     waiting = SUSPENDING[suspended_on](running()).instance
     timer = machine.fire_due(waiting, pending, now)
     assert timer is not None
@@ -1251,7 +1248,7 @@ def test_resume_of_an_event_wait_whose_event_came_while_paused_queues_it_to_take
     inst, pending = paused_on("waiting for an event")
     assert pending.wake_at is not None
     now = pending.wake_at + (5 if timed_out else -5)
-    tr = machine.resume(inst, pending, True, now)
+    tr = control.resume(inst, pending, True, now)
     assert_queued(tr.instance, now)
     assert tr.dispatch
     assert tr.history == [HistoryEntry("resumed", now), HistoryEntry("queued", now)]
@@ -1264,7 +1261,7 @@ def test_resume_of_an_event_wait_whose_event_came_while_paused_queues_it_to_take
 )
 def test_resume_refuses_an_instance_that_is_not_paused(status: Status) -> None:
     with pytest.raises(FailedPrecondition, match=f"instance is {status}, not paused"):
-        machine.resume(in_status(status), None, False, LATER)
+        control.resume(in_status(status), None, False, LATER)
 
 
 # ------------------------------------------------------------------------------- terminate
@@ -1273,7 +1270,7 @@ def test_resume_refuses_an_instance_that_is_not_paused(status: Status) -> None:
 @pytest.mark.parametrize("status", NON_FINAL)
 def test_terminate_ends_an_unfinished_instance_at_once(status: Status) -> None:
     inst = in_status(status)
-    tr = machine.terminate(inst, "stuck on a bad card", LATER)
+    tr = control.terminate(inst, "stuck on a bad card", LATER)
     assert tr.instance == replace(
         inst,
         status=Status.TERMINATED,
@@ -1296,14 +1293,14 @@ def test_terminate_ends_an_unfinished_instance_at_once(status: Status) -> None:
 
 
 def test_terminate_without_a_reason_records_none() -> None:
-    tr = machine.terminate(running(), "", LATER)
+    tr = control.terminate(running(), "", LATER)
     assert tr.history == [HistoryEntry("terminated", LATER)]
 
 
 @pytest.mark.parametrize("status", sorted(FINAL))
 def test_terminate_refuses_a_finished_instance(status: Status) -> None:
     with pytest.raises(FailedPrecondition, match=f"instance is already {status}"):
-        machine.terminate(in_status(status), "again", LATER)
+        control.terminate(in_status(status), "again", LATER)
 
 
 # Every write a worker makes under its lease.
@@ -1321,7 +1318,7 @@ WORKER_WRITES: dict[str, Callable[[Instance], Transition]] = {
 @pytest.mark.parametrize("write", WORKER_WRITES)
 @pytest.mark.parametrize("status", [Status.RUNNING, Status.WAITING_FOR_PAUSE])
 def test_a_workers_write_after_terminate_is_refused(write: str, status: Status) -> None:
-    inst = machine.terminate(in_status(status), "", LATER).instance
+    inst = control.terminate(in_status(status), "", LATER).instance
     with pytest.raises(LeaseLost, match="instance is terminated"):
         WORKER_WRITES[write](inst)
 
@@ -1330,7 +1327,7 @@ def test_a_workers_write_after_terminate_is_refused(write: str, status: Status) 
 def test_a_finished_instance_expires_a_retention_after_it_ended(end: str) -> None:
     day = 86_400_000_000
     inst = replace(running(), retention_us=day)
-    tr = machine.terminate(inst, "", LATER) if end == "terminate" else end_workflow(inst, end)
+    tr = control.terminate(inst, "", LATER) if end == "terminate" else end_workflow(inst, end)
     assert tr.instance.ended_at == LATER
     assert tr.instance.expires_at == LATER + day
 
@@ -1361,7 +1358,7 @@ def test_restart_from_the_beginning_runs_a_finished_instance_again_with_an_empty
     status: Status,
 ) -> None:
     inst = in_status(status)
-    tr = machine.restart(inst, JOURNAL, None, LATER)
+    tr = control.restart(inst, JOURNAL, None, LATER)
     new = tr.instance
     assert labels(tr.dropped_steps) == ["reserve#1", "charge#1", "notify#1", "charge#2", "ship#1"]
     assert_queued(new, LATER)
@@ -1389,7 +1386,7 @@ def test_restart_from_a_step_drops_its_first_occurrence_and_every_step_after_it(
     from_step: str, dropped: list[str], current_step: str | None
 ) -> None:
     inst = in_status(Status.COMPLETE)
-    tr = machine.restart(inst, JOURNAL, from_step, LATER)
+    tr = control.restart(inst, JOURNAL, from_step, LATER)
     assert labels(tr.dropped_steps) == dropped
     assert tr.instance.current_step == current_step
     assert_queued(tr.instance, LATER)
@@ -1408,15 +1405,15 @@ def test_restart_from_a_step_that_never_ran_is_refused_naming_the_steps_that_did
         "step 'refund' has not run in this instance (its steps: reserve, charge, notify, ship)"
     )
     with pytest.raises(FailedPrecondition, match=re.escape(message)):
-        machine.restart(inst, JOURNAL, "refund", LATER)
+        control.restart(inst, JOURNAL, "refund", LATER)
     with pytest.raises(FailedPrecondition, match=re.escape("(its steps: none)")):
-        machine.restart(inst, [], "refund", LATER)
+        control.restart(inst, [], "refund", LATER)
 
 
 @pytest.mark.parametrize("status", NON_FINAL)
 def test_restart_of_an_unfinished_instance_queues_it_again(status: Status) -> None:
     # A queued instance is dispatched a second time: the engine's claim takes its key once.
-    tr = machine.restart(in_status(status), JOURNAL, "notify", LATER)
+    tr = control.restart(in_status(status), JOURNAL, "notify", LATER)
     assert_queued(tr.instance, LATER)
     assert tr.dispatch
     assert not tr.finished
@@ -1425,7 +1422,7 @@ def test_restart_of_an_unfinished_instance_queues_it_again(status: Status) -> No
 
 @pytest.mark.parametrize("status", [Status.RUNNING, Status.WAITING_FOR_PAUSE])
 def test_restart_of_a_running_instance_takes_the_workers_lease_back(status: Status) -> None:
-    tr = machine.restart(in_status(status), JOURNAL, None, LATER)
+    tr = control.restart(in_status(status), JOURNAL, None, LATER)
     with pytest.raises(LeaseLost, match="restarted"):
         machine.check_lease(tr.instance, LEASE)
     # Still refused once another worker runs the instance again.
@@ -1441,12 +1438,12 @@ def test_restart_of_a_running_instance_takes_the_workers_lease_back(status: Stat
 @pytest.mark.parametrize("status", NON_FINAL)
 def test_check_deletable_refuses_an_unfinished_instance(status: Status) -> None:
     with pytest.raises(FailedPrecondition, match=f"instance is {status}: only a finished"):
-        machine.check_deletable(in_status(status))
+        control.check_deletable(in_status(status))
 
 
 @pytest.mark.parametrize("status", sorted(FINAL))
 def test_check_deletable_accepts_a_finished_instance(status: Status) -> None:
-    machine.check_deletable(in_status(status))
+    control.check_deletable(in_status(status))
 
 
 # ------------------------------------------------------------------- any sequence of commands
@@ -1521,11 +1518,11 @@ class InstanceLife(RuleBasedStateMachine):
         for step in tr.steps:
             key = (step.name, step.seq)
             before = self.steps.get(key)
-            assert before is None or before.state in machine.UNFINISHED, (
+            assert before is None or before.state in UNFINISHED, (
                 f"recorded step {key} rewritten: {before} -> {step}"
             )
             self.steps[key] = step
-            if step.state not in machine.UNFINISHED:
+            if step.state not in UNFINISHED:
                 self.recorded.setdefault(key, step)
         if tr.consumed_event is not None:
             event = next(e for e in self.buffered if e[0] == tr.consumed_event)
@@ -1545,6 +1542,8 @@ class InstanceLife(RuleBasedStateMachine):
             new.status is Status.QUEUED and (old.status is not Status.QUEUED or restart)
         )
         assert tr.finished == (new.status in FINAL and old.status not in FINAL)
+        # An instance that ends drops its step tasks; no other write does.
+        assert tr.drops_step_tasks == (new.status in FINAL and old.status not in FINAL)
         # The worker's task ends exactly when a pause it was asked takes effect.
         assert tr.task_ended == (
             old.status is Status.WAITING_FOR_PAUSE and new.status is Status.PAUSED
@@ -1679,7 +1678,7 @@ class InstanceLife(RuleBasedStateMachine):
         lease = self._lease(which)
         self._leased(
             lease,
-            lambda: machine.complete_step(
+            lambda: steps.complete_step(
                 self.inst,
                 self.steps.get((name, seq)),
                 lease=lease,
@@ -1705,7 +1704,7 @@ class InstanceLife(RuleBasedStateMachine):
         before = self.steps.get((name, seq))
         tr = self._leased(
             lease,
-            lambda: machine.start_step(
+            lambda: steps.start_step(
                 self.inst,
                 before,
                 lease=lease,
@@ -1718,7 +1717,7 @@ class InstanceLife(RuleBasedStateMachine):
         )
         if tr is not None and tr.steps:
             # Only the next attempt of an unfinished step starts, once per lease.
-            assert before is None or before.state in machine.UNFINISHED
+            assert before is None or before.state in UNFINISHED
             assert attempt == (before.attempts if before else 0) + 1
             assert self.steps[(name, seq)].attempt_lease == lease
 
@@ -1763,7 +1762,7 @@ class InstanceLife(RuleBasedStateMachine):
         lease = self._lease(which)
         tr = self._leased(
             lease,
-            lambda: machine.fail_step(
+            lambda: steps.fail_step(
                 self.inst,
                 self.steps.get((name, seq)),
                 lease=lease,
@@ -1802,7 +1801,7 @@ class InstanceLife(RuleBasedStateMachine):
         lease = self._lease(which)
         self._leased(
             lease,
-            lambda: machine.start_sleep(
+            lambda: steps.start_sleep(
                 self.inst,
                 self.steps.get((name, seq)),
                 lease=lease,
@@ -1830,7 +1829,7 @@ class InstanceLife(RuleBasedStateMachine):
             lease,
             lambda: self._consume(
                 oldest,
-                machine.wait_for_event(
+                steps.wait_for_event(
                     self.inst,
                     self.steps.get((name, seq)),
                     lease=lease,
@@ -1852,7 +1851,7 @@ class InstanceLife(RuleBasedStateMachine):
         if took:
             # The event the step took is marked consumed (by _write), so no other wait takes it.
             assert oldest is not None and tr.consumed_event == oldest[0]
-            assert took[0].result == machine.event_result(*oldest[1:])
+            assert took[0].result == steps.event_result(*oldest[1:])
         else:
             assert tr.consumed_event is None
         return tr
@@ -1875,10 +1874,10 @@ class InstanceLife(RuleBasedStateMachine):
     def send_event(self, event_type: str, payload: bytes) -> None:
         self.events += 1
         # The store takes buffered events by their seq at receipt; these ids sort like it.
-        seq = machine.event_seq(self.inst)
+        seq = steps.event_seq(self.inst)
         event_id = f"ev{seq:08d}"
         try:
-            tr = machine.deliver_event(
+            tr = steps.deliver_event(
                 self.inst,
                 self._pending(),
                 event_type=event_type,
@@ -1895,6 +1894,18 @@ class InstanceLife(RuleBasedStateMachine):
         # Like the engine: the event is stored, then marked consumed when a waiting step took it.
         self.buffered.append((event_id, event_type, payload, self.now))
         self._write(tr)
+
+    @while_leased
+    @rule(which=leases)
+    def heartbeat(self, which: int) -> None:
+        lease, before = self._lease(which), self.inst
+        tr = self._leased(
+            lease, lambda: machine.heartbeat(self.inst, lease, self.now, LEASE_US), report=False
+        )
+        if tr is not None:
+            # A heartbeat renews the lease and changes nothing else.
+            assert self.inst == replace(before, due_at=self.now + LEASE_US)
+            assert not tr.history and not tr.steps and not tr.dispatch
 
     @while_leased
     @rule(which=leases)
@@ -1941,7 +1952,7 @@ class InstanceLife(RuleBasedStateMachine):
     def pause(self) -> None:
         old = self.inst
         try:
-            tr = machine.pause(old, self.now)
+            tr = control.pause(old, self.now)
         except FailedPrecondition:
             assert old.status in FINAL or old.status in (Status.PAUSED, Status.WAITING_FOR_PAUSE)
             return
@@ -1960,7 +1971,7 @@ class InstanceLife(RuleBasedStateMachine):
             and any(e[1] == pending.event_type for e in self.buffered)
         )
         try:
-            tr = machine.resume(old, pending, buffered, self.now)
+            tr = control.resume(old, pending, buffered, self.now)
         except FailedPrecondition:
             assert old.status not in (Status.PAUSED, Status.WAITING_FOR_PAUSE)
             return
@@ -1986,7 +1997,7 @@ class InstanceLife(RuleBasedStateMachine):
     def terminate(self, reason: str) -> None:
         old = self.inst
         try:
-            tr = machine.terminate(old, reason, self.now)
+            tr = control.terminate(old, reason, self.now)
         except FailedPrecondition:
             assert old.status in FINAL
             return
@@ -2004,7 +2015,7 @@ class InstanceLife(RuleBasedStateMachine):
         elif which > 0:
             from_step = names[which % len(names)]
         try:
-            tr = machine.restart(self.inst, journal, from_step, self.now)
+            tr = control.restart(self.inst, journal, from_step, self.now)
         except FailedPrecondition:
             assert from_step == "never-ran"
             return
@@ -2088,7 +2099,7 @@ class InstanceLife(RuleBasedStateMachine):
     @invariant()
     def steps_are_well_formed(self) -> None:
         for step in self.steps.values():
-            assert (step.ended_at is None) == (step.state in machine.UNFINISHED)
+            assert (step.ended_at is None) == (step.state in UNFINISHED)
             # A running attempt is the one after those reported, and has its start.
             running = step.state is StepState.RUNNING
             assert running == (step.attempt_started_at is not None)
@@ -2229,10 +2240,10 @@ def test_resume_ignores_a_pending_step_the_instance_was_not_suspended_on() -> No
     # put it back to sleep on the abandoned wait's timeout.
     waiting = wait_event(running(), timeout_at=T0 + 60_000_000)
     abandoned = waiting.steps[0]
-    paused = machine.pause(waiting.instance, T0 + 6_000).instance
-    queued_again = machine.resume(paused, abandoned, True, T0 + 7_000).instance
+    paused = control.pause(waiting.instance, T0 + 6_000).instance
+    queued_again = control.resume(paused, abandoned, True, T0 + 7_000).instance
     claimed = machine.claim(queued_again, "w2", LEASE + 1, T0 + 8_000, LEASE_US).instance
-    took = machine.wait_for_event(
+    took = steps.wait_for_event(
         claimed,
         None,
         lease=LEASE + 1,
@@ -2245,9 +2256,9 @@ def test_resume_ignores_a_pending_step_the_instance_was_not_suspended_on() -> No
         now=T0 + 9_000,
         lease_timeout_us=LEASE_US,
     ).instance
-    asked = machine.pause(took, T0 + 10_000).instance
+    asked = control.pause(took, T0 + 10_000).instance
     paused_again = complete_attempt(asked, lease=LEASE + 1, now=T0 + 11_000).instance
     assert paused_again.status is Status.PAUSED and paused_again.current_step == "charge"
-    tr = machine.resume(paused_again, abandoned, False, T0 + 12_000)
+    tr = control.resume(paused_again, abandoned, False, T0 + 12_000)
     assert_queued(tr.instance, T0 + 12_000)
     assert tr.dispatch

@@ -18,7 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from gateway.dev import DevServer
 from shards import schema
-from shards.machine import MAX_RETRY_DELAY_US, Backoff, RetryPolicy
+from shards.core.model import MAX_RETRY_DELAY_US, Backoff, RetryPolicy
 from stepway import Client, InvalidArgumentError, InvalidFieldError
 from stepway import RetryPolicy as SdkRetryPolicy
 from stepway.errors import from_status

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from gateway.dev import DevServer
 from shards import schema
 from shards.convert import step_info_to_pb, step_to_pb
-from shards.machine import Step as JournalStep
-from shards.machine import StepKind, StepState
+from shards.core.model import Step as JournalStep
+from shards.core.model import StepKind, StepState
 from stepway import (
     Client,
     HistoryEvent,

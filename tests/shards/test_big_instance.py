@@ -13,9 +13,10 @@ import pytest
 
 from gateway.dev import DevConfig, DevServer, start_dev
 from gateway.polls import tasks_within
-from shards import machine, pages
+from shards import pages
+from shards.core import limits
+from shards.core.model import Instance, Status, Step, StepKind, StepState, Transition
 from shards.errors import InvalidArgument
-from shards.machine import Instance, Status, Step, StepKind, StepState, Transition
 from stepway import Client, InstanceStatus, Worker, WorkflowEvent, workflow
 from stepway import Step as WorkflowStep
 from stepway.errors import WorkflowFailedError
@@ -344,21 +345,21 @@ def _instance(state_bytes: int) -> Instance:
 def test_the_write_past_the_state_quota_is_not_recorded_and_names_the_quota() -> None:
     inst = _instance(900)
     step = Step("s", 1, StepKind.DO, StepState.SUCCEEDED, 0, 1, result=b"r" * 100)
-    fits = machine.count_state(inst, Transition(inst, steps=[step]), 100, 1000, 5)
+    fits = limits.count_state(inst, Transition(inst, steps=[step]), 100, 1000, 5)
     assert fits.instance.state_bytes == 1000 and fits.steps == [step]
-    over = machine.count_state(inst, Transition(inst, steps=[step]), 101, 1000, 5)
+    over = limits.count_state(inst, Transition(inst, steps=[step]), 101, 1000, 5)
     assert over.steps == [] and over.task_ended and over.finished
     assert over.instance.status is Status.ERRORED and over.instance.state_bytes == 900
     assert over.instance.error_type == "StateLimitExceeded"
     assert "max_instance_state_bytes" in (over.instance.error_message or "")
     assert "1,000" in (over.instance.error_message or "")
-    freed = machine.count_state(inst, Transition(inst), -400, 0, 5)
+    freed = limits.count_state(inst, Transition(inst), -400, 0, 5)
     assert freed.instance.state_bytes == 500
 
 
 def test_a_replaced_entry_counts_only_the_difference() -> None:
     failed = Step("s", 1, StepKind.DO, StepState.PENDING, 0, 1, error_type="E", error_message="é")
     done = Step("s", 1, StepKind.DO, StepState.SUCCEEDED, 0, 2, result=b"12345")
-    assert machine.step_bytes(failed) == 3
-    assert machine.journal_growth([done], [failed]) == 2
-    assert machine.journal_growth([done], [None]) == 5
+    assert limits.step_bytes(failed) == 3
+    assert limits.journal_growth([done], [failed]) == 2
+    assert limits.journal_growth([done], [None]) == 5

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from gateway.dev import DevServer, lift_rate_limits
 from shards import schema
 from shards.accounts import add_key, ensure_account
+from shards.core.model import Status
+from shards.errors import LeaseLost
 from shards.occupancy import share
 from shards.quotas import DEFAULTS, to_row
 from stepway import (
@@ -289,6 +291,32 @@ async def test_the_step_past_the_limit_fails_the_instance(
     assert "max_steps_per_instance" in str(info.value)
     steps = (await handle.describe()).steps
     assert steps is not None and [s.name for s in steps] == ["s0", "s1", "s2"]
+
+
+async def test_steps_a_task_records_at_once_never_pass_the_step_limit(
+    dev_server: DevServer,
+) -> None:
+    account = _default_account(dev_server)
+    set_quotas(dev_server.db, account, max_steps_per_instance=3)
+    engine = dev_server.shard.engine
+    await engine.create(account, "burst", "b1", b"null", task_queue="burst")
+    [task] = await engine.poll(account, "w", "burst", 1, 10.0)
+
+    async def record(name: str) -> bool:
+        return await engine.complete_step(
+            account, task.ref, name=name, seq=1, attempt=1, result=b"1", started_at=1
+        )
+
+    # The first step is counted; four more arrive together, while the count is known.
+    assert await record("s0") is False
+    outcomes = await asyncio.gather(*(record(f"s{n}") for n in range(1, 5)), return_exceptions=True)
+    assert outcomes[:2] == [False, False]
+    assert outcomes[2] is True  # the fourth step errors the instance and ends the task
+    assert isinstance(outcomes[3], LeaseLost)
+    view = await engine.get(account, "burst", "b1", steps=True)
+    assert view.steps is not None and [s.name for s in view.steps] == ["s0", "s1", "s2"]
+    assert view.instance.status is Status.ERRORED
+    assert view.instance.error_type == "StepLimitExceeded"
 
 
 FAIRNESS_BOUND_SECONDS = 2.0

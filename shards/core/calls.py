@@ -8,7 +8,7 @@ it times an attempt out after `timeout` (StepTimeout) or when a heartbeat is mis
 (HeartbeatTimeout), schedules the next attempt by the stored RetryPolicy, and once the call
 succeeds or fails for good journals the outcome and queues the instance again.
 
-Like shards.machine, every function here takes rows as read in the current transaction and
+Like shards.core.machine, every function here takes rows as read in the current transaction and
 returns what to write; nothing here does I/O. A change to a step task comes with a Transition
 of its instance (history entries, the journal entry, the instance queued again), written by
 the engine in the same transaction.
@@ -19,12 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from shards.errors import FailedPrecondition, LeaseLost
-from shards.machine import (
+from shards.core.machine import check_kind, check_lease, settle_pause
+from shards.core.model import (
     FINAL,
     Backoff,
     Failure,
     HistoryEntry,
+    HistoryKind,
     Instance,
     RetryPolicy,
     Status,
@@ -32,10 +33,8 @@ from shards.machine import (
     StepKind,
     StepState,
     Transition,
-    _check_kind,
-    _settle_pause,
-    check_lease,
 )
+from shards.errors import FailedPrecondition, LeaseLost
 
 StepKey = tuple[int, str, str, int]
 """(partition, uid, name, seq) of a CALL step and its task."""
@@ -123,6 +122,8 @@ class CallChange:
     ready: bool = False
     # The task's due time the engine's timer must now consider.
     due_at: int | None = None
+    # An attempt failed with this change (counted in the step attempt metrics).
+    attempt_failed: bool = False
 
 
 def _attempt_due(task: StepTask, now: int) -> int:
@@ -162,7 +163,7 @@ def schedule(
     scheduled and still pending suspends the instance on it again without a second task.
     """
     check_lease(inst, lease)
-    _check_kind(existing, StepKind.CALL)
+    check_kind(existing, StepKind.CALL)
     if existing is not None and existing.state is not StepState.PENDING:
         return CallChange(Transition(inst), None)
     waiting = replace(
@@ -175,7 +176,7 @@ def schedule(
     )
     if existing is not None:
         tr = Transition(waiting)
-        return CallChange(_settle_pause(inst, tr, now), None)
+        return CallChange(settle_pause(inst, tr, now), None)
     step = Step(name, seq, StepKind.CALL, StepState.PENDING, started_at=now)
     task = StepTask(
         partition=inst.partition,
@@ -199,8 +200,8 @@ def schedule(
         trace_parent=spec.trace_parent or inst.trace_parent,
     )
     detail = {"task_queue": spec.task_queue, "step_type": spec.step_type}
-    history = [HistoryEntry("call_scheduled", now, name, seq, 1, detail)]
-    tr = _settle_pause(inst, Transition(waiting, steps=[step], history=history), now)
+    history = [HistoryEntry(HistoryKind.CALL_SCHEDULED, now, name, seq, 1, detail)]
+    tr = settle_pause(inst, Transition(waiting, steps=[step], history=history), now)
     return CallChange(tr, task, created=True, ready=True)
 
 
@@ -219,18 +220,26 @@ def claim(inst: Instance, task: StepTask, worker: str, lease: int, now: int) -> 
     running = replace(running, due_at=_attempt_due(running, now))
     history = [
         HistoryEntry(
-            "step_attempt_started", now, task.name, task.seq, task.attempt, {"worker": worker}
+            HistoryKind.STEP_ATTEMPT_STARTED,
+            now,
+            task.name,
+            task.seq,
+            task.attempt,
+            {"worker": worker},
         )
     ]
     return CallChange(Transition(inst, history=history), running, due_at=running.due_at)
 
 
-def heartbeat(task: StepTask | None, lease: int, details: bytes | None, now: int) -> StepTask:
-    """A step worker reports progress: the heartbeat deadline moves on."""
+def heartbeat(
+    inst: Instance, task: StepTask | None, lease: int, details: bytes | None, now: int
+) -> CallChange:
+    """A step worker reports progress: the heartbeat deadline moves on (never earlier, so the
+    timer need not hear of it); the instance does not change."""
     running = check_task_lease(task, lease)
     if details is not None:
         running = replace(running, details=details)
-    return replace(running, due_at=_attempt_due(running, now))
+    return CallChange(Transition(inst), replace(running, due_at=_attempt_due(running, now)))
 
 
 def release(inst: Instance, task: StepTask | None, lease: int, now: int) -> CallChange:
@@ -248,7 +257,7 @@ def release(inst: Instance, task: StepTask | None, lease: int, now: int) -> Call
     )
     history = [
         HistoryEntry(
-            "task_released",
+            HistoryKind.TASK_RELEASED,
             now,
             running.name,
             running.seq,
@@ -262,7 +271,7 @@ def release(inst: Instance, task: StepTask | None, lease: int, now: int) -> Call
 def _settled(inst: Instance, step: Step, history: list[HistoryEntry], now: int) -> Transition:
     """The call is over: its step is journaled, and an instance waiting for it is queued."""
     if inst.status is Status.WAITING and inst.current_step == step.name:
-        history.append(HistoryEntry("queued", now))
+        history.append(HistoryEntry(HistoryKind.QUEUED, now))
         queued = replace(
             inst,
             status=Status.QUEUED,
@@ -292,7 +301,7 @@ def complete(
         wake_at=None,
         ended_at=now,
     )
-    history = [HistoryEntry("step_succeeded", now, step.name, step.seq, running.attempt)]
+    history = [HistoryEntry(HistoryKind.STEP_SUCCEEDED, now, step.name, step.seq, running.attempt)]
     return CallChange(_settled(inst, done, history, now), None)
 
 
@@ -328,22 +337,36 @@ def _attempt_failed(
 ) -> CallChange:
     attempt = task.attempt
     failed = {"error_type": error.type, "error_message": error.message}
-    history = [HistoryEntry("step_attempt_failed", now, step.name, step.seq, attempt, dict(failed))]
+    history = [
+        HistoryEntry(
+            HistoryKind.STEP_ATTEMPT_FAILED, now, step.name, step.seq, attempt, dict(failed)
+        )
+    ]
     marked = replace(step, attempts=attempt, error_type=error.type, error_message=error.message)
     policy = task.policy
     if non_retryable or attempt > policy.limit:
         reason = "non-retryable error" if non_retryable else f"{policy.limit} retries used"
         history.append(
             HistoryEntry(
-                "step_failed", now, step.name, step.seq, attempt, {**failed, "reason": reason}
+                HistoryKind.STEP_FAILED,
+                now,
+                step.name,
+                step.seq,
+                attempt,
+                {**failed, "reason": reason},
             )
         )
         done = replace(marked, state=StepState.FAILED, wake_at=None, ended_at=now)
-        return CallChange(_settled(inst, done, history, now), None)
+        return CallChange(_settled(inst, done, history, now), None, attempt_failed=True)
     retry_at = now + policy.delay_after(attempt)
     history.append(
         HistoryEntry(
-            "step_retry_scheduled", now, step.name, step.seq, attempt + 1, {"retry_at": retry_at}
+            HistoryKind.STEP_RETRY_SCHEDULED,
+            now,
+            step.name,
+            step.seq,
+            attempt + 1,
+            {"retry_at": retry_at},
         )
     )
     cleared = replace(
@@ -354,13 +377,15 @@ def _attempt_failed(
         attempt_started_at=None,
     )
     if retry_at <= now:
-        history.append(HistoryEntry("step_retry_due", now, step.name, step.seq, attempt + 1))
+        history.append(
+            HistoryEntry(HistoryKind.STEP_RETRY_DUE, now, step.name, step.seq, attempt + 1)
+        )
         nxt = replace(cleared, state=TaskState.READY, ready_at=now, due_at=None)
         tr = Transition(inst, steps=[replace(marked, wake_at=None)], history=history)
-        return CallChange(tr, nxt, ready=True)
+        return CallChange(tr, nxt, ready=True, attempt_failed=True)
     nxt = replace(cleared, state=TaskState.BACKOFF, ready_at=None, due_at=retry_at)
     tr = Transition(inst, steps=[replace(marked, wake_at=retry_at)], history=history)
-    return CallChange(tr, nxt, due_at=retry_at)
+    return CallChange(tr, nxt, due_at=retry_at, attempt_failed=True)
 
 
 def fire_due(inst: Instance, step: Step | None, task: StepTask, now: int) -> CallChange | None:
@@ -371,7 +396,7 @@ def fire_due(inst: Instance, step: Step | None, task: StepTask, now: int) -> Cal
         # Left over from a call that is over: nothing waits for it.
         return CallChange(Transition(inst), None)
     if task.state is TaskState.BACKOFF:
-        history = [HistoryEntry("step_retry_due", now, step.name, step.seq, task.attempt)]
+        history = [HistoryEntry(HistoryKind.STEP_RETRY_DUE, now, step.name, step.seq, task.attempt)]
         ready = replace(task, state=TaskState.READY, ready_at=now, due_at=None)
         return CallChange(Transition(inst, history=history), ready, ready=True)
     if task.state is not TaskState.RUNNING:

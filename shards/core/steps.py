@@ -1,0 +1,353 @@
+"""What a worker's step commands do to an instance, as pure functions: a DO step's start, result
+and failed attempt, a sleep, a wait for an event, and an event arriving.
+
+Like shards.core.machine, every function takes rows as read in the current transaction and
+returns a Transition (or raises before anything is written); nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from shards.core.machine import check_kind, check_lease, ended, queue, renew, settle_pause, suspend
+from shards.core.model import (
+    UNFINISHED,
+    Failure,
+    HistoryEntry,
+    HistoryKind,
+    Instance,
+    RetryPolicy,
+    Status,
+    Step,
+    StepKind,
+    StepState,
+    Transition,
+)
+from shards.errors import FailedPrecondition
+
+
+def start_step(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    now: int,
+) -> Transition:
+    """A worker starts an attempt of a DO step: the step shows as RUNNING, and the history
+    records the start at the shard's time, so entries stay in time order however long the
+    attempt runs. A start that comes late (its attempt was already reported, or the step is
+    finished) or twice under the same lease changes nothing: starts travel batched, and a
+    fast attempt's report may overtake its start. A start is no report: under
+    waitingForPause it leaves the pause waiting for the attempt's report."""
+    check_lease(inst, lease)
+    check_kind(existing, StepKind.DO)
+    done = existing.attempts if existing is not None else 0
+    late = attempt != done + 1 or (existing is not None and existing.state not in UNFINISHED)
+    again = (
+        existing is not None
+        and existing.state is StepState.RUNNING
+        and existing.attempt_lease == lease
+    )
+    if late or again:
+        return Transition(inst)
+    step = Step(
+        name=name,
+        seq=seq,
+        kind=StepKind.DO,
+        state=StepState.RUNNING,
+        started_at=existing.started_at if existing else now,
+        attempts=done,
+        error_type=existing.error_type if existing else None,
+        error_message=existing.error_message if existing else None,
+        attempt_started_at=now,
+        attempt_lease=lease,
+    )
+    history = [HistoryEntry(HistoryKind.STEP_ATTEMPT_STARTED, now, name, seq, attempt)]
+    # Not a renewal of the lease: only the step now running is shown.
+    return Transition(replace(inst, current_step=name), steps=[step], history=history)
+
+
+def unrecorded_start(
+    existing: Step | None,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    started_at: int,
+    now: int,
+) -> list[HistoryEntry]:
+    """The start a report of an attempt records when start_step did not (a worker that does
+    not send starts, or a start overtaken by its report). It is stamped with the shard's time,
+    as every entry is, so history times never go backwards; the worker's start time stays in
+    the detail."""
+    if (
+        existing is not None
+        and existing.state is StepState.RUNNING
+        and existing.attempt_lease == lease
+        and existing.attempts + 1 == attempt
+    ):
+        return []
+    detail = {"started_at": started_at}
+    return [HistoryEntry(HistoryKind.STEP_ATTEMPT_STARTED, now, name, seq, attempt, detail)]
+
+
+def event_seq(inst: Instance) -> int:
+    """The place of an event arriving now among the instance's events: the seq of the
+    history entry that records its receipt, so buffered events are taken in the order they
+    arrived even within one microsecond."""
+    return inst.history_seq + 1
+
+
+def complete_step(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    result: bytes,
+    started_at: int,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Records a step's result; a result already recorded never changes. The same attempt
+    reported again with the same result is already recorded (an idempotent retry); with
+    another result it is refused: two reports of one attempt disagree, and only one counts."""
+    check_lease(inst, lease)
+    check_kind(existing, StepKind.DO)
+    if existing is not None and existing.state not in UNFINISHED:
+        if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
+            if existing.result != result:
+                raise FailedPrecondition(
+                    f"step {name!r} #{seq} attempt {attempt} is already recorded with another "
+                    "result; a recorded result never changes"
+                )
+            return Transition(inst)  # the same report again: already recorded
+        raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
+    step = Step(
+        name=name,
+        seq=seq,
+        kind=StepKind.DO,
+        state=StepState.SUCCEEDED,
+        started_at=existing.started_at if existing else started_at,
+        attempts=attempt,
+        result=result,
+        ended_at=now,
+    )
+    history = [
+        *unrecorded_start(existing, lease, name, seq, attempt, started_at, now),
+        HistoryEntry(HistoryKind.STEP_SUCCEEDED, now, name, seq, attempt),
+    ]
+    tr = Transition(
+        renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
+    )
+    return settle_pause(inst, tr, now)
+
+
+def fail_step(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    attempt: int,
+    error: Failure,
+    policy: RetryPolicy,
+    non_retryable: bool,
+    started_at: int,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Records a failed attempt; suspends the instance until the retry, or fails the step."""
+    check_lease(inst, lease)
+    check_kind(existing, StepKind.DO)
+    if existing is not None and existing.state not in UNFINISHED:
+        raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
+    base = Step(
+        name=name,
+        seq=seq,
+        kind=StepKind.DO,
+        state=StepState.PENDING,
+        started_at=existing.started_at if existing else started_at,
+        attempts=attempt,
+        error_type=error.type,
+        error_message=error.message,
+    )
+    failed = {"error_type": error.type, "error_message": error.message}
+    history = [
+        *unrecorded_start(existing, lease, name, seq, attempt, started_at, now),
+        HistoryEntry(HistoryKind.STEP_ATTEMPT_FAILED, now, name, seq, attempt, dict(failed)),
+    ]
+    if non_retryable or attempt > policy.limit:
+        reason = "non-retryable error" if non_retryable else f"{policy.limit} retries used"
+        history.append(
+            HistoryEntry(
+                HistoryKind.STEP_FAILED, now, name, seq, attempt, {**failed, "reason": reason}
+            )
+        )
+        step = replace(base, state=StepState.FAILED, ended_at=now)
+        tr = Transition(
+            renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
+        )
+        return settle_pause(inst, tr, now)
+    retry_at = now + policy.delay_after(attempt)
+    history.append(
+        HistoryEntry(
+            HistoryKind.STEP_RETRY_SCHEDULED, now, name, seq, attempt + 1, {"retry_at": retry_at}
+        )
+    )
+    new = suspend(inst, retry_at, name)
+    tr = Transition(new, steps=[replace(base, wake_at=retry_at)], history=history, due_at=retry_at)
+    return settle_pause(inst, tr, now)
+
+
+def start_sleep(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    wake_at: int,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Suspends the instance until wake_at, or records the sleep as done when wake_at has passed."""
+    check_lease(inst, lease)
+    check_kind(existing, StepKind.SLEEP)
+    if existing is not None and existing.state is StepState.SUCCEEDED:
+        return Transition(inst)
+    wake_at = existing.wake_at if existing is not None and existing.wake_at else wake_at
+    step = Step(name, seq, StepKind.SLEEP, StepState.PENDING, started_at=now, wake_at=wake_at)
+    if wake_at <= now:
+        done = replace(step, state=StepState.SUCCEEDED, ended_at=now)
+        history = [HistoryEntry(HistoryKind.WOKE, now, name, seq)]
+        tr = Transition(
+            renew(inst, now, lease_timeout_us, current_step=name), steps=[done], history=history
+        )
+        return settle_pause(inst, tr, now)
+    history = [HistoryEntry(HistoryKind.SLEEPING, now, name, seq, detail={"wake_at": wake_at})]
+    tr = Transition(suspend(inst, wake_at, name), steps=[step], history=history, due_at=wake_at)
+    return settle_pause(inst, tr, now)
+
+
+def event_result(event_type: str, payload: bytes, received_at: int) -> bytes:
+    """The journaled result of a wait_for_event step: the event as a JSON object."""
+    head = json.dumps({"type": event_type, "received_at": received_at})[:-1]
+    return f'{head}, "payload": '.encode() + (payload or b"null") + b"}"
+
+
+def wait_for_event(
+    inst: Instance,
+    existing: Step | None,
+    *,
+    lease: int,
+    name: str,
+    seq: int,
+    event_type: str,
+    timeout_at: int,
+    buffered: tuple[str, bytes, int] | None,
+    buffered_id: str | None,
+    now: int,
+    lease_timeout_us: int,
+) -> Transition:
+    """Takes the oldest buffered event of the type, or suspends until one comes or time is up."""
+    check_lease(inst, lease)
+    check_kind(existing, StepKind.WAIT_FOR_EVENT)
+    if existing is not None and existing.state is not StepState.PENDING:
+        return Transition(inst)
+    started = existing.started_at if existing else now
+    if buffered is not None:
+        etype, payload, received_at = buffered
+        step = Step(
+            name,
+            seq,
+            StepKind.WAIT_FOR_EVENT,
+            StepState.SUCCEEDED,
+            started_at=started,
+            result=event_result(etype, payload, received_at),
+            event_type=event_type,
+            ended_at=now,
+        )
+        history = [HistoryEntry(HistoryKind.EVENT_TAKEN, now, name, seq, detail={"type": etype})]
+        tr = Transition(
+            renew(inst, now, lease_timeout_us, current_step=name),
+            steps=[step],
+            history=history,
+            consumed_event=buffered_id,
+        )
+        return settle_pause(inst, tr, now)
+    timeout_at = existing.wake_at if existing is not None and existing.wake_at else timeout_at
+    step = Step(
+        name,
+        seq,
+        StepKind.WAIT_FOR_EVENT,
+        StepState.PENDING,
+        started_at=started,
+        wake_at=timeout_at,
+        event_type=event_type,
+    )
+    history = [
+        HistoryEntry(
+            HistoryKind.WAITING_FOR_EVENT,
+            now,
+            name,
+            seq,
+            detail={"type": event_type, "timeout_at": timeout_at},
+        )
+    ]
+    tr = Transition(
+        suspend(inst, timeout_at, name), steps=[step], history=history, due_at=timeout_at
+    )
+    return settle_pause(inst, tr, now)
+
+
+def deliver_event(
+    inst: Instance,
+    pending: Step | None,
+    *,
+    event_type: str,
+    payload: bytes,
+    received_at: int,
+    event_id: str,
+) -> Transition:
+    """An event arrives: it wakes a wait for its type, or stays buffered for a later wait."""
+    if ended(inst):
+        raise FailedPrecondition(f"instance is {inst.status} and takes no more events")
+    history = [HistoryEntry(HistoryKind.EVENT_RECEIVED, received_at, detail={"type": event_type})]
+    waiting = (
+        inst.status is Status.WAITING
+        and pending is not None
+        and pending.kind is StepKind.WAIT_FOR_EVENT
+        and pending.event_type == event_type
+    )
+    if not waiting or pending is None:
+        return Transition(inst, history=history)
+    step = replace(
+        pending,
+        state=StepState.SUCCEEDED,
+        result=event_result(event_type, payload, received_at),
+        ended_at=received_at,
+    )
+    history.append(
+        HistoryEntry(
+            HistoryKind.EVENT_TAKEN,
+            received_at,
+            pending.name,
+            pending.seq,
+            detail={"type": event_type},
+        )
+    )
+    return Transition(
+        queue(inst, received_at),
+        steps=[step],
+        history=history,
+        dispatch=True,
+        consumed_event=event_id,
+    )

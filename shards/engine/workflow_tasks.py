@@ -1,0 +1,324 @@
+"""Workflow tasks: registration, long polls and their claims, journal pages, heartbeats,
+releases, a disconnected worker's tasks given back, and the end of the workflow function.
+
+A poll takes ready keys from the in-memory queues (shards.dispatch) and claims them in the
+writer thread (shards.core.machine.claim), loading each task's params and first journal page.
+Every write under a task's lease reads the instance, calls one rule of shards.core and hands
+the Transition to Effects.apply. The step commands a run records are in step_commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from shards import store
+from shards.caps import check_workflows
+from shards.clock import Clock
+from shards.committer import After, payload_cost
+from shards.config import ShardConfig
+from shards.core import machine
+from shards.core.model import Failure, Instance, Step
+from shards.engine import journal
+from shards.engine.admission import Admission
+from shards.engine.effects import Effects
+from shards.engine.instances import TaskQueueNames
+from shards.engine.ownership import Partitions
+from shards.engine.types import Key, Task
+from shards.errors import LeaseLost, TaskNotFound
+from shards.tokens import TaskRef
+
+log = logging.getLogger(__name__)
+
+
+def new_lease() -> int:
+    return random.getrandbits(63) or 1
+
+
+def load_task_instance(conn: sa.Connection, account_id: str, ref: TaskRef) -> Instance:
+    """The instance a task token names; TaskNotFound for another account's token."""
+    inst = store.load_instance(conn, ref.key)
+    if inst is not None and inst.account_id != account_id:
+        # Another account's token: to this caller, there is no such task.
+        raise TaskNotFound()
+    if inst is None:
+        raise LeaseLost("the instance no longer exists")
+    return inst
+
+
+class WorkflowTasks:
+    """Polls, claims, leases and the workflow's end."""
+
+    def __init__(
+        self,
+        config: ShardConfig,
+        clock: Clock,
+        partitions: Partitions,
+        effects: Effects,
+        admission: Admission,
+        task_queues: TaskQueueNames,
+    ) -> None:
+        self.config = config
+        self.clock = clock
+        self.partitions = partitions
+        self.effects = effects
+        self.admission = admission
+        self.task_queues = task_queues
+        self.lease_us = int(config.lease_timeout * 1_000_000)
+        # Polls open now, per worker: its last one cancelled means its connection dropped.
+        self.open_polls: dict[str, int] = defaultdict(int)
+
+    async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
+        """Registers the workflows a worker runs on a task queue, a part per operation. A call
+        that would take the account past its cap of registered workflows is refused before it
+        writes; each part checks the cap again in its transaction, so that registrations racing
+        each other never pass it."""
+        names = list(dict.fromkeys(workflows))
+        registered, new = await self.effects.read(
+            lambda conn: store.unregistered_workflows(conn, account_id, names)
+        )
+        check_workflows(account_id, registered, len(new))
+
+        def op_for(part: list[str]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                registered, new = store.unregistered_workflows(conn, account_id, part)
+                check_workflows(account_id, registered, len(new))
+                store.register_workflows(conn, account_id, task_queue, part, self.clock.now_us())
+
+                names = dict.fromkeys(part, task_queue)
+                after.append(lambda: self.task_queues.remember(account_id, names))
+
+            return op
+
+        await self.effects.run_parts(names, op_for)
+
+    async def poll(
+        self,
+        account_id: str,
+        worker_id: str,
+        task_queue: str,
+        max_tasks: int,
+        wait: float,
+        *,
+        fanout: bool = False,
+    ) -> list[Task]:
+        """Long-polls for up to max_tasks workflow tasks of a task queue.
+
+        A poll cancelled because the worker's connection dropped gives back every task the
+        worker holds, so its instances move to another worker at once. A fan-out poll (a
+        gateway's, sent to every shard) is cancelled by the gateway when another shard answered
+        first: that gives back only what the poll itself claimed.
+        """
+        queues, occupancy = self.effects.queues, self.admission.occupancy
+        queue = (account_id, task_queue)
+        if not self.admission.quotas.has(account_id):
+            # The running limit of an account never seen must be known before its first claim.
+            await asyncio.to_thread(self.admission.read_quotas, account_id)
+        self.open_polls[worker_id] += 1
+        disconnected = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        try:
+            while True:
+                keys = await queues.take(queue, max_tasks, max(deadline - loop.time(), 0))
+                if not keys:
+                    return []
+                # Keys of partitions that moved away meanwhile are another server's now.
+                keys = [k for k in keys if k[0] in self.partitions.owned]
+                if not keys:
+                    continue
+                claim = self.effects.claim_in_parts(
+                    functools.partial(self._claim_op, worker_id),
+                    keys,
+                    functools.partial(queues.push_front, queue),
+                )
+                # Until the claim commits, its instances hold running slots of the account.
+                occupancy.claiming[account_id] += len(keys)
+                claim.add_done_callback(functools.partial(self._claimed, account_id, len(keys)))
+                try:
+                    tasks = await asyncio.shield(claim)
+                except asyncio.CancelledError:
+                    claim.add_done_callback(functools.partial(self._release_unsent, queue, keys))
+                    raise
+                except Exception:
+                    # Nothing was claimed: the instances are still queued, back in line they go.
+                    queues.push_front(queue, keys)
+                    raise
+                # Keys of instances paused, terminated or claimed meanwhile are dropped.
+                if tasks or loop.time() >= deadline:
+                    return tasks
+        except asyncio.CancelledError:
+            disconnected = not fanout
+            raise
+        finally:
+            self.open_polls[worker_id] -= 1
+            if self.open_polls[worker_id] <= 0:
+                del self.open_polls[worker_id]
+                if disconnected:
+                    self.worker_disconnected(worker_id)
+
+    def _claim_op(
+        self, worker_id: str, keys: list[Key]
+    ) -> Callable[[sa.Connection, After], list[Task]]:
+        def op(conn: sa.Connection, after: After) -> list[Task]:
+            found = store.load_instances(conn, keys)
+            claimable = machine.claimable(keys, found)
+            journals = journal.first_pages(conn, claimable, self.config.journal_page_bytes)
+            params = store.load_params(conn, claimable)
+            now = self.clock.now_us()
+            tasks = []
+            for key in claimable:
+                lease = new_lease()
+                tr = machine.claim(found[key], worker_id, lease, now, self.lease_us)
+                new = self.effects.apply(conn, after, found[key], tr)
+                first, more = journals[key]
+                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], first, more))
+
+            def track() -> None:
+                self.effects.worker_keys[worker_id].update(t.ref.key for t in tasks)
+
+            after.append(track)
+            return tasks
+
+        return op
+
+    async def journal_page(
+        self, account_id: str, ref: TaskRef, start: int
+    ) -> tuple[list[Step], int | None]:
+        """A later page of a task's journal, for the worker that holds its lease (in a reader
+        thread: the journal does not change while the lease holds, but for the worker's own
+        writes)."""
+        budget = self.config.journal_page_bytes
+
+        def read(conn: sa.Connection) -> tuple[list[Step], int | None]:
+            inst = load_task_instance(conn, account_id, ref)
+            machine.check_lease(inst, ref.lease)
+            entries = store.journal_sizes(conn, [ref.key])[ref.key]
+            if start >= len(entries):
+                return [], None
+            return journal.page(conn, ref.key, entries, start, budget)
+
+        return await self.effects.read(read)
+
+    def _claimed(self, account_id: str, count: int, _claim: asyncio.Future[list[Task]]) -> None:
+        claiming = self.admission.occupancy.claiming
+        claiming[account_id] -= count
+        if claiming[account_id] <= 0:
+            del claiming[account_id]
+        self.effects.queues.wake_account(account_id)  # keys the claim skipped free their slots
+
+    def _release_unsent(
+        self, queue: tuple[str, str], keys: list[Key], claim: asyncio.Future[list[Task]]
+    ) -> None:
+        """After a poll was cancelled: gives back what its claim took, or, when the claim
+        failed, puts the keys it had taken back in line."""
+        if claim.cancelled() or claim.exception() is not None:
+            self.effects.queues.push_front(queue, keys)
+            return
+        tasks = claim.result()
+        if tasks:
+            worker = tasks[0].instance.lease_worker or ""
+            self.effects.spawn(
+                self.release(
+                    tasks[0].instance.account_id,
+                    worker,
+                    [t.ref for t in tasks],
+                    reason="poll cancelled",
+                )
+            )
+
+    async def complete_workflow(self, account_id: str, ref: TaskRef, output: bytes) -> None:
+        """Ends the instance as complete."""
+
+        def op(conn: sa.Connection, after: After) -> None:
+            self.admission.check_payload(conn, after, account_id, "output", output)
+            inst = load_task_instance(conn, account_id, ref)
+            tr = machine.complete(inst, lease=ref.lease, output=output, now=self.clock.now_us())
+            self.effects.apply(conn, after, inst, tr)
+
+        await self.effects.run(op, [ref.partition], cost=payload_cost(len(output)))
+
+    async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
+        """Ends the instance as errored."""
+
+        def op(conn: sa.Connection, after: After) -> None:
+            inst = load_task_instance(conn, account_id, ref)
+            tr = machine.fail(inst, lease=ref.lease, error=error, now=self.clock.now_us())
+            self.effects.apply(conn, after, inst, tr)
+
+        await self.effects.run(op, [ref.partition])
+
+    async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
+        """Extends the leases still held; answers the ones lost. The tokens are looked up in
+        one query per part, so that unknown ones cost no more than reading their keys."""
+
+        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], list[TaskRef]]:
+            def op(conn: sa.Connection, after: After) -> list[TaskRef]:
+                found = store.load_instances(conn, [r.key for r in part])
+                lost, now = [], self.clock.now_us()
+                for ref in part:
+                    inst = found.get(ref.key)
+                    if inst is None or inst.account_id != account_id:
+                        lost.append(ref)
+                        continue
+                    try:
+                        tr = machine.heartbeat(inst, ref.lease, now, self.lease_us)
+                    except LeaseLost:
+                        lost.append(ref)
+                        continue
+                    self.effects.apply(conn, after, inst, tr)
+                return lost
+
+            return op
+
+        lost = await self.effects.run_parts(refs, op_for, lambda r: r.partition)
+        return [ref for part in lost for ref in part]
+
+    async def release(
+        self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str
+    ) -> None:
+        """Gives tasks back so that they are dispatched again; leases already lost are skipped."""
+
+        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                found = store.load_instances(conn, [r.key for r in part])
+                now = self.clock.now_us()
+                for ref in part:
+                    inst = found.get(ref.key)
+                    # A lease already lost has nothing to give back.
+                    if inst is None or inst.account_id != account_id:
+                        continue
+                    if machine.holds(inst, ref.lease):
+                        tr = machine.release(inst, ref.lease, now, reason)
+                        self.effects.apply(conn, after, inst, tr)
+
+            return op
+
+        await self.effects.run_parts(refs, op_for, lambda r: r.partition)
+
+    def worker_disconnected(self, worker_id: str) -> None:
+        """The worker's last open poll was cancelled: give back every task it holds."""
+        keys = self.effects.worker_keys.pop(worker_id, set())
+        if not keys:
+            return
+        log.info("worker %s disconnected; releasing %d task(s)", worker_id, len(keys))
+
+        def op_for(part: list[Key]) -> Callable[[sa.Connection, After], None]:
+            def op(conn: sa.Connection, after: After) -> None:
+                found = store.load_instances(conn, part)
+                now = self.clock.now_us()
+                for inst in found.values():
+                    lease = machine.held_by(inst, worker_id)
+                    if lease is not None:
+                        tr = machine.release(inst, lease, now, "worker disconnected")
+                        self.effects.apply(conn, after, inst, tr)
+
+            return op
+
+        self.effects.spawn(self.effects.run_parts(sorted(keys), op_for, lambda k: k[0]))
