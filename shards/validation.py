@@ -47,9 +47,12 @@ def check_event_type(field: str, value: str) -> str:
 
 
 def check_step_name(field: str, value: str) -> str:
-    """A step name: 1 to 200 characters."""
+    """A step name: 1 to 200 characters, none of them NUL (U+0000, which PostgreSQL and
+    CockroachDB cannot store in text)."""
     if not value:
         raise InvalidArgument(field, "must not be empty")
+    if "\x00" in value:
+        raise InvalidArgument(field, "must not contain the NUL character (U+0000)")
     if len(value) > STEP_NAME_MAX:
         raise InvalidArgument(
             field, f"is {len(value)} characters long; the limit is {STEP_NAME_MAX}"

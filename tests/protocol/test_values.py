@@ -26,7 +26,7 @@ from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
-from tests.raw_stubs import Raw, raw_stubs, refused, step_request
+from tests.raw_stubs import Raw, error_field, raw_stubs, refused, step_request
 
 END_OF_9999 = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 BAD_TIMESTAMPS = [
@@ -310,3 +310,44 @@ def test_a_retry_policy_past_the_maximum_delay_is_refused_where_it_is_made() -> 
     with pytest.raises(ValueError, match=r"RetryPolicy\.limit must be from 0 to 1000000000"):
         SdkRetryPolicy(limit=1_000_000_001)
     assert SdkRetryPolicy(limit=10**9, delay=86_400, max_delay=86_400).delay == 86_400
+
+
+async def test_a_step_name_with_a_nul_character_answers_invalid_argument_naming_the_field(
+    raw: Raw,
+) -> None:
+    """PostgreSQL cannot store NUL in text: every command that names a step refuses it at the
+    edge instead of failing in the database."""
+    token = (await raw.task("nul")).task_token
+    name = "a\x00b"
+    payload = cpb.Payload(data=b"1")
+    failure = cpb.Failure(type="E", message="m")
+    ts = Timestamp(seconds=2_000_000_000)
+    for call in (
+        raw.workers.CompleteStep(
+            wpb.CompleteStepRequest(task_token=token, name=name, seq=1, attempt=1, result=payload),
+            metadata=raw.md,
+        ),
+        raw.workers.FailStep(
+            wpb.FailStepRequest(task_token=token, name=name, seq=1, attempt=1, error=failure),
+            metadata=raw.md,
+        ),
+        raw.workers.StartSleep(
+            wpb.StartSleepRequest(task_token=token, name=name, seq=1, wake_at=ts), metadata=raw.md
+        ),
+        raw.workers.WaitForEvent(
+            wpb.WaitForEventRequest(
+                task_token=token, name=name, seq=1, event_type="e", timeout_at=ts
+            ),
+            metadata=raw.md,
+        ),
+    ):
+        await refused(call, "name")
+    start = wpb.WorkerCommand(
+        start_step=wpb.StartStepRequest(task_token=token, name=name, seq=1, attempt=1)
+    )
+    batch = await raw.workers.RecordBatch(wpb.RecordBatchRequest(commands=[start]), metadata=raw.md)
+    assert error_field(batch.results[0].error) == "name"
+    restart = fpb.RestartInstanceRequest(workflow="raw", instance_id="nul", from_step=name)
+    await refused(raw.workflows.RestartInstance(restart, metadata=raw.md), "from_step")
+    got, _ = await raw.read_back("nul")
+    assert list(got.steps) == []
