@@ -5,7 +5,8 @@ batch), sends a part per owning shard server at once through the one forwarding 
 (gateway.forwarding), and merges the results in the batch's order. A shard checks the rest of
 each item; its errors name the item's index in the part it received, which the gateway turns
 into the index in the whole batch (reindexed). Items a shard refused because their partition
-moved go again to the new owner.
+moved go again to the new owner. Creations a shard refused as bad input are given back to the
+account's creation rate.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ async def create_instances(
             principal.account_id, item.workflow, item.instance_id, router.partitions
         )
     _admit(limits, principal, partitions, results)
+    charged = list(partitions)
 
     async def send(shard: ShardStubs, positions: list[int]) -> list[int]:
         part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
@@ -84,6 +86,9 @@ async def create_instances(
     await forward.spread(
         list(partitions), lambda n: router.for_partition(partitions[n]), send, context
     )
+    refused = sum(1 for n in charged if _bad_item(results[n]))
+    if refused:
+        limits.refund(principal.account_id, refused)
     return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
 
 
@@ -141,6 +146,15 @@ def _admit(
 
 def _moved_item(result: fpb.CreateInstanceResult | None) -> bool:
     return result is not None and result.HasField("error") and is_not_owner_status(result.error)
+
+
+def _bad_item(result: fpb.CreateInstanceResult | None) -> bool:
+    """True for an item the shard refused as bad input: not charged to the creation rate."""
+    return (
+        result is not None
+        and result.HasField("error")
+        and result.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    )
 
 
 async def record_batch(
