@@ -1,9 +1,12 @@
 """Batches split by owning shard: CreateInstances and RecordBatch.
 
-The gateway checks what it needs to route each item (with the item's index in the whole batch:
-a shard sees only its part, where the indices differ), sends a part per owning shard server at
-once through the one forwarding path (gateway.forwarding), and merges the results in the
-batch's order. Items a shard refused because their partition moved go again to the new owner.
+The gateway checks only what it needs to route each item (with the item's index in the whole
+batch), sends a part per owning shard server at once through the one forwarding path
+(gateway.forwarding), and merges the results in the batch's order. A shard checks the rest of
+each item; its errors name the item's index in the part it received, which the gateway turns
+into the index in the whole batch (reindexed). Items a shard refused because their partition
+moved go again to the new owner. Creations a shard refused as bad input are given back to the
+account's creation rate.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import grpc
+from google.rpc import error_details_pb2, status_pb2
 
 from gateway.forwarding import Context, Forwarder
 from gateway.limits import GatewayLimits
@@ -21,7 +25,7 @@ from shards.accounts import Principal
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
 from shards.limits import check_request
 from shards.partitioning import partition_of
-from shards.requests import check_batch_size, check_new_instance
+from shards.requests import check_batch_size, check_item_key
 from shards.rpc import command_error, error_status, is_not_owner, is_not_owner_status
 from shards.tokens import partition_of_token
 from stepway.v1 import worker_service_pb2 as wpb
@@ -51,9 +55,8 @@ async def create_instances(
         if not item.instance_id:
             item.instance_id = uuid.uuid4().hex
         try:
-            # Checked here, with the item's index in the whole batch: a shard sees only its
-            # part of the batch, where the indices differ.
-            check_new_instance(item, request.workflow, f"instances[{n}].")
+            # What routing needs; the shard checks the rest of the item.
+            check_item_key(item, request.workflow, f"instances[{n}].")
         except StepwayError as exc:
             results[n] = fpb.CreateInstanceResult(error=error_status(exc))
             continue
@@ -61,6 +64,7 @@ async def create_instances(
             principal.account_id, item.workflow, item.instance_id, router.partitions
         )
     _admit(limits, principal, partitions, results)
+    charged = list(partitions)
 
     async def send(shard: ShardStubs, positions: list[int]) -> list[int]:
         part = fpb.CreateInstancesRequest(instances=[request.instances[n] for n in positions])
@@ -73,14 +77,48 @@ async def create_instances(
                 * len(positions)
             ),
         )
-        for n, result in zip(positions, resp.results, strict=True):
+        for k, (n, result) in enumerate(zip(positions, resp.results, strict=True)):
+            if result.HasField("error"):
+                result = fpb.CreateInstanceResult(error=reindexed(result.error, k, n))
             results[n] = result
         return [n for n in positions if _moved_item(results[n])]
 
     await forward.spread(
         list(partitions), lambda n: router.for_partition(partitions[n]), send, context
     )
+    refused = sum(1 for n in charged if _bad_item(results[n]))
+    if refused:
+        limits.refund(principal.account_id, refused)
     return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
+
+
+def reindexed(status: status_pb2.Status, part_index: int, batch_index: int) -> status_pb2.Status:
+    """A shard's error for the item at part_index of the part it received, naming the item's
+    field at its index in the caller's batch instead (`instances[k].params` becomes
+    `instances[n].params`): in the message, the ErrorInfo metadata and the BadRequest field
+    violations. Errors that name no field of the item come back unchanged."""
+    before, after = f"instances[{part_index}].", f"instances[{batch_index}]."
+
+    def moved(text: str) -> str:
+        return after + text.removeprefix(before) if text.startswith(before) else text
+
+    status = status_pb2.Status(
+        code=status.code, message=moved(status.message), details=status.details
+    )
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+            if "field" in info.metadata:
+                info.metadata["field"] = moved(info.metadata["field"])
+            detail.Pack(info)
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            for violation in bad.field_violations:
+                violation.field = moved(violation.field)
+            detail.Pack(bad)
+    return status
 
 
 def _admit(
@@ -108,6 +146,15 @@ def _admit(
 
 def _moved_item(result: fpb.CreateInstanceResult | None) -> bool:
     return result is not None and result.HasField("error") and is_not_owner_status(result.error)
+
+
+def _bad_item(result: fpb.CreateInstanceResult | None) -> bool:
+    """True for an item the shard refused as bad input: not charged to the creation rate."""
+    return (
+        result is not None
+        and result.HasField("error")
+        and result.error.code == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    )
 
 
 async def record_batch(

@@ -1,5 +1,6 @@
 """Per-account rates a gateway enforces: requests per second (every call) and instance
-creations per second, each a token bucket whose burst is one second's worth.
+creations per second, each a token bucket whose burst is one second's worth. A creation that
+a shard refuses as bad input (INVALID_ARGUMENT) gives its token back (refund).
 
 An account's rates hold for the whole cluster. Gateways register in the `gateways` table with
 a heartbeat, and each enforces an equal share of every rate: the quota divided by the number
@@ -43,6 +44,10 @@ class Bucket:
         taken = min(wanted, int(self.tokens))
         self.tokens -= taken
         return taken
+
+    def give_back(self, rate: float, count: int) -> None:
+        """Puts back count tokens taken for work that was refused (at most `rate` held)."""
+        self.tokens = min(rate, self.tokens + count)
 
     def wait(self, rate: float, wanted: int) -> float:
         """Seconds until wanted tokens are there (at least one; a burst caps at the rate)."""
@@ -196,6 +201,14 @@ class GatewayLimits:
         """Admits up to wanted creations of the account: answers how many; raises
         QuotaExceeded (creations_per_second) when it admits none."""
         return self._take(self._creations, account_id, "creations_per_second", wanted)
+
+    def refund(self, account_id: str, count: int) -> None:
+        """Gives back creations that creations() admitted but a shard refused as bad input
+        (INVALID_ARGUMENT): a creation refused does not use up the account's rate."""
+        bucket = self._creations.get(account_id)
+        if bucket is not None:
+            rate = self._quotas(account_id).creations_per_second / self.gateways
+            bucket.give_back(rate, count)
 
     def _take(
         self,

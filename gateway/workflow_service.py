@@ -8,7 +8,7 @@ account to any shard server (all read the same database). The shard server check
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import nullcontext
 from typing import Any
 
@@ -16,10 +16,10 @@ import grpc
 
 from gateway.auth import Authenticator
 from gateway.batches import create_instances
-from gateway.forwarding import Context, Forwarder, workflow_method
+from gateway.forwarding import Context, Forwarder, Method, workflow_method
 from gateway.limits import GatewayLimits
 from gateway.polls import POLL_SLACK_SECONDS
-from gateway.routing import Router
+from gateway.routing import Router, ShardStubs
 from shards import validation as v
 from shards.caps import POLLS, WATCHES, OpenCalls
 from shards.partitioning import partition_of
@@ -59,8 +59,10 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         """Checks the key, then forwards to the owner of the instance's partition; a call that
         stays open counts as `held` (a cap of shards.caps) while it does."""
         principal = await self.auth.principal(context, "WorkflowService")
+        send = workflow_method(method)
         if method == "CreateInstance":
             self.limits.creations(principal.account_id, 1)
+            send = _refunding(send, self.limits, principal.account_id)
         partition = partition_of(
             principal.account_id, request.workflow, request.instance_id, self.router.partitions
         )
@@ -68,7 +70,7 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
         with hold:
             return await self.forward.call(
                 lambda: self.router.for_partition(partition),
-                workflow_method(method),
+                send,
                 request,
                 principal,
                 context,
@@ -192,3 +194,23 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
     ) -> fpb.ListWorkflowsResponse:
         resp: fpb.ListWorkflowsResponse = await self._anywhere("ListWorkflows", request, context)
         return resp
+
+
+def _refunding(method: Method[Any], limits: GatewayLimits, account_id: str) -> Method[Any]:
+    """A creation's method that gives the account's creation back (GatewayLimits.refund) when
+    the shard refuses the request as bad input (INVALID_ARGUMENT)."""
+
+    def on(shard: ShardStubs) -> Callable[..., Awaitable[Any]]:
+        call = method(shard)
+
+        async def create(request: Any, **options: Any) -> Any:
+            try:
+                return await call(request, **options)
+            except grpc.aio.AioRpcError as err:
+                if err.code() is grpc.StatusCode.INVALID_ARGUMENT:
+                    limits.refund(account_id, 1)
+                raise
+
+        return create
+
+    return on

@@ -2,8 +2,8 @@
 
 Each function checks what shards.validation's rules say of a field (or of a batch) and returns
 the value the engine takes; a failure is an InvalidArgument naming the field. The gateway uses
-the ones it needs to route a call (a batch's items, checked with their index in the whole batch);
-the shard server's services use the rest.
+the ones it needs to route a call (a batch item's key, checked with its index in the whole batch);
+the shard server's services check everything else.
 """
 
 from __future__ import annotations
@@ -40,14 +40,26 @@ def check_batch_size(count: int) -> None:
         )
 
 
+def check_item_key(item: fpb.CreateInstanceRequest, workflow: str, prefix: str) -> tuple[str, str]:
+    """The (workflow, instance_id) of a batch item: its sizes and names checked, what the
+    gateway needs to route it; field names in errors carry the item's index."""
+    limits.check_request(item, prefix)
+    return (
+        v.check_id(prefix + "workflow", item.workflow or workflow),
+        v.check_id(prefix + "instance_id", item.instance_id),
+    )
+
+
 def check_new_instance(
     item: fpb.CreateInstanceRequest, workflow: str, prefix: str, task_queue: str = ""
 ) -> NewInstance:
-    """One item of a batch, checked; field names in errors carry the item's index."""
-    limits.check_request(item, prefix)
+    """One item of a batch, checked whole (check_item_key's checks first, so an item breaking
+    several rules is refused for the same one wherever it is checked); field names in errors
+    carry the item's index."""
+    name, instance_id = check_item_key(item, workflow, prefix)
     return NewInstance(
-        workflow=v.check_id(prefix + "workflow", item.workflow or workflow),
-        instance_id=v.check_id(prefix + "instance_id", item.instance_id),
+        workflow=name,
+        instance_id=instance_id,
         params=v.check_payload(prefix + "params", item.params.data),
         retention_us=v.check_retention(item, prefix + "retention"),
         task_queue=task_queue_or_none(item.task_queue or task_queue, prefix + "task_queue"),

@@ -397,9 +397,13 @@ async def test_the_accounts_commands_create_list_and_change_quotas(
     assert (bad.code, bad.out) == (1, "")
     high = server_quotas.MAXIMUM["max_running"]
     assert bad.err == (
-        f"error: quotas.max_running: max_running must be between 1 and {high:,}, not 0\n"
+        "error: INVALID_FIELD: "
+        f"quotas.max_running: max_running must be between 1 and {high:,}, not 0\n"
     )
-    assert (again.code, again.err) == (1, "error: account 'acme' already exists\n")
+    assert (again.code, again.err) == (
+        1,
+        "error: ACCOUNT_EXISTS: account 'acme' already exists\n",
+    )
 
     got = await stepway(
         "accounts", "quotas", "get", "acme", "--json", key=admin_key, server=dev_server

@@ -706,8 +706,10 @@ async def test_a_refused_command_exits_1_with_the_servers_message_on_stderr(
         assert (ran.code, ran.out) == (1, ""), ran
         assert ran.err.startswith("error: ") and ran.err.count("\n") == 1, ran.err
     assert "complete, not paused" in resume.err
-    assert missing.err == "error: instance 'nope' of workflow 'pipeline' not found\n"
-    assert bad_id.err.startswith("error: instance_id: 'no spaces' must match")
+    assert missing.err == (
+        "error: INSTANCE_NOT_FOUND: instance 'nope' of workflow 'pipeline' not found\n"
+    )
+    assert bad_id.err.startswith("error: INVALID_FIELD: instance_id: 'no spaces' must match")
     assert "API key is not valid" in bad_key.err
     assert (await client.status("pipeline", "r1")).status is InstanceStatus.COMPLETE
 

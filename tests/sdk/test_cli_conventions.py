@@ -11,14 +11,26 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gateway.dev import DevServer
 from shards import schema
 from shards.clock import now_us
-from stepway import Client, InstanceStatus, Step, Worker, WorkflowEvent, workflow
+from stepway import (
+    Client,
+    InstanceStatus,
+    QuotaExceededError,
+    Step,
+    Worker,
+    WorkflowEvent,
+    workflow,
+)
+from stepway.v1 import worker_service_pb2 as wpb
+from tests.helpers import eventually
 from tests.sdk.test_cli import WORKFLOWS, Cli, command_env, until_waiting
+from tests.shards.test_quotas import _default_account, set_quotas
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +49,12 @@ async def worker(client: Client) -> AsyncIterator[Worker]:
         yield w
 
 
-def json_error(err: str) -> dict[str, str | None]:
+def json_error(err: str) -> dict[str, Any]:
     """The error object a command printed on stderr under --output json or jsonl."""
     [line] = err.splitlines()
     document = json.loads(line)
     assert set(document) == {"error"}
-    error: dict[str, str | None] = document["error"]
+    error: dict[str, Any] = document["error"]
     return error
 
 
@@ -64,10 +76,42 @@ async def test_json_and_jsonl_output_reach_every_command_and_errors_come_as_json
         assert (ran.code, ran.out) == (1, ""), ran
         error = json_error(ran.err)
         assert error["code"] == "NOT_FOUND"
+        assert error["reason"] == "INSTANCE_NOT_FOUND" and "retry_after" not in error
         assert error["message"] == "instance 'nope' of workflow 'pipeline' not found"
     assert [json.loads(line)["id"] for line in lines.lines] == ["j2", "j1"]
     events = [json.loads(line) for line in history.lines]
     assert events[0]["type"] == "created" and events[-1]["type"] == "completed"
+
+
+async def test_a_servers_refusal_shows_its_reason_and_retry_after_in_text_and_json(
+    dev_server: DevServer, client: Client, cli: Cli
+) -> None:
+    set_quotas(dev_server.db, _default_account(dev_server), max_queued_per_workflow=1)
+    await client.call(
+        client.workers.RegisterWorker,
+        wpb.RegisterWorkerRequest(worker_id="idle", task_queue="default", workflows=["idle"]),
+    )
+    ids = (f"fill{n}" for n in range(1000))
+
+    async def full() -> bool:
+        try:
+            await client.create("idle", id=next(ids))
+        except QuotaExceededError:
+            return True
+        return False
+
+    await eventually(full, lambda refused: refused, what="the queue limit in force")
+    text, jsonl = await asyncio.gather(
+        cli("instances", "create", "idle", "--id", "past-it"),
+        cli("instances", "create", "idle", "--id", "past-it", "-o", "jsonl"),
+    )
+    assert (text.code, text.out) == (1, ""), text
+    assert text.err.startswith("error: QUOTA_EXCEEDED: workflow 'idle' has 1 queued instances")
+    assert "quota max_queued_per_workflow (1) exceeded" in text.err
+    assert (jsonl.code, jsonl.out) == (1, ""), jsonl
+    error = json_error(jsonl.err)
+    assert (error["code"], error["reason"]) == ("RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED")
+    assert isinstance(error["retry_after"], float) and error["retry_after"] > 0
 
 
 async def test_cluster_status_answers_json_and_forget_drops_only_an_expired_member(
@@ -128,7 +172,9 @@ async def test_an_unknown_workflow_is_named_by_list_and_by_instance_commands(
     assert listing.err.startswith("error: workflow 'nosuch' not found (the workflows: approval,")
     assert typo.err.startswith("error: workflow 'ordr' not found (the workflows: approval,")
     assert latest.err == typo.err
-    assert known.err == "error: instance 'order-42' of workflow 'pipeline' not found\n"
+    assert known.err == (
+        "error: INSTANCE_NOT_FOUND: instance 'order-42' of workflow 'pipeline' not found\n"
+    )
 
 
 async def test_describe_says_utc_on_every_time_and_json_has_whole_seconds_and_no_list_params(
@@ -208,7 +254,9 @@ async def test_a_create_naming_its_task_queue_waits_for_a_worker_that_registers_
     )
     assert (named.code, named.out) == (0, "created instance q1 of workflow later\n"), named
     assert unnamed.code == 1
-    assert unnamed.err.startswith("error: workflow 'later' is not registered in this account")
+    assert unnamed.err.startswith(
+        "error: WORKFLOW_NOT_REGISTERED: workflow 'later' is not registered in this account"
+    )
     [batch] = await client.create_batch(
         "later", [{"id": "q3", "params": {"name": "bo"}}], task_queue="jobs"
     )

@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import grpc
 import pytest
 import sqlalchemy as sa
 
@@ -30,7 +31,9 @@ from stepway import (
     WorkflowFailedError,
     workflow,
 )
+from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
+from stepway.v1 import workflow_service_pb2 as fpb
 from tests.clusters import PARTITIONS, Cluster, account_id, cluster, start_gateway_of
 from tests.helpers import eventually
 
@@ -232,6 +235,43 @@ async def _refused(client: Client) -> bool:
         assert isinstance(err, QuotaExceededError) and err.quota == "creations_per_second"
         return True
     return False
+
+
+async def test_creations_refused_as_bad_input_do_not_use_up_the_creation_rate(
+    dev_server: DevServer,
+) -> None:
+    def careless() -> str:
+        with dev_server.db.begin() as conn:
+            account = ensure_account(conn, "careless")
+        set_quotas(dev_server.db, account, creations_per_second=5)
+        with dev_server.db.begin() as conn:
+            return add_key(conn, account, "admin", name="careless")
+
+    client = await Client.connect(dev_server.address, api_key=await asyncio.to_thread(careless))
+    bad = cpb.Payload(data=b"{not json")
+    try:
+        # Four times the rate's burst of single creations, then of batch items (in batches of
+        # one burst), all bad: each is refused as bad input, none as past the rate.
+        for n in range(20):
+            request = fpb.CreateInstanceRequest(
+                workflow="w", instance_id=f"bad{n}", params=bad, task_queue="q"
+            )
+            with pytest.raises(InvalidArgumentError):
+                await client.call(client.workflows.CreateInstance, request)
+        for start in range(0, 20, 5):
+            batch = fpb.CreateInstancesRequest(workflow="w", task_queue="q")
+            for n in range(start, start + 5):
+                batch.instances.add(instance_id=f"bad-item{n}", params=bad)
+            resp = await client.call(client.workflows.CreateInstances, batch)
+            codes = {r.error.code for r in resp.results}
+            assert codes == {grpc.StatusCode.INVALID_ARGUMENT.value[0]}
+        # The good ones that follow are within the rate.
+        for n in range(3):
+            assert (await client.create("w", id=f"good{n}", task_queue="q")).created
+        good = [{"id": f"good-item{n}"} for n in range(2)]
+        assert all(r.ok for r in await client.create_batch("w", good, task_queue="q"))
+    finally:
+        await client.close()
 
 
 async def test_a_creation_rate_holds_across_two_gateways(cluster: Cluster) -> None:

@@ -131,16 +131,33 @@ def tls_setting(ca: str | None) -> str | bool:
     return True if ca == "system" else ca
 
 
-def report_error(args: argparse.Namespace, message: str, code: str = "") -> int:
-    """Prints why a command failed, on stderr: `error: ...`, or a JSON object {"error":
-    {"message", "code"}} under --output json or jsonl (code: the gRPC status name of a
-    server's refusal, else null); returns the exit code, 1."""
+def report_error(
+    args: argparse.Namespace,
+    message: str,
+    code: str = "",
+    reason: str | None = None,
+    retry_after: float | None = None,
+) -> int:
+    """Prints why a command failed, on stderr: `error: ...` (`error: REASON: ...` for a server's
+    refusal with an error reason), or a JSON object {"error": {"message", "code", "reason"}}
+    under --output json or jsonl (code: the gRPC status name of a server's refusal, reason: its
+    ErrorInfo reason, each null for an error of the command itself; "retry_after", in seconds,
+    where the server set one); returns the exit code, 1."""
     if output_of(args) == "text":
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        shown = f"{reason}: {message}" if reason else message
+        print(f"error: {shown}", file=sys.stderr, flush=True)
     else:
-        error = {"message": message, "code": code or None}
+        error: dict[str, Any] = {"message": message, "code": code or None, "reason": reason}
+        if retry_after is not None:
+            error["retry_after"] = retry_after
         print(render.to_json_line({"error": error}), file=sys.stderr, flush=True)
     return 1
+
+
+def report_refusal(args: argparse.Namespace, exc: StepwayError) -> int:
+    """report_error for a server's refusal: its message, status code, reason and retry_after."""
+    code = exc.code.name if exc.code is not None else ""
+    return report_error(args, error_message(exc), code, exc.reason, exc.retry_after)
 
 
 def error_message(exc: StepwayError) -> str:
@@ -149,7 +166,3 @@ def error_message(exc: StepwayError) -> str:
     if isinstance(exc, InvalidArgumentError) and exc.field and not message.startswith(exc.field):
         message = f"{exc.field}: {message}"
     return message
-
-
-def _code(exc: StepwayError) -> str:
-    return exc.code.name if exc.code is not None else ""

@@ -31,11 +31,10 @@ from stepway import _render as render
 from stepway._cli_base import (
     CommandError,
     View,
-    _code,
     _connection_args,
     _output_args,
-    error_message,
     report_error,
+    report_refusal,
     resolve_connection,
 )
 from stepway.client import Client, InstanceInfo, InstancePage, InstanceStatus
@@ -451,7 +450,7 @@ async def _worker(args: argparse.Namespace) -> int:
     try:
         client = await connect_patiently(args.address, args.api_key, args.tls)
     except StepwayError as exc:
-        return report_error(args, error_message(exc), _code(exc))
+        return report_refusal(args, exc)
     worker = Worker(
         client, task_queue=args.task_queue, workflows=workflows, max_concurrent=args.max_concurrent
     )
@@ -499,7 +498,7 @@ async def _with_client(handler: Handler, args: argparse.Namespace) -> int:
         finally:
             await client.close()
     except StepwayError as exc:
-        return report_error(args, error_message(exc), _code(exc))
+        return report_refusal(args, exc)
 
 
 async def latest_id(client: Client, workflow: str) -> str:
