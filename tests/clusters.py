@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gateway.commands import ensure_secret
+from gateway.commands.servers import ensure_secret
 from gateway.config import GatewayConfig
 from gateway.dev import lift_rate_limits
 from gateway.server import GatewayServer, start_gateway

@@ -200,7 +200,7 @@ async def test_cluster_status_lists_members_with_their_partitions_and_leases(
 
 
 def test_render_status_marks_expired_members_and_orphaned_partitions() -> None:
-    from gateway.commands import render_status
+    from gateway.commands.cluster import render_status
     from shards.membership import MemberInfo
 
     now = 1_000_000_000

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from gateway.commands import tls_banner
+from gateway.commands.common import tls_banner
 from gateway.config import GatewayConfig
 from gateway.dev import DevConfig, DevServer, start_dev
 from gateway.server import start_gateway
