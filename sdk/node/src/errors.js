@@ -1,7 +1,8 @@
 'use strict';
-// The errors a step handler throws or sees, how a thrown value becomes a Failure, and the typed
+// The errors a step handler throws or sees, how a thrown value becomes a Failure, the typed
 // errors a server's answer becomes: one class per gRPC status, a subclass of it per error reason
-// (stepway.v1.ErrorReason, protos/stepway/v1/errors.proto; docs/protocol.md has the table).
+// (stepway.v1.ErrorReason, protos/stepway/v1/errors.proto; docs/protocol.md has the table), and
+// those of an instance's result: WorkflowFailedError, WorkflowTerminatedError.
 
 const { status } = require('@grpc/grpc-js');
 
@@ -110,6 +111,22 @@ const BY_REASON = {
   PERMISSION_DENIED: PermissionDeniedError,
   INTERNAL: InternalError,
 };
+
+/** What a result wait rejects with when the instance ended errored: what the workflow threw. */
+class WorkflowFailedError extends StepwayError {
+  constructor(instanceId, errorType, errorMessage) {
+    super(`instance ${instanceId} errored: ${errorType}: ${errorMessage}`);
+    Object.assign(this, { instanceId, errorType, errorMessage });
+  }
+}
+
+/** What a result wait rejects with when the instance was terminated before it finished. */
+class WorkflowTerminatedError extends StepwayError {
+  constructor(instanceId) {
+    super(`instance ${instanceId} was terminated`);
+    this.instanceId = instanceId;
+  }
+}
 
 // The protobuf wire format, as far as google.rpc.Status and its details need it.
 function* wireFields(buf) {
@@ -243,6 +260,8 @@ module.exports = {
   UnavailableError,
   InternalError,
   ...Object.fromEntries(Object.values(BY_REASON).map((Class) => [Class.name, Class])),
+  WorkflowFailedError,
+  WorkflowTerminatedError,
   BY_REASON,
   decodeStatus,
   fromStatus,

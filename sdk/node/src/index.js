@@ -1,5 +1,6 @@
 'use strict';
-// @stepway/sdk: a step worker for Stepway, and promise-returning stubs of its gRPC services.
+// @stepway/sdk: a step worker for Stepway, a client of workflow instances, and promise-returning
+// stubs of its gRPC services.
 
 const { connect, CHANNEL_OPTIONS } = require('./client');
 const { MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, toPayload, fromPayload, durationFromMs, msFromDuration, dateFromTimestamp, timestampFromDate } =
@@ -7,6 +8,7 @@ const { MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, toPayload, fromPayload, durationFromM
 const errors = require('./errors');
 const { LOADER_OPTIONS, findProtosDir, loadServices } = require('./protos');
 const { StepWorker } = require('./step_worker');
+const { Client, InstanceHandle, WaitTimeoutError, DEFAULT_ADDRESS } = require('./workflow_client');
 
 module.exports = {
   StepWorker,
@@ -17,6 +19,10 @@ module.exports = {
     Object.entries(errors).filter(([name, value]) => typeof value === 'function' && value.prototype instanceof errors.StepwayError),
   ),
   fromStatus: errors.fromStatus,
+  Client,
+  InstanceHandle,
+  WaitTimeoutError,
+  DEFAULT_ADDRESS,
   connect,
   CHANNEL_OPTIONS,
   LOADER_OPTIONS,

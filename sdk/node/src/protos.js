@@ -12,7 +12,10 @@ const SERVICE_FILES = [
   'stepway/v1/admin_service.proto',
 ];
 
-/** How protobuf maps to JavaScript everywhere in this package (the README has a table). */
+/**
+ * How protobuf maps to JavaScript everywhere in this package (the README has a table), and in
+ * the TypeScript types of types/proto (scripts/gen_types.js gives the generator the same).
+ */
 const LOADER_OPTIONS = Object.freeze({
   keepCase: false, // fields in camelCase: taskToken, stepType, heartbeatTimeout
   longs: String, // 64-bit integers (Duration.seconds, Timestamp.seconds) as decimal strings
@@ -54,4 +57,4 @@ function loadServices(protosDir) {
   return loaded.get(dir);
 }
 
-module.exports = { LOADER_OPTIONS, findProtosDir, loadServices };
+module.exports = { SERVICE_FILES, LOADER_OPTIONS, findProtosDir, loadServices };

@@ -1,0 +1,58 @@
+// Original file: stepway/v1/worker_service.proto
+
+
+/**
+ * Declares a worker's workflows.
+ */
+export interface RegisterWorkerRequest {
+  /**
+   * Unique per worker process, chosen by the worker (a UUID); ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$.
+   */
+  'workerId'?: (string);
+  /**
+   * The task queue the worker polls: ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$.
+   */
+  'taskQueue'?: (string);
+  /**
+   * The workflow names it runs, each ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$; at most 1,000 a call
+   * (register more in several calls). The latest registration of a name sets its task queue.
+   * Empty registers nothing.
+   */
+  'workflows'?: (string)[];
+  /**
+   * Free text for operators, e.g. "host-1/pid-42"; at most 200 characters.
+   */
+  'identity'?: (string);
+  /**
+   * SDK name and version, e.g. "python/0.1.0"; at most 100 characters.
+   */
+  'sdk'?: (string);
+}
+
+/**
+ * Declares a worker's workflows.
+ */
+export interface RegisterWorkerRequest__Output {
+  /**
+   * Unique per worker process, chosen by the worker (a UUID); ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$.
+   */
+  'workerId': (string);
+  /**
+   * The task queue the worker polls: ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$.
+   */
+  'taskQueue': (string);
+  /**
+   * The workflow names it runs, each ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$; at most 1,000 a call
+   * (register more in several calls). The latest registration of a name sets its task queue.
+   * Empty registers nothing.
+   */
+  'workflows': (string)[];
+  /**
+   * Free text for operators, e.g. "host-1/pid-42"; at most 200 characters.
+   */
+  'identity': (string);
+  /**
+   * SDK name and version, e.g. "python/0.1.0"; at most 100 characters.
+   */
+  'sdk': (string);
+}
