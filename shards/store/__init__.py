@@ -1,0 +1,111 @@
+"""Every query of the shard, named for what it does. Each takes the transaction's connection.
+
+Reads return machine values (Instance, Step, StepTask); writes take machine Transitions.
+Statements are built once (building a Core statement costs far more than running it), and
+lookups by instance are batched by key (`load_instances`, `load_journals`) so that a poll or a
+timer tick costs a fixed number of statements, not one per instance.
+
+The rest of the code uses this package through the names below (`store.apply(...)`); its
+modules hold one concern each:
+
+- `rows`: the tables, the keys rows are found by, rows → Instance, Step, StepTask.
+- `instances`: finding and loading instances and their params, inserting one.
+- `journal`: the steps of instances, their sizes and the order they ran in.
+- `events`: buffered events.
+- `history`: reading an instance's history.
+- `transitions`: the writes of a Transition (`apply`, `create_many`).
+- `step_tasks`: the tasks of CALL steps.
+- `due`: due instances and the next due time (the timer).
+- `listing`: an account's instances page by page, queued and live instances of partitions.
+- `workflows`: registered workflows.
+- `retention`: expired instances and deleting instances.
+- `leases`: the partition leases an operation's transaction reads.
+"""
+
+from shards.store.due import due_instances, next_due
+from shards.store.events import insert_event, oldest_buffered_event
+from shards.store.history import load_history
+from shards.store.instances import (
+    find_instance,
+    find_instances,
+    insert_instance,
+    load_instance,
+    load_instances,
+    load_params,
+    load_params_of,
+    new_uid,
+)
+from shards.store.journal import (
+    count_steps,
+    journal_in_run_order,
+    journal_sizes,
+    load_journals,
+    load_pending_steps,
+    load_step,
+    load_steps,
+    run_order_sizes,
+)
+from shards.store.leases import lease_epochs
+from shards.store.listing import list_instances, queued_backlog, queued_instances, status_counts
+from shards.store.retention import account_retention, delete_instances, expired_instances
+from shards.store.rows import Key
+from shards.store.step_tasks import (
+    delete_step_task,
+    due_step_tasks,
+    load_step_task,
+    load_step_tasks,
+    ready_step_tasks,
+    write_step_task,
+)
+from shards.store.transitions import apply, create_many
+from shards.store.workflows import (
+    register_workflows,
+    unregistered_workflows,
+    workflow_summaries,
+    workflow_task_queue,
+)
+
+__all__ = [
+    "Key",
+    "account_retention",
+    "apply",
+    "count_steps",
+    "create_many",
+    "delete_instances",
+    "delete_step_task",
+    "due_instances",
+    "due_step_tasks",
+    "expired_instances",
+    "find_instance",
+    "find_instances",
+    "insert_event",
+    "insert_instance",
+    "journal_in_run_order",
+    "journal_sizes",
+    "lease_epochs",
+    "list_instances",
+    "load_history",
+    "load_instance",
+    "load_instances",
+    "load_journals",
+    "load_params",
+    "load_params_of",
+    "load_pending_steps",
+    "load_step",
+    "load_step_task",
+    "load_step_tasks",
+    "load_steps",
+    "new_uid",
+    "next_due",
+    "oldest_buffered_event",
+    "queued_backlog",
+    "queued_instances",
+    "ready_step_tasks",
+    "register_workflows",
+    "run_order_sizes",
+    "status_counts",
+    "unregistered_workflows",
+    "workflow_summaries",
+    "workflow_task_queue",
+    "write_step_task",
+]

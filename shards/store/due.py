@@ -1,0 +1,40 @@
+"""Due times: the instances whose due time has come, and the next due time of a shard's
+partitions (what its timer waits for)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import sqlalchemy as sa
+
+from shards.core.model import Instance
+from shards.store.rows import INST, INSTANCE_COLUMNS, ST, of_partitions, to_instance
+
+
+def due_instances(
+    conn: sa.Connection, now: int, limit: int, partitions: Collection[int]
+) -> list[Instance]:
+    """Instances whose due time has come (sleep ends, retry due, wait timeout, lease expiry)."""
+    if not partitions:
+        return []
+    rows = conn.execute(
+        sa.select(*INSTANCE_COLUMNS)
+        .where(INST.c.due_at.is_not(None), INST.c.due_at <= now, of_partitions(partitions))
+        .order_by(INST.c.due_at)
+        .limit(limit)
+    )
+    return [to_instance(r) for r in rows]
+
+
+def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
+    """The earliest due time of any instance or step task of these partitions."""
+    if not partitions:
+        return None
+    first = conn.execute(
+        sa.select(sa.func.min(INST.c.due_at)).where(of_partitions(partitions))
+    ).scalar()
+    tasks = conn.execute(
+        sa.select(sa.func.min(ST.c.due_at)).where(ST.c.partition.in_(sorted(partitions)))
+    ).scalar()
+    values = [int(v) for v in (first, tasks) if v is not None]
+    return min(values) if values else None
