@@ -1,0 +1,162 @@
+'use strict';
+// The workflow Worker against a real `stepway dev`: parallel steps, replay, durations, errors.
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { Worker, WorkflowEntrypoint, NonRetryableError, StepFailedError, connect, toPayload, fromPayload, durationMs } = require('../src');
+const { findStepwayBin, startDevServer, eventually } = require('../testing/dev_server');
+
+const bin = findStepwayBin();
+const skip = bin ? false : 'stepway not found: set STEPWAY_BIN, or create the repository .venv (pip install -e ./sdk/python -e .)';
+
+describe('durationMs', () => {
+  test('reads milliseconds and Cloudflare duration strings, singular or plural', () => {
+    assert.equal(durationMs(250), 250);
+    assert.equal(durationMs('10 seconds'), 10_000);
+    assert.equal(durationMs('1 minute'), 60_000);
+    assert.equal(durationMs('2 hours'), 7_200_000);
+    assert.equal(durationMs('1 day'), 86_400_000);
+    assert.throws(() => durationMs('soon'), TypeError);
+    assert.throws(() => durationMs(-1), TypeError);
+  });
+});
+
+describe('workflow Worker', { skip }, () => {
+  let server;
+  let client;
+  let serial = 0;
+  before(async () => {
+    server = await startDevServer(bin);
+    client = connect(server.address, { apiKey: server.apiKey });
+  });
+  after(async () => {
+    client?.close();
+    await server?.stop();
+  });
+
+  /** Runs `workflows` on a fresh queue while `body(worker, queue)` runs, then stops the worker. */
+  async function withWorker(workflows, body) {
+    const taskQueue = `wfq${++serial}`;
+    const worker = new Worker({ address: server.address, apiKey: server.apiKey, taskQueue, workflows });
+    const warnings = [];
+    worker.on('warning', (err) => warnings.push(err));
+    const ready = new Promise((resolve) => worker.once('ready', resolve));
+    const running = worker.run();
+    try {
+      await Promise.race([ready, running]);
+      return await body(worker, warnings);
+    } finally {
+      await worker.stop();
+      await running;
+    }
+  }
+
+  async function result(workflow, instanceId) {
+    const response = await client.workflow.waitInstance({ workflow, instanceId, timeout: { seconds: '20', nanos: 0 } }, { timeoutMs: 30_000 });
+    assert.ok(response.finished, `${workflow}/${instanceId} did not finish`);
+    return response.instance;
+  }
+
+  test('Promise.all runs steps of one name in parallel, each its own occurrence, replayed after a sleep', async () => {
+    const runs = [];
+    let concurrent = 0;
+    let most = 0;
+    class Fanout extends WorkflowEntrypoint {
+      async run(event, step) {
+        const parts = await Promise.all(
+          event.payload.items.map((item) =>
+            step.do('fetch', async () => {
+              runs.push(item);
+              most = Math.max(most, ++concurrent);
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              concurrent--;
+              return item * 10;
+            }),
+          ),
+        );
+        await step.sleep('pause', '1 second');
+        return { parts, total: await step.do('sum', () => parts.reduce((a, b) => a + b, 0)) };
+      }
+    }
+    await withWorker({ fanout: Fanout }, async () => {
+      await client.workflow.createInstance({ workflow: 'fanout', instanceId: 'f-1', params: toPayload({ items: [1, 2, 3] }) });
+      const instance = await result('fanout', 'f-1');
+      assert.equal(instance.status, 'INSTANCE_STATUS_COMPLETE');
+      assert.deepEqual(fromPayload(instance.output), { parts: [10, 20, 30], total: 60 });
+      assert.deepEqual(runs.sort(), [1, 2, 3], 'each body ran once: the replay after the sleep ran none');
+      assert.equal(most, 3);
+      const { steps } = await client.workflow.getInstance({ workflow: 'fanout', instanceId: 'f-1', includeSteps: true });
+      const fetches = steps.filter((s) => s.name === 'fetch').map((s) => s.seq);
+      assert.deepEqual(fetches.sort(), [1, 2, 3]);
+    });
+  });
+
+  test('a NonRetryableError fails the step at once, and the workflow may catch StepFailedError', async () => {
+    let attempts = 0;
+    async function careful(event, step) {
+      try {
+        await step.do('risky', { retries: { limit: 5, delay: 10, backoff: 'constant' } }, () => {
+          attempts++;
+          throw new NonRetryableError('no way');
+        });
+      } catch (err) {
+        assert.ok(err instanceof StepFailedError);
+        return { caught: err.errorType, message: err.errorMessage };
+      }
+      return 'not reached';
+    }
+    await withWorker({ careful }, async () => {
+      await client.workflow.createInstance({ workflow: 'careful', instanceId: 'c-1' });
+      const instance = await result('careful', 'c-1');
+      assert.deepEqual(fromPayload(instance.output), { caught: 'NonRetryableError', message: 'no way' });
+      assert.equal(attempts, 1);
+    });
+  });
+
+  test('an uncaught step failure errors the instance with the step’s error type', async () => {
+    async function doomed(event, step) {
+      await step.do('boom', { retries: { limit: 1, delay: '0 seconds' } }, () => {
+        throw new RangeError('out of range');
+      });
+    }
+    await withWorker({ doomed }, async () => {
+      await client.workflow.createInstance({ workflow: 'doomed', instanceId: 'd-1' });
+      const instance = await result('doomed', 'd-1');
+      assert.equal(instance.status, 'INSTANCE_STATUS_ERRORED');
+      assert.equal(instance.error.type, 'RangeError');
+      assert.equal(instance.error.message, 'out of range');
+    });
+  });
+
+  test('a step past its timeout fails as StepTimeout and its signal aborts', async () => {
+    let aborted = null;
+    async function slow(event, step) {
+      return step.do('wait', { retries: { limit: 0 }, timeout: 200 }, ({ signal }) => {
+        return new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = signal.reason.name;
+            resolve('late');
+          });
+        });
+      });
+    }
+    await withWorker({ slow }, async () => {
+      await client.workflow.createInstance({ workflow: 'slow', instanceId: 's-1' });
+      const instance = await result('slow', 's-1');
+      assert.equal(instance.status, 'INSTANCE_STATUS_ERRORED');
+      assert.equal(instance.error.type, 'StepTimeout');
+      await eventually(() => aborted, { what: 'the abort' });
+      assert.equal(aborted, 'StepTimeout');
+    });
+  });
+
+  test('an instance of a workflow this worker does not define fails as UnknownWorkflow', async () => {
+    await withWorker({ known: async () => 'ok' }, async (worker) => {
+      // Registered on this queue by another worker, which then stops.
+      await client.worker.registerWorker({ workerId: 'other', taskQueue: worker.taskQueue, workflows: ['unknown_here'] });
+      await client.workflow.createInstance({ workflow: 'unknown_here', instanceId: 'u-1' });
+      const instance = await result('unknown_here', 'u-1');
+      assert.equal(instance.error.type, 'UnknownWorkflow');
+    });
+  });
+});
