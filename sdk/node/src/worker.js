@@ -16,6 +16,7 @@ const { version } = require('../package.json');
 const MAX_TASKS_PER_POLL = 100;
 const MAX_ITEMS_PER_CALL = 1000; // workflow names a RegisterWorker, tokens a HeartbeatTasks or ReleaseTasks
 const POLL_DEADLINE_MARGIN_MS = 20_000;
+const POLL_SETTLE_MS = 500;
 
 /**
  * Polls a workflow task queue and runs the workflows registered under `workflows` ({ name:
@@ -51,6 +52,7 @@ class Worker extends EventEmitter {
     this.state = 'new'; // 'running' → 'stopping' → 'stopped'
     this.stopController = new AbortController(); // ends the open poll, heartbeat waits and backoffs
     this.slotFreed = null;
+    this.polling = null;
     this.stopped = null;
     this.removeSignalHandlers = null;
   }
@@ -67,7 +69,8 @@ class Worker extends EventEmitter {
     try {
       await this.register();
       const heartbeats = this.heartbeatLoop();
-      await this.pollLoop();
+      this.polling = this.pollLoop();
+      await this.polling;
       await heartbeats;
     } catch (err) {
       await this.stop();
@@ -140,6 +143,10 @@ class Worker extends EventEmitter {
         await sleep(backoffMs(++failures), this.stopController.signal);
         continue;
       }
+      if (this.state !== 'running') {
+        await this.release(response.tasks.map((task) => task.taskToken)); // answered while stopping
+        break;
+      }
       for (const task of response.tasks) this.start(task);
     }
   }
@@ -193,15 +200,26 @@ class Worker extends EventEmitter {
       });
   }
 
+  /**
+   * The tasks are given back while the open poll is still open: a poll cancelled just after it
+   * was sent can stay open on the server and take tasks for a worker that is gone (they would
+   * wait for their lease to run out). That poll may take a task given back: it answers, and the
+   * worker gives that task back in turn. It is cancelled once it answered, or POLL_SETTLE_MS after
+   * the tasks went back.
+   */
   async shutDown() {
     this.state = 'stopping';
-    this.stopController.abort();
     this.wakePoller();
     const runs = [...this.runs.values()];
     for (const run of runs) run.halt('stopped');
     await Promise.allSettled(runs.map((run) => run.finished));
     await this.outbox.close();
     await this.release(runs.map((run) => run.token));
+    const settled = new AbortController();
+    await Promise.race([this.polling?.catch(() => {}), sleep(POLL_SETTLE_MS, settled.signal)]);
+    settled.abort();
+    this.stopController.abort();
+    await this.polling?.catch(() => {});
     if (this.ownsClient) this.client.close();
     this.removeSignalHandlers?.();
     this.state = 'stopped';

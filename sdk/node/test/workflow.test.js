@@ -6,6 +6,13 @@ const assert = require('node:assert/strict');
 const { Worker, WorkflowEntrypoint, NonRetryableError, StepFailedError, connect, toPayload, fromPayload, durationMs } = require('../src');
 const { findStepwayBin, startDevServer, eventually } = require('../testing/dev_server');
 
+/** A promise with its resolve function, to hear from inside a step. */
+function signalled() {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 const bin = findStepwayBin();
 const skip = bin ? false : 'stepway not found: set STEPWAY_BIN, or create the repository .venv (pip install -e ./sdk/python -e .)';
 
@@ -34,10 +41,10 @@ describe('workflow Worker', { skip }, () => {
     await server?.stop();
   });
 
-  /** Runs `workflows` on a fresh queue while `body(worker, queue)` runs, then stops the worker. */
-  async function withWorker(workflows, body) {
-    const taskQueue = `wfq${++serial}`;
-    const worker = new Worker({ address: server.address, apiKey: server.apiKey, taskQueue, workflows });
+  /** Runs `workflows` on a fresh queue while `body(worker, warnings)` runs, then stops the worker. */
+  async function withWorker(workflows, body, options = {}) {
+    const taskQueue = options.taskQueue ?? `wfq${++serial}`;
+    const worker = new Worker({ address: server.address, apiKey: server.apiKey, taskQueue, workflows, ...options });
     const warnings = [];
     worker.on('warning', (err) => warnings.push(err));
     const ready = new Promise((resolve) => worker.once('ready', resolve));
@@ -157,6 +164,97 @@ describe('workflow Worker', { skip }, () => {
       await client.workflow.createInstance({ workflow: 'unknown_here', instanceId: 'u-1' });
       const instance = await result('unknown_here', 'u-1');
       assert.equal(instance.error.type, 'UnknownWorkflow');
+    });
+  });
+
+  test('a terminated instance loses its lease: the run drops, and its step result is refused as TASK_LEASE_LOST', async () => {
+    const started = signalled();
+    const release = signalled();
+    const outcomes = [];
+    async function held(event, step) {
+      await step.do('held', async () => {
+        started.resolve();
+        await release.promise;
+        return 'done';
+      });
+      await step.do('after', () => 'never runs');
+    }
+    await withWorker({ held }, async (worker, warnings) => {
+      worker.on('taskFinished', (info, how) => outcomes.push(how));
+      await client.workflow.createInstance({ workflow: 'held', instanceId: 'h-1' });
+      await started.promise;
+      await client.workflow.terminateInstance({ workflow: 'held', instanceId: 'h-1', reason: 'test' });
+      release.resolve();
+      await eventually(() => outcomes.length === 1, { what: 'the task to end' });
+      assert.deepEqual(outcomes, ['lost']);
+      assert.ok(warnings.some((w) => w.cause?.reason === 'TASK_LEASE_LOST'), warnings.map((w) => w.message).join('; '));
+      const { steps } = await client.workflow.getInstance({ workflow: 'held', instanceId: 'h-1', includeSteps: true });
+      assert.ok(!steps.some((s) => s.state === 'STEP_STATE_SUCCEEDED' || s.name === 'after'), JSON.stringify(steps));
+    });
+  });
+
+  test('stop() gives the running tasks back, and another worker takes them at once', async () => {
+    const started = signalled();
+    const runsBy = [];
+    function handOver(name) {
+      return async (event, step) => step.do('work', async ({ signal }) => {
+        runsBy.push(name);
+        if (name === 'first') {
+          started.resolve();
+          await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        }
+        return name;
+      });
+    }
+    const taskQueue = `wfq${++serial}`;
+    await withWorker({ handover: handOver('first') }, async () => {
+      await client.workflow.createInstance({ workflow: 'handover', instanceId: 'ho-1' });
+      await started.promise;
+    }, { taskQueue });
+    const stoppedAt = Date.now();
+    await withWorker({ handover: handOver('second') }, async () => {
+      const instance = await result('handover', 'ho-1');
+      assert.equal(fromPayload(instance.output), 'second');
+      assert.ok(Date.now() - stoppedAt < 5_000, 'taken before the 10 s lease timeout');
+    }, { taskQueue });
+    assert.deepEqual(runsBy, ['first', 'second']);
+  });
+
+  test('maxConcurrent bounds how many instances run at once', async () => {
+    let running = 0;
+    let most = 0;
+    async function busy(event, step) {
+      return step.do('busy', async () => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        running--;
+        return event.payload;
+      });
+    }
+    await withWorker({ busy }, async () => {
+      for (let i = 0; i < 5; i++) await client.workflow.createInstance({ workflow: 'busy', instanceId: `b-${i}`, params: toPayload(i) });
+      for (let i = 0; i < 5; i++) assert.equal(fromPayload((await result('busy', `b-${i}`)).output), i);
+      assert.equal(most, 2);
+    }, { maxConcurrent: 2 });
+  });
+
+  test('a journal larger than a page is read in pages before the replay', async () => {
+    const big = 'x'.repeat(900 * 1024);
+    let bodies = 0;
+    async function large(event, step) {
+      const sizes = [];
+      for (let i = 0; i < 6; i++) {
+        sizes.push((await step.do(`part ${i}`, () => (bodies++, big))).length);
+      }
+      await step.sleep('rest', 10);
+      return sizes;
+    }
+    await withWorker({ large }, async () => {
+      await client.workflow.createInstance({ workflow: 'large', instanceId: 'l-1' });
+      const instance = await result('large', 'l-1');
+      assert.equal(instance.status, 'INSTANCE_STATUS_COMPLETE');
+      assert.deepEqual(fromPayload(instance.output), Array(6).fill(big.length));
+      assert.equal(bodies, 6);
     });
   });
 });
