@@ -106,9 +106,16 @@ class WorkflowRun {
     if (!this.definition) {
       return { error: { type: 'UnknownWorkflow', message: `this worker does not define workflow '${workflow}'`, details: '' } };
     }
+    let params;
+    try {
+      params = fromPayload(this.task.params);
+    } catch (err) {
+      // Stored before the server held payloads to strict JSON: every run would fail so.
+      return { error: { type: 'InvalidParams', message: `the instance's params are not strict JSON: ${err.message}`, details: '' } };
+    }
     let output;
     try {
-      const event = { payload: fromPayload(this.task.params), timestamp: dateFromTimestamp(this.task.createdAt) ?? new Date(), instanceId };
+      const event = { payload: params, timestamp: dateFromTimestamp(this.task.createdAt) ?? new Date(), instanceId };
       const step = new WorkflowStep(this);
       const Definition = this.definition;
       output = hasRunMethod(Definition) ? await new Definition({ workflow, instanceId }, this.env).run(event, step) : await Definition(event, step);
