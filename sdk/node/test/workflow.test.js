@@ -3,7 +3,7 @@
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { Worker, WorkflowEntrypoint, NonRetryableError, StepFailedError, connect, toPayload, fromPayload, durationMs } = require('../src');
+const { Worker, WorkflowEntrypoint, NonRetryableError, StepFailedError, EventTimeoutError, connect, toPayload, fromPayload, durationMs } = require('../src');
 const { findStepwayBin, startDevServer, eventually } = require('../testing/dev_server');
 
 /** A promise with its resolve function, to hear from inside a step. */
@@ -255,6 +255,56 @@ describe('workflow Worker', { skip }, () => {
       assert.equal(instance.status, 'INSTANCE_STATUS_COMPLETE');
       assert.deepEqual(fromPayload(instance.output), Array(6).fill(big.length));
       assert.equal(bodies, 6);
+    });
+  });
+
+  test('a pause during a step takes effect when the step is recorded; the resumed run does not run it again', async () => {
+    const started = signalled();
+    const release = signalled();
+    const bodies = [];
+    const outcomes = [];
+    async function pausable(event, step) {
+      const first = await step.do('first', async () => {
+        bodies.push('first');
+        started.resolve();
+        await release.promise;
+        return 1;
+      });
+      const second = await step.do('second', () => (bodies.push('second'), 2));
+      return first + second;
+    }
+    await withWorker({ pausable }, async (worker) => {
+      worker.on('taskFinished', (info, how) => outcomes.push(how));
+      await client.workflow.createInstance({ workflow: 'pausable', instanceId: 'p-1' });
+      await started.promise;
+      await client.workflow.pauseInstance({ workflow: 'pausable', instanceId: 'p-1' });
+      release.resolve();
+      await eventually(() => outcomes.length === 1, { what: 'the task to end' });
+      assert.deepEqual(outcomes, ['paused']);
+      const { instance } = await client.workflow.getInstance({ workflow: 'pausable', instanceId: 'p-1' });
+      assert.equal(instance.status, 'INSTANCE_STATUS_PAUSED');
+      assert.deepEqual(bodies, ['first']);
+      await client.workflow.resumeInstance({ workflow: 'pausable', instanceId: 'p-1' });
+      assert.equal(fromPayload((await result('pausable', 'p-1')).output), 3);
+      assert.deepEqual(bodies, ['first', 'second']);
+    });
+  });
+
+  test('waitForEvent throws EventTimeoutError after its timeout, and sleepUntil wakes at its time', async () => {
+    async function patient(event, step) {
+      const wakeAt = event.payload.wakeAt;
+      await step.sleepUntil('until', new Date(wakeAt));
+      const woke = await step.do('clock', () => Date.now());
+      try {
+        await step.waitForEvent('never', { type: 'nothing', timeout: '1 second' });
+      } catch (err) {
+        return { timedOut: err instanceof EventTimeoutError, late: woke >= wakeAt };
+      }
+      return 'not reached';
+    }
+    await withWorker({ patient }, async () => {
+      await client.workflow.createInstance({ workflow: 'patient', instanceId: 't-1', params: toPayload({ wakeAt: Date.now() + 500 }) });
+      assert.deepEqual(fromPayload((await result('patient', 't-1')).output), { timedOut: true, late: true });
     });
   });
 });
