@@ -308,3 +308,39 @@ describe('workflow Worker', { skip }, () => {
     });
   });
 });
+
+describe('workflow Worker under a 1 s lease', { skip }, () => {
+  let server;
+  before(async () => {
+    server = await startDevServer(bin, { leaseTimeoutS: 1 });
+  });
+  after(() => server?.stop());
+
+  test('heartbeats keep the lease of a run whose step takes three lease timeouts', async () => {
+    let bodies = 0;
+    async function long(event, step) {
+      return step.do('long', async () => {
+        bodies++;
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        return 'done';
+      });
+    }
+    const client = connect(server.address, { apiKey: server.apiKey });
+    const worker = new Worker({ address: server.address, apiKey: server.apiKey, taskQueue: 'lease', workflows: { long } });
+    const ready = new Promise((resolve) => worker.once('ready', resolve));
+    const running = worker.run();
+    try {
+      await ready;
+      await client.workflow.createInstance({ workflow: 'long', instanceId: 'lg-1' });
+      const { instance } = await client.workflow.waitInstance({ workflow: 'long', instanceId: 'lg-1', timeout: { seconds: '20', nanos: 0 } }, { timeoutMs: 30_000 });
+      assert.equal(fromPayload(instance.output), 'done');
+      assert.equal(bodies, 1);
+      const { events } = await client.workflow.getHistory({ workflow: 'long', instanceId: 'lg-1' });
+      assert.ok(!events.some((e) => e.type === 'HISTORY_EVENT_TYPE_LEASE_EXPIRED'));
+    } finally {
+      await worker.stop();
+      await running;
+      client.close();
+    }
+  });
+});
