@@ -49,7 +49,7 @@ export declare class Worker<Env = unknown> extends EventEmitter {
   readonly taskQueue: string;
   /** How many tasks are running now. */
   readonly running: number;
-  /** Registers the workflows and serves until stop(); rejects when the server refuses the worker. */
+  /** Registers the workflows and serves until stop(); rejects when the server refuses the worker or cannot be reached for the registration. */
   run(): Promise<void>;
   /** Stops polling, halts the runs, and gives their tasks back. */
   stop(): Promise<void>;

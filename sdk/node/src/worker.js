@@ -62,7 +62,11 @@ class Worker extends EventEmitter {
     return this.runs.size;
   }
 
-  /** Registers the workflows, then polls and runs tasks until stop(); rejects when the server refuses the worker. */
+  /**
+   * Registers the workflows, then polls and runs tasks until stop(). Rejects when the server
+   * refuses the worker (a bad key or name) or cannot be reached for the registration; a poll
+   * that fails is sent again after a backoff.
+   */
   async run() {
     if (this.state !== 'new') throw new Error('Worker.run() can be called once');
     this.state = 'running';
