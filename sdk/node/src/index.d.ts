@@ -70,3 +70,20 @@ export type { JsonValue } from './convert';
 // TypeScript workflows: the workflow Worker, WorkflowEntrypoint and the step API, declared in
 // ./workflow.d.ts and ./worker.d.ts, are re-exported here.
 // ---------------------------------------------------------------------------------------------
+
+export { WorkflowEntrypoint, StepFailedError, EventTimeoutError, durationMs } from './workflow';
+export type {
+  WorkflowDurationLabel,
+  WorkflowSleepDuration,
+  WorkflowBackoff,
+  WorkflowStepConfig,
+  WorkflowStepContext,
+  WorkflowEvent,
+  WorkflowStepEvent,
+  WorkflowCallOptions,
+  WorkflowStep,
+  WorkflowContext,
+  WorkflowFunction,
+} from './workflow';
+export { Worker } from './worker';
+export type { WorkflowClass, WorkerOptions, WorkflowTaskInfo, WorkflowTaskOutcome } from './worker';

@@ -1,6 +1,6 @@
 'use strict';
-// @stepway/sdk: a step worker for Stepway, a client of workflow instances, and promise-returning
-// stubs of its gRPC services.
+// @stepway/sdk: workflows and a workflow Worker (Cloudflare Workflows' API), a step worker, a
+// client of workflow instances, and promise-returning stubs of Stepway's gRPC services.
 
 const { connect, CHANNEL_OPTIONS } = require('./client');
 const { MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, toPayload, fromPayload, durationFromMs, msFromDuration, dateFromTimestamp, timestampFromDate } =
@@ -9,6 +9,8 @@ const errors = require('./errors');
 const { LOADER_OPTIONS, findProtosDir, loadServices } = require('./protos');
 const { StepWorker } = require('./step_worker');
 const { Client, InstanceHandle, WaitTimeoutError, DEFAULT_ADDRESS } = require('./workflow_client');
+const workflows = require('./workflow');
+const { Worker } = require('./worker');
 
 module.exports = {
   StepWorker,
@@ -36,4 +38,10 @@ module.exports = {
   msFromDuration,
   dateFromTimestamp,
   timestampFromDate,
+  // Workflows in JavaScript and TypeScript, with Cloudflare Workflows' API (workflow.d.ts, worker.d.ts).
+  Worker,
+  WorkflowEntrypoint: workflows.WorkflowEntrypoint,
+  StepFailedError: workflows.StepFailedError,
+  EventTimeoutError: workflows.EventTimeoutError,
+  durationMs: workflows.durationMs,
 };

@@ -48,12 +48,16 @@ async function waitForPort(port, { timeoutMs = 20_000, exited = () => false } = 
   throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
 }
 
-/** Starts `stepway dev` with a fresh SQLite database; stop() kills it and removes its files. */
-async function startDevServer(bin, { apiKey = 'sw_node_test_key' } = {}) {
+/**
+ * Starts `stepway dev` with a fresh SQLite database (and `leaseTimeoutS`, the seconds a worker
+ * holds a task without a heartbeat, when given); stop() kills it and removes its files.
+ */
+async function startDevServer(bin, { apiKey = 'sw_node_test_key', leaseTimeoutS } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepway-node-'));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const args = ['dev', '--db', `sqlite:///${dir}/s.db`, '--listen', address, '--api-key', apiKey, '--http', 'off'];
+  if (leaseTimeoutS !== undefined) args.push('--lease-timeout', String(leaseTimeoutS));
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
