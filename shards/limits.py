@@ -145,6 +145,10 @@ LIMITS: dict[str, FieldLimit] = {
     ),
     "stepway.v1.RegisterWorkerRequest.identity": FieldLimit(size=MAX_IDENTITY_CHARS),
     "stepway.v1.RegisterWorkerRequest.sdk": FieldLimit(size=MAX_SDK_CHARS),
+    "stepway.v1.RegisterWorkerRequest.workflow_options": FieldLimit(
+        items=MAX_WORKFLOWS_PER_REGISTRATION, noun="options"
+    ),
+    "stepway.v1.WorkflowOptions.workflow": _ID,
     "stepway.v1.PollWorkflowTasksRequest.worker_id": _ID,
     "stepway.v1.PollWorkflowTasksRequest.task_queue": _ID,
     "stepway.v1.CompleteStepRequest.task_token": _TOKEN,

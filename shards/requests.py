@@ -16,6 +16,7 @@ from shards import limits
 from shards import validation as v
 from shards.clock import now_us
 from shards.core.calls import MAX_TIMEOUT_US
+from shards.core.retention import Retentions
 from shards.engine import NewInstance
 from shards.errors import InvalidArgument
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -63,7 +64,30 @@ def check_new_instance(
         params=v.check_payload(prefix + "params", item.params.data),
         retention_us=v.check_retention(item, prefix + "retention"),
         task_queue=task_queue_or_none(item.task_queue or task_queue, prefix + "task_queue"),
+        by_outcome=retentions_by_outcome(item, prefix),
     )
+
+
+def retentions_by_outcome(request: Any, prefix: str = "") -> Retentions:
+    """A create's (or a workflow's options') success_retention and error_retention, checked."""
+    return Retentions(
+        success_us=v.check_retention(request, prefix + "success_retention", "success_retention"),
+        error_us=v.check_retention(request, prefix + "error_retention", "error_retention"),
+    )
+
+
+def workflow_options(request: Any, names: list[str]) -> dict[str, Retentions]:
+    """A registration's options by workflow, checked: each names one of its workflows, once."""
+    options: dict[str, Retentions] = {}
+    for n, item in enumerate(request.workflow_options):
+        prefix = f"workflow_options[{n}]."
+        name = v.check_id(prefix + "workflow", item.workflow)
+        if name not in names:
+            raise InvalidArgument(prefix + "workflow", f"{name!r} is not one of workflows")
+        if name in options:
+            raise InvalidArgument(prefix + "workflow", f"{name!r} has options twice")
+        options[name] = retentions_by_outcome(item, prefix)
+    return options
 
 
 def task_queue_or_none(name: str, field: str = "task_queue") -> str | None:

@@ -35,6 +35,7 @@ from shards.requests import (
     decode_page_token,
     encode_page_token,
     instance_key,
+    retentions_by_outcome,
     task_queue_or_none,
     time_or_none,
 )
@@ -66,6 +67,7 @@ class ShardWorkflowService(FromGateway, fgrpc.WorkflowServiceServicer):  # type:
             v.check_retention(request),
             trace_parent=tracing.current_traceparent(),
             task_queue=task_queue_or_none(request.task_queue),
+            by_outcome=retentions_by_outcome(request),
         )
         return created_pb(inst, created)
 

@@ -17,7 +17,7 @@ modules hold one concern each:
 - `step_tasks`: the tasks of CALL steps.
 - `due`: due instances and the next due time (the timer).
 - `listing`: an account's instances page by page, queued and live instances of partitions.
-- `workflows`: registered workflows.
+- `workflows`: registered workflows and their retentions.
 - `retention`: expired instances and deleting instances.
 - `leases`: the partition leases an operation's transaction reads.
 """
@@ -61,6 +61,7 @@ from shards.store.transitions import apply, create_many
 from shards.store.workflows import (
     register_workflows,
     unregistered_workflows,
+    workflow_retentions,
     workflow_summaries,
     workflow_task_queue,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "run_order_sizes",
     "status_counts",
     "unregistered_workflows",
+    "workflow_retentions",
     "workflow_summaries",
     "workflow_task_queue",
     "write_step_task",

@@ -13,18 +13,22 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateInstanceRequest(_message.Message):
-    __slots__ = ("workflow", "instance_id", "params", "retention", "task_queue")
+    __slots__ = ("workflow", "instance_id", "params", "retention", "task_queue", "success_retention", "error_retention")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_RETENTION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_RETENTION_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     params: _common_pb2.Payload
     retention: _duration_pb2.Duration
     task_queue: str
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., task_queue: _Optional[str] = ...) -> None: ...
+    success_retention: _duration_pb2.Duration
+    error_retention: _duration_pb2.Duration
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., task_queue: _Optional[str] = ..., success_retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error_retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class CreateInstanceResponse(_message.Message):
     __slots__ = ("instance_id", "created", "status", "created_at")
