@@ -1,13 +1,14 @@
-"""An instance's lifecycle once finished, through the SDK and a real dev server on SQLite and
-PostgreSQL: retention by outcome (the workflow's, set at registration, and a create's own),
+"""An instance's lifecycle once finished, through the SDK, the CLI and a real dev server on SQLite
+and PostgreSQL: retention by outcome (the workflow's, set at registration, and a create's own),
 the purge at each instance's expiry, and bulk deletes."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ import pytest
 from gateway.dev import DevServer
 from stepway import (
     Client,
+    Deleted,
+    FailedPreconditionError,
     InstanceInfo,
     InstanceStatus,
     InvalidArgumentError,
@@ -26,6 +29,8 @@ from stepway import (
     workflow,
 )
 from stepway.v1 import worker_service_pb2 as wpb
+from tests.sdk.test_cli import Cli, command_env
+from tests.sdk.test_cli_conventions import on_terminal
 
 DAY = 86_400
 
@@ -156,3 +161,124 @@ async def test_bad_retentions_are_refused_naming_the_field(client: Client, worke
     )
     with pytest.raises(InvalidArgumentError, match=r"workflow_options\[0\].success_retention"):
         await client.call(client.workers.RegisterWorker, request)
+
+
+# ---------------------------------------------------------------------- bulk delete
+
+
+async def test_delete_by_ids_answers_each_instance_on_its_own(
+    client: Client, worker: Worker
+) -> None:
+    await finished(client, "plain", "done-1")
+    await finished(client, "outcome", "failed-1", params={"fail": True})
+    await client.create("plain", id="queued-1", task_queue="nobody-polls")
+    results = await client.delete_instances(
+        [
+            ("plain", "done-1"),
+            ("plain", "queued-1"),
+            ("plain", "missing"),
+            ("outcome", "failed-1"),
+            ("plain", "bad id!"),
+            ("plain", "done-1"),
+        ]
+    )
+    assert [r.ok for r in results] == [True, False, False, True, False, False]
+    assert isinstance(results[1].error, FailedPreconditionError)
+    assert isinstance(results[2].error, NotFoundError)
+    assert isinstance(results[4].error, InvalidArgumentError)
+    assert "instances[4].instance_id" in str(results[4].error)
+    assert isinstance(results[5].error, NotFoundError)  # deleted by the first item
+    with pytest.raises(NotFoundError):
+        await client.status("plain", "done-1")
+    assert (await client.status("plain", "queued-1")).status is InstanceStatus.QUEUED
+
+
+async def test_delete_where_deletes_only_matching_finished_instances_until_none_remain(
+    client: Client, worker: Worker
+) -> None:
+    for n in range(5):
+        await finished(client, "outcome", f"bad-{n}", params={"fail": True})
+    await finished(client, "outcome", "good", params={})
+    await finished(client, "plain", "other-bad")  # another workflow
+    cutoff = datetime.now(UTC)
+    await finished(client, "outcome", "bad-later", params={"fail": True})
+    await client.create("outcome", id="unfinished", task_queue="nobody-polls")
+
+    counts = []
+    while True:
+        step = await client.delete_where(
+            "outcome", status="errored", created_before=cutoff, limit=2
+        )
+        counts.append(step.count)
+        if not step.more:
+            break
+    assert sum(counts) == 5 and max(counts) <= 2
+    left = {i.id async for i in client.list()}
+    assert left == {"good", "other-bad", "bad-later", "unfinished"}
+    # No statuses given: every final status, never an unfinished instance.
+    assert await client.delete_where("outcome") == Deleted(2, False)
+    assert {i.id async for i in client.list()} == {"other-bad", "unfinished"}
+
+
+async def test_delete_where_refuses_bad_filters_naming_the_field(client: Client) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"filter\.statuses\[0\]"):
+        await client.delete_where(status="running")
+    with pytest.raises(InvalidArgumentError, match="limit"):
+        await client.delete_where(limit=1001)
+    with pytest.raises(InvalidArgumentError, match="instances"):
+        await client.delete_instances([])
+
+
+# ---------------------------------------------------------------------- the CLI
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return command_env(tmp_path_factory.mktemp("pycache"))
+
+
+@pytest.fixture
+def cli(cli_env: dict[str, str], dev_server: DevServer) -> Cli:
+    return Cli(cli_env, dev_server)
+
+
+async def test_cli_deletes_by_filter_with_the_count_on_stderr_and_a_final_count(
+    client: Client, worker: Worker, cli: Cli
+) -> None:
+    for n in range(3):
+        await finished(client, "outcome", f"bad-{n}", params={"fail": True})
+    await finished(client, "outcome", "good", params={})
+    ran = await cli("instances", "delete", "--status", "errored", "--before", "1h")
+    assert (ran.code, ran.out, ran.err) == (0, "deleted 0 instance(s)\n", "deleting: 0 so far\n")
+    ran = await cli(
+        "instances", "delete", "--status", "errored", "--workflow", "outcome", "--output", "json"
+    )
+    assert ran.code == 0 and json.loads(ran.out) == {"deleted": 3}, ran
+    assert ran.err == "deleting: 3 so far\n"
+    assert {i.id async for i in client.list()} == {"good"}
+    code, out, drawn = await on_terminal(cli, "instances", "delete", "--status", "complete")
+    assert (code, out) == (0, "deleted 1 instance(s)\n") and "deleting: 1 so far" in drawn
+
+
+async def test_cli_deletes_by_ids_naming_each_refusal(
+    client: Client, worker: Worker, cli: Cli
+) -> None:
+    for id in ("a", "b", "c"):
+        await finished(client, "plain", id)
+    await client.create("plain", id="open", task_queue="nobody-polls")
+    one = await cli("instances", "delete", "plain", "a")
+    assert (one.code, one.out) == (0, "instance a of workflow plain: deleted\n"), one
+    many = await cli("instances", "delete", "plain", "b", "open", "c")
+    assert many.code == 1
+    assert many.out.startswith("deleted 2 of 3 instance(s) of workflow plain\n  open: ")
+    assert many.err == "error: 1 instance(s) not deleted\n"
+    assert {i.id async for i in client.list()} == {"open"}
+
+
+async def test_cli_delete_names_bad_input(client: Client, cli: Cli) -> None:
+    both = await cli("instances", "delete", "plain", "a", "--status", "errored")
+    assert both.code == 1 and "or filters" in both.err, both
+    bare = await cli("instances", "delete")
+    assert bare.code != 0 and "WORKFLOW ID" in bare.err, bare
+    running = await cli("instances", "delete", "--status", "running")
+    assert running.code == 2 and "invalid choice: 'running'" in running.err, running

@@ -298,6 +298,28 @@ class BatchResult:
 
 
 @dataclass(frozen=True)
+class DeleteResult:
+    """One instance's outcome in `delete_instances`: deleted, or refused with error
+    (NotFoundError, FailedPreconditionError for an unfinished one, InvalidArgumentError)."""
+
+    workflow: str
+    id: str
+    error: StepwayError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """What one `delete_where` call deleted: how many, and whether more matching remain."""
+
+    count: int
+    more: bool
+
+
+@dataclass(frozen=True)
 class InstancePage:
     """One page of a listing; next_page_token is None on the last page."""
 
@@ -569,6 +591,40 @@ class Client:
             if page.next_page_token is None:
                 return
             token = page.next_page_token
+
+    async def delete_instances(
+        self, instances: Iterable[tuple[str, str]]
+    ) -> builtins.list[DeleteResult]:
+        """Deletes up to 1,000 finished instances, given as (workflow, id), in one call; one
+        result per instance, in order, each deleted or refused on its own."""
+        keys = builtins.list(instances)
+        request = fpb.DeleteInstancesRequest(
+            instances=[fpb.DeleteInstanceRequest(workflow=w, instance_id=i) for w, i in keys]
+        )
+        resp = await self.call(self.workflows.DeleteInstances, request, timeout=120.0)
+        return [
+            DeleteResult(w, i, from_status(r.error) if r.HasField("error") else None)
+            for (w, i), r in zip(keys, resp.results, strict=True)
+        ]
+
+    async def delete_where(
+        self,
+        workflow: str | None = None,
+        *,
+        status: StatusFilter = None,
+        created_before: datetime | None = None,
+        limit: int = MAX_BATCH,
+    ) -> Deleted:
+        """Deletes up to limit (1 to 1,000) finished instances that match: of the workflow
+        (None: any), with one of the final statuses (None: complete, errored or terminated),
+        created before the time (None: any). Call again while `more` is True."""
+        request = fpb.DeleteInstancesRequest(
+            filter=fpb.DeleteFilter(workflow=workflow or "", statuses=_statuses(status)),
+            limit=limit,
+        )
+        _set_time(request.filter, "created_before", created_before)
+        resp = await self.call(self.workflows.DeleteInstances, request, timeout=120.0)
+        return Deleted(resp.deleted, resp.more)
 
     async def list_workflows(self) -> builtins.list[WorkflowInfo]:
         """The workflows registered in the account, with their instance counts by status."""
