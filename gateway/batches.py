@@ -1,4 +1,4 @@
-"""Batches split by owning shard: CreateInstances and RecordBatch.
+"""Batches split by owning shard: CreateInstances, DeleteInstances and RecordBatch.
 
 The gateway checks only what it needs to route each item (with the item's index in the whole
 batch), sends a part per owning shard server at once through the one forwarding path
@@ -18,14 +18,20 @@ from typing import TypeVar
 import grpc
 from google.rpc import error_details_pb2, status_pb2
 
-from gateway.forwarding import Context, Forwarder
+from gateway.forwarding import Context, Forwarder, workflow_method
 from gateway.limits import GatewayLimits
 from gateway.routing import ShardStubs
 from shards.accounts import Principal
 from shards.errors import InvalidArgument, NotOwner, QuotaExceeded, StepwayError
 from shards.limits import check_request
 from shards.partitioning import partition_of
-from shards.requests import check_batch_size, check_item_key
+from shards.requests import (
+    check_batch_size,
+    check_delete_filter,
+    check_delete_item,
+    check_item_key,
+    deletes_by_ids,
+)
 from shards.rpc import command_error, error_status, is_not_owner, is_not_owner_status
 from shards.tokens import partition_of_token
 from stepway.v1 import worker_service_pb2 as wpb
@@ -92,6 +98,90 @@ async def create_instances(
     return fpb.CreateInstancesResponse(results=[r for r in results if r is not None])
 
 
+async def delete_instances(
+    forward: Forwarder,
+    principal: Principal,
+    request: fpb.DeleteInstancesRequest,
+    context: Context,
+) -> fpb.DeleteInstancesResponse:
+    """By ids: splits the items by owning shard, forwards the parts at once, and merges the
+    results; items a shard refused because their partition moved are sent again. By filter:
+    asks every shard server in turn (each deletes in the partitions it owns) for what is left
+    of the limit."""
+    router = forward.router
+    if not deletes_by_ids(request):
+        return await _delete_where(forward, principal, request, context)
+    results: list[fpb.DeleteInstanceResult | None] = [None] * len(request.instances)
+    partitions: dict[int, int] = {}
+    for n, item in enumerate(request.instances):
+        try:
+            check_delete_item(item, n)
+        except StepwayError as exc:
+            results[n] = fpb.DeleteInstanceResult(error=error_status(exc))
+            continue
+        partitions[n] = partition_of(
+            principal.account_id, item.workflow, item.instance_id, router.partitions
+        )
+
+    async def send(shard: ShardStubs, positions: list[int]) -> list[int]:
+        part = fpb.DeleteInstancesRequest(instances=[request.instances[n] for n in positions])
+        resp = await _part(
+            shard.workflows.DeleteInstances(
+                part, metadata=forward.metadata(principal), timeout=120.0
+            ),
+            lambda: fpb.DeleteInstancesResponse(
+                results=[fpb.DeleteInstanceResult(error=error_status(NotOwner(set())))]
+                * len(positions)
+            ),
+        )
+        for k, (n, result) in enumerate(zip(positions, resp.results, strict=True)):
+            if result.HasField("error"):
+                result = fpb.DeleteInstanceResult(error=reindexed(result.error, k, n))
+            results[n] = result
+        return [n for n in positions if _moved_item(results[n])]
+
+    await forward.spread(
+        list(partitions), lambda n: router.for_partition(partitions[n]), send, context
+    )
+    done = [r for r in results if r is not None]
+    return fpb.DeleteInstancesResponse(
+        results=done, deleted=sum(1 for r in done if r.WhichOneof("result") == "deleted")
+    )
+
+
+async def _delete_where(
+    forward: Forwarder,
+    principal: Principal,
+    request: fpb.DeleteInstancesRequest,
+    context: Context,
+) -> fpb.DeleteInstancesResponse:
+    """DeleteInstances by filter: every shard server in turn, each with what is left of the
+    limit; more when one says more remain or the limit ran out before the last."""
+    limit = check_delete_filter(request).limit
+    answer = fpb.DeleteInstancesResponse()
+
+    async def ask(shard: ShardStubs) -> fpb.DeleteInstancesResponse:
+        part = fpb.DeleteInstancesRequest(filter=request.filter, limit=limit - answer.deleted)
+        resp: fpb.DeleteInstancesResponse = await forward.call(
+            lambda: shard,
+            workflow_method("DeleteInstances"),
+            part,
+            principal,
+            context,
+            timeout=120.0,
+        )
+        return resp
+
+    for shard in forward.router.all_shards():
+        if answer.deleted >= limit:
+            answer.more = True
+            break
+        resp = await ask(shard)
+        answer.deleted += resp.deleted
+        answer.more = answer.more or resp.more
+    return answer
+
+
 def reindexed(status: status_pb2.Status, part_index: int, batch_index: int) -> status_pb2.Status:
     """A shard's error for the item at part_index of the part it received, naming the item's
     field at its index in the caller's batch instead (`instances[k].params` becomes
@@ -144,7 +234,7 @@ def _admit(
         del partitions[n]
 
 
-def _moved_item(result: fpb.CreateInstanceResult | None) -> bool:
+def _moved_item(result: fpb.CreateInstanceResult | fpb.DeleteInstanceResult | None) -> bool:
     return result is not None and result.HasField("error") and is_not_owner_status(result.error)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import grpc
 
 from gateway.auth import Authenticator
-from gateway.batches import create_instances
+from gateway.batches import create_instances, delete_instances
 from gateway.forwarding import Context, Forwarder, Method, workflow_method
 from gateway.limits import GatewayLimits
 from gateway.polls import POLL_SLACK_SECONDS
@@ -156,6 +156,12 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
     ) -> fpb.DeleteInstanceResponse:
         resp: fpb.DeleteInstanceResponse = await self._by_key("DeleteInstance", request, context)
         return resp
+
+    async def DeleteInstances(
+        self, request: fpb.DeleteInstancesRequest, context: Context
+    ) -> fpb.DeleteInstancesResponse:
+        principal = await self.auth.principal(context, "WorkflowService")
+        return await delete_instances(self.forward, principal, request, context)
 
     async def GetHistory(
         self, request: fpb.GetHistoryRequest, context: Context

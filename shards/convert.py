@@ -6,7 +6,9 @@ from typing import Any, cast
 
 from shards import validation as v
 from shards.clock import set_time
+from shards.core import retention
 from shards.core.model import (
+    FINAL,
     MAX_RETRY_DELAY_US,
     Backoff,
     Failure,
@@ -74,7 +76,10 @@ def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
         current_step=inst.current_step or "",
         partition=inst.partition,
     )
-    msg.retention.FromMicroseconds(inst.retention_us)
+    # A finished instance shows the retention of its outcome; one still running, its
+    # retention once complete.
+    kept = retention.at_end(inst, inst.status) if inst.status in FINAL else inst.retention_us
+    msg.retention.FromMicroseconds(kept)
     if inst.expires_at is not None:
         set_time(msg.expires_at, inst.expires_at)
     set_time(msg.created_at, inst.created_at)

@@ -133,6 +133,11 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.RestartInstanceRequest.from_step": _STEP_NAME,
     "stepway.v1.DeleteInstanceRequest.workflow": _ID,
     "stepway.v1.DeleteInstanceRequest.instance_id": _ID,
+    "stepway.v1.DeleteInstancesRequest.instances": FieldLimit(
+        items=MAX_BATCH_INSTANCES, noun="instances", batch=True
+    ),
+    "stepway.v1.DeleteFilter.workflow": _ID,
+    "stepway.v1.DeleteFilter.statuses": FieldLimit(items=MAX_STATUS_FILTERS, noun="statuses"),
     "stepway.v1.GetHistoryRequest.workflow": _ID,
     "stepway.v1.GetHistoryRequest.instance_id": _ID,
     "stepway.v1.WatchHistoryRequest.workflow": _ID,
@@ -145,6 +150,10 @@ LIMITS: dict[str, FieldLimit] = {
     ),
     "stepway.v1.RegisterWorkerRequest.identity": FieldLimit(size=MAX_IDENTITY_CHARS),
     "stepway.v1.RegisterWorkerRequest.sdk": FieldLimit(size=MAX_SDK_CHARS),
+    "stepway.v1.RegisterWorkerRequest.workflow_options": FieldLimit(
+        items=MAX_WORKFLOWS_PER_REGISTRATION, noun="options"
+    ),
+    "stepway.v1.WorkflowOptions.workflow": _ID,
     "stepway.v1.PollWorkflowTasksRequest.worker_id": _ID,
     "stepway.v1.PollWorkflowTasksRequest.task_queue": _ID,
     "stepway.v1.CompleteStepRequest.task_token": _TOKEN,

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from typing import Any
 
 from shards import limits
 from shards import validation as v
 from shards.clock import now_us
+from shards.convert import STATUS_FROM_PB
 from shards.core.calls import MAX_TIMEOUT_US
+from shards.core.model import FINAL, Status
+from shards.core.retention import Retentions
 from shards.engine import NewInstance
 from shards.errors import InvalidArgument
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -63,6 +67,84 @@ def check_new_instance(
         params=v.check_payload(prefix + "params", item.params.data),
         retention_us=v.check_retention(item, prefix + "retention"),
         task_queue=task_queue_or_none(item.task_queue or task_queue, prefix + "task_queue"),
+        by_outcome=retentions_by_outcome(item, prefix),
+    )
+
+
+def retentions_by_outcome(request: Any, prefix: str = "") -> Retentions:
+    """A create's (or a workflow's options') success_retention and error_retention, checked."""
+    return Retentions(
+        success_us=v.check_retention(request, prefix + "success_retention", "success_retention"),
+        error_us=v.check_retention(request, prefix + "error_retention", "error_retention"),
+    )
+
+
+def workflow_options(request: Any, names: list[str]) -> dict[str, Retentions]:
+    """A registration's options by workflow, checked: each names one of its workflows, once."""
+    options: dict[str, Retentions] = {}
+    for n, item in enumerate(request.workflow_options):
+        prefix = f"workflow_options[{n}]."
+        name = v.check_id(prefix + "workflow", item.workflow)
+        if name not in names:
+            raise InvalidArgument(prefix + "workflow", f"{name!r} is not one of workflows")
+        if name in options:
+            raise InvalidArgument(prefix + "workflow", f"{name!r} has options twice")
+        options[name] = retentions_by_outcome(item, prefix)
+    return options
+
+
+@dataclass(frozen=True)
+class DeleteFilter:
+    """DeleteInstances by filter, checked: which finished instances, and how many at most."""
+
+    workflow: str | None
+    statuses: frozenset[Status]
+    created_before: int | None
+    limit: int
+
+
+def deletes_by_ids(request: fpb.DeleteInstancesRequest) -> bool:
+    """Whether a DeleteInstances names instances (True) or a filter (False); exactly one."""
+    by_ids, by_filter = len(request.instances) > 0, request.HasField("filter")
+    if by_ids == by_filter:
+        raise InvalidArgument("instances", "give either instances or filter, not both or neither")
+    if by_ids:
+        check_batch_size(len(request.instances))
+    return by_ids
+
+
+def check_delete_item(item: fpb.DeleteInstanceRequest, n: int) -> tuple[str, str]:
+    """The (workflow, instance_id) of DeleteInstances' item n; errors name it by index."""
+    prefix = f"instances[{n}]."
+    limits.check_request(item, prefix)
+    return (
+        v.check_id(prefix + "workflow", item.workflow),
+        v.check_id(prefix + "instance_id", item.instance_id),
+    )
+
+
+def check_delete_filter(request: fpb.DeleteInstancesRequest) -> DeleteFilter:
+    """DeleteInstances' filter and limit, checked: only final statuses, a limit to 1,000."""
+    f = request.filter
+    statuses: set[Status] = set()
+    for n, pb in enumerate(f.statuses):
+        status = STATUS_FROM_PB.get(pb)
+        if status not in FINAL:
+            raise InvalidArgument(
+                f"filter.statuses[{n}]",
+                f"{pb} is not a final status: only complete, errored and terminated instances "
+                "can be deleted",
+            )
+        statuses.add(status)
+    if request.limit > limits.MAX_BATCH_INSTANCES:
+        raise InvalidArgument(
+            "limit", f"is {request.limit}; the limit is {limits.MAX_BATCH_INSTANCES} per call"
+        )
+    return DeleteFilter(
+        workflow=v.check_id("filter.workflow", f.workflow) if f.workflow else None,
+        statuses=frozenset(statuses or FINAL),
+        created_before=time_or_none(f, "created_before"),
+        limit=request.limit or limits.MAX_BATCH_INSTANCES,
     )
 
 

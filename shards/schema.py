@@ -53,6 +53,10 @@ workflows = sa.Table(
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("task_queue", sa.String(100), nullable=False),
     sa.Column("registered_at", sa.BigInteger, nullable=False),
+    # The workflow's retention (microseconds) for instances that complete, and for those that
+    # end errored or terminated, as its latest registration set them; NULL: the account's.
+    sa.Column("success_retention_us", sa.BigInteger, nullable=True),
+    sa.Column("error_retention_us", sa.BigInteger, nullable=True),
 )
 
 instances = sa.Table(
@@ -83,8 +87,10 @@ instances = sa.Table(
     sa.Column("current_step", sa.String(200), nullable=True),
     sa.Column("history_seq", sa.Integer, nullable=False),
     sa.Column("dispatches", sa.Integer, nullable=False),
-    # Kept this long once finished (microseconds), then purged at expires_at.
+    # Kept this long once complete (microseconds), or error_retention_us once errored or
+    # terminated (NULL: retention_us), then purged at expires_at.
     sa.Column("retention_us", sa.BigInteger, nullable=False, server_default="2592000000000"),
+    sa.Column("error_retention_us", sa.BigInteger, nullable=True),
     sa.Column("expires_at", sa.BigInteger, nullable=True),
     # The W3C traceparent of the call that created the instance, if it was traced: every run
     # and step of the instance joins that trace.

@@ -160,12 +160,12 @@ MIN_RETENTION_SECONDS = 1
 MAX_RETENTION_SECONDS = 3650 * 86_400
 
 
-def check_retention(request: Any, label: str = "retention") -> int | None:
-    """The request's retention Duration in microseconds, or None when unset; errors name the
-    field as label."""
-    if not request.HasField("retention"):
+def check_retention(request: Any, label: str = "retention", field: str = "retention") -> int | None:
+    """The request's retention Duration (the field named field) in microseconds, or None when
+    unset; errors name the field as label."""
+    if not request.HasField(field):
         return None
-    us = duration_us(label, request.retention)
+    us = duration_us(label, getattr(request, field))
     if not MIN_RETENTION_SECONDS * 1_000_000 <= us <= MAX_RETENTION_SECONDS * 1_000_000:
         raise InvalidArgument(
             label,

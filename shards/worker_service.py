@@ -35,7 +35,7 @@ from shards.db import is_unavailable
 from shards.engine import ShardEngine, Task
 from shards.errors import DatabaseUnavailable, Internal, InvalidArgument, StepwayError
 from shards.fanout import FanoutPolls
-from shards.requests import call_timeout, check_seq, max_tasks, started_at
+from shards.requests import call_timeout, check_seq, max_tasks, started_at, workflow_options
 from shards.rpc import command_error
 from shards.tokens import StepTaskRef, TaskRef, decode, decode_any, decode_step
 from stepway.v1 import common_pb2 as cpb
@@ -62,8 +62,9 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         v.check_id("worker_id", request.worker_id)
         task_queue = v.check_id("task_queue", request.task_queue)
         names = [v.check_id("workflows", w) for w in request.workflows]
+        options = workflow_options(request, names)
         if names:
-            await self.engine.register(account, task_queue, names)
+            await self.engine.register(account, task_queue, names, options)
         resp = wpb.RegisterWorkerResponse()
         resp.lease_timeout.FromMicroseconds(int(self.engine.config.lease_timeout * 1_000_000))
         return resp

@@ -31,10 +31,14 @@ from shards.engine import NewInstance, ShardEngine
 from shards.errors import InvalidArgument, StepwayError
 from shards.requests import (
     check_batch_size,
+    check_delete_filter,
+    check_delete_item,
     check_new_instance,
     decode_page_token,
+    deletes_by_ids,
     encode_page_token,
     instance_key,
+    retentions_by_outcome,
     task_queue_or_none,
     time_or_none,
 )
@@ -66,6 +70,7 @@ class ShardWorkflowService(FromGateway, fgrpc.WorkflowServiceServicer):  # type:
             v.check_retention(request),
             trace_parent=tracing.current_traceparent(),
             task_queue=task_queue_or_none(request.task_queue),
+            by_outcome=retentions_by_outcome(request),
         )
         return created_pb(inst, created)
 
@@ -220,6 +225,37 @@ class ShardWorkflowService(FromGateway, fgrpc.WorkflowServiceServicer):  # type:
         workflow, instance_id = instance_key(request)
         await self.engine.delete(account, workflow, instance_id)
         return fpb.DeleteInstanceResponse()
+
+    async def DeleteInstances(
+        self, request: fpb.DeleteInstancesRequest, context: Context
+    ) -> fpb.DeleteInstancesResponse:
+        account = self.account(context)
+        if not deletes_by_ids(request):
+            f = check_delete_filter(request)
+            deleted, more = await self.engine.delete_where(
+                account, f.workflow, f.statuses, f.created_before, f.limit
+            )
+            return fpb.DeleteInstancesResponse(deleted=deleted, more=more)
+        results: list[fpb.DeleteInstanceResult | None] = []
+        keys: list[tuple[str, str]] = []
+        for n, item in enumerate(request.instances):
+            try:
+                keys.append(check_delete_item(item, n))
+                results.append(None)
+            except StepwayError as exc:
+                results.append(fpb.DeleteInstanceResult(error=error_status(exc)))
+        outcomes = iter(await self.engine.delete_many(account, keys) if keys else [])
+        response = fpb.DeleteInstancesResponse()
+        for result in results:
+            if result is None:
+                outcome = next(outcomes)
+                if outcome is None:
+                    result = fpb.DeleteInstanceResult(deleted=True)
+                    response.deleted += 1
+                else:
+                    result = fpb.DeleteInstanceResult(error=error_status(outcome))
+            response.results.append(result)
+        return response
 
     async def GetHistory(
         self, request: fpb.GetHistoryRequest, context: Context

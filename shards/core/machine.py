@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from shards.core import retention
 from shards.core.model import (
     FINAL,
     LEASED,
@@ -218,7 +219,7 @@ def finish(inst: Instance, status: Status, now: int) -> Instance:
         ready_at=None,
         lease_token=None,
         lease_worker=None,
-        expires_at=now + inst.retention_us,
+        expires_at=now + retention.at_end(inst, status),
     )
 
 

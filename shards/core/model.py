@@ -71,8 +71,10 @@ class Instance:
     error_type: str | None = None
     error_message: str | None = None
     error_details: str | None = None
-    # How long the instance is kept once finished, and when it will be purged.
+    # How long the instance is kept once it completes, and once it ends errored or terminated
+    # (None: retention_us); when it will be purged (shards.core.retention.at_end).
     retention_us: int = 30 * 86_400_000_000
+    error_retention_us: int | None = None
     expires_at: int | None = None
     # The W3C traceparent of the call that created the instance, when it was traced.
     trace_parent: str | None = None

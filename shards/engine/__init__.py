@@ -29,6 +29,7 @@ threads; everything else, after-commit callbacks included, runs on the event loo
 | admission | quotas, running and queued counts, step counts, refusals |
 | ownership | the partitions owned and the fence on writes |
 | instances | the clients' commands and reads |
+| deletes | bulk deletes: finished instances by key and by filter |
 | workflow_tasks | polls, claims, journal pages, heartbeats, releases, the workflow's end |
 | step_commands | the steps a run records: start, result, failure, sleep, event wait |
 | step_tasks | CALL steps and their step tasks |

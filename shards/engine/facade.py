@@ -19,6 +19,7 @@ from shards.clock import WALL_CLOCK, Clock
 from shards.committer import After, Committer
 from shards.config import ShardConfig
 from shards.engine.admission import Admission
+from shards.engine.deletes import Deletes
 from shards.engine.effects import Effects
 from shards.engine.instances import Instances, TaskQueueNames
 from shards.engine.ownership import Partitions
@@ -89,6 +90,7 @@ class ShardEngine:
             clock, self.effects, self.admission, self.workflow_tasks.lease_us
         )
         self.step_tasks = StepTasks(clock, self.partitions, self.effects, self.admission)
+        self.deletes = Deletes(config, self.partitions, self.effects)
         self._tasks: list[asyncio.Task[None]] = []
 
         # The clients' commands and reads (instances.py).
@@ -103,6 +105,9 @@ class ShardEngine:
         self.terminate = self.instances.terminate
         self.restart = self.instances.restart
         self.delete = self.instances.delete
+        # Bulk deletes (deletes.py).
+        self.delete_many = self.deletes.delete_many
+        self.delete_where = self.deletes.delete_where
         self.list_instances = self.instances.list_instances
         self.history = self.instances.history
         self.watch = self.instances.watch

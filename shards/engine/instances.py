@@ -20,7 +20,9 @@ from shards.clock import Clock
 from shards.committer import After, payload_cost, split
 from shards.config import ShardConfig
 from shards.core import control, limits, machine, steps
+from shards.core import retention as retention_rule
 from shards.core.model import FINAL, HistoryEntry, Instance, Status, Transition
+from shards.core.retention import UNSET, Retentions
 from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
@@ -109,9 +111,12 @@ class Instances:
         *,
         trace_parent: str | None = None,
         task_queue: str | None = None,
+        by_outcome: Retentions = UNSET,
     ) -> tuple[Instance, bool]:
         """Creates an instance, or returns the existing one with created = False."""
-        item = NewInstance(workflow, instance_id, params, retention_us, trace_parent, task_queue)
+        item = NewInstance(
+            workflow, instance_id, params, retention_us, trace_parent, task_queue, by_outcome
+        )
         [outcome] = await self.create_many(account_id, [item])
         if isinstance(outcome, StepwayError):
             raise outcome
@@ -173,6 +178,7 @@ class Instances:
                 read_retention = default_retention
                 after.append(lambda: retention.remember(account_id, read_retention))
             read_queues: dict[str, str] = {}
+            workflow_retentions = store.workflow_retentions(conn, account_id, workflows)
             queue_limit = admission.share(
                 admission.quotas.read(conn, account_id).max_queued_per_workflow
             )
@@ -201,6 +207,12 @@ class Instances:
                     outcomes.append(admission.queue_full(after, account_id, item.workflow, queued))
                     continue
                 adding[item.workflow] += 1
+                success_us, error_us = retention_rule.pick(
+                    item.by_outcome,
+                    item.retention_us,
+                    workflow_retentions.get(item.workflow, UNSET),
+                    default_retention,
+                )
                 inst = Instance(
                     partition=partitions[n],
                     uid=store.new_uid(),
@@ -210,7 +222,8 @@ class Instances:
                     task_queue=task_queue,
                     status=Status.QUEUED,
                     created_at=now,
-                    retention_us=item.retention_us or default_retention,
+                    retention_us=success_us,
+                    error_retention_us=error_us,
                     trace_parent=item.trace_parent,
                     state_bytes=len(item.params),
                 )

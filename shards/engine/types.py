@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from shards.core.calls import StepTask
 from shards.core.model import Failure, HistoryEntry, Instance, Status, Step
+from shards.core.retention import UNSET, Retentions
 from shards.tokens import StepTaskRef, TaskRef
 
 Key = tuple[int, str]
@@ -59,7 +60,8 @@ class HistoryPage:
 
 @dataclass(frozen=True)
 class NewInstance:
-    """One instance to create: its key, params, and retention (None: the account's)."""
+    """One instance to create: its key, params, and retentions (None: the workflow's for that
+    outcome, else the account's; shards.core.retention.pick)."""
 
     workflow: str
     instance_id: str
@@ -70,6 +72,8 @@ class NewInstance:
     # The task queue the creating call named: the instance waits there, registered workflow or
     # not. None: the workflow's registered queue (WorkflowNotFound when it has none).
     task_queue: str | None = None
+    # The retentions the creating call named per outcome (success_retention, error_retention).
+    by_outcome: Retentions = UNSET
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import functools
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 
@@ -25,6 +25,7 @@ from shards.committer import After, payload_cost
 from shards.config import ShardConfig
 from shards.core import machine
 from shards.core.model import Failure, Instance, Step
+from shards.core.retention import Retentions
 from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
@@ -74,8 +75,15 @@ class WorkflowTasks:
         # Polls open now, per worker: its last one cancelled means its connection dropped.
         self.open_polls: dict[str, int] = defaultdict(int)
 
-    async def register(self, account_id: str, task_queue: str, workflows: list[str]) -> None:
-        """Registers the workflows a worker runs on a task queue, a part per operation. A call
+    async def register(
+        self,
+        account_id: str,
+        task_queue: str,
+        workflows: list[str],
+        options: Mapping[str, Retentions] | None = None,
+    ) -> None:
+        """Registers the workflows a worker runs on a task queue, with their retentions (a
+        workflow not in options has none), a part per operation. A call
         that would take the account past its cap of registered workflows is refused before it
         writes; each part checks the cap again in its transaction, so that registrations racing
         each other never pass it."""
@@ -89,7 +97,9 @@ class WorkflowTasks:
             def op(conn: sa.Connection, after: After) -> None:
                 registered, new = store.unregistered_workflows(conn, account_id, part)
                 check_workflows(account_id, registered, len(new))
-                store.register_workflows(conn, account_id, task_queue, part, self.clock.now_us())
+                store.register_workflows(
+                    conn, account_id, task_queue, part, self.clock.now_us(), options or {}
+                )
 
                 names = dict.fromkeys(part, task_queue)
                 after.append(lambda: self.task_queues.remember(account_id, names))

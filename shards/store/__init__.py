@@ -17,8 +17,8 @@ modules hold one concern each:
 - `step_tasks`: the tasks of CALL steps.
 - `due`: due instances and the next due time (the timer).
 - `listing`: an account's instances page by page, queued and live instances of partitions.
-- `workflows`: registered workflows.
-- `retention`: expired instances and deleting instances.
+- `workflows`: registered workflows and their retentions.
+- `retention`: expired instances, those a bulk delete matches, and deleting instances.
 - `leases`: the partition leases an operation's transaction reads.
 """
 
@@ -47,7 +47,12 @@ from shards.store.journal import (
 )
 from shards.store.leases import lease_epochs
 from shards.store.listing import list_instances, queued_backlog, queued_instances, status_counts
-from shards.store.retention import account_retention, delete_instances, expired_instances
+from shards.store.retention import (
+    account_retention,
+    delete_instances,
+    expired_instances,
+    finished_instances,
+)
 from shards.store.rows import Key
 from shards.store.step_tasks import (
     delete_step_task,
@@ -61,6 +66,7 @@ from shards.store.transitions import apply, create_many
 from shards.store.workflows import (
     register_workflows,
     unregistered_workflows,
+    workflow_retentions,
     workflow_summaries,
     workflow_task_queue,
 )
@@ -78,6 +84,7 @@ __all__ = [
     "expired_instances",
     "find_instance",
     "find_instances",
+    "finished_instances",
     "insert_event",
     "insert_instance",
     "journal_in_run_order",
@@ -105,6 +112,7 @@ __all__ = [
     "run_order_sizes",
     "status_counts",
     "unregistered_workflows",
+    "workflow_retentions",
     "workflow_summaries",
     "workflow_task_queue",
     "write_step_task",

@@ -1,5 +1,6 @@
-"""Retention: finished instances whose retention has run out, an account's retention, and
-deleting instances with everything they own."""
+"""Retention: finished instances whose retention has run out, finished instances matching a
+bulk delete's filter, an account's retention, and deleting instances with everything they
+own."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Collection, Sequence
 import sqlalchemy as sa
 
 from shards import schema
+from shards.core.model import Status
 from shards.store.rows import BY_KEYS, INST, ST, E, H, Key, S, bp, keys_params, of_partitions
 
 
@@ -39,6 +41,37 @@ def expired_instances(
         sa.select(INST.c.partition, INST.c.uid)
         .where(INST.c.expires_at.is_not(None), INST.c.expires_at <= now, of_partitions(partitions))
         .order_by(INST.c.expires_at)
+        .limit(limit)
+    )
+    return [(r.partition, r.uid) for r in rows]
+
+
+def finished_instances(
+    conn: sa.Connection,
+    account_id: str,
+    workflow: str | None,
+    statuses: Collection[Status],
+    created_before: int | None,
+    limit: int,
+    partitions: Collection[int],
+) -> list[Key]:
+    """Keys of an account's finished instances of these partitions with one of these (final)
+    statuses, of the workflow and created before the time where given; oldest first."""
+    if not partitions:
+        return []
+    where = [
+        INST.c.account_id == account_id,
+        INST.c.status.in_(sorted(s.value for s in statuses)),
+        of_partitions(partitions),
+    ]
+    if workflow is not None:
+        where.append(INST.c.workflow == workflow)
+    if created_before is not None:
+        where.append(INST.c.created_at < created_before)
+    rows = conn.execute(
+        sa.select(INST.c.partition, INST.c.uid)
+        .where(*where)
+        .order_by(INST.c.created_at, INST.c.uid)
         .limit(limit)
     )
     return [(r.partition, r.uid) for r in rows]

@@ -44,6 +44,7 @@ INSTANCE_COLUMNS = [
     INST.c.error_message,
     INST.c.error_details,
     INST.c.retention_us,
+    INST.c.error_retention_us,
     INST.c.expires_at,
     INST.c.trace_parent,
     INST.c.state_bytes,

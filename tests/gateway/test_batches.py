@@ -1,6 +1,7 @@
 """A batch of creations spread over several shard servers answers each item with its index in
 the caller's batch: the gateway checks only what routes an item, and the shard's errors, which
-name the item's index in the part it received, are re-indexed."""
+name the item's index in the part it received, are re-indexed. Deletes by ids are split the same
+way, and a delete by filter reaches every shard server."""
 
 from __future__ import annotations
 
@@ -77,3 +78,61 @@ async def test_a_bad_item_far_into_a_batch_over_two_shards_names_its_index_in_th
     created = [n for n, r in enumerate(resp.results) if r.HasField("instance")]
     assert created == [n for n in range(60) if n != bad]
     assert all(resp.results[n].instance.created for n in created)
+
+
+async def test_deletes_over_two_shards_answer_each_id_in_place_and_a_filter_reaches_both(
+    cluster: Cluster,
+) -> None:
+    await cluster.add_shard("a")
+    await cluster.add_shard("b")
+    await cluster.settled()
+    client = await start_gateway_of(cluster)
+    try:
+        ids = [f"d{n}" for n in range(60)]
+        create = fpb.CreateInstancesRequest(workflow="w", task_queue="q")
+        for instance_id in ids:
+            create.instances.add(instance_id=instance_id)
+        await client.call(client.workflows.CreateInstances, create)
+        # d0..d49 finished (terminated), d50..d59 still queued.
+        for instance_id in ids[:50]:
+            await client.call(
+                client.workflows.TerminateInstance,
+                fpb.TerminateInstanceRequest(workflow="w", instance_id=instance_id),
+            )
+        by_ids = fpb.DeleteInstancesRequest(
+            instances=[fpb.DeleteInstanceRequest(workflow="w", instance_id=i) for i in ids[:20]]
+        )
+        by_ids.instances.add(workflow="w", instance_id="d55")  # unfinished
+        by_ids.instances.add(workflow="w", instance_id="bad id")
+        resp = await client.call(client.workflows.DeleteInstances, by_ids)
+        assert resp.deleted == 20
+        assert [r.WhichOneof("result") for r in resp.results] == ["deleted"] * 20 + ["error"] * 2
+        unfinished, bad = (from_status(r.error) for r in resp.results[20:])
+        assert unfinished.reason == "INSTANCE_STATE", unfinished
+        assert isinstance(bad, InvalidFieldError) and bad.field == "instances[21].instance_id"
+
+        # The other 30 finished ones, on both shard servers, 12 a call.
+        calls = []
+        while True:
+            step = await client.call(
+                client.workflows.DeleteInstances,
+                fpb.DeleteInstancesRequest(filter=fpb.DeleteFilter(workflow="w"), limit=12),
+            )
+            calls.append(step.deleted)
+            if not step.more:
+                break
+        assert sum(calls) == 30 and max(calls) <= 12
+        left = await client.call(
+            client.workflows.ListInstances, fpb.ListInstancesRequest(workflow="w")
+        )
+        assert sorted(i.instance_id for i in left.instances) == ids[50:]
+    finally:
+        await client.close()
+    account = account_id(cluster)
+    homes = {
+        member
+        for member, server in cluster.shards.items()
+        for instance_id in ids[20:50]
+        if partition_of(account, "w", instance_id, PARTITIONS) in server.engine.owned
+    }
+    assert homes == {"a", "b"}

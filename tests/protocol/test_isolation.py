@@ -90,6 +90,11 @@ def _workflow_calls(token: bytes) -> dict[str, Callable[[fgrpc.WorkflowServiceSt
         "DeleteInstance": lambda s: s.DeleteInstance(
             fpb.DeleteInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)
         ),
+        "DeleteInstances": lambda s: s.DeleteInstances(
+            fpb.DeleteInstancesRequest(
+                instances=[fpb.DeleteInstanceRequest(workflow=WORKFLOW, instance_id=INSTANCE)]
+            )
+        ),
         "GetHistory": lambda s: s.GetHistory(
             fpb.GetHistoryRequest(workflow=WORKFLOW, instance_id=INSTANCE)
         ),
@@ -209,7 +214,14 @@ OWN_DATA_ONLY = {
 # Calls that succeed with nothing done: a heartbeat answers B's token as lost to A, a release
 # of a task A does not hold releases nothing, a batch answers each item's own error, and a
 # registration registers the workflow name in A's own account.
-HARMLESS = {"HeartbeatTasks", "ReleaseTasks", "RecordBatch", "RegisterWorker", "CreateInstances"}
+HARMLESS = {
+    "HeartbeatTasks",
+    "ReleaseTasks",
+    "RecordBatch",
+    "RegisterWorker",
+    "CreateInstances",
+    "DeleteInstances",
+}
 
 
 async def _snapshot(b: Client) -> Any:
@@ -318,7 +330,7 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                         else:
                             assert isinstance(outcome, grpc.StatusCode), (where, outcome)
                             assert outcome in REFUSED, (where, outcome)
-        assert walked == 3 * (14 + 17 + 9)
+        assert walked == 3 * (15 + 17 + 9)
         assert await _snapshot(b) == before
     finally:
         await b.close()
@@ -366,6 +378,10 @@ def _assert_nothing_of_b(rpc: str, answer: Any) -> None:
         assert answer.account == "a"
     elif rpc == "HeartbeatTasks":
         assert len(answer.lost_task_tokens) == 1  # B's task is not A's to keep
+    elif rpc == "DeleteInstances":  # B's instance is not found in A's account
+        assert answer.deleted == 0
+        [error] = [from_status(r.error) for r in answer.results]
+        assert error.reason == "INSTANCE_NOT_FOUND", error
     elif rpc in ("CreateInstances", "RecordBatch"):  # each item is refused on its own
         assert [r.error.code for r in answer.results] == [grpc.StatusCode.NOT_FOUND.value[0]]
         [error] = [from_status(r.error) for r in answer.results]

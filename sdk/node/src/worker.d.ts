@@ -22,6 +22,9 @@ export interface WorkerOptions<Env = unknown> {
   taskQueue?: string;
   /** The workflows, by the name instances are created with. */
   workflows: Record<string, WorkflowClass<Env> | WorkflowFunction<any>>;
+  /** How long each workflow's instances are kept once complete, and once errored or terminated
+   * (default: the account's retention); a create's own retention overrides them. */
+  workflowOptions?: Record<string, { successRetentionMs?: number | null; errorRetentionMs?: number | null }>;
   /** What each workflow instance gets as `this.env`. */
   env?: Env;
   /** The most instances run at once (default 256). */

@@ -21,7 +21,9 @@ const POLL_SETTLE_MS = 500;
 /**
  * Polls a workflow task queue and runs the workflows registered under `workflows` ({ name:
  * WorkflowEntrypoint subclass or async function (event, step) }), at most `maxConcurrent`
- * instances at a time. The name is the one clients create instances of.
+ * instances at a time. The name is the one clients create instances of. `workflowOptions`
+ * ({ name: { successRetentionMs, errorRetentionMs } }) says how long each workflow's instances
+ * are kept once complete, and once errored or terminated, sent when the worker registers.
  *
  * Events: 'ready' (registered, the first poll is sent), 'taskStarted' (info), 'taskFinished'
  * (info, how: 'completed' | 'failed' | 'suspended' | 'paused' | 'lost' | 'abandoned' |
@@ -31,7 +33,7 @@ const POLL_SETTLE_MS = 500;
 class Worker extends EventEmitter {
   constructor(options = {}) {
     super();
-    const { address, apiKey, client, protosDir, tls, taskQueue = 'default', workflows, env = {}, maxConcurrent = 256, pollWaitMs = 30_000 } = options;
+    const { address, apiKey, client, protosDir, tls, taskQueue = 'default', workflows, workflowOptions = {}, env = {}, maxConcurrent = 256, pollWaitMs = 30_000 } = options;
     const entries = Object.entries(workflows ?? {});
     if (entries.length === 0) throw new TypeError('Worker: workflows must name at least one workflow');
     for (const [name, definition] of entries) {
@@ -40,6 +42,10 @@ class Worker extends EventEmitter {
     if (!(Number.isInteger(maxConcurrent) && maxConcurrent > 0)) throw new TypeError('Worker: maxConcurrent must be a positive integer');
     this.taskQueue = taskQueue;
     this.workflows = new Map(entries);
+    for (const name of Object.keys(workflowOptions)) {
+      if (!this.workflows.has(name)) throw new TypeError(`Worker: workflowOptions names '${name}', which is not in workflows`);
+    }
+    this.workflowOptions = workflowOptions;
     this.env = env;
     this.maxConcurrent = maxConcurrent;
     this.pollWaitMs = pollWaitMs;
@@ -105,12 +111,21 @@ class Worker extends EventEmitter {
   async register() {
     const names = [...this.workflows.keys()].sort();
     for (let i = 0; i < names.length; i += MAX_ITEMS_PER_CALL) {
+      const part = names.slice(i, i + MAX_ITEMS_PER_CALL);
       const response = await this.client.worker.registerWorker({
         workerId: this.workerId,
         taskQueue: this.taskQueue,
-        workflows: names.slice(i, i + MAX_ITEMS_PER_CALL),
+        workflows: part,
         identity: `${os.hostname()}/pid-${process.pid}`.slice(0, 200),
         sdk: `node/${version}`,
+        workflowOptions: part.filter((name) => this.workflowOptions[name]).map((name) => {
+          const { successRetentionMs, errorRetentionMs } = this.workflowOptions[name];
+          return {
+            workflow: name,
+            successRetention: successRetentionMs == null ? null : durationFromMs(successRetentionMs),
+            errorRetention: errorRetentionMs == null ? null : durationFromMs(errorRetentionMs),
+          };
+        }),
       });
       this.leaseTimeoutMs = msFromDuration(response.leaseTimeout) || this.leaseTimeoutMs;
     }

@@ -73,6 +73,10 @@ export interface CreateOptions {
   retentionMs?: number | null;
   /** The task queue it waits on; default: the one its workflow is registered on. */
   taskQueue?: string | null;
+  /** How long it is kept once complete; default: retentionMs, else the workflow's, else the account's. */
+  successRetentionMs?: number | null;
+  /** How long it is kept once errored or terminated; default: retentionMs, else the workflow's, else the account's. */
+  errorRetentionMs?: number | null;
 }
 
 /** One item of createBatch(). */

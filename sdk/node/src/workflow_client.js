@@ -26,14 +26,24 @@ class WaitTimeoutError extends Error {
 }
 
 /** A CreateInstanceRequest (or a batch's item) from the client's options. */
-function createRequest(workflow, { id, params, retentionMs, taskQueue } = {}) {
+function createRequest(
+  workflow,
+  { id, params, retentionMs, taskQueue, successRetentionMs, errorRetentionMs } = {},
+) {
   return {
     workflow: workflow ?? '',
     instanceId: id ?? '',
     params: toPayload(params),
-    retention: retentionMs === undefined || retentionMs === null ? null : durationFromMs(retentionMs),
+    retention: optionalDuration(retentionMs),
     taskQueue: taskQueue ?? '',
+    successRetention: optionalDuration(successRetentionMs),
+    errorRetention: optionalDuration(errorRetentionMs),
   };
+}
+
+/** A Duration from milliseconds, or null when none is given. */
+function optionalDuration(ms) {
+  return ms === undefined || ms === null ? null : durationFromMs(ms);
 }
 
 /** A connection to a Stepway gateway, authenticated by an API key; see connect() for stubs. */

@@ -135,6 +135,22 @@ describe('workflow Worker', { skip }, () => {
     });
   });
 
+  test('workflowOptions keep a workflow\'s completed and errored instances for their own retentions', async () => {
+    async function kept(event, step) {
+      if (event.payload.fail) throw new Error('asked to fail');
+      return step.do('work', () => 'done');
+    }
+    const workflowOptions = { kept: { successRetentionMs: 60_000, errorRetentionMs: 7_200_000 } };
+    await withWorker({ kept }, async () => {
+      await client.workflow.createInstance({ workflow: 'kept', instanceId: 'ok', params: toPayload({}) });
+      await client.workflow.createInstance({ workflow: 'kept', instanceId: 'bad', params: toPayload({ fail: true }) });
+      const ok = await result('kept', 'ok');
+      const bad = await result('kept', 'bad');
+      assert.deepEqual([ok.status, bad.status], ['INSTANCE_STATUS_COMPLETE', 'INSTANCE_STATUS_ERRORED']);
+      assert.deepEqual([ok.retention.seconds, bad.retention.seconds], ['60', '7200']);
+    }, { workflowOptions });
+  });
+
   test('a step past its timeout fails as StepTimeout and its signal aborts', async () => {
     let aborted = null;
     async function slow(event, step) {

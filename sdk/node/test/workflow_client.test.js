@@ -83,6 +83,20 @@ describe('Client', { skip }, () => {
     assert.ok(info.createdAt instanceof Date);
   });
 
+  test('create() keeps an instance for its retention by outcome: errorRetentionMs once terminated', async () => {
+    const driver = await setUp();
+    const handle = await client.create(driver.workflow, {
+      retentionMs: 3_600_000,
+      successRetentionMs: 60_000,
+      errorRetentionMs: 7_200_000,
+    });
+    assert.equal((await handle.status()).retentionMs, 60_000);
+    await handle.terminate('stop');
+    const info = await handle.status();
+    assert.equal(info.retentionMs, 7_200_000);
+    assert.equal(info.expiresAt.getTime() - info.endedAt.getTime(), 7_200_000);
+  });
+
   test('create() without an id gets a generated one, on a named task queue before any worker', async () => {
     const handle = await client.create('wf_not_registered_yet', { taskQueue: 'later' });
     assert.match(handle.id, /^[0-9a-f]{32}$/);

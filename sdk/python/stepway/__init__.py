@@ -13,6 +13,8 @@ from stepway.admin import AccountInfo, Admin, KeyInfo, NewKey, Quotas, Role, Usa
 from stepway.client import (
     BatchResult,
     Client,
+    Deleted,
+    DeleteResult,
     ErrorInfo,
     HistoryEvent,
     InstanceHandle,
@@ -74,6 +76,8 @@ __all__ = [
     "BatchResult",
     "Client",
     "DatabaseUnavailableError",
+    "DeleteResult",
+    "Deleted",
     "ErrorInfo",
     "Event",
     "EventTimeoutError",

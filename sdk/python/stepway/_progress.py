@@ -1,5 +1,5 @@
-"""A progress bar for long CLI work, drawn on stderr only when stderr is a terminal (never in a
-pipe, a log file or under --output json)."""
+"""Progress of long CLI work on stderr: a bar when the total is known, a running count when it
+is not (a delete by filter learns only as it goes)."""
 
 from __future__ import annotations
 
@@ -52,4 +52,29 @@ class Progress:
             return
         self._drawn_at = now
         self.stream.write("\r" + self.line())
+        self.stream.flush()
+
+
+class Count:
+    """`with Count("deleting") as count: count.advance(n)`: `deleting: 1,000 so far` on
+    stderr, redrawn in place on a terminal, a line per advance elsewhere."""
+
+    def __init__(self, what: str, *, stream: TextIO | None = None) -> None:
+        self.what = what
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.terminal = self.stream.isatty()
+
+    def __enter__(self) -> Count:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.terminal and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        line = f"{self.what}: {self.done:,} so far"
+        self.stream.write("\r" + line if self.terminal else line + "\n")
         self.stream.flush()

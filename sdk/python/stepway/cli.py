@@ -335,14 +335,14 @@ def _instances_parser(sub: Any) -> None:
         metavar="STEP",
         help="rerun from this step, keeping the results of earlier ones (default: from the start)",
     )
-    command("delete", _delete, "delete a finished instance")
     send = command("send-event", _send_event, "send an event to an instance")
     send.add_argument("type", help="the event's type")
     send.add_argument(
         "--payload", type=parse_json, help="the payload as JSON, or @FILE to read it from a file"
     )
-    from stepway.cli_bulk import add_bulk_command
+    from stepway.cli_bulk import add_bulk_command, add_delete_command
 
+    add_delete_command(isub)
     add_bulk_command(isub)
 
 
@@ -693,14 +693,6 @@ async def _restart(client: Client, args: argparse.Namespace, view: View) -> int:
     info = await client.restart(args.workflow, args.id, args.from_step)
     start = f"step {args.from_step}" if args.from_step else "the beginning"
     return view.status(info, f"restarted from {start}")
-
-
-async def _delete(client: Client, args: argparse.Namespace, view: View) -> int:
-    await client.delete(args.workflow, args.id)
-    document = {"workflow": args.workflow, "id": args.id, "deleted": True}
-    return view.result(
-        document, render.instance_line(args.workflow, args.id, "deleted", view.color)
-    )
 
 
 async def _send_event(client: Client, args: argparse.Namespace, view: View) -> int:

@@ -1,5 +1,6 @@
-"""Long CLI work over many instances: `stepway instances create --from-file FILE.jsonl` and
-`stepway instances bulk ACTION`, both with a progress bar on a terminal (stepway._progress).
+"""Long CLI work over many instances: `stepway instances create --from-file FILE.jsonl`,
+`stepway instances bulk ACTION`, both with a progress bar on a terminal (stepway._progress),
+and `stepway instances delete`: instances by id, or every finished one a filter matches.
 
 `bulk` applies pause, resume, terminate or delete to every instance a filter matches (the
 filters of `instances list`). Without --yes it only says how many instances it would touch.
@@ -14,12 +15,21 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from stepway import _render as render
 from stepway import strict_json
 from stepway._cli_base import CommandError, View, error_message, report_error
-from stepway._progress import Progress
-from stepway.cli import STATUSES, _client_command, list_pages, parse_time
-from stepway.client import Client, InstanceInfo, NewInstance
-from stepway.errors import StepwayError
+from stepway._progress import Count, Progress
+from stepway.cli import (
+    LATEST,
+    STATUSES,
+    _client_command,
+    check_workflow,
+    latest_id,
+    list_pages,
+    parse_time,
+)
+from stepway.client import MAX_BATCH, Client, InstanceInfo, NewInstance
+from stepway.errors import NotFoundError, StepwayError
 
 # Instances per CreateInstances call when `instances create --from-file` reads a file.
 BATCH_SIZE = 500
@@ -61,6 +71,95 @@ def add_bulk_command(isub: Any) -> None:
     bulk.add_argument(
         "--yes", action="store_true", help="do it; without, only say how many it would touch"
     )
+
+
+# The statuses a delete by filter may name: the final ones.
+FINAL_STATUSES = ("complete", "errored", "terminated")
+
+
+def add_delete_command(isub: Any) -> None:
+    """Registers `stepway instances delete`: WORKFLOW ID... or a filter."""
+    delete = _client_command(
+        isub,
+        "delete",
+        _delete,
+        "delete finished instances: WORKFLOW ID... by id, or every one that --status, "
+        "--before and --workflow match",
+    )
+    delete.add_argument(
+        "ids",
+        nargs="*",
+        metavar="WORKFLOW ID",
+        help=f"a workflow and the ids of its instances to delete; {LATEST}: its newest",
+    )
+    delete.add_argument(
+        "--status",
+        nargs="+",
+        action="extend",
+        choices=FINAL_STATUSES,
+        metavar="STATUS",
+        help=f"delete by filter: only these statuses ({', '.join(FINAL_STATUSES)}; default all)",
+    )
+    delete.add_argument(
+        "--before",
+        type=parse_time,
+        metavar="TIME",
+        help="delete by filter: only instances created before TIME",
+    )
+    delete.add_argument("--workflow", help="delete by filter: only this workflow's instances")
+
+
+async def _delete(client: Client, args: argparse.Namespace, view: View) -> int:
+    by_filter = args.status or args.before or args.workflow
+    if by_filter and args.ids:
+        raise CommandError("give WORKFLOW ID... or filters (--status, --before, --workflow)")
+    if by_filter:
+        return await _delete_where(client, args, view)
+    if len(args.ids) < 2:
+        raise CommandError("give WORKFLOW ID... (or --status, --before, --workflow)")
+    workflow, ids = args.ids[0], args.ids[1:]
+    if len(ids) == 1:
+        return await _delete_one(client, workflow, ids[0], view)
+    refusals: list[dict[str, str]] = []
+    for start in range(0, len(ids), MAX_BATCH):
+        chunk = ids[start : start + MAX_BATCH]
+        for result in await client.delete_instances((workflow, i) for i in chunk):
+            if result.error is not None:
+                refusals.append({"id": result.id, "error": error_message(result.error)})
+    deleted = len(ids) - len(refusals)
+    lines = [f"deleted {deleted:,} of {len(ids):,} instance(s) of workflow {workflow}"]
+    lines += [f"  {r['id']}: {r['error']}" for r in refusals]
+    view.result({"workflow": workflow, "deleted": deleted, "refusals": refusals}, "\n".join(lines))
+    if refusals:
+        return report_error(args, f"{len(refusals):,} instance(s) not deleted")
+    return 0
+
+
+async def _delete_one(client: Client, workflow: str, id: str, view: View) -> int:
+    """One instance, as `instances delete WORKFLOW ID` always did (`latest` included)."""
+    try:
+        if id == LATEST:
+            id = await latest_id(client, workflow)
+        await client.delete(workflow, id)
+    except NotFoundError:
+        await check_workflow(client, workflow)
+        raise
+    document = {"workflow": workflow, "id": id, "deleted": True}
+    return view.result(document, render.instance_line(workflow, id, "deleted", view.color))
+
+
+async def _delete_where(client: Client, args: argparse.Namespace, view: View) -> int:
+    """Every finished instance the filter matches, a call of up to 1,000 at a time, with the
+    count so far on stderr."""
+    with Count("deleting") as count:
+        while True:
+            step = await client.delete_where(
+                args.workflow, status=args.status, created_before=args.before
+            )
+            count.advance(step.count)
+            if not step.more:
+                break
+    return view.result({"deleted": count.done}, f"deleted {count.done:,} instance(s)")
 
 
 def read_batch(path: Path) -> list[NewInstance]:

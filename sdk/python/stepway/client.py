@@ -277,6 +277,9 @@ class NewInstance:
     workflow: str | None = None
     # The task queue it waits on; None: the batch's, else the workflow's registered queue.
     task_queue: str | None = None
+    # Its retention once complete, and once errored or terminated (see `Client.create`).
+    success_retention: float | timedelta | None = None
+    error_retention: float | timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,28 @@ class BatchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """One instance's outcome in `delete_instances`: deleted, or refused with error
+    (NotFoundError, FailedPreconditionError for an unfinished one, InvalidArgumentError)."""
+
+    workflow: str
+    id: str
+    error: StepwayError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """What one `delete_where` call deleted: how many, and whether more matching remain."""
+
+    count: int
+    more: bool
 
 
 @dataclass(frozen=True)
@@ -317,10 +342,21 @@ def _statuses(status: StatusFilter) -> list[cpb.InstanceStatus]:
         raise ValueError(f"unknown status in {items!r}; statuses are {names}") from None
 
 
-def _retention(value: float | timedelta | None, msg: Any) -> None:
+def _retention(value: float | timedelta | None, msg: Any, field: str = "retention") -> None:
     if value is not None:
         seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
-        msg.retention.FromMicroseconds(int(seconds * 1_000_000))
+        getattr(msg, field).FromMicroseconds(int(seconds * 1_000_000))
+
+
+def _retentions(
+    msg: Any,
+    retention: float | timedelta | None,
+    success_retention: float | timedelta | None,
+    error_retention: float | timedelta | None,
+) -> None:
+    _retention(retention, msg)
+    _retention(success_retention, msg, "success_retention")
+    _retention(error_retention, msg, "error_retention")
 
 
 def _set_time(msg: Any, field: str, when: datetime | None) -> None:
@@ -442,11 +478,16 @@ class Client:
         params: Any = None,
         retention: float | timedelta | None = None,
         task_queue: str | None = None,
+        success_retention: float | timedelta | None = None,
+        error_retention: float | timedelta | None = None,
     ) -> InstanceHandle:
         """Creates an instance (with a generated id when none is given).
 
         Idempotent: an existing id returns a handle to that instance, with `created` False.
-        retention (seconds or a timedelta) is how long it is kept once finished; None means the
+        retention (seconds or a timedelta) is how long it is kept once finished;
+        success_retention once it completes and error_retention once it ends errored or
+        terminated override it. Where none is given, the workflow's retention for the outcome
+        (`@workflow(..., success_retention=..., error_retention=...)`) applies, else the
         account's retention (30 days unless changed). task_queue names the queue it waits on:
         then the workflow need not be registered yet (clients deployed before workers), and
         the instance runs once a worker defining it polls that queue; None means the queue the
@@ -458,7 +499,7 @@ class Client:
             params=cpb.Payload(data=_payload.dumps(params)),
             task_queue=task_queue or "",
         )
-        _retention(retention, request)
+        _retentions(request, retention, success_retention, error_retention)
         resp = await self.call(self.workflows.CreateInstance, request)
         return InstanceHandle(self, workflow, resp.instance_id, created=resp.created)
 
@@ -474,7 +515,8 @@ class Client:
         Each item is created whole or not at all, on its own: an existing id answers the
         existing instance (created False), a bad item answers its error, and the others are
         created. Items are NewInstance or dicts with the same keys (id, params, retention,
-        task_queue); task_queue is that of the items naming none (see `create`).
+        task_queue, success_retention, error_retention); task_queue is that of the items
+        naming none (see `create`).
         """
         items = [i if isinstance(i, NewInstance) else NewInstance(**i) for i in instances]
         request = fpb.CreateInstancesRequest(workflow=workflow, task_queue=task_queue or "")
@@ -485,7 +527,7 @@ class Client:
                 params=cpb.Payload(data=_payload.dumps(item.params)),
                 task_queue=item.task_queue or "",
             )
-            _retention(item.retention, msg)
+            _retentions(msg, item.retention, item.success_retention, item.error_retention)
         resp = await self.call(self.workflows.CreateInstances, request, timeout=120.0)
         results = []
         for item, result in zip(items, resp.results, strict=True):
@@ -549,6 +591,40 @@ class Client:
             if page.next_page_token is None:
                 return
             token = page.next_page_token
+
+    async def delete_instances(
+        self, instances: Iterable[tuple[str, str]]
+    ) -> builtins.list[DeleteResult]:
+        """Deletes up to 1,000 finished instances, given as (workflow, id), in one call; one
+        result per instance, in order, each deleted or refused on its own."""
+        keys = builtins.list(instances)
+        request = fpb.DeleteInstancesRequest(
+            instances=[fpb.DeleteInstanceRequest(workflow=w, instance_id=i) for w, i in keys]
+        )
+        resp = await self.call(self.workflows.DeleteInstances, request, timeout=120.0)
+        return [
+            DeleteResult(w, i, from_status(r.error) if r.HasField("error") else None)
+            for (w, i), r in zip(keys, resp.results, strict=True)
+        ]
+
+    async def delete_where(
+        self,
+        workflow: str | None = None,
+        *,
+        status: StatusFilter = None,
+        created_before: datetime | None = None,
+        limit: int = MAX_BATCH,
+    ) -> Deleted:
+        """Deletes up to limit (1 to 1,000) finished instances that match: of the workflow
+        (None: any), with one of the final statuses (None: complete, errored or terminated),
+        created before the time (None: any). Call again while `more` is True."""
+        request = fpb.DeleteInstancesRequest(
+            filter=fpb.DeleteFilter(workflow=workflow or "", statuses=_statuses(status)),
+            limit=limit,
+        )
+        _set_time(request.filter, "created_before", created_before)
+        resp = await self.call(self.workflows.DeleteInstances, request, timeout=120.0)
+        return Deleted(resp.deleted, resp.more)
 
     async def list_workflows(self) -> builtins.list[WorkflowInfo]:
         """The workflows registered in the account, with their instance counts by status."""

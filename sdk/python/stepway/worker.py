@@ -96,6 +96,8 @@ class Worker:
                 identity=f"{socket.gethostname()}/pid-{os.getpid()}"[:200],
                 sdk=f"python/{__version__}",
             )
+            for name in names:
+                _workflow_options(self.workflows[name], request)
             resp = await self.client.call(self.client.workers.RegisterWorker, request)
             if resp.HasField("lease_timeout"):
                 self._lease_timeout = resp.lease_timeout.ToMicroseconds() / 1_000_000
@@ -356,3 +358,16 @@ class Worker:
             await self._outbox.send(kind, request)
         except StepwayError as exc:
             log.info("result refused (%s); the instance moved on", exc)
+
+
+def _workflow_options(definition: WorkflowDefinition, request: wpb.RegisterWorkerRequest) -> None:
+    """Adds the workflow's retentions to a registration, when it has any."""
+    if definition.success_retention is None and definition.error_retention is None:
+        return
+    options = request.workflow_options.add(workflow=definition.name)
+    for field, value in (
+        ("success_retention", definition.success_retention),
+        ("error_retention", definition.error_retention),
+    ):
+        if value is not None:
+            getattr(options, field).FromMicroseconds(int(value * 1_000_000))

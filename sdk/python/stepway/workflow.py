@@ -126,19 +126,37 @@ WorkflowFn = Callable[[WorkflowEvent, "Step"], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class WorkflowDefinition:
-    """A workflow's name and its run function."""
+    """A workflow's name, its run function, and how long its finished instances are kept by
+    default: success_retention once complete, error_retention once errored or terminated
+    (seconds; None: the account's retention)."""
 
     name: str
     fn: WorkflowFn
+    success_retention: float | None = None
+    error_retention: float | None = None
 
     async def __call__(self, event: WorkflowEvent, step: Step) -> Any:
         return await self.fn(event, step)
 
 
-def workflow(name: str) -> Callable[[WorkflowFn], WorkflowDefinition]:
-    """Declares an async function `run(event, step)` as the workflow called name."""
+def workflow(
+    name: str,
+    *,
+    success_retention: float | timedelta | None = None,
+    error_retention: float | timedelta | None = None,
+) -> Callable[[WorkflowFn], WorkflowDefinition]:
+    """Declares an async function `run(event, step)` as the workflow called name.
+
+    success_retention and error_retention (seconds or a timedelta) are how long its instances
+    are kept once they complete, and once they end errored or terminated; the worker sends them
+    when it registers, and a create's own retention overrides them. None: the account's.
+    """
+    success = None if success_retention is None else seconds(success_retention)
+    error = None if error_retention is None else seconds(error_retention)
 
     def wrap(fn: WorkflowFn) -> WorkflowDefinition:
-        return WorkflowDefinition(name=name, fn=fn)
+        return WorkflowDefinition(
+            name=name, fn=fn, success_retention=success, error_retention=error
+        )
 
     return wrap

@@ -54,6 +54,7 @@ import type { WaitForEventRequest as _stepway_v1_WaitForEventRequest, WaitForEve
 import type { WaitForEventResponse as _stepway_v1_WaitForEventResponse, WaitForEventResponse__Output as _stepway_v1_WaitForEventResponse__Output } from './stepway/v1/WaitForEventResponse';
 import type { WorkerCommand as _stepway_v1_WorkerCommand, WorkerCommand__Output as _stepway_v1_WorkerCommand__Output } from './stepway/v1/WorkerCommand';
 import type { WorkerServiceClient as _stepway_v1_WorkerServiceClient, WorkerServiceDefinition as _stepway_v1_WorkerServiceDefinition } from './stepway/v1/WorkerService';
+import type { WorkflowOptions as _stepway_v1_WorkflowOptions, WorkflowOptions__Output as _stepway_v1_WorkflowOptions__Output } from './stepway/v1/WorkflowOptions';
 import type { WorkflowTask as _stepway_v1_WorkflowTask, WorkflowTask__Output as _stepway_v1_WorkflowTask__Output } from './stepway/v1/WorkflowTask';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -143,6 +144,7 @@ export interface ProtoGrpcType {
        * is NOT_FOUND. docs/worker-protocol.md has the call sequence and the replay rules.
        */
       WorkerService: SubtypeConstructor<typeof grpc.Client, _stepway_v1_WorkerServiceClient> & { service: _stepway_v1_WorkerServiceDefinition }
+      WorkflowOptions: MessageTypeDefinition<_stepway_v1_WorkflowOptions, _stepway_v1_WorkflowOptions__Output>
       WorkflowTask: MessageTypeDefinition<_stepway_v1_WorkflowTask, _stepway_v1_WorkflowTask__Output>
     }
   }

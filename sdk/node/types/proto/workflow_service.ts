@@ -10,8 +10,12 @@ import type { CreateInstanceResponse as _stepway_v1_CreateInstanceResponse, Crea
 import type { CreateInstanceResult as _stepway_v1_CreateInstanceResult, CreateInstanceResult__Output as _stepway_v1_CreateInstanceResult__Output } from './stepway/v1/CreateInstanceResult';
 import type { CreateInstancesRequest as _stepway_v1_CreateInstancesRequest, CreateInstancesRequest__Output as _stepway_v1_CreateInstancesRequest__Output } from './stepway/v1/CreateInstancesRequest';
 import type { CreateInstancesResponse as _stepway_v1_CreateInstancesResponse, CreateInstancesResponse__Output as _stepway_v1_CreateInstancesResponse__Output } from './stepway/v1/CreateInstancesResponse';
+import type { DeleteFilter as _stepway_v1_DeleteFilter, DeleteFilter__Output as _stepway_v1_DeleteFilter__Output } from './stepway/v1/DeleteFilter';
 import type { DeleteInstanceRequest as _stepway_v1_DeleteInstanceRequest, DeleteInstanceRequest__Output as _stepway_v1_DeleteInstanceRequest__Output } from './stepway/v1/DeleteInstanceRequest';
 import type { DeleteInstanceResponse as _stepway_v1_DeleteInstanceResponse, DeleteInstanceResponse__Output as _stepway_v1_DeleteInstanceResponse__Output } from './stepway/v1/DeleteInstanceResponse';
+import type { DeleteInstanceResult as _stepway_v1_DeleteInstanceResult, DeleteInstanceResult__Output as _stepway_v1_DeleteInstanceResult__Output } from './stepway/v1/DeleteInstanceResult';
+import type { DeleteInstancesRequest as _stepway_v1_DeleteInstancesRequest, DeleteInstancesRequest__Output as _stepway_v1_DeleteInstancesRequest__Output } from './stepway/v1/DeleteInstancesRequest';
+import type { DeleteInstancesResponse as _stepway_v1_DeleteInstancesResponse, DeleteInstancesResponse__Output as _stepway_v1_DeleteInstancesResponse__Output } from './stepway/v1/DeleteInstancesResponse';
 import type { Failure as _stepway_v1_Failure, Failure__Output as _stepway_v1_Failure__Output } from './stepway/v1/Failure';
 import type { GetHistoryRequest as _stepway_v1_GetHistoryRequest, GetHistoryRequest__Output as _stepway_v1_GetHistoryRequest__Output } from './stepway/v1/GetHistoryRequest';
 import type { GetHistoryResponse as _stepway_v1_GetHistoryResponse, GetHistoryResponse__Output as _stepway_v1_GetHistoryResponse__Output } from './stepway/v1/GetHistoryResponse';
@@ -65,8 +69,12 @@ export interface ProtoGrpcType {
       CreateInstanceResult: MessageTypeDefinition<_stepway_v1_CreateInstanceResult, _stepway_v1_CreateInstanceResult__Output>
       CreateInstancesRequest: MessageTypeDefinition<_stepway_v1_CreateInstancesRequest, _stepway_v1_CreateInstancesRequest__Output>
       CreateInstancesResponse: MessageTypeDefinition<_stepway_v1_CreateInstancesResponse, _stepway_v1_CreateInstancesResponse__Output>
+      DeleteFilter: MessageTypeDefinition<_stepway_v1_DeleteFilter, _stepway_v1_DeleteFilter__Output>
       DeleteInstanceRequest: MessageTypeDefinition<_stepway_v1_DeleteInstanceRequest, _stepway_v1_DeleteInstanceRequest__Output>
       DeleteInstanceResponse: MessageTypeDefinition<_stepway_v1_DeleteInstanceResponse, _stepway_v1_DeleteInstanceResponse__Output>
+      DeleteInstanceResult: MessageTypeDefinition<_stepway_v1_DeleteInstanceResult, _stepway_v1_DeleteInstanceResult__Output>
+      DeleteInstancesRequest: MessageTypeDefinition<_stepway_v1_DeleteInstancesRequest, _stepway_v1_DeleteInstancesRequest__Output>
+      DeleteInstancesResponse: MessageTypeDefinition<_stepway_v1_DeleteInstancesResponse, _stepway_v1_DeleteInstancesResponse__Output>
       Failure: MessageTypeDefinition<_stepway_v1_Failure, _stepway_v1_Failure__Output>
       GetHistoryRequest: MessageTypeDefinition<_stepway_v1_GetHistoryRequest, _stepway_v1_GetHistoryRequest__Output>
       GetHistoryResponse: MessageTypeDefinition<_stepway_v1_GetHistoryResponse, _stepway_v1_GetHistoryResponse__Output>

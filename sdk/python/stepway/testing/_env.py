@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -256,7 +256,7 @@ class WorkflowEnvironment:
                 return await definition(event, step)
             return await definition(event, _MockingStep(step, mocks))  # type: ignore[arg-type]
 
-        return WorkflowDefinition(definition.name, run)
+        return replace(definition, fn=run)
 
     # ------------------------------------------------------------------ reading
 

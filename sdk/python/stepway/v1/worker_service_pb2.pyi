@@ -111,18 +111,30 @@ class TaskToken(_message.Message):
     def __init__(self, partition: _Optional[int] = ..., uid: _Optional[str] = ..., lease: _Optional[int] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ...) -> None: ...
 
 class RegisterWorkerRequest(_message.Message):
-    __slots__ = ("worker_id", "task_queue", "workflows", "identity", "sdk")
+    __slots__ = ("worker_id", "task_queue", "workflows", "identity", "sdk", "workflow_options")
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     WORKFLOWS_FIELD_NUMBER: _ClassVar[int]
     IDENTITY_FIELD_NUMBER: _ClassVar[int]
     SDK_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_OPTIONS_FIELD_NUMBER: _ClassVar[int]
     worker_id: str
     task_queue: str
     workflows: _containers.RepeatedScalarFieldContainer[str]
     identity: str
     sdk: str
-    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., workflows: _Optional[_Iterable[str]] = ..., identity: _Optional[str] = ..., sdk: _Optional[str] = ...) -> None: ...
+    workflow_options: _containers.RepeatedCompositeFieldContainer[WorkflowOptions]
+    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., workflows: _Optional[_Iterable[str]] = ..., identity: _Optional[str] = ..., sdk: _Optional[str] = ..., workflow_options: _Optional[_Iterable[_Union[WorkflowOptions, _Mapping]]] = ...) -> None: ...
+
+class WorkflowOptions(_message.Message):
+    __slots__ = ("workflow", "success_retention", "error_retention")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_RETENTION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_RETENTION_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    success_retention: _duration_pb2.Duration
+    error_retention: _duration_pb2.Duration
+    def __init__(self, workflow: _Optional[str] = ..., success_retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error_retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class RegisterWorkerResponse(_message.Message):
     __slots__ = ("lease_timeout",)

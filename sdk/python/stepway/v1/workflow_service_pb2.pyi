@@ -13,18 +13,22 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateInstanceRequest(_message.Message):
-    __slots__ = ("workflow", "instance_id", "params", "retention", "task_queue")
+    __slots__ = ("workflow", "instance_id", "params", "retention", "task_queue", "success_retention", "error_retention")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_RETENTION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_RETENTION_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     params: _common_pb2.Payload
     retention: _duration_pb2.Duration
     task_queue: str
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., task_queue: _Optional[str] = ...) -> None: ...
+    success_retention: _duration_pb2.Duration
+    error_retention: _duration_pb2.Duration
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., task_queue: _Optional[str] = ..., success_retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., error_retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class CreateInstanceResponse(_message.Message):
     __slots__ = ("instance_id", "created", "status", "created_at")
@@ -217,6 +221,44 @@ class DeleteInstanceRequest(_message.Message):
 class DeleteInstanceResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class DeleteInstancesRequest(_message.Message):
+    __slots__ = ("instances", "filter", "limit")
+    INSTANCES_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    instances: _containers.RepeatedCompositeFieldContainer[DeleteInstanceRequest]
+    filter: DeleteFilter
+    limit: int
+    def __init__(self, instances: _Optional[_Iterable[_Union[DeleteInstanceRequest, _Mapping]]] = ..., filter: _Optional[_Union[DeleteFilter, _Mapping]] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class DeleteFilter(_message.Message):
+    __slots__ = ("workflow", "statuses", "created_before")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    CREATED_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    statuses: _containers.RepeatedScalarFieldContainer[_common_pb2.InstanceStatus]
+    created_before: _timestamp_pb2.Timestamp
+    def __init__(self, workflow: _Optional[str] = ..., statuses: _Optional[_Iterable[_Union[_common_pb2.InstanceStatus, str]]] = ..., created_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class DeleteInstanceResult(_message.Message):
+    __slots__ = ("deleted", "error")
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    deleted: bool
+    error: _status_pb2.Status
+    def __init__(self, deleted: _Optional[bool] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
+
+class DeleteInstancesResponse(_message.Message):
+    __slots__ = ("results", "deleted", "more")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    MORE_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[DeleteInstanceResult]
+    deleted: int
+    more: bool
+    def __init__(self, results: _Optional[_Iterable[_Union[DeleteInstanceResult, _Mapping]]] = ..., deleted: _Optional[int] = ..., more: _Optional[bool] = ...) -> None: ...
 
 class GetHistoryRequest(_message.Message):
     __slots__ = ("workflow", "instance_id", "after_seq", "page_size")

@@ -100,6 +100,11 @@ class WorkflowServiceStub:
                 request_serializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceResponse.FromString,
                 _registered_method=True)
+        self.DeleteInstances = channel.unary_unary(
+                '/stepway.v1.WorkflowService/DeleteInstances',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstancesRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstancesResponse.FromString,
+                _registered_method=True)
         self.GetHistory = channel.unary_unary(
                 '/stepway.v1.WorkflowService/GetHistory',
                 request_serializer=stepway_dot_v1_dot_workflow__service__pb2.GetHistoryRequest.SerializeToString,
@@ -220,6 +225,16 @@ class WorkflowServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteInstances(self, request, context):
+        """Deletes many finished instances: by ids (each with its own result, as its single
+        DeleteInstance would have answered) or by filter (up to `limit` matching finished
+        instances a call, answering how many and whether more remain: call again until `more` is
+        false).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetHistory(self, request, context):
         """An instance's history: every transition, oldest first, a page at a time.
         """
@@ -300,6 +315,11 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
                     servicer.DeleteInstance,
                     request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceResponse.SerializeToString,
+            ),
+            'DeleteInstances': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteInstances,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstancesRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.DeleteInstancesResponse.SerializeToString,
             ),
             'GetHistory': grpc.unary_unary_rpc_method_handler(
                     servicer.GetHistory,
@@ -625,6 +645,33 @@ class WorkflowService:
             '/stepway.v1.WorkflowService/DeleteInstance',
             stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceRequest.SerializeToString,
             stepway_dot_v1_dot_workflow__service__pb2.DeleteInstanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteInstances(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/DeleteInstances',
+            stepway_dot_v1_dot_workflow__service__pb2.DeleteInstancesRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.DeleteInstancesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,8 +22,9 @@ export interface CreateInstanceRequest {
    */
   'params'?: (_stepway_v1_Payload | null);
   /**
-   * How long the instance and its history are kept once finished; unset means the account's
-   * retention (30 days unless changed). Between 1 second and 3,650 days, or INVALID_ARGUMENT.
+   * How long the instance and its history are kept once finished, whatever its outcome;
+   * unset means its workflow's retention for that outcome, else the account's retention (30
+   * days unless changed). Between 1 second and 3,650 days, or INVALID_ARGUMENT.
    */
   'retention'?: (_google_protobuf_Duration | null);
   /**
@@ -34,6 +35,16 @@ export interface CreateInstanceRequest {
    * empty means CreateInstancesRequest.task_queue.
    */
   'taskQueue'?: (string);
+  /**
+   * How long the instance is kept once it completes; unset means retention, else the
+   * workflow's success retention (WorkflowOptions), else the account's. Bounds as retention.
+   */
+  'successRetention'?: (_google_protobuf_Duration | null);
+  /**
+   * How long the instance is kept once it ends errored or terminated; unset means retention,
+   * else the workflow's error retention, else the account's. Bounds as retention.
+   */
+  'errorRetention'?: (_google_protobuf_Duration | null);
 }
 
 /**
@@ -55,8 +66,9 @@ export interface CreateInstanceRequest__Output {
    */
   'params': (_stepway_v1_Payload__Output | null);
   /**
-   * How long the instance and its history are kept once finished; unset means the account's
-   * retention (30 days unless changed). Between 1 second and 3,650 days, or INVALID_ARGUMENT.
+   * How long the instance and its history are kept once finished, whatever its outcome;
+   * unset means its workflow's retention for that outcome, else the account's retention (30
+   * days unless changed). Between 1 second and 3,650 days, or INVALID_ARGUMENT.
    */
   'retention': (_google_protobuf_Duration__Output | null);
   /**
@@ -67,4 +79,14 @@ export interface CreateInstanceRequest__Output {
    * empty means CreateInstancesRequest.task_queue.
    */
   'taskQueue': (string);
+  /**
+   * How long the instance is kept once it completes; unset means retention, else the
+   * workflow's success retention (WorkflowOptions), else the account's. Bounds as retention.
+   */
+  'successRetention': (_google_protobuf_Duration__Output | null);
+  /**
+   * How long the instance is kept once it ends errored or terminated; unset means retention,
+   * else the workflow's error retention, else the account's. Bounds as retention.
+   */
+  'errorRetention': (_google_protobuf_Duration__Output | null);
 }

@@ -1,5 +1,6 @@
 // Original file: stepway/v1/worker_service.proto
 
+import type { WorkflowOptions as _stepway_v1_WorkflowOptions, WorkflowOptions__Output as _stepway_v1_WorkflowOptions__Output } from '../../stepway/v1/WorkflowOptions';
 
 /**
  * Declares a worker's workflows.
@@ -27,6 +28,11 @@ export interface RegisterWorkerRequest {
    * SDK name and version, e.g. "python/0.1.0"; at most 100 characters.
    */
   'sdk'?: (string);
+  /**
+   * Options of some of the workflows registered: each names one of workflows, once. The
+   * latest registration of a workflow sets its options; one without options clears them.
+   */
+  'workflowOptions'?: (_stepway_v1_WorkflowOptions)[];
 }
 
 /**
@@ -55,4 +61,9 @@ export interface RegisterWorkerRequest__Output {
    * SDK name and version, e.g. "python/0.1.0"; at most 100 characters.
    */
   'sdk': (string);
+  /**
+   * Options of some of the workflows registered: each names one of workflows, once. The
+   * latest registration of a workflow sets its options; one without options clears them.
+   */
+  'workflowOptions': (_stepway_v1_WorkflowOptions__Output)[];
 }

@@ -8,6 +8,8 @@ import type { CreateInstancesRequest as _stepway_v1_CreateInstancesRequest, Crea
 import type { CreateInstancesResponse as _stepway_v1_CreateInstancesResponse, CreateInstancesResponse__Output as _stepway_v1_CreateInstancesResponse__Output } from '../../stepway/v1/CreateInstancesResponse';
 import type { DeleteInstanceRequest as _stepway_v1_DeleteInstanceRequest, DeleteInstanceRequest__Output as _stepway_v1_DeleteInstanceRequest__Output } from '../../stepway/v1/DeleteInstanceRequest';
 import type { DeleteInstanceResponse as _stepway_v1_DeleteInstanceResponse, DeleteInstanceResponse__Output as _stepway_v1_DeleteInstanceResponse__Output } from '../../stepway/v1/DeleteInstanceResponse';
+import type { DeleteInstancesRequest as _stepway_v1_DeleteInstancesRequest, DeleteInstancesRequest__Output as _stepway_v1_DeleteInstancesRequest__Output } from '../../stepway/v1/DeleteInstancesRequest';
+import type { DeleteInstancesResponse as _stepway_v1_DeleteInstancesResponse, DeleteInstancesResponse__Output as _stepway_v1_DeleteInstancesResponse__Output } from '../../stepway/v1/DeleteInstancesResponse';
 import type { GetHistoryRequest as _stepway_v1_GetHistoryRequest, GetHistoryRequest__Output as _stepway_v1_GetHistoryRequest__Output } from '../../stepway/v1/GetHistoryRequest';
 import type { GetHistoryResponse as _stepway_v1_GetHistoryResponse, GetHistoryResponse__Output as _stepway_v1_GetHistoryResponse__Output } from '../../stepway/v1/GetHistoryResponse';
 import type { GetInstanceRequest as _stepway_v1_GetInstanceRequest, GetInstanceRequest__Output as _stepway_v1_GetInstanceRequest__Output } from '../../stepway/v1/GetInstanceRequest';
@@ -99,6 +101,27 @@ export interface WorkflowServiceClient extends grpc.Client {
   deleteInstance(argument: _stepway_v1_DeleteInstanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_DeleteInstanceResponse__Output>): grpc.ClientUnaryCall;
   deleteInstance(argument: _stepway_v1_DeleteInstanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_DeleteInstanceResponse__Output>): grpc.ClientUnaryCall;
   deleteInstance(argument: _stepway_v1_DeleteInstanceRequest, callback: grpc.requestCallback<_stepway_v1_DeleteInstanceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Deletes many finished instances: by ids (each with its own result, as its single
+   * DeleteInstance would have answered) or by filter (up to `limit` matching finished
+   * instances a call, answering how many and whether more remain: call again until `more` is
+   * false).
+   */
+  DeleteInstances(argument: _stepway_v1_DeleteInstancesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  DeleteInstances(argument: _stepway_v1_DeleteInstancesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  DeleteInstances(argument: _stepway_v1_DeleteInstancesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  DeleteInstances(argument: _stepway_v1_DeleteInstancesRequest, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Deletes many finished instances: by ids (each with its own result, as its single
+   * DeleteInstance would have answered) or by filter (up to `limit` matching finished
+   * instances a call, answering how many and whether more remain: call again until `more` is
+   * false).
+   */
+  deleteInstances(argument: _stepway_v1_DeleteInstancesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  deleteInstances(argument: _stepway_v1_DeleteInstancesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  deleteInstances(argument: _stepway_v1_DeleteInstancesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
+  deleteInstances(argument: _stepway_v1_DeleteInstancesRequest, callback: grpc.requestCallback<_stepway_v1_DeleteInstancesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * An instance's history: every transition, oldest first, a page at a time.
@@ -316,6 +339,14 @@ export interface WorkflowServiceHandlers extends grpc.UntypedServiceImplementati
   DeleteInstance: grpc.handleUnaryCall<_stepway_v1_DeleteInstanceRequest__Output, _stepway_v1_DeleteInstanceResponse>;
   
   /**
+   * Deletes many finished instances: by ids (each with its own result, as its single
+   * DeleteInstance would have answered) or by filter (up to `limit` matching finished
+   * instances a call, answering how many and whether more remain: call again until `more` is
+   * false).
+   */
+  DeleteInstances: grpc.handleUnaryCall<_stepway_v1_DeleteInstancesRequest__Output, _stepway_v1_DeleteInstancesResponse>;
+  
+  /**
    * An instance's history: every transition, oldest first, a page at a time.
    */
   GetHistory: grpc.handleUnaryCall<_stepway_v1_GetHistoryRequest__Output, _stepway_v1_GetHistoryResponse>;
@@ -385,6 +416,7 @@ export interface WorkflowServiceDefinition extends grpc.ServiceDefinition {
   CreateInstance: MethodDefinition<_stepway_v1_CreateInstanceRequest, _stepway_v1_CreateInstanceResponse, _stepway_v1_CreateInstanceRequest__Output, _stepway_v1_CreateInstanceResponse__Output>
   CreateInstances: MethodDefinition<_stepway_v1_CreateInstancesRequest, _stepway_v1_CreateInstancesResponse, _stepway_v1_CreateInstancesRequest__Output, _stepway_v1_CreateInstancesResponse__Output>
   DeleteInstance: MethodDefinition<_stepway_v1_DeleteInstanceRequest, _stepway_v1_DeleteInstanceResponse, _stepway_v1_DeleteInstanceRequest__Output, _stepway_v1_DeleteInstanceResponse__Output>
+  DeleteInstances: MethodDefinition<_stepway_v1_DeleteInstancesRequest, _stepway_v1_DeleteInstancesResponse, _stepway_v1_DeleteInstancesRequest__Output, _stepway_v1_DeleteInstancesResponse__Output>
   GetHistory: MethodDefinition<_stepway_v1_GetHistoryRequest, _stepway_v1_GetHistoryResponse, _stepway_v1_GetHistoryRequest__Output, _stepway_v1_GetHistoryResponse__Output>
   GetInstance: MethodDefinition<_stepway_v1_GetInstanceRequest, _stepway_v1_GetInstanceResponse, _stepway_v1_GetInstanceRequest__Output, _stepway_v1_GetInstanceResponse__Output>
   ListInstances: MethodDefinition<_stepway_v1_ListInstancesRequest, _stepway_v1_ListInstancesResponse, _stepway_v1_ListInstancesRequest__Output, _stepway_v1_ListInstancesResponse__Output>
