@@ -1,4 +1,5 @@
-"""Polls whose worker cancels them at any moment: none keeps a task once its caller is gone.
+"""Polls whose worker cancels them at any moment (workflow and step polls): none keeps a task
+once its caller is gone.
 
 A cancellation the gateway hears ends the poll on the shard servers before it parks or while it
 is parked; when a shard's answer crossed it, the gateway gives back what that answer held. The
@@ -129,6 +130,46 @@ async def test_a_fanout_poll_whose_caller_leaves_as_a_shard_answers_gives_back_w
             metadata=raw.md,
         )
         await callers_leave_as_shards_answer(raw, polls, principal)
+
+
+def step_poll_of(worker_id: str, wait: float) -> wpb.PollStepTasksRequest:
+    poll = wpb.PollStepTasksRequest(worker_id=worker_id, task_queue="steps", max_tasks=100)
+    poll.wait.FromMilliseconds(max(int(wait * 1000), 1))
+    return poll
+
+
+async def test_a_step_poll_whose_caller_leaves_as_its_shard_answers_gives_back_what_it_took(
+    dev_server: DevServer,
+) -> None:
+    router = dev_server.gateway.router
+    polls = Polls(router, Forwarder(dev_server.shard.engine.config.cluster_secret, router))
+    loop = asyncio.get_running_loop()
+    async with raw_stubs(dev_server) as raw:
+        principal = await asyncio.to_thread(principal_of, dev_server.db, dev_server.api_key)
+        for i in range(ROUNDS):
+            task = await raw.task(f"s{i}")
+            schedule = wpb.ScheduleCallRequest(
+                task_token=task.task_token, name="c", seq=1, task_queue="steps", step_type="t"
+            )
+            schedule.input.data = b"1"
+            await raw.workers.ScheduleCall(schedule, metadata=raw.md)
+            request = step_poll_of("gone", 60)
+            poll = asyncio.ensure_future(
+                polls.poll(principal, "PollStepTasks", request, cast(Context, None))
+            )
+            await asyncio.sleep((i % 50) * 0.0002)  # the moment the caller leaves
+            if not poll.cancel():  # the answer came first: the caller has the step task
+                assert f"s{i}" in [t.instance_id for t in poll.result()]
+                continue
+            with contextlib.suppress(asyncio.CancelledError):
+                await poll
+            deadline = loop.time() + 5.0
+            while (left := deadline - loop.time()) > 0:
+                resp = await raw.workers.PollStepTasks(step_poll_of("s1", left), metadata=raw.md)
+                if f"s{i}" in [t.instance_id for t in resp.tasks]:
+                    break
+            else:
+                raise AssertionError(f"the step task of s{i} was not dispatched within 5 s")
 
 
 def principal_of(db: sa.Engine, key: str) -> Principal:
