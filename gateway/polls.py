@@ -1,9 +1,10 @@
 """Long polls for tasks, sent by the gateway to every shard server at once (fan-out).
 
-A worker's poll may find its tasks on any shard server: the gateway polls them all and answers
-with the tasks of the first that finds some, then ends the other polls by name through the
-internal service (EndPoll) rather than cancelling them, so that no task is lost in an answer
-that crossed a cancellation.
+A worker's poll may find its tasks on any shard server: the gateway polls them all (even when
+there is only one) and answers with the tasks of the first that finds some, then ends the other
+polls by name through the internal service (EndPoll) rather than cancelling them, so that no
+task is lost in an answer that crossed a cancellation. A poll whose worker leaves is ended the
+same way, and what its shards answered is given back.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import grpc
 
-from gateway.forwarding import Context, Forwarder, worker_method
+from gateway.forwarding import Context, Forwarder
 from gateway.routing import Router, ShardStubs
 from shards import validation as v
 from shards.accounts import Principal
@@ -50,22 +51,12 @@ class Polls:
         The polls still open are then ended by name (the internal service's EndPoll), not
         cancelled: each answers normally with whatever it had claimed by then, so no task is
         ever lost in a reply that crossed a cancellation. The worker gets up to max_tasks; any
-        more go back to their shards at once. When a workflow worker's own call ends early,
-        the gateway tells every shard that the worker is gone (WorkerGone; step workers keep
-        their tasks until their heartbeat timeout: the step may still be running).
+        more go back to their shards at once. When the worker's own call ends early (it
+        cancelled it, or its connection dropped), its shard polls are ended by name too, and
+        what they answered is given back (see _abandon).
         """
         wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
         shards = self.router.all_shards()
-        if len(shards) == 1:
-            resp = await self.forward.call(
-                lambda: shards[0],
-                worker_method(method),
-                request,
-                principal,
-                context,
-                timeout=wait + POLL_SLACK_SECONDS,
-            )
-            return list(resp.tasks)
         poll_id = uuid.uuid4().hex
         metadata = self.forward.metadata(principal, fanout_poll_id=poll_id)
         polls = {
@@ -86,10 +77,7 @@ class Polls:
                 await self._end_polls(principal, poll_id, [polls[f] for f in pending])
                 await asyncio.wait(pending, timeout=END_POLL_SECONDS)
         except asyncio.CancelledError:
-            for fut in polls:
-                fut.cancel()
-            if method == "PollWorkflowTasks":
-                self._worker_gone(principal, request.worker_id, shards)
+            _in_background(self._abandon(principal, method, request.worker_id, poll_id, polls))
             raise
         for fut in polls:
             fut.cancel()  # only a shard that did not answer its end in time is left
@@ -108,6 +96,30 @@ class Polls:
             if len(failures) == len(polls) and isinstance(failures[0], grpc.aio.AioRpcError):
                 await self.forward.relay_error(failures[0], context)
         return tasks
+
+    async def _abandon(
+        self,
+        principal: Principal,
+        method: str,
+        worker_id: str,
+        poll_id: str,
+        polls: dict[asyncio.Future[Any], ShardStubs],
+    ) -> None:
+        """After the worker's call ended (it cancelled it, or its connection dropped): ends
+        the shard polls still open by name, gives back whatever any of them answered (an answer
+        that crossed the cancellation reaches no one), then tells every shard that a workflow
+        worker is gone (WorkerGone: each gives back the worker's tasks unless another of its
+        polls is open there; step workers keep their tasks until their heartbeat timeout, as
+        the step may still be running)."""
+        pending = {f for f in polls if not f.done()}
+        if pending:
+            await self._end_polls(principal, poll_id, [polls[f] for f in pending])
+            await asyncio.wait(pending, timeout=END_POLL_SECONDS)
+        for fut, shard in polls.items():
+            fut.cancel()  # only a shard that did not answer its end in time is left
+            self._give_back(principal, worker_id, shard, _tasks_of(fut))
+        if method == "PollWorkflowTasks":
+            self._worker_gone(principal, worker_id, list(polls.values()))
 
     async def _end_polls(
         self, principal: Principal, poll_id: str, shards: list[ShardStubs]
@@ -128,7 +140,10 @@ class Polls:
         shard: ShardStubs,
         tasks: list[Any],
     ) -> None:
-        """Releases tasks a shard handed over beyond what the worker asked for."""
+        """Releases tasks a shard handed over that the worker does not get (beyond what it
+        asked for, or after it left)."""
+        if not tasks:
+            return
         metadata = self.forward.metadata(principal)
         request = wpb.ReleaseTasksRequest(
             worker_id=worker_id, task_tokens=[t.task_token for t in tasks]

@@ -313,7 +313,10 @@ class WorkflowTasks:
         await self.effects.run_parts(refs, op_for, lambda r: r.partition)
 
     def worker_disconnected(self, worker_id: str) -> None:
-        """The worker's last open poll was cancelled: give back every task it holds."""
+        """The worker's last open poll was cancelled, or a gateway saw it leave: gives back
+        every task it holds, unless it still has a poll open here."""
+        if self.open_polls.get(worker_id):
+            return
         keys = self.effects.worker_keys.pop(worker_id, set())
         if not keys:
             return

@@ -220,10 +220,11 @@ class Worker extends EventEmitter {
   }
 
   /**
-   * The tasks are given back while the open poll is still open: a poll cancelled just after it
-   * was sent can stay open on the server and take tasks for a worker that is gone (they would
-   * wait for their lease to run out). That poll may take a task given back: it answers, and the
-   * worker gives that task back in turn. It is cancelled once it answered, or POLL_SETTLE_MS after
+   * The tasks are given back while the open poll is still open. The server gives back what a
+   * poll takes once it hears the poll's cancellation, but grpc-js sends a call cancelled in the
+   * tick it started without ever resetting it: the server serves that poll as a live one, and it
+   * can take tasks for a worker that is gone (they would wait for their lease to run out). That
+   * poll may take a task given back: it answers, and the worker gives that task back in turn. It is cancelled once it answered, or POLL_SETTLE_MS after
    * the tasks went back.
    */
   async shutDown() {
