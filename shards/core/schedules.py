@@ -104,12 +104,53 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Action:
+    """The instance each fire creates: its workflow, params (JSON bytes), task queue (empty:
+    the workflow's) and retention (None: the account's)."""
+
+    workflow: str
+    params: bytes = b"null"
+    task_queue: str = ""
+    retention_us: int | None = None
+
+
+@dataclass(frozen=True)
 class Run:
     """One instance a schedule created: its scheduled time, creation time and id."""
 
     scheduled_us: int
     created_us: int
     instance_id: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A schedule as stored: what it is (spec, action, policy, pause) and what it did.
+
+    next_us is the scheduled time of its next fire (None while paused or past the spec's end)
+    and due_us when the timer next acts on it: next_us plus its jitter, or sooner the retry of
+    the buffered fire. buffered_us is the scheduled time of the fire that waits for the
+    previous instance to finish (buffer one).
+    """
+
+    account_id: str
+    schedule_id: str
+    partition: int
+    spec: Spec
+    action: Action
+    policy: Policy
+    created_us: int
+    updated_us: int
+    paused: bool = False
+    note: str = ""
+    next_us: int | None = None
+    due_us: int | None = None
+    last_instance_id: str | None = None
+    buffered_us: int | None = None
+    recent_runs: tuple[Run, ...] = ()
+    fired: int = 0
+    skipped: int = 0
+    missed: int = 0
 
 
 @dataclass(frozen=True)
@@ -327,6 +368,6 @@ def decide(overlap: Overlap, previous: Status | None, buffered: bool) -> Decisio
     return Decision.SKIP
 
 
-def record_run(runs: list[Run], run: Run) -> list[Run]:
+def record_run(runs: tuple[Run, ...], run: Run) -> tuple[Run, ...]:
     """The recent runs with run added: newest first, at most RECENT_RUNS."""
-    return [run, *(r for r in runs if r.instance_id != run.instance_id)][:RECENT_RUNS]
+    return (run, *(r for r in runs if r.instance_id != run.instance_id))[:RECENT_RUNS]

@@ -300,7 +300,7 @@ def test_a_backfill_of_more_than_10000_fires_is_refused() -> None:
 
 
 def test_recent_runs_keep_the_ten_newest_first() -> None:
-    runs: list[sch.Run] = []
+    runs: tuple[sch.Run, ...] = ()
     for n in range(15):
         runs = sch.record_run(runs, sch.Run(n, n, f"s-{n}"))
     assert [r.scheduled_us for r in runs] == list(range(14, 4, -1))
