@@ -303,7 +303,7 @@ def test_a_backfill_of_more_than_10000_fires_is_refused() -> None:
 def test_recent_runs_keep_the_ten_newest_first() -> None:
     runs: tuple[sch.Run, ...] = ()
     for n in range(15):
-        runs = sch.record_run(runs, sch.Run(n, n, f"s-{n}"))
+        runs = sch.record_run(runs, sch.Run(n, n, f"s-{n}", "wf"))
     assert [r.scheduled_us for r in runs] == list(range(14, 4, -1))
 
 
@@ -332,7 +332,7 @@ def test_a_due_fire_creates_and_moves_on_to_the_next() -> None:
     assert (t.schedule.next_us, t.schedule.due_us) == (20 * S, 20 * S)
     after = sch.fired(t.schedule, 10 * S, 11 * S)
     assert after.fired == 1 and after.last_instance == ("wf", "s-19700101T000010Z")
-    assert after.recent_runs == (sch.Run(10 * S, 11 * S, "s-19700101T000010Z"),)
+    assert after.recent_runs == (sch.Run(10 * S, 11 * S, "s-19700101T000010Z", "wf"),)
 
 
 def test_a_fire_not_yet_due_does_nothing() -> None:

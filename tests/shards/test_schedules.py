@@ -132,6 +132,7 @@ async def test_an_every_second_schedule_creates_one_instance_per_second_named_by
     assert (s.fired, s.skipped, s.missed) == (5, 0, 0)
     assert [r.instance_id for r in s.recent_runs] == expected[::-1]
     assert all(r.status == cpb.INSTANCE_STATUS_QUEUED for r in s.recent_runs)
+    assert all(r.workflow == "raw" for r in s.recent_runs)
     assert [t.ToMicroseconds() for t in s.next_fire_times] == [T0 + n * S for n in range(6, 16)]
 
 
