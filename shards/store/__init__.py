@@ -20,6 +20,7 @@ modules hold one concern each:
 - `workflows`: registered workflows and their retentions.
 - `retention`: expired instances, those a bulk delete matches, and deleting instances.
 - `leases`: the partition leases an operation's transaction reads.
+- `schedules`: schedules, their listing, the timer's due schedules.
 """
 
 from shards.store.due import due_instances, next_due
@@ -54,6 +55,16 @@ from shards.store.retention import (
     finished_instances,
 )
 from shards.store.rows import Key
+from shards.store.schedules import (
+    count_schedules,
+    delete_schedule,
+    due_schedules,
+    insert_schedule,
+    list_schedules,
+    load_schedule,
+    next_schedule_due,
+    save_schedules,
+)
 from shards.store.step_tasks import (
     delete_step_task,
     due_step_tasks,
@@ -75,11 +86,14 @@ __all__ = [
     "Key",
     "account_retention",
     "apply",
+    "count_schedules",
     "count_steps",
     "create_many",
     "delete_instances",
+    "delete_schedule",
     "delete_step_task",
     "due_instances",
+    "due_schedules",
     "due_step_tasks",
     "expired_instances",
     "find_instance",
@@ -87,10 +101,12 @@ __all__ = [
     "finished_instances",
     "insert_event",
     "insert_instance",
+    "insert_schedule",
     "journal_in_run_order",
     "journal_sizes",
     "lease_epochs",
     "list_instances",
+    "list_schedules",
     "load_history",
     "load_instance",
     "load_instances",
@@ -98,18 +114,21 @@ __all__ = [
     "load_params",
     "load_params_of",
     "load_pending_steps",
+    "load_schedule",
     "load_step",
     "load_step_task",
     "load_step_tasks",
     "load_steps",
     "new_uid",
     "next_due",
+    "next_schedule_due",
     "oldest_buffered_event",
     "queued_backlog",
     "queued_instances",
     "ready_step_tasks",
     "register_workflows",
     "run_order_sizes",
+    "save_schedules",
     "status_counts",
     "unregistered_workflows",
     "workflow_retentions",

@@ -42,6 +42,8 @@ export {
   NotOwnerError,
   DatabaseUnavailableError,
   ShardUnavailableError,
+  ScheduleNotFoundError,
+  ScheduleExistsError,
   WorkflowFailedError,
   WorkflowTerminatedError,
   fromStatus,
