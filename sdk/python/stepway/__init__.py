@@ -50,6 +50,14 @@ from stepway.errors import (
     WorkflowNotRegisteredError,
     WorkflowTerminatedError,
 )
+from stepway.schedules import (
+    BackfillResult,
+    Overlap,
+    Schedule,
+    SchedulePage,
+    ScheduleRun,
+    Schedules,
+)
 from stepway.step_worker import StepTaskContext, StepWorker, current_step_task
 from stepway.worker import Worker
 from stepway.workflow import (
@@ -71,6 +79,7 @@ __all__ = [
     "AccountNotFoundError",
     "Admin",
     "AlreadyExistsError",
+    "BackfillResult",
     "BatchResult",
     "Client",
     "DatabaseUnavailableError",
@@ -95,12 +104,17 @@ __all__ = [
     "NonRetryableError",
     "NotFoundError",
     "NotOwnerError",
+    "Overlap",
     "PermissionDeniedError",
     "QuotaExceededError",
     "Quotas",
     "ResourceExhaustedError",
     "RetryPolicy",
     "Role",
+    "Schedule",
+    "SchedulePage",
+    "ScheduleRun",
+    "Schedules",
     "ShardUnavailableError",
     "Step",
     "StepFailedError",
