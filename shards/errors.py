@@ -95,6 +95,21 @@ class KeyNotFound(NotFound):
         )
 
 
+class ScheduleNotFound(NotFound):
+    reason = epb.SCHEDULE_NOT_FOUND
+
+    def __init__(self, schedule_id: str) -> None:
+        super().__init__(f"schedule {schedule_id!r} not found", {"schedule_id": schedule_id})
+
+
+class ScheduleExists(StepwayError):
+    code = grpc.StatusCode.ALREADY_EXISTS
+    reason = epb.SCHEDULE_EXISTS
+
+    def __init__(self, schedule_id: str) -> None:
+        super().__init__(f"schedule {schedule_id!r} already exists", {"schedule_id": schedule_id})
+
+
 class AccountExists(StepwayError):
     code = grpc.StatusCode.ALREADY_EXISTS
     reason = epb.ACCOUNT_EXISTS

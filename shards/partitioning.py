@@ -30,3 +30,9 @@ def instance_hash(account_id: str, workflow: str, instance_id: str) -> int:
 def partition_of(account_id: str, workflow: str, instance_id: str, partitions: int) -> int:
     """The partition (0 to partitions - 1) that owns the instance."""
     return instance_hash(account_id, workflow, instance_id) % partitions
+
+
+def schedule_partition(account_id: str, schedule_id: str, partitions: int) -> int:
+    """The partition that owns a schedule: its key with an empty workflow, which no instance
+    has, so that a schedule and an instance never share a key."""
+    return partition_of(account_id, "", schedule_id, partitions)

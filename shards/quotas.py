@@ -45,6 +45,8 @@ class Quotas:
     # limit per instance on its free plan (1 GB on paid): every wake replays the whole journal
     # to a worker, in pages, so 100 MiB keeps a replay to about 25 pages of 4 MiB.
     max_instance_state_bytes: int = 100 * 1024 * 1024
+    # Schedules the account holds; CreateSchedule past it is refused.
+    max_schedules: int = 1_000
 
 
 NAMES = tuple(f.name for f in fields(Quotas))
@@ -65,6 +67,7 @@ MAXIMUM = {
     # Cloudflare Workflows' paid limit: 1 GiB.
     "max_instance_state_bytes": 1024 * 1024 * 1024,
     "retention_seconds": 10 * 365 * 86_400,
+    "max_schedules": 100_000,
 }
 
 

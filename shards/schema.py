@@ -197,6 +197,50 @@ history = sa.Table(
     sa.Column("detail", sa.Text, nullable=True),
 )
 
+# Schedules (shards/core/schedules.py). The partition is partition_of(account_id, "",
+# schedule_id): no instance has an empty workflow, so a schedule never shares a key with one.
+schedules = sa.Table(
+    "schedules",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.String(32), primary_key=True),
+    sa.Column("schedule_id", sa.String(80), primary_key=True),
+    # The spec, JSON: cron (expression, time zone) or interval (every, offset), start, end and
+    # jitter, in microseconds.
+    sa.Column("spec", sa.Text, nullable=False),
+    # The action: the instance each fire creates.
+    sa.Column("workflow", sa.String(100), nullable=False),
+    sa.Column("params", sa.LargeBinary, nullable=False),
+    # Empty: the workflow's task queue when the fire creates its instance.
+    sa.Column("task_queue", sa.String(100), nullable=False),
+    # NULL: the account's retention.
+    sa.Column("retention_us", sa.BigInteger, nullable=True),
+    # The policy: skip, bufferOne, allowAll or terminatePrevious; the catch-up window.
+    sa.Column("overlap", sa.String(24), nullable=False),
+    sa.Column("catchup_window_us", sa.BigInteger, nullable=False),
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    # The scheduled time of the next fire (NULL while paused or past the spec's end), and when
+    # the shard's timer next acts on the row: the next fire's time plus its jitter, or sooner
+    # the retry of a buffered fire.
+    sa.Column("next_fire_at", sa.BigInteger, nullable=True),
+    sa.Column("due_at", sa.BigInteger, nullable=True),
+    # The instance of the latest fire (in the action's workflow), whose status the overlap
+    # policy reads; the scheduled time of the fire waiting in the buffer.
+    sa.Column("last_instance_id", sa.String(100), nullable=True),
+    sa.Column("buffered_at", sa.BigInteger, nullable=True),
+    # The 10 most recent runs, newest first, JSON: [[scheduled_at, created_at, instance_id]].
+    sa.Column("recent_runs", sa.Text, nullable=False),
+    sa.Column("fired", sa.BigInteger, nullable=False),
+    sa.Column("skipped", sa.BigInteger, nullable=False),
+    sa.Column("missed", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+    # An account's schedules by id (ListSchedules, the max_schedules quota).
+    sa.UniqueConstraint("account_id", "schedule_id", name="uq_schedules_key"),
+    sa.Index("ix_schedules_due", "partition", "due_at"),
+)
+
 # Cluster membership: each shard server's row, renewed by its heartbeat. The heartbeat renews
 # every partition lease the member holds at once: they are valid until lease_until.
 members = sa.Table(

@@ -20,6 +20,7 @@ modules hold one concern each:
 - `workflows`: registered workflows.
 - `retention`: expired instances and deleting instances.
 - `leases`: the partition leases an operation's transaction reads.
+- `schedules`: schedules, their listing, the timer's due schedules.
 """
 
 from shards.store.due import due_instances, next_due
@@ -49,6 +50,16 @@ from shards.store.leases import lease_epochs
 from shards.store.listing import list_instances, queued_backlog, queued_instances, status_counts
 from shards.store.retention import account_retention, delete_instances, expired_instances
 from shards.store.rows import Key
+from shards.store.schedules import (
+    count_schedules,
+    delete_schedule,
+    due_schedules,
+    insert_schedule,
+    list_schedules,
+    load_schedule,
+    next_schedule_due,
+    save_schedules,
+)
 from shards.store.step_tasks import (
     delete_step_task,
     due_step_tasks,
@@ -69,21 +80,26 @@ __all__ = [
     "Key",
     "account_retention",
     "apply",
+    "count_schedules",
     "count_steps",
     "create_many",
     "delete_instances",
+    "delete_schedule",
     "delete_step_task",
     "due_instances",
+    "due_schedules",
     "due_step_tasks",
     "expired_instances",
     "find_instance",
     "find_instances",
     "insert_event",
     "insert_instance",
+    "insert_schedule",
     "journal_in_run_order",
     "journal_sizes",
     "lease_epochs",
     "list_instances",
+    "list_schedules",
     "load_history",
     "load_instance",
     "load_instances",
@@ -91,18 +107,21 @@ __all__ = [
     "load_params",
     "load_params_of",
     "load_pending_steps",
+    "load_schedule",
     "load_step",
     "load_step_task",
     "load_step_tasks",
     "load_steps",
     "new_uid",
     "next_due",
+    "next_schedule_due",
     "oldest_buffered_event",
     "queued_backlog",
     "queued_instances",
     "ready_step_tasks",
     "register_workflows",
     "run_order_sizes",
+    "save_schedules",
     "status_counts",
     "unregistered_workflows",
     "workflow_summaries",

@@ -17,7 +17,13 @@ from collections import Counter
 
 import pytest
 
-from shards.partitioning import DEFAULT_PARTITIONS, fnv1a64, instance_hash, partition_of
+from shards.partitioning import (
+    DEFAULT_PARTITIONS,
+    fnv1a64,
+    instance_hash,
+    partition_of,
+    schedule_partition,
+)
 
 P = 1024
 
@@ -74,6 +80,14 @@ def test_partition_is_always_within_range_for_any_partition_count() -> None:
                 "".join(rng.choices(string.printable, k=rng.randint(0, 12))) for _ in "abc"
             )
             assert 0 <= partition_of(account, workflow, instance_id, count) < count
+
+
+def test_a_schedules_partition_is_its_key_with_an_empty_workflow_as_documented() -> None:
+    assert instance_hash("default", "", "nightly") == 0x4C73A8F23C38CAB7
+    assert schedule_partition("default", "nightly", 1024) == 695
+    assert schedule_partition("default", "nightly", 1024) == partition_of(
+        "default", "", "nightly", 1024
+    )
 
 
 def test_default_partition_count_is_1024() -> None:

@@ -65,6 +65,8 @@ export declare class QuotaExceededError extends ResourceExhaustedError {}
 export declare class NotOwnerError extends UnavailableError {}
 export declare class DatabaseUnavailableError extends UnavailableError {}
 export declare class ShardUnavailableError extends UnavailableError {}
+export declare class ScheduleNotFoundError extends NotFoundError {}
+export declare class ScheduleExistsError extends AlreadyExistsError {}
 
 /** An instance's result when it ended errored: what the workflow threw. */
 export declare class WorkflowFailedError extends StepwayError {

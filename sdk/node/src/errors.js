@@ -110,6 +110,8 @@ const BY_REASON = {
   UNAUTHENTICATED: UnauthenticatedError,
   PERMISSION_DENIED: PermissionDeniedError,
   INTERNAL: InternalError,
+  SCHEDULE_NOT_FOUND: reasonClass('ScheduleNotFoundError', NotFoundError),
+  SCHEDULE_EXISTS: reasonClass('ScheduleExistsError', AlreadyExistsError),
 };
 
 /** What a result wait rejects with when the instance ended errored: what the workflow threw. */

@@ -45,6 +45,8 @@ export {
   NotOwnerError,
   DatabaseUnavailableError,
   ShardUnavailableError,
+  ScheduleNotFoundError,
+  ScheduleExistsError,
   WorkflowFailedError,
   WorkflowTerminatedError,
   fromStatus,

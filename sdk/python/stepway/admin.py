@@ -82,6 +82,8 @@ class Quotas:
     retention_seconds: int
     # Bytes of one instance's recorded state (params, step results and failures, events).
     max_instance_state_bytes: int
+    # Schedules the account holds.
+    max_schedules: int
     # Each quota's default, by name.
     defaults: dict[str, int] = field(default_factory=dict, hash=False)
 

@@ -73,12 +73,20 @@ class KeyNotFoundError(NotFoundError):
     """KEY_NOT_FOUND: the account has no API key with id metadata["key_id"]."""
 
 
+class ScheduleNotFoundError(NotFoundError):
+    """SCHEDULE_NOT_FOUND: the account has no schedule with id metadata["schedule_id"]."""
+
+
 class AlreadyExistsError(StepwayError):
     code = grpc.StatusCode.ALREADY_EXISTS
 
 
 class AccountExistsError(AlreadyExistsError):
     """ACCOUNT_EXISTS: an account called metadata["account"] exists already."""
+
+
+class ScheduleExistsError(AlreadyExistsError):
+    """SCHEDULE_EXISTS: the account has a schedule with id metadata["schedule_id"] already."""
 
 
 class FailedPreconditionError(StepwayError):
@@ -186,6 +194,8 @@ BY_REASON: dict[str, type[StepwayError]] = {
     "UNAUTHENTICATED": UnauthenticatedError,
     "PERMISSION_DENIED": PermissionDeniedError,
     "INTERNAL": InternalError,
+    "SCHEDULE_NOT_FOUND": ScheduleNotFoundError,
+    "SCHEDULE_EXISTS": ScheduleExistsError,
 }
 
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17stepway/v1/errors.proto\x12\nstepway.v1*\xfc\x02\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x11\n\rINVALID_FIELD\x10\x01\x12\x16\n\x12INSTANCE_NOT_FOUND\x10\x02\x12\x1b\n\x17WORKFLOW_NOT_REGISTERED\x10\x03\x12\x12\n\x0eTASK_NOT_FOUND\x10\x04\x12\x15\n\x11\x41\x43\x43OUNT_NOT_FOUND\x10\x05\x12\x11\n\rKEY_NOT_FOUND\x10\x06\x12\x12\n\x0e\x41\x43\x43OUNT_EXISTS\x10\x07\x12\x13\n\x0fTASK_LEASE_LOST\x10\x08\x12\x12\n\x0eINSTANCE_STATE\x10\t\x12\x12\n\x0eQUOTA_EXCEEDED\x10\n\x12\r\n\tNOT_OWNER\x10\x0b\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x0c\x12\x15\n\x11SHARD_UNAVAILABLE\x10\r\x12\x13\n\x0fUNAUTHENTICATED\x10\x0e\x12\x15\n\x11PERMISSION_DENIED\x10\x0f\x12\x0c\n\x08INTERNAL\x10\x10\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17stepway/v1/errors.proto\x12\nstepway.v1*\xa9\x03\n\x0b\x45rrorReason\x12\x1c\n\x18\x45RROR_REASON_UNSPECIFIED\x10\x00\x12\x11\n\rINVALID_FIELD\x10\x01\x12\x16\n\x12INSTANCE_NOT_FOUND\x10\x02\x12\x1b\n\x17WORKFLOW_NOT_REGISTERED\x10\x03\x12\x12\n\x0eTASK_NOT_FOUND\x10\x04\x12\x15\n\x11\x41\x43\x43OUNT_NOT_FOUND\x10\x05\x12\x11\n\rKEY_NOT_FOUND\x10\x06\x12\x12\n\x0e\x41\x43\x43OUNT_EXISTS\x10\x07\x12\x13\n\x0fTASK_LEASE_LOST\x10\x08\x12\x12\n\x0eINSTANCE_STATE\x10\t\x12\x12\n\x0eQUOTA_EXCEEDED\x10\n\x12\r\n\tNOT_OWNER\x10\x0b\x12\x18\n\x14\x44\x41TABASE_UNAVAILABLE\x10\x0c\x12\x15\n\x11SHARD_UNAVAILABLE\x10\r\x12\x13\n\x0fUNAUTHENTICATED\x10\x0e\x12\x15\n\x11PERMISSION_DENIED\x10\x0f\x12\x0c\n\x08INTERNAL\x10\x10\x12\x16\n\x12SCHEDULE_NOT_FOUND\x10\x11\x12\x13\n\x0fSCHEDULE_EXISTS\x10\x12\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,5 +32,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stepway.v1.errors_pb2', _gl
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ERRORREASON']._serialized_start=40
-  _globals['_ERRORREASON']._serialized_end=420
+  _globals['_ERRORREASON']._serialized_end=465
 # @@protoc_insertion_point(module_scope)

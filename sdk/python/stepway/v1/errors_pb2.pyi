@@ -23,6 +23,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     UNAUTHENTICATED: _ClassVar[ErrorReason]
     PERMISSION_DENIED: _ClassVar[ErrorReason]
     INTERNAL: _ClassVar[ErrorReason]
+    SCHEDULE_NOT_FOUND: _ClassVar[ErrorReason]
+    SCHEDULE_EXISTS: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 INVALID_FIELD: ErrorReason
 INSTANCE_NOT_FOUND: ErrorReason
@@ -40,3 +42,5 @@ SHARD_UNAVAILABLE: ErrorReason
 UNAUTHENTICATED: ErrorReason
 PERMISSION_DENIED: ErrorReason
 INTERNAL: ErrorReason
+SCHEDULE_NOT_FOUND: ErrorReason
+SCHEDULE_EXISTS: ErrorReason

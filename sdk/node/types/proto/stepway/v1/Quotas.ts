@@ -51,6 +51,11 @@ export interface Quotas {
    * 1,048,576 (1 MiB), at most 1,073,741,824 (1 GiB).
    */
   'maxInstanceStateBytes'?: (number | string | Long);
+  /**
+   * Schedules the account holds (ScheduleService); past it CreateSchedule is
+   * RESOURCE_EXHAUSTED. Default 1,000, at most 100,000.
+   */
+  'maxSchedules'?: (number | string | Long);
   '_creationsPerSecond'?: "creationsPerSecond";
   '_maxRunning'?: "maxRunning";
   '_maxQueuedPerWorkflow'?: "maxQueuedPerWorkflow";
@@ -59,6 +64,7 @@ export interface Quotas {
   '_maxStepsPerInstance'?: "maxStepsPerInstance";
   '_retentionSeconds'?: "retentionSeconds";
   '_maxInstanceStateBytes'?: "maxInstanceStateBytes";
+  '_maxSchedules'?: "maxSchedules";
 }
 
 /**
@@ -110,6 +116,11 @@ export interface Quotas__Output {
    * 1,048,576 (1 MiB), at most 1,073,741,824 (1 GiB).
    */
   'maxInstanceStateBytes'?: (string);
+  /**
+   * Schedules the account holds (ScheduleService); past it CreateSchedule is
+   * RESOURCE_EXHAUSTED. Default 1,000, at most 100,000.
+   */
+  'maxSchedules'?: (string);
   '_creationsPerSecond'?: "creationsPerSecond";
   '_maxRunning'?: "maxRunning";
   '_maxQueuedPerWorkflow'?: "maxQueuedPerWorkflow";
@@ -118,4 +129,5 @@ export interface Quotas__Output {
   '_maxStepsPerInstance'?: "maxStepsPerInstance";
   '_retentionSeconds'?: "retentionSeconds";
   '_maxInstanceStateBytes'?: "maxInstanceStateBytes";
+  '_maxSchedules'?: "maxSchedules";
 }
