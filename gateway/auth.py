@@ -23,6 +23,7 @@ from shards.errors import PermissionDenied, Unauthenticated
 # AdminService, `client` and `worker` keys may call only GetServerInfo (gateway/admin.py).
 SERVICE_ROLES = {
     "WorkflowService": frozenset({"admin", "client"}),
+    "ScheduleService": frozenset({"admin", "client"}),
     "WorkerService": frozenset({"admin", "worker"}),
     "AdminService": frozenset({"admin", "client", "worker"}),
 }

@@ -35,6 +35,11 @@ def workflow_method(name: str) -> Method[Any]:
     return lambda shard: getattr(shard.workflows, name)
 
 
+def schedule_method(name: str) -> Method[Any]:
+    """A ScheduleService method of a shard server."""
+    return lambda shard: getattr(shard.schedules, name)
+
+
 def worker_method(name: str) -> Method[Any]:
     """A WorkerService method of a shard server."""
     return lambda shard: getattr(shard.workers, name)

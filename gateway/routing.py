@@ -22,6 +22,7 @@ from shards.errors import ShardUnavailable
 from shards.rpc import CHANNEL_OPTIONS
 from stepway import tracing
 from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
+from stepway.v1 import schedule_service_pb2_grpc as sgrpc
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
@@ -43,6 +44,7 @@ class ShardStubs:
         )
         self.workflows = fgrpc.WorkflowServiceStub(self.channel)
         self.workers = wgrpc.WorkerServiceStub(self.channel)
+        self.schedules = sgrpc.ScheduleServiceStub(self.channel)
         self.internal = igrpc.InternalServiceStub(self.channel)
 
 

@@ -1,10 +1,10 @@
 """A gateway: the public services served over gRPC, and the web console when asked for.
 
 Clients and workers only ever talk to a gateway. start_gateway serves WorkflowService
-(gateway.workflow_service), WorkerService (gateway.worker_service) and AdminService
-(gateway.admin), which authenticate each call and forward it to the shard servers through one
-forwarding path (gateway.forwarding). The internal service shard servers serve for gateways is
-never served here.
+(gateway.workflow_service), WorkerService (gateway.worker_service), ScheduleService
+(gateway.schedule_service) and AdminService (gateway.admin), which authenticate each call and
+forward it to the shard servers through one forwarding path (gateway.forwarding). The internal
+service shard servers serve for gateways is never served here.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gateway.console import Console, dial_address, start_console
 from gateway.forwarding import Forwarder
 from gateway.limits import GatewayLimits
 from gateway.routing import Router
+from gateway.schedule_service import GatewayScheduleService
 from gateway.worker_service import GatewayWorkerService
 from gateway.workflow_service import GatewayWorkflowService
 from shards.caps import OpenCalls
@@ -34,6 +35,8 @@ from shards.tls import CertificateFiles, channel_credentials, server_credentials
 from shards.tracing import server_interceptors
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
+from stepway.v1 import schedule_service_pb2 as spb
+from stepway.v1 import schedule_service_pb2_grpc as sgrpc
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -103,6 +106,9 @@ async def start_gateway(
     wgrpc.add_WorkerServiceServicer_to_server(
         GatewayWorkerService(auth, router, forward, open_calls), server
     )
+    sgrpc.add_ScheduleServiceServicer_to_server(
+        GatewayScheduleService(auth, router, forward), server
+    )
     agrpc.add_AdminServiceServicer_to_server(
         GatewayAdminService(auth, router, backend_name(db), db), server
     )
@@ -111,6 +117,7 @@ async def start_gateway(
     names = [
         fpb.DESCRIPTOR.services_by_name["WorkflowService"].full_name,
         wpb.DESCRIPTOR.services_by_name["WorkerService"].full_name,
+        spb.DESCRIPTOR.services_by_name["ScheduleService"].full_name,
         apb.DESCRIPTOR.services_by_name["AdminService"].full_name,
         health.SERVICE_NAME,
         reflection.SERVICE_NAME,

@@ -1,4 +1,4 @@
-"""The most every request field may hold: one table for the three public services, checked at
+"""The most every request field may hold: one table for the four public services, checked at
 the edge before any work.
 
 Every repeated field of a message a client or worker sends has a maximum count, and every
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
+from shards.core.schedules import MAX_EXPRESSION as MAX_CRON_EXPRESSION
 from shards.errors import InvalidArgument
 
 KIB = 1024
@@ -68,6 +69,11 @@ MAX_STATUS_FILTERS = 8
 # RegisterWorker's free text for operators.
 MAX_IDENTITY_CHARS = 200
 MAX_SDK_CHARS = 100
+# A schedule id: 80 characters, so that the ids of its instances (`<schedule_id>-<time>`) fit
+# in 100. A cron expression (shards.core.schedules) and an IANA time zone's name.
+MAX_SCHEDULE_ID_CHARS = 80
+MAX_CRON_CHARS = MAX_CRON_EXPRESSION
+MAX_TIME_ZONE_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -91,8 +97,10 @@ _STEP_NAME = FieldLimit(size=STEP_NAME_MAX)
 _TOKEN = FieldLimit(size=MAX_TASK_TOKEN_BYTES)
 _STEP_TOKEN = FieldLimit(size=MAX_STEP_TASK_TOKEN_BYTES)
 
+_SCHEDULE_ID = FieldLimit(size=MAX_SCHEDULE_ID_CHARS)
+
 # Every string, bytes and repeated field reachable from a request of WorkflowService,
-# WorkerService, AdminService or the internal service, by protobuf full name.
+# WorkerService, ScheduleService, AdminService or the internal service, by protobuf full name.
 LIMITS: dict[str, FieldLimit] = {
     # ---- shared messages
     "stepway.v1.Payload.data": FieldLimit(size=MAX_PAYLOAD_BYTES),
@@ -183,6 +191,22 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.CompleteStepTaskRequest.task_token": _STEP_TOKEN,
     "stepway.v1.FailStepTaskRequest.task_token": _STEP_TOKEN,
     "stepway.v1.HeartbeatStepTaskRequest.task_token": _STEP_TOKEN,
+    # ---- ScheduleService
+    "stepway.v1.CronSpec.expression": FieldLimit(size=MAX_CRON_CHARS),
+    "stepway.v1.CronSpec.time_zone": FieldLimit(size=MAX_TIME_ZONE_CHARS),
+    "stepway.v1.ScheduleAction.workflow": _ID,
+    "stepway.v1.ScheduleAction.task_queue": _ID,
+    "stepway.v1.CreateScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.GetScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.ListSchedulesRequest.page_token": FieldLimit(size=MAX_PAGE_TOKEN_CHARS),
+    "stepway.v1.UpdateScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.PauseScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.PauseScheduleRequest.note": FieldLimit(size=MAX_REASON_CHARS),
+    "stepway.v1.ResumeScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.ResumeScheduleRequest.note": FieldLimit(size=MAX_REASON_CHARS),
+    "stepway.v1.DeleteScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.TriggerScheduleRequest.schedule_id": _SCHEDULE_ID,
+    "stepway.v1.BackfillScheduleRequest.schedule_id": _SCHEDULE_ID,
     # ---- AdminService
     "stepway.v1.CreateAccountRequest.name": _ID,
     "stepway.v1.GetQuotasRequest.account": _ID,
@@ -249,6 +273,7 @@ def markdown_rows() -> list[str]:
 
     import stepway.internal.v1.internal_service_pb2
     import stepway.v1.admin_service_pb2
+    import stepway.v1.schedule_service_pb2
     import stepway.v1.workflow_service_pb2  # noqa: F401  (registers the messages)
 
     pool = descriptor_pool.Default()

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 # Seconds: from a millisecond step to a ten-minute one.
 STEP_BUCKETS = (0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 120.0, 600.0)
 TX_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0)
+# Seconds from a schedule's fire time to its instance's creation: on time to a catch-up window.
+LAG_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0)
 
 
 class Metrics:
@@ -55,6 +57,18 @@ class Metrics:
             "stepway_quota_rejections",
             "Calls, creations or steps a quota refused.",
             ["account", "quota"],
+            registry=r,
+        )
+        self.schedule_fires = Counter(
+            "stepway_schedule_fires",
+            "Schedule fires, by outcome (created, existing, skipped, missed, refused).",
+            ["account", "outcome"],
+            registry=r,
+        )
+        self.schedule_lag = Histogram(
+            "stepway_schedule_lag_seconds",
+            "From a schedule fire's scheduled time to its instance's creation.",
+            buckets=LAG_BUCKETS,
             registry=r,
         )
         self.partitions_owned = Gauge(

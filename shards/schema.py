@@ -225,8 +225,9 @@ schedules = sa.Table(
     # the retry of a buffered fire.
     sa.Column("next_fire_at", sa.BigInteger, nullable=True),
     sa.Column("due_at", sa.BigInteger, nullable=True),
-    # The instance of the latest fire (in the action's workflow), whose status the overlap
-    # policy reads; the scheduled time of the fire waiting in the buffer.
+    # The workflow and id of the latest fire's instance, whose status the overlap policy reads;
+    # the scheduled time of the fire waiting in the buffer.
+    sa.Column("last_workflow", sa.String(100), nullable=True),
     sa.Column("last_instance_id", sa.String(100), nullable=True),
     sa.Column("buffered_at", sa.BigInteger, nullable=True),
     # The 10 most recent runs, newest first, JSON: [[scheduled_at, created_at, instance_id]].

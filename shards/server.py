@@ -18,13 +18,17 @@ from shards.engine import ShardEngine
 from shards.fanout import FanoutPolls
 from shards.internal_service import ShardInternalService
 from shards.membership import Membership
+from shards.owners import Owners
 from shards.rpc import SERVER_OPTIONS, AddressInUse, ErrorInterceptor, listen
+from shards.schedule_service import ShardScheduleService
 from shards.tls import CertificateError, CertificateFiles, server_credentials
 from shards.tracing import server_interceptors
 from shards.worker_service import ShardWorkerService
 from shards.workflow_service import ShardWorkflowService
 from stepway.internal.v1 import internal_service_pb2 as ipb
 from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
+from stepway.v1 import schedule_service_pb2 as spb
+from stepway.v1 import schedule_service_pb2_grpc as sgrpc
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -42,22 +46,28 @@ class ShardServer:
         server: grpc.aio.Server,
         port: int,
         membership: Membership,
+        owners: Owners,
     ) -> None:
         self.engine = engine
         self.server = server
         self.port = port
         self.membership = membership
+        self.owners = owners
 
     async def stop(self, grace: float = 1.0) -> None:
         """Stops serving, hands its partitions over (released leases), and stops the engine."""
         await self.server.stop(grace)
         await self.membership.stop(release=True)
         await self.engine.stop()
+        await self.owners.close()
 
 
 async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     """Starts the engine and serves it on config.listen (port 0 picks a free port)."""
     await engine.start()
+    # A schedule's fire whose instance another shard server owns is created by that server.
+    owners = Owners(engine.db, config)
+    engine.schedules.elsewhere = owners
     server = grpc.aio.server(
         interceptors=[*server_interceptors(), ErrorInterceptor(engine.metrics)],
         options=SERVER_OPTIONS,
@@ -65,12 +75,14 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     fanouts = FanoutPolls()
     fgrpc.add_WorkflowServiceServicer_to_server(ShardWorkflowService(engine), server)
     wgrpc.add_WorkerServiceServicer_to_server(ShardWorkerService(engine, fanouts), server)
+    sgrpc.add_ScheduleServiceServicer_to_server(ShardScheduleService(engine), server)
     igrpc.add_InternalServiceServicer_to_server(ShardInternalService(engine, fanouts), server)
     health_servicer = health.aio.HealthServicer()  # type: ignore[attr-defined]
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [
         fpb.DESCRIPTOR.services_by_name["WorkflowService"].full_name,
         wpb.DESCRIPTOR.services_by_name["WorkerService"].full_name,
+        spb.DESCRIPTOR.services_by_name["ScheduleService"].full_name,
         ipb.DESCRIPTOR.services_by_name["InternalService"].full_name,
         health.SERVICE_NAME,
         reflection.SERVICE_NAME,
@@ -108,4 +120,4 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
         port,
         len(engine.owned),
     )
-    return ShardServer(engine, server, port, membership)
+    return ShardServer(engine, server, port, membership, owners)

@@ -204,6 +204,7 @@ class Known:
     accounts: list[str] = field(default_factory=lambda: ["fuzz", "default", "nobody"])
     steps: list[str] = field(default_factory=lambda: ["a", "call", "nap", "ev"])
     workers: list[str] = field(default_factory=lambda: ["fuzz-w"])
+    schedules: list[str] = field(default_factory=lambda: ["s0", "s1", "nightly"])
     key_ids: list[str] = field(default_factory=list)
     tokens: list[bytes] = field(default_factory=list)
 
@@ -212,6 +213,9 @@ class Known:
             "workflow": self.workflows,
             "workflows": self.workflows,
             "instance_id": self.instances,
+            "schedule_id": self.schedules,
+            "time_zone": ["UTC", "Europe/Paris", "America/New_York", "Nowhere/X"],
+            "expression": ["* * * * *", "*/5 * * * * *", "@daily", "0 0 30 2 *", "H * * * *"],
             "task_queue": self.queues,
             "account": self.accounts,
             "name": self.steps + self.accounts,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,6 +40,11 @@ RECENT_RUNS = 10
 MAX_EXPRESSION = 200
 # How many fires the spec's jitter is checked against: it must be less than each gap.
 JITTER_CHECK_FIRES = 64
+
+# No fire after the last time a protobuf Timestamp holds (9999-12-31T23:59:59.999999Z).
+LAST_US = 253_402_300_799_999_999
+# An IANA zone name: letters, digits and "_+-/" (never a path out of the zone database).
+_ZONE_NAME = re.compile(r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$")
 
 MACROS = frozenset({"@hourly", "@daily", "@weekly", "@monthly", "@yearly"})
 # croniter's hashed (H) and random (R) fields are refused: a fire's time must be the same on
@@ -145,7 +150,8 @@ class Schedule:
     note: str = ""
     next_us: int | None = None
     due_us: int | None = None
-    last_instance_id: str | None = None
+    # The workflow and id of the latest fire's instance, whose status the overlap policy reads.
+    last_instance: tuple[str, str] | None = None
     buffered_us: int | None = None
     recent_runs: tuple[Run, ...] = ()
     fired: int = 0
@@ -215,9 +221,11 @@ def check_cron(cron: Cron, at: str = "spec.cron") -> None:
             raise InvalidArgument(f"{at}.expression", "hashed (H) and random (R) are not allowed")
         if not croniter.is_valid(expression, second_at_beginning=_six_fields(expression)):
             raise InvalidArgument(f"{at}.expression", "is not a valid cron expression")
+    if not _ZONE_NAME.fullmatch(cron.time_zone):
+        raise InvalidArgument(f"{at}.time_zone", "is not a known IANA time zone")
     try:
         ZoneInfo(cron.time_zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise InvalidArgument(f"{at}.time_zone", "is not a known IANA time zone") from exc
 
 
@@ -262,22 +270,22 @@ def check_policy(policy: Policy) -> None:
 
 def _cron_next(cron: Cron, after_us: int) -> int | None:
     """The first time after after_us that the cron expression gives in its zone; None when it
-    gives none within croniter's search (about 50 years)."""
+    gives none within croniter's search (about 50 years) or before the end of year 9999."""
     zone = ZoneInfo(cron.time_zone)
     expression = cron.expression.strip()
-    wall = to_datetime(after_us).astimezone(zone).replace(tzinfo=None, microsecond=0)
-    walls = croniter(expression, wall, second_at_beginning=_six_fields(expression))
-    while True:
-        try:
+    try:
+        wall = to_datetime(after_us).astimezone(zone).replace(tzinfo=None, microsecond=0)
+        walls = croniter(expression, wall, second_at_beginning=_six_fields(expression))
+        while True:
             candidate: datetime = walls.get_next(datetime)
-        except CroniterError:
-            return None
-        at = candidate.replace(tzinfo=zone, fold=0)
-        if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != candidate:
-            continue  # skipped by a daylight-saving change: it does not exist
-        us = to_us(at)
-        if us > after_us:
-            return us
+            at = candidate.replace(tzinfo=zone, fold=0)
+            if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != candidate:
+                continue  # skipped by a daylight-saving change: it does not exist
+            us = to_us(at)
+            if us > after_us:
+                return us
+    except (CroniterError, OverflowError, ValueError):
+        return None
 
 
 def _interval_next(interval: Interval, after_us: int) -> int:
@@ -296,7 +304,7 @@ def next_fire(spec: Spec, after_us: int) -> int | None:
         if isinstance(trigger, Cron)
         else _interval_next(trigger, after_us)
     )
-    if us is None or (spec.end_us is not None and us >= spec.end_us):
+    if us is None or us > LAST_US or (spec.end_us is not None and us >= spec.end_us):
         return None
     return us
 
@@ -371,3 +379,106 @@ def decide(overlap: Overlap, previous: Status | None, buffered: bool) -> Decisio
 def record_run(runs: tuple[Run, ...], run: Run) -> tuple[Run, ...]:
     """The recent runs with run added: newest first, at most RECENT_RUNS."""
     return (run, *(r for r in runs if r.instance_id != run.instance_id))[:RECENT_RUNS]
+
+
+# ------------------------------------------------------------------------------ a schedule's life
+
+# A buffered fire is tried again this often until the previous instance ends.
+BUFFER_RETRY_US = SECOND_US
+# The most missed fires a tick walks (a cron expression's; an interval's are counted at once).
+CATCH_UP_STEPS = 10_000
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What the timer does to a due schedule: the schedule advanced, and the fire to create
+    (its scheduled time) after terminating `terminate` (the previous instance) if set.
+    outcome says what happened, for the metrics: created (a fire to create), skipped, missed,
+    buffered, waiting (a buffered fire still waits) or idle."""
+
+    schedule: Schedule
+    fire_us: int | None = None
+    terminate: tuple[str, str] | None = None
+    outcome: str = "idle"
+
+
+def with_due(s: Schedule, now_us: int) -> Schedule:
+    """The schedule with its due time: its next fire's plus jitter, or sooner the retry of its
+    buffered fire; None while paused or with nothing left to fire."""
+    if s.paused:
+        return replace(s, due_us=None)
+    dues = []
+    if s.next_us is not None:
+        dues.append(due_at(s.schedule_id, s.spec, s.next_us))
+    if s.buffered_us is not None:
+        dues.append(now_us + BUFFER_RETRY_US)
+    return replace(s, due_us=min(dues) if dues else None)
+
+
+def tick(s: Schedule, now_us: int, previous: Status | None) -> Tick:
+    """One step of a due schedule at now_us, given the status of its latest instance (None:
+    none, or deleted): the buffered fire once that instance ended; else the fires older than
+    the catch-up window counted as missed; else the next fire, under the overlap policy."""
+    ended = previous is None or previous in FINAL
+    if s.buffered_us is not None and ended:
+        fire = s.buffered_us
+        return Tick(with_due(replace(s, buffered_us=None), now_us), fire, None, "created")
+    if s.paused or s.next_us is None or due_at(s.schedule_id, s.spec, s.next_us) > now_us:
+        return Tick(with_due(s, now_us), outcome="waiting" if s.buffered_us else "idle")
+    late = catch_up(s.spec, s.next_us, now_us, s.policy.catchup_window_us, CATCH_UP_STEPS)
+    if late.missed:
+        caught = replace(s, next_us=late.next_us, missed=s.missed + late.missed)
+        return Tick(with_due(caught, now_us), outcome="missed")
+    fire = s.next_us
+    advanced = replace(s, next_us=next_fire(s.spec, fire))
+    decision = decide(s.policy.overlap, previous, s.buffered_us is not None)
+    return _decided(advanced, now_us, fire, decision)
+
+
+def trigger(s: Schedule, now_us: int, previous: Status | None, overlap: Overlap | None) -> Tick:
+    """A fire now, outside the spec, under overlap (None: the schedule's policy)."""
+    decision = decide(overlap or s.policy.overlap, previous, s.buffered_us is not None)
+    return _decided(s, now_us, now_us, decision)
+
+
+def _decided(s: Schedule, now_us: int, fire: int, decision: Decision) -> Tick:
+    if decision is Decision.SKIP:
+        return Tick(with_due(replace(s, skipped=s.skipped + 1), now_us), outcome="skipped")
+    if decision is Decision.BUFFER:
+        return Tick(with_due(replace(s, buffered_us=fire), now_us), outcome="buffered")
+    terminate = s.last_instance if decision is Decision.TERMINATE_THEN_CREATE else None
+    return Tick(with_due(s, now_us), fire, terminate, "created")
+
+
+def fired(s: Schedule, scheduled_us: int, created_us: int) -> Schedule:
+    """The schedule after a fire's instance was created, or found existing (a fire tried again
+    after a crash finds the instance its first try created): its latest instance, the fired
+    count and the recent runs."""
+    iid = instance_id(s.schedule_id, scheduled_us)
+    last = (s.action.workflow, iid)
+    run = Run(scheduled_us, created_us, iid)
+    return replace(
+        s, last_instance=last, fired=s.fired + 1, recent_runs=record_run(s.recent_runs, run)
+    )
+
+
+def paused(s: Schedule, note: str, now_us: int) -> Schedule:
+    """Paused: no fire until resumed (a paused schedule changes only its note)."""
+    if s.paused:
+        return replace(s, note=note, updated_us=now_us)
+    return with_due(replace(s, paused=True, note=note, next_us=None, updated_us=now_us), now_us)
+
+
+def resumed(s: Schedule, note: str, now_us: int) -> Schedule:
+    """Resumed from now: the fires whose time passed while paused are not made up."""
+    if not s.paused:
+        return s
+    again = replace(s, paused=False, note=note, updated_us=now_us)
+    return with_due(replace(again, next_us=next_fire(s.spec, now_us)), now_us)
+
+
+def updated(s: Schedule, spec: Spec, action: Action, policy: Policy, now_us: int) -> Schedule:
+    """The schedule with a new spec, action and policy: its next fire computed from the new
+    spec (none while paused)."""
+    new = replace(s, spec=spec, action=action, policy=policy, updated_us=now_us)
+    return with_due(replace(new, next_us=None if s.paused else next_fire(spec, now_us)), now_us)

@@ -33,6 +33,7 @@ threads; everything else, after-commit callbacks included, runs on the event loo
 | step_commands | the steps a run records: start, result, failure, sleep, event wait |
 | step_tasks | CALL steps and their step tasks |
 | timers | the due times and the timer task |
+| schedules | ScheduleService's commands and the firing of due schedules |
 | retention | retention and the sweep of expired instances |
 | journal | pages of a journal |
 | types | the values commands answer |

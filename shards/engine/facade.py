@@ -2,9 +2,9 @@
 
 The parts (each its own module) share one Effects, the interpreter that alone writes
 Transitions and runs their after-commit effects. ShardEngine builds them, starts and stops the
-background tasks (shard-timers, shard-retention, shard-usage), takes the partitions the
-membership hands it, and answers the shard server's calls with the parts' commands, under the
-same names.
+background tasks (shard-timers, shard-schedules, shard-retention, shard-usage), takes the
+partitions the membership hands it, and answers the shard server's calls with the parts'
+commands, under the same names.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from shards.engine.effects import Effects
 from shards.engine.instances import Instances, TaskQueueNames
 from shards.engine.ownership import Partitions
 from shards.engine.retention import Retention
+from shards.engine.schedules import Schedules
 from shards.engine.step_commands import StepCommands
 from shards.engine.step_tasks import StepTasks
 from shards.engine.timers import NextDue, Timers
@@ -89,6 +90,15 @@ class ShardEngine:
             clock, self.effects, self.admission, self.workflow_tasks.lease_us
         )
         self.step_tasks = StepTasks(clock, self.partitions, self.effects, self.admission)
+        self.schedules = Schedules(
+            config,
+            clock,
+            self.partitions,
+            self.effects,
+            self.admission,
+            self.instances,
+            self.metrics,
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
         # The clients' commands and reads (instances.py).
@@ -157,6 +167,7 @@ class ShardEngine:
         self.committer.start()
         self._tasks = [
             asyncio.create_task(self.timers.loop(), name="shard-timers"),
+            asyncio.create_task(self.schedules.loop(), name="shard-schedules"),
             asyncio.create_task(self.retention.loop(), name="shard-retention"),
             asyncio.create_task(self._usage_loop(), name="shard-usage"),
         ]
@@ -190,6 +201,7 @@ class ShardEngine:
             self.occupancy.drop(dropped)
         if to_load:
             self.effects.spawn(self._load_partitions(to_load))
+            self.effects.spawn(self.schedules.load(to_load))
 
     async def _load_partitions(self, partitions: set[int]) -> None:
         """Loads what a partition taken over needs in memory: its ready instances, its counts

@@ -152,6 +152,17 @@ class Instances:
 
     async def _create(self, account_id: str, items: list[NewInstance]) -> list[Created]:
         partitions = [self.partition(account_id, i.workflow, i.instance_id) for i in items]
+        cost = sum(payload_cost(len(i.params)) for i in items)
+        return await self.effects.run(self.create_op(account_id, items), partitions, cost=cost)
+
+    def create_op(
+        self, account_id: str, items: list[NewInstance]
+    ) -> Callable[[sa.Connection, After], list[Created]]:
+        """The operation that creates these instances (an existing id answers the existing
+        instance), built on the event loop from its caches and counts; it runs in the writer
+        thread as its own operation or inside another one (a schedule's fire) whose partitions
+        include the instances'."""
+        partitions = [self.partition(account_id, i.workflow, i.instance_id) for i in items]
         admission, retention = self.admission, self.retention
         # What the operation needs of the event loop's caches and counts, read now: the writer
         # thread reads none of them.
@@ -223,8 +234,7 @@ class Instances:
                 outcomes[n] = (inst, True)
             return [_resolve(o, outcomes) for o in outcomes]
 
-        cost = sum(payload_cost(len(i.params)) for i in items)
-        return await self.effects.run(op, partitions, cost=cost)
+        return op
 
     # ------------------------------------------------------------------ reads
 

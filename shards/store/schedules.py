@@ -58,7 +58,8 @@ def _row(s: Schedule) -> dict[str, Any]:
         "note": s.note,
         "next_fire_at": s.next_us,
         "due_at": s.due_us,
-        "last_instance_id": s.last_instance_id,
+        "last_workflow": None if s.last_instance is None else s.last_instance[0],
+        "last_instance_id": None if s.last_instance is None else s.last_instance[1],
         "buffered_at": s.buffered_us,
         "recent_runs": json.dumps(
             [[r.scheduled_us, r.created_us, r.instance_id] for r in s.recent_runs],
@@ -86,7 +87,7 @@ def _schedule(r: sa.Row[Any]) -> Schedule:
         note=r.note,
         next_us=r.next_fire_at,
         due_us=r.due_at,
-        last_instance_id=r.last_instance_id,
+        last_instance=None if r.last_instance_id is None else (r.last_workflow, r.last_instance_id),
         buffered_us=r.buffered_at,
         recent_runs=tuple(Run(*run) for run in json.loads(r.recent_runs)),
         fired=r.fired,
@@ -156,20 +157,18 @@ def delete_schedule(conn: sa.Connection, partition: int, account_id: str, schedu
 
 
 def list_schedules(
-    conn: sa.Connection, account_id: str, partitions: Sequence[int], after: str, limit: int
+    conn: sa.Connection,
+    account_id: str,
+    partitions: Sequence[int] | None,
+    after: str,
+    limit: int,
 ) -> list[Schedule]:
-    """The account's schedules in these partitions with an id after `after`, by id, at most
-    limit."""
-    rows = conn.execute(
-        sa.select(SCHED)
-        .where(
-            SCHED.c.account_id == account_id,
-            SCHED.c.schedule_id > after,
-            SCHED.c.partition.in_(partitions),
-        )
-        .order_by(SCHED.c.schedule_id)
-        .limit(limit)
-    )
+    """The account's schedules (in these partitions; None: in all) with an id after `after`,
+    by id, at most limit."""
+    query = sa.select(SCHED).where(SCHED.c.account_id == account_id, SCHED.c.schedule_id > after)
+    if partitions is not None:
+        query = query.where(SCHED.c.partition.in_(partitions))
+    rows = conn.execute(query.order_by(SCHED.c.schedule_id).limit(limit))
     return [_schedule(r) for r in rows]
 
 

@@ -48,6 +48,7 @@ from gateway.dev import DevServer
 from shards.rpc import CHANNEL_OPTIONS, STATUS_DETAILS_KEY
 from stepway.errors import BY_REASON
 from stepway.v1 import admin_service_pb2 as apb
+from stepway.v1 import schedule_service_pb2 as spb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from tests.fuzz_requests import Known, Strategies
@@ -58,6 +59,7 @@ EXAMPLES = int(CAMPAIGN or 400)
 SERVICES = (
     (fpb, "WorkflowService"),
     (wpb, "WorkerService"),
+    (spb, "ScheduleService"),
     (apb, "AdminService"),
 )
 METHODS: list[tuple[str, d.MethodDescriptor]] = [
@@ -197,7 +199,7 @@ class Fuzzer:
 
     def prepare(self) -> None:
         """An account of the fuzzer's own with a tenant admin key, a registered workflow,
-        instances, and real workflow and step task tokens."""
+        instances, real workflow and step task tokens, and a schedule."""
         self.call("AdminService", "CreateAccount", apb.CreateAccountRequest(name="fuzz"))
         self.new_key()
         self.reset_quotas()
@@ -225,6 +227,12 @@ class Fuzzer:
         poll_steps.wait.FromSeconds(2)
         steps = self.call("WorkerService", "PollStepTasks", poll_steps, key=self.key).tasks
         self.known.tokens += [t.task_token for t in steps]
+        # A schedule, so that generated ScheduleService calls find one.
+        schedule = spb.CreateScheduleRequest(
+            schedule_id="s0", action=spb.ScheduleAction(workflow="wf"), paused=True
+        )
+        schedule.spec.interval.every.FromSeconds(60)
+        self.call("ScheduleService", "CreateSchedule", schedule, key=self.key)
         # The operator account's own workflow, for the probe.
         self.call(
             "WorkerService",

@@ -25,6 +25,7 @@ from stepway.internal.v1 import internal_service_pb2 as ipb
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import schedule_service_pb2 as spb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -36,6 +37,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "limits.md"
 SERVICES = (
     fpb.DESCRIPTOR.services_by_name["WorkflowService"],
     wpb.DESCRIPTOR.services_by_name["WorkerService"],
+    spb.DESCRIPTOR.services_by_name["ScheduleService"],
     apb.DESCRIPTOR.services_by_name["AdminService"],
     ipb.DESCRIPTOR.services_by_name["InternalService"],
 )
@@ -45,7 +47,7 @@ QUICK_SECONDS = 1.0
 
 
 def request_fields() -> Iterator[FieldDescriptor]:
-    """Every field of every message reachable from a request of the four services, once."""
+    """Every field of every message reachable from a request of the five services, once."""
     seen: set[str] = set()
     stack: list[Descriptor] = [m.input_type for s in SERVICES for m in s.methods]
     while stack:

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("next_fire_at", sa.BigInteger(), nullable=True),
         sa.Column("due_at", sa.BigInteger(), nullable=True),
+        sa.Column("last_workflow", sa.String(100), nullable=True),
         sa.Column("last_instance_id", sa.String(100), nullable=True),
         sa.Column("buffered_at", sa.BigInteger(), nullable=True),
         sa.Column("recent_runs", sa.Text(), nullable=False),
