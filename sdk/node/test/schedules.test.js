@@ -81,7 +81,8 @@ describe('client.schedules', { skip }, () => {
   });
 
   test('trigger() creates the instance named by the schedule and the time; backfill() creates each fire once', async () => {
-    await client.schedules.create('hourly', 'report', { everyMs: HOUR_MS, taskQueue: QUEUE, params: { x: 1 } });
+    const since = new Date('2026-01-01T00:00:00Z');
+    await client.schedules.create('hourly', 'report', { everyMs: HOUR_MS, taskQueue: QUEUE, params: { x: 1 }, start: since });
     const instanceId = await client.schedules.trigger('hourly');
     assert.match(instanceId, /^hourly-\d{8}T\d{6}Z$/);
     const info = await client.status('report', instanceId);
