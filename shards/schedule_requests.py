@@ -154,7 +154,7 @@ def spec_to_pb(spec: Spec) -> spb.ScheduleSpec:
 def schedule_to_pb(
     s: Schedule,
     next_fires: list[int],
-    statuses: dict[str, Status | None] | None = None,
+    statuses: dict[tuple[str, str], Status | None] | None = None,
 ) -> spb.Schedule:
     """A schedule as answered; with statuses (GetSchedule), its recent runs too."""
     msg = spb.Schedule(
@@ -181,9 +181,10 @@ def schedule_to_pb(
         set_time(msg.next_fire_times.add(), at)
     if statuses is not None:
         for run in s.recent_runs:
-            status = statuses.get(run.instance_id)
+            status = statuses.get((run.workflow, run.instance_id))
             out = msg.recent_runs.add(
                 instance_id=run.instance_id,
+                workflow=run.workflow,
                 status=cpb.INSTANCE_STATUS_UNSPECIFIED if status is None else STATUS_TO_PB[status],
             )
             set_time(out.scheduled_at, run.scheduled_us)

@@ -230,7 +230,8 @@ schedules = sa.Table(
     sa.Column("last_workflow", sa.String(100), nullable=True),
     sa.Column("last_instance_id", sa.String(100), nullable=True),
     sa.Column("buffered_at", sa.BigInteger, nullable=True),
-    # The 10 most recent runs, newest first, JSON: [[scheduled_at, created_at, instance_id]].
+    # The 10 most recent runs, newest first, JSON:
+    # [[scheduled_at, created_at, instance_id, workflow], ...].
     sa.Column("recent_runs", sa.Text, nullable=False),
     sa.Column("fired", sa.BigInteger, nullable=False),
     sa.Column("skipped", sa.BigInteger, nullable=False),

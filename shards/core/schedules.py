@@ -121,11 +121,12 @@ class Action:
 
 @dataclass(frozen=True)
 class Run:
-    """One instance a schedule created: its scheduled time, creation time and id."""
+    """One instance a schedule created: its scheduled time, creation time, id and workflow."""
 
     scheduled_us: int
     created_us: int
     instance_id: str
+    workflow: str
 
 
 @dataclass(frozen=True)
@@ -378,7 +379,8 @@ def decide(overlap: Overlap, previous: Status | None, buffered: bool) -> Decisio
 
 def record_run(runs: tuple[Run, ...], run: Run) -> tuple[Run, ...]:
     """The recent runs with run added: newest first, at most RECENT_RUNS."""
-    return (run, *(r for r in runs if r.instance_id != run.instance_id))[:RECENT_RUNS]
+    same = (run.workflow, run.instance_id)
+    return (run, *(r for r in runs if (r.workflow, r.instance_id) != same))[:RECENT_RUNS]
 
 
 # ------------------------------------------------------------------------------ a schedule's life
@@ -456,7 +458,7 @@ def fired(s: Schedule, scheduled_us: int, created_us: int) -> Schedule:
     count and the recent runs."""
     iid = instance_id(s.schedule_id, scheduled_us)
     last = (s.action.workflow, iid)
-    run = Run(scheduled_us, created_us, iid)
+    run = Run(scheduled_us, created_us, iid, s.action.workflow)
     return replace(
         s, last_instance=last, fired=s.fired + 1, recent_runs=record_run(s.recent_runs, run)
     )

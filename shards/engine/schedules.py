@@ -75,7 +75,7 @@ class ScheduleView:
 
     schedule: Schedule
     next_fires: list[int]
-    statuses: dict[str, Status | None]
+    statuses: dict[tuple[str, str], Status | None]
 
 
 @dataclass(frozen=True)
@@ -189,11 +189,9 @@ class Schedules:
             s = store.load_schedule(conn, partition, account_id, schedule_id)
             if s is None:
                 raise ScheduleNotFound(schedule_id)
-            keys = [(s.action.workflow, r.instance_id) for r in s.recent_runs]
+            keys = [(r.workflow, r.instance_id) for r in s.recent_runs]
             found = store.find_instances(conn, account_id, keys)
-            statuses = {
-                iid: (found[(wf, iid)].status if (wf, iid) in found else None) for wf, iid in keys
-            }
+            statuses = {key: (found[key].status if key in found else None) for key in keys}
             return ScheduleView(s, _next_fires(s, next_count), statuses)
 
         return await self.effects.read(read)

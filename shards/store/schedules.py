@@ -62,7 +62,7 @@ def _row(s: Schedule) -> dict[str, Any]:
         "last_instance_id": None if s.last_instance is None else s.last_instance[1],
         "buffered_at": s.buffered_us,
         "recent_runs": json.dumps(
-            [[r.scheduled_us, r.created_us, r.instance_id] for r in s.recent_runs],
+            [[r.scheduled_us, r.created_us, r.instance_id, r.workflow] for r in s.recent_runs],
             separators=(",", ":"),
         ),
         "fired": s.fired,

@@ -4,6 +4,7 @@ specs, start and end, jitter, instance ids, the overlap decision, catch-up and b
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -302,5 +303,83 @@ def test_a_backfill_of_more_than_10000_fires_is_refused() -> None:
 def test_recent_runs_keep_the_ten_newest_first() -> None:
     runs: tuple[sch.Run, ...] = ()
     for n in range(15):
-        runs = sch.record_run(runs, sch.Run(n, n, f"s-{n}"))
+        runs = sch.record_run(runs, sch.Run(n, n, f"s-{n}", "wf"))
     assert [r.scheduled_us for r in runs] == list(range(14, 4, -1))
+
+
+# ------------------------------------------------------------------------------ a schedule's life
+
+
+def sched(overlap: sch.Overlap = sch.Overlap.SKIP, **kw: object) -> sch.Schedule:
+    base = sch.Schedule(
+        account_id="a",
+        schedule_id="s",
+        partition=0,
+        spec=sch.Spec(sch.Interval(10 * S)),
+        action=sch.Action("wf"),
+        policy=sch.Policy(overlap, 60 * S),
+        created_us=0,
+        updated_us=0,
+        next_us=10 * S,
+        due_us=10 * S,
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_a_due_fire_creates_and_moves_on_to_the_next() -> None:
+    t = sch.tick(sched(), 10 * S, None)
+    assert (t.fire_us, t.outcome, t.terminate) == (10 * S, "created", None)
+    assert (t.schedule.next_us, t.schedule.due_us) == (20 * S, 20 * S)
+    after = sch.fired(t.schedule, 10 * S, 11 * S)
+    assert after.fired == 1 and after.last_instance == ("wf", "s-19700101T000010Z")
+    assert after.recent_runs == (sch.Run(10 * S, 11 * S, "s-19700101T000010Z", "wf"),)
+
+
+def test_a_fire_not_yet_due_does_nothing() -> None:
+    t = sch.tick(sched(), 10 * S - 1, None)
+    assert (t.fire_us, t.outcome, t.schedule) == (None, "idle", sched())
+
+
+def test_each_overlap_policy_while_the_previous_instance_runs() -> None:
+    last = ("wf", "s-prev")
+    skip = sch.tick(sched(last_instance=last), 10 * S, Status.RUNNING)
+    assert (skip.fire_us, skip.outcome, skip.schedule.skipped) == (None, "skipped", 1)
+    buffered = sch.tick(sched(sch.Overlap.BUFFER_ONE, last_instance=last), 10 * S, Status.RUNNING)
+    assert (buffered.outcome, buffered.schedule.buffered_us) == ("buffered", 10 * S)
+    assert buffered.schedule.due_us == 10 * S + sch.BUFFER_RETRY_US  # retried every second
+    waiting = sch.tick(buffered.schedule, 11 * S, Status.RUNNING)
+    assert (waiting.outcome, waiting.schedule.buffered_us) == ("waiting", 10 * S)
+    released = sch.tick(buffered.schedule, 12 * S, Status.COMPLETE)
+    assert (released.fire_us, released.schedule.buffered_us) == (10 * S, None)
+    term = sch.tick(
+        sched(sch.Overlap.TERMINATE_PREVIOUS, last_instance=last), 10 * S, Status.QUEUED
+    )
+    assert (term.fire_us, term.terminate) == (10 * S, last)
+    both = sch.tick(sched(sch.Overlap.ALLOW_ALL, last_instance=last), 10 * S, Status.RUNNING)
+    assert (both.fire_us, both.terminate) == (10 * S, None)
+
+
+def test_a_late_tick_counts_the_fires_past_the_window_as_missed_first() -> None:
+    t = sch.tick(sched(), 100 * S, None)  # window 60 s: 10..30 s are older than 40 s
+    assert (t.outcome, t.schedule.missed, t.schedule.next_us) == ("missed", 3, 40 * S)
+    again = sch.tick(t.schedule, 100 * S, None)
+    assert (again.fire_us, again.outcome) == (40 * S, "created")
+
+
+def test_pause_resume_and_update() -> None:
+    paused = sch.paused(sched(), "why", 15 * S)
+    assert (paused.paused, paused.next_us, paused.due_us, paused.note) == (True, None, None, "why")
+    assert sch.paused(paused, "again", 16 * S).note == "again"
+    resumed = sch.resumed(paused, "ok", 95 * S)  # from now: 20..90 s are not made up
+    assert (resumed.paused, resumed.next_us, resumed.missed) == (False, 100 * S, 0)
+    assert sch.resumed(resumed, "no-op", 96 * S) == resumed
+    spec = sch.Spec(sch.Interval(7 * S))
+    updated = sch.updated(resumed, spec, sch.Action("other"), sch.Policy(), 100 * S)
+    assert (updated.next_us, updated.action.workflow) == (105 * S, "other")
+
+
+def test_a_trigger_fires_now_even_when_paused() -> None:
+    t = sch.trigger(sch.paused(sched(), "", 0), 3 * S, None, None)
+    assert (t.fire_us, t.outcome, t.schedule.due_us) == (3 * S, "created", None)
+    skipped = sch.trigger(sched(last_instance=("wf", "x")), 3 * S, Status.RUNNING, None)
+    assert skipped.fire_us is None and skipped.schedule.skipped == 1

@@ -70,7 +70,7 @@ def test_a_schedule_reads_back_as_written_and_as_saved(engine: sa.Engine) -> Non
         due_us=None,
         last_instance=("nightly", "nightly-20260101T000000Z"),
         buffered_us=42,
-        recent_runs=(Run(2, 3, "nightly-b"), Run(1, 2, "nightly-a")),
+        recent_runs=(Run(2, 3, "nightly-b", "nightly"), Run(1, 2, "other-a", "other")),
         fired=3,
         skipped=4,
         missed=5,

@@ -15,7 +15,7 @@ import grpc
 import pytest
 
 from gateway.dev import DevConfig, DevServer, start_dev
-from shards.core.schedules import instance_id, to_us
+from shards.core.schedules import instance_id, jitter_of, to_us
 from stepway.errors import from_rpc_error
 from stepway.testing._clock import SkippingClock
 from stepway.v1 import common_pb2 as cpb
@@ -132,6 +132,7 @@ async def test_an_every_second_schedule_creates_one_instance_per_second_named_by
     assert (s.fired, s.skipped, s.missed) == (5, 0, 0)
     assert [r.instance_id for r in s.recent_runs] == expected[::-1]
     assert all(r.status == cpb.INSTANCE_STATUS_QUEUED for r in s.recent_runs)
+    assert all(r.workflow == "raw" for r in s.recent_runs)
     assert [t.ToMicroseconds() for t in s.next_fire_times] == [T0 + n * S for n in range(6, 16)]
 
 
@@ -358,3 +359,52 @@ async def test_schedules_are_listed_by_id_a_page_at_a_time_and_deleted(env: Env)
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await env.get("s03")
     assert info.value.code() is grpc.StatusCode.NOT_FOUND
+
+
+async def test_fires_older_than_the_catchup_window_are_missed_and_counted(env: Env) -> None:
+    policy = spb.SchedulePolicy(overlap=spb.OVERLAP_POLICY_ALLOW_ALL)
+    policy.catchup_window.FromSeconds(5)
+    await env.create("late", spec=interval(1), policy=policy)
+    # The server was away for 20 s: the fires of T0+1 .. T0+14 are older than 5 s.
+    env.clock.advance_to(T0 + 20 * S)
+    s = await eventually(
+        lambda: env.get("late"), lambda s: s.fired == 6, what="the fires within the window"
+    )
+    assert s.missed == 14
+    assert await env.instance_ids() == [instance_id("late", T0 + n * S) for n in range(15, 21)]
+
+
+async def test_an_update_computes_the_next_fire_from_the_new_spec(env: Env) -> None:
+    await env.create("upd", spec=interval(3600))
+    cron = spb.ScheduleSpec(cron=spb.CronSpec(expression="*/5 * * * * *"))
+    resp = await env.schedules.UpdateSchedule(
+        spb.UpdateScheduleRequest(
+            schedule_id="upd",
+            spec=cron,
+            action=spb.ScheduleAction(workflow="raw", params=cpb.Payload(data=b'{"n":1}')),
+            policy=spb.SchedulePolicy(overlap=spb.OVERLAP_POLICY_ALLOW_ALL),
+        ),
+        metadata=env.md,
+    )
+    assert [t.ToMicroseconds() for t in resp.schedule.next_fire_times] == [T0 + 5 * S]
+    assert resp.schedule.action.params.data == b'{"n":1}'
+    await env.advance(T0 + 5 * S, "upd", 1)
+    assert await env.instance_ids() == [instance_id("upd", T0 + 5 * S)]
+
+
+async def test_a_jittered_fire_waits_its_delay_and_keeps_its_scheduled_id(env: Env) -> None:
+    spec = interval(60)
+    spec.jitter.FromSeconds(30)
+    delay = jitter_of("jit", T0 + 60 * S, 30 * S)
+    assert delay > 0
+    await env.create("jit", spec=spec)
+    await env.create("sentinel", spec=interval(60))
+    # Just before the delay ends: the timer has run past T0 + 60 s (the sentinel fired), and
+    # the jittered fire has not.
+    await env.advance(T0 + 60 * S + delay - 1, "sentinel", 1)
+    assert (await env.get("jit")).fired == 0
+    s = await env.advance(T0 + 60 * S + delay, "jit", 1)
+    assert instance_id("jit", T0 + 60 * S) in await env.instance_ids()
+    # Created when its delay had passed, on the clock that stood still from then on.
+    assert s.recent_runs[0].created_at.ToMicroseconds() == T0 + 60 * S + delay
+    assert s.recent_runs[0].scheduled_at.ToMicroseconds() == T0 + 60 * S

@@ -27,15 +27,15 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from stepway.v1 import common_pb2 as stepway_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!stepway/v1/schedule_service.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17stepway/v1/common.proto\"\xf6\x01\n\x0cScheduleSpec\x12$\n\x04\x63ron\x18\x01 \x01(\x0b\x32\x14.stepway.v1.CronSpecH\x00\x12,\n\x08interval\x18\x02 \x01(\x0b\x32\x18.stepway.v1.IntervalSpecH\x00\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x06jitter\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationB\t\n\x07trigger\"1\n\x08\x43ronSpec\x12\x12\n\nexpression\x18\x01 \x01(\t\x12\x11\n\ttime_zone\x18\x02 \x01(\t\"c\n\x0cIntervalSpec\x12(\n\x05\x65very\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12)\n\x06offset\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"o\n\x0eSchedulePolicy\x12*\n\x07overlap\x18\x01 \x01(\x0e\x32\x19.stepway.v1.OverlapPolicy\x12\x31\n\x0e\x63\x61tchup_window\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\x89\x01\n\x0eScheduleAction\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12#\n\x06params\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\x12\n\ntask_queue\x18\x03 \x01(\t\x12,\n\tretention\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xb0\x01\n\x0bScheduleRun\x12\x30\n\x0cscheduled_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0binstance_id\x18\x03 \x01(\t\x12*\n\x06status\x18\x04 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\"\xb0\x03\n\x08Schedule\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12&\n\x04spec\x18\x02 \x01(\x0b\x32\x18.stepway.v1.ScheduleSpec\x12*\n\x06\x61\x63tion\x18\x03 \x01(\x0b\x32\x1a.stepway.v1.ScheduleAction\x12*\n\x06policy\x18\x04 \x01(\x0b\x32\x1a.stepway.v1.SchedulePolicy\x12\x0e\n\x06paused\x18\x05 \x01(\x08\x12\x0c\n\x04note\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0fnext_fire_times\x18\t \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x0brecent_runs\x18\n \x03(\x0b\x32\x17.stepway.v1.ScheduleRun\x12\r\n\x05\x66ired\x18\x0b \x01(\x03\x12\x0f\n\x07skipped\x18\x0c \x01(\x03\x12\x0e\n\x06missed\x18\r \x01(\x03\"\xbc\x01\n\x15\x43reateScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12&\n\x04spec\x18\x02 \x01(\x0b\x32\x18.stepway.v1.ScheduleSpec\x12*\n\x06\x61\x63tion\x18\x03 \x01(\x0b\x32\x1a.stepway.v1.ScheduleAction\x12*\n\x06policy\x18\x04 \x01(\x0b\x32\x1a.stepway.v1.SchedulePolicy\x12\x0e\n\x06paused\x18\x05 \x01(\x08\"@\n\x16\x43reateScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\"B\n\x12GetScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12\x17\n\x0fnext_fire_times\x18\x02 \x01(\x05\"=\n\x13GetScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\"=\n\x14ListSchedulesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"Y\n\x15ListSchedulesResponse\x12\'\n\tschedules\x18\x01 \x03(\x0b\x32\x14.stepway.v1.Schedule\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xac\x01\n\x15UpdateScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12&\n\x04spec\x18\x02 \x01(\x0b\x32\x18.stepway.v1.ScheduleSpec\x12*\n\x06\x61\x63tion\x18\x03 \x01(\x0b\x32\x1a.stepway.v1.ScheduleAction\x12*\n\x06policy\x18\x04 \x01(\x0b\x32\x1a.stepway.v1.SchedulePolicy\"@\n\x16UpdateScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\"9\n\x14PauseScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\"?\n\x15PauseScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\":\n\x15ResumeScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\"@\n\x16ResumeScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\",\n\x15\x44\x65leteScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\"\x18\n\x16\x44\x65leteScheduleResponse\"Y\n\x16TriggerScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12*\n\x07overlap\x18\x02 \x01(\x0e\x32\x19.stepway.v1.OverlapPolicy\".\n\x17TriggerScheduleResponse\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\"\xb8\x01\n\x17\x42\x61\x63kfillScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07overlap\x18\x04 \x01(\x0e\x32\x19.stepway.v1.OverlapPolicy\"N\n\x18\x42\x61\x63kfillScheduleResponse\x12\x0f\n\x07\x63reated\x18\x01 \x01(\x03\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x03\x12\x0f\n\x07skipped\x18\x03 \x01(\x03*\xac\x01\n\rOverlapPolicy\x12\x1e\n\x1aOVERLAP_POLICY_UNSPECIFIED\x10\x00\x12\x17\n\x13OVERLAP_POLICY_SKIP\x10\x01\x12\x1d\n\x19OVERLAP_POLICY_BUFFER_ONE\x10\x02\x12\x1c\n\x18OVERLAP_POLICY_ALLOW_ALL\x10\x03\x12%\n!OVERLAP_POLICY_TERMINATE_PREVIOUS\x10\x04\x32\xac\x06\n\x0fScheduleService\x12W\n\x0e\x43reateSchedule\x12!.stepway.v1.CreateScheduleRequest\x1a\".stepway.v1.CreateScheduleResponse\x12N\n\x0bGetSchedule\x12\x1e.stepway.v1.GetScheduleRequest\x1a\x1f.stepway.v1.GetScheduleResponse\x12T\n\rListSchedules\x12 .stepway.v1.ListSchedulesRequest\x1a!.stepway.v1.ListSchedulesResponse\x12W\n\x0eUpdateSchedule\x12!.stepway.v1.UpdateScheduleRequest\x1a\".stepway.v1.UpdateScheduleResponse\x12T\n\rPauseSchedule\x12 .stepway.v1.PauseScheduleRequest\x1a!.stepway.v1.PauseScheduleResponse\x12W\n\x0eResumeSchedule\x12!.stepway.v1.ResumeScheduleRequest\x1a\".stepway.v1.ResumeScheduleResponse\x12W\n\x0e\x44\x65leteSchedule\x12!.stepway.v1.DeleteScheduleRequest\x1a\".stepway.v1.DeleteScheduleResponse\x12Z\n\x0fTriggerSchedule\x12\".stepway.v1.TriggerScheduleRequest\x1a#.stepway.v1.TriggerScheduleResponse\x12]\n\x10\x42\x61\x63kfillSchedule\x12#.stepway.v1.BackfillScheduleRequest\x1a$.stepway.v1.BackfillScheduleResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!stepway/v1/schedule_service.proto\x12\nstepway.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17stepway/v1/common.proto\"\xf6\x01\n\x0cScheduleSpec\x12$\n\x04\x63ron\x18\x01 \x01(\x0b\x32\x14.stepway.v1.CronSpecH\x00\x12,\n\x08interval\x18\x02 \x01(\x0b\x32\x18.stepway.v1.IntervalSpecH\x00\x12.\n\nstart_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x06jitter\x18\x05 \x01(\x0b\x32\x19.google.protobuf.DurationB\t\n\x07trigger\"1\n\x08\x43ronSpec\x12\x12\n\nexpression\x18\x01 \x01(\t\x12\x11\n\ttime_zone\x18\x02 \x01(\t\"c\n\x0cIntervalSpec\x12(\n\x05\x65very\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12)\n\x06offset\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"o\n\x0eSchedulePolicy\x12*\n\x07overlap\x18\x01 \x01(\x0e\x32\x19.stepway.v1.OverlapPolicy\x12\x31\n\x0e\x63\x61tchup_window\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\x89\x01\n\x0eScheduleAction\x12\x10\n\x08workflow\x18\x01 \x01(\t\x12#\n\x06params\x18\x02 \x01(\x0b\x32\x13.stepway.v1.Payload\x12\x12\n\ntask_queue\x18\x03 \x01(\t\x12,\n\tretention\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xc2\x01\n\x0bScheduleRun\x12\x30\n\x0cscheduled_at\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0binstance_id\x18\x03 \x01(\t\x12*\n\x06status\x18\x04 \x01(\x0e\x32\x1a.stepway.v1.InstanceStatus\x12\x10\n\x08workflow\x18\x05 \x01(\t\"\xb0\x03\n\x08Schedule\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12&\n\x04spec\x18\x02 \x01(\x0b\x32\x18.stepway.v1.ScheduleSpec\x12*\n\x06\x61\x63tion\x18\x03 \x01(\x0b\x32\x1a.stepway.v1.ScheduleAction\x12*\n\x06policy\x18\x04 \x01(\x0b\x32\x1a.stepway.v1.SchedulePolicy\x12\x0e\n\x06paused\x18\x05 \x01(\x08\x12\x0c\n\x04note\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0fnext_fire_times\x18\t \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x0brecent_runs\x18\n \x03(\x0b\x32\x17.stepway.v1.ScheduleRun\x12\r\n\x05\x66ired\x18\x0b \x01(\x03\x12\x0f\n\x07skipped\x18\x0c \x01(\x03\x12\x0e\n\x06missed\x18\r \x01(\x03\"\xbc\x01\n\x15\x43reateScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12&\n\x04spec\x18\x02 \x01(\x0b\x32\x18.stepway.v1.ScheduleSpec\x12*\n\x06\x61\x63tion\x18\x03 \x01(\x0b\x32\x1a.stepway.v1.ScheduleAction\x12*\n\x06policy\x18\x04 \x01(\x0b\x32\x1a.stepway.v1.SchedulePolicy\x12\x0e\n\x06paused\x18\x05 \x01(\x08\"@\n\x16\x43reateScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\"B\n\x12GetScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12\x17\n\x0fnext_fire_times\x18\x02 \x01(\x05\"=\n\x13GetScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\"=\n\x14ListSchedulesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"Y\n\x15ListSchedulesResponse\x12\'\n\tschedules\x18\x01 \x03(\x0b\x32\x14.stepway.v1.Schedule\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xac\x01\n\x15UpdateScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12&\n\x04spec\x18\x02 \x01(\x0b\x32\x18.stepway.v1.ScheduleSpec\x12*\n\x06\x61\x63tion\x18\x03 \x01(\x0b\x32\x1a.stepway.v1.ScheduleAction\x12*\n\x06policy\x18\x04 \x01(\x0b\x32\x1a.stepway.v1.SchedulePolicy\"@\n\x16UpdateScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\"9\n\x14PauseScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\"?\n\x15PauseScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\":\n\x15ResumeScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12\x0c\n\x04note\x18\x02 \x01(\t\"@\n\x16ResumeScheduleResponse\x12&\n\x08schedule\x18\x01 \x01(\x0b\x32\x14.stepway.v1.Schedule\",\n\x15\x44\x65leteScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\"\x18\n\x16\x44\x65leteScheduleResponse\"Y\n\x16TriggerScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12*\n\x07overlap\x18\x02 \x01(\x0e\x32\x19.stepway.v1.OverlapPolicy\".\n\x17TriggerScheduleResponse\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\"\xb8\x01\n\x17\x42\x61\x63kfillScheduleRequest\x12\x13\n\x0bschedule_id\x18\x01 \x01(\t\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07overlap\x18\x04 \x01(\x0e\x32\x19.stepway.v1.OverlapPolicy\"N\n\x18\x42\x61\x63kfillScheduleResponse\x12\x0f\n\x07\x63reated\x18\x01 \x01(\x03\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x03\x12\x0f\n\x07skipped\x18\x03 \x01(\x03*\xac\x01\n\rOverlapPolicy\x12\x1e\n\x1aOVERLAP_POLICY_UNSPECIFIED\x10\x00\x12\x17\n\x13OVERLAP_POLICY_SKIP\x10\x01\x12\x1d\n\x19OVERLAP_POLICY_BUFFER_ONE\x10\x02\x12\x1c\n\x18OVERLAP_POLICY_ALLOW_ALL\x10\x03\x12%\n!OVERLAP_POLICY_TERMINATE_PREVIOUS\x10\x04\x32\xac\x06\n\x0fScheduleService\x12W\n\x0e\x43reateSchedule\x12!.stepway.v1.CreateScheduleRequest\x1a\".stepway.v1.CreateScheduleResponse\x12N\n\x0bGetSchedule\x12\x1e.stepway.v1.GetScheduleRequest\x1a\x1f.stepway.v1.GetScheduleResponse\x12T\n\rListSchedules\x12 .stepway.v1.ListSchedulesRequest\x1a!.stepway.v1.ListSchedulesResponse\x12W\n\x0eUpdateSchedule\x12!.stepway.v1.UpdateScheduleRequest\x1a\".stepway.v1.UpdateScheduleResponse\x12T\n\rPauseSchedule\x12 .stepway.v1.PauseScheduleRequest\x1a!.stepway.v1.PauseScheduleResponse\x12W\n\x0eResumeSchedule\x12!.stepway.v1.ResumeScheduleRequest\x1a\".stepway.v1.ResumeScheduleResponse\x12W\n\x0e\x44\x65leteSchedule\x12!.stepway.v1.DeleteScheduleRequest\x1a\".stepway.v1.DeleteScheduleResponse\x12Z\n\x0fTriggerSchedule\x12\".stepway.v1.TriggerScheduleRequest\x1a#.stepway.v1.TriggerScheduleResponse\x12]\n\x10\x42\x61\x63kfillSchedule\x12#.stepway.v1.BackfillScheduleRequest\x1a$.stepway.v1.BackfillScheduleResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stepway.v1.schedule_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_OVERLAPPOLICY']._serialized_start=2919
-  _globals['_OVERLAPPOLICY']._serialized_end=3091
+  _globals['_OVERLAPPOLICY']._serialized_start=2937
+  _globals['_OVERLAPPOLICY']._serialized_end=3109
   _globals['_SCHEDULESPEC']._serialized_start=140
   _globals['_SCHEDULESPEC']._serialized_end=386
   _globals['_CRONSPEC']._serialized_start=388
@@ -47,45 +47,45 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SCHEDULEACTION']._serialized_start=654
   _globals['_SCHEDULEACTION']._serialized_end=791
   _globals['_SCHEDULERUN']._serialized_start=794
-  _globals['_SCHEDULERUN']._serialized_end=970
-  _globals['_SCHEDULE']._serialized_start=973
-  _globals['_SCHEDULE']._serialized_end=1405
-  _globals['_CREATESCHEDULEREQUEST']._serialized_start=1408
-  _globals['_CREATESCHEDULEREQUEST']._serialized_end=1596
-  _globals['_CREATESCHEDULERESPONSE']._serialized_start=1598
-  _globals['_CREATESCHEDULERESPONSE']._serialized_end=1662
-  _globals['_GETSCHEDULEREQUEST']._serialized_start=1664
-  _globals['_GETSCHEDULEREQUEST']._serialized_end=1730
-  _globals['_GETSCHEDULERESPONSE']._serialized_start=1732
-  _globals['_GETSCHEDULERESPONSE']._serialized_end=1793
-  _globals['_LISTSCHEDULESREQUEST']._serialized_start=1795
-  _globals['_LISTSCHEDULESREQUEST']._serialized_end=1856
-  _globals['_LISTSCHEDULESRESPONSE']._serialized_start=1858
-  _globals['_LISTSCHEDULESRESPONSE']._serialized_end=1947
-  _globals['_UPDATESCHEDULEREQUEST']._serialized_start=1950
-  _globals['_UPDATESCHEDULEREQUEST']._serialized_end=2122
-  _globals['_UPDATESCHEDULERESPONSE']._serialized_start=2124
-  _globals['_UPDATESCHEDULERESPONSE']._serialized_end=2188
-  _globals['_PAUSESCHEDULEREQUEST']._serialized_start=2190
-  _globals['_PAUSESCHEDULEREQUEST']._serialized_end=2247
-  _globals['_PAUSESCHEDULERESPONSE']._serialized_start=2249
-  _globals['_PAUSESCHEDULERESPONSE']._serialized_end=2312
-  _globals['_RESUMESCHEDULEREQUEST']._serialized_start=2314
-  _globals['_RESUMESCHEDULEREQUEST']._serialized_end=2372
-  _globals['_RESUMESCHEDULERESPONSE']._serialized_start=2374
-  _globals['_RESUMESCHEDULERESPONSE']._serialized_end=2438
-  _globals['_DELETESCHEDULEREQUEST']._serialized_start=2440
-  _globals['_DELETESCHEDULEREQUEST']._serialized_end=2484
-  _globals['_DELETESCHEDULERESPONSE']._serialized_start=2486
-  _globals['_DELETESCHEDULERESPONSE']._serialized_end=2510
-  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_start=2512
-  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_end=2601
-  _globals['_TRIGGERSCHEDULERESPONSE']._serialized_start=2603
-  _globals['_TRIGGERSCHEDULERESPONSE']._serialized_end=2649
-  _globals['_BACKFILLSCHEDULEREQUEST']._serialized_start=2652
-  _globals['_BACKFILLSCHEDULEREQUEST']._serialized_end=2836
-  _globals['_BACKFILLSCHEDULERESPONSE']._serialized_start=2838
-  _globals['_BACKFILLSCHEDULERESPONSE']._serialized_end=2916
-  _globals['_SCHEDULESERVICE']._serialized_start=3094
-  _globals['_SCHEDULESERVICE']._serialized_end=3906
+  _globals['_SCHEDULERUN']._serialized_end=988
+  _globals['_SCHEDULE']._serialized_start=991
+  _globals['_SCHEDULE']._serialized_end=1423
+  _globals['_CREATESCHEDULEREQUEST']._serialized_start=1426
+  _globals['_CREATESCHEDULEREQUEST']._serialized_end=1614
+  _globals['_CREATESCHEDULERESPONSE']._serialized_start=1616
+  _globals['_CREATESCHEDULERESPONSE']._serialized_end=1680
+  _globals['_GETSCHEDULEREQUEST']._serialized_start=1682
+  _globals['_GETSCHEDULEREQUEST']._serialized_end=1748
+  _globals['_GETSCHEDULERESPONSE']._serialized_start=1750
+  _globals['_GETSCHEDULERESPONSE']._serialized_end=1811
+  _globals['_LISTSCHEDULESREQUEST']._serialized_start=1813
+  _globals['_LISTSCHEDULESREQUEST']._serialized_end=1874
+  _globals['_LISTSCHEDULESRESPONSE']._serialized_start=1876
+  _globals['_LISTSCHEDULESRESPONSE']._serialized_end=1965
+  _globals['_UPDATESCHEDULEREQUEST']._serialized_start=1968
+  _globals['_UPDATESCHEDULEREQUEST']._serialized_end=2140
+  _globals['_UPDATESCHEDULERESPONSE']._serialized_start=2142
+  _globals['_UPDATESCHEDULERESPONSE']._serialized_end=2206
+  _globals['_PAUSESCHEDULEREQUEST']._serialized_start=2208
+  _globals['_PAUSESCHEDULEREQUEST']._serialized_end=2265
+  _globals['_PAUSESCHEDULERESPONSE']._serialized_start=2267
+  _globals['_PAUSESCHEDULERESPONSE']._serialized_end=2330
+  _globals['_RESUMESCHEDULEREQUEST']._serialized_start=2332
+  _globals['_RESUMESCHEDULEREQUEST']._serialized_end=2390
+  _globals['_RESUMESCHEDULERESPONSE']._serialized_start=2392
+  _globals['_RESUMESCHEDULERESPONSE']._serialized_end=2456
+  _globals['_DELETESCHEDULEREQUEST']._serialized_start=2458
+  _globals['_DELETESCHEDULEREQUEST']._serialized_end=2502
+  _globals['_DELETESCHEDULERESPONSE']._serialized_start=2504
+  _globals['_DELETESCHEDULERESPONSE']._serialized_end=2528
+  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_start=2530
+  _globals['_TRIGGERSCHEDULEREQUEST']._serialized_end=2619
+  _globals['_TRIGGERSCHEDULERESPONSE']._serialized_start=2621
+  _globals['_TRIGGERSCHEDULERESPONSE']._serialized_end=2667
+  _globals['_BACKFILLSCHEDULEREQUEST']._serialized_start=2670
+  _globals['_BACKFILLSCHEDULEREQUEST']._serialized_end=2854
+  _globals['_BACKFILLSCHEDULERESPONSE']._serialized_start=2856
+  _globals['_BACKFILLSCHEDULERESPONSE']._serialized_end=2934
+  _globals['_SCHEDULESERVICE']._serialized_start=3112
+  _globals['_SCHEDULESERVICE']._serialized_end=3924
 # @@protoc_insertion_point(module_scope)

@@ -76,16 +76,18 @@ class ScheduleAction(_message.Message):
     def __init__(self, workflow: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., task_queue: _Optional[str] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class ScheduleRun(_message.Message):
-    __slots__ = ("scheduled_at", "created_at", "instance_id", "status")
+    __slots__ = ("scheduled_at", "created_at", "instance_id", "status", "workflow")
     SCHEDULED_AT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     scheduled_at: _timestamp_pb2.Timestamp
     created_at: _timestamp_pb2.Timestamp
     instance_id: str
     status: _common_pb2.InstanceStatus
-    def __init__(self, scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.InstanceStatus, str]] = ...) -> None: ...
+    workflow: str
+    def __init__(self, scheduled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.InstanceStatus, str]] = ..., workflow: _Optional[str] = ...) -> None: ...
 
 class Schedule(_message.Message):
     __slots__ = ("schedule_id", "spec", "action", "policy", "paused", "note", "created_at", "updated_at", "next_fire_times", "recent_runs", "fired", "skipped", "missed")
