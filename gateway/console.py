@@ -649,6 +649,7 @@ def _schedule_json(schedule: Schedule) -> dict[str, Any]:
                 "scheduled_at": _time(run.scheduled_at),
                 "created_at": _time(run.created_at),
                 "instance_id": run.instance_id,
+                "workflow": run.workflow,
                 "status": run.status.value,
             }
             for run in schedule.recent_runs

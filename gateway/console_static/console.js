@@ -470,7 +470,7 @@ async function renderSchedule(gen, id) {
       el("tbody", {}, s.recent_runs.map((r) => el("tr", { "data-instance": r.instance_id },
         el("td", {}, fmtTime(r.scheduled_at)), el("td", {}, fmtTime(r.created_at)),
         el("td", {}, r.status === "unknown" ? r.instance_id
-          : el("a", { href: instanceHash(s.workflow, r.instance_id) }, r.instance_id)),
+          : el("a", { href: instanceHash(r.workflow, r.instance_id) }, r.instance_id)),
         el("td", {}, r.status === "unknown" ? "deleted" : badge(r.status))))))
     : el("p", { id: "recent-runs", class: "empty" }, "No runs yet.");
   show(gen,

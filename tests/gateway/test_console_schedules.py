@@ -91,7 +91,7 @@ async def test_the_api_pauses_resumes_and_triggers_a_schedule_and_shows_its_run(
     assert (status, body["schedule"]["paused"], body["schedule"]["note"]) == (200, False, "")
     status, body = await call(dev_server, "GET", "/api/schedules/hourly", key)
     [run] = body["schedule"]["recent_runs"]
-    assert (run["instance_id"], run["status"]) == (instance_id, "queued")
+    assert (run["instance_id"], run["workflow"], run["status"]) == (instance_id, "report", "queued")
     assert body["schedule"]["fired"] == 1
     assert (await client.status("report", instance_id)).task_queue == QUEUE
 

@@ -193,8 +193,16 @@ async def test_trigger_creates_the_instance_named_by_the_schedule_and_time_even_
     got = await client.schedules.get("manual")
     assert got.paused and got.fired == 1
     [run] = got.recent_runs
-    assert (run.instance_id, run.status) == (instance_id, InstanceStatus.QUEUED)
+    assert (run.instance_id, run.status, run.workflow) == (
+        instance_id,
+        InstanceStatus.QUEUED,
+        "report",
+    )
     assert run.scheduled_at is not None and run.created_at is not None
+    # A run keeps the workflow it was created in when an update changes the schedule's.
+    await client.schedules.update("manual", workflow="summary")
+    [run] = (await client.schedules.get("manual")).recent_runs
+    assert (run.workflow, run.status) == ("report", InstanceStatus.QUEUED)
 
 
 async def test_a_backfill_creates_one_instance_per_fire_time_and_nothing_when_run_again(
@@ -282,12 +290,14 @@ def hand_built(**changes: object) -> Schedule:
                 datetime(2026, 12, 7, 2, 0, 1, tzinfo=UTC),
                 "nightly-20261207T020000Z",
                 InstanceStatus.COMPLETE,
+                "report",
             ),
             ScheduleRun(
                 datetime(2026, 12, 6, 2, 0, tzinfo=UTC),
                 datetime(2026, 12, 6, 2, 0, 1, tzinfo=UTC),
                 "nightly-20261206T020000Z",
                 InstanceStatus.UNKNOWN,
+                "report",
             ),
         ),
         fired=2,
@@ -317,7 +327,7 @@ def test_describe_shows_next_fire_times_in_the_schedules_zone_and_utc_and_runs_b
     assert lines[header].split() == ["NEXT", "FIRE", "(Europe/Paris)", "UTC"]
     assert lines[header + 1].split() == ["2026-12-08", "03:00:00", "CET", "2026-12-08", "02:00:00"]
     runs = lines.index(next(line for line in lines if line.startswith("SCHEDULED (UTC)")))
-    assert lines[runs + 1].split()[-2:] == ["nightly-20261207T020000Z", "complete"]
+    assert lines[runs + 1].split()[-3:] == ["report", "nightly-20261207T020000Z", "complete"]
     assert lines[runs + 2].split()[-2:] == ["nightly-20261206T020000Z", "deleted"]
 
 

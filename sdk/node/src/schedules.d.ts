@@ -18,6 +18,8 @@ export interface ScheduleRun {
   instanceId: string;
   /** Its status when read; 'unknown' once deleted. */
   status: InstanceStatus;
+  /** The instance's workflow: the schedule's when it fired (an update may change it since). */
+  workflow: string;
 }
 
 /** A schedule as stored, with its next fire times and what it did. */

@@ -72,6 +72,7 @@ function scheduleRun(run) {
     createdAt: dateFromTimestamp(run.createdAt),
     instanceId: run.instanceId,
     status: STATUS[run.status] ?? 'unknown',
+    workflow: run.workflow,
   };
 }
 

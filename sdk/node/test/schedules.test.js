@@ -88,7 +88,7 @@ describe('client.schedules', { skip }, () => {
     const info = await client.status('report', instanceId);
     assert.deepEqual([info.status, info.params], ['queued', { x: 1 }]);
     const [run] = (await client.schedules.get('hourly')).recentRuns;
-    assert.deepEqual([run.instanceId, run.status], [instanceId, 'queued']);
+    assert.deepEqual([run.instanceId, run.status, run.workflow], [instanceId, 'queued', 'report']);
 
     const end = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS);
     const start = new Date(end.getTime() - 2 * HOUR_MS);

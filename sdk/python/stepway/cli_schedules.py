@@ -33,7 +33,7 @@ DESCRIBE_NEXT = 5
 MAX_NEXT = 100
 SCHEDULE_HEADER = ("ID", "WORKFLOW", "SPEC", "OVERLAP", "STATE", "NEXT FIRE (UTC)", "FIRED")
 SCHEDULE_RIGHT = frozenset({6})
-RUN_HEADER = ("SCHEDULED (UTC)", "CREATED (UTC)", "INSTANCE", "STATUS")
+RUN_HEADER = ("SCHEDULED (UTC)", "CREATED (UTC)", "WORKFLOW", "INSTANCE", "STATUS")
 _LABEL_WIDTH = len("Catch-up window:") + len(render.GAP)
 
 
@@ -304,13 +304,14 @@ def describe_text(schedule: Schedule, *, color: bool, width: int) -> str:
 
 
 def run_table(runs: Sequence[ScheduleRun], color: bool) -> list[str]:
-    """The recent runs, newest first, with their instances' status."""
+    """The recent runs, newest first, with their instances' workflow and status."""
     if not runs:
         return ["no runs yet"]
     rows = [
         [
             render.format_time(r.scheduled_at),
             render.format_time(r.created_at),
+            r.workflow,
             r.instance_id,
             render.paint(r.status.value if r.status.value != "unknown" else "deleted", color),
         ]

@@ -77,6 +77,8 @@ class ScheduleRun:
     instance_id: str
     # Its status when read; UNKNOWN once deleted.
     status: InstanceStatus
+    # The instance's workflow: the schedule's when it fired (an update may change it since).
+    workflow: str
 
     @classmethod
     def from_pb(cls, msg: spb.ScheduleRun) -> ScheduleRun:
@@ -85,6 +87,7 @@ class ScheduleRun:
             created_at=_payload.to_datetime(msg.created_at),
             instance_id=msg.instance_id,
             status=_STATUS_FROM_PB.get(msg.status, InstanceStatus.UNKNOWN),
+            workflow=msg.workflow,
         )
 
 

@@ -16,13 +16,17 @@ export interface ScheduleRun {
    */
   'createdAt'?: (_google_protobuf_Timestamp | null);
   /**
-   * The instance's id, in the action's workflow.
+   * The instance's id, in `workflow`.
    */
   'instanceId'?: (string);
   /**
    * The instance's status when read; unspecified when it was deleted.
    */
   'status'?: (_stepway_v1_InstanceStatus);
+  /**
+   * The instance's workflow: the action's when it fired (an update may have changed it since).
+   */
+  'workflow'?: (string);
 }
 
 /**
@@ -38,11 +42,15 @@ export interface ScheduleRun__Output {
    */
   'createdAt': (_google_protobuf_Timestamp__Output | null);
   /**
-   * The instance's id, in the action's workflow.
+   * The instance's id, in `workflow`.
    */
   'instanceId': (string);
   /**
    * The instance's status when read; unspecified when it was deleted.
    */
   'status': (_stepway_v1_InstanceStatus__Output);
+  /**
+   * The instance's workflow: the action's when it fired (an update may have changed it since).
+   */
+  'workflow': (string);
 }
