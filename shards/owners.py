@@ -21,6 +21,7 @@ from shards import schema
 from shards.call_context import call_metadata
 from shards.clock import now_us
 from shards.config import ShardConfig
+from shards.engine.schedules import TERMINATE_REASON
 from shards.engine.types import NewInstance
 from shards.errors import ShardUnavailable
 from shards.partitioning import partition_of
@@ -43,7 +44,6 @@ REFUSED = frozenset(
         grpc.StatusCode.FAILED_PRECONDITION,
     }
 )
-TERMINATE_REASON = "terminated by its schedule's next fire (overlap policy terminatePrevious)"
 
 
 class Owners:

@@ -21,6 +21,8 @@ from stepway.errors import BY_REASON, from_rpc_error, from_status
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import schedule_service_pb2 as spb
+from stepway.v1 import schedule_service_pb2_grpc as sgrpc
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
@@ -29,8 +31,14 @@ from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 REFUSED = {grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED}
 # The ErrorInfo reason (stepway.v1.ErrorReason) of a NOT_FOUND refusal: B's task tokens are no
 # tasks of A's, B's workflow is not registered in A, and B's instance is not found in A.
-NOT_FOUND_REASONS = {"WorkerService": "TASK_NOT_FOUND", "WorkflowService": "INSTANCE_NOT_FOUND"}
+NOT_FOUND_REASONS = {
+    "WorkerService": "TASK_NOT_FOUND",
+    "WorkflowService": "INSTANCE_NOT_FOUND",
+    "ScheduleService": "SCHEDULE_NOT_FOUND",
+}
 WORKFLOW, INSTANCE = "w", "b1"  # account B's
+# B's schedule, and the workflow it starts (registered in B only).
+SCHEDULE, SCHEDULED = "bs", "sw"
 
 
 @dataclass
@@ -169,6 +177,42 @@ def _worker_calls(
     }
 
 
+def _every_minute() -> spb.ScheduleSpec:
+    spec = spb.ScheduleSpec()
+    spec.interval.every.FromSeconds(60)
+    return spec
+
+
+def _schedule_calls() -> dict[str, Callable[[sgrpc.ScheduleServiceStub], Any]]:
+    """One call per ScheduleService RPC, naming B's schedule (and B's workflow)."""
+    action = spb.ScheduleAction(workflow=SCHEDULED)
+    return {
+        "CreateSchedule": lambda s: s.CreateSchedule(
+            spb.CreateScheduleRequest(schedule_id=SCHEDULE, spec=_every_minute(), action=action)
+        ),
+        "GetSchedule": lambda s: s.GetSchedule(spb.GetScheduleRequest(schedule_id=SCHEDULE)),
+        "ListSchedules": lambda s: s.ListSchedules(spb.ListSchedulesRequest()),
+        "UpdateSchedule": lambda s: s.UpdateSchedule(
+            spb.UpdateScheduleRequest(schedule_id=SCHEDULE, spec=_every_minute(), action=action)
+        ),
+        "PauseSchedule": lambda s: s.PauseSchedule(spb.PauseScheduleRequest(schedule_id=SCHEDULE)),
+        "ResumeSchedule": lambda s: s.ResumeSchedule(
+            spb.ResumeScheduleRequest(schedule_id=SCHEDULE)
+        ),
+        "DeleteSchedule": lambda s: s.DeleteSchedule(
+            spb.DeleteScheduleRequest(schedule_id=SCHEDULE)
+        ),
+        "TriggerSchedule": lambda s: s.TriggerSchedule(
+            spb.TriggerScheduleRequest(schedule_id=SCHEDULE)
+        ),
+        "BackfillSchedule": lambda s: s.BackfillSchedule(
+            spb.BackfillScheduleRequest(
+                schedule_id=SCHEDULE, start_time=_in(-3600), end_time=_in(-60)
+            )
+        ),
+    }
+
+
 def _admin_calls() -> dict[str, Callable[[agrpc.AdminServiceStub], Any]]:
     """One call per AdminService RPC, naming account B."""
     return {
@@ -201,6 +245,7 @@ async def _drain(call: Any) -> list[Any]:
 # Calls that name no resource of B's: they succeed, answering A's own (empty) data only.
 OWN_DATA_ONLY = {
     "ListInstances",
+    "ListSchedules",
     "ListWorkflows",
     "PollWorkflowTasks",
     "PollStepTasks",
@@ -212,13 +257,14 @@ OWN_DATA_ONLY = {
 HARMLESS = {"HeartbeatTasks", "ReleaseTasks", "RecordBatch", "RegisterWorker", "CreateInstances"}
 
 
-async def _snapshot(b: Client) -> Any:
+async def _snapshot(b: Client, schedules: Callable[[], Any]) -> Any:
     info = await b.get_handle("w", "b1").status()
     history = await b.get_handle("w", "b1").history()
     calling = await b.get_handle("w", "b2").history()
     keys = await b.admin.list_keys("b")
     quotas = await b.admin.quotas("b")
-    return (info.status, info.started_at, len(history), len(calling), keys, quotas)
+    schedule = (await schedules()).schedule
+    return (info.status, info.started_at, len(history), len(calling), keys, quotas, schedule)
 
 
 @pytest.fixture
@@ -265,22 +311,48 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
             wpb.PollStepTasksRequest(worker_id="b-steps", task_queue="steps", max_tasks=1),
         )
         (step_task,) = stepped.tasks
-        before = await _snapshot(b)
 
         async with grpc.aio.insecure_channel(dev_server.address) as channel:
+            # And a paused schedule of its workflow "sw".
+            b_schedules = _Bound(sgrpc.ScheduleServiceStub(channel), b_tenant.keys["admin"])
+            await b.call(
+                b.workers.RegisterWorker,
+                wpb.RegisterWorkerRequest(
+                    worker_id="b-worker", task_queue="default", workflows=[SCHEDULED]
+                ),
+            )
+            await b_schedules.CreateSchedule(
+                spb.CreateScheduleRequest(
+                    schedule_id=SCHEDULE,
+                    spec=_every_minute(),
+                    action=spb.ScheduleAction(workflow=SCHEDULED),
+                    paused=True,
+                )
+            )
+
+            def schedules() -> Any:
+                return b_schedules.GetSchedule(spb.GetScheduleRequest(schedule_id=SCHEDULE))
+
+            before = await _snapshot(b, schedules)
             stubs = {
                 "WorkflowService": (fgrpc.WorkflowServiceStub(channel), _workflow_calls),
                 "WorkerService": (wgrpc.WorkerServiceStub(channel), lambda _t: {}),
+                "ScheduleService": (
+                    sgrpc.ScheduleServiceStub(channel),
+                    lambda _t: _schedule_calls(),
+                ),
                 "AdminService": (agrpc.AdminServiceStub(channel), lambda _t: _admin_calls()),
             }
             services = {
                 "WorkflowService": fpb.DESCRIPTOR.services_by_name["WorkflowService"],
                 "WorkerService": wpb.DESCRIPTOR.services_by_name["WorkerService"],
+                "ScheduleService": spb.DESCRIPTOR.services_by_name["ScheduleService"],
                 "AdminService": apb.DESCRIPTOR.services_by_name["AdminService"],
             }
             right_role = {
                 "WorkflowService": "client",
                 "WorkerService": "worker",
+                "ScheduleService": "client",
                 "AdminService": "admin",
             }
             walked = 0
@@ -301,7 +373,7 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                                 "PERMISSION_DENIED"
                                 if outcome.code is grpc.StatusCode.PERMISSION_DENIED
                                 else "WORKFLOW_NOT_REGISTERED"
-                                if rpc == "CreateInstance"
+                                if rpc in ("CreateInstance", "CreateSchedule")
                                 else NOT_FOUND_REASONS.get(service)
                             )
                             assert outcome.reason == expected, (service, rpc, role, outcome)
@@ -318,8 +390,8 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                         else:
                             assert isinstance(outcome, grpc.StatusCode), (where, outcome)
                             assert outcome in REFUSED, (where, outcome)
-        assert walked == 3 * (14 + 17 + 9)
-        assert await _snapshot(b) == before
+            assert walked == 3 * (14 + 17 + 9 + 9)
+            assert await _snapshot(b, schedules) == before
     finally:
         await b.close()
 
@@ -357,6 +429,8 @@ class _Bound:
 def _assert_nothing_of_b(rpc: str, answer: Any) -> None:
     if rpc == "ListInstances":
         assert list(answer.instances) == []
+    elif rpc == "ListSchedules":
+        assert list(answer.schedules) == []
     elif rpc == "ListWorkflows":
         assert [w.name for w in answer.workflows] in ([], ["w"])  # A's own registration only
         assert all(sum(s.count for s in w.instances) == 0 for w in answer.workflows)
