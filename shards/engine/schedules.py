@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from shards import store
 from shards.clock import Clock
-from shards.committer import After
+from shards.committer import After, payload_cost
 from shards.config import ShardConfig
 from shards.core import control
 from shards.core import schedules as rules
@@ -520,7 +520,9 @@ class Schedules:
             self._noted(after, new)
             return replace(t, schedule=new)
 
-        return await self.effects.run(op, {s.partition, *candidates}, cost=2)
+        # The schedule's row, the instance's with its params, the previous instance's.
+        cost = 2 + payload_cost(len(s.action.params))
+        return await self.effects.run(op, {s.partition, *candidates}, cost=cost)
 
     async def _fire_elsewhere(
         self, s: Schedule, step: Callable[[Schedule, Status | None], Tick]
