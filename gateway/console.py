@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from shards.tls import CertificateFiles, https_context
 from stepway import Client, InstanceStatus, NotFoundError, ResourceExhaustedError, StepwayError
 from stepway import UnauthenticatedError as Unauthenticated
 from stepway.client import ErrorInfo, HistoryEvent, InstanceInfo, StepRecord
+from stepway.schedules import Schedule
 from stepway.v1 import workflow_service_pb2 as fpb
 
 STATIC = Path(__file__).parent / "console_static"
@@ -46,6 +47,8 @@ API_KEY = re.compile(r"[\x21-\x7e]{1,256}")
 MAX_PAGE_SIZE = 1000
 # Workflows that "find by id" looks in (each costs one GetInstance call).
 MAX_FIND_WORKFLOWS = 100
+# Next fire times a schedule's page shows, at most (GetSchedule's limit).
+MAX_NEXT_FIRE_TIMES = 100
 STATUSES = [s.value for s in InstanceStatus if s is not InstanceStatus.UNKNOWN]
 
 HTTP_STATUS = {
@@ -263,6 +266,10 @@ def build_app(
     app.router.add_delete("/api/instances/{workflow}/{id}", api(_delete))
     for action, handler in _ACTIONS.items():
         app.router.add_post(f"/api/instances/{{workflow}}/{{id}}/{action}", api(handler))
+    app.router.add_get("/api/schedules", api(_schedules))
+    app.router.add_get("/api/schedules/{id}", api(_schedule))
+    for action, handler in _SCHEDULE_ACTIONS.items():
+        app.router.add_post(f"/api/schedules/{{id}}/{action}", api(handler))
     app.router.add_route("*", "/api/{tail:.*}", not_found)
     return app
 
@@ -494,6 +501,57 @@ _ACTIONS: dict[str, Handler] = {
 }
 
 
+def _size(query: Any, field: str, default: int, most: int) -> int:
+    try:
+        value = int(query.get(field, str(default)))
+    except ValueError:
+        raise BadRequest(f"{field} must be a number") from None
+    if not 1 <= value <= most:
+        raise BadRequest(f"{field} must be 1 to {most}")
+    return value
+
+
+async def _schedules(client: Client, request: web.Request) -> dict[str, Any]:
+    page = await client.schedules.list_page(
+        _size(request.query, "page_size", 50, MAX_PAGE_SIZE),
+        request.query.get("page_token") or None,
+    )
+    return {
+        "schedules": [_schedule_json(s) for s in page.schedules],
+        "next_page_token": page.next_page_token,
+    }
+
+
+async def _schedule(client: Client, request: web.Request) -> dict[str, Any]:
+    next_fire_times = _size(request.query, "next", 10, MAX_NEXT_FIRE_TIMES)
+    schedule = await client.schedules.get(request.match_info["id"], next_fire_times)
+    return {"schedule": _schedule_json(schedule)}
+
+
+async def _schedule_pause(client: Client, request: web.Request) -> dict[str, Any]:
+    note = _text(await _body(request), "note")
+    return {
+        "schedule": _schedule_json(await client.schedules.pause(request.match_info["id"], note))
+    }
+
+
+async def _schedule_resume(client: Client, request: web.Request) -> dict[str, Any]:
+    note = _text(await _body(request), "note")
+    schedule = await client.schedules.resume(request.match_info["id"], note)
+    return {"schedule": _schedule_json(schedule)}
+
+
+async def _schedule_trigger(client: Client, request: web.Request) -> dict[str, Any]:
+    return {"instance_id": await client.schedules.trigger(request.match_info["id"])}
+
+
+_SCHEDULE_ACTIONS: dict[str, Handler] = {
+    "pause": _schedule_pause,
+    "resume": _schedule_resume,
+    "trigger": _schedule_trigger,
+}
+
+
 # JSON forms of the SDK's types: times as ISO 8601 in UTC, payloads as they are.
 
 
@@ -558,4 +616,45 @@ def _event_json(event: HistoryEvent) -> dict[str, Any]:
         "reason": event.reason,
         "task_queue": event.task_queue,
         "step_type": event.step_type,
+    }
+
+
+def _seconds(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds()
+
+
+def _schedule_json(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "id": schedule.id,
+        "workflow": schedule.workflow,
+        "cron": schedule.cron,
+        "time_zone": schedule.time_zone,
+        "every_seconds": _seconds(schedule.every),
+        "offset_seconds": _seconds(schedule.offset),
+        "start": _time(schedule.start),
+        "end": _time(schedule.end),
+        "jitter_seconds": _seconds(schedule.jitter),
+        "params": schedule.params,
+        "task_queue": schedule.task_queue,
+        "retention_seconds": _seconds(schedule.retention),
+        "overlap": schedule.overlap.value,
+        "catchup_window_seconds": _seconds(schedule.catchup_window),
+        "paused": schedule.paused,
+        "note": schedule.note,
+        "created_at": _time(schedule.created_at),
+        "updated_at": _time(schedule.updated_at),
+        "next_fire_times": [_time(t) for t in schedule.next_fire_times],
+        "recent_runs": [
+            {
+                "scheduled_at": _time(run.scheduled_at),
+                "created_at": _time(run.created_at),
+                "instance_id": run.instance_id,
+                "workflow": run.workflow,
+                "status": run.status.value,
+            }
+            for run in schedule.recent_runs
+        ],
+        "fired": schedule.fired,
+        "skipped": schedule.skipped,
+        "missed": schedule.missed,
     }

@@ -5,6 +5,8 @@
 //   #/find?id=ID                        the instances with this id, in every workflow
 //   #/new                               a form that creates an instance
 //   #/instance/W/ID                     one instance: its data, controls and step timeline
+//   #/schedules                         schedules with their spec, state and next fire
+//   #/schedule/ID                       one schedule: next fire times, recent runs, controls
 // Everything comes from the console's JSON API (/api/...), called with the API key that the
 // sign-in form keeps in sessionStorage; `stepway dev` on loopback hands the page its key
 // (/api/session). Text is always set as text, never parsed as HTML.
@@ -154,6 +156,7 @@ async function route() {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const section = {
     instances: "instances", instance: "instances", find: "instances", account: "account", new: "new",
+    schedules: "schedules", schedule: "schedules",
   }[parts[0]] || "overview";
   for (const link of document.querySelectorAll("[data-nav]")) {
     link.classList.toggle("current", link.dataset.nav === section);
@@ -164,6 +167,8 @@ async function route() {
     else if (parts[0] === "find") await renderFind(gen, new URLSearchParams(query || "").get("id") || "");
     else if (parts[0] === "new") await renderCreate(gen);
     else if (parts[0] === "instance" && parts.length === 3) await renderInstance(gen, parts[1], parts[2]);
+    else if (parts[0] === "schedules") await renderSchedules(gen, new URLSearchParams(query || ""));
+    else if (parts[0] === "schedule" && parts.length === 2) await renderSchedule(gen, parts[1]);
     else await renderOverview(gen);
   } catch (err) {
     if (gen === generation && err.status !== 401) {
@@ -365,6 +370,142 @@ async function renderCreate(gen) {
       "No workflows yet: a workflow can be created once a worker registers it."));
   }
   show(gen, title, form);
+}
+
+// Pages: schedules.
+
+const schedulePath = (id) => `/api/schedules/${encodeURIComponent(id)}`;
+const scheduleHash = (id) => `#/schedule/${encodeURIComponent(id)}`;
+// Next fire times a schedule's page shows.
+const NEXT_FIRE_TIMES = 10;
+
+function fmtSpan(seconds) {
+  return seconds === null || seconds === undefined ? "-" : fmtDuration(seconds * 1000) || "0s";
+}
+
+// The trigger in a few words, as `stepway schedules list` writes it.
+function specText(s) {
+  if (s.cron !== null) return `cron "${s.cron}" ${s.time_zone || "UTC"}`;
+  return s.offset_seconds ? `every ${fmtSpan(s.every_seconds)} +${fmtSpan(s.offset_seconds)}`
+    : `every ${fmtSpan(s.every_seconds)}`;
+}
+
+const scheduleState = (s) => el("span", { class: `badge status-${s.paused ? "paused" : "running"}` },
+  s.paused ? "paused" : "active");
+
+// A time in a time zone as `2026-12-08 03:00:00 GMT+1`, as fmtTime writes UTC.
+function fmtZoned(value, timeZone) {
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short",
+  });
+  const p = Object.fromEntries(format.formatToParts(new Date(Date.parse(value))).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+}
+
+async function renderSchedules(gen, params) {
+  const token = params.get("page_token") || "";
+  const query = new URLSearchParams({ page_size: String(PAGE_SIZE) });
+  if (token) query.set("page_token", token);
+  const page = await api(`/api/schedules?${query}`);
+  const title = el("h1", {}, "Schedules");
+  if (!page.schedules.length && !token) {
+    return show(gen, title, el("p", { class: "empty" },
+      "No schedules yet: create one with `stepway schedules create` or client.schedules.create()."));
+  }
+  const rows = page.schedules.map((s) => el("tr", { "data-schedule": s.id },
+    el("td", {}, el("a", { href: scheduleHash(s.id) }, s.id)),
+    el("td", {}, el("a", { href: listHash({ workflow: s.workflow }) }, s.workflow)),
+    el("td", { class: "spec" }, specText(s)),
+    el("td", {}, s.overlap),
+    el("td", {}, scheduleState(s)),
+    el("td", { class: "next-fire" }, s.next_fire_times.length ? fmtTime(s.next_fire_times[0]) : "-"),
+    el("td", { class: "num" }, s.fired),
+    el("td", { class: "num" }, s.skipped),
+    el("td", { class: "num" }, s.missed)));
+  const table = el("table", { id: "schedules", class: "grid" },
+    el("thead", {}, el("tr", {}, ["Schedule", "Workflow", "Spec", "Overlap", "State", "Next fire",
+      "Fired", "Skipped", "Missed"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows));
+  const paging = el("p", { class: "paging" },
+    token ? el("a", { href: "#/schedules" }, "« first page") : null,
+    page.next_page_token
+      ? el("a", { id: "next-page", href: `#/schedules?${new URLSearchParams({ page_token: page.next_page_token })}` },
+        "next page »")
+      : null);
+  show(gen, title, table, paging);
+}
+
+async function renderSchedule(gen, id) {
+  const { schedule: s } = await api(`${schedulePath(id)}?next=${NEXT_FIRE_TIMES}`);
+  // Local times in the schedule's zone (a cron's; the browser's for an interval).
+  const zone = s.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const button = (action, label, disabled) => el("button", {
+    type: "button", id: `schedule-${action}`, disabled, onclick: () => scheduleAct(gen, s, action),
+  }, label);
+  const facts = [
+    ["State", el("span", { id: "schedule-state" }, scheduleState(s), s.note ? ` ${s.note}` : "")],
+    ["Workflow", el("a", { href: listHash({ workflow: s.workflow }) }, s.workflow)],
+    ["Spec", el("span", { id: "schedule-spec" }, specText(s))],
+    ["Start", fmtTime(s.start)],
+    ["End", fmtTime(s.end)],
+    ["Jitter", fmtSpan(s.jitter_seconds)],
+    ["Overlap", s.overlap],
+    ["Catch-up window", fmtSpan(s.catchup_window_seconds)],
+    ["Task queue", s.task_queue || "the workflow's"],
+    ["Retention", s.retention_seconds === null ? "account default" : fmtSpan(s.retention_seconds)],
+    ["Fires", `${s.fired} fired, ${s.skipped} skipped, ${s.missed} missed`],
+    ["Created", fmtTime(s.created_at)],
+    ["Updated", fmtTime(s.updated_at)],
+  ];
+  const nextFires = s.next_fire_times.length
+    ? el("table", { id: "next-fires", class: "grid" },
+      el("thead", {}, el("tr", {}, el("th", {}, `Local (${zone})`), el("th", {}, "UTC"))),
+      el("tbody", {}, s.next_fire_times.map((t) => el("tr", {},
+        el("td", {}, fmtZoned(t, zone)), el("td", {}, fmtTime(t))))))
+    : el("p", { id: "next-fires", class: "empty" }, s.paused ? "Paused: no next fire." : "No next fire: past its end.");
+  const runs = s.recent_runs.length
+    ? el("table", { id: "recent-runs", class: "grid" },
+      el("thead", {}, el("tr", {}, ["Scheduled", "Created", "Instance", "Status"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, s.recent_runs.map((r) => el("tr", { "data-instance": r.instance_id },
+        el("td", {}, fmtTime(r.scheduled_at)), el("td", {}, fmtTime(r.created_at)),
+        el("td", {}, r.status === "unknown" ? r.instance_id
+          : el("a", { href: instanceHash(r.workflow, r.instance_id) }, r.instance_id)),
+        el("td", {}, r.status === "unknown" ? "deleted" : badge(r.status))))))
+    : el("p", { id: "recent-runs", class: "empty" }, "No runs yet.");
+  show(gen,
+    el("h1", {}, el("a", { href: "#/schedules" }, "Schedules"), " / ", el("span", { id: "schedule-id" }, s.id)),
+    el("div", { class: "actions" },
+      button("pause", "Pause", s.paused), button("resume", "Resume", !s.paused), button("trigger", "Trigger now", false)),
+    el("div", { class: "columns" },
+      el("dl", { class: "facts" }, facts.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+      el("div", { class: "payloads" }, el("h2", {}, "Params"), el("pre", { id: "schedule-params" }, json(s.params)))),
+    el("h2", {}, "Next fire times"), nextFires,
+    el("h2", {}, "Recent runs"), runs);
+}
+
+async function scheduleAct(gen, s, action) {
+  let body;
+  if (action === "pause" || action === "resume") {
+    const note = prompt(`${action === "pause" ? "Pause" : "Resume"} schedule ${s.id}? Note (optional):`, "");
+    if (note === null) return;
+    body = { note };
+  }
+  for (const button of document.querySelectorAll(".actions button")) button.disabled = true;
+  try {
+    const done = await api(`${schedulePath(s.id)}/${action}`, { method: "POST", body });
+    if (action === "trigger") {
+      notice(done.instance_id ? `Triggered: created instance ${done.instance_id}.`
+        : "Triggered: the overlap policy skipped the fire.", "ok");
+    } else {
+      notice(`Schedule ${s.id} is now ${done.schedule.paused ? "paused" : "active"}.`, "ok");
+    }
+  } catch (err) {
+    if (err.status === 401) return;
+    notice(err.message, "error");
+  }
+  if (gen !== generation) return;
+  await renderSchedule(gen, s.id);
 }
 
 // Page: the account's activity over the last hour.

@@ -66,4 +66,4 @@ function instanceInfo(instance, steps = null) {
   };
 }
 
-module.exports = { instanceInfo };
+module.exports = { instanceInfo, STATUS };

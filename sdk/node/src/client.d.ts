@@ -1,9 +1,10 @@
-// Declarations of client.js: connect() and the promise-returning stubs of the three services,
+// Declarations of client.js: connect() and the promise-returning stubs of the four services,
 // typed by the generated types of types/proto.
 
 import type { ChannelCredentials, ChannelOptions, ClientReadableStream } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { AdminServiceClient, AdminServiceDefinition } from '../types/proto/stepway/v1/AdminService';
+import type { ScheduleServiceClient, ScheduleServiceDefinition } from '../types/proto/stepway/v1/ScheduleService';
 import type { WorkerServiceClient, WorkerServiceDefinition } from '../types/proto/stepway/v1/WorkerService';
 import type { WorkflowServiceClient, WorkflowServiceDefinition } from '../types/proto/stepway/v1/WorkflowService';
 
@@ -34,11 +35,12 @@ export type PromiseStubs<Definition, Raw> = {
     : never;
 } & { readonly raw: Raw };
 
-/** What connect() returns: the three services, sharing one channel. */
+/** What connect() returns: the four services, sharing one channel. */
 export interface Stubs {
   worker: PromiseStubs<WorkerServiceDefinition, WorkerServiceClient>;
   workflow: PromiseStubs<WorkflowServiceDefinition, WorkflowServiceClient>;
   admin: PromiseStubs<AdminServiceDefinition, AdminServiceClient>;
+  schedule: PromiseStubs<ScheduleServiceDefinition, ScheduleServiceClient>;
   /** Closes the channel. */
   close(): void;
 }
@@ -59,5 +61,5 @@ export interface ConnectOptions {
 
 /** What the servers expect of a client: 64 MiB messages, keepalive pings every 20 s. */
 export declare const CHANNEL_OPTIONS: Readonly<Record<string, number>>;
-/** Connects to a gateway (address host:port): the three services as promise-returning stubs. */
+/** Connects to a gateway (address host:port): the four services as promise-returning stubs. */
 export declare function connect(address: string, options?: ConnectOptions): Stubs;

@@ -1,5 +1,5 @@
 'use strict';
-// connect(): one channel to a gateway and the three services as promise-returning stubs.
+// connect(): one channel to a gateway and the four services as promise-returning stubs.
 
 const fs = require('node:fs');
 const grpc = require('@grpc/grpc-js');
@@ -32,7 +32,7 @@ function tlsCredentials(tls) {
 /**
  * Connects to a gateway: plaintext, or TLS when `tls` (or $STEPWAY_TLS_CA) names a CA file or
  * is `true` (the system's roots); `credentials` (grpc-js ChannelCredentials) overrides both.
- * Returns { worker, workflow, admin, close() }: each service's methods in camelCase, taking
+ * Returns { worker, workflow, admin, schedule, close() }: each service's methods in camelCase, taking
  * (request, { timeoutMs, signal }) and returning a promise of the response; a rejected call
  * is a StepwayError of its ErrorInfo reason (errors.js), with the ServiceError's `code`,
  * `details` and `metadata`, and `reason`, `info`, `retryAfterMs` and `field`.
@@ -56,6 +56,7 @@ function connect(address, options = {}) {
     worker: stub(services.WorkerService),
     workflow: stub(services.WorkflowService),
     admin: stub(services.AdminService),
+    schedule: stub(services.ScheduleService),
     close: () => channel.close(),
   };
 }

@@ -17,6 +17,9 @@ export type {
   WaitOptions,
 } from './workflow_client';
 
+export { Schedules, OVERLAPS } from './schedules';
+export type { BackfillResult, Overlap, Schedule, SchedulePage, ScheduleRun, ScheduleSettings, CreateScheduleOptions } from './schedules';
+
 export {
   NonRetryableError,
   StepwayError,

@@ -7,6 +7,7 @@ const { MAX_PAYLOAD_BYTES, MAX_JSON_DEPTH, toPayload, fromPayload, durationFromM
   require('./convert');
 const errors = require('./errors');
 const { LOADER_OPTIONS, findProtosDir, loadServices } = require('./protos');
+const { Schedules, OVERLAPS } = require('./schedules');
 const { StepWorker } = require('./step_worker');
 const { Client, InstanceHandle, WaitTimeoutError, DEFAULT_ADDRESS } = require('./workflow_client');
 const workflows = require('./workflow');
@@ -25,6 +26,8 @@ module.exports = {
   InstanceHandle,
   WaitTimeoutError,
   DEFAULT_ADDRESS,
+  Schedules,
+  OVERLAPS,
   connect,
   CHANNEL_OPTIONS,
   LOADER_OPTIONS,

@@ -2,11 +2,15 @@
 
 import type { Options } from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminProto } from '../types/proto/admin_service';
+import type { ProtoGrpcType as ScheduleProto } from '../types/proto/schedule_service';
 import type { ProtoGrpcType as WorkerProto } from '../types/proto/worker_service';
 import type { ProtoGrpcType as WorkflowProto } from '../types/proto/workflow_service';
 
-/** The `stepway.v1` package: the three services' constructors, and the message types. */
-export type StepwayV1 = WorkerProto['stepway']['v1'] & WorkflowProto['stepway']['v1'] & AdminProto['stepway']['v1'];
+/** The `stepway.v1` package: the four services' constructors, and the message types. */
+export type StepwayV1 = WorkerProto['stepway']['v1'] &
+  WorkflowProto['stepway']['v1'] &
+  AdminProto['stepway']['v1'] &
+  ScheduleProto['stepway']['v1'];
 
 /** How protobuf maps to JavaScript everywhere in this package (and in types/proto). */
 export declare const LOADER_OPTIONS: Readonly<Options>;

@@ -10,6 +10,7 @@ const SERVICE_FILES = [
   'stepway/v1/worker_service.proto',
   'stepway/v1/workflow_service.proto',
   'stepway/v1/admin_service.proto',
+  'stepway/v1/schedule_service.proto',
 ];
 
 /**

@@ -3,6 +3,7 @@
 import type { ConnectOptions, Stubs } from './client';
 import type { JsonValue } from './convert';
 import type { StepwayError } from './errors';
+import type { Schedules } from './schedules';
 
 /** Where an instance is in its lifecycle; 'unknown' for a status added after this SDK. */
 export type InstanceStatus =
@@ -118,6 +119,8 @@ export declare class Client {
   /** Connects (default $STEPWAY_ADDRESS, else DEFAULT_ADDRESS) and checks the key with one call. */
   static connect(address?: string | null, options?: ClientConnectOptions): Promise<Client>;
   readonly stubs: Stubs;
+  /** Schedules that start workflows on a cron or an interval. */
+  readonly schedules: Schedules;
   close(): void;
   /** Creates an instance; an existing id answers that instance, with `created` false. */
   create(workflow: string, options?: CreateOptions): Promise<InstanceHandle>;

@@ -6,6 +6,7 @@ const { instanceInfo } = require('./_instance_info');
 const { connect } = require('./client');
 const { toPayload, durationFromMs } = require('./convert');
 const { fromStatus, WorkflowFailedError, WorkflowTerminatedError } = require('./errors');
+const { Schedules } = require('./schedules');
 
 /** Where Client.connect() connects when given no address (`stepway dev` listens there). */
 const DEFAULT_ADDRESS = '127.0.0.1:7300';
@@ -51,6 +52,8 @@ class Client {
   /** Wraps the stubs connect() returned; Client.connect() makes them and checks the key. */
   constructor(stubs) {
     this.stubs = stubs;
+    /** Schedules that start workflows (schedules.js). */
+    this.schedules = new Schedules(this);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   type BatchResult,
   type InstanceInfo,
   type JsonValue,
+  type Schedule,
   type Stubs,
 } from '@stepway/sdk';
 import type { WatchHistoryResponse__Output } from '@stepway/sdk/types/proto/stepway/v1/WatchHistoryResponse';
@@ -65,4 +66,16 @@ export function aStepWorkerServesHandlers(): StepWorker {
   // @ts-expect-error: taskQueue is required
   new StepWorker({ address: 'localhost:7300' });
   return worker;
+}
+
+export async function schedulesTakeTheirSettingsAndAnswerSchedules(client: Client): Promise<number> {
+  const made: Schedule = await client.schedules.create('nightly', 'report', { cron: '0 3 * * *', timeZone: 'Europe/Paris', overlap: 'skip' });
+  // @ts-expect-error: not an overlap policy
+  await client.schedules.create('x', 'report', { everyMs: 60_000, overlap: 'never' });
+  await client.schedules.update(made.id, { everyMs: 3_600_000, end: null });
+  for await (const schedule of client.schedules.list({ pageSize: 10 })) console.log(schedule.nextFireTimes[0]?.toISOString());
+  const instanceId: string | null = await client.schedules.trigger(made.id, { overlap: 'allow_all' });
+  const { created } = await client.schedules.backfill(made.id, new Date(0), new Date(), { overlap: 'skip' });
+  const { recentRuns } = await client.schedules.get(made.id, { nextFireTimes: 3 });
+  return created + recentRuns.length + (instanceId ?? '').length;
 }

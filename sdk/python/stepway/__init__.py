@@ -54,6 +54,14 @@ from stepway.errors import (
     WorkflowNotRegisteredError,
     WorkflowTerminatedError,
 )
+from stepway.schedules import (
+    BackfillResult,
+    Overlap,
+    Schedule,
+    SchedulePage,
+    ScheduleRun,
+    Schedules,
+)
 from stepway.step_worker import StepTaskContext, StepWorker, current_step_task
 from stepway.worker import Worker
 from stepway.workflow import (
@@ -75,6 +83,7 @@ __all__ = [
     "AccountNotFoundError",
     "Admin",
     "AlreadyExistsError",
+    "BackfillResult",
     "BatchResult",
     "Client",
     "DatabaseUnavailableError",
@@ -101,14 +110,19 @@ __all__ = [
     "NonRetryableError",
     "NotFoundError",
     "NotOwnerError",
+    "Overlap",
     "PermissionDeniedError",
     "QuotaExceededError",
     "Quotas",
     "ResourceExhaustedError",
     "RetryPolicy",
     "Role",
+    "Schedule",
     "ScheduleExistsError",
     "ScheduleNotFoundError",
+    "SchedulePage",
+    "ScheduleRun",
+    "Schedules",
     "ShardUnavailableError",
     "Step",
     "StepFailedError",

@@ -1,7 +1,8 @@
-"""The `stepway` command: `worker`, and `instances` and `workflows` to create, inspect and
-control what runs on a server; the server's commands (`dev`, `migrate`, `shard`, `gateway`,
-`cluster`, `keys`) come from the stepway-server distribution, through the `stepway.commands`
-entry points it declares (gateway.commands), and without it each says what to install.
+"""The `stepway` command: `worker`, and `instances`, `workflows` and `schedules` (cli_schedules)
+to create, inspect and control what runs on a server; the server's commands (`dev`, `migrate`,
+`shard`, `gateway`, `cluster`, `keys`) come from the stepway-server distribution, through the
+`stepway.commands` entry points it declares (gateway.commands), and without it each says what
+to install.
 
 Every command that talks to a server reads `--address` and `--api-key`, else STEPWAY_ADDRESS and
 STEPWAY_API_KEY, else the profile named by `--profile` (or `--env`, or STEPWAY_PROFILE) in the
@@ -193,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_admin_commands(sub)
     _instances_parser(sub)
+    from stepway.cli_schedules import add_schedule_commands
+
+    add_schedule_commands(sub)
     workflows = sub.add_parser("workflows", help="the workflows registered in the account")
     wsub = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")
     _client_command(wsub, "list", _workflows_list, "list workflows with their instance counts")

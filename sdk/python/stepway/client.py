@@ -26,6 +26,7 @@ from stepway.errors import (
 from stepway.v1 import admin_service_pb2 as apb
 from stepway.v1 import admin_service_pb2_grpc as agrpc
 from stepway.v1 import common_pb2 as cpb
+from stepway.v1 import schedule_service_pb2_grpc as sgrpc
 from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
@@ -399,6 +400,11 @@ class Client:
         self.workers = wgrpc.WorkerServiceStub(channel)
         # Accounts, API keys and quotas (stepway.admin); `admin.stub` is AdminService's stub.
         self.admin = Admin(self, agrpc.AdminServiceStub(channel))
+        # Here, not at the top: stepway.schedules reads this module's instance statuses.
+        from stepway.schedules import Schedules
+
+        # Schedules that start workflows (stepway.schedules); `schedules.stub` is the stub.
+        self.schedules = Schedules(self, sgrpc.ScheduleServiceStub(channel))
 
     @classmethod
     async def connect(
