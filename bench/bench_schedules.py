@@ -27,7 +27,7 @@ fires are spread over the period and each instance id names its scheduled time e
 `--sample-server FILE` runs the server under bench/sample_stacks.py and keeps the stacks of
 the window (every thread's, folded) in FILE: where the server's time goes.
 
-`--quick` is a smoke run (200 interval schedules every second, a 6 s window) whose figures
+`--quick` is a smoke run (50 interval schedules every second, a 6 s window) whose figures
 say nothing about speed; tests/bench/test_bench_schedules.py runs it.
 
 Prints exactly one JSON line on stdout; progress goes to stderr. Missed fires are those of
@@ -82,7 +82,7 @@ PAGE = 1000
 # ones count as missed (the catch-up window, past which the server gives them up, is 60 s).
 READBACK_GRACE_S = 90.0
 SAMPLER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sample_stacks.py")
-QUICK = {"schedules": 200, "spec": "interval", "every": 1, "minutes": 0.1, "warmup_s": 3.0}
+QUICK = {"schedules": 50, "spec": "interval", "every": 1, "minutes": 0.1, "warmup_s": 3.0}
 
 
 # ---------------------------------------------------------------- the server process
