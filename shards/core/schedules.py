@@ -248,7 +248,10 @@ def check_spec(spec: Spec, now_us: int) -> None:
         raise InvalidArgument("spec.jitter", "must be from 0 to 1 hour")
     if isinstance(trigger, Cron):
         try:
-            times = next_fires(Spec(trigger), now_us, JITTER_CHECK_FIRES + 1)
+            # The gap between fires matters only to a jitter: without one, one fire shows that
+            # the expression fires at all.
+            count = JITTER_CHECK_FIRES + 1 if spec.jitter_us else 1
+            times = next_fires(Spec(trigger), now_us, count)
         except CroniterError as exc:
             raise InvalidArgument("spec.cron.expression", "never fires") from exc
         if not times:
