@@ -161,7 +161,20 @@ def _in_background(call: Any) -> None:
     """Runs a call to a shard without waiting for its answer (kept referenced until done)."""
     task = asyncio.ensure_future(call)
     _background.add(task)
-    task.add_done_callback(_background.discard)
+    task.add_done_callback(_finished)
+
+
+def _finished(task: asyncio.Future[Any]) -> None:
+    """Forgets a background call, and says in one line why it failed, if it did. Its channel
+    closed means the gateway is stopping: the shard gives the tasks back when their leases end."""
+    _background.discard(task)
+    if task.cancelled() or task.exception() is None:
+        return
+    exc = task.exception()
+    if isinstance(exc, grpc.aio.UsageError):
+        log.debug("a call to a shard was not sent, the gateway is stopping: %s", exc)
+    else:
+        log.warning("a call to a shard after a poll failed: %s", exc)
 
 
 def tasks_within(tasks: list[Any], count: int, budget: int, *, first: bool) -> int:

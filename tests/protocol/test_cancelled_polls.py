@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import logging
 from typing import cast
 
 import grpc
 import pytest
 import sqlalchemy as sa
 
+from gateway import polls
 from gateway.dev import DevServer
 from gateway.forwarding import Context, Forwarder
 from gateway.polls import Polls
@@ -177,3 +180,29 @@ def principal_of(db: sa.Engine, key: str) -> Principal:
         principal = lookup_key(conn, key)
     assert principal is not None
     return principal
+
+
+async def test_a_background_call_after_a_poll_that_fails_is_logged_in_one_line_never_unretrieved(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """What a poll's end leaves for the background (end it on the shards, give back, say the
+    worker is gone) may find the gateway's channels closed as the server stops, or a shard
+    away: each failure is one log line (debug for a closed channel), never an exception nobody
+    retrieved, which asyncio prints with its traceback."""
+
+    async def closed() -> None:
+        raise grpc.aio.UsageError("Channel is closed.")
+
+    async def refused() -> None:
+        raise RuntimeError("the shard is away")
+
+    with caplog.at_level(logging.DEBUG):
+        polls._in_background(closed())
+        polls._in_background(refused())
+        await asyncio.wait(list(polls._background))  # waits, and retrieves nothing
+        await asyncio.sleep(0)  # the done callbacks run
+        gc.collect()
+    messages = [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "never retrieved" in m], messages
+    assert any("the gateway is stopping" in m for m in messages), messages
+    assert any("the shard is away" in m for m in messages), messages
