@@ -37,15 +37,7 @@ OVERLAP_TO_PB = {overlap: pb for pb, overlap in OVERLAP_FROM_PB.items()}
 
 def check_schedule_id(value: str, field: str = "schedule_id") -> str:
     """A schedule id: ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,79}$."""
-    if not value:
-        raise InvalidArgument(field, "must not be empty")
-    if len(value) > MAX_SCHEDULE_ID_CHARS:
-        raise InvalidArgument(
-            field, f"is {len(value)} characters long; the limit is {MAX_SCHEDULE_ID_CHARS}"
-        )
-    if not SCHEDULE_ID_PATTERN.fullmatch(value):
-        raise InvalidArgument(field, f"{value!r} must match {SCHEDULE_ID_PATTERN.pattern}")
-    return value
+    return v.check_name(field, value, MAX_SCHEDULE_ID_CHARS, SCHEDULE_ID_PATTERN)
 
 
 def check_overlap(value: int, field: str, default: Overlap | None) -> Overlap | None:

@@ -26,14 +26,18 @@ MAX_WAIT_SECONDS = 60.0
 
 def check_id(field: str, value: str) -> str:
     """An instance id, workflow name or task queue: ^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,99}$."""
+    return check_name(field, value, MAX_ID_CHARS, ID_PATTERN)
+
+
+def check_name(field: str, value: str, limit: int, pattern: re.Pattern[str]) -> str:
+    """A name of at most `limit` characters matching `pattern` whole; each refusal says which
+    rule it broke (empty, too long, or the pattern)."""
     if not value:
         raise InvalidArgument(field, "must not be empty")
-    if len(value) > MAX_ID_CHARS:
-        raise InvalidArgument(
-            field, f"is {len(value)} characters long; the limit is {MAX_ID_CHARS}"
-        )
-    if not ID_PATTERN.fullmatch(value):
-        raise InvalidArgument(field, f"{value!r} must match {ID_PATTERN.pattern}")
+    if len(value) > limit:
+        raise InvalidArgument(field, f"is {len(value)} characters long; the limit is {limit}")
+    if not pattern.fullmatch(value):
+        raise InvalidArgument(field, f"{value!r} must match {pattern.pattern}")
     return value
 
 
