@@ -15,10 +15,10 @@ import time
 import grpc
 import sqlalchemy as sa
 
-from shards import schema
 from shards.clock import now_us
 from shards.db import log_failure
 from shards.errors import ShardUnavailable
+from shards.membership import live_owners
 from shards.rpc import CHANNEL_OPTIONS
 from stepway import tracing
 from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
@@ -46,17 +46,6 @@ class ShardStubs:
         self.workers = wgrpc.WorkerServiceStub(self.channel)
         self.schedules = sgrpc.ScheduleServiceStub(self.channel)
         self.internal = igrpc.InternalServiceStub(self.channel)
-
-
-def read_routes(conn: sa.Connection, now: int) -> dict[int, str]:
-    """Partition → address of its owner, for partitions whose owner's lease is live."""
-    L, M = schema.partition_leases, schema.members
-    rows = conn.execute(
-        sa.select(L.c.partition, M.c.address)
-        .join(M, M.c.id == L.c.owner)
-        .where(M.c.lease_until > now)
-    )
-    return {r.partition: r.address for r in rows}
 
 
 class Router:
@@ -104,7 +93,7 @@ class Router:
 
             def read() -> dict[int, str]:
                 with self.db.connect() as conn:
-                    return read_routes(conn, now_us())
+                    return live_owners(conn, now_us())
 
             self._routes = await asyncio.to_thread(read)
             self._refreshed = time.monotonic()

@@ -72,6 +72,19 @@ def lease_table(conn: sa.Connection) -> list[tuple[int, str | None, int, int]]:
     return [(r.partition, r.owner, r.epoch, r.taken_at) for r in rows]
 
 
+def live_owners(
+    conn: sa.Connection, now: int, partitions: Sequence[int] | None = None
+) -> dict[int, str]:
+    """Partition → address of its owner, for the partitions (all when None) whose owner's lease
+    is live at `now`: a gateway's routing table, and where a shard server sends a call for a
+    partition it does not own."""
+    query = sa.select(L.c.partition, M.c.address).join(M, M.c.id == L.c.owner)
+    query = query.where(M.c.lease_until > now)
+    if partitions is not None:
+        query = query.where(_in(partitions))
+    return {r.partition: r.address for r in conn.execute(query)}
+
+
 def _in(partitions: Sequence[int]) -> sa.ColumnElement[bool]:
     return L.c.partition.in_(sorted(partitions))
 

@@ -17,13 +17,13 @@ import logging
 import grpc
 import sqlalchemy as sa
 
-from shards import schema
 from shards.call_context import call_metadata
 from shards.clock import now_us
 from shards.config import ShardConfig
 from shards.engine.schedules import TERMINATE_REASON
 from shards.engine.types import NewInstance
 from shards.errors import ShardUnavailable
+from shards.membership import live_owners
 from shards.partitioning import partition_of
 from shards.rpc import CHANNEL_OPTIONS
 from shards.tls import ClientTLS, channel_credentials
@@ -66,14 +66,8 @@ class Owners:
         self._channels = {}
 
     def _owner_address(self, partition: int) -> str | None:
-        L, M = schema.partition_leases, schema.members
         with self.db.connect() as conn:
-            address: str | None = conn.execute(
-                sa.select(M.c.address)
-                .join(L, M.c.id == L.c.owner)
-                .where(L.c.partition == partition, M.c.lease_until > now_us())
-            ).scalar()
-        return address
+            return live_owners(conn, now_us(), [partition]).get(partition)
 
     async def _stub(self, partition: int) -> fgrpc.WorkflowServiceStub:
         address = await asyncio.to_thread(self._owner_address, partition)
