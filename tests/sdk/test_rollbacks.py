@@ -21,6 +21,7 @@ from stepway import (
     current_step,
     workflow,
 )
+from stepway import _render as render
 
 undone: list[str] = []
 runs: Counter[str] = Counter()
@@ -165,6 +166,11 @@ async def test_a_failing_rollback_is_retried_by_its_policy_then_the_instance_nam
     assert (info.rollback_error.type, info.rollback_error.message) == (
         "ConnectionError",
         "cannot cancel hotel",
+    )
+    # As `stepway instances describe` shows it.
+    text = render.describe(info, color=False, width=120)
+    assert (
+        "Rollback:              rollback failed: step 'hotel' #1, ConnectionError: cannot " in text
     )
     history = await client.history("stuck_trip", "s1")
     failed = [e for e in history if e.type == "rollback_attempt_failed"]
