@@ -51,10 +51,11 @@ class RollbackCommands:
             inst = load_task_instance(conn, account_id, ref)
             wanted = [*steps, *(rollbacks.key(n, s) for n, s in steps)]
             found = {(s.name, s.seq): s for s in store.load_steps(conn, ref.key, wanted)}
-            order = rollbacks.plan({k: found.get(k) for k in steps}, list(steps))
+            # The lease first: a run that lost it hears so, whatever steps it names.
             tr = rollbacks.start_rollback(
                 inst, lease=ref.lease, error=error, now=self.clock.now_us()
             )
+            order = rollbacks.plan({k: found.get(k) for k in steps}, list(steps))
             self.effects.apply(conn, after, inst, tr)
             return [(n, s, found.get(rollbacks.key(n, s))) for n, s in order]
 
