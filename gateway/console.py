@@ -581,6 +581,11 @@ def _instance_json(info: InstanceInfo, error_details: str = "") -> dict[str, Any
         "task_queue": info.task_queue,
         "retention_seconds": None if info.retention is None else info.retention.total_seconds(),
         "expires_at": _time(info.expires_at),
+        # docs/rollbacks.md: null, "rolling_back", "rolled_back" or "rollback_failed".
+        "rollback": info.rollback,
+        "rollback_step": info.rollback_step,
+        "rollback_step_seq": info.rollback_step_seq,
+        "rollback_error": _error_json(info.rollback_error),
     }
 
 

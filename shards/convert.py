@@ -15,11 +15,13 @@ from shards.core.model import (
     HistoryEntry,
     Instance,
     RetryPolicy,
+    RollbackOutcome,
     Status,
     Step,
     StepKind,
     StepState,
 )
+from shards.core.rollbacks import public_seq
 from shards.engine import ClaimedStepTask, InstanceView, Task
 from shards.errors import InvalidArgument
 from shards.tokens import encode
@@ -42,6 +44,12 @@ KIND_TO_PB = {
     StepKind.SLEEP: cpb.STEP_KIND_SLEEP,
     StepKind.WAIT_FOR_EVENT: cpb.STEP_KIND_WAIT_FOR_EVENT,
     StepKind.CALL: cpb.STEP_KIND_CALL,
+    StepKind.ROLLBACK: cpb.STEP_KIND_ROLLBACK,
+}
+ROLLBACK_TO_PB = {
+    RollbackOutcome.ROLLING_BACK: cpb.ROLLBACK_OUTCOME_ROLLING_BACK,
+    RollbackOutcome.ROLLED_BACK: cpb.ROLLBACK_OUTCOME_ROLLED_BACK,
+    RollbackOutcome.ROLLBACK_FAILED: cpb.ROLLBACK_OUTCOME_ROLLBACK_FAILED,
 }
 STATE_TO_PB = {
     StepState.PENDING: cpb.STEP_STATE_PENDING,
@@ -95,6 +103,16 @@ def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
                 details=inst.error_details or "",
             )
         )
+    if inst.rollback is not None:
+        msg.rollback = ROLLBACK_TO_PB[inst.rollback]
+    if inst.rollback_step is not None:
+        msg.rollback_step = inst.rollback_step
+        msg.rollback_step_seq = inst.rollback_step_seq or 0
+        msg.rollback_error.CopyFrom(
+            cpb.Failure(
+                type=inst.rollback_error_type or "", message=inst.rollback_error_message or ""
+            )
+        )
     return msg
 
 
@@ -102,7 +120,7 @@ def step_to_pb(step: Step) -> wpb.JournalEntry:
     """A journal entry as workers read it."""
     entry = wpb.JournalEntry(
         name=step.name,
-        seq=step.seq,
+        seq=public_seq(step.seq),
         kind=KIND_TO_PB[step.kind],
         # A worker runs the next attempt of a step that another run left running.
         state=cpb.STEP_STATE_PENDING
@@ -208,7 +226,7 @@ def step_info_to_pb(step: Step, live: bool = True) -> cpb.Step:
     state = StepState.PENDING if step.state is StepState.RUNNING and not live else step.state
     msg = cpb.Step(
         name=step.name,
-        seq=step.seq,
+        seq=public_seq(step.seq),
         kind=KIND_TO_PB[step.kind],
         state=STATE_TO_PB[state],
         attempts=step.attempts,
@@ -237,6 +255,7 @@ HISTORY_TYPE_TO_PB: dict[str, cpb.HistoryEventType] = {
 _UNTIL = {
     "sleeping": "wake_at",
     "step_retry_scheduled": "retry_at",
+    "rollback_retry_scheduled": "retry_at",
     "waiting_for_event": "timeout_at",
 }
 
@@ -248,7 +267,7 @@ def history_to_pb(seq: int, entry: HistoryEntry) -> cpb.HistoryEvent:
         seq=seq,
         type=HISTORY_TYPE_TO_PB.get(entry.kind, cpb.HISTORY_EVENT_TYPE_UNSPECIFIED),
         step_name=entry.step_name or "",
-        step_seq=entry.step_seq or 0,
+        step_seq=public_seq(entry.step_seq or 0),
         attempt=entry.attempt or 0,
         event_type=detail.get("type") or "",
         worker=detail.get("worker") or "",

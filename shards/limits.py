@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
+from shards.core.rollbacks import MAX_ROLLBACK_STEPS
 from shards.core.schedules import MAX_EXPRESSION as MAX_CRON_EXPRESSION
 from shards.errors import InvalidArgument
 
@@ -190,6 +191,9 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.RecordBatchRequest.commands": FieldLimit(
         items=MAX_BATCH_COMMANDS, noun="commands", batch=True
     ),
+    "stepway.v1.StartRollbackRequest.task_token": _TOKEN,
+    "stepway.v1.StartRollbackRequest.steps": FieldLimit(items=MAX_ROLLBACK_STEPS, noun="steps"),
+    "stepway.v1.StepRef.name": _STEP_NAME,
     "stepway.v1.ScheduleCallRequest.task_token": _TOKEN,
     "stepway.v1.ScheduleCallRequest.name": _STEP_NAME,
     "stepway.v1.ScheduleCallRequest.task_queue": _ID,

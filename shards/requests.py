@@ -185,11 +185,11 @@ def decode_page_token(token: str) -> tuple[int, str]:
         ) from None
 
 
-def check_seq(seq: int) -> int:
+def check_seq(seq: int, field: str = "seq") -> int:
     """A step's occurrence number: 1 or more."""
     if seq < 1:
-        raise InvalidArgument("seq", "must be 1 or more (the occurrence of the step name)")
-    return v.check_counter("seq", seq)
+        raise InvalidArgument(field, "must be 1 or more (the occurrence of the step name)")
+    return v.check_counter(field, seq)
 
 
 def call_timeout(request: Any, field: str, default: int | None) -> int | None:

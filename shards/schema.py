@@ -98,6 +98,13 @@ instances = sa.Table(
     # Bytes of the instance's recorded state (params, step results and failures, events), kept
     # up to date by every write: checked against the account's max_instance_state_bytes.
     sa.Column("state_bytes", sa.BigInteger, nullable=False, server_default="0"),
+    # Its rollback (shards.core.rollbacks): rolling_back, rolled_back or rollback_failed, NULL
+    # when it never rolled back; the step whose rollback failed, and that rollback's error.
+    sa.Column("rollback", sa.String(16), nullable=True),
+    sa.Column("rollback_step", sa.String(200), nullable=True),
+    sa.Column("rollback_step_seq", sa.Integer, nullable=True),
+    sa.Column("rollback_error_type", sa.String(200), nullable=True),
+    sa.Column("rollback_error_message", sa.Text, nullable=True),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),
@@ -125,7 +132,8 @@ steps = sa.Table(
     sa.Column("started_at", sa.BigInteger, nullable=False),
     sa.Column("ended_at", sa.BigInteger, nullable=True),
     # While a DO step's attempt runs (state "running"): when it started, by the shard's clock,
-    # and the task lease it runs under.
+    # and the task lease it runs under. A step's rollback (kind "rollback") is the row with the
+    # step's name and seq -seq.
     sa.Column("attempt_started_at", sa.BigInteger, nullable=True),
     sa.Column("attempt_lease", sa.BigInteger, nullable=True),
 )

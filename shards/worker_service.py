@@ -117,8 +117,10 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
     async def StartStep(
         self, request: wpb.StartStepRequest, context: Context
     ) -> wpb.StartStepResponse:
-        """Only as a command of RecordBatch: records that a DO step's attempt starts."""
-        await self.engine.start_step(
+        """Only as a command of RecordBatch: records that a DO step's attempt (or its
+        rollback's) starts."""
+        start = self.engine.start_rollback_attempt if request.rollback else self.engine.start_step
+        await start(
             self.account(context),
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
@@ -131,7 +133,8 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         self, request: wpb.CompleteStepRequest, context: Context
     ) -> wpb.CompleteStepResponse:
         account = self.account(context)
-        ended = await self.engine.complete_step(
+        complete = self.engine.complete_rollback if request.rollback else self.engine.complete_step
+        ended = await complete(
             account,
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
@@ -146,7 +149,8 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         self, request: wpb.FailStepRequest, context: Context
     ) -> wpb.FailStepResponse:
         account = self.account(context)
-        outcome = await self.engine.fail_step(
+        fail = self.engine.fail_rollback if request.rollback else self.engine.fail_step
+        outcome = await fail(
             account,
             decode(request.task_token),
             name=v.check_step_name("name", request.name),
@@ -162,6 +166,30 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
             resp.exhausted.CopyFrom(failure_to_pb(outcome.exhausted))
         elif outcome.retry_at is not None:
             set_time(resp.retry_at, outcome.retry_at)
+        return resp
+
+    async def StartRollback(
+        self, request: wpb.StartRollbackRequest, context: Context
+    ) -> wpb.StartRollbackResponse:
+        """Only as a command of RecordBatch: starts the instance's rollback, and answers the
+        rollbacks to run in order."""
+        account = self.account(context)
+        steps = [
+            (v.check_step_name(f"steps[{n}].name", ref.name), check_seq(ref.seq, f"steps[{n}].seq"))
+            for n, ref in enumerate(request.steps)
+        ]
+        plan = await self.engine.start_rollback(
+            account,
+            decode(request.task_token),
+            error=failure_from_pb(request.error),
+            steps=steps,
+        )
+        resp = wpb.StartRollbackResponse()
+        for name, seq, entry in plan:
+            if entry is None:
+                resp.rollbacks.add(name=name, seq=seq, kind=cpb.STEP_KIND_ROLLBACK)
+            else:
+                resp.rollbacks.append(step_to_pb(entry))
         return resp
 
     async def StartSleep(
@@ -372,6 +400,7 @@ _COMMAND_HANDLERS = {
     "fail_workflow": "FailWorkflow",
     "schedule_call": "ScheduleCall",
     "start_step": "StartStep",
+    "start_rollback": "StartRollback",
 }
 
 

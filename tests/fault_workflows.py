@@ -49,3 +49,24 @@ def executions(log_path: str) -> dict[tuple[str, str], int]:
             instance_id, step = line.split()
             counts[(instance_id, step)] = counts.get((instance_id, step), 0) + 1
     return counts
+
+
+def undo_step(booked: dict[str, str]) -> None:
+    """A saga step's rollback; the rollback of "a" hangs when STEPWAY_TEST_HANG_IN_UNDO_A is
+    set, so that its worker is killed mid-rollback."""
+    record(booked["instance_id"], f"undo-{booked['step']}")
+    if booked["step"] == "a" and os.environ.get("STEPWAY_TEST_HANG_IN_UNDO_A"):
+        time.sleep(3600)  # this worker gets killed here
+
+
+def book_step(instance_id: str, step: str) -> dict[str, str]:
+    """A saga step: what its rollback receives."""
+    record(instance_id, step)
+    return {"instance_id": instance_id, "step": step}
+
+
+@workflow("fault_saga")
+async def fault_saga(event: WorkflowEvent, step: Step) -> Any:
+    await step.do("a", book_step, event.instance_id, "a", rollback=undo_step)
+    await step.do("b", book_step, event.instance_id, "b", rollback=undo_step)
+    raise RuntimeError("payment declined")

@@ -616,6 +616,7 @@ async function renderInstance(gen, workflow, id) {
     // As in `stepway instances describe`: the step at work only while the instance runs.
     inst.finished ? null : ["Current step", inst.current_step || "-"],
     ["Last successful step", lastSucceeded(doc.steps) || "-"],
+    inst.rollback ? ["Rollback", el("span", { id: "rollback" }, rollbackText(inst))] : null,
     ["Task queue", inst.task_queue || "-"],
     ["Retention", inst.expires_at ? `${retention}, deleted after ${fmtTime(inst.expires_at)}` : retention],
   ];
@@ -654,6 +655,14 @@ async function renderInstance(gen, workflow, id) {
   if (!inst.finished) refresh();
 }
 
+// The instance's rollback outcome (docs/rollbacks.md), naming the step whose rollback failed.
+function rollbackText(inst) {
+  const outcome = inst.rollback.replace(/_/g, " ");
+  if (!inst.rollback_step) return outcome;
+  const error = inst.rollback_error ? `, ${errorText(inst.rollback_error)}` : "";
+  return `${outcome}: step ${inst.rollback_step} #${inst.rollback_step_seq || 1}${error}`;
+}
+
 async function act(gen, inst, action) {
   const name = `${inst.workflow}/${inst.id}`;
   let body;
@@ -681,7 +690,7 @@ async function act(gen, inst, action) {
 }
 
 const lastSucceeded = (steps) => {
-  const done = steps.filter((s) => s.state === "succeeded");
+  const done = steps.filter((s) => s.state === "succeeded" && s.kind !== "rollback");
   return done.length ? done[done.length - 1].name : null;
 };
 

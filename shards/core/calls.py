@@ -34,6 +34,7 @@ from shards.core.model import (
     StepState,
     Transition,
 )
+from shards.core.rollbacks import check_not_rolling_back
 from shards.errors import FailedPrecondition, LeaseLost
 
 StepKey = tuple[int, str, str, int]
@@ -163,6 +164,7 @@ def schedule(
     scheduled and still pending suspends the instance on it again without a second task.
     """
     check_lease(inst, lease)
+    check_not_rolling_back(inst, "a call")
     check_kind(existing, StepKind.CALL)
     if existing is not None and existing.state is not StepState.PENDING:
         return CallChange(Transition(inst), None)

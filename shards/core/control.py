@@ -20,6 +20,7 @@ from shards.core.model import (
     StepKind,
     Transition,
 )
+from shards.core.rollbacks import cleared
 from shards.errors import FailedPrecondition
 
 
@@ -89,7 +90,8 @@ def restart(inst: Instance, journal: list[Step], from_step: str | None, now: int
     """Runs the instance again from the beginning, or from a step (journal in run order).
 
     The named step's first occurrence and every step after it are dropped from the journal, so
-    that they run again; the steps before it keep their results.
+    that they run again; the steps before it keep their results. A rollback is forgotten:
+    its outcome is cleared, and its ROLLBACK entries, which ran after every step, are dropped.
     """
     if from_step is None:
         cut = 0
@@ -103,7 +105,7 @@ def restart(inst: Instance, journal: list[Step], from_step: str | None, now: int
         cut = found
     kept, dropped = journal[:cut], journal[cut:]
     new = replace(
-        queue(inst, now),
+        cleared(queue(inst, now)),
         ended_at=None,
         expires_at=None,
         output=None,

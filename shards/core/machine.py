@@ -23,6 +23,7 @@ from shards.core.model import (
     HistoryEntry,
     HistoryKind,
     Instance,
+    RollbackOutcome,
     Status,
     Step,
     StepKind,
@@ -145,11 +146,12 @@ def fire_due(inst: Instance, pending: Step | None, now: int) -> Transition | Non
             )
         )
     elif pending is not None:
-        history.append(
-            HistoryEntry(
-                HistoryKind.STEP_RETRY_DUE, now, pending.name, pending.seq, pending.attempts + 1
-            )
+        due = (
+            HistoryKind.ROLLBACK_RETRY_DUE
+            if pending.kind is StepKind.ROLLBACK
+            else HistoryKind.STEP_RETRY_DUE
         )
+        history.append(HistoryEntry(due, now, pending.name, pending.seq, pending.attempts + 1))
     history.append(HistoryEntry(HistoryKind.QUEUED, now))
     return Transition(queue(inst, now), steps=steps, history=history, dispatch=True)
 
@@ -189,8 +191,14 @@ def release(inst: Instance, lease: int, now: int, reason: str) -> Transition:
 
 
 def complete(inst: Instance, *, lease: int, output: bytes, now: int) -> Transition:
-    """The workflow function returned: the instance is complete with its output."""
+    """The workflow function returned: the instance is complete with its output. Not while it
+    rolls back (shards.core.rollbacks): that run ends with FailWorkflow."""
     check_lease(inst, lease)
+    if inst.rollback is RollbackOutcome.ROLLING_BACK:
+        raise FailedPrecondition(
+            "the instance is rolling back: it cannot complete; send FailWorkflow once its "
+            "rollbacks ran"
+        )
     new = replace(finish(inst, Status.COMPLETE, now), output=output)
     history = [HistoryEntry(HistoryKind.COMPLETED, now)]
     return Transition(new, history=history, finished=True, drops_step_tasks=True)

@@ -29,6 +29,17 @@ class StepKind(StrEnum):
     SLEEP = "sleep"
     WAIT_FOR_EVENT = "wait_for_event"
     CALL = "call"
+    # The rollback of the DO step of the same name, journaled under seq -seq
+    # (shards.core.rollbacks).
+    ROLLBACK = "rollback"
+
+
+class RollbackOutcome(StrEnum):
+    """How an instance's rollback went (shards.core.rollbacks)."""
+
+    ROLLING_BACK = "rolling_back"
+    ROLLED_BACK = "rolled_back"
+    ROLLBACK_FAILED = "rollback_failed"
 
 
 class StepState(StrEnum):
@@ -80,6 +91,13 @@ class Instance:
     trace_parent: str | None = None
     # Bytes of its recorded state: params, step results and failures, events received.
     state_bytes: int = 0
+    # Its rollback, once it started one (shards.core.rollbacks); when a step's rollback
+    # failed for good, that step and the error of its last attempt.
+    rollback: RollbackOutcome | None = None
+    rollback_step: str | None = None
+    rollback_step_seq: int | None = None
+    rollback_error_type: str | None = None
+    rollback_error_message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +155,13 @@ class HistoryKind(StrEnum):
     RESTARTED = "restarted"
     COMPLETED = "completed"
     ERRORED = "errored"
+    ROLLBACK_STARTED = "rollback_started"
+    ROLLBACK_ATTEMPT_STARTED = "rollback_attempt_started"
+    ROLLBACK_SUCCEEDED = "rollback_succeeded"
+    ROLLBACK_ATTEMPT_FAILED = "rollback_attempt_failed"
+    ROLLBACK_RETRY_SCHEDULED = "rollback_retry_scheduled"
+    ROLLBACK_RETRY_DUE = "rollback_retry_due"
+    ROLLBACK_FAILED = "rollback_failed"
 
 
 @dataclass(frozen=True)

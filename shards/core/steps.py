@@ -24,6 +24,7 @@ from shards.core.model import (
     StepState,
     Transition,
 )
+from shards.core.rollbacks import check_not_rolling_back
 from shards.errors import FailedPrecondition
 
 
@@ -44,6 +45,7 @@ def start_step(
     fast attempt's report may overtake its start. A start is no report: under
     waitingForPause it leaves the pause waiting for the attempt's report."""
     check_lease(inst, lease)
+    check_not_rolling_back(inst, "a step")
     check_kind(existing, StepKind.DO)
     done = existing.attempts if existing is not None else 0
     late = attempt != done + 1 or (existing is not None and existing.state not in UNFINISHED)
@@ -119,6 +121,7 @@ def complete_step(
     reported again with the same result is already recorded (an idempotent retry); with
     another result it is refused: two reports of one attempt disagree, and only one counts."""
     check_lease(inst, lease)
+    check_not_rolling_back(inst, "a step")
     check_kind(existing, StepKind.DO)
     if existing is not None and existing.state not in UNFINISHED:
         if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
@@ -166,6 +169,7 @@ def fail_step(
 ) -> Transition:
     """Records a failed attempt; suspends the instance until the retry, or fails the step."""
     check_lease(inst, lease)
+    check_not_rolling_back(inst, "a step")
     check_kind(existing, StepKind.DO)
     if existing is not None and existing.state not in UNFINISHED:
         raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
@@ -220,6 +224,7 @@ def start_sleep(
 ) -> Transition:
     """Suspends the instance until wake_at, or records the sleep as done when wake_at has passed."""
     check_lease(inst, lease)
+    check_not_rolling_back(inst, "a sleep")
     check_kind(existing, StepKind.SLEEP)
     if existing is not None and existing.state is StepState.SUCCEEDED:
         return Transition(inst)
@@ -259,6 +264,7 @@ def wait_for_event(
 ) -> Transition:
     """Takes the oldest buffered event of the type, or suspends until one comes or time is up."""
     check_lease(inst, lease)
+    check_not_rolling_back(inst, "an event wait")
     check_kind(existing, StepKind.WAIT_FOR_EVENT)
     if existing is not None and existing.state is not StepState.PENDING:
         return Transition(inst)

@@ -24,6 +24,7 @@ from shards.engine.effects import Effects
 from shards.engine.instances import Instances, TaskQueueNames
 from shards.engine.ownership import Partitions
 from shards.engine.retention import Retention
+from shards.engine.rollbacks import RollbackCommands
 from shards.engine.schedules import Schedules
 from shards.engine.step_commands import StepCommands
 from shards.engine.step_tasks import StepTasks
@@ -91,6 +92,9 @@ class ShardEngine:
             clock, self.effects, self.admission, self.workflow_tasks.lease_us
         )
         self.step_tasks = StepTasks(clock, self.partitions, self.effects, self.admission)
+        self.rollbacks = RollbackCommands(
+            clock, self.effects, self.admission, self.workflow_tasks.lease_us
+        )
         self.deletes = Deletes(config, self.partitions, self.effects)
         self.schedules = Schedules(
             config,
@@ -136,6 +140,11 @@ class ShardEngine:
         self.fail_step = self.step_commands.fail_step
         self.start_sleep = self.step_commands.start_sleep
         self.wait_for_event = self.step_commands.wait_for_event
+        # Rollbacks (rollbacks.py).
+        self.start_rollback = self.rollbacks.start_rollback
+        self.start_rollback_attempt = self.rollbacks.start_attempt
+        self.complete_rollback = self.rollbacks.complete
+        self.fail_rollback = self.rollbacks.fail_attempt
         # CALL steps and their step tasks (step_tasks.py).
         self.schedule_call = self.step_tasks.schedule_call
         self.poll_steps = self.step_tasks.poll_steps

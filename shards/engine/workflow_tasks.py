@@ -23,7 +23,7 @@ from shards.caps import check_workflows
 from shards.clock import Clock
 from shards.committer import After, payload_cost
 from shards.config import ShardConfig
-from shards.core import machine
+from shards.core import machine, rollbacks
 from shards.core.model import Failure, Instance, Step
 from shards.core.retention import Retentions
 from shards.engine import journal
@@ -255,11 +255,18 @@ class WorkflowTasks:
         await self.effects.run(op, [ref.partition], cost=payload_cost(len(output)))
 
     async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
-        """Ends the instance as errored."""
+        """Ends the instance as errored (rolled back, when it was rolling back)."""
 
         def op(conn: sa.Connection, after: After) -> None:
             inst = load_task_instance(conn, account_id, ref)
-            tr = machine.fail(inst, lease=ref.lease, error=error, now=self.clock.now_us())
+            rolling = rollbacks.rolling_back(inst)
+            tr = rollbacks.fail_workflow(
+                inst,
+                lease=ref.lease,
+                error=error,
+                unfinished=store.unfinished_rollbacks(conn, ref.key) if rolling else [],
+                now=self.clock.now_us(),
+            )
             self.effects.apply(conn, after, inst, tr)
 
         await self.effects.run(op, [ref.partition])

@@ -45,6 +45,7 @@ from shards.store.journal import (
     load_step,
     load_steps,
     run_order_sizes,
+    unfinished_rollbacks,
 )
 from shards.store.leases import lease_epochs
 from shards.store.listing import list_instances, queued_backlog, queued_instances, status_counts
@@ -130,6 +131,7 @@ __all__ = [
     "run_order_sizes",
     "save_schedules",
     "status_counts",
+    "unfinished_rollbacks",
     "unregistered_workflows",
     "workflow_retentions",
     "workflow_summaries",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from shards import schema
-from shards.core.model import Step, StepState
+from shards.core.model import Step, StepKind, StepState
 from shards.store.rows import STEP_KEY, STEPS_BY_KEYS, H, Key, S, keys_params, to_step
 
 _LOAD_JOURNALS = sa.select(S).where(*STEPS_BY_KEYS)
@@ -80,6 +80,20 @@ def load_pending_steps(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, St
         return {}
     rows = conn.execute(_LOAD_PENDING, keys_params(keys))
     return {(r.partition, r.uid): to_step(r) for r in rows}
+
+
+_UNFINISHED_ROLLBACKS = sa.select(S).where(
+    S.c.partition == sa.bindparam("k_partition"),
+    S.c.uid == sa.bindparam("k_uid"),
+    S.c.kind == StepKind.ROLLBACK.value,
+    S.c.state.in_([StepState.PENDING.value, StepState.RUNNING.value]),
+)
+
+
+def unfinished_rollbacks(conn: sa.Connection, key: Key) -> list[Step]:
+    """An instance's rollbacks that are not finished (pending a retry, or running)."""
+    rows = conn.execute(_UNFINISHED_ROLLBACKS, {"k_partition": key[0], "k_uid": key[1]})
+    return [to_step(r) for r in rows]
 
 
 def count_steps(conn: sa.Connection, key: tuple[int, str]) -> int:

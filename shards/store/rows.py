@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from shards import schema
 from shards.core.calls import StepTask, TaskState
-from shards.core.model import Backoff, Instance, Status, Step, StepKind, StepState
+from shards.core.model import Backoff, Instance, RollbackOutcome, Status, Step, StepKind, StepState
 
 INST = schema.instances
 S = schema.steps
@@ -48,6 +48,11 @@ INSTANCE_COLUMNS = [
     INST.c.expires_at,
     INST.c.trace_parent,
     INST.c.state_bytes,
+    INST.c.rollback,
+    INST.c.rollback_step,
+    INST.c.rollback_step_seq,
+    INST.c.rollback_error_type,
+    INST.c.rollback_error_message,
 ]
 
 
@@ -81,7 +86,12 @@ def of_partitions(partitions: Collection[int]) -> sa.ColumnElement[bool]:
 
 def to_instance(row: Any) -> Instance:
     m = row._mapping
-    return Instance(**{k: m[k] for k in m if k != "status"}, status=Status(m["status"]))
+    rollback = m.get("rollback")
+    return Instance(
+        **{k: m[k] for k in m if k not in ("status", "rollback")},
+        status=Status(m["status"]),
+        rollback=RollbackOutcome(rollback) if rollback else None,
+    )
 
 
 def to_step(row: Any) -> Step:

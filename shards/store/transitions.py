@@ -33,6 +33,11 @@ _MUTABLE = (
     "error_details",
     "expires_at",
     "state_bytes",
+    "rollback",
+    "rollback_step",
+    "rollback_step_seq",
+    "rollback_error_type",
+    "rollback_error_message",
 )
 _UPDATE_INSTANCE = INST.update().where(*BY_KEY).values({c: bp(f"v_{c}") for c in _MUTABLE})
 _STEP_VALUES = (
@@ -92,6 +97,7 @@ def apply(
     elif new != old:
         values = {f"v_{c}": getattr(new, c) for c in _MUTABLE}
         values["v_status"] = new.status.value
+        values["v_rollback"] = new.rollback.value if new.rollback else None
         conn.execute(_UPDATE_INSTANCE, {**bound_key, **values})
     if tr.dropped_steps:
         _drop_steps(conn, old.partition, old.uid, tr.dropped_steps)

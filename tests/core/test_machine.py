@@ -292,10 +292,14 @@ def _command(kind: StepKind, inst: Instance, existing: Step) -> Transition:
     return complete_attempt(inst, existing, name="x")
 
 
+# A step's rollback is journaled under seq -seq (shards.core.rollbacks): no run's step meets it.
+_REPLAYED = [k for k in StepKind if k is not StepKind.ROLLBACK]
+
+
 @pytest.mark.parametrize("state", list(StepState))
 @pytest.mark.parametrize(
     ("recorded_kind", "replayed_kind"),
-    [(a, b) for a in StepKind for b in StepKind if a is not b],
+    [(a, b) for a in _REPLAYED for b in _REPLAYED if a is not b],
 )
 def test_a_step_replayed_as_another_kind_is_refused_in_any_state(
     state: StepState, recorded_kind: StepKind, replayed_kind: StepKind

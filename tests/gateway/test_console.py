@@ -223,6 +223,44 @@ async def test_the_api_lists_workflows_and_instances_and_shows_an_instance_with_
     assert status == 404 and "order-9" in body["error"]
 
 
+def _fail_to_refund(booking: Any) -> None:
+    raise ValueError(f"cannot refund {booking['sku']}")
+
+
+@workflow("rolled_order")
+async def rolled_order(event: WorkflowEvent, step: Step) -> Any:
+    await step.do(
+        "reserve",
+        lambda: {"sku": "A1"},
+        rollback=_fail_to_refund,
+        rollback_retries=RetryPolicy(limit=0),
+    )
+    raise RuntimeError("payment declined")
+
+
+async def test_the_api_shows_an_instances_rollback_outcome_and_the_step_it_failed_on(
+    dev_server: DevServer, client: Client
+) -> None:
+    async with Worker(client, workflows=[rolled_order]):
+        handle = await client.create("rolled_order", id="ro-1")
+        await eventually(handle.status, lambda i: i.status is InstanceStatus.ERRORED)
+    status, doc = await call(
+        dev_server, "GET", "/api/instances/rolled_order/ro-1", dev_server.api_key
+    )
+    assert status == 200
+    instance = doc["instance"]
+    assert instance["error"]["message"] == "payment declined"
+    assert (instance["rollback"], instance["rollback_step"], instance["rollback_step_seq"]) == (
+        "rollback_failed",
+        "reserve",
+        1,
+    )
+    assert instance["rollback_error"]["message"] == "cannot refund A1"
+    assert ("reserve", "rollback", "failed") in [
+        (s["name"], s["kind"], s["state"]) for s in doc["steps"]
+    ]
+
+
 async def test_the_api_pauses_resumes_terminates_and_restarts_an_instance(
     dev_server: DevServer, client: Client
 ) -> None:

@@ -285,6 +285,8 @@ def _facts(info: InstanceInfo, color: bool, width: int) -> list[tuple[str, str]]
     facts.append(("Last successful step", info.last_successful_step or NONE))
     if info.error is not None:
         facts.append(("Error", one_line(f"{info.error.type}: {info.error.message}")))
+    if info.rollback is not None:
+        facts.append(("Rollback", _rollback(info)))
     room = max(width - _LABEL_WIDTH, MIN_TEXT_WIDTH)
     if info.params is not None:
         facts.append(("Params", truncate(format_value(info.params), room)))
@@ -292,6 +294,16 @@ def _facts(info: InstanceInfo, color: bool, width: int) -> list[tuple[str, str]]
         facts.append(("Output", truncate(format_value(info.output), room)))
     facts.append(("Retention", _retention(info)))
     return facts
+
+
+def _rollback(info: InstanceInfo) -> str:
+    """The instance's rollback outcome, with the step whose rollback failed and its error."""
+    text = (info.rollback or "").replace("_", " ")
+    if info.rollback_step is not None:
+        text += f": step {info.rollback_step!r} #{info.rollback_step_seq or 1}"
+        if info.rollback_error is not None:
+            text += f", {info.rollback_error.type}: {info.rollback_error.message}"
+    return one_line(text)
 
 
 def _utc(when: datetime | None) -> str:

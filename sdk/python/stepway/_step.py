@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from stepway import _payload, tracing
 from stepway._threads import BodyThreads
@@ -92,7 +92,8 @@ def chunks(items: list[Any], size: int = MAX_ITEMS_PER_CALL) -> list[list[Any]]:
 class _Suspended(BaseException):
     """The instance is suspended on the server; this run ends here. Not an Exception, so that
     a workflow's `except Exception` cannot swallow it. Its argument says on what: "sleep",
-    "event", "retry", "call" or "pause"."""
+    "event", "retry", "call" or "pause", or that the instance ended with its rollback
+    ("rolled back", "rollback failed")."""
 
     @property
     def on(self) -> str:
@@ -108,6 +109,18 @@ class ResultNotSerializable(NonRetryableError):
 class _Abandoned(BaseException):
     """The server refused or could not take a step's record (the lease was lost, or the server
     stayed unreachable): this run cannot go on, and the instance is dispatched again."""
+
+
+@dataclass
+class _Rollback:
+    """A succeeded step's rollback, declared by step.do: what runs if the instance rolls
+    back."""
+
+    name: str
+    seq: int
+    fn: Callable[..., Any]
+    policy: RetryPolicy
+    result: Any
 
 
 @dataclass
@@ -159,7 +172,12 @@ class Step:
                 wake_at_us=e.wake_at.ToMicroseconds() if e.HasField("wake_at") else None,
             )
             for e in journal
+            # A step's rollback has the step's name and seq; StartRollback answers its state.
+            if e.kind != cpb.STEP_KIND_ROLLBACK
         }
+        # The rollbacks of the steps that succeeded in this run (replayed or executed), in
+        # the order they returned.
+        self._rollbacks: list[_Rollback] = []
         # Steps this run executed (as opposed to replayed), in order: for logs and tests.
         self.executed: list[str] = []
 
@@ -184,6 +202,8 @@ class Step:
         retries: RetryPolicy | None = None,
         timeout: float | timedelta | None = None,
         allow_overlap: bool = False,
+        rollback: Callable[[Any], Any] | None = None,
+        rollback_retries: RetryPolicy | None = None,
         **kwargs: Any,
     ) -> Any:
         """Runs fn(*args, **kwargs) once as the step called name, and returns its result.
@@ -196,10 +216,17 @@ class Step:
         thread runs on it counts against the worker's max_concurrent and the step's next
         attempt does not start in this worker. `allow_overlap=True` lets the next attempt start
         beside it.
+
+        `rollback` (sync or async) undoes the step: once the step succeeded, if the instance
+        rolls back (the workflow fails uncaught, or calls `step.rollback()`), it runs with the
+        step's result as its only argument, as a durable step of its own retried by
+        `rollback_retries` (None: the SDK's default, as `retries`). See docs/rollbacks.md.
         """
         seq, entry = self._next(name)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
-            return _payload.loads(entry.result or b"")
+            value = _payload.loads(entry.result or b"")
+            self._declare(name, seq, rollback, rollback_retries, value)
+            return value
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
             raise StepFailedError(name, entry.error_type, entry.error_message)
         attempt = (entry.attempts if entry is not None else 0) + 1
@@ -210,7 +237,124 @@ class Step:
         with tracing.span(
             f"stepway.step {name}", None, self._span_attributes(name, seq, attempt, "do")
         ) as span:
-            return await self._attempt(span, name, seq, attempt, policy, limit, fn, args, kwargs)
+            value = await self._attempt(span, name, seq, attempt, policy, limit, fn, args, kwargs)
+        self._declare(name, seq, rollback, rollback_retries, value)
+        return value
+
+    def _declare(
+        self,
+        name: str,
+        seq: int,
+        fn: Callable[[Any], Any] | None,
+        policy: RetryPolicy | None,
+        result: Any,
+    ) -> None:
+        if fn is not None:
+            self._rollbacks.append(_Rollback(name, seq, fn, policy or DEFAULT_RETRIES, result))
+
+    @property
+    def token(self) -> bytes:
+        """The task token this run writes under."""
+        return self._token
+
+    @property
+    def has_rollbacks(self) -> bool:
+        """Whether a step that succeeded in this run declared a rollback."""
+        return bool(self._rollbacks)
+
+    async def rollback(self, reason: str = "") -> NoReturn:
+        """Rolls the instance back now and ends the run: the rollbacks of the steps that
+        succeeded run, newest first, then the instance ends `errored` with the type
+        `RollbackRequested` and `reason` as its message, and its rollback outcome
+        (docs/rollbacks.md)."""
+        await self.roll_back(
+            failure_pb("RollbackRequested", reason or "the workflow asked for a rollback", "")
+        )
+
+    async def roll_back(self, error: cpb.Failure) -> NoReturn:
+        """Starts the instance's rollback with the failure that caused it (or finds it
+        started, on a replay), runs each rollback not yet done in the order the server
+        answers, then ends the instance with FailWorkflow. Always ends the run with
+        _Suspended (or _Abandoned when the server refused a write)."""
+        request = wpb.StartRollbackRequest(
+            task_token=self._token,
+            error=error,
+            steps=[wpb.StepRef(name=r.name, seq=r.seq) for r in self._rollbacks],
+        )
+        resp = await self._rpc("start_rollback", request)
+        declared = {(r.name, r.seq): r for r in self._rollbacks}
+        for entry in resp.rollbacks:
+            if entry.state == cpb.STEP_STATE_SUCCEEDED:
+                continue
+            undo = declared.get((entry.name, entry.seq))
+            if undo is None or entry.state == cpb.STEP_STATE_FAILED:
+                raise _Abandoned(f"the rollback of {entry.name!r} #{entry.seq} cannot run")
+            await self._rollback_attempt(undo, entry.attempts + 1)
+        done = wpb.FailWorkflowRequest(task_token=self._token, error=error)
+        await self._rpc("fail_workflow", done)
+        raise _Suspended("rolled back")
+
+    async def _rollback_attempt(self, undo: _Rollback, attempt: int) -> None:
+        """One attempt of a step's rollback: runs it with the step's result and records its
+        outcome; a failure ends the run (retry later, or the rollback failed for good)."""
+        name, seq = undo.name, undo.seq
+        key = (self._workflow, self._instance_id, name, -seq)
+        await self._threads.wait_for(key)
+        started = self._clock()
+        info = StepInfo(name, attempt, self._instance_id, self._workflow)
+        start = wpb.StartStepRequest(
+            task_token=self._token, name=name, seq=seq, attempt=attempt, rollback=True
+        )
+        task = asyncio.ensure_future(self._outbox.send("start_step", start))
+        self._starts.add(task)
+        task.add_done_callback(self._start_sent)
+
+        def on_abandon(done: asyncio.Future[Any]) -> None:
+            self._threads.abandon(key, attempt, done)
+
+        attributes = self._span_attributes(name, seq, attempt, "rollback")
+        with tracing.span(f"stepway.rollback {name}", None, attributes) as span:
+            try:
+                value = await _invoke(
+                    info, DEFAULT_STEP_TIMEOUT, on_abandon, undo.fn, (undo.result,), {}
+                )
+            except Exception as exc:
+                span.set_attribute("stepway.outcome", "failed")
+                tracing.fail(span, exc)
+                failed = wpb.FailStepRequest(
+                    task_token=self._token,
+                    name=name,
+                    seq=seq,
+                    attempt=attempt,
+                    error=failure_pb(type(exc).__name__, str(exc), traceback.format_exc()),
+                    retry=_retry_pb(undo.policy),
+                    non_retryable=isinstance(exc, NonRetryableError),
+                    rollback=True,
+                )
+                failed.started_at.FromMicroseconds(started)
+                resp = await self._rpc("fail_step", failed)
+                if resp.HasField("exhausted"):
+                    raise _Suspended("rollback failed") from None
+                raise _Suspended("pause" if resp.task_ended else "retry") from None
+            try:
+                data = _payload.dumps(value)
+            except (TypeError, ValueError):
+                data = b"null"  # a rollback's result is kept for show only
+            if len(data) > MAX_PAYLOAD_BYTES:
+                data = b"null"
+            request = wpb.CompleteStepRequest(
+                task_token=self._token,
+                name=name,
+                seq=seq,
+                attempt=attempt,
+                result=cpb.Payload(data=data),
+                rollback=True,
+            )
+            request.started_at.FromMicroseconds(started)
+            resp = await self._rpc("complete_step", request)
+            span.set_attribute("stepway.outcome", "succeeded")
+            if resp.task_ended:
+                raise _Suspended("pause")
 
     def _key(self, name: str, seq: int) -> tuple[str, str, str, int]:
         return (self._workflow, self._instance_id, name, seq)

@@ -87,6 +87,12 @@ _KIND_FROM_PB = {
     cpb.STEP_KIND_SLEEP: "sleep",
     cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
     cpb.STEP_KIND_CALL: "call",
+    cpb.STEP_KIND_ROLLBACK: "rollback",
+}
+_ROLLBACK_FROM_PB = {
+    cpb.ROLLBACK_OUTCOME_ROLLING_BACK: "rolling_back",
+    cpb.ROLLBACK_OUTCOME_ROLLED_BACK: "rolled_back",
+    cpb.ROLLBACK_OUTCOME_ROLLBACK_FAILED: "rollback_failed",
 }
 _STATE_FROM_PB = {
     cpb.STEP_STATE_PENDING: "pending",
@@ -106,7 +112,8 @@ class StepRecord:
 
     name: str
     seq: int
-    # "do", "sleep", "wait_for_event" or "call" (served by a step worker).
+    # "do", "sleep", "wait_for_event", "call" (served by a step worker), or "rollback" (the
+    # rollback of the do step of the same name and seq).
     kind: str
     # "pending", "running" (an attempt runs on a worker now), "succeeded" or "failed".
     state: str
@@ -176,6 +183,12 @@ class InstanceInfo:
     # When the finished instance will be purged.
     expires_at: datetime | None = None
     steps: tuple[StepRecord, ...] | None = None
+    # Its rollback (docs/rollbacks.md): "rolling_back", "rolled_back" or "rollback_failed";
+    # None when it never rolled back. When a rollback failed: that step, and its error.
+    rollback: str | None = None
+    rollback_step: str | None = None
+    rollback_step_seq: int | None = None
+    rollback_error: ErrorInfo | None = None
 
     @property
     def duration(self) -> timedelta | None:
@@ -187,7 +200,7 @@ class InstanceInfo:
     @property
     def last_successful_step(self) -> str | None:
         """The name of the last step that succeeded (needs steps, from `describe`)."""
-        done = [s for s in self.steps or () if s.state == "succeeded"]
+        done = [s for s in self.steps or () if s.state == "succeeded" and s.kind != "rollback"]
         return done[-1].name if done else None
 
     @classmethod
@@ -211,6 +224,14 @@ class InstanceInfo:
             ),
             expires_at=_payload.to_datetime(msg.expires_at),
             steps=None if steps is None else tuple(StepRecord.from_pb(s) for s in steps),
+            rollback=_ROLLBACK_FROM_PB.get(msg.rollback),
+            rollback_step=msg.rollback_step or None,
+            rollback_step_seq=msg.rollback_step_seq or None,
+            rollback_error=(
+                ErrorInfo(msg.rollback_error.type, msg.rollback_error.message)
+                if msg.HasField("rollback_error")
+                else None
+            ),
         )
 
 

@@ -313,12 +313,13 @@ class Worker:
         except StepFailedError as exc:
             span.set_attribute("stepway.outcome", "failed")
             tracing.fail(span, exc)
-            await self._finish_failed(token, exc.error_type, exc.error_message, str(exc))
+            await self._run_failed(step, task, exc.error_type, exc.error_message, str(exc))
             return
         except Exception as exc:
             span.set_attribute("stepway.outcome", "failed")
             tracing.fail(span, exc)
-            await self._finish_failed(token, type(exc).__name__, str(exc), traceback.format_exc())
+            details = traceback.format_exc()
+            await self._run_failed(step, task, type(exc).__name__, str(exc), details)
             return
         try:
             data = _payload.dumps(output)
@@ -343,6 +344,21 @@ class Worker:
             "complete_workflow",
             wpb.CompleteWorkflowRequest(task_token=token, output=cpb.Payload(data=data)),
         )
+
+    async def _run_failed(
+        self, step: Step, task: wpb.WorkflowTask, error_type: str, message: str, details: str
+    ) -> None:
+        """The workflow raised: the instance rolls back when a step that succeeded declared a
+        rollback (docs/rollbacks.md), and ends errored."""
+        if not step.has_rollbacks:
+            await self._finish_failed(task.task_token, error_type, message, details)
+            return
+        try:
+            await step.roll_back(failure_pb(error_type, message, details))
+        except _Suspended:
+            return
+        except _Abandoned as exc:
+            log.info("instance %s: %s; dropping its task", task.instance_id, exc)
 
     async def _finish_failed(
         self, token: bytes, error_type: str, message: str, details: str

@@ -71,6 +71,7 @@ export interface ProtoGrpcType {
       Payload: MessageTypeDefinition<_stepway_v1_Payload, _stepway_v1_Payload__Output>
       ResumeScheduleRequest: MessageTypeDefinition<_stepway_v1_ResumeScheduleRequest, _stepway_v1_ResumeScheduleRequest__Output>
       ResumeScheduleResponse: MessageTypeDefinition<_stepway_v1_ResumeScheduleResponse, _stepway_v1_ResumeScheduleResponse__Output>
+      RollbackOutcome: EnumTypeDefinition
       Schedule: MessageTypeDefinition<_stepway_v1_Schedule, _stepway_v1_Schedule__Output>
       ScheduleAction: MessageTypeDefinition<_stepway_v1_ScheduleAction, _stepway_v1_ScheduleAction__Output>
       SchedulePolicy: MessageTypeDefinition<_stepway_v1_SchedulePolicy, _stepway_v1_SchedulePolicy__Output>

@@ -43,11 +43,14 @@ import type { ReleaseTasksResponse as _stepway_v1_ReleaseTasksResponse, ReleaseT
 import type { RetryPolicy as _stepway_v1_RetryPolicy, RetryPolicy__Output as _stepway_v1_RetryPolicy__Output } from './stepway/v1/RetryPolicy';
 import type { ScheduleCallRequest as _stepway_v1_ScheduleCallRequest, ScheduleCallRequest__Output as _stepway_v1_ScheduleCallRequest__Output } from './stepway/v1/ScheduleCallRequest';
 import type { ScheduleCallResponse as _stepway_v1_ScheduleCallResponse, ScheduleCallResponse__Output as _stepway_v1_ScheduleCallResponse__Output } from './stepway/v1/ScheduleCallResponse';
+import type { StartRollbackRequest as _stepway_v1_StartRollbackRequest, StartRollbackRequest__Output as _stepway_v1_StartRollbackRequest__Output } from './stepway/v1/StartRollbackRequest';
+import type { StartRollbackResponse as _stepway_v1_StartRollbackResponse, StartRollbackResponse__Output as _stepway_v1_StartRollbackResponse__Output } from './stepway/v1/StartRollbackResponse';
 import type { StartSleepRequest as _stepway_v1_StartSleepRequest, StartSleepRequest__Output as _stepway_v1_StartSleepRequest__Output } from './stepway/v1/StartSleepRequest';
 import type { StartSleepResponse as _stepway_v1_StartSleepResponse, StartSleepResponse__Output as _stepway_v1_StartSleepResponse__Output } from './stepway/v1/StartSleepResponse';
 import type { StartStepRequest as _stepway_v1_StartStepRequest, StartStepRequest__Output as _stepway_v1_StartStepRequest__Output } from './stepway/v1/StartStepRequest';
 import type { StartStepResponse as _stepway_v1_StartStepResponse, StartStepResponse__Output as _stepway_v1_StartStepResponse__Output } from './stepway/v1/StartStepResponse';
 import type { Step as _stepway_v1_Step, Step__Output as _stepway_v1_Step__Output } from './stepway/v1/Step';
+import type { StepRef as _stepway_v1_StepRef, StepRef__Output as _stepway_v1_StepRef__Output } from './stepway/v1/StepRef';
 import type { StepTask as _stepway_v1_StepTask, StepTask__Output as _stepway_v1_StepTask__Output } from './stepway/v1/StepTask';
 import type { TaskToken as _stepway_v1_TaskToken, TaskToken__Output as _stepway_v1_TaskToken__Output } from './stepway/v1/TaskToken';
 import type { WaitForEventRequest as _stepway_v1_WaitForEventRequest, WaitForEventRequest__Output as _stepway_v1_WaitForEventRequest__Output } from './stepway/v1/WaitForEventRequest';
@@ -113,14 +116,18 @@ export interface ProtoGrpcType {
       ReleaseTasksRequest: MessageTypeDefinition<_stepway_v1_ReleaseTasksRequest, _stepway_v1_ReleaseTasksRequest__Output>
       ReleaseTasksResponse: MessageTypeDefinition<_stepway_v1_ReleaseTasksResponse, _stepway_v1_ReleaseTasksResponse__Output>
       RetryPolicy: MessageTypeDefinition<_stepway_v1_RetryPolicy, _stepway_v1_RetryPolicy__Output>
+      RollbackOutcome: EnumTypeDefinition
       ScheduleCallRequest: MessageTypeDefinition<_stepway_v1_ScheduleCallRequest, _stepway_v1_ScheduleCallRequest__Output>
       ScheduleCallResponse: MessageTypeDefinition<_stepway_v1_ScheduleCallResponse, _stepway_v1_ScheduleCallResponse__Output>
+      StartRollbackRequest: MessageTypeDefinition<_stepway_v1_StartRollbackRequest, _stepway_v1_StartRollbackRequest__Output>
+      StartRollbackResponse: MessageTypeDefinition<_stepway_v1_StartRollbackResponse, _stepway_v1_StartRollbackResponse__Output>
       StartSleepRequest: MessageTypeDefinition<_stepway_v1_StartSleepRequest, _stepway_v1_StartSleepRequest__Output>
       StartSleepResponse: MessageTypeDefinition<_stepway_v1_StartSleepResponse, _stepway_v1_StartSleepResponse__Output>
       StartStepRequest: MessageTypeDefinition<_stepway_v1_StartStepRequest, _stepway_v1_StartStepRequest__Output>
       StartStepResponse: MessageTypeDefinition<_stepway_v1_StartStepResponse, _stepway_v1_StartStepResponse__Output>
       Step: MessageTypeDefinition<_stepway_v1_Step, _stepway_v1_Step__Output>
       StepKind: EnumTypeDefinition
+      StepRef: MessageTypeDefinition<_stepway_v1_StepRef, _stepway_v1_StepRef__Output>
       StepState: EnumTypeDefinition
       StepTask: MessageTypeDefinition<_stepway_v1_StepTask, _stepway_v1_StepTask__Output>
       TaskToken: MessageTypeDefinition<_stepway_v1_TaskToken, _stepway_v1_TaskToken__Output>

@@ -95,6 +95,7 @@ export interface ProtoGrpcType {
       RestartInstanceResponse: MessageTypeDefinition<_stepway_v1_RestartInstanceResponse, _stepway_v1_RestartInstanceResponse__Output>
       ResumeInstanceRequest: MessageTypeDefinition<_stepway_v1_ResumeInstanceRequest, _stepway_v1_ResumeInstanceRequest__Output>
       ResumeInstanceResponse: MessageTypeDefinition<_stepway_v1_ResumeInstanceResponse, _stepway_v1_ResumeInstanceResponse__Output>
+      RollbackOutcome: EnumTypeDefinition
       SendEventRequest: MessageTypeDefinition<_stepway_v1_SendEventRequest, _stepway_v1_SendEventRequest__Output>
       SendEventResponse: MessageTypeDefinition<_stepway_v1_SendEventResponse, _stepway_v1_SendEventResponse__Output>
       StatusCount: MessageTypeDefinition<_stepway_v1_StatusCount, _stepway_v1_StatusCount__Output>

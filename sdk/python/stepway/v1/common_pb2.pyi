@@ -29,6 +29,7 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_SLEEP: _ClassVar[StepKind]
     STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
     STEP_KIND_CALL: _ClassVar[StepKind]
+    STEP_KIND_ROLLBACK: _ClassVar[StepKind]
 
 class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +68,20 @@ class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HISTORY_EVENT_TYPE_TERMINATED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_RESTARTED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_CALL_SCHEDULED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_STARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_STARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_SUCCEEDED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_FAILED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_ROLLBACK_FAILED: _ClassVar[HistoryEventType]
+
+class RollbackOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ROLLBACK_OUTCOME_UNSPECIFIED: _ClassVar[RollbackOutcome]
+    ROLLBACK_OUTCOME_ROLLING_BACK: _ClassVar[RollbackOutcome]
+    ROLLBACK_OUTCOME_ROLLED_BACK: _ClassVar[RollbackOutcome]
+    ROLLBACK_OUTCOME_ROLLBACK_FAILED: _ClassVar[RollbackOutcome]
 INSTANCE_STATUS_UNSPECIFIED: InstanceStatus
 INSTANCE_STATUS_QUEUED: InstanceStatus
 INSTANCE_STATUS_RUNNING: InstanceStatus
@@ -81,6 +96,7 @@ STEP_KIND_DO: StepKind
 STEP_KIND_SLEEP: StepKind
 STEP_KIND_WAIT_FOR_EVENT: StepKind
 STEP_KIND_CALL: StepKind
+STEP_KIND_ROLLBACK: StepKind
 STEP_STATE_UNSPECIFIED: StepState
 STEP_STATE_PENDING: StepState
 STEP_STATE_SUCCEEDED: StepState
@@ -113,6 +129,17 @@ HISTORY_EVENT_TYPE_RESUMED: HistoryEventType
 HISTORY_EVENT_TYPE_TERMINATED: HistoryEventType
 HISTORY_EVENT_TYPE_RESTARTED: HistoryEventType
 HISTORY_EVENT_TYPE_CALL_SCHEDULED: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_STARTED: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_STARTED: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_SUCCEEDED: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_FAILED: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE: HistoryEventType
+HISTORY_EVENT_TYPE_ROLLBACK_FAILED: HistoryEventType
+ROLLBACK_OUTCOME_UNSPECIFIED: RollbackOutcome
+ROLLBACK_OUTCOME_ROLLING_BACK: RollbackOutcome
+ROLLBACK_OUTCOME_ROLLED_BACK: RollbackOutcome
+ROLLBACK_OUTCOME_ROLLBACK_FAILED: RollbackOutcome
 
 class Payload(_message.Message):
     __slots__ = ("data",)
@@ -131,7 +158,7 @@ class Failure(_message.Message):
     def __init__(self, type: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class Instance(_message.Message):
-    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention")
+    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "rollback", "rollback_step", "rollback_step_seq", "rollback_error")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -146,6 +173,10 @@ class Instance(_message.Message):
     PARTITION_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_STEP_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_ERROR_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     status: InstanceStatus
@@ -160,7 +191,11 @@ class Instance(_message.Message):
     partition: int
     expires_at: _timestamp_pb2.Timestamp
     retention: _duration_pb2.Duration
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    rollback: RollbackOutcome
+    rollback_step: str
+    rollback_step_seq: int
+    rollback_error: Failure
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., rollback: _Optional[_Union[RollbackOutcome, str]] = ..., rollback_step: _Optional[str] = ..., rollback_step_seq: _Optional[int] = ..., rollback_error: _Optional[_Union[Failure, _Mapping]] = ...) -> None: ...
 
 class Step(_message.Message):
     __slots__ = ("name", "seq", "kind", "state", "attempts", "started_at", "ended_at", "output", "error", "wake_at", "event_type", "attempt_started_at")

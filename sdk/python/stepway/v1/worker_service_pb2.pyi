@@ -161,20 +161,22 @@ class PollWorkflowTasksResponse(_message.Message):
     def __init__(self, tasks: _Optional[_Iterable[_Union[WorkflowTask, _Mapping]]] = ...) -> None: ...
 
 class CompleteStepRequest(_message.Message):
-    __slots__ = ("task_token", "name", "seq", "attempt", "result", "started_at")
+    __slots__ = ("task_token", "name", "seq", "attempt", "result", "started_at", "rollback")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     name: str
     seq: int
     attempt: int
     result: _common_pb2.Payload
     started_at: _timestamp_pb2.Timestamp
-    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    rollback: bool
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rollback: _Optional[bool] = ...) -> None: ...
 
 class CompleteStepResponse(_message.Message):
     __slots__ = ("task_ended",)
@@ -183,7 +185,7 @@ class CompleteStepResponse(_message.Message):
     def __init__(self, task_ended: _Optional[bool] = ...) -> None: ...
 
 class FailStepRequest(_message.Message):
-    __slots__ = ("task_token", "name", "seq", "attempt", "error", "retry", "non_retryable", "started_at")
+    __slots__ = ("task_token", "name", "seq", "attempt", "error", "retry", "non_retryable", "started_at", "rollback")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -192,6 +194,7 @@ class FailStepRequest(_message.Message):
     RETRY_FIELD_NUMBER: _ClassVar[int]
     NON_RETRYABLE_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     name: str
     seq: int
@@ -200,19 +203,22 @@ class FailStepRequest(_message.Message):
     retry: RetryPolicy
     non_retryable: bool
     started_at: _timestamp_pb2.Timestamp
-    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., non_retryable: _Optional[bool] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    rollback: bool
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., retry: _Optional[_Union[RetryPolicy, _Mapping]] = ..., non_retryable: _Optional[bool] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rollback: _Optional[bool] = ...) -> None: ...
 
 class StartStepRequest(_message.Message):
-    __slots__ = ("task_token", "name", "seq", "attempt")
+    __slots__ = ("task_token", "name", "seq", "attempt", "rollback")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    ROLLBACK_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     name: str
     seq: int
     attempt: int
-    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ...) -> None: ...
+    rollback: bool
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., attempt: _Optional[int] = ..., rollback: _Optional[bool] = ...) -> None: ...
 
 class StartStepResponse(_message.Message):
     __slots__ = ()
@@ -331,7 +337,7 @@ class ReleaseTasksResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class WorkerCommand(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "start_rollback")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
@@ -340,6 +346,7 @@ class WorkerCommand(_message.Message):
     FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
     START_STEP_FIELD_NUMBER: _ClassVar[int]
+    START_ROLLBACK_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepRequest
     fail_step: FailStepRequest
     start_sleep: StartSleepRequest
@@ -348,10 +355,11 @@ class WorkerCommand(_message.Message):
     fail_workflow: FailWorkflowRequest
     schedule_call: ScheduleCallRequest
     start_step: StartStepRequest
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ..., start_step: _Optional[_Union[StartStepRequest, _Mapping]] = ...) -> None: ...
+    start_rollback: StartRollbackRequest
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ..., start_step: _Optional[_Union[StartStepRequest, _Mapping]] = ..., start_rollback: _Optional[_Union[StartRollbackRequest, _Mapping]] = ...) -> None: ...
 
 class CommandResult(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "error")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "start_rollback", "error")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
@@ -360,6 +368,7 @@ class CommandResult(_message.Message):
     FAIL_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
     START_STEP_FIELD_NUMBER: _ClassVar[int]
+    START_ROLLBACK_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepResponse
     fail_step: FailStepResponse
@@ -369,8 +378,9 @@ class CommandResult(_message.Message):
     fail_workflow: FailWorkflowResponse
     schedule_call: ScheduleCallResponse
     start_step: StartStepResponse
+    start_rollback: StartRollbackResponse
     error: _status_pb2.Status
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., start_rollback: _Optional[_Union[StartRollbackResponse, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
 
 class RecordBatchRequest(_message.Message):
     __slots__ = ("commands",)
@@ -509,3 +519,27 @@ class HeartbeatStepTaskResponse(_message.Message):
     HEARTBEAT_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     heartbeat_deadline: _timestamp_pb2.Timestamp
     def __init__(self, heartbeat_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class StepRef(_message.Message):
+    __slots__ = ("name", "seq")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    seq: int
+    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ...) -> None: ...
+
+class StartRollbackRequest(_message.Message):
+    __slots__ = ("task_token", "error", "steps")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    error: _common_pb2.Failure
+    steps: _containers.RepeatedCompositeFieldContainer[StepRef]
+    def __init__(self, task_token: _Optional[bytes] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRef, _Mapping]]] = ...) -> None: ...
+
+class StartRollbackResponse(_message.Message):
+    __slots__ = ("rollbacks",)
+    ROLLBACKS_FIELD_NUMBER: _ClassVar[int]
+    rollbacks: _containers.RepeatedCompositeFieldContainer[JournalEntry]
+    def __init__(self, rollbacks: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ...) -> None: ...

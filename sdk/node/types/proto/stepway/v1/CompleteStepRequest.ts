@@ -32,6 +32,11 @@ export interface CompleteStepRequest {
    * When the attempt started; unset means the server's time on arrival.
    */
   'startedAt'?: (_google_protobuf_Timestamp | null);
+  /**
+   * True: the attempt is of the step's rollback (a ROLLBACK entry), legal only while the
+   * instance rolls back (StartRollback); name and seq are the DO step's.
+   */
+  'rollback'?: (boolean);
 }
 
 /**
@@ -63,4 +68,9 @@ export interface CompleteStepRequest__Output {
    * When the attempt started; unset means the server's time on arrival.
    */
   'startedAt': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * True: the attempt is of the step's rollback (a ROLLBACK entry), legal only while the
+   * instance rolls back (StartRollback); name and seq are the DO step's.
+   */
+  'rollback': (boolean);
 }

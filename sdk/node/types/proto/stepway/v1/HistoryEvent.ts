@@ -51,8 +51,9 @@ export interface HistoryEvent {
    */
   'worker'?: (string);
   /**
-   * Free text: why a step failed (STEP_FAILED), a task was released (TASK_RELEASED) or the
-   * instance was terminated (TERMINATED).
+   * Free text: why a step failed (STEP_FAILED), a task was released (TASK_RELEASED), the
+   * instance was terminated (TERMINATED), or how its rollback ended (ERRORED after a rollback:
+   * "rolled back" or "rollback failed").
    */
   'reason'?: (string);
   /**
@@ -112,8 +113,9 @@ export interface HistoryEvent__Output {
    */
   'worker': (string);
   /**
-   * Free text: why a step failed (STEP_FAILED), a task was released (TASK_RELEASED) or the
-   * instance was terminated (TERMINATED).
+   * Free text: why a step failed (STEP_FAILED), a task was released (TASK_RELEASED), the
+   * instance was terminated (TERMINATED), or how its rollback ended (ERRORED after a rollback:
+   * "rolled back" or "rollback failed").
    */
   'reason': (string);
   /**

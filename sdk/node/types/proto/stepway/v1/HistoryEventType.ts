@@ -119,6 +119,36 @@ export const HistoryEventType = {
    * task_queue, step_type). The instance waits for the call, holding no worker.
    */
   HISTORY_EVENT_TYPE_CALL_SCHEDULED: 'HISTORY_EVENT_TYPE_CALL_SCHEDULED',
+  /**
+   * The instance rolls back (error: the failure that started it, or the reason the workflow
+   * gave). The rollbacks of its succeeded steps run, newest first.
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_STARTED: 'HISTORY_EVENT_TYPE_ROLLBACK_STARTED',
+  /**
+   * An attempt of a step's rollback started (step_name, step_seq, attempt).
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_STARTED: 'HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_STARTED',
+  /**
+   * A step's rollback succeeded (step_name, step_seq, attempt).
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_SUCCEEDED: 'HISTORY_EVENT_TYPE_ROLLBACK_SUCCEEDED',
+  /**
+   * An attempt of a step's rollback failed (error).
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_FAILED: 'HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_FAILED',
+  /**
+   * A step's rollback runs again at until.
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED: 'HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED',
+  /**
+   * A step's rollback retry is due; the instance is queued.
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE: 'HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE',
+  /**
+   * A step's rollback failed for good (error, reason); the instance ends ERRORED with
+   * rollback ROLLBACK_FAILED.
+   */
+  HISTORY_EVENT_TYPE_ROLLBACK_FAILED: 'HISTORY_EVENT_TYPE_ROLLBACK_FAILED',
 } as const;
 
 /**
@@ -267,6 +297,43 @@ export type HistoryEventType =
    */
   | 'HISTORY_EVENT_TYPE_CALL_SCHEDULED'
   | 26
+  /**
+   * The instance rolls back (error: the failure that started it, or the reason the workflow
+   * gave). The rollbacks of its succeeded steps run, newest first.
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_STARTED'
+  | 40
+  /**
+   * An attempt of a step's rollback started (step_name, step_seq, attempt).
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_STARTED'
+  | 41
+  /**
+   * A step's rollback succeeded (step_name, step_seq, attempt).
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_SUCCEEDED'
+  | 42
+  /**
+   * An attempt of a step's rollback failed (error).
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_FAILED'
+  | 43
+  /**
+   * A step's rollback runs again at until.
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED'
+  | 44
+  /**
+   * A step's rollback retry is due; the instance is queued.
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE'
+  | 45
+  /**
+   * A step's rollback failed for good (error, reason); the instance ends ERRORED with
+   * rollback ROLLBACK_FAILED.
+   */
+  | 'HISTORY_EVENT_TYPE_ROLLBACK_FAILED'
+  | 46
 
 /**
  * What a history event records. HistoryEvent's comments say which of its fields each type

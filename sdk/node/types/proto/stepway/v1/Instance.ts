@@ -5,6 +5,7 @@ import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Pay
 import type { Failure as _stepway_v1_Failure, Failure__Output as _stepway_v1_Failure__Output } from '../../stepway/v1/Failure';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+import type { RollbackOutcome as _stepway_v1_RollbackOutcome, RollbackOutcome__Output as _stepway_v1_RollbackOutcome__Output } from '../../stepway/v1/RollbackOutcome';
 
 /**
  * A workflow instance as clients see it.
@@ -69,6 +70,24 @@ export interface Instance {
    * How long the instance is kept once finished.
    */
   'retention'?: (_google_protobuf_Duration | null);
+  /**
+   * Whether the instance rolled back (docs/rollbacks.md): ROLLING_BACK while the rollbacks of
+   * its steps run, ROLLED_BACK or ROLLBACK_FAILED once it ended so (ERRORED, with error the
+   * failure that started the rollback); UNSPECIFIED when it never rolled back.
+   */
+  'rollback'?: (_stepway_v1_RollbackOutcome);
+  /**
+   * ROLLBACK_FAILED: the name of the step whose rollback failed for good; empty otherwise.
+   */
+  'rollbackStep'?: (string);
+  /**
+   * ROLLBACK_FAILED: that step's seq (Step.seq).
+   */
+  'rollbackStepSeq'?: (number);
+  /**
+   * ROLLBACK_FAILED: the error of that rollback's last attempt (type and message).
+   */
+  'rollbackError'?: (_stepway_v1_Failure | null);
 }
 
 /**
@@ -134,4 +153,22 @@ export interface Instance__Output {
    * How long the instance is kept once finished.
    */
   'retention': (_google_protobuf_Duration__Output | null);
+  /**
+   * Whether the instance rolled back (docs/rollbacks.md): ROLLING_BACK while the rollbacks of
+   * its steps run, ROLLED_BACK or ROLLBACK_FAILED once it ended so (ERRORED, with error the
+   * failure that started the rollback); UNSPECIFIED when it never rolled back.
+   */
+  'rollback': (_stepway_v1_RollbackOutcome__Output);
+  /**
+   * ROLLBACK_FAILED: the name of the step whose rollback failed for good; empty otherwise.
+   */
+  'rollbackStep': (string);
+  /**
+   * ROLLBACK_FAILED: that step's seq (Step.seq).
+   */
+  'rollbackStepSeq': (number);
+  /**
+   * ROLLBACK_FAILED: the error of that rollback's last attempt (type and message).
+   */
+  'rollbackError': (_stepway_v1_Failure__Output | null);
 }

@@ -25,6 +25,11 @@ export interface StartStepRequest {
    * is a no-op.
    */
   'attempt'?: (number);
+  /**
+   * True: the attempt is of the step's rollback (a ROLLBACK entry), legal only while the
+   * instance rolls back (StartRollback); name and seq are the DO step's.
+   */
+  'rollback'?: (boolean);
 }
 
 /**
@@ -51,4 +56,9 @@ export interface StartStepRequest__Output {
    * is a no-op.
    */
   'attempt': (number);
+  /**
+   * True: the attempt is of the step's rollback (a ROLLBACK entry), legal only while the
+   * instance rolls back (StartRollback); name and seq are the DO step's.
+   */
+  'rollback': (boolean);
 }

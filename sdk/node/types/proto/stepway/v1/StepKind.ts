@@ -25,6 +25,11 @@ export const StepKind = {
    * out its attempts, enforces its timeouts and retries it by its RetryPolicy.
    */
   STEP_KIND_CALL: 'STEP_KIND_CALL',
+  /**
+   * The rollback of the DO step of the same name and seq (step.do's rollback), run once the
+   * instance rolls back, retried by its own RetryPolicy.
+   */
+  STEP_KIND_ROLLBACK: 'STEP_KIND_ROLLBACK',
 } as const;
 
 /**
@@ -57,6 +62,12 @@ export type StepKind =
    */
   | 'STEP_KIND_CALL'
   | 4
+  /**
+   * The rollback of the DO step of the same name and seq (step.do's rollback), run once the
+   * instance rolls back, retried by its own RetryPolicy.
+   */
+  | 'STEP_KIND_ROLLBACK'
+  | 40
 
 /**
  * What kind of step a journal entry records.

@@ -8,6 +8,7 @@ import type { CompleteWorkflowRequest as _stepway_v1_CompleteWorkflowRequest, Co
 import type { FailWorkflowRequest as _stepway_v1_FailWorkflowRequest, FailWorkflowRequest__Output as _stepway_v1_FailWorkflowRequest__Output } from '../../stepway/v1/FailWorkflowRequest';
 import type { ScheduleCallRequest as _stepway_v1_ScheduleCallRequest, ScheduleCallRequest__Output as _stepway_v1_ScheduleCallRequest__Output } from '../../stepway/v1/ScheduleCallRequest';
 import type { StartStepRequest as _stepway_v1_StartStepRequest, StartStepRequest__Output as _stepway_v1_StartStepRequest__Output } from '../../stepway/v1/StartStepRequest';
+import type { StartRollbackRequest as _stepway_v1_StartRollbackRequest, StartRollbackRequest__Output as _stepway_v1_StartRollbackRequest__Output } from '../../stepway/v1/StartRollbackRequest';
 
 /**
  * One write of a RecordBatch: the request of the single call it stands for.
@@ -46,10 +47,14 @@ export interface WorkerCommand {
    */
   'startStep'?: (_stepway_v1_StartStepRequest | null);
   /**
+   * Starts the instance's rollback (StartRollbackRequest).
+   */
+  'startRollback'?: (_stepway_v1_StartRollbackRequest | null);
+  /**
    * The write; unset is answered with an error (INVALID_ARGUMENT, reason INVALID_FIELD, field
    * "command").
    */
-  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep";
+  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback";
 }
 
 /**
@@ -89,8 +94,12 @@ export interface WorkerCommand__Output {
    */
   'startStep'?: (_stepway_v1_StartStepRequest__Output | null);
   /**
+   * Starts the instance's rollback (StartRollbackRequest).
+   */
+  'startRollback'?: (_stepway_v1_StartRollbackRequest__Output | null);
+  /**
    * The write; unset is answered with an error (INVALID_ARGUMENT, reason INVALID_FIELD, field
    * "command").
    */
-  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep";
+  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback";
 }
