@@ -29,6 +29,7 @@ class StepKind(StrEnum):
     SLEEP = "sleep"
     WAIT_FOR_EVENT = "wait_for_event"
     CALL = "call"
+    CHILD = "child"
 
 
 class StepState(StrEnum):
@@ -80,6 +81,10 @@ class Instance:
     trace_parent: str | None = None
     # Bytes of its recorded state: params, step results and failures, events received.
     state_bytes: int = 0
+    # A child workflow's parent, as JSON (shards.core.children.ParentRef); None for others.
+    parent: str | None = None
+    # Children this instance started.
+    children: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,8 @@ class HistoryKind(StrEnum):
     STEP_SUCCEEDED = "step_succeeded"
     STEP_FAILED = "step_failed"
     CALL_SCHEDULED = "call_scheduled"
+    CHILD_STARTED = "child_started"
+    CHILD_ENDED = "child_ended"
     SLEEPING = "sleeping"
     WOKE = "woke"
     WAITING_FOR_EVENT = "waiting_for_event"

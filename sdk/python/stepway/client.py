@@ -87,6 +87,7 @@ _KIND_FROM_PB = {
     cpb.STEP_KIND_SLEEP: "sleep",
     cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
     cpb.STEP_KIND_CALL: "call",
+    cpb.STEP_KIND_CHILD: "child",
 }
 _STATE_FROM_PB = {
     cpb.STEP_STATE_PENDING: "pending",
@@ -176,6 +177,9 @@ class InstanceInfo:
     # When the finished instance will be purged.
     expires_at: datetime | None = None
     steps: tuple[StepRecord, ...] | None = None
+    # A child workflow's parent; the children this instance started (from `describe`).
+    parent: ParentInfo | None = None
+    children: tuple[ChildInfo, ...] = ()
 
     @property
     def duration(self) -> timedelta | None:
@@ -211,6 +215,66 @@ class InstanceInfo:
             ),
             expires_at=_payload.to_datetime(msg.expires_at),
             steps=None if steps is None else tuple(StepRecord.from_pb(s) for s in steps),
+            parent=ParentInfo.from_pb(msg.parent) if msg.HasField("parent") else None,
+            children=tuple(ChildInfo.from_pb(c) for c in msg.children),
+        )
+
+
+_CLOSE_FROM_PB = {
+    cpb.PARENT_CLOSE_POLICY_TERMINATE: "terminate",
+    cpb.PARENT_CLOSE_POLICY_ABANDON: "abandon",
+}
+
+
+@dataclass(frozen=True)
+class ParentInfo:
+    """The parent of a child workflow: its instance, and the step that started the child."""
+
+    workflow: str
+    id: str
+    step_name: str
+    step_seq: int
+    # 1 for a child of a top-level instance, 2 for its child, ...
+    depth: int
+    # "terminate" or "abandon": what the child does when the parent ends first.
+    parent_close: str
+
+    @classmethod
+    def from_pb(cls, msg: cpb.ParentLink) -> ParentInfo:
+        return cls(
+            workflow=msg.workflow,
+            id=msg.instance_id,
+            step_name=msg.step_name,
+            step_seq=msg.step_seq,
+            depth=msg.depth,
+            parent_close=_CLOSE_FROM_PB.get(msg.parent_close, ""),
+        )
+
+
+@dataclass(frozen=True)
+class ChildInfo:
+    """A child an instance started."""
+
+    workflow: str
+    id: str
+    step_name: str
+    step_seq: int
+    parent_close: str
+    # Whether the parent waits for it (run_workflow).
+    wait: bool
+    # Its final status once the parent heard of its end, else None.
+    status: InstanceStatus | None
+
+    @classmethod
+    def from_pb(cls, msg: cpb.ChildLink) -> ChildInfo:
+        return cls(
+            workflow=msg.workflow,
+            id=msg.instance_id,
+            step_name=msg.step_name,
+            step_seq=msg.step_seq,
+            parent_close=_CLOSE_FROM_PB.get(msg.parent_close, ""),
+            wait=msg.wait,
+            status=_STATUS_FROM_PB.get(msg.status) if msg.status else None,
         )
 
 
@@ -234,6 +298,9 @@ class HistoryEvent:
     # The step task queue and step type of a call_scheduled event.
     task_queue: str | None = None
     step_type: str | None = None
+    # The child of a child_started or child_ended event.
+    child_workflow: str | None = None
+    child_id: str | None = None
 
     @classmethod
     def from_pb(cls, msg: cpb.HistoryEvent) -> HistoryEvent:
@@ -252,6 +319,8 @@ class HistoryEvent:
             reason=msg.reason or None,
             task_queue=msg.task_queue or None,
             step_type=msg.step_type or None,
+            child_workflow=msg.child_workflow or None,
+            child_id=msg.child_instance_id or None,
         )
 
 

@@ -2,10 +2,11 @@ import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -29,6 +30,7 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_SLEEP: _ClassVar[StepKind]
     STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
     STEP_KIND_CALL: _ClassVar[StepKind]
+    STEP_KIND_CHILD: _ClassVar[StepKind]
 
 class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +69,14 @@ class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HISTORY_EVENT_TYPE_TERMINATED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_RESTARTED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_CALL_SCHEDULED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_CHILD_STARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_CHILD_ENDED: _ClassVar[HistoryEventType]
+
+class ParentClosePolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PARENT_CLOSE_POLICY_UNSPECIFIED: _ClassVar[ParentClosePolicy]
+    PARENT_CLOSE_POLICY_TERMINATE: _ClassVar[ParentClosePolicy]
+    PARENT_CLOSE_POLICY_ABANDON: _ClassVar[ParentClosePolicy]
 INSTANCE_STATUS_UNSPECIFIED: InstanceStatus
 INSTANCE_STATUS_QUEUED: InstanceStatus
 INSTANCE_STATUS_RUNNING: InstanceStatus
@@ -81,6 +91,7 @@ STEP_KIND_DO: StepKind
 STEP_KIND_SLEEP: StepKind
 STEP_KIND_WAIT_FOR_EVENT: StepKind
 STEP_KIND_CALL: StepKind
+STEP_KIND_CHILD: StepKind
 STEP_STATE_UNSPECIFIED: StepState
 STEP_STATE_PENDING: StepState
 STEP_STATE_SUCCEEDED: StepState
@@ -113,6 +124,11 @@ HISTORY_EVENT_TYPE_RESUMED: HistoryEventType
 HISTORY_EVENT_TYPE_TERMINATED: HistoryEventType
 HISTORY_EVENT_TYPE_RESTARTED: HistoryEventType
 HISTORY_EVENT_TYPE_CALL_SCHEDULED: HistoryEventType
+HISTORY_EVENT_TYPE_CHILD_STARTED: HistoryEventType
+HISTORY_EVENT_TYPE_CHILD_ENDED: HistoryEventType
+PARENT_CLOSE_POLICY_UNSPECIFIED: ParentClosePolicy
+PARENT_CLOSE_POLICY_TERMINATE: ParentClosePolicy
+PARENT_CLOSE_POLICY_ABANDON: ParentClosePolicy
 
 class Payload(_message.Message):
     __slots__ = ("data",)
@@ -131,7 +147,7 @@ class Failure(_message.Message):
     def __init__(self, type: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class Instance(_message.Message):
-    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention")
+    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "parent", "children")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -146,6 +162,8 @@ class Instance(_message.Message):
     PARTITION_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CHILDREN_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     status: InstanceStatus
@@ -160,7 +178,9 @@ class Instance(_message.Message):
     partition: int
     expires_at: _timestamp_pb2.Timestamp
     retention: _duration_pb2.Duration
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    parent: ParentLink
+    children: _containers.RepeatedCompositeFieldContainer[ChildLink]
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., parent: _Optional[_Union[ParentLink, _Mapping]] = ..., children: _Optional[_Iterable[_Union[ChildLink, _Mapping]]] = ...) -> None: ...
 
 class Step(_message.Message):
     __slots__ = ("name", "seq", "kind", "state", "attempts", "started_at", "ended_at", "output", "error", "wake_at", "event_type", "attempt_started_at")
@@ -191,7 +211,7 @@ class Step(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., attempts: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., attempt_started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class HistoryEvent(_message.Message):
-    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type")
+    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type", "child_workflow", "child_instance_id")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -205,6 +225,8 @@ class HistoryEvent(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CHILD_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    CHILD_INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     seq: int
     time: _timestamp_pb2.Timestamp
     type: HistoryEventType
@@ -218,4 +240,40 @@ class HistoryEvent(_message.Message):
     reason: str
     task_queue: str
     step_type: str
-    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ...) -> None: ...
+    child_workflow: str
+    child_instance_id: str
+    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., child_workflow: _Optional[str] = ..., child_instance_id: _Optional[str] = ...) -> None: ...
+
+class ParentLink(_message.Message):
+    __slots__ = ("workflow", "instance_id", "step_name", "step_seq", "depth", "parent_close")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    DEPTH_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    step_name: str
+    step_seq: int
+    depth: int
+    parent_close: ParentClosePolicy
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., depth: _Optional[int] = ..., parent_close: _Optional[_Union[ParentClosePolicy, str]] = ...) -> None: ...
+
+class ChildLink(_message.Message):
+    __slots__ = ("step_name", "step_seq", "workflow", "instance_id", "parent_close", "wait", "status")
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    step_name: str
+    step_seq: int
+    workflow: str
+    instance_id: str
+    parent_close: ParentClosePolicy
+    wait: bool
+    status: InstanceStatus
+    def __init__(self, step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., parent_close: _Optional[_Union[ParentClosePolicy, str]] = ..., wait: _Optional[bool] = ..., status: _Optional[_Union[InstanceStatus, str]] = ...) -> None: ...
