@@ -218,13 +218,14 @@ def start(
         close,
         spec.wait,
     )
-    body: dict[str, Any] = {
+    header: dict[str, Any] = {
         "parent": json.loads(ref.dumps()),
-        "params": spec.params.decode(),
         "task_queue": spec.task_queue,
         "trace_parent": spec.trace_parent or inst.trace_parent,
     }
-    message = Message(MessageKind.START, inst.account_id, spec.workflow, instance_id, _dumps(body))
+    message = Message(
+        MessageKind.START, inst.account_id, spec.workflow, instance_id, pack(header, spec.params)
+    )
     link = ChildLink(
         inst.partition, inst.uid, name, seq, spec.workflow, instance_id, close, spec.wait, now
     )
@@ -269,46 +270,68 @@ class StartOrder:
 
 
 def read_start(body: bytes) -> StartOrder:
-    doc = json.loads(body)
+    doc, params = unpack(body)
     parent = dict(doc["parent"])
     parent["close"] = ParentClose(parent["close"])
     return StartOrder(
-        ParentRef(**parent), doc["params"].encode(), doc.get("task_queue"), doc.get("trace_parent")
+        ParentRef(**parent), params or b"null", doc.get("task_queue"), doc.get("trace_parent")
     )
 
 
-def answer_existing(child: Instance, parent: ParentRef) -> dict[str, Any]:
-    """The answer to a start whose id names an instance already there: the child itself (a
-    start delivered again) answers "started", or its end when it has ended; any other
-    instance of that id refuses the start."""
-    ref = parent_of(child)
-    if ref is None or not ref.same_step(parent):
-        return refused(
-            f"an instance {child.instance_id!r} of workflow {child.workflow!r} exists already "
-            "and is not this step's child"
-        )
-    if child.status in FINAL:
-        return ended_answer(child)
-    return {"outcome": "started"}
+# What the target's owner answers for a start: the child runs (or ran), or it cannot start.
+STARTED: dict[str, Any] = {"outcome": "started"}
+# What it answers for the other messages.
+DONE: dict[str, Any] = {"outcome": "done"}
+# The error type of a child that could not start.
+START_REFUSED = "StartRefused"
 
 
 def refused(message: str) -> dict[str, Any]:
-    return {"outcome": "refused", "status": "refused", "error_type": "", "error_message": message}
+    return {"outcome": "refused", "error_message": message}
 
 
-def ended_answer(child: Instance) -> dict[str, Any]:
-    """A child's end, as the parent takes it."""
-    output = child.output.decode() if child.output is not None else None
+def answer_existing(child: Instance, parent: ParentRef) -> tuple[dict[str, Any], Message | None]:
+    """The answer to a start whose id names an instance already there. The child itself (the
+    start delivered again, or sent again by a restarted parent) answers STARTED, and when it
+    has ended its end goes to the parent again (the message returned); any other instance of
+    that id refuses the start."""
+    ref = parent_of(child)
+    if ref is None or not ref.same_step(parent):
+        return (
+            refused(
+                f"an instance {child.instance_id!r} of workflow {child.workflow!r} exists "
+                "already and is not this step's child"
+            ),
+            None,
+        )
+    return STARTED, on_end(child) if child.status in FINAL else None
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a child ended, as its parent takes it: its final status ("refused": it never
+    started), its output, or its error."""
+
+    status: str
+    output: bytes | None = None
+    error_type: str = ""
+    error_message: str = ""
+    child_workflow: str = ""
+    child_instance_id: str = ""
+
+
+def ending_of(child: Instance) -> Ending:
     error_type, error_message = child.error_type or "", child.error_message or ""
     if child.status is Status.TERMINATED and not error_type:
         error_type, error_message = "Terminated", "the child instance was terminated"
-    return {
-        "outcome": "ended",
-        "status": child.status.value,
-        "output": output,
-        "error_type": error_type,
-        "error_message": error_message,
-    }
+    return Ending(
+        child.status.value,
+        child.output,
+        error_type,
+        error_message,
+        child.workflow,
+        child.instance_id,
+    )
 
 
 def on_end(child: Instance) -> Message | None:
@@ -316,26 +339,58 @@ def on_end(child: Instance) -> Message | None:
     ref = parent_of(child)
     if ref is None:
         return None
-    body = {
-        **ended_answer(child),
+    end = ending_of(child)
+    header = {
         "parent_uid": ref.uid,
         "step": ref.step,
         "seq": ref.seq,
-        "child_workflow": child.workflow,
-        "child_instance_id": child.instance_id,
+        "status": end.status,
+        "error_type": end.error_type,
+        "error_message": end.error_message,
+        "child_workflow": end.child_workflow,
+        "child_instance_id": end.child_instance_id,
     }
-    return Message(MessageKind.ENDED, child.account_id, ref.workflow, ref.instance_id, _dumps(body))
+    body = pack(header, end.output)
+    return Message(MessageKind.ENDED, child.account_id, ref.workflow, ref.instance_id, body)
+
+
+@dataclass(frozen=True)
+class EndNotice:
+    """An "ended" message read: the parent's uid and step, and how the child ended."""
+
+    parent_uid: str
+    step: str
+    seq: int
+    ending: Ending
+
+
+def read_end(body: bytes) -> EndNotice:
+    doc, output = unpack(body)
+    ending = Ending(
+        doc["status"],
+        output,
+        doc["error_type"],
+        doc["error_message"],
+        doc["child_workflow"],
+        doc["child_instance_id"],
+    )
+    return EndNotice(doc["parent_uid"], doc["step"], int(doc["seq"]), ending)
 
 
 def closing(parent: Instance, links: list[ChildLink]) -> list[Message]:
     """The messages a parent's end sends: terminate each child still running (as far as the
     parent knows) whose policy is TERMINATE."""
-    body = _dumps({"parent_uid": parent.uid})
+    body = pack({"parent_uid": parent.uid}, None)
     return [
         Message(MessageKind.TERMINATE, parent.account_id, link.workflow, link.instance_id, body)
         for link in links
         if link.close is ParentClose.TERMINATE and link.status is None
     ]
+
+
+def read_terminate(body: bytes) -> str:
+    """The parent's uid a "terminate" message names."""
+    return str(unpack(body)[0]["parent_uid"])
 
 
 def terminate_child(child: Instance, parent_uid: str, now: int) -> Transition | None:
@@ -357,37 +412,36 @@ def child_ended(
     *,
     name: str,
     seq: int,
-    answer: dict[str, Any],
+    ending: Ending,
     now: int,
 ) -> tuple[Transition, ChildLink | None]:
     """A child's end (or its refused start) reaches the parent: the link records its status,
     and a CHILD step still waiting is settled (SUCCEEDED with the child's output when it
     completed, else FAILED as ChildWorkflowFailed) and the parent queued again. Delivered
     twice, it changes nothing the second time."""
-    status = str(answer["status"])
     if link is not None and link.status is not None:
         return Transition(parent), None
-    new_link = None if link is None else replace(link, status=status)
+    new_link = None if link is None else replace(link, status=ending.status)
     if parent.status in FINAL:
         return Transition(parent), new_link
     detail: dict[str, Any] = {
-        "child_workflow": link.workflow if link else answer.get("child_workflow", ""),
-        "child_instance_id": link.instance_id if link else answer.get("child_instance_id", ""),
-        "reason": status,
+        "child_workflow": link.workflow if link else ending.child_workflow,
+        "child_instance_id": link.instance_id if link else ending.child_instance_id,
+        "reason": ending.status,
     }
-    if status != Status.COMPLETE.value:
-        detail["error_type"] = answer.get("error_type") or ""
-        detail["error_message"] = answer.get("error_message") or ""
+    completed = ending.status == Status.COMPLETE.value
+    if not completed:
+        detail["error_type"] = ending.error_type
+        detail["error_message"] = ending.error_message
     history = [HistoryEntry(HistoryKind.CHILD_ENDED, now, name, seq, detail=detail)]
     if step is None or step.kind is not StepKind.CHILD or step.state is not StepState.PENDING:
         return Transition(parent, history=history), new_link
-    if status == Status.COMPLETE.value:
-        output = answer.get("output")
+    if completed:
         done = replace(
             step,
             state=StepState.SUCCEEDED,
             attempts=1,
-            result=output.encode() if output is not None else b"null",
+            result=ending.output if ending.output is not None else b"null",
             ended_at=now,
         )
     else:
@@ -396,9 +450,7 @@ def child_ended(
             state=StepState.FAILED,
             attempts=1,
             error_type=CHILD_FAILED,
-            error_message=failure_text(
-                status, answer.get("error_type") or "", answer.get("error_message") or ""
-            ),
+            error_message=failure_text(ending.status, ending.error_type, ending.error_message),
             ended_at=now,
         )
     if parent.status is Status.WAITING and parent.current_step == name:
@@ -424,3 +476,16 @@ def failure_text(status: str, error_type: str, error_message: str) -> str:
 
 def _dumps(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def pack(header: dict[str, Any], payload: bytes | None) -> bytes:
+    """A message's body: its header as one line of JSON, then the payload's bytes as stored
+    (params or output), so that a payload travels unescaped."""
+    doc = {**header, "payload": payload is not None}
+    return _dumps(doc) + b"\n" + (payload or b"")
+
+
+def unpack(body: bytes) -> tuple[dict[str, Any], bytes | None]:
+    head, _, payload = body.partition(b"\n")
+    doc: dict[str, Any] = json.loads(head)
+    return doc, payload if doc.pop("payload") else None

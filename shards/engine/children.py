@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ from shards.engine.step_commands import past_step_limit
 from shards.engine.types import NewInstance
 from shards.engine.workflow_tasks import load_task_instance
 from shards.errors import QuotaExceeded, StepwayError
+from shards.limits import MAX_CHILD_MESSAGES
 from shards.partitioning import partition_of
 from shards.store import Outgoing
 from shards.tokens import TaskRef
@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 RELAY_SECONDS = 1.0
 # Messages one pass of the relay takes.
 RELAY_BATCH = 200
+# Messages in one DeliverChildMessages call, and the bytes of their bodies (a body holds at
+# most a payload of 1 MiB and its header).
+CALL_MESSAGES = MAX_CHILD_MESSAGES
+CALL_BYTES = 8 * 1024 * 1024
 # The delay before a message is tried again: doubling from the first, up to the last.
 FIRST_RETRY_US = 200_000
 MAX_RETRY_US = 10_000_000
@@ -168,15 +172,22 @@ class Children:
         due = [m for m in due if (m.partition, m.id) not in self._in_flight]
         if not due:
             return 0
-        groups: dict[tuple[str, int], list[Outgoing]] = defaultdict(list)
+        groups: dict[tuple[str, int], list[list[Outgoing]]] = defaultdict(list)
         for out in due:
             self._in_flight.add((out.partition, out.id))
             m = out.message
             target = self._partition(m.account_id, m.workflow, m.instance_id)
-            groups[(m.account_id, target)].append(out)
+            calls = groups[(m.account_id, target)]
+            if (
+                not calls
+                or len(calls[-1]) >= CALL_MESSAGES
+                or sum(len(o.message.body) for o in calls[-1]) + len(m.body) > CALL_BYTES
+            ):
+                calls.append([])
+            calls[-1].append(out)
         try:
             done = await asyncio.gather(
-                *(self._send(a, p, outs) for (a, p), outs in groups.items())
+                *(self._send(a, p, outs) for (a, p), calls in groups.items() for outs in calls)
             )
         finally:
             for out in due:
@@ -215,8 +226,8 @@ class Children:
             log.info("could not put off %d child workflow message(s): %s", len(outs), exc)
 
     async def _settle(self, outs: list[Outgoing], answers: dict[str, dict[str, Any]]) -> None:
-        """Deletes delivered messages; a start answered with the child's end (or a refusal)
-        settles the parent's step in the same transaction."""
+        """Deletes delivered messages; a start refused for good settles the parent's step in
+        the same transaction."""
 
         def op(conn: sa.Connection, after: After) -> None:
             for out in outs:
@@ -224,9 +235,20 @@ class Children:
                 if answer is None:
                     continue
                 store.delete_message(conn, out.partition, out.id)
-                if out.message.kind is MessageKind.START and answer["outcome"] != "started":
+                if answer.get("outcome") == "refused":
                     order = children.read_start(out.message.body)
-                    self._parent_hears(conn, after, order.parent.uid, out.partition, order, answer)
+                    ending = children.Ending(
+                        "refused",
+                        None,
+                        children.START_REFUSED,
+                        str(answer.get("error_message", "")),
+                        out.message.workflow,
+                        out.message.instance_id,
+                    )
+                    key = (out.partition, order.parent.uid)
+                    self._parent_hears(
+                        conn, after, key, order.parent.step, order.parent.seq, ending
+                    )
 
         await self.effects.run(op, {o.partition for o in outs}, cost=len(outs))
         self.delivered += sum(1 for o in outs if o.id in answers)
@@ -235,25 +257,19 @@ class Children:
         self,
         conn: sa.Connection,
         after: After,
-        parent_uid: str,
-        partition: int,
-        order: children.StartOrder | None,
-        answer: dict[str, Any],
-        name: str | None = None,
-        seq: int | None = None,
+        key: tuple[int, str],
+        name: str,
+        seq: int,
+        ending: children.Ending,
     ) -> None:
-        """A child's end (or refused start) reaches its parent (partition, uid)."""
-        key = (partition, parent_uid)
+        """A child's end (or refused start) reaches its parent at key (partition, uid)."""
         parent = store.load_instance(conn, key)
         if parent is None:
             return
-        if order is not None:
-            name, seq = order.parent.step, order.parent.seq
-        assert name is not None and seq is not None
         step = store.load_step(conn, key, name, seq)
         link = store.load_link(conn, key, name, seq)
         tr, new_link = children.child_ended(
-            parent, step, link, name=name, seq=seq, answer=answer, now=self.clock.now_us()
+            parent, step, link, name=name, seq=seq, ending=ending, now=self.clock.now_us()
         )
         self.effects.apply(conn, after, parent, tr, known=[step])
         if new_link is not None:
@@ -275,29 +291,22 @@ class Children:
         partition = self._partition(account_id, m.workflow, m.instance_id)
         if m.kind is MessageKind.START:
             return await self._take_start(account_id, partition, m)
-        doc = json.loads(m.body)
         now = self.clock.now_us()
 
         def op(conn: sa.Connection, after: After) -> dict[str, Any]:
             target = store.find_instance(conn, account_id, m.workflow, m.instance_id)
-            if target is None or (m.kind is MessageKind.ENDED and target.uid != doc["parent_uid"]):
-                return {"outcome": "done"}
+            if target is None:
+                return children.DONE
             if m.kind is MessageKind.ENDED:
-                self._parent_hears(
-                    conn,
-                    after,
-                    target.uid,
-                    target.partition,
-                    None,
-                    doc,
-                    name=doc["step"],
-                    seq=int(doc["seq"]),
-                )
-            else:
-                tr = children.terminate_child(target, doc["parent_uid"], now)
-                if tr is not None:
-                    self.effects.apply(conn, after, target, tr)
-            return {"outcome": "done"}
+                notice = children.read_end(m.body)
+                if target.uid == notice.parent_uid:
+                    key = (target.partition, target.uid)
+                    self._parent_hears(conn, after, key, notice.step, notice.seq, notice.ending)
+                return children.DONE
+            tr = children.terminate_child(target, children.read_terminate(m.body), now)
+            if tr is not None:
+                self.effects.apply(conn, after, target, tr)
+            return children.DONE
 
         return await self.effects.run(op, [partition])
 
@@ -316,12 +325,17 @@ class Children:
         def op(conn: sa.Connection, after: After) -> dict[str, Any]:
             existing = store.find_instance(conn, account_id, m.workflow, m.instance_id)
             if existing is not None:
-                return children.answer_existing(existing, order.parent)
+                answer, again = children.answer_existing(existing, order.parent)
+                if again is not None:
+                    # It ended before: its end goes to the parent again.
+                    store.add_messages(conn, existing.partition, [again], self.clock.now_us())
+                    after.append(self._wake.set)
+                return answer
             [outcome] = create(conn, after)
             if isinstance(outcome, QuotaExceeded):
                 raise outcome  # the workflow's queue is full for now: tried again later
             if isinstance(outcome, StepwayError):
                 return children.refused(str(outcome))
-            return {"outcome": "started"}
+            return children.STARTED
 
         return await self.effects.run(op, [partition], cost=payload_cost(len(order.params)))

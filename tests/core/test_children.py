@@ -80,9 +80,9 @@ def test_the_depth_limit_and_the_quota_refuse_before_anything_is_written() -> No
 def test_a_childs_end_settles_the_waiting_step_once() -> None:
     change = start()
     parent, [pending] = change.transition.instance, change.transition.steps
-    answer = {"status": "errored", "error_type": "ValueError", "error_message": "no"}
+    ending = children.Ending("errored", None, "ValueError", "no", "kid", "k-1")
     tr, link = children.child_ended(
-        parent, pending, change.link, name="kid", seq=1, answer=answer, now=T0 + 9_000
+        parent, pending, change.link, name="kid", seq=1, ending=ending, now=T0 + 9_000
     )
     assert tr.instance.status is Status.QUEUED and tr.dispatch
     [failed] = tr.steps
@@ -90,7 +90,7 @@ def test_a_childs_end_settles_the_waiting_step_once() -> None:
     assert failed.error_message == "errored: ValueError: no"
     assert link is not None and link.status == "errored"
     again, _ = children.child_ended(
-        tr.instance, failed, link, name="kid", seq=1, answer=answer, now=T0 + 9_500
+        tr.instance, failed, link, name="kid", seq=1, ending=ending, now=T0 + 9_500
     )
     assert again.instance == tr.instance and not again.steps and not again.history
 
