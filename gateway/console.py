@@ -581,6 +581,28 @@ def _instance_json(info: InstanceInfo, error_details: str = "") -> dict[str, Any
         "task_queue": info.task_queue,
         "retention_seconds": None if info.retention is None else info.retention.total_seconds(),
         "expires_at": _time(info.expires_at),
+        # A child workflow's parent, and the children this instance started.
+        "parent": None
+        if info.parent is None
+        else {
+            "workflow": info.parent.workflow,
+            "id": info.parent.id,
+            "step_name": info.parent.step_name,
+            "depth": info.parent.depth,
+            "parent_close": info.parent.parent_close,
+        },
+        "children": [
+            {
+                "workflow": c.workflow,
+                "id": c.id,
+                "step_name": c.step_name,
+                "step_seq": c.step_seq,
+                "parent_close": c.parent_close,
+                "wait": c.wait,
+                "status": None if c.status is None else c.status.value,
+            }
+            for c in info.children
+        ],
     }
 
 
