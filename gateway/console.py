@@ -586,6 +586,28 @@ def _instance_json(info: InstanceInfo, error_details: str = "") -> dict[str, Any
         "rollback_step": info.rollback_step,
         "rollback_step_seq": info.rollback_step_seq,
         "rollback_error": _error_json(info.rollback_error),
+        # A child workflow's parent, and the children this instance started.
+        "parent": None
+        if info.parent is None
+        else {
+            "workflow": info.parent.workflow,
+            "id": info.parent.id,
+            "step_name": info.parent.step_name,
+            "depth": info.parent.depth,
+            "parent_close": info.parent.parent_close,
+        },
+        "children": [
+            {
+                "workflow": c.workflow,
+                "id": c.id,
+                "step_name": c.step_name,
+                "step_seq": c.step_seq,
+                "parent_close": c.parent_close,
+                "wait": c.wait,
+                "status": None if c.status is None else c.status.value,
+            }
+            for c in info.children
+        ],
     }
 
 

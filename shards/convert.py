@@ -7,6 +7,7 @@ from typing import Any, cast
 from shards import validation as v
 from shards.clock import set_time
 from shards.core import retention
+from shards.core.children import ChildLink, ParentClose, ParentRef, parent_of
 from shards.core.model import (
     FINAL,
     MAX_RETRY_DELAY_US,
@@ -45,6 +46,7 @@ KIND_TO_PB = {
     StepKind.WAIT_FOR_EVENT: cpb.STEP_KIND_WAIT_FOR_EVENT,
     StepKind.CALL: cpb.STEP_KIND_CALL,
     StepKind.ROLLBACK: cpb.STEP_KIND_ROLLBACK,
+    StepKind.CHILD: cpb.STEP_KIND_CHILD,
 }
 ROLLBACK_TO_PB = {
     RollbackOutcome.ROLLING_BACK: cpb.ROLLBACK_OUTCOME_ROLLING_BACK,
@@ -71,7 +73,40 @@ def instance_to_pb(view: InstanceView) -> cpb.Instance:
     msg.params.data = view.params
     if view.instance.output is not None:
         msg.output.data = view.instance.output
+    for link in view.children or []:
+        msg.children.append(child_link_to_pb(link))
     return msg
+
+
+_CLOSE_TO_PB = {
+    ParentClose.TERMINATE: cpb.PARENT_CLOSE_POLICY_TERMINATE,
+    ParentClose.ABANDON: cpb.PARENT_CLOSE_POLICY_ABANDON,
+}
+
+
+def child_link_to_pb(link: ChildLink) -> cpb.ChildLink:
+    """A child of an instance, as GetInstance shows it."""
+    status = Status(link.status) if link.status in set(Status) else None
+    return cpb.ChildLink(
+        step_name=link.name,
+        step_seq=link.seq,
+        workflow=link.workflow,
+        instance_id=link.instance_id,
+        parent_close=_CLOSE_TO_PB[link.close],
+        wait=link.wait,
+        status=STATUS_TO_PB[status] if status else cpb.INSTANCE_STATUS_UNSPECIFIED,
+    )
+
+
+def parent_link_to_pb(ref: ParentRef) -> cpb.ParentLink:
+    return cpb.ParentLink(
+        workflow=ref.workflow,
+        instance_id=ref.instance_id,
+        step_name=ref.step,
+        step_seq=ref.seq,
+        depth=ref.depth,
+        parent_close=_CLOSE_TO_PB[ref.close],
+    )
 
 
 def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
@@ -113,6 +148,9 @@ def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
                 type=inst.rollback_error_type or "", message=inst.rollback_error_message or ""
             )
         )
+    parent = parent_of(inst)
+    if parent is not None:
+        msg.parent.CopyFrom(parent_link_to_pb(parent))
     return msg
 
 
@@ -134,6 +172,8 @@ def step_to_pb(step: Step) -> wpb.JournalEntry:
         entry.error.CopyFrom(cpb.Failure(type=step.error_type, message=step.error_message or ""))
     if step.wake_at is not None:
         set_time(entry.wake_at, step.wake_at)
+    if step.kind is StepKind.CHILD and step.event_type:
+        entry.child_instance_id = step.event_type
     return entry
 
 
@@ -274,6 +314,8 @@ def history_to_pb(seq: int, entry: HistoryEntry) -> cpb.HistoryEvent:
         reason=detail.get("reason") or "",
         task_queue=detail.get("task_queue") or "",
         step_type=detail.get("step_type") or "",
+        child_workflow=detail.get("child_workflow") or "",
+        child_instance_id=detail.get("child_instance_id") or "",
     )
     set_time(msg.time, entry.at)
     if "error_type" in detail:

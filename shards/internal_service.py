@@ -7,21 +7,27 @@ public call they serve (shards.call_context); gateways never serve this service.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import grpc
 
 from shards.call_context import FromGateway
+from shards.core.children import Message, MessageKind
 from shards.engine import ShardEngine
+from shards.errors import InvalidArgument
 from shards.fanout import FanoutPolls
 from stepway.internal.v1 import internal_service_pb2 as ipb
 from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
+
+_KINDS = {k.value: k for k in MessageKind}
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class ShardInternalService(FromGateway, igrpc.InternalServiceServicer):  # type: ignore[misc]
-    """Ends fan-out polls and gives back the tasks of workers whose connection dropped."""
+    """Ends fan-out polls, gives back the tasks of workers whose connection dropped, and takes
+    other shard servers' messages about child workflows."""
 
     def __init__(self, engine: ShardEngine, fanouts: FanoutPolls) -> None:
         super().__init__(engine.config.cluster_secret)
@@ -40,3 +46,22 @@ class ShardInternalService(FromGateway, igrpc.InternalServiceServicer):  # type:
         self.account(context)
         self.engine.worker_disconnected(request.worker_id)
         return ipb.WorkerGoneResponse()
+
+    async def DeliverChildMessages(
+        self, request: ipb.DeliverChildMessagesRequest, context: Context
+    ) -> ipb.DeliverChildMessagesResponse:
+        # Another shard server's relay (shards.engine.children), with the cluster secret.
+        account = self.account(context)
+        messages = []
+        for m in request.messages:
+            if m.kind not in _KINDS:
+                raise InvalidArgument("messages.kind", f"is {m.kind!r}, not a message kind")
+            messages.append(
+                (m.id, Message(_KINDS[m.kind], account, m.workflow, m.instance_id, m.body))
+            )
+        answers = await self.engine.deliver_child_messages(account, messages)
+        return ipb.DeliverChildMessagesResponse(
+            answers=[
+                ipb.ChildAnswer(id=id, body=json.dumps(a).encode()) for id, a in answers.items()
+            ]
+        )

@@ -75,6 +75,10 @@ MAX_SDK_CHARS = 100
 MAX_SCHEDULE_ID_CHARS = 80
 MAX_CRON_CHARS = MAX_CRON_EXPRESSION
 MAX_TIME_ZONE_CHARS = 100
+# Messages about child workflows in one call between shard servers, and one message's body:
+# a payload (params or output) and a header (the parent's link, an error message).
+MAX_CHILD_MESSAGES = 100
+MAX_CHILD_MESSAGE_BYTES = MAX_PAYLOAD_BYTES + 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,12 @@ LIMITS: dict[str, FieldLimit] = {
     "stepway.v1.CompleteStepTaskRequest.task_token": _STEP_TOKEN,
     "stepway.v1.FailStepTaskRequest.task_token": _STEP_TOKEN,
     "stepway.v1.HeartbeatStepTaskRequest.task_token": _STEP_TOKEN,
+    "stepway.v1.StartChildRequest.task_token": _TOKEN,
+    "stepway.v1.StartChildRequest.name": _STEP_NAME,
+    "stepway.v1.StartChildRequest.workflow": _ID,
+    "stepway.v1.StartChildRequest.instance_id": _ID,
+    "stepway.v1.StartChildRequest.task_queue": _ID,
+    "stepway.v1.StartChildRequest.trace_parent": FieldLimit(size=MAX_TRACEPARENT_CHARS),
     # ---- ScheduleService
     "stepway.v1.CronSpec.expression": FieldLimit(size=MAX_CRON_CHARS),
     "stepway.v1.CronSpec.time_zone": FieldLimit(size=MAX_TIME_ZONE_CHARS),
@@ -233,6 +243,15 @@ LIMITS: dict[str, FieldLimit] = {
     # ---- InternalService (gateway to shard server only)
     "stepway.internal.v1.EndPollRequest.poll_id": _ID,
     "stepway.internal.v1.WorkerGoneRequest.worker_id": _ID,
+    # Shard server to shard server (shards/engine/children.py).
+    "stepway.internal.v1.DeliverChildMessagesRequest.messages": FieldLimit(
+        items=MAX_CHILD_MESSAGES, noun="messages"
+    ),
+    "stepway.internal.v1.ChildMessage.id": _ID,
+    "stepway.internal.v1.ChildMessage.kind": _ID,
+    "stepway.internal.v1.ChildMessage.workflow": _ID,
+    "stepway.internal.v1.ChildMessage.instance_id": _ID,
+    "stepway.internal.v1.ChildMessage.body": FieldLimit(size=MAX_CHILD_MESSAGE_BYTES),
 }
 
 _NO_LIMIT = FieldLimit()

@@ -1,5 +1,6 @@
 """Calls from one shard server to the owner of a partition it does not own: a schedule's fire
-whose instance lives elsewhere (shards.engine.schedules.Elsewhere).
+whose instance lives elsewhere (shards.engine.schedules.Elsewhere), and messages about child
+workflows (shards.engine.children.Remote, through InternalService.DeliverChildMessages).
 
 The owner of a partition is read from the lease table, with its member's address, as a
 gateway's routing table reads it (only while the member's lease is live). The call is the
@@ -12,7 +13,10 @@ certificate, trusting the cluster's client CA (shard servers' certificates are i
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import grpc
 import sqlalchemy as sa
@@ -20,6 +24,7 @@ import sqlalchemy as sa
 from shards.call_context import call_metadata
 from shards.clock import now_us
 from shards.config import ShardConfig
+from shards.core.children import Message
 from shards.engine.schedules import TERMINATE_REASON
 from shards.engine.types import NewInstance
 from shards.errors import ShardUnavailable
@@ -28,6 +33,7 @@ from shards.partitioning import partition_of
 from shards.rpc import CHANNEL_OPTIONS
 from shards.tls import ClientTLS, channel_credentials
 from stepway.internal.v1 import internal_service_pb2 as ipb
+from stepway.internal.v1 import internal_service_pb2_grpc as igrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
@@ -70,6 +76,9 @@ class Owners:
             return live_owners(conn, now_us(), [partition]).get(partition)
 
     async def _stub(self, partition: int) -> fgrpc.WorkflowServiceStub:
+        return fgrpc.WorkflowServiceStub(await self._channel(partition))
+
+    async def _channel(self, partition: int) -> grpc.aio.Channel:
         address = await asyncio.to_thread(self._owner_address, partition)
         if address is None:
             raise ShardUnavailable(f"no shard server owns partition {partition} now")
@@ -81,7 +90,7 @@ class Owners:
                 else grpc.aio.secure_channel(address, self._credentials, options=CHANNEL_OPTIONS)
             )
             self._channels[address] = channel
-        return fgrpc.WorkflowServiceStub(channel)
+        return channel
 
     def _metadata(self, account_id: str) -> tuple[tuple[str, str | bytes], ...]:
         return call_metadata(self.config.cluster_secret, ipb.CallContext(account_id=account_id))
@@ -126,6 +135,33 @@ class Owners:
             if err.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION):
                 return
             raise _unavailable(err) from None
+
+    async def deliver_child_messages(
+        self, account_id: str, partition: int, messages: Sequence[tuple[str, Message]]
+    ) -> dict[str, dict[str, Any]]:
+        """Delivers messages about child workflows to the owner of their target partition
+        (shards.engine.children); answers each by id. Any failure raises: the relay tries
+        again later."""
+        stub = igrpc.InternalServiceStub(await self._channel(partition))
+        request = ipb.DeliverChildMessagesRequest(
+            messages=[
+                ipb.ChildMessage(
+                    id=id,
+                    kind=m.kind.value,
+                    workflow=m.workflow,
+                    instance_id=m.instance_id,
+                    body=m.body,
+                )
+                for id, m in messages
+            ]
+        )
+        try:
+            resp = await stub.DeliverChildMessages(
+                request, metadata=self._metadata(account_id), timeout=CALL_SECONDS
+            )
+        except grpc.aio.AioRpcError as err:
+            raise _unavailable(err) from None
+        return {a.id: json.loads(a.body) for a in resp.answers}
 
 
 def _unavailable(err: grpc.aio.AioRpcError) -> ShardUnavailable:

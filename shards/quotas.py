@@ -47,6 +47,8 @@ class Quotas:
     max_instance_state_bytes: int = 100 * 1024 * 1024
     # Schedules the account holds; CreateSchedule past it is refused.
     max_schedules: int = 1_000
+    # Children one instance may start (step.run_workflow, step.start_workflow).
+    max_children_per_instance: int = 1_000
 
 
 NAMES = tuple(f.name for f in fields(Quotas))
@@ -68,6 +70,7 @@ MAXIMUM = {
     "max_instance_state_bytes": 1024 * 1024 * 1024,
     "retention_seconds": 10 * 365 * 86_400,
     "max_schedules": 100_000,
+    "max_children_per_instance": 100_000,
 }
 
 

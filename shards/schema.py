@@ -105,6 +105,10 @@ instances = sa.Table(
     sa.Column("rollback_step_seq", sa.Integer, nullable=True),
     sa.Column("rollback_error_type", sa.String(200), nullable=True),
     sa.Column("rollback_error_message", sa.Text, nullable=True),
+    # A child workflow's parent, as JSON (shards.core.children.ParentRef); NULL for others.
+    sa.Column("parent", sa.Text, nullable=True),
+    # Children this instance started (the max_children_per_instance quota).
+    sa.Column("children", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),
@@ -303,4 +307,43 @@ rejections = sa.Table(
     sa.Column("account_id", sa.String(32), primary_key=True),
     sa.Column("quota", sa.String(64), primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
+)
+
+# The children an instance started, one row per CHILD step of the parent, in the parent's
+# partition: what describe shows and what the parent's end terminates (docs/child-workflows.md).
+child_links = sa.Table(
+    "child_links",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("uid", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("workflow", sa.String(100), nullable=False),
+    sa.Column("instance_id", sa.String(100), nullable=False),
+    sa.Column("parent_close", sa.String(16), nullable=False),
+    sa.Column("wait", sa.Boolean, nullable=False),
+    # The child's final status once its end was delivered here; NULL before.
+    sa.Column("status", sa.String(16), nullable=True),
+    sa.Column("started_at", sa.BigInteger, nullable=False),
+)
+
+# Messages about child workflows waiting to be delivered to the owner of their target
+# partition, written in the sender's transaction, in the sender's partition; deleted once
+# delivered (shards/engine/children.py).
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    # The target instance's key.
+    sa.Column("workflow", sa.String(100), nullable=False),
+    sa.Column("instance_id", sa.String(100), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    # When the next try is due, and how many failed.
+    sa.Column("next_at", sa.BigInteger, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Index("ix_outbox_due", "partition", "next_at"),
 )

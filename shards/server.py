@@ -68,6 +68,7 @@ async def start_shard(config: ShardConfig, engine: ShardEngine) -> ShardServer:
     # A schedule's fire whose instance another shard server owns is created by that server.
     owners = Owners(engine.db, config)
     engine.schedules.elsewhere = owners
+    engine.children.remote = owners
     server = grpc.aio.server(
         interceptors=[*server_interceptors(), ErrorInterceptor(engine.metrics)],
         options=SERVER_OPTIONS,

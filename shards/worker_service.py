@@ -30,6 +30,7 @@ from shards.convert import (
     task_to_pb,
 )
 from shards.core.calls import DEFAULT_TIMEOUT_US, CallSpec
+from shards.core.children import ChildSpec, ParentClose
 from shards.core.model import StepState
 from shards.db import is_unavailable
 from shards.engine import ShardEngine, Task
@@ -296,6 +297,38 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
             return wpb.ScheduleCallResponse(suspended=True)
         return wpb.ScheduleCallResponse(suspended=False, step=step_to_pb(step))
 
+    async def StartChild(
+        self, request: wpb.StartChildRequest, context: Context
+    ) -> wpb.StartChildResponse:
+        account = self.account(context)
+        if request.parent_close not in _CLOSE:
+            raise InvalidArgument("parent_close", f"is {request.parent_close}, not a policy")
+        spec = ChildSpec(
+            workflow=v.check_id("workflow", request.workflow),
+            instance_id=(
+                v.check_id("instance_id", request.instance_id) if request.instance_id else ""
+            ),
+            params=v.check_payload("params", request.params.data or b"null"),
+            task_queue=(
+                v.check_id("task_queue", request.task_queue) if request.task_queue else None
+            ),
+            close=_CLOSE[request.parent_close],
+            wait=request.wait,
+            trace_parent=v.check_traceparent(request.trace_parent),
+        )
+        step, instance_id = await self.engine.start_child(
+            account,
+            decode(request.task_token),
+            name=v.check_step_name("name", request.name),
+            seq=check_seq(request.seq),
+            spec=spec,
+        )
+        if step is None:
+            return wpb.StartChildResponse(suspended=True, instance_id=instance_id)
+        return wpb.StartChildResponse(
+            suspended=False, step=step_to_pb(step), instance_id=instance_id
+        )
+
     async def PollStepTasks(
         self, request: wpb.PollStepTasksRequest, context: Context
     ) -> wpb.PollStepTasksResponse:
@@ -401,6 +434,13 @@ _COMMAND_HANDLERS = {
     "schedule_call": "ScheduleCall",
     "start_step": "StartStep",
     "start_rollback": "StartRollback",
+    "start_child": "StartChild",
+}
+
+_CLOSE = {
+    cpb.PARENT_CLOSE_POLICY_UNSPECIFIED: None,
+    cpb.PARENT_CLOSE_POLICY_TERMINATE: ParentClose.TERMINATE,
+    cpb.PARENT_CLOSE_POLICY_ABANDON: ParentClose.ABANDON,
 }
 
 

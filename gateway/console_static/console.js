@@ -619,6 +619,22 @@ async function renderInstance(gen, workflow, id) {
     inst.rollback ? ["Rollback", el("span", { id: "rollback" }, rollbackText(inst))] : null,
     ["Task queue", inst.task_queue || "-"],
     ["Retention", inst.expires_at ? `${retention}, deleted after ${fmtTime(inst.expires_at)}` : retention],
+    // A child workflow links to its parent, and the step that started it.
+    inst.parent ? ["Parent", el("span", { id: "parent" },
+      el("a", { href: instanceHash(inst.parent.workflow, inst.parent.id) },
+        `${inst.parent.workflow} / ${inst.parent.id}`),
+      ` (step ${inst.parent.step_name}, ${inst.parent.parent_close} on its end)`)] : null,
+  ];
+  const children = (inst.children || []).length === 0 ? null : [
+    el("h2", {}, "Children"),
+    el("table", { id: "children" },
+      el("tr", {}, ["Step", "Child", "Waited", "On parent's end", "Status"].map((h) => el("th", {}, h))),
+      inst.children.map((c) => el("tr", {},
+        el("td", {}, `${c.step_name} #${c.step_seq}`),
+        el("td", {}, el("a", { href: instanceHash(c.workflow, c.id) }, `${c.workflow} / ${c.id}`)),
+        el("td", {}, c.wait ? "yes" : "no"),
+        el("td", {}, c.parent_close),
+        el("td", {}, c.status ? badge(c.status) : "-")))),
   ];
   const sections = [
     el("h1", {}, el("a", { href: listHash({ workflow: inst.workflow }) }, inst.workflow), " / ",
@@ -644,6 +660,7 @@ async function renderInstance(gen, workflow, id) {
             el("strong", {}, inst.error.type), ": ", inst.error.message,
             inst.error.details ? el("pre", {}, inst.error.details) : null),
         ] : null)),
+    children,
     el("h2", {}, "Timeline"),
     gantt(timeline(doc)),
     legend(),

@@ -52,8 +52,13 @@ def resume(inst: Instance, pending: Step | None, event_buffered: bool, now: int)
         raise FailedPrecondition(
             f"instance is {inst.status}, not paused: there is nothing to resume"
         )
-    if pending is not None and pending.kind is StepKind.CALL and pending.name == inst.current_step:
-        # Still waiting for its call (shards.core.calls): the call's outcome will queue it.
+    if (
+        pending is not None
+        and pending.kind in (StepKind.CALL, StepKind.CHILD)
+        and pending.name == inst.current_step
+    ):
+        # Still waiting for its call (shards.core.calls) or child (shards.core.children): the
+        # outcome will queue it.
         waiting = replace(inst, status=Status.WAITING, due_at=None)
         return Transition(waiting, history=[resumed])
     # Only the step the instance was suspended on counts: a pause that took effect after a

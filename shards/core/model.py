@@ -32,6 +32,7 @@ class StepKind(StrEnum):
     # The rollback of the DO step of the same name, journaled under seq -seq
     # (shards.core.rollbacks).
     ROLLBACK = "rollback"
+    CHILD = "child"
 
 
 class RollbackOutcome(StrEnum):
@@ -98,6 +99,10 @@ class Instance:
     rollback_step_seq: int | None = None
     rollback_error_type: str | None = None
     rollback_error_message: str | None = None
+    # A child workflow's parent, as JSON (shards.core.children.ParentRef); None for others.
+    parent: str | None = None
+    # Children this instance started.
+    children: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,8 @@ class HistoryKind(StrEnum):
     STEP_SUCCEEDED = "step_succeeded"
     STEP_FAILED = "step_failed"
     CALL_SCHEDULED = "call_scheduled"
+    CHILD_STARTED = "child_started"
+    CHILD_ENDED = "child_ended"
     SLEEPING = "sleeping"
     WOKE = "woke"
     WAITING_FOR_EVENT = "waiting_for_event"

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from shards import store
 from shards.clock import Clock
 from shards.committer import After, Committer, split
-from shards.core import limits
+from shards.core import children, limits
 from shards.core.calls import CallChange, StepKey
 from shards.core.model import FINAL, LEASED, Instance, Step, Transition
 from shards.db import log_failure, run_tx
@@ -72,6 +72,8 @@ class Effects:
         self.worker_keys: dict[str, set[Key]] = defaultdict(set)
         self._background: set[asyncio.Future[object]] = set()
         self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="shard-reader")
+        # Wakes the relay of messages about child workflows (shards.engine.children).
+        self.wake_relay: Callable[[], None] = lambda: None
 
     def close(self) -> None:
         """Stops the readers, empties the queues and cancels the clients still waiting."""
@@ -202,6 +204,8 @@ class Effects:
             after.append(lambda: self.queues.push(queue, key, fresh=fresh))
         if tr.finished:
             after.append(lambda: self._wake_result_waiters(new))
+            if new.parent is not None or new.children:
+                self.tell_children(conn, after, new)
         if tr.due_at is not None:
             due = tr.due_at
             after.append(lambda: self.note_due(due))
@@ -211,6 +215,20 @@ class Effects:
         if tr.history:
             after.append(lambda: self._notify_history(key))
         return new
+
+    def tell_children(self, conn: sa.Connection, after: After, new: Instance) -> None:
+        """An instance ended: its parent hears of it, and its children that go with it are
+        terminated, through the outbox (shards.core.children)."""
+        messages = []
+        ended = children.on_end(new)
+        if ended is not None:
+            messages.append(ended)
+        if new.children:
+            links = store.load_links(conn, (new.partition, new.uid))
+            messages.extend(children.closing(new, links))
+        if messages:
+            store.add_messages(conn, new.partition, messages, self.clock.now_us())
+            after.append(self.wake_relay)
 
     def create(
         self, conn: sa.Connection, after: After, created: Sequence[tuple[Transition, bytes]]

@@ -2,7 +2,8 @@
 
 The parts (each its own module) share one Effects, the interpreter that alone writes
 Transitions and runs their after-commit effects. ShardEngine builds them, starts and stops the
-background tasks (shard-timers, shard-schedules, shard-retention, shard-usage), takes the
+background tasks (shard-timers, shard-schedules, shard-retention, shard-usage,
+shard-children), takes the
 partitions the membership hands it, and answers the shard server's calls with the parts'
 commands, under the same names.
 """
@@ -19,6 +20,7 @@ from shards.clock import WALL_CLOCK, Clock
 from shards.committer import After, Committer
 from shards.config import ShardConfig
 from shards.engine.admission import Admission
+from shards.engine.children import Children
 from shards.engine.deletes import Deletes
 from shards.engine.effects import Effects
 from shards.engine.instances import Instances, TaskQueueNames
@@ -105,6 +107,15 @@ class ShardEngine:
             self.instances,
             self.metrics,
         )
+        self.children = Children(
+            config,
+            clock,
+            self.partitions,
+            self.effects,
+            self.admission,
+            self.instances,
+            self.workflow_tasks.lease_us,
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
         # The clients' commands and reads (instances.py).
@@ -152,6 +163,9 @@ class ShardEngine:
         self.complete_step_task = self.step_tasks.complete_step_task
         self.fail_step_task = self.step_tasks.fail_step_task
         self.heartbeat_step_task = self.step_tasks.heartbeat_step_task
+        # Child workflows (children.py).
+        self.start_child = self.children.start_child
+        self.deliver_child_messages = self.children.deliver
         # Retention (retention.py).
         self.purge_expired = self.retention.purge_expired
 
@@ -184,6 +198,7 @@ class ShardEngine:
             asyncio.create_task(self.schedules.loop(), name="shard-schedules"),
             asyncio.create_task(self.retention.loop(), name="shard-retention"),
             asyncio.create_task(self._usage_loop(), name="shard-usage"),
+            asyncio.create_task(self.children.loop(), name="shard-children"),
         ]
 
     async def stop(self) -> None:

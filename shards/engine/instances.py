@@ -37,6 +37,8 @@ from shards.errors import (
 )
 from shards.partitioning import partition_of
 
+# The children GetInstance shows with the steps.
+MAX_CHILDREN_SHOWN = 100
 # A watch re-reads the history at least this often, for writes made by another process.
 WATCH_POLL_SECONDS = 2.0
 
@@ -237,6 +239,7 @@ class Instances:
                     error_retention_us=error_us,
                     trace_parent=item.trace_parent,
                     state_bytes=len(item.params),
+                    parent=item.parent,
                 )
                 first[key] = n
                 fresh.append((n, machine.create(inst, now), item.params))
@@ -270,11 +273,12 @@ class Instances:
             params = store.load_params_of(conn, key)
             if not steps:
                 return InstanceView(inst, params)
+            kids = store.load_links(conn, key, MAX_CHILDREN_SHOWN) if inst.children else []
             entries = store.run_order_sizes(conn, key)
             if steps_from >= len(entries):
-                return InstanceView(inst, params, [])
+                return InstanceView(inst, params, [], children=kids)
             entries_page, more = journal.page(conn, key, entries, steps_from, budget)
-            return InstanceView(inst, params, entries_page, more)
+            return InstanceView(inst, params, entries_page, more, children=kids)
 
         return await self.effects.read(read)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shards.core.calls import StepTask
+from shards.core.children import ChildLink
 from shards.core.model import Failure, HistoryEntry, Instance, Status, Step
 from shards.core.retention import UNSET, Retentions
 from shards.tokens import StepTaskRef, TaskRef
@@ -47,6 +48,8 @@ class InstanceView:
     steps: list[Step] | None = None
     # Where the next page of steps starts, None when there is none.
     steps_next: int | None = None
+    # The children the instance started (read with steps).
+    children: list[ChildLink] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class NewInstance:
     task_queue: str | None = None
     # The retentions the creating call named per outcome (success_retention, error_retention).
     by_outcome: Retentions = UNSET
+    # A child workflow's parent, as JSON (shards.core.children.ParentRef).
+    parent: str | None = None
 
 
 @dataclass(frozen=True)

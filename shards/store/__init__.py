@@ -21,8 +21,20 @@ modules hold one concern each:
 - `retention`: expired instances, those a bulk delete matches, and deleting instances.
 - `leases`: the partition leases an operation's transaction reads.
 - `schedules`: schedules, their listing, the timer's due schedules.
+- `children`: a parent's child links and the outbox of messages about child workflows.
 """
 
+from shards.store.children import (
+    Outgoing,
+    add_messages,
+    delete_message,
+    due_messages,
+    insert_link,
+    load_link,
+    load_links,
+    retry_message,
+    update_link,
+)
 from shards.store.due import due_instances, next_due
 from shards.store.events import insert_event, oldest_buffered_event
 from shards.store.history import load_history
@@ -85,15 +97,19 @@ from shards.store.workflows import (
 
 __all__ = [
     "Key",
+    "Outgoing",
     "account_retention",
+    "add_messages",
     "apply",
     "count_schedules",
     "count_steps",
     "create_many",
     "delete_instances",
+    "delete_message",
     "delete_schedule",
     "delete_step_task",
     "due_instances",
+    "due_messages",
     "due_schedules",
     "due_step_tasks",
     "expired_instances",
@@ -102,6 +118,7 @@ __all__ = [
     "finished_instances",
     "insert_event",
     "insert_instance",
+    "insert_link",
     "insert_schedule",
     "journal_in_run_order",
     "journal_sizes",
@@ -112,6 +129,8 @@ __all__ = [
     "load_instance",
     "load_instances",
     "load_journals",
+    "load_link",
+    "load_links",
     "load_params",
     "load_params_of",
     "load_pending_steps",
@@ -128,11 +147,13 @@ __all__ = [
     "queued_instances",
     "ready_step_tasks",
     "register_workflows",
+    "retry_message",
     "run_order_sizes",
     "save_schedules",
     "status_counts",
     "unfinished_rollbacks",
     "unregistered_workflows",
+    "update_link",
     "workflow_retentions",
     "workflow_summaries",
     "workflow_task_queue",

@@ -14,11 +14,11 @@ from shards.store.rows import BY_KEYS, INST, ST, E, H, Key, S, bp, keys_params, 
 
 
 def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:
-    """Deletes instances with their steps, events and history."""
+    """Deletes instances with their steps, events, history and links to their children."""
     if not keys:
         return
     params = keys_params(keys)
-    for table in (S, E, H, ST):
+    for table in (S, E, H, ST, schema.child_links):
         # The partition and uid lists are matched as pairs through the uid, which is unique.
         conn.execute(
             table.delete().where(

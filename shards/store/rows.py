@@ -53,6 +53,8 @@ INSTANCE_COLUMNS = [
     INST.c.rollback_step_seq,
     INST.c.rollback_error_type,
     INST.c.rollback_error_message,
+    INST.c.parent,
+    INST.c.children,
 ]
 
 

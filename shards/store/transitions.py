@@ -38,6 +38,7 @@ _MUTABLE = (
     "rollback_step_seq",
     "rollback_error_type",
     "rollback_error_message",
+    "children",
 )
 _UPDATE_INSTANCE = INST.update().where(*BY_KEY).values({c: bp(f"v_{c}") for c in _MUTABLE})
 _STEP_VALUES = (

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from shards.core import calls, control, machine, steps
+from shards.core import calls, children, control, machine, steps
 from shards.core.model import (
     FINAL,
     LEASED,
@@ -289,6 +289,19 @@ def _command(kind: StepKind, inst: Instance, existing: Step) -> Transition:
             inst, existing, lease=LEASE, name="x", seq=1, spec=spec, now=T0 + 5_000
         )
         return change.transition
+    if kind is StepKind.CHILD:
+        child = children.ChildSpec("kid", "", b"1", None, None, wait=True)
+        return children.start(
+            inst,
+            existing,
+            lease=LEASE,
+            name="x",
+            seq=1,
+            spec=child,
+            max_children=1_000,
+            now=T0 + 5_000,
+            lease_timeout_us=LEASE_US,
+        ).transition
     return complete_attempt(inst, existing, name="x")
 
 

@@ -793,3 +793,39 @@ async def test_the_timeline_shows_a_running_steps_bar_growing_until_it_ends(
         finally:
             running_released.set()
             await browser.close()
+
+
+@workflow("console_kid")
+async def console_kid(event: WorkflowEvent, step: Step) -> Any:
+    return {"got": event.params}
+
+
+@workflow("console_mom")
+async def console_mom(event: WorkflowEvent, step: Step) -> Any:
+    return await step.run_workflow("console_kid", 7, id="kid-7")
+
+
+async def test_the_api_links_a_parent_and_its_child_both_ways(
+    dev_server: DevServer, client: Client
+) -> None:
+    key = dev_server.api_key
+    async with Worker(client, workflows=[console_kid, console_mom]):
+        handle = await client.create("console_mom", id="mom-7")
+        assert await handle.result(timeout=30) == {"got": 7}
+    _, mom = await call(dev_server, "GET", "/api/instances/console_mom/mom-7", key)
+    [kid] = mom["instance"]["children"]
+    assert (kid["workflow"], kid["id"], kid["wait"], kid["status"]) == (
+        "console_kid",
+        "kid-7",
+        True,
+        "complete",
+    )
+    assert {e["type"] for e in mom["history"]} >= {"child_started", "child_ended"}
+    _, child = await call(dev_server, "GET", "/api/instances/console_kid/kid-7", key)
+    assert child["instance"]["parent"] == {
+        "workflow": "console_mom",
+        "id": "mom-7",
+        "step_name": "child:console_kid",
+        "depth": 1,
+        "parent_close": "terminate",
+    }

@@ -765,3 +765,19 @@ def test_describe_shows_a_running_step_with_its_attempt_and_time_so_far() -> Non
     assert re.fullmatch(r"attempt 2 running for 3\.\ds", text), text
     pending = step_record("render", 1, 0.1, None)
     assert pending.running_attempt is None and pending.running_for() is None
+
+
+def test_describe_names_a_childs_parent_and_a_parents_children() -> None:
+    from stepway.client import ChildInfo, ParentInfo
+
+    kid = instance(
+        parent=ParentInfo("order", "o-1", "child:ship", 1, 1, "terminate"),
+        children=(
+            ChildInfo("audit", "a-1", "child:audit", 1, "abandon", False, None),
+            ChildInfo("pack", "p-1", "child:pack", 1, "terminate", True, InstanceStatus.COMPLETE),
+        ),
+    )
+    text = render.describe(kid, color=False, width=100).splitlines()
+    assert "Parent:                order/o-1 (step child:ship, depth 1)" in text
+    assert "Child:                 audit/a-1 (step child:audit, running)" in text
+    assert "Child:                 pack/p-1 (step child:pack, complete)" in text

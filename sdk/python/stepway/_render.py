@@ -293,6 +293,12 @@ def _facts(info: InstanceInfo, color: bool, width: int) -> list[tuple[str, str]]
     if info.output is not None:
         facts.append(("Output", truncate(format_value(info.output), room)))
     facts.append(("Retention", _retention(info)))
+    if info.parent is not None:
+        p = info.parent
+        facts.append(("Parent", f"{p.workflow}/{p.id} (step {p.step_name}, depth {p.depth})"))
+    for child in info.children:
+        status = child.status.value if child.status is not None else "running"
+        facts.append(("Child", f"{child.workflow}/{child.id} (step {child.step_name}, {status})"))
     return facts
 
 

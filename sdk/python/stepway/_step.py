@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from stepway import _payload, tracing
 from stepway._threads import BodyThreads
-from stepway.errors import InvalidArgumentError, StepwayError
+from stepway.errors import (
+    ChildWorkflowFailed,
+    FailedPreconditionError,
+    InvalidArgumentError,
+    ResourceExhaustedError,
+    StepwayError,
+)
 from stepway.v1 import common_pb2 as cpb
 from stepway.v1 import worker_service_pb2 as wpb
 from stepway.workflow import (
@@ -131,6 +137,7 @@ class _Entry:
     error_type: str
     error_message: str
     wake_at_us: int | None
+    child_id: str = ""
 
 
 def wall_us() -> int:
@@ -170,6 +177,7 @@ class Step:
                 error_type=e.error.type,
                 error_message=e.error.message,
                 wake_at_us=e.wake_at.ToMicroseconds() if e.HasField("wake_at") else None,
+                child_id=e.child_instance_id,
             )
             for e in journal
             # A step's rollback has the step's name and seq; StartRollback answers its state.
@@ -561,6 +569,115 @@ class Step:
             raise StepFailedError(name, done.error.type, done.error.message)
         raise _Abandoned(f"ScheduleCall of {name!r} answered a step that is not finished")
 
+    async def run_workflow(
+        self,
+        name: str,
+        params: Any = None,
+        *,
+        id: str | None = None,
+        task_queue: str | None = None,
+        parent_close: str | None = None,
+        step_name: str | None = None,
+    ) -> Any:
+        """Starts a child instance of the workflow `name` with `params` and returns its output.
+
+        The start is a step (named `step_name`, by default "child:<name>"): one child per
+        step, whatever crashes and replays happen. The child's id is `id`, or one derived
+        from this instance and the step. The instance waits for the child, holding no worker.
+        Raises ChildWorkflowFailed when the child errors, is terminated or cannot start.
+        `parent_close` ("terminate", the default, or "abandon") says what happens to the
+        child if this instance ends first.
+        """
+        label = step_name or f"child:{name}"
+        seq, entry = self._next(label)
+        if entry is None or entry.state not in (cpb.STEP_STATE_SUCCEEDED, cpb.STEP_STATE_FAILED):
+            resp = await self._start_child(label, seq, name, params, id, task_queue, parent_close)
+            if resp.suspended:
+                raise _Suspended("child")  # the instance waits; a later task has the outcome
+            done = resp.step
+            entry = _Entry(
+                done.state,
+                done.attempts,
+                done.result.data if done.HasField("result") else None,
+                done.error.type,
+                done.error.message,
+                None,
+                done.child_instance_id or resp.instance_id,
+            )
+            self._journal[(label, seq)] = entry
+        if entry.state == cpb.STEP_STATE_SUCCEEDED:
+            return _payload.loads(entry.result or b"null")
+        status, _, rest = entry.error_message.partition(": ")
+        error_type, _, message = rest.partition(": ")
+        raise ChildWorkflowFailed(label, name, entry.child_id, status, error_type, message)
+
+    async def start_workflow(
+        self,
+        name: str,
+        params: Any = None,
+        *,
+        id: str | None = None,
+        task_queue: str | None = None,
+        parent_close: str | None = None,
+        step_name: str | None = None,
+    ) -> str:
+        """Starts a child instance of the workflow `name` without waiting for it; returns its
+        instance id. One child per step, as for run_workflow; `parent_close` defaults to
+        "abandon" (the child runs on when this instance ends)."""
+        label = step_name or f"child:{name}"
+        seq, entry = self._next(label)
+        if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
+            return str(_payload.loads(entry.result or b"{}")["instance_id"])
+        resp = await self._start_child(
+            label, seq, name, params, id, task_queue, parent_close, wait=False
+        )
+        if resp.suspended:
+            raise _Suspended("pause")  # a pause took effect with this write
+        return resp.instance_id or resp.step.child_instance_id
+
+    async def _start_child(
+        self,
+        label: str,
+        seq: int,
+        workflow: str,
+        params: Any,
+        instance_id: str | None,
+        task_queue: str | None,
+        parent_close: str | None,
+        wait: bool = True,
+    ) -> wpb.StartChildResponse:
+        if parent_close not in _PARENT_CLOSE:
+            raise ValueError(f"parent_close must be 'terminate' or 'abandon', not {parent_close!r}")
+        for field, value in (("id", instance_id), ("task_queue", task_queue), ("name", workflow)):
+            if value is not None and not TASK_QUEUE_PATTERN.fullmatch(value):
+                raise ValueError(f"{field} {value!r} must match {TASK_QUEUE_PATTERN.pattern}")
+        data = _payload.dumps(params)
+        if len(data) > MAX_PAYLOAD_BYTES:
+            raise ValueError(
+                f"the params of child {workflow!r} are {len(data)} bytes; "
+                f"the limit is {MAX_PAYLOAD_BYTES} bytes (1 MiB)"
+            )
+        request = wpb.StartChildRequest(
+            task_token=self._token,
+            name=label,
+            seq=seq,
+            workflow=workflow,
+            instance_id=instance_id or "",
+            params=cpb.Payload(data=data),
+            task_queue=task_queue or "",
+            parent_close=_PARENT_CLOSE[parent_close],
+            wait=wait,
+            trace_parent=tracing.current_traceparent() or "",
+        )
+        try:
+            resp: wpb.StartChildResponse = await self._outbox.send("start_child", request)
+        except (InvalidArgumentError, FailedPreconditionError, ResourceExhaustedError):
+            # The depth limit, the children quota, bad params: raised in the workflow.
+            raise
+        except StepwayError as exc:
+            raise _Abandoned(str(exc)) from exc
+        return resp
+
     async def sleep(self, name: str, duration: float | timedelta) -> None:
         """Suspends the instance for duration (seconds or a timedelta), durably."""
         seq, entry = self._next(name)
@@ -613,6 +730,13 @@ class Step:
             payload=_payload.loads(resp.event.payload.data),
             received_at=_payload.to_datetime(resp.event.received_at) or datetime.now(UTC),
         )
+
+
+_PARENT_CLOSE = {
+    None: cpb.PARENT_CLOSE_POLICY_UNSPECIFIED,
+    "terminate": cpb.PARENT_CLOSE_POLICY_TERMINATE,
+    "abandon": cpb.PARENT_CLOSE_POLICY_ABANDON,
+}
 
 
 def _retry_pb(policy: RetryPolicy) -> wpb.RetryPolicy:

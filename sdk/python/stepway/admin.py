@@ -84,6 +84,8 @@ class Quotas:
     max_instance_state_bytes: int
     # Schedules the account holds.
     max_schedules: int
+    # Children one instance may start.
+    max_children_per_instance: int
     # Each quota's default, by name.
     defaults: dict[str, int] = field(default_factory=dict, hash=False)
 

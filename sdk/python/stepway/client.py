@@ -88,6 +88,7 @@ _KIND_FROM_PB = {
     cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
     cpb.STEP_KIND_CALL: "call",
     cpb.STEP_KIND_ROLLBACK: "rollback",
+    cpb.STEP_KIND_CHILD: "child",
 }
 _ROLLBACK_FROM_PB = {
     cpb.ROLLBACK_OUTCOME_ROLLING_BACK: "rolling_back",
@@ -189,6 +190,9 @@ class InstanceInfo:
     rollback_step: str | None = None
     rollback_step_seq: int | None = None
     rollback_error: ErrorInfo | None = None
+    # A child workflow's parent; the children this instance started (from `describe`).
+    parent: ParentInfo | None = None
+    children: tuple[ChildInfo, ...] = ()
 
     @property
     def duration(self) -> timedelta | None:
@@ -232,6 +236,66 @@ class InstanceInfo:
                 if msg.HasField("rollback_error")
                 else None
             ),
+            parent=ParentInfo.from_pb(msg.parent) if msg.HasField("parent") else None,
+            children=tuple(ChildInfo.from_pb(c) for c in msg.children),
+        )
+
+
+_CLOSE_FROM_PB = {
+    cpb.PARENT_CLOSE_POLICY_TERMINATE: "terminate",
+    cpb.PARENT_CLOSE_POLICY_ABANDON: "abandon",
+}
+
+
+@dataclass(frozen=True)
+class ParentInfo:
+    """The parent of a child workflow: its instance, and the step that started the child."""
+
+    workflow: str
+    id: str
+    step_name: str
+    step_seq: int
+    # 1 for a child of a top-level instance, 2 for its child, ...
+    depth: int
+    # "terminate" or "abandon": what the child does when the parent ends first.
+    parent_close: str
+
+    @classmethod
+    def from_pb(cls, msg: cpb.ParentLink) -> ParentInfo:
+        return cls(
+            workflow=msg.workflow,
+            id=msg.instance_id,
+            step_name=msg.step_name,
+            step_seq=msg.step_seq,
+            depth=msg.depth,
+            parent_close=_CLOSE_FROM_PB.get(msg.parent_close, ""),
+        )
+
+
+@dataclass(frozen=True)
+class ChildInfo:
+    """A child an instance started."""
+
+    workflow: str
+    id: str
+    step_name: str
+    step_seq: int
+    parent_close: str
+    # Whether the parent waits for it (run_workflow).
+    wait: bool
+    # Its final status once the parent heard of its end, else None.
+    status: InstanceStatus | None
+
+    @classmethod
+    def from_pb(cls, msg: cpb.ChildLink) -> ChildInfo:
+        return cls(
+            workflow=msg.workflow,
+            id=msg.instance_id,
+            step_name=msg.step_name,
+            step_seq=msg.step_seq,
+            parent_close=_CLOSE_FROM_PB.get(msg.parent_close, ""),
+            wait=msg.wait,
+            status=_STATUS_FROM_PB.get(msg.status) if msg.status else None,
         )
 
 
@@ -255,6 +319,9 @@ class HistoryEvent:
     # The step task queue and step type of a call_scheduled event.
     task_queue: str | None = None
     step_type: str | None = None
+    # The child of a child_started or child_ended event.
+    child_workflow: str | None = None
+    child_id: str | None = None
 
     @classmethod
     def from_pb(cls, msg: cpb.HistoryEvent) -> HistoryEvent:
@@ -273,6 +340,8 @@ class HistoryEvent:
             reason=msg.reason or None,
             task_queue=msg.task_queue or None,
             step_type=msg.step_type or None,
+            child_workflow=msg.child_workflow or None,
+            child_id=msg.child_instance_id or None,
         )
 
 

@@ -155,6 +155,33 @@ class WorkflowFailedError(StepwayError):
         self.error_message = error_message
 
 
+class ChildWorkflowFailed(Exception):
+    """A child workflow that `step.run_workflow` waited for did not complete: it errored, was
+    terminated, or could not start (`status` "refused": its workflow is not registered, or
+    another instance has its id). Raised in the parent's workflow on the first run and on
+    every replay alike; left uncaught, the parent errors with type ChildWorkflowFailed."""
+
+    def __init__(
+        self,
+        step: str,
+        workflow: str,
+        instance_id: str,
+        status: str,
+        error_type: str,
+        error_message: str,
+    ) -> None:
+        super().__init__(
+            f"child workflow {workflow} {instance_id} (step {step!r}) {status}: "
+            f"{error_type}: {error_message}"
+        )
+        self.step = step
+        self.workflow = workflow
+        self.instance_id = instance_id
+        self.status = status
+        self.error_type = error_type
+        self.error_message = error_message
+
+
 class WorkflowTerminatedError(StepwayError):
     """The instance was terminated before it finished."""
 

@@ -32,7 +32,7 @@ class Account(_message.Message):
     def __init__(self, name: _Optional[str] = ..., operator: _Optional[bool] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Quotas(_message.Message):
-    __slots__ = ("creations_per_second", "max_running", "max_queued_per_workflow", "requests_per_second", "max_payload_bytes", "max_steps_per_instance", "retention_seconds", "max_instance_state_bytes", "max_schedules")
+    __slots__ = ("creations_per_second", "max_running", "max_queued_per_workflow", "requests_per_second", "max_payload_bytes", "max_steps_per_instance", "retention_seconds", "max_instance_state_bytes", "max_schedules", "max_children_per_instance")
     CREATIONS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     MAX_RUNNING_FIELD_NUMBER: _ClassVar[int]
     MAX_QUEUED_PER_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
@@ -42,6 +42,7 @@ class Quotas(_message.Message):
     RETENTION_SECONDS_FIELD_NUMBER: _ClassVar[int]
     MAX_INSTANCE_STATE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_SCHEDULES_FIELD_NUMBER: _ClassVar[int]
+    MAX_CHILDREN_PER_INSTANCE_FIELD_NUMBER: _ClassVar[int]
     creations_per_second: int
     max_running: int
     max_queued_per_workflow: int
@@ -51,7 +52,8 @@ class Quotas(_message.Message):
     retention_seconds: int
     max_instance_state_bytes: int
     max_schedules: int
-    def __init__(self, creations_per_second: _Optional[int] = ..., max_running: _Optional[int] = ..., max_queued_per_workflow: _Optional[int] = ..., requests_per_second: _Optional[int] = ..., max_payload_bytes: _Optional[int] = ..., max_steps_per_instance: _Optional[int] = ..., retention_seconds: _Optional[int] = ..., max_instance_state_bytes: _Optional[int] = ..., max_schedules: _Optional[int] = ...) -> None: ...
+    max_children_per_instance: int
+    def __init__(self, creations_per_second: _Optional[int] = ..., max_running: _Optional[int] = ..., max_queued_per_workflow: _Optional[int] = ..., requests_per_second: _Optional[int] = ..., max_payload_bytes: _Optional[int] = ..., max_steps_per_instance: _Optional[int] = ..., retention_seconds: _Optional[int] = ..., max_instance_state_bytes: _Optional[int] = ..., max_schedules: _Optional[int] = ..., max_children_per_instance: _Optional[int] = ...) -> None: ...
 
 class ApiKey(_message.Message):
     __slots__ = ("key_id", "account", "role", "name", "created_at", "revoked_at")

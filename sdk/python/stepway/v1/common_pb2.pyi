@@ -2,10 +2,11 @@ import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -30,6 +31,7 @@ class StepKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STEP_KIND_WAIT_FOR_EVENT: _ClassVar[StepKind]
     STEP_KIND_CALL: _ClassVar[StepKind]
     STEP_KIND_ROLLBACK: _ClassVar[StepKind]
+    STEP_KIND_CHILD: _ClassVar[StepKind]
 
 class StepState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -75,6 +77,14 @@ class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_ROLLBACK_FAILED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_CHILD_STARTED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_CHILD_ENDED: _ClassVar[HistoryEventType]
+
+class ParentClosePolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PARENT_CLOSE_POLICY_UNSPECIFIED: _ClassVar[ParentClosePolicy]
+    PARENT_CLOSE_POLICY_TERMINATE: _ClassVar[ParentClosePolicy]
+    PARENT_CLOSE_POLICY_ABANDON: _ClassVar[ParentClosePolicy]
 
 class RollbackOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -97,6 +107,7 @@ STEP_KIND_SLEEP: StepKind
 STEP_KIND_WAIT_FOR_EVENT: StepKind
 STEP_KIND_CALL: StepKind
 STEP_KIND_ROLLBACK: StepKind
+STEP_KIND_CHILD: StepKind
 STEP_STATE_UNSPECIFIED: StepState
 STEP_STATE_PENDING: StepState
 STEP_STATE_SUCCEEDED: StepState
@@ -136,6 +147,11 @@ HISTORY_EVENT_TYPE_ROLLBACK_ATTEMPT_FAILED: HistoryEventType
 HISTORY_EVENT_TYPE_ROLLBACK_RETRY_SCHEDULED: HistoryEventType
 HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE: HistoryEventType
 HISTORY_EVENT_TYPE_ROLLBACK_FAILED: HistoryEventType
+HISTORY_EVENT_TYPE_CHILD_STARTED: HistoryEventType
+HISTORY_EVENT_TYPE_CHILD_ENDED: HistoryEventType
+PARENT_CLOSE_POLICY_UNSPECIFIED: ParentClosePolicy
+PARENT_CLOSE_POLICY_TERMINATE: ParentClosePolicy
+PARENT_CLOSE_POLICY_ABANDON: ParentClosePolicy
 ROLLBACK_OUTCOME_UNSPECIFIED: RollbackOutcome
 ROLLBACK_OUTCOME_ROLLING_BACK: RollbackOutcome
 ROLLBACK_OUTCOME_ROLLED_BACK: RollbackOutcome
@@ -158,7 +174,7 @@ class Failure(_message.Message):
     def __init__(self, type: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class Instance(_message.Message):
-    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "rollback", "rollback_step", "rollback_step_seq", "rollback_error")
+    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "rollback", "rollback_step", "rollback_step_seq", "rollback_error", "parent", "children")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -177,6 +193,8 @@ class Instance(_message.Message):
     ROLLBACK_STEP_FIELD_NUMBER: _ClassVar[int]
     ROLLBACK_STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
     ROLLBACK_ERROR_FIELD_NUMBER: _ClassVar[int]
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CHILDREN_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     status: InstanceStatus
@@ -195,7 +213,9 @@ class Instance(_message.Message):
     rollback_step: str
     rollback_step_seq: int
     rollback_error: Failure
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., rollback: _Optional[_Union[RollbackOutcome, str]] = ..., rollback_step: _Optional[str] = ..., rollback_step_seq: _Optional[int] = ..., rollback_error: _Optional[_Union[Failure, _Mapping]] = ...) -> None: ...
+    parent: ParentLink
+    children: _containers.RepeatedCompositeFieldContainer[ChildLink]
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., rollback: _Optional[_Union[RollbackOutcome, str]] = ..., rollback_step: _Optional[str] = ..., rollback_step_seq: _Optional[int] = ..., rollback_error: _Optional[_Union[Failure, _Mapping]] = ..., parent: _Optional[_Union[ParentLink, _Mapping]] = ..., children: _Optional[_Iterable[_Union[ChildLink, _Mapping]]] = ...) -> None: ...
 
 class Step(_message.Message):
     __slots__ = ("name", "seq", "kind", "state", "attempts", "started_at", "ended_at", "output", "error", "wake_at", "event_type", "attempt_started_at")
@@ -226,7 +246,7 @@ class Step(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., attempts: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., attempt_started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class HistoryEvent(_message.Message):
-    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type")
+    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type", "child_workflow", "child_instance_id")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -240,6 +260,8 @@ class HistoryEvent(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CHILD_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    CHILD_INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     seq: int
     time: _timestamp_pb2.Timestamp
     type: HistoryEventType
@@ -253,4 +275,40 @@ class HistoryEvent(_message.Message):
     reason: str
     task_queue: str
     step_type: str
-    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ...) -> None: ...
+    child_workflow: str
+    child_instance_id: str
+    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., child_workflow: _Optional[str] = ..., child_instance_id: _Optional[str] = ...) -> None: ...
+
+class ParentLink(_message.Message):
+    __slots__ = ("workflow", "instance_id", "step_name", "step_seq", "depth", "parent_close")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    DEPTH_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    instance_id: str
+    step_name: str
+    step_seq: int
+    depth: int
+    parent_close: ParentClosePolicy
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., depth: _Optional[int] = ..., parent_close: _Optional[_Union[ParentClosePolicy, str]] = ...) -> None: ...
+
+class ChildLink(_message.Message):
+    __slots__ = ("step_name", "step_seq", "workflow", "instance_id", "parent_close", "wait", "status")
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    step_name: str
+    step_seq: int
+    workflow: str
+    instance_id: str
+    parent_close: ParentClosePolicy
+    wait: bool
+    status: InstanceStatus
+    def __init__(self, step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., parent_close: _Optional[_Union[ParentClosePolicy, str]] = ..., wait: _Optional[bool] = ..., status: _Optional[_Union[InstanceStatus, str]] = ...) -> None: ...

@@ -37,7 +37,7 @@ class RetryPolicy(_message.Message):
     def __init__(self, limit: _Optional[int] = ..., delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., backoff: _Optional[_Union[Backoff, str]] = ..., max_delay: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class JournalEntry(_message.Message):
-    __slots__ = ("name", "seq", "kind", "state", "result", "error", "attempts", "wake_at")
+    __slots__ = ("name", "seq", "kind", "state", "result", "error", "attempts", "wake_at", "child_instance_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +46,7 @@ class JournalEntry(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     WAKE_AT_FIELD_NUMBER: _ClassVar[int]
+    CHILD_INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     seq: int
     kind: _common_pb2.StepKind
@@ -54,7 +55,8 @@ class JournalEntry(_message.Message):
     error: _common_pb2.Failure
     attempts: int
     wake_at: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[_common_pb2.StepKind, str]] = ..., state: _Optional[_Union[_common_pb2.StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    child_instance_id: str
+    def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[_common_pb2.StepKind, str]] = ..., state: _Optional[_Union[_common_pb2.StepState, str]] = ..., result: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., attempts: _Optional[int] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., child_instance_id: _Optional[str] = ...) -> None: ...
 
 class WorkflowTask(_message.Message):
     __slots__ = ("task_token", "workflow", "instance_id", "params", "created_at", "journal", "lease_timeout", "trace_parent", "account_id", "next_journal_page_token")
@@ -337,7 +339,7 @@ class ReleaseTasksResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class WorkerCommand(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "start_rollback")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "start_rollback", "start_child")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
@@ -347,6 +349,7 @@ class WorkerCommand(_message.Message):
     SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
     START_STEP_FIELD_NUMBER: _ClassVar[int]
     START_ROLLBACK_FIELD_NUMBER: _ClassVar[int]
+    START_CHILD_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepRequest
     fail_step: FailStepRequest
     start_sleep: StartSleepRequest
@@ -356,10 +359,11 @@ class WorkerCommand(_message.Message):
     schedule_call: ScheduleCallRequest
     start_step: StartStepRequest
     start_rollback: StartRollbackRequest
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ..., start_step: _Optional[_Union[StartStepRequest, _Mapping]] = ..., start_rollback: _Optional[_Union[StartRollbackRequest, _Mapping]] = ...) -> None: ...
+    start_child: StartChildRequest
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepRequest, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepRequest, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepRequest, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventRequest, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowRequest, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowRequest, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallRequest, _Mapping]] = ..., start_step: _Optional[_Union[StartStepRequest, _Mapping]] = ..., start_rollback: _Optional[_Union[StartRollbackRequest, _Mapping]] = ..., start_child: _Optional[_Union[StartChildRequest, _Mapping]] = ...) -> None: ...
 
 class CommandResult(_message.Message):
-    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "start_rollback", "error")
+    __slots__ = ("complete_step", "fail_step", "start_sleep", "wait_for_event", "complete_workflow", "fail_workflow", "schedule_call", "start_step", "start_rollback", "start_child", "error")
     COMPLETE_STEP_FIELD_NUMBER: _ClassVar[int]
     FAIL_STEP_FIELD_NUMBER: _ClassVar[int]
     START_SLEEP_FIELD_NUMBER: _ClassVar[int]
@@ -369,6 +373,7 @@ class CommandResult(_message.Message):
     SCHEDULE_CALL_FIELD_NUMBER: _ClassVar[int]
     START_STEP_FIELD_NUMBER: _ClassVar[int]
     START_ROLLBACK_FIELD_NUMBER: _ClassVar[int]
+    START_CHILD_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     complete_step: CompleteStepResponse
     fail_step: FailStepResponse
@@ -379,8 +384,9 @@ class CommandResult(_message.Message):
     schedule_call: ScheduleCallResponse
     start_step: StartStepResponse
     start_rollback: StartRollbackResponse
+    start_child: StartChildResponse
     error: _status_pb2.Status
-    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., start_rollback: _Optional[_Union[StartRollbackResponse, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
+    def __init__(self, complete_step: _Optional[_Union[CompleteStepResponse, _Mapping]] = ..., fail_step: _Optional[_Union[FailStepResponse, _Mapping]] = ..., start_sleep: _Optional[_Union[StartSleepResponse, _Mapping]] = ..., wait_for_event: _Optional[_Union[WaitForEventResponse, _Mapping]] = ..., complete_workflow: _Optional[_Union[CompleteWorkflowResponse, _Mapping]] = ..., fail_workflow: _Optional[_Union[FailWorkflowResponse, _Mapping]] = ..., schedule_call: _Optional[_Union[ScheduleCallResponse, _Mapping]] = ..., start_step: _Optional[_Union[StartStepResponse, _Mapping]] = ..., start_rollback: _Optional[_Union[StartRollbackResponse, _Mapping]] = ..., start_child: _Optional[_Union[StartChildResponse, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
 
 class RecordBatchRequest(_message.Message):
     __slots__ = ("commands",)
@@ -543,3 +549,37 @@ class StartRollbackResponse(_message.Message):
     ROLLBACKS_FIELD_NUMBER: _ClassVar[int]
     rollbacks: _containers.RepeatedCompositeFieldContainer[JournalEntry]
     def __init__(self, rollbacks: _Optional[_Iterable[_Union[JournalEntry, _Mapping]]] = ...) -> None: ...
+
+class StartChildRequest(_message.Message):
+    __slots__ = ("task_token", "name", "seq", "workflow", "instance_id", "params", "task_queue", "parent_close", "wait", "trace_parent")
+    TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CLOSE_FIELD_NUMBER: _ClassVar[int]
+    WAIT_FIELD_NUMBER: _ClassVar[int]
+    TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
+    task_token: bytes
+    name: str
+    seq: int
+    workflow: str
+    instance_id: str
+    params: _common_pb2.Payload
+    task_queue: str
+    parent_close: _common_pb2.ParentClosePolicy
+    wait: bool
+    trace_parent: str
+    def __init__(self, task_token: _Optional[bytes] = ..., name: _Optional[str] = ..., seq: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., params: _Optional[_Union[_common_pb2.Payload, _Mapping]] = ..., task_queue: _Optional[str] = ..., parent_close: _Optional[_Union[_common_pb2.ParentClosePolicy, str]] = ..., wait: _Optional[bool] = ..., trace_parent: _Optional[str] = ...) -> None: ...
+
+class StartChildResponse(_message.Message):
+    __slots__ = ("suspended", "step", "instance_id")
+    SUSPENDED_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    suspended: bool
+    step: JournalEntry
+    instance_id: str
+    def __init__(self, suspended: _Optional[bool] = ..., step: _Optional[_Union[JournalEntry, _Mapping]] = ..., instance_id: _Optional[str] = ...) -> None: ...

@@ -1,6 +1,8 @@
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from typing import ClassVar as _ClassVar, Optional as _Optional
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
@@ -31,3 +33,37 @@ class WorkerGoneRequest(_message.Message):
 class WorkerGoneResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ChildMessage(_message.Message):
+    __slots__ = ("id", "kind", "workflow", "instance_id", "body")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: str
+    workflow: str
+    instance_id: str
+    body: bytes
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., body: _Optional[bytes] = ...) -> None: ...
+
+class DeliverChildMessagesRequest(_message.Message):
+    __slots__ = ("messages",)
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[ChildMessage]
+    def __init__(self, messages: _Optional[_Iterable[_Union[ChildMessage, _Mapping]]] = ...) -> None: ...
+
+class ChildAnswer(_message.Message):
+    __slots__ = ("id", "body")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    body: bytes
+    def __init__(self, id: _Optional[str] = ..., body: _Optional[bytes] = ...) -> None: ...
+
+class DeliverChildMessagesResponse(_message.Message):
+    __slots__ = ("answers",)
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    answers: _containers.RepeatedCompositeFieldContainer[ChildAnswer]
+    def __init__(self, answers: _Optional[_Iterable[_Union[ChildAnswer, _Mapping]]] = ...) -> None: ...

@@ -49,6 +49,11 @@ class InternalServiceStub:
                 request_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WorkerGoneRequest.SerializeToString,
                 response_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WorkerGoneResponse.FromString,
                 _registered_method=True)
+        self.DeliverChildMessages = channel.unary_unary(
+                '/stepway.internal.v1.InternalService/DeliverChildMessages',
+                request_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesRequest.SerializeToString,
+                response_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesResponse.FromString,
+                _registered_method=True)
 
 
 class InternalServiceServicer:
@@ -77,6 +82,17 @@ class InternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeliverChildMessages(self, request, context):
+        """Delivers messages about child workflows from one shard server to the owner of their
+        target partition (shards/engine/children.py): start a child, a child ended, terminate a
+        child whose parent ended. Each is idempotent by its target and content: sent again after
+        a lost answer it changes nothing more. A message whose partition the receiver does not
+        own is answered NOT_OWNER for the whole call, and sent again later.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -89,6 +105,11 @@ def add_InternalServiceServicer_to_server(servicer, server):
                     servicer.WorkerGone,
                     request_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WorkerGoneRequest.FromString,
                     response_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WorkerGoneResponse.SerializeToString,
+            ),
+            'DeliverChildMessages': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeliverChildMessages,
+                    request_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesRequest.FromString,
+                    response_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -150,6 +171,33 @@ class InternalService:
             '/stepway.internal.v1.InternalService/WorkerGone',
             stepway_dot_internal_dot_v1_dot_internal__service__pb2.WorkerGoneRequest.SerializeToString,
             stepway_dot_internal_dot_v1_dot_internal__service__pb2.WorkerGoneResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeliverChildMessages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.internal.v1.InternalService/DeliverChildMessages',
+            stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesRequest.SerializeToString,
+            stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesResponse.FromString,
             options,
             channel_credentials,
             insecure,

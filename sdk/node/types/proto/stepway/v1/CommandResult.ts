@@ -9,6 +9,7 @@ import type { FailWorkflowResponse as _stepway_v1_FailWorkflowResponse, FailWork
 import type { ScheduleCallResponse as _stepway_v1_ScheduleCallResponse, ScheduleCallResponse__Output as _stepway_v1_ScheduleCallResponse__Output } from '../../stepway/v1/ScheduleCallResponse';
 import type { StartStepResponse as _stepway_v1_StartStepResponse, StartStepResponse__Output as _stepway_v1_StartStepResponse__Output } from '../../stepway/v1/StartStepResponse';
 import type { Status as _google_rpc_Status, Status__Output as _google_rpc_Status__Output } from '../../google/rpc/Status';
+import type { StartChildResponse as _stepway_v1_StartChildResponse, StartChildResponse__Output as _stepway_v1_StartChildResponse__Output } from '../../stepway/v1/StartChildResponse';
 import type { StartRollbackResponse as _stepway_v1_StartRollbackResponse, StartRollbackResponse__Output as _stepway_v1_StartRollbackResponse__Output } from '../../stepway/v1/StartRollbackResponse';
 
 /**
@@ -55,13 +56,17 @@ export interface CommandResult {
    */
   'error'?: (_google_rpc_Status | null);
   /**
+   * A StartChild command's response.
+   */
+  'startChild'?: (_stepway_v1_StartChildResponse | null);
+  /**
    * A StartRollback command's response.
    */
   'startRollback'?: (_stepway_v1_StartRollbackResponse | null);
   /**
    * The single call's response, of the command's kind, or its error.
    */
-  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback"|"error";
+  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback"|"startChild"|"error";
 }
 
 /**
@@ -108,11 +113,15 @@ export interface CommandResult__Output {
    */
   'error'?: (_google_rpc_Status__Output | null);
   /**
+   * A StartChild command's response.
+   */
+  'startChild'?: (_stepway_v1_StartChildResponse__Output | null);
+  /**
    * A StartRollback command's response.
    */
   'startRollback'?: (_stepway_v1_StartRollbackResponse__Output | null);
   /**
    * The single call's response, of the command's kind, or its error.
    */
-  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback"|"error";
+  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback"|"startChild"|"error";
 }

@@ -149,6 +149,16 @@ export const HistoryEventType = {
    * rollback ROLLBACK_FAILED.
    */
   HISTORY_EVENT_TYPE_ROLLBACK_FAILED: 'HISTORY_EVENT_TYPE_ROLLBACK_FAILED',
+  /**
+   * A CHILD step started a child instance (step_name, step_seq, child_workflow,
+   * child_instance_id).
+   */
+  HISTORY_EVENT_TYPE_CHILD_STARTED: 'HISTORY_EVENT_TYPE_CHILD_STARTED',
+  /**
+   * A child instance ended (child_workflow, child_instance_id; reason holds its final status,
+   * error its error when it did not complete).
+   */
+  HISTORY_EVENT_TYPE_CHILD_ENDED: 'HISTORY_EVENT_TYPE_CHILD_ENDED',
 } as const;
 
 /**
@@ -334,6 +344,18 @@ export type HistoryEventType =
    */
   | 'HISTORY_EVENT_TYPE_ROLLBACK_FAILED'
   | 46
+  /**
+   * A CHILD step started a child instance (step_name, step_seq, child_workflow,
+   * child_instance_id).
+   */
+  | 'HISTORY_EVENT_TYPE_CHILD_STARTED'
+  | 30
+  /**
+   * A child instance ended (child_workflow, child_instance_id; reason holds its final status,
+   * error its error when it did not complete).
+   */
+  | 'HISTORY_EVENT_TYPE_CHILD_ENDED'
+  | 31
 
 /**
  * What a history event records. HistoryEvent's comments say which of its fields each type

@@ -30,6 +30,13 @@ export const StepKind = {
    * instance rolls back, retried by its own RetryPolicy.
    */
   STEP_KIND_ROLLBACK: 'STEP_KIND_ROLLBACK',
+  /**
+   * step.run_workflow / step.start_workflow: a child instance started by this step. A waiting
+   * child's entry is PENDING until the child ends; then SUCCEEDED with the child's output, or
+   * FAILED (error type ChildWorkflowFailed). A child started without waiting succeeds at once
+   * with {"workflow": ..., "instance_id": ...}.
+   */
+  STEP_KIND_CHILD: 'STEP_KIND_CHILD',
 } as const;
 
 /**
@@ -68,6 +75,14 @@ export type StepKind =
    */
   | 'STEP_KIND_ROLLBACK'
   | 40
+  /**
+   * step.run_workflow / step.start_workflow: a child instance started by this step. A waiting
+   * child's entry is PENDING until the child ends; then SUCCEEDED with the child's output, or
+   * FAILED (error type ChildWorkflowFailed). A child started without waiting succeeds at once
+   * with {"workflow": ..., "instance_id": ...}.
+   */
+  | 'STEP_KIND_CHILD'
+  | 30
 
 /**
  * What kind of step a journal entry records.

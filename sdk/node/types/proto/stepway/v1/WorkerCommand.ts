@@ -8,6 +8,7 @@ import type { CompleteWorkflowRequest as _stepway_v1_CompleteWorkflowRequest, Co
 import type { FailWorkflowRequest as _stepway_v1_FailWorkflowRequest, FailWorkflowRequest__Output as _stepway_v1_FailWorkflowRequest__Output } from '../../stepway/v1/FailWorkflowRequest';
 import type { ScheduleCallRequest as _stepway_v1_ScheduleCallRequest, ScheduleCallRequest__Output as _stepway_v1_ScheduleCallRequest__Output } from '../../stepway/v1/ScheduleCallRequest';
 import type { StartStepRequest as _stepway_v1_StartStepRequest, StartStepRequest__Output as _stepway_v1_StartStepRequest__Output } from '../../stepway/v1/StartStepRequest';
+import type { StartChildRequest as _stepway_v1_StartChildRequest, StartChildRequest__Output as _stepway_v1_StartChildRequest__Output } from '../../stepway/v1/StartChildRequest';
 import type { StartRollbackRequest as _stepway_v1_StartRollbackRequest, StartRollbackRequest__Output as _stepway_v1_StartRollbackRequest__Output } from '../../stepway/v1/StartRollbackRequest';
 
 /**
@@ -47,6 +48,10 @@ export interface WorkerCommand {
    */
   'startStep'?: (_stepway_v1_StartStepRequest | null);
   /**
+   * Starts a child workflow (StartChildRequest); in RecordBatch only.
+   */
+  'startChild'?: (_stepway_v1_StartChildRequest | null);
+  /**
    * Starts the instance's rollback (StartRollbackRequest).
    */
   'startRollback'?: (_stepway_v1_StartRollbackRequest | null);
@@ -54,7 +59,7 @@ export interface WorkerCommand {
    * The write; unset is answered with an error (INVALID_ARGUMENT, reason INVALID_FIELD, field
    * "command").
    */
-  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback";
+  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback"|"startChild";
 }
 
 /**
@@ -94,6 +99,10 @@ export interface WorkerCommand__Output {
    */
   'startStep'?: (_stepway_v1_StartStepRequest__Output | null);
   /**
+   * Starts a child workflow (StartChildRequest); in RecordBatch only.
+   */
+  'startChild'?: (_stepway_v1_StartChildRequest__Output | null);
+  /**
    * Starts the instance's rollback (StartRollbackRequest).
    */
   'startRollback'?: (_stepway_v1_StartRollbackRequest__Output | null);
@@ -101,5 +110,5 @@ export interface WorkerCommand__Output {
    * The write; unset is answered with an error (INVALID_ARGUMENT, reason INVALID_FIELD, field
    * "command").
    */
-  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback";
+  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startRollback"|"startChild";
 }
