@@ -179,6 +179,9 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
             (v.check_step_name(f"steps[{n}].name", ref.name), check_seq(ref.seq, f"steps[{n}].seq"))
             for n, ref in enumerate(request.steps)
         ]
+        if len(set(steps)) != len(steps):
+            twice = next(s for n, s in enumerate(steps) if s in steps[:n])
+            raise InvalidArgument("steps", f"names step {twice[0]!r} #{twice[1]} twice")
         plan = await self.engine.start_rollback(
             account,
             decode(request.task_token),

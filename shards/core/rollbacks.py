@@ -5,7 +5,7 @@ A run starts the rollback (start_rollback) when its workflow failed uncaught, or
 workflow asked for it; the instance then *rolls back* (Instance.rollback ROLLING_BACK) and
 keeps the failure that started it. While it rolls back, only these are legal under its lease:
 the attempts of rollbacks (start_attempt, complete, fail_attempt), another StartRollback (which
-answers the same plan), and FailWorkflow (ends), which ends it ERRORED with that failure and the
+answers the same plan), and FailWorkflow, which ends it ERRORED with that failure and the
 outcome ROLLED_BACK. A new step, a sleep, an event wait, a call and CompleteWorkflow are refused
 (check_not_rolling_back). A rollback that fails for good ends the instance at once: ERRORED,
 ROLLBACK_FAILED, naming the step; the rollbacks after it do not run.

@@ -225,3 +225,24 @@ def test_a_restart_clears_the_rollback_and_drops_its_entries() -> None:
     tr = control.restart(inst, journal, None, T0 + 50_000)
     assert tr.instance.rollback is None and tr.instance.error_type is None
     assert tr.dropped_steps == [("charge", 1), ("charge", -1)]
+
+
+def test_a_pause_asked_mid_rollback_takes_effect_with_the_rollbacks_report() -> None:
+    asked = control.pause(rolling(), T0 + 15_000).instance
+    assert asked.status is Status.WAITING_FOR_PAUSE
+    tr = rollbacks.complete(
+        asked,
+        done("charge", 1, T0 + 100),
+        None,
+        lease=LEASE,
+        name="charge",
+        seq=1,
+        attempt=1,
+        result=b"1",
+        started_at=T0 + 16_000,
+        now=T0 + 17_000,
+        lease_timeout_us=LEASE_US,
+    )
+    assert tr.instance.status is Status.PAUSED and tr.task_ended
+    assert tr.instance.rollback is RollbackOutcome.ROLLING_BACK
+    assert tr.steps[0].state is StepState.SUCCEEDED

@@ -53,6 +53,9 @@ async def test_a_raw_worker_rolls_back_in_the_order_the_server_answers(
 
         bad = await _one(raw, "start_rollback", start("reserve", ""))
         assert error_field(bad.error) == "steps[1].name"
+        twice = await _one(raw, "start_rollback", start("reserve", "reserve"))
+        assert error_field(twice.error) == "steps"
+        assert "names step 'reserve' #1 twice" in twice.error.message
         unknown = await _one(raw, "start_rollback", start("reserve", "ship"))
         assert unknown.error.code == FAILED_PRECONDITION
         assert "'ship' #1 is not recorded" in unknown.error.message

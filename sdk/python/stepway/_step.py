@@ -261,11 +261,6 @@ class Step:
             self._rollbacks.append(_Rollback(name, seq, fn, policy or DEFAULT_RETRIES, result))
 
     @property
-    def token(self) -> bytes:
-        """The task token this run writes under."""
-        return self._token
-
-    @property
     def has_rollbacks(self) -> bool:
         """Whether a step that succeeded in this run declared a rollback."""
         return bool(self._rollbacks)
@@ -275,11 +270,11 @@ class Step:
         succeeded run, newest first, then the instance ends `errored` with the type
         `RollbackRequested` and `reason` as its message, and its rollback outcome
         (docs/rollbacks.md)."""
-        await self.roll_back(
+        await self._roll_back(
             failure_pb("RollbackRequested", reason or "the workflow asked for a rollback", "")
         )
 
-    async def roll_back(self, error: cpb.Failure) -> NoReturn:
+    async def _roll_back(self, error: cpb.Failure) -> NoReturn:
         """Starts the instance's rollback with the failure that caused it (or finds it
         started, on a replay), runs each rollback not yet done in the order the server
         answers, then ends the instance with FailWorkflow. Always ends the run with

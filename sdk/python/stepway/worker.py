@@ -354,7 +354,7 @@ class Worker:
             await self._finish_failed(task.task_token, error_type, message, details)
             return
         try:
-            await step.roll_back(failure_pb(error_type, message, details))
+            await step._roll_back(failure_pb(error_type, message, details))
         except _Suspended:
             return
         except _Abandoned as exc:
