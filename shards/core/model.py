@@ -80,6 +80,11 @@ class Instance:
     trace_parent: str | None = None
     # Bytes of its recorded state: params, step results and failures, events received.
     state_bytes: int = 0
+    # The build of worker code it runs on ("" unversioned); None until its first task is
+    # handed out (shards.core.versions).
+    build_id: str | None = None
+    # The non-determinism that blocks it, as JSON (shards.core.versions); None when not blocked.
+    blocked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,8 @@ class HistoryKind(StrEnum):
     RESTARTED = "restarted"
     COMPLETED = "completed"
     ERRORED = "errored"
+    NON_DETERMINISM = "non_determinism"
+    BUILD_MOVED = "build_moved"
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,16 @@ modules hold one concern each:
 - `retention`: expired instances, those a bulk delete matches, and deleting instances.
 - `leases`: the partition leases an operation's transaction reads.
 - `schedules`: schedules, their listing, the timer's due schedules.
+- `builds`: each workflow's builds of worker code, and the instances on a build.
 """
 
+from shards.store.builds import (
+    blocked_instances,
+    build_counts,
+    instances_on_build,
+    register_builds,
+    workflow_builds,
+)
 from shards.store.due import due_instances, next_due
 from shards.store.events import insert_event, oldest_buffered_event
 from shards.store.history import load_history
@@ -86,6 +94,8 @@ __all__ = [
     "Key",
     "account_retention",
     "apply",
+    "blocked_instances",
+    "build_counts",
     "count_schedules",
     "count_steps",
     "create_many",
@@ -102,6 +112,7 @@ __all__ = [
     "insert_event",
     "insert_instance",
     "insert_schedule",
+    "instances_on_build",
     "journal_in_run_order",
     "journal_sizes",
     "lease_epochs",
@@ -126,11 +137,13 @@ __all__ = [
     "queued_backlog",
     "queued_instances",
     "ready_step_tasks",
+    "register_builds",
     "register_workflows",
     "run_order_sizes",
     "save_schedules",
     "status_counts",
     "unregistered_workflows",
+    "workflow_builds",
     "workflow_retentions",
     "workflow_summaries",
     "workflow_task_queue",

@@ -48,6 +48,8 @@ INSTANCE_COLUMNS = [
     INST.c.expires_at,
     INST.c.trace_parent,
     INST.c.state_bytes,
+    INST.c.build_id,
+    INST.c.blocked,
 ]
 
 

@@ -33,6 +33,8 @@ _MUTABLE = (
     "error_details",
     "expires_at",
     "state_bytes",
+    "build_id",
+    "blocked",
 )
 _UPDATE_INSTANCE = INST.update().where(*BY_KEY).values({c: bp(f"v_{c}") for c in _MUTABLE})
 _STEP_VALUES = (

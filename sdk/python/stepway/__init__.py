@@ -12,6 +12,7 @@ from stepway._step import Step
 from stepway.admin import AccountInfo, Admin, KeyInfo, NewKey, Quotas, Role, Usage
 from stepway.client import (
     BatchResult,
+    Blocked,
     Client,
     Deleted,
     DeleteResult,
@@ -23,6 +24,7 @@ from stepway.client import (
     InstanceStatus,
     NewInstance,
     StepRecord,
+    WorkflowBuild,
     WorkflowInfo,
 )
 from stepway.errors import (
@@ -85,6 +87,7 @@ __all__ = [
     "AlreadyExistsError",
     "BackfillResult",
     "BatchResult",
+    "Blocked",
     "Client",
     "DatabaseUnavailableError",
     "DeleteResult",
@@ -137,6 +140,7 @@ __all__ = [
     "UnavailableError",
     "Usage",
     "Worker",
+    "WorkflowBuild",
     "WorkflowDefinition",
     "WorkflowEvent",
     "WorkflowFailedError",

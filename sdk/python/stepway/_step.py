@@ -105,6 +105,31 @@ class ResultNotSerializable(NonRetryableError):
     once, with no retry."""
 
 
+class _NonDeterminism(BaseException):
+    """The run asked, at a step's name and occurrence, for another kind of step than the
+    journal holds: this code cannot replay the instance. Not an Exception, so that a workflow
+    cannot swallow it; the worker reports it (FailWorkflow with non_determinism) and the
+    instance waits, blocked, for another build instead of erroring."""
+
+    def __init__(self, name: str, seq: int, recorded: int, requested: int) -> None:
+        self.name, self.seq, self.recorded, self.requested = name, seq, recorded, requested
+        super().__init__(
+            f"step {name!r} #{seq} is recorded as a {_kind_name(recorded)} step, but the "
+            f"code asked for a {_kind_name(requested)} step: the workflow's code changed "
+            "under a running instance"
+        )
+
+
+def _kind_name(kind: int) -> str:
+    names: dict[int, str] = {
+        cpb.STEP_KIND_DO: "do",
+        cpb.STEP_KIND_SLEEP: "sleep",
+        cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
+        cpb.STEP_KIND_CALL: "call",
+    }
+    return names.get(kind, "unknown")
+
+
 class _Abandoned(BaseException):
     """The server refused or could not take a step's record (the lease was lost, or the server
     stayed unreachable): this run cannot go on, and the instance is dispatched again."""
@@ -118,6 +143,8 @@ class _Entry:
     error_type: str
     error_message: str
     wake_at_us: int | None
+    # The recorded kind (StepKind); unspecified for an entry this run wrote itself.
+    kind: int = cpb.STEP_KIND_UNSPECIFIED
 
 
 def wall_us() -> int:
@@ -157,6 +184,7 @@ class Step:
                 error_type=e.error.type,
                 error_message=e.error.message,
                 wake_at_us=e.wake_at.ToMicroseconds() if e.HasField("wake_at") else None,
+                kind=e.kind,
             )
             for e in journal
         }
@@ -169,12 +197,17 @@ class Step:
         except StepwayError as exc:
             raise _Abandoned(str(exc)) from exc
 
-    def _next(self, name: str) -> tuple[int, _Entry | None]:
+    def _next(self, name: str, kind: int) -> tuple[int, _Entry | None]:
+        """The step's occurrence and its journal entry; _NonDeterminism when the entry is of
+        another kind than the code asks for."""
         if not name:
             raise ValueError("a step needs a name")
         self._seen[name] += 1
         seq = self._seen[name]
-        return seq, self._journal.get((name, seq))
+        entry = self._journal.get((name, seq))
+        if entry is not None and entry.kind not in (cpb.STEP_KIND_UNSPECIFIED, kind):
+            raise _NonDeterminism(name, seq, entry.kind, kind)
+        return seq, entry
 
     async def do(
         self,
@@ -197,7 +230,7 @@ class Step:
         attempt does not start in this worker. `allow_overlap=True` lets the next attempt start
         beside it.
         """
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_DO)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _payload.loads(entry.result or b"")
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
@@ -377,7 +410,7 @@ class Step:
         queue or type name, a timeout out of range) raises ValueError or TypeError in the
         workflow, before anything is sent.
         """
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_CALL)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _payload.loads(entry.result or b"")
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
@@ -419,7 +452,7 @@ class Step:
 
     async def sleep(self, name: str, duration: float | timedelta) -> None:
         """Suspends the instance for duration (seconds or a timedelta), durably."""
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_SLEEP)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         wake_at = (entry.wake_at_us if entry is not None else None) or (
@@ -429,7 +462,7 @@ class Step:
 
     async def sleep_until(self, name: str, when: datetime | float) -> None:
         """Suspends the instance until a time (an aware datetime, or a Unix timestamp)."""
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_SLEEP)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         ts = when.timestamp() if isinstance(when, datetime) else float(when)
@@ -447,7 +480,7 @@ class Step:
     ) -> Event:
         """Waits for an event of a type (sent before or after this call); raises
         EventTimeoutError when none arrives within timeout."""
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_WAIT_FOR_EVENT)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _event(_payload.loads(entry.result or b""))
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:

@@ -67,6 +67,8 @@ class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HISTORY_EVENT_TYPE_TERMINATED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_RESTARTED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_CALL_SCHEDULED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_NON_DETERMINISM: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_BUILD_MOVED: _ClassVar[HistoryEventType]
 INSTANCE_STATUS_UNSPECIFIED: InstanceStatus
 INSTANCE_STATUS_QUEUED: InstanceStatus
 INSTANCE_STATUS_RUNNING: InstanceStatus
@@ -113,6 +115,8 @@ HISTORY_EVENT_TYPE_RESUMED: HistoryEventType
 HISTORY_EVENT_TYPE_TERMINATED: HistoryEventType
 HISTORY_EVENT_TYPE_RESTARTED: HistoryEventType
 HISTORY_EVENT_TYPE_CALL_SCHEDULED: HistoryEventType
+HISTORY_EVENT_TYPE_NON_DETERMINISM: HistoryEventType
+HISTORY_EVENT_TYPE_BUILD_MOVED: HistoryEventType
 
 class Payload(_message.Message):
     __slots__ = ("data",)
@@ -131,7 +135,7 @@ class Failure(_message.Message):
     def __init__(self, type: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class Instance(_message.Message):
-    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention")
+    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "build_id", "build_assigned", "blocked")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -146,6 +150,9 @@ class Instance(_message.Message):
     PARTITION_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ASSIGNED_FIELD_NUMBER: _ClassVar[int]
+    BLOCKED_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     status: InstanceStatus
@@ -160,7 +167,10 @@ class Instance(_message.Message):
     partition: int
     expires_at: _timestamp_pb2.Timestamp
     retention: _duration_pb2.Duration
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    build_id: str
+    build_assigned: bool
+    blocked: NonDeterminism
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., build_id: _Optional[str] = ..., build_assigned: _Optional[bool] = ..., blocked: _Optional[_Union[NonDeterminism, _Mapping]] = ...) -> None: ...
 
 class Step(_message.Message):
     __slots__ = ("name", "seq", "kind", "state", "attempts", "started_at", "ended_at", "output", "error", "wake_at", "event_type", "attempt_started_at")
@@ -191,7 +201,7 @@ class Step(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., attempts: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., attempt_started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class HistoryEvent(_message.Message):
-    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type")
+    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type", "build_id", "non_determinism")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -205,6 +215,8 @@ class HistoryEvent(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    NON_DETERMINISM_FIELD_NUMBER: _ClassVar[int]
     seq: int
     time: _timestamp_pb2.Timestamp
     type: HistoryEventType
@@ -218,4 +230,22 @@ class HistoryEvent(_message.Message):
     reason: str
     task_queue: str
     step_type: str
-    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ...) -> None: ...
+    build_id: str
+    non_determinism: NonDeterminism
+    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., build_id: _Optional[str] = ..., non_determinism: _Optional[_Union[NonDeterminism, _Mapping]] = ...) -> None: ...
+
+class NonDeterminism(_message.Message):
+    __slots__ = ("step_name", "step_seq", "recorded_kind", "requested_kind", "message", "build_id")
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_KIND_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_KIND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    step_name: str
+    step_seq: int
+    recorded_kind: StepKind
+    requested_kind: StepKind
+    message: str
+    build_id: str
+    def __init__(self, step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., recorded_kind: _Optional[_Union[StepKind, str]] = ..., requested_kind: _Optional[_Union[StepKind, str]] = ..., message: _Optional[str] = ..., build_id: _Optional[str] = ...) -> None: ...

@@ -3,6 +3,7 @@
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { HistoryEventType as _stepway_v1_HistoryEventType, HistoryEventType__Output as _stepway_v1_HistoryEventType__Output } from '../../stepway/v1/HistoryEventType';
 import type { Failure as _stepway_v1_Failure, Failure__Output as _stepway_v1_Failure__Output } from '../../stepway/v1/Failure';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from '../../stepway/v1/NonDeterminism';
 
 /**
  * One transition of an instance.
@@ -63,6 +64,15 @@ export interface HistoryEvent {
    * The step type of CALL_SCHEDULED.
    */
   'stepType'?: (string);
+  /**
+   * The worker's build id of STARTED and RESUMED_ON_WORKER; the build moved to of
+   * BUILD_MOVED; the build that met it of NON_DETERMINISM.
+   */
+  'buildId'?: (string);
+  /**
+   * What the run could not follow, in NON_DETERMINISM.
+   */
+  'nonDeterminism'?: (_stepway_v1_NonDeterminism | null);
 }
 
 /**
@@ -124,4 +134,13 @@ export interface HistoryEvent__Output {
    * The step type of CALL_SCHEDULED.
    */
   'stepType': (string);
+  /**
+   * The worker's build id of STARTED and RESUMED_ON_WORKER; the build moved to of
+   * BUILD_MOVED; the build that met it of NON_DETERMINISM.
+   */
+  'buildId': (string);
+  /**
+   * What the run could not follow, in NON_DETERMINISM.
+   */
+  'nonDeterminism': (_stepway_v1_NonDeterminism__Output | null);
 }

@@ -119,6 +119,16 @@ export const HistoryEventType = {
    * task_queue, step_type). The instance waits for the call, holding no worker.
    */
   HISTORY_EVENT_TYPE_CALL_SCHEDULED: 'HISTORY_EVENT_TYPE_CALL_SCHEDULED',
+  /**
+   * A run could not follow the journal (non_determinism, and error with its message): the
+   * instance is blocked, WAITING for another build (docs/versioning.md).
+   */
+  HISTORY_EVENT_TYPE_NON_DETERMINISM: 'HISTORY_EVENT_TYPE_NON_DETERMINISM',
+  /**
+   * The instance was moved to another build (build_id; reason names the build it left), or a
+   * blocked one to a newer build that registered.
+   */
+  HISTORY_EVENT_TYPE_BUILD_MOVED: 'HISTORY_EVENT_TYPE_BUILD_MOVED',
 } as const;
 
 /**
@@ -267,6 +277,18 @@ export type HistoryEventType =
    */
   | 'HISTORY_EVENT_TYPE_CALL_SCHEDULED'
   | 26
+  /**
+   * A run could not follow the journal (non_determinism, and error with its message): the
+   * instance is blocked, WAITING for another build (docs/versioning.md).
+   */
+  | 'HISTORY_EVENT_TYPE_NON_DETERMINISM'
+  | 50
+  /**
+   * The instance was moved to another build (build_id; reason names the build it left), or a
+   * blocked one to a newer build that registered.
+   */
+  | 'HISTORY_EVENT_TYPE_BUILD_MOVED'
+  | 51
 
 /**
  * What a history event records. HistoryEvent's comments say which of its fields each type

@@ -5,6 +5,7 @@ import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Pay
 import type { Failure as _stepway_v1_Failure, Failure__Output as _stepway_v1_Failure__Output } from '../../stepway/v1/Failure';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from '../../stepway/v1/NonDeterminism';
 
 /**
  * A workflow instance as clients see it.
@@ -69,6 +70,23 @@ export interface Instance {
    * How long the instance is kept once finished.
    */
   'retention'?: (_google_protobuf_Duration | null);
+  /**
+   * The build id of the worker code the instance runs on (docs/versioning.md): set when its
+   * first task is handed out, to the newest build registered for its workflow, and changed
+   * only by MoveWorkflowBuild. Empty with build_assigned false before that; empty with
+   * build_assigned true means unversioned workers.
+   */
+  'buildId'?: (string);
+  /**
+   * Whether build_id is set (the instance's first task was handed out, or it was moved).
+   */
+  'buildAssigned'?: (boolean);
+  /**
+   * Set while the instance is blocked: its run could not follow its journal (a worker
+   * reported non-determinism). It stays WAITING until a worker of a newer build of its
+   * workflow registers, or it is moved to another build; never ERRORED for it.
+   */
+  'blocked'?: (_stepway_v1_NonDeterminism | null);
 }
 
 /**
@@ -134,4 +152,21 @@ export interface Instance__Output {
    * How long the instance is kept once finished.
    */
   'retention': (_google_protobuf_Duration__Output | null);
+  /**
+   * The build id of the worker code the instance runs on (docs/versioning.md): set when its
+   * first task is handed out, to the newest build registered for its workflow, and changed
+   * only by MoveWorkflowBuild. Empty with build_assigned false before that; empty with
+   * build_assigned true means unversioned workers.
+   */
+  'buildId': (string);
+  /**
+   * Whether build_id is set (the instance's first task was handed out, or it was moved).
+   */
+  'buildAssigned': (boolean);
+  /**
+   * Set while the instance is blocked: its run could not follow its journal (a worker
+   * reported non-determinism). It stays WAITING until a worker of a newer build of its
+   * workflow registers, or it is moved to another build; never ERRORED for it.
+   */
+  'blocked': (_stepway_v1_NonDeterminism__Output | null);
 }
