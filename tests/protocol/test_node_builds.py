@@ -27,7 +27,7 @@ const [kind, buildId] = process.argv.slice(2);
 const changing = async (event, step) => {
   if (kind === 'sleep') await step.sleep('x', 300);
   else await step.do('x', async () => 'done');
-  await step.sleep('y', 300);
+  await step.sleep('y', 1500); // long enough to be recorded on a loaded machine
   return { x: kind };
 };
 const address = process.env.STEPWAY_ADDRESS;

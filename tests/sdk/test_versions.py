@@ -84,7 +84,7 @@ async def test_an_instance_waits_for_its_build_and_runs_on_the_new_one_once_move
     client: Client,
 ) -> None:
     async with Worker(client, workflows=[versioned("A")], build_id="A"):
-        handle = await client.create("versioned", id="pinned", params={"nap": 0.5})
+        handle = await client.create("versioned", id="pinned", params={"nap": 1.5})
         await eventually(
             handle.status, lambda i: i.status is InstanceStatus.WAITING, what="sleeping on A"
         )
@@ -117,7 +117,7 @@ def changed(kind: str) -> Any:
             await step.sleep("x", 0.3)
         else:
             await step.do("x", lambda: "done")
-        await step.sleep("y", 0.3)
+        await step.sleep("y", 1.5)  # long enough to be recorded on a loaded machine
         return {"x": kind}
 
     return run
