@@ -643,6 +643,7 @@ def _event_json(event: HistoryEvent) -> dict[str, Any]:
         "reason": event.reason,
         "task_queue": event.task_queue,
         "step_type": event.step_type,
+        "build_id": event.build_id,
     }
 
 

@@ -16,6 +16,7 @@ import grpc
 
 from gateway.auth import Authenticator
 from gateway.batches import create_instances, delete_instances
+from gateway.builds import list_builds, move_build
 from gateway.forwarding import Context, Forwarder, Method, workflow_method
 from gateway.limits import GatewayLimits
 from gateway.polls import POLL_SLACK_SECONDS
@@ -200,6 +201,18 @@ class GatewayWorkflowService(fgrpc.WorkflowServiceServicer):  # type: ignore[mis
     ) -> fpb.ListWorkflowsResponse:
         resp: fpb.ListWorkflowsResponse = await self._anywhere("ListWorkflows", request, context)
         return resp
+
+    async def ListWorkflowBuilds(
+        self, request: fpb.ListWorkflowBuildsRequest, context: Context
+    ) -> fpb.ListWorkflowBuildsResponse:
+        principal = await self.auth.principal(context, "WorkflowService")
+        return await list_builds(self.forward, principal, request, context)
+
+    async def MoveWorkflowBuild(
+        self, request: fpb.MoveWorkflowBuildRequest, context: Context
+    ) -> fpb.MoveWorkflowBuildResponse:
+        principal = await self.auth.principal(context, "WorkflowService")
+        return await move_build(self.forward, principal, request, context)
 
 
 def _refunding(method: Method[Any], limits: GatewayLimits, account_id: str) -> Method[Any]:

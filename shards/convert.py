@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from shards import validation as v
@@ -23,6 +24,7 @@ from shards.core.model import (
     StepState,
 )
 from shards.core.rollbacks import public_seq
+from shards.core.versions import NonDeterminism
 from shards.engine import ClaimedStepTask, InstanceView, Task
 from shards.errors import InvalidArgument
 from shards.tokens import encode
@@ -53,6 +55,7 @@ ROLLBACK_TO_PB = {
     RollbackOutcome.ROLLED_BACK: cpb.ROLLBACK_OUTCOME_ROLLED_BACK,
     RollbackOutcome.ROLLBACK_FAILED: cpb.ROLLBACK_OUTCOME_ROLLBACK_FAILED,
 }
+KIND_FROM_PB = {pb: kind for kind, pb in KIND_TO_PB.items()}
 STATE_TO_PB = {
     StepState.PENDING: cpb.STEP_STATE_PENDING,
     StepState.RUNNING: cpb.STEP_STATE_RUNNING,
@@ -151,7 +154,35 @@ def instance_summary_to_pb(inst: Instance) -> cpb.Instance:
     parent = parent_of(inst)
     if parent is not None:
         msg.parent.CopyFrom(parent_link_to_pb(parent))
+    if inst.build_id is not None:
+        msg.build_id, msg.build_assigned = inst.build_id, True
+    if inst.blocked is not None and inst.status not in FINAL:
+        msg.blocked.CopyFrom(non_determinism_to_pb(NonDeterminism.from_json(inst.blocked)))
     return msg
+
+
+def non_determinism_from_pb(msg: cpb.NonDeterminism) -> NonDeterminism:
+    """A worker's report of a journal its run could not follow, checked."""
+    return NonDeterminism(
+        step_name=v.check_step_name("non_determinism.step_name", msg.step_name),
+        step_seq=msg.step_seq,
+        recorded_kind=str(KIND_FROM_PB.get(msg.recorded_kind, "")),
+        requested_kind=str(KIND_FROM_PB.get(msg.requested_kind, "")),
+        message=msg.message,
+        build_id=v.check_build_id("non_determinism.build_id", msg.build_id),
+    )
+
+
+def non_determinism_to_pb(found: NonDeterminism) -> cpb.NonDeterminism:
+    kinds = {str(k): pb for k, pb in KIND_TO_PB.items()}
+    return cpb.NonDeterminism(
+        step_name=found.step_name,
+        step_seq=found.step_seq,
+        recorded_kind=kinds.get(found.recorded_kind, cpb.STEP_KIND_UNSPECIFIED),
+        requested_kind=kinds.get(found.requested_kind, cpb.STEP_KIND_UNSPECIFIED),
+        message=found.message or found.describe(),
+        build_id=found.build_id,
+    )
 
 
 def step_to_pb(step: Step) -> wpb.JournalEntry:
@@ -316,7 +347,11 @@ def history_to_pb(seq: int, entry: HistoryEntry) -> cpb.HistoryEvent:
         step_type=detail.get("step_type") or "",
         child_workflow=detail.get("child_workflow") or "",
         child_instance_id=detail.get("child_instance_id") or "",
+        build_id=detail.get("build_id") or "",
     )
+    if isinstance(detail.get("non_determinism"), dict):
+        found = NonDeterminism.from_json(json.dumps(detail["non_determinism"]))
+        msg.non_determinism.CopyFrom(non_determinism_to_pb(found))
     set_time(msg.time, entry.at)
     if "error_type" in detail:
         msg.error.CopyFrom(

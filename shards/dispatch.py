@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 QueueKey = tuple[str, str]
@@ -23,6 +23,24 @@ QueueKey = tuple[str, str]
 Key = TypeVar("Key", bound=Hashable)
 """What a queue holds: an instance's (partition, uid), or a step task's (partition, uid, name,
 seq)."""
+
+
+def route(task_queue: str, build_id: str | None) -> str:
+    """The ready queue of a task queue's instances on a build (shards.core.versions): the task
+    queue's own name for unversioned workers, `<queue>@<build>` for a build, and `<queue>@*`
+    for instances not on a build yet, which a poll of any build takes."""
+    if build_id is None:
+        return f"{task_queue}@*"
+    return f"{task_queue}@{build_id}" if build_id else task_queue
+
+
+def task_queue_depths(depths: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """(account, task queue, depth) of ready queues' depths, a task queue's builds added up."""
+    summed: dict[tuple[str, str], int] = {}
+    for account, ready_queue, depth in depths:
+        key = (account, ready_queue.split("@", 1)[0])
+        summed[key] = summed.get(key, 0) + depth
+    return [(a, q, d) for (a, q), d in sorted(summed.items())]
 
 
 class TaskQueues(Generic[Key]):
@@ -113,6 +131,55 @@ class TaskQueues(Generic[Key]):
             finally:
                 if not fut.done():
                     fut.cancel()
+
+    def take_now_any(self, queues: Sequence[QueueKey], limit: int) -> dict[QueueKey, list[Key]]:
+        """Up to limit ready instances from these queues of one account, in order, without
+        waiting (the capacity of the first bounds them all)."""
+        if self._capacity is not None and queues:
+            limit = min(limit, self._capacity(queues[0]))
+        taken: dict[QueueKey, list[Key]] = {}
+        for queue in queues:
+            if limit <= 0:
+                break
+            keys = self.take_now(queue, limit)
+            if keys:
+                taken[queue] = keys
+                limit -= len(keys)
+        return taken
+
+    async def take_any(
+        self, queues: Sequence[QueueKey], limit: int, timeout: float
+    ) -> dict[QueueKey, list[Key]]:
+        """Up to limit ready instances from these queues, waiting up to timeout seconds for
+        the first; each queue's keys apart, so that they can be put back where they were."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            taken = self.take_now_any(queues, limit)
+            if taken:
+                return taken
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return {}
+            fut: asyncio.Future[None] = loop.create_future()
+            for queue in queues:
+                self._pollers.setdefault(queue, deque()).append(fut)
+            try:
+                await asyncio.wait_for(fut, remaining)
+            except TimeoutError:
+                return {}
+            except asyncio.CancelledError:
+                for queue in queues:
+                    if self.depth(queue):
+                        self._wake(queue)  # pass on a wake-up this poller can no longer use
+                raise
+            finally:
+                if not fut.done():
+                    fut.cancel()
+                for queue in queues:
+                    pollers = self._pollers.get(queue)
+                    if pollers is not None and fut in pollers:
+                        pollers.remove(fut)
 
     def drop(self, unwanted: Callable[[Key], bool]) -> None:
         """Forgets the ready instances for which unwanted(key) holds (partitions moved away)."""

@@ -59,6 +59,18 @@ workflows = sa.Table(
     sa.Column("error_retention_us", sa.BigInteger, nullable=True),
 )
 
+# The builds of worker code registered for each workflow: the newest (latest first
+# registration) is where new instances start (docs/versioning.md).
+workflow_builds = sa.Table(
+    "workflow_builds",
+    metadata,
+    sa.Column("account_id", sa.String(32), primary_key=True),
+    sa.Column("workflow", sa.String(100), primary_key=True),
+    sa.Column("build_id", sa.String(100), primary_key=True),
+    sa.Column("first_registered_at", sa.BigInteger, nullable=False),
+    sa.Column("last_registered_at", sa.BigInteger, nullable=False),
+)
+
 instances = sa.Table(
     "instances",
     metadata,
@@ -109,6 +121,12 @@ instances = sa.Table(
     sa.Column("parent", sa.Text, nullable=True),
     # Children this instance started (the max_children_per_instance quota).
     sa.Column("children", sa.Integer, nullable=False, server_default="0"),
+    # The build of worker code the instance runs on, set when its first task is handed out
+    # ("" for unversioned workers); NULL until then (docs/versioning.md).
+    sa.Column("build_id", sa.String(100), nullable=True),
+    # While a run could not follow its journal: the non-determinism met, as JSON; the
+    # instance waits for another build (shards.core.versions).
+    sa.Column("blocked", sa.Text, nullable=True),
     sa.UniqueConstraint("account_id", "workflow", "instance_id", name="uq_instances_key"),
     sa.Index("ix_instances_due", "due_at"),
     sa.Index("ix_instances_status", "partition", "status", "ready_at"),

@@ -209,3 +209,10 @@ def check_traceparent(value: str, field: str = "trace_parent") -> str | None:
             field, f"{value[:80]!r} is not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)"
         )
     return value
+
+
+def check_build_id(field: str, value: str) -> str:
+    """A worker's build id: empty (unversioned) or ^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$."""
+    if not value:
+        return value
+    return check_name(field, value, MAX_ID_CHARS, EVENT_TYPE_PATTERN)

@@ -24,6 +24,7 @@ from shards.clock import set_time
 from shards.convert import (
     failure_from_pb,
     failure_to_pb,
+    non_determinism_from_pb,
     policy_from_pb,
     step_task_to_pb,
     step_to_pb,
@@ -64,8 +65,9 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         task_queue = v.check_id("task_queue", request.task_queue)
         names = [v.check_id("workflows", w) for w in request.workflows]
         options = workflow_options(request, names)
+        build_id = v.check_build_id("build_id", request.build_id)
         if names:
-            await self.engine.register(account, task_queue, names, options)
+            await self.engine.register(account, task_queue, names, options, build_id)
         resp = wpb.RegisterWorkerResponse()
         resp.lease_timeout.FromMicroseconds(int(self.engine.config.lease_timeout * 1_000_000))
         return resp
@@ -79,12 +81,17 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         task_queue = v.check_id("task_queue", request.task_queue)
         count = max_tasks(request.max_tasks)
         wait = v.check_wait(request, "wait", v.MAX_WAIT_SECONDS, v.MAX_WAIT_SECONDS)
+        build_id = v.check_build_id("build_id", request.build_id)
         if not call.fanout_poll_id:
-            tasks = await self.engine.poll(account, worker_id, task_queue, count, wait)
+            tasks = await self.engine.poll(
+                account, worker_id, task_queue, count, wait, build_id=build_id
+            )
         else:
             tasks = await self.fanouts.run(
                 call.fanout_poll_id,
-                self.engine.poll(account, worker_id, task_queue, count, wait, fanout=True),
+                self.engine.poll(
+                    account, worker_id, task_queue, count, wait, fanout=True, build_id=build_id
+                ),
             )
         return await self._bounded_poll_answer(account, worker_id, tasks)
 
@@ -242,8 +249,13 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         self, request: wpb.FailWorkflowRequest, context: Context
     ) -> wpb.FailWorkflowResponse:
         account = self.account(context)
+        found = (
+            non_determinism_from_pb(request.non_determinism)
+            if request.HasField("non_determinism")
+            else None
+        )
         await self.engine.fail_workflow(
-            account, decode(request.task_token), failure_from_pb(request.error)
+            account, decode(request.task_token), failure_from_pb(request.error), found
         )
         return wpb.FailWorkflowResponse()
 

@@ -296,6 +296,43 @@ class ShardWorkflowService(FromGateway, fgrpc.WorkflowServiceServicer):  # type:
                     summary.instances.add(status=pb, count=info.counts[status])
         return response
 
+    async def ListWorkflowBuilds(
+        self, request: fpb.ListWorkflowBuildsRequest, context: Context
+    ) -> fpb.ListWorkflowBuildsResponse:
+        """A workflow's builds, its instances counted in the partitions this server owns."""
+        account = self.account(context)
+        workflow = v.check_id("workflow", request.workflow)
+        response = fpb.ListWorkflowBuildsResponse()
+        for info in await self.engine.list_builds(account, workflow):
+            build = response.builds.add(
+                build_id=info.build_id or "",
+                unassigned=info.build_id is None,
+                newest=info.newest,
+                blocked=info.blocked,
+                polling=info.polling,
+            )
+            if info.first_registered_at is not None:
+                set_time(build.first_registered_at, info.first_registered_at)
+            if info.last_registered_at is not None:
+                set_time(build.last_registered_at, info.last_registered_at)
+            for status, pb in STATUS_TO_PB.items():
+                if info.counts.get(status):
+                    build.instances.add(status=pb, count=info.counts[status])
+        return response
+
+    async def MoveWorkflowBuild(
+        self, request: fpb.MoveWorkflowBuildRequest, context: Context
+    ) -> fpb.MoveWorkflowBuildResponse:
+        """Moves a workflow's unfinished instances between builds, in the partitions owned here."""
+        account = self.account(context)
+        workflow = v.check_id("workflow", request.workflow)
+        from_build = v.check_build_id("from_build_id", request.from_build_id)
+        to_build = v.check_build_id("to_build_id", request.to_build_id)
+        if from_build == to_build:
+            raise InvalidArgument("to_build_id", "must differ from from_build_id")
+        moved = await self.engine.move_build(account, workflow, from_build, to_build)
+        return fpb.MoveWorkflowBuildResponse(moved=moved)
+
 
 def created_pb(inst: Instance, created: bool) -> fpb.CreateInstanceResponse:
     """The answer to a CreateInstance (or a batch item) that found or created inst."""

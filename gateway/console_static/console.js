@@ -942,6 +942,14 @@ function timeline(doc) {
         pause = "paused";
         break;
       case "resumed": pause = null; break;
+      case "non_determinism":
+        // Blocked: the instance waits, holding no worker, for code of another build.
+        suspend();
+        mark(instanceRow, t, "mark-failed", `blocked by non-determinism: ${errorText(e.error)}`);
+        break;
+      case "build_moved":
+        mark(instanceRow, t, "mark-restarted", `moved to build ${e.build_id || "(unversioned)"}`);
+        break;
       case "restarted":
         closeAll(t);
         base = "queued";

@@ -104,8 +104,15 @@ def suspend(inst: Instance, until: int | None, step_name: str) -> Instance:
 
 
 def queue(inst: Instance, now: int) -> Instance:
+    """Queued for dispatch; whatever blocked it (shards.core.versions) is over."""
     return replace(
-        inst, status=Status.QUEUED, ready_at=now, due_at=None, lease_token=None, lease_worker=None
+        inst,
+        status=Status.QUEUED,
+        ready_at=now,
+        due_at=None,
+        lease_token=None,
+        lease_worker=None,
+        blocked=None,
     )
 
 

@@ -103,6 +103,11 @@ class Instance:
     parent: str | None = None
     # Children this instance started.
     children: int = 0
+    # The build of worker code it runs on ("" unversioned); None until its first task is
+    # handed out (shards.core.versions).
+    build_id: str | None = None
+    # The non-determinism that blocks it, as JSON (shards.core.versions); None when not blocked.
+    blocked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,8 @@ class HistoryKind(StrEnum):
     ROLLBACK_RETRY_SCHEDULED = "rollback_retry_scheduled"
     ROLLBACK_RETRY_DUE = "rollback_retry_due"
     ROLLBACK_FAILED = "rollback_failed"
+    NON_DETERMINISM = "non_determinism"
+    BUILD_MOVED = "build_moved"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from shards.core import children, limits
 from shards.core.calls import CallChange, StepKey
 from shards.core.model import FINAL, LEASED, Instance, Step, Transition
 from shards.db import log_failure, run_tx
-from shards.dispatch import TaskQueues
+from shards.dispatch import TaskQueues, route
 from shards.engine.admission import Admission
 from shards.engine.types import Key, ResultKey
 from shards.errors import StepwayError
@@ -199,7 +199,7 @@ class Effects:
         if old.status is not new.status:
             after.append(lambda: self.count(old, new))
         if tr.dispatch:
-            queue = (new.account_id, new.task_queue)
+            queue = (new.account_id, route(new.task_queue, new.build_id))
             fresh = new.started_at is None
             after.append(lambda: self.queues.push(queue, key, fresh=fresh))
         if tr.finished:
@@ -241,7 +241,7 @@ class Effects:
             for inst in written:
                 self.count(None, inst)
             for inst in written:
-                queue = (inst.account_id, inst.task_queue)
+                queue = (inst.account_id, route(inst.task_queue, inst.build_id))
                 self.queues.push(queue, (inst.partition, inst.uid), fresh=True)
 
         after.append(dispatch)

@@ -19,7 +19,9 @@ from shards import store
 from shards.clock import WALL_CLOCK, Clock
 from shards.committer import After, Committer
 from shards.config import ShardConfig
+from shards.dispatch import task_queue_depths
 from shards.engine.admission import Admission
+from shards.engine.builds import Builds
 from shards.engine.children import Children
 from shards.engine.deletes import Deletes
 from shards.engine.effects import Effects
@@ -78,7 +80,7 @@ class ShardEngine:
         self.queues = self.effects.queues
         self.step_queues = self.effects.step_queues
         self.occupancy = self.admission.occupancy
-        self.metrics.watch_queues(self.queues.depths)
+        self.metrics.watch_queues(lambda: task_queue_depths(self.queues.depths()))
         self.metrics.watch_step_queues(self.step_queues.depths)
         self.metrics.watch_backlog(self.admission.backlog)
         self.timers = Timers(config, clock, self.partitions, self.effects, self.due)
@@ -98,6 +100,9 @@ class ShardEngine:
             clock, self.effects, self.admission, self.workflow_tasks.lease_us
         )
         self.deletes = Deletes(config, self.partitions, self.effects)
+        self.builds = Builds(
+            config, clock, self.partitions, self.effects, self.workflow_tasks.polling
+        )
         self.schedules = Schedules(
             config,
             clock,
@@ -166,6 +171,9 @@ class ShardEngine:
         # Child workflows (children.py).
         self.start_child = self.children.start_child
         self.deliver_child_messages = self.children.deliver
+        # Builds of worker code (builds.py).
+        self.list_builds = self.builds.list_builds
+        self.move_build = self.builds.move
         # Retention (retention.py).
         self.purge_expired = self.retention.purge_expired
 
@@ -247,9 +255,9 @@ class ShardEngine:
             def load() -> None:
                 mine = {p for p in partitions if p in self.owned}
                 self.occupancy.load(mine, [c for c in counts if c[0] in mine])
-                for account_id, task_queue, partition, uid, fresh in queued:
+                for account_id, ready_queue, partition, uid, fresh in queued:
                     if partition in mine:
-                        self.queues.push((account_id, task_queue), (partition, uid), fresh=fresh)
+                        self.queues.push((account_id, ready_queue), (partition, uid), fresh=fresh)
                 for account_id, task_queue, step_key in ready_calls:
                     if step_key[0] in mine:
                         self.step_queues.push((account_id, task_queue), step_key)

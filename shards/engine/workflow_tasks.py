@@ -23,9 +23,10 @@ from shards.caps import check_workflows
 from shards.clock import Clock
 from shards.committer import After, payload_cost
 from shards.config import ShardConfig
-from shards.core import machine, rollbacks
+from shards.core import machine, rollbacks, versions
 from shards.core.model import Failure, Instance, Step
 from shards.core.retention import Retentions
+from shards.dispatch import route
 from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
@@ -74,6 +75,8 @@ class WorkflowTasks:
         self.lease_us = int(config.lease_timeout * 1_000_000)
         # Polls open now, per worker: its last one cancelled means its connection dropped.
         self.open_polls: dict[str, int] = defaultdict(int)
+        # Polls open now, per (account, task queue, build): which builds have a worker polling.
+        self.polling: dict[tuple[str, str, str], int] = defaultdict(int)
 
     async def register(
         self,
@@ -81,9 +84,12 @@ class WorkflowTasks:
         task_queue: str,
         workflows: list[str],
         options: Mapping[str, Retentions] | None = None,
+        build_id: str = versions.UNVERSIONED,
     ) -> None:
-        """Registers the workflows a worker runs on a task queue, with their retentions (a
-        workflow not in options has none), a part per operation. A call
+        """Registers the workflows a worker of a build runs on a task queue, with their
+        retentions (a workflow not in options has none), a part per operation. Where the build
+        is its workflow's newest, the workflow's blocked instances in the partitions owned here
+        are queued on it (shards.core.versions.unblock). A call
         that would take the account past its cap of registered workflows is refused before it
         writes; each part checks the cap again in its transaction, so that registrations racing
         each other never pass it."""
@@ -97,9 +103,10 @@ class WorkflowTasks:
             def op(conn: sa.Connection, after: After) -> None:
                 registered, new = store.unregistered_workflows(conn, account_id, part)
                 check_workflows(account_id, registered, len(new))
-                store.register_workflows(
-                    conn, account_id, task_queue, part, self.clock.now_us(), options or {}
-                )
+                now = self.clock.now_us()
+                store.register_workflows(conn, account_id, task_queue, part, now, options or {})
+                store.register_builds(conn, account_id, part, build_id, now)
+                self._unblock(conn, after, account_id, part, build_id, now)
 
                 names = dict.fromkeys(part, task_queue)
                 after.append(lambda: self.task_queues.remember(account_id, names))
@@ -107,6 +114,26 @@ class WorkflowTasks:
             return op
 
         await self.effects.run_parts(names, op_for)
+
+    def _unblock(
+        self,
+        conn: sa.Connection,
+        after: After,
+        account_id: str,
+        names: list[str],
+        build_id: str,
+        now: int,
+    ) -> None:
+        """Queues on this build the blocked instances of the workflows it is the newest of."""
+        builds = store.workflow_builds(conn, account_id, names)
+        newest = [n for n in names if versions.newest(builds.get(n, [])) == build_id]
+        if not newest:
+            return
+        owned = self.partitions.writable(conn)
+        for inst in store.blocked_instances(conn, account_id, newest, owned):
+            tr = versions.unblock(inst, build_id, now)
+            if tr is not None:
+                self.effects.apply(conn, after, inst, tr)
 
     async def poll(
         self,
@@ -117,8 +144,11 @@ class WorkflowTasks:
         wait: float,
         *,
         fanout: bool = False,
+        build_id: str = versions.UNVERSIONED,
     ) -> list[Task]:
-        """Long-polls for up to max_tasks workflow tasks of a task queue.
+        """Long-polls for up to max_tasks workflow tasks of a task queue for a worker of a
+        build: tasks of instances on the build, and first tasks of instances whose workflow's
+        newest build it is (shards.core.versions).
 
         A poll cancelled because the worker's connection dropped gives back every task the
         worker holds, so its instances move to another worker at once. A fan-out poll (a
@@ -126,27 +156,35 @@ class WorkflowTasks:
         first: that gives back only what the poll itself claimed.
         """
         queues, occupancy = self.effects.queues, self.admission.occupancy
-        queue = (account_id, task_queue)
+        own = (account_id, route(task_queue, build_id))
+        unassigned = (account_id, route(task_queue, None))
         if not self.admission.quotas.has(account_id):
             # The running limit of an account never seen must be known before its first claim.
             await asyncio.to_thread(self.admission.read_quotas, account_id)
         self.open_polls[worker_id] += 1
+        polling = (account_id, task_queue, build_id)
+        self.polling[polling] += 1
         disconnected = False
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         try:
             while True:
-                keys = await queues.take(queue, max_tasks, max(deadline - loop.time(), 0))
-                if not keys:
+                taken = await queues.take_any(
+                    [own, unassigned], max_tasks, max(deadline - loop.time(), 0)
+                )
+                if not taken:
                     return []
                 # Keys of partitions that moved away meanwhile are another server's now.
-                keys = [k for k in keys if k[0] in self.partitions.owned]
+                taken = {
+                    q: [k for k in ks if k[0] in self.partitions.owned] for q, ks in taken.items()
+                }
+                keys = [k for ks in taken.values() for k in ks]
                 if not keys:
                     continue
                 claim = self.effects.claim_in_parts(
-                    functools.partial(self._claim_op, worker_id),
+                    functools.partial(self._claim_op, worker_id, build_id),
                     keys,
-                    functools.partial(queues.push_front, queue),
+                    functools.partial(self._put_back, taken),
                 )
                 # Until the claim commits, its instances hold running slots of the account.
                 occupancy.claiming[account_id] += len(keys)
@@ -154,11 +192,11 @@ class WorkflowTasks:
                 try:
                     tasks = await asyncio.shield(claim)
                 except asyncio.CancelledError:
-                    claim.add_done_callback(functools.partial(self._release_unsent, queue, keys))
+                    claim.add_done_callback(functools.partial(self._release_unsent, taken))
                     raise
                 except Exception:
                     # Nothing was claimed: the instances are still queued, back in line they go.
-                    queues.push_front(queue, keys)
+                    self._put_back(taken, keys)
                     raise
                 # Keys of instances paused, terminated or claimed meanwhile are dropped.
                 if tasks or loop.time() >= deadline:
@@ -167,25 +205,50 @@ class WorkflowTasks:
             disconnected = not fanout
             raise
         finally:
+            self.polling[polling] -= 1
+            if self.polling[polling] <= 0:
+                del self.polling[polling]
             self.open_polls[worker_id] -= 1
             if self.open_polls[worker_id] <= 0:
                 del self.open_polls[worker_id]
                 if disconnected:
                     self.worker_disconnected(worker_id)
 
+    def _put_back(self, taken: dict[tuple[str, str], list[Key]], keys: list[Key]) -> None:
+        """Puts keys a poll took back at the front of the queues they came from."""
+        wanted = set(keys)
+        for queue, queue_keys in taken.items():
+            back = [k for k in queue_keys if k in wanted]
+            if back:
+                self.effects.queues.push_front(queue, back)
+
     def _claim_op(
-        self, worker_id: str, keys: list[Key]
+        self, worker_id: str, build_id: str, keys: list[Key]
     ) -> Callable[[sa.Connection, After], list[Task]]:
         def op(conn: sa.Connection, after: After) -> list[Task]:
             found = store.load_instances(conn, keys)
-            claimable = machine.claimable(keys, found)
+            queued = machine.claimable(keys, found)
+            unassigned = {found[k].workflow for k in queued if found[k].build_id is None}
+            builds = (
+                store.workflow_builds(conn, found[queued[0]].account_id, unassigned)
+                if unassigned
+                else {}
+            )
+            now = self.clock.now_us()
+            claimable = []
+            for key in queued:
+                newest = versions.newest(builds.get(found[key].workflow, []))
+                if versions.target(found[key], newest) == build_id:
+                    claimable.append(key)
+                else:
+                    tr = versions.route_elsewhere(found[key], newest)
+                    self.effects.apply(conn, after, found[key], tr)
             journals = journal.first_pages(conn, claimable, self.config.journal_page_bytes)
             params = store.load_params(conn, claimable)
-            now = self.clock.now_us()
             tasks = []
             for key in claimable:
                 lease = new_lease()
-                tr = machine.claim(found[key], worker_id, lease, now, self.lease_us)
+                tr = versions.claim(found[key], worker_id, build_id, lease, now, self.lease_us)
                 new = self.effects.apply(conn, after, found[key], tr)
                 first, more = journals[key]
                 tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], first, more))
@@ -224,12 +287,12 @@ class WorkflowTasks:
         self.effects.queues.wake_account(account_id)  # keys the claim skipped free their slots
 
     def _release_unsent(
-        self, queue: tuple[str, str], keys: list[Key], claim: asyncio.Future[list[Task]]
+        self, taken: dict[tuple[str, str], list[Key]], claim: asyncio.Future[list[Task]]
     ) -> None:
         """After a poll was cancelled: gives back what its claim took, or, when the claim
         failed, puts the keys it had taken back in line."""
         if claim.cancelled() or claim.exception() is not None:
-            self.effects.queues.push_front(queue, keys)
+            self._put_back(taken, [k for ks in taken.values() for k in ks])
             return
         tasks = claim.result()
         if tasks:
@@ -254,19 +317,30 @@ class WorkflowTasks:
 
         await self.effects.run(op, [ref.partition], cost=payload_cost(len(output)))
 
-    async def fail_workflow(self, account_id: str, ref: TaskRef, error: Failure) -> None:
-        """Ends the instance as errored (rolled back, when it was rolling back)."""
+    async def fail_workflow(
+        self,
+        account_id: str,
+        ref: TaskRef,
+        error: Failure,
+        non_determinism: versions.NonDeterminism | None = None,
+    ) -> None:
+        """Ends the instance as errored (rolled back, when it was rolling back); blocks it
+        instead when its run could not follow the journal (shards.core.versions.block)."""
 
         def op(conn: sa.Connection, after: After) -> None:
             inst = load_task_instance(conn, account_id, ref)
-            rolling = rollbacks.rolling_back(inst)
-            tr = rollbacks.fail_workflow(
-                inst,
-                lease=ref.lease,
-                error=error,
-                unfinished=store.unfinished_rollbacks(conn, ref.key) if rolling else [],
-                now=self.clock.now_us(),
-            )
+            now = self.clock.now_us()
+            if non_determinism is not None:
+                tr = versions.block(inst, ref.lease, non_determinism, now)
+            else:
+                rolling = rollbacks.rolling_back(inst)
+                tr = rollbacks.fail_workflow(
+                    inst,
+                    lease=ref.lease,
+                    error=error,
+                    unfinished=store.unfinished_rollbacks(conn, ref.key) if rolling else [],
+                    now=now,
+                )
             self.effects.apply(conn, after, inst, tr)
 
         await self.effects.run(op, [ref.partition])

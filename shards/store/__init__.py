@@ -22,8 +22,16 @@ modules hold one concern each:
 - `leases`: the partition leases an operation's transaction reads.
 - `schedules`: schedules, their listing, the timer's due schedules.
 - `children`: a parent's child links and the outbox of messages about child workflows.
+- `builds`: each workflow's builds of worker code, and the instances on a build.
 """
 
+from shards.store.builds import (
+    blocked_instances,
+    build_counts,
+    instances_on_build,
+    register_builds,
+    workflow_builds,
+)
 from shards.store.children import (
     Outgoing,
     add_messages,
@@ -101,6 +109,8 @@ __all__ = [
     "account_retention",
     "add_messages",
     "apply",
+    "blocked_instances",
+    "build_counts",
     "count_schedules",
     "count_steps",
     "create_many",
@@ -120,6 +130,7 @@ __all__ = [
     "insert_instance",
     "insert_link",
     "insert_schedule",
+    "instances_on_build",
     "journal_in_run_order",
     "journal_sizes",
     "lease_epochs",
@@ -146,6 +157,7 @@ __all__ = [
     "queued_backlog",
     "queued_instances",
     "ready_step_tasks",
+    "register_builds",
     "register_workflows",
     "retry_message",
     "run_order_sizes",
@@ -154,6 +166,7 @@ __all__ = [
     "unfinished_rollbacks",
     "unregistered_workflows",
     "update_link",
+    "workflow_builds",
     "workflow_retentions",
     "workflow_summaries",
     "workflow_task_queue",

@@ -8,24 +8,34 @@ from collections.abc import Collection, Sequence
 import sqlalchemy as sa
 
 from shards.core.model import Instance, Status
+from shards.dispatch import route
 from shards.store.rows import INST, INSTANCE_COLUMNS, of_partitions, to_instance
 
 
 def queued_instances(
     conn: sa.Connection, partitions: Collection[int]
 ) -> list[tuple[str, str, int, str, bool]]:
-    """(account_id, task_queue, partition, uid, fresh) of the queued instances of these
-    partitions, oldest first; fresh is True for an instance that never started."""
+    """(account_id, ready queue, partition, uid, fresh) of the queued instances of these
+    partitions, oldest first: the ready queue is the task queue routed by the instance's build
+    (shards.dispatch.route); fresh is True for an instance that never started."""
     if not partitions:
         return []
     rows = conn.execute(
         sa.select(
-            INST.c.account_id, INST.c.task_queue, INST.c.partition, INST.c.uid, INST.c.started_at
+            INST.c.account_id,
+            INST.c.task_queue,
+            INST.c.build_id,
+            INST.c.partition,
+            INST.c.uid,
+            INST.c.started_at,
         )
         .where(INST.c.status == Status.QUEUED.value, of_partitions(partitions))
         .order_by(INST.c.ready_at)
     )
-    return [(r.account_id, r.task_queue, r.partition, r.uid, r.started_at is None) for r in rows]
+    return [
+        (r.account_id, route(r.task_queue, r.build_id), r.partition, r.uid, r.started_at is None)
+        for r in rows
+    ]
 
 
 def queued_backlog(

@@ -55,6 +55,8 @@ INSTANCE_COLUMNS = [
     INST.c.rollback_error_message,
     INST.c.parent,
     INST.c.children,
+    INST.c.build_id,
+    INST.c.blocked,
 ]
 
 

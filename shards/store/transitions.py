@@ -39,6 +39,8 @@ _MUTABLE = (
     "rollback_error_type",
     "rollback_error_message",
     "children",
+    "build_id",
+    "blocked",
 )
 _UPDATE_INSTANCE = INST.update().where(*BY_KEY).values({c: bp(f"v_{c}") for c in _MUTABLE})
 _STEP_VALUES = (

@@ -110,6 +110,12 @@ def _workflow_calls(token: bytes) -> dict[str, Callable[[fgrpc.WorkflowServiceSt
             s.WatchHistory(fpb.WatchHistoryRequest(workflow=WORKFLOW, instance_id=INSTANCE))
         ),
         "ListWorkflows": lambda s: s.ListWorkflows(fpb.ListWorkflowsRequest()),
+        "ListWorkflowBuilds": lambda s: s.ListWorkflowBuilds(
+            fpb.ListWorkflowBuildsRequest(workflow=WORKFLOW)
+        ),
+        "MoveWorkflowBuild": lambda s: s.MoveWorkflowBuild(
+            fpb.MoveWorkflowBuildRequest(workflow=WORKFLOW, from_build_id="", to_build_id="x")
+        ),
     }
 
 
@@ -252,13 +258,15 @@ OWN_DATA_ONLY = {
     "ListInstances",
     "ListSchedules",
     "ListWorkflows",
+    "ListWorkflowBuilds",
     "PollWorkflowTasks",
     "PollStepTasks",
     "GetServerInfo",
 }
 # Calls that succeed with nothing done: a heartbeat answers B's token as lost to A, a release
 # of a task A does not hold releases nothing, a batch answers each item's own error, and a
-# registration registers the workflow name in A's own account.
+# registration registers the workflow name in A's own account, and a move of builds moves
+# none of B's instances.
 HARMLESS = {
     "HeartbeatTasks",
     "ReleaseTasks",
@@ -266,6 +274,7 @@ HARMLESS = {
     "RegisterWorker",
     "CreateInstances",
     "DeleteInstances",
+    "MoveWorkflowBuild",
 }
 
 
@@ -402,7 +411,7 @@ async def test_account_a_can_neither_see_nor_touch_account_b(
                         else:
                             assert isinstance(outcome, grpc.StatusCode), (where, outcome)
                             assert outcome in REFUSED, (where, outcome)
-            assert walked == 3 * (15 + 17 + 9 + 9)
+            assert walked == 3 * (17 + 17 + 9 + 9)
             assert await _snapshot(b, schedules) == before
     finally:
         await b.close()
@@ -446,6 +455,10 @@ def _assert_nothing_of_b(rpc: str, answer: Any) -> None:
     elif rpc == "ListWorkflows":
         assert [w.name for w in answer.workflows] in ([], ["w"])  # A's own registration only
         assert all(sum(s.count for s in w.instances) == 0 for w in answer.workflows)
+    elif rpc == "ListWorkflowBuilds":
+        assert list(answer.builds) == []
+    elif rpc == "MoveWorkflowBuild":
+        assert answer.moved == 0
     elif rpc in ("PollWorkflowTasks", "PollStepTasks"):
         assert list(answer.tasks) == []
     elif rpc == "GetServerInfo":

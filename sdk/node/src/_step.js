@@ -47,7 +47,7 @@ class WorkflowStep {
     if (typeof fn !== 'function') throw new TypeError(`step.do('${name}'): the step's callback is not a function`);
     const retry = retryPolicy(config.retries);
     const timeoutMs = config.timeout === undefined ? DEFAULT_STEP_TIMEOUT_MS : durationMs(config.timeout);
-    const { seq, entry } = this.next(name);
+    const { seq, entry } = this.next(name, 'STEP_KIND_DO');
     if (entry?.state === SUCCEEDED) return fromPayload(entry.result);
     if (entry?.state === FAILED) throw new StepFailedError(name, entry.error?.type ?? '', entry.error?.message ?? '');
     if (this.run.halted) return this.run.never;
@@ -57,7 +57,7 @@ class WorkflowStep {
   /** Suspends the instance for `duration` (ms, or a string such as "1 minute"), durably. */
   async sleep(name, duration) {
     const ms = durationMs(duration);
-    const { seq, entry } = this.next(name);
+    const { seq, entry } = this.next(name, 'STEP_KIND_SLEEP');
     if (entry?.state === SUCCEEDED) return undefined;
     // On a replay the server keeps the wake time it recorded first.
     const wakeAt = entry?.wakeAt ?? timestampFromDate(Date.now() + ms);
@@ -68,7 +68,7 @@ class WorkflowStep {
   async sleepUntil(name, timestamp) {
     const ms = timestamp instanceof Date ? timestamp.getTime() : timestamp;
     if (!Number.isFinite(ms)) throw new TypeError(`step.sleepUntil('${name}'): a Date or milliseconds since the epoch, not ${timestamp}`);
-    const { seq, entry } = this.next(name);
+    const { seq, entry } = this.next(name, 'STEP_KIND_SLEEP');
     if (entry?.state === SUCCEEDED) return undefined;
     return this.startSleep(name, seq, timestampFromDate(ms));
   }
@@ -81,7 +81,7 @@ class WorkflowStep {
   async waitForEvent(name, { type, timeout } = {}) {
     if (typeof type !== 'string' || !type) throw new TypeError(`step.waitForEvent('${name}'): an event type is required`);
     const timeoutMs = timeout === undefined ? DEFAULT_EVENT_TIMEOUT_MS : durationMs(timeout);
-    const { seq, entry } = this.next(name);
+    const { seq, entry } = this.next(name, 'STEP_KIND_WAIT_FOR_EVENT');
     if (entry?.state === SUCCEEDED) {
       const doc = fromPayload(entry.result);
       return { payload: doc.payload ?? null, timestamp: new Date(Math.floor(doc.received_at / 1000)), type: doc.type };
@@ -107,7 +107,7 @@ class WorkflowStep {
    */
   async call(name, { taskQueue, stepType, input = null, retries, timeout, heartbeatTimeout } = {}) {
     const request = scheduleCallRequest(name, { taskQueue, stepType, input, retries, timeout, heartbeatTimeout });
-    const { seq, entry } = this.next(name);
+    const { seq, entry } = this.next(name, 'STEP_KIND_CALL');
     if (entry?.state === SUCCEEDED) return fromPayload(entry.result);
     if (entry?.state === FAILED) throw new StepFailedError(name, entry.error?.type ?? '', entry.error?.message ?? '');
     if (this.run.halted) return this.run.never;
@@ -126,12 +126,20 @@ class WorkflowStep {
     return this.run.halt('abandoned', new Error(`ScheduleCall of '${name}' answered a step that is not finished`));
   }
 
-  /** The next occurrence of `name` and its journal entry, if any. */
-  next(name) {
+  /**
+   * The next occurrence of `name` and its journal entry, if any. An entry of another kind than
+   * `kind` blocks the instance (WorkflowRun.block): the run has halted, and no entry is given.
+   */
+  next(name, kind) {
     if (typeof name !== 'string' || !name) throw new TypeError('a step needs a name');
     const seq = (this.seen.get(name) ?? 0) + 1;
     this.seen.set(name, seq);
-    return { seq, entry: this.run.journal.get(`${seq}\u0000${name}`) };
+    const entry = this.run.journal.get(`${seq}\u0000${name}`);
+    if (entry?.kind && entry.kind !== 'STEP_KIND_UNSPECIFIED' && entry.kind !== kind) {
+      this.run.block(name, seq, entry.kind, kind);
+      return { seq, entry: undefined };
+    }
+    return { seq, entry };
   }
 
   async startSleep(name, seq, wakeAt) {

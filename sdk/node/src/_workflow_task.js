@@ -16,8 +16,9 @@ class WorkflowRun {
    * (event, step)), or undefined when this worker does not know it; `outbox` sends the writes;
    * `env` goes to the workflow's constructor; `warn(err)` reports what the run cannot act on.
    */
-  constructor(task, { definition, api, outbox, env, warn }) {
+  constructor(task, { definition, api, outbox, env, warn, buildId = '' }) {
     this.task = task;
+    this.buildId = buildId;
     this.token = task.taskToken;
     this.definition = definition;
     this.api = api;
@@ -27,7 +28,7 @@ class WorkflowRun {
     this.journal = new Map();
     this.controller = new AbortController(); // aborted when the run halts: step bodies' signals follow it
     this.signal = this.controller.signal;
-    this.how = null; // how the run halted: 'suspended' | 'paused' | 'lost' | 'abandoned' | 'stopped'
+    this.how = null; // how the run halted: 'suspended' | 'paused' | 'lost' | 'abandoned' | 'blocked' | 'stopped'
     this.never = new Promise(() => {}); // what a step returns once the run halted
     this.halting = null;
     this.halted$ = new Promise((resolve) => (this.halting = resolve));
@@ -46,6 +47,22 @@ class WorkflowRun {
       this.halting(how);
     }
     return this.never;
+  }
+
+  /**
+   * The code asked, at a step's name and occurrence, for another kind of step than the journal
+   * holds: the run ends, and FailWorkflow with nonDeterminism blocks the instance (it waits for
+   * other code; docs/versioning.md). Returns `never`.
+   */
+  block(name, seq, recordedKind, requestedKind) {
+    if (this.halted) return this.never;
+    const kind = (k) => String(k).replace('STEP_KIND_', '').toLowerCase();
+    const message = `step '${name}' #${seq} is recorded as a ${kind(recordedKind)} step, but the code asked for a ${kind(requestedKind)} step: the workflow's code changed under a running instance`;
+    const nonDeterminism = { stepName: name, stepSeq: seq, recordedKind, requestedKind, message, buildId: this.buildId };
+    this.blocking = this.outbox.send('failWorkflow', { taskToken: this.token, nonDeterminism }).catch((err) => {
+      this.warn(new Error(`instance ${this.describe()}: the non-determinism was not recorded: ${err.message}`, { cause: err }));
+    });
+    return this.halt('blocked', new Error(message));
   }
 
   /**
@@ -79,6 +96,7 @@ class WorkflowRun {
       return this.how;
     }
     const output = await Promise.race([this.runWorkflow(), this.halted$.then(() => null)]);
+    if (this.blocking) await this.blocking;
     if (this.halted) return this.how;
     if ('error' in output) {
       await this.write('failWorkflow', { taskToken: this.token, error: boundedFailure(output.error) });

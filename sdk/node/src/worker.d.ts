@@ -33,6 +33,9 @@ export interface WorkerOptions<Env = unknown> {
   pollWaitMs?: number;
   /** This worker's id (default a random UUID). */
   workerId?: string;
+  /** The build of this code (default '': unversioned): an instance runs on the build its first
+   * task ran on, new instances on the newest build registered (docs/versioning.md). */
+  buildId?: string;
 }
 
 /** Which task a 'taskStarted' or 'taskFinished' event is about. */
@@ -44,13 +47,14 @@ export interface WorkflowTaskInfo {
 }
 
 /** How a task ended on this worker. */
-export type WorkflowTaskOutcome = 'completed' | 'failed' | 'suspended' | 'paused' | 'lost' | 'abandoned' | 'stopped';
+export type WorkflowTaskOutcome = 'completed' | 'failed' | 'suspended' | 'paused' | 'lost' | 'abandoned' | 'blocked' | 'stopped';
 
 /** Runs workflows from a workflow task queue. */
 export declare class Worker<Env = unknown> extends EventEmitter {
   constructor(options: WorkerOptions<Env>);
   readonly workerId: string;
   readonly taskQueue: string;
+  readonly buildId: string;
   /** How many tasks are running now. */
   readonly running: number;
   /** Registers the workflows and serves until stop(); rejects when the server refuses the worker or cannot be reached for the registration. */

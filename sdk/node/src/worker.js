@@ -26,7 +26,7 @@ const POLL_SETTLE_MS = 500;
  * are kept once complete, and once errored or terminated, sent when the worker registers.
  *
  * Events: 'ready' (registered, the first poll is sent), 'taskStarted' (info), 'taskFinished'
- * (info, how: 'completed' | 'failed' | 'suspended' | 'paused' | 'lost' | 'abandoned' |
+ * (info, how: 'completed' | 'failed' | 'suspended' | 'paused' | 'lost' | 'abandoned' | 'blocked' |
  * 'stopped'), 'warning' (an Error the worker carried on through; printed when nobody listens).
  * `info` is { workflow, instanceId, replayed } (replayed: the journal entries the task came with).
  */
@@ -50,6 +50,7 @@ class Worker extends EventEmitter {
     this.maxConcurrent = maxConcurrent;
     this.pollWaitMs = pollWaitMs;
     this.workerId = options.workerId ?? randomUUID();
+    this.buildId = options.buildId ?? ''; // '' is the unversioned build (docs/versioning.md)
     this.client = client ?? connect(address, { apiKey, protosDir, tls });
     this.ownsClient = !client;
     this.outbox = new Outbox(this.client.worker);
@@ -118,6 +119,7 @@ class Worker extends EventEmitter {
         workflows: part,
         identity: `${os.hostname()}/pid-${process.pid}`.slice(0, 200),
         sdk: `node/${version}`,
+        buildId: this.buildId,
         workflowOptions: part.filter((name) => this.workflowOptions[name]).map((name) => {
           const { successRetentionMs, errorRetentionMs } = this.workflowOptions[name];
           return {
@@ -142,6 +144,7 @@ class Worker extends EventEmitter {
         taskQueue: this.taskQueue,
         maxTasks: Math.min(MAX_TASKS_PER_POLL, this.maxConcurrent - this.runs.size),
         wait: durationFromMs(this.pollWaitMs),
+        buildId: this.buildId,
       };
       const poll = this.client.worker.pollWorkflowTasks(request, {
         timeoutMs: this.pollWaitMs + POLL_DEADLINE_MARGIN_MS,
@@ -196,6 +199,7 @@ class Worker extends EventEmitter {
   start(task) {
     const key = Buffer.from(task.taskToken).toString('base64');
     const run = new WorkflowRun(task, {
+      buildId: this.buildId,
       definition: this.workflows.get(task.workflow),
       api: this.client.worker,
       outbox: this.outbox,

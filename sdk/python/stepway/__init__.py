@@ -12,6 +12,7 @@ from stepway._step import Step
 from stepway.admin import AccountInfo, Admin, KeyInfo, NewKey, Quotas, Role, Usage
 from stepway.client import (
     BatchResult,
+    Blocked,
     Client,
     Deleted,
     DeleteResult,
@@ -23,6 +24,7 @@ from stepway.client import (
     InstanceStatus,
     NewInstance,
     StepRecord,
+    WorkflowBuild,
     WorkflowInfo,
 )
 from stepway.errors import (
@@ -86,6 +88,7 @@ __all__ = [
     "AlreadyExistsError",
     "BackfillResult",
     "BatchResult",
+    "Blocked",
     "ChildWorkflowFailed",
     "Client",
     "DatabaseUnavailableError",
@@ -139,6 +142,7 @@ __all__ = [
     "UnavailableError",
     "Usage",
     "Worker",
+    "WorkflowBuild",
     "WorkflowDefinition",
     "WorkflowEvent",
     "WorkflowFailedError",

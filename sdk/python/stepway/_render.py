@@ -20,6 +20,7 @@ from stepway.client import (
     InstanceInfo,
     InstanceStatus,
     StepRecord,
+    WorkflowBuild,
     WorkflowInfo,
 )
 
@@ -283,6 +284,10 @@ def _facts(info: InstanceInfo, color: bool, width: int) -> list[tuple[str, str]]
     if not info.status.finished and info.current_step:
         facts.append(("Current step", info.current_step))
     facts.append(("Last successful step", info.last_successful_step or NONE))
+    if info.build_id:
+        facts.append(("Build", info.build_id))
+    if info.blocked is not None:
+        facts.append(("Blocked", one_line(f"non-determinism: {info.blocked.message}")))
     if info.error is not None:
         facts.append(("Error", one_line(f"{info.error.type}: {info.error.message}")))
     if info.rollback is not None:
@@ -415,6 +420,8 @@ def history_details(event: HistoryEvent) -> str:
         details.append(f"{event.error.type}: {event.error.message}")
     if event.worker is not None:
         details.append(f"worker {event.worker}")
+    if event.build_id is not None:
+        details.append(f"build {event.build_id!r}")
     if event.reason is not None:
         details.append(f"reason: {event.reason}")
     return one_line("; ".join(details))
@@ -428,6 +435,32 @@ def history(events: Sequence[HistoryEvent], color: bool) -> str:
 # ---------------------------------------------------------------------- workflows
 
 WORKFLOW_HEADER = ("NAME", "TASK QUEUE", "REGISTERED (UTC)", "INSTANCES")
+BUILD_HEADER = ("BUILD", "NEWEST", "POLLING", "FIRST REGISTERED (UTC)", "BLOCKED", "INSTANCES")
+
+
+def build_label(build_id: str | None) -> str:
+    """A build id as people read it: "(unversioned)" for "", "(none yet)" for None."""
+    if build_id is None:
+        return "(none yet)"
+    return build_id or "(unversioned)"
+
+
+def build_table(builds: Sequence[WorkflowBuild], color: bool) -> list[str]:
+    """A workflow's builds, newest first, with their instance counts by status."""
+    if not builds:
+        return ["no builds registered and no instances"]
+    rows = [
+        [
+            build_label(None if b.unassigned else b.build_id),
+            "yes" if b.newest else "",
+            "" if b.unassigned else ("yes" if b.polling else "no"),
+            format_time(b.first_registered_at) if b.first_registered_at else NONE,
+            str(b.blocked),
+            instance_counts(b.instances, color),
+        ]
+        for b in builds
+    ]
+    return table(BUILD_HEADER, rows)
 
 
 def instance_counts(counts: Mapping[InstanceStatus, int], color: bool) -> str:

@@ -112,6 +112,31 @@ class ResultNotSerializable(NonRetryableError):
     once, with no retry."""
 
 
+class _NonDeterminism(BaseException):
+    """The run asked, at a step's name and occurrence, for another kind of step than the
+    journal holds: this code cannot replay the instance. Not an Exception, so that a workflow
+    cannot swallow it; the worker reports it (FailWorkflow with non_determinism) and the
+    instance waits, blocked, for another build instead of erroring."""
+
+    def __init__(self, name: str, seq: int, recorded: int, requested: int) -> None:
+        self.name, self.seq, self.recorded, self.requested = name, seq, recorded, requested
+        super().__init__(
+            f"step {name!r} #{seq} is recorded as a {_kind_name(recorded)} step, but the "
+            f"code asked for a {_kind_name(requested)} step: the workflow's code changed "
+            "under a running instance"
+        )
+
+
+def _kind_name(kind: int) -> str:
+    names: dict[int, str] = {
+        cpb.STEP_KIND_DO: "do",
+        cpb.STEP_KIND_SLEEP: "sleep",
+        cpb.STEP_KIND_WAIT_FOR_EVENT: "wait_for_event",
+        cpb.STEP_KIND_CALL: "call",
+    }
+    return names.get(kind, "unknown")
+
+
 class _Abandoned(BaseException):
     """The server refused or could not take a step's record (the lease was lost, or the server
     stayed unreachable): this run cannot go on, and the instance is dispatched again."""
@@ -138,6 +163,8 @@ class _Entry:
     error_message: str
     wake_at_us: int | None
     child_id: str = ""
+    # The recorded kind (StepKind); unspecified for an entry this run wrote itself.
+    kind: int = cpb.STEP_KIND_UNSPECIFIED
 
 
 def wall_us() -> int:
@@ -178,6 +205,7 @@ class Step:
                 error_message=e.error.message,
                 wake_at_us=e.wake_at.ToMicroseconds() if e.HasField("wake_at") else None,
                 child_id=e.child_instance_id,
+                kind=e.kind,
             )
             for e in journal
             # A step's rollback has the step's name and seq; StartRollback answers its state.
@@ -195,12 +223,17 @@ class Step:
         except StepwayError as exc:
             raise _Abandoned(str(exc)) from exc
 
-    def _next(self, name: str) -> tuple[int, _Entry | None]:
+    def _next(self, name: str, kind: int) -> tuple[int, _Entry | None]:
+        """The step's occurrence and its journal entry; _NonDeterminism when the entry is of
+        another kind than the code asks for."""
         if not name:
             raise ValueError("a step needs a name")
         self._seen[name] += 1
         seq = self._seen[name]
-        return seq, self._journal.get((name, seq))
+        entry = self._journal.get((name, seq))
+        if entry is not None and entry.kind not in (cpb.STEP_KIND_UNSPECIFIED, kind):
+            raise _NonDeterminism(name, seq, entry.kind, kind)
+        return seq, entry
 
     async def do(
         self,
@@ -230,7 +263,7 @@ class Step:
         step's result as its only argument, as a durable step of its own retried by
         `rollback_retries` (None: the SDK's default, as `retries`). See docs/rollbacks.md.
         """
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_DO)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             value = _payload.loads(entry.result or b"")
             self._declare(name, seq, rollback, rollback_retries, value)
@@ -524,7 +557,7 @@ class Step:
         queue or type name, a timeout out of range) raises ValueError or TypeError in the
         workflow, before anything is sent.
         """
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_CALL)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _payload.loads(entry.result or b"")
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:
@@ -584,7 +617,7 @@ class Step:
         child if this instance ends first.
         """
         label = step_name or f"child:{name}"
-        seq, entry = self._next(label)
+        seq, entry = self._next(label, cpb.STEP_KIND_CHILD)
         if entry is None or entry.state not in (cpb.STEP_STATE_SUCCEEDED, cpb.STEP_STATE_FAILED):
             resp = await self._start_child(label, seq, name, params, id, task_queue, parent_close)
             if resp.suspended:
@@ -620,7 +653,7 @@ class Step:
         instance id. One child per step, as for run_workflow; `parent_close` defaults to
         "abandon" (the child runs on when this instance ends)."""
         label = step_name or f"child:{name}"
-        seq, entry = self._next(label)
+        seq, entry = self._next(label, cpb.STEP_KIND_CHILD)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return str(_payload.loads(entry.result or b"{}")["instance_id"])
         resp = await self._start_child(
@@ -675,7 +708,7 @@ class Step:
 
     async def sleep(self, name: str, duration: float | timedelta) -> None:
         """Suspends the instance for duration (seconds or a timedelta), durably."""
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_SLEEP)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         wake_at = (entry.wake_at_us if entry is not None else None) or (
@@ -685,7 +718,7 @@ class Step:
 
     async def sleep_until(self, name: str, when: datetime | float) -> None:
         """Suspends the instance until a time (an aware datetime, or a Unix timestamp)."""
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_SLEEP)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return
         ts = when.timestamp() if isinstance(when, datetime) else float(when)
@@ -703,7 +736,7 @@ class Step:
     ) -> Event:
         """Waits for an event of a type (sent before or after this call); raises
         EventTimeoutError when none arrives within timeout."""
-        seq, entry = self._next(name)
+        seq, entry = self._next(name, cpb.STEP_KIND_WAIT_FOR_EVENT)
         if entry is not None and entry.state == cpb.STEP_STATE_SUCCEEDED:
             return _event(_payload.loads(entry.result or b""))
         if entry is not None and entry.state == cpb.STEP_STATE_FAILED:

@@ -183,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--task-queue", default="default", help="the task queue to poll (default: %(default)r)"
     )
     worker.add_argument(
+        "--build-id",
+        default="",
+        help="the build of this code: an instance runs on the build its first task ran on, "
+        "new ones on the newest (default: unversioned)",
+    )
+    worker.add_argument(
         "--max-concurrent",
         type=int,
         default=256,
@@ -200,6 +206,23 @@ def build_parser() -> argparse.ArgumentParser:
     workflows = sub.add_parser("workflows", help="the workflows registered in the account")
     wsub = workflows.add_subparsers(dest="action", required=True, metavar="ACTION")
     _client_command(wsub, "list", _workflows_list, "list workflows with their instance counts")
+    versions = _client_command(
+        wsub, "versions", _workflows_versions, "a workflow's builds with their instance counts"
+    )
+    versions.add_argument("workflow", help="the workflow's name")
+    move = _client_command(
+        wsub,
+        "move-build",
+        _workflows_move_build,
+        "move a workflow's unfinished instances from one build to another",
+    )
+    move.add_argument("workflow", help="the workflow's name")
+    move.add_argument(
+        "--from", dest="from_build", required=True, help="the build they are on ('' unversioned)"
+    )
+    move.add_argument(
+        "--to", dest="to_build", required=True, help="the build to move them to ('' unversioned)"
+    )
     completion = sub.add_parser(
         "completion",
         help="print a shell completion script: bash, zsh or fish",
@@ -456,7 +479,11 @@ async def _worker(args: argparse.Namespace) -> int:
     except StepwayError as exc:
         return report_refusal(args, exc)
     worker = Worker(
-        client, task_queue=args.task_queue, workflows=workflows, max_concurrent=args.max_concurrent
+        client,
+        task_queue=args.task_queue,
+        workflows=workflows,
+        max_concurrent=args.max_concurrent,
+        build_id=args.build_id,
     )
     names = ", ".join(sorted(w.name for w in workflows))
     try:
@@ -711,3 +738,17 @@ async def _send_event(client: Client, args: argparse.Namespace, view: View) -> i
 async def _workflows_list(client: Client, args: argparse.Namespace, view: View) -> int:
     workflows = await client.list_workflows()
     return view.result(workflows, "\n".join(render.workflow_table(workflows, view.color)))
+
+
+async def _workflows_versions(client: Client, args: argparse.Namespace, view: View) -> int:
+    builds = await client.workflow_builds(args.workflow)
+    return view.result(builds, "\n".join(render.build_table(builds, view.color)))
+
+
+async def _workflows_move_build(client: Client, args: argparse.Namespace, view: View) -> int:
+    moved = await client.move_build(args.workflow, args.from_build, args.to_build)
+    text = (
+        f"moved {moved} instance(s) of {args.workflow} from build "
+        f"{render.build_label(args.from_build)} to {render.build_label(args.to_build)}"
+    )
+    return view.result({"moved": moved}, text)

@@ -166,6 +166,33 @@ class StepRecord:
 
 
 @dataclass(frozen=True)
+class Blocked:
+    """Why an instance is blocked: its run asked, at a step's name and occurrence, for
+    another kind of step than its journal holds (a non-determinism). It waits, WAITING, for
+    a newer build of its workflow or a move (docs/versioning.md)."""
+
+    step_name: str
+    step_seq: int
+    # "do", "sleep", "wait_for_event" or "call".
+    recorded_kind: str
+    requested_kind: str
+    message: str
+    # The build of the worker that met it.
+    build_id: str
+
+    @classmethod
+    def from_pb(cls, msg: cpb.NonDeterminism) -> Blocked:
+        return cls(
+            step_name=msg.step_name,
+            step_seq=msg.step_seq,
+            recorded_kind=_KIND_FROM_PB.get(msg.recorded_kind, "unknown"),
+            requested_kind=_KIND_FROM_PB.get(msg.requested_kind, "unknown"),
+            message=msg.message,
+            build_id=msg.build_id,
+        )
+
+
+@dataclass(frozen=True)
 class InstanceInfo:
     """An instance's status as read from the server (steps only from `describe`)."""
 
@@ -193,6 +220,10 @@ class InstanceInfo:
     # A child workflow's parent; the children this instance started (from `describe`).
     parent: ParentInfo | None = None
     children: tuple[ChildInfo, ...] = ()
+    # The build of worker code it runs on ("" unversioned); None before its first task.
+    build_id: str | None = None
+    # Set while a non-determinism blocks it.
+    blocked: Blocked | None = None
 
     @property
     def duration(self) -> timedelta | None:
@@ -228,6 +259,8 @@ class InstanceInfo:
             ),
             expires_at=_payload.to_datetime(msg.expires_at),
             steps=None if steps is None else tuple(StepRecord.from_pb(s) for s in steps),
+            build_id=msg.build_id if msg.build_assigned else None,
+            blocked=Blocked.from_pb(msg.blocked) if msg.HasField("blocked") else None,
             rollback=_ROLLBACK_FROM_PB.get(msg.rollback),
             rollback_step=msg.rollback_step or None,
             rollback_step_seq=msg.rollback_step_seq or None,
@@ -322,6 +355,10 @@ class HistoryEvent:
     # The child of a child_started or child_ended event.
     child_workflow: str | None = None
     child_id: str | None = None
+    # The worker's build of started and resumed_on_worker, the build of build_moved and of
+    # non_determinism; what non_determinism met.
+    build_id: str | None = None
+    non_determinism: Blocked | None = None
 
     @classmethod
     def from_pb(cls, msg: cpb.HistoryEvent) -> HistoryEvent:
@@ -342,6 +379,10 @@ class HistoryEvent:
             step_type=msg.step_type or None,
             child_workflow=msg.child_workflow or None,
             child_id=msg.child_instance_id or None,
+            build_id=msg.build_id or None,
+            non_determinism=(
+                Blocked.from_pb(msg.non_determinism) if msg.HasField("non_determinism") else None
+            ),
         )
 
 
@@ -356,6 +397,24 @@ class WorkflowInfo:
     task_queue: str
     registered_at: datetime | None
     instances: dict[InstanceStatus, int]
+
+
+@dataclass(frozen=True)
+class WorkflowBuild:
+    """A build of worker code registered for a workflow, with its instances by status; or,
+    with unassigned, the instances no task has run yet (they start on the newest build)."""
+
+    build_id: str
+    unassigned: bool
+    # The build new instances start on.
+    newest: bool
+    first_registered_at: datetime | None
+    last_registered_at: datetime | None
+    instances: dict[InstanceStatus, int]
+    # Of them, instances blocked by a non-determinism.
+    blocked: int
+    # A worker of the build polls the workflow's task queue now.
+    polling: bool = False
 
 
 @dataclass(frozen=True)
@@ -737,6 +796,39 @@ class Client:
             )
             for w in resp.workflows
         ]
+
+    async def workflow_builds(self, workflow: str) -> builtins.list[WorkflowBuild]:
+        """The builds of a workflow (newest first), each with its instances by status, then
+        the instances not on a build yet."""
+        resp = await self.call(
+            self.workflows.ListWorkflowBuilds, fpb.ListWorkflowBuildsRequest(workflow=workflow)
+        )
+        return [
+            WorkflowBuild(
+                build_id=b.build_id,
+                unassigned=b.unassigned,
+                newest=b.newest,
+                first_registered_at=_payload.to_datetime(b.first_registered_at),
+                last_registered_at=_payload.to_datetime(b.last_registered_at),
+                instances={
+                    _STATUS_FROM_PB.get(c.status, InstanceStatus.UNKNOWN): c.count
+                    for c in b.instances
+                },
+                blocked=b.blocked,
+                polling=b.polling,
+            )
+            for b in resp.builds
+        ]
+
+    async def move_build(self, workflow: str, from_build: str, to_build: str) -> int:
+        """Moves the workflow's unfinished instances on from_build to to_build ("" means
+        unversioned): their next tasks go to workers of to_build, and blocked ones are tried
+        there at once. Returns how many moved."""
+        request = fpb.MoveWorkflowBuildRequest(
+            workflow=workflow, from_build_id=from_build, to_build_id=to_build
+        )
+        resp = await self.call(self.workflows.MoveWorkflowBuild, request)
+        return int(resp.moved)
 
     # The instance operations, by workflow and id (the same as on a handle).
 

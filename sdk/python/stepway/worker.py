@@ -23,9 +23,11 @@ from opentelemetry import trace
 from stepway import __version__, _payload, tracing
 from stepway._outbox import Outbox
 from stepway._step import (
+    MAX_FAILURE_TEXT_CHARS,
     MAX_PAYLOAD_BYTES,
     Step,
     _Abandoned,
+    _NonDeterminism,
     _Suspended,
     chunks,
     failure_pb,
@@ -47,7 +49,11 @@ class Worker:
     """Runs the given workflows from a task queue, up to max_concurrent instances at a time.
 
     The threads of synchronous step bodies that timed out and still run count against
-    max_concurrent until they return (see `abandoned_threads`)."""
+    max_concurrent until they return (see `abandoned_threads`).
+
+    build_id names the build of this worker's code (docs/versioning.md): an instance runs on
+    the build its first task ran on, new instances on the newest build registered. "" (the
+    default) is unversioned."""
 
     def __init__(
         self,
@@ -57,8 +63,10 @@ class Worker:
         workflows: Iterable[WorkflowDefinition],
         max_concurrent: int = 256,
         clock: Callable[[], int] = wall_us,
+        build_id: str = "",
     ) -> None:
         self.client = client
+        self.build_id = build_id
         # Microseconds since the epoch, for sleeps' and event waits' deadlines.
         self.clock = clock
         self.task_queue = task_queue
@@ -95,6 +103,7 @@ class Worker:
                 workflows=names,
                 identity=f"{socket.gethostname()}/pid-{os.getpid()}"[:200],
                 sdk=f"python/{__version__}",
+                build_id=self.build_id,
             )
             for name in names:
                 _workflow_options(self.workflows[name], request)
@@ -152,7 +161,10 @@ class Worker:
                 await self._capacity.wait()
                 continue
             request = wpb.PollWorkflowTasksRequest(
-                worker_id=self.id, task_queue=self.task_queue, max_tasks=min(free, 100)
+                worker_id=self.id,
+                task_queue=self.task_queue,
+                max_tasks=min(free, 100),
+                build_id=self.build_id,
             )
             request.wait.FromMicroseconds(int(POLL_WAIT_SECONDS * 1_000_000))
             try:
@@ -305,6 +317,22 @@ class Worker:
             output = await definition(event, step)
         except _Suspended as exc:
             span.set_attributes({"stepway.outcome": "suspended", "stepway.suspended_on": exc.on})
+            return
+        except _NonDeterminism as exc:
+            span.set_attributes({"stepway.outcome": "blocked", "stepway.reason": str(exc)})
+            log.warning("instance %s: %s; it waits for another build", task.instance_id, exc)
+            found = cpb.NonDeterminism(
+                step_name=exc.name,
+                step_seq=exc.seq,
+                recorded_kind=exc.recorded,  # type: ignore[arg-type]
+                requested_kind=exc.requested,  # type: ignore[arg-type]
+                message=str(exc)[:MAX_FAILURE_TEXT_CHARS],
+                build_id=self.build_id,
+            )
+            await self._finish(
+                "fail_workflow",
+                wpb.FailWorkflowRequest(task_token=token, non_determinism=found),
+            )
             return
         except _Abandoned as exc:
             span.set_attributes({"stepway.outcome": "abandoned", "stepway.reason": str(exc)})

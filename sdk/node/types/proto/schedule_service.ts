@@ -19,6 +19,7 @@ import type { Instance as _stepway_v1_Instance, Instance__Output as _stepway_v1_
 import type { IntervalSpec as _stepway_v1_IntervalSpec, IntervalSpec__Output as _stepway_v1_IntervalSpec__Output } from './stepway/v1/IntervalSpec';
 import type { ListSchedulesRequest as _stepway_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _stepway_v1_ListSchedulesRequest__Output } from './stepway/v1/ListSchedulesRequest';
 import type { ListSchedulesResponse as _stepway_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _stepway_v1_ListSchedulesResponse__Output } from './stepway/v1/ListSchedulesResponse';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from './stepway/v1/NonDeterminism';
 import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from './stepway/v1/ParentLink';
 import type { PauseScheduleRequest as _stepway_v1_PauseScheduleRequest, PauseScheduleRequest__Output as _stepway_v1_PauseScheduleRequest__Output } from './stepway/v1/PauseScheduleRequest';
 import type { PauseScheduleResponse as _stepway_v1_PauseScheduleResponse, PauseScheduleResponse__Output as _stepway_v1_PauseScheduleResponse__Output } from './stepway/v1/PauseScheduleResponse';
@@ -68,6 +69,7 @@ export interface ProtoGrpcType {
       IntervalSpec: MessageTypeDefinition<_stepway_v1_IntervalSpec, _stepway_v1_IntervalSpec__Output>
       ListSchedulesRequest: MessageTypeDefinition<_stepway_v1_ListSchedulesRequest, _stepway_v1_ListSchedulesRequest__Output>
       ListSchedulesResponse: MessageTypeDefinition<_stepway_v1_ListSchedulesResponse, _stepway_v1_ListSchedulesResponse__Output>
+      NonDeterminism: MessageTypeDefinition<_stepway_v1_NonDeterminism, _stepway_v1_NonDeterminism__Output>
       OverlapPolicy: EnumTypeDefinition
       ParentClosePolicy: EnumTypeDefinition
       ParentLink: MessageTypeDefinition<_stepway_v1_ParentLink, _stepway_v1_ParentLink__Output>

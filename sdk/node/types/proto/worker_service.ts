@@ -30,6 +30,7 @@ import type { HeartbeatTasksResponse as _stepway_v1_HeartbeatTasksResponse, Hear
 import type { HistoryEvent as _stepway_v1_HistoryEvent, HistoryEvent__Output as _stepway_v1_HistoryEvent__Output } from './stepway/v1/HistoryEvent';
 import type { Instance as _stepway_v1_Instance, Instance__Output as _stepway_v1_Instance__Output } from './stepway/v1/Instance';
 import type { JournalEntry as _stepway_v1_JournalEntry, JournalEntry__Output as _stepway_v1_JournalEntry__Output } from './stepway/v1/JournalEntry';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from './stepway/v1/NonDeterminism';
 import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from './stepway/v1/ParentLink';
 import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Payload__Output } from './stepway/v1/Payload';
 import type { PollStepTasksRequest as _stepway_v1_PollStepTasksRequest, PollStepTasksRequest__Output as _stepway_v1_PollStepTasksRequest__Output } from './stepway/v1/PollStepTasksRequest';
@@ -109,6 +110,7 @@ export interface ProtoGrpcType {
       Instance: MessageTypeDefinition<_stepway_v1_Instance, _stepway_v1_Instance__Output>
       InstanceStatus: EnumTypeDefinition
       JournalEntry: MessageTypeDefinition<_stepway_v1_JournalEntry, _stepway_v1_JournalEntry__Output>
+      NonDeterminism: MessageTypeDefinition<_stepway_v1_NonDeterminism, _stepway_v1_NonDeterminism__Output>
       ParentClosePolicy: EnumTypeDefinition
       ParentLink: MessageTypeDefinition<_stepway_v1_ParentLink, _stepway_v1_ParentLink__Output>
       Payload: MessageTypeDefinition<_stepway_v1_Payload, _stepway_v1_Payload__Output>

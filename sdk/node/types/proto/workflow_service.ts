@@ -26,8 +26,13 @@ import type { HistoryEvent as _stepway_v1_HistoryEvent, HistoryEvent__Output as 
 import type { Instance as _stepway_v1_Instance, Instance__Output as _stepway_v1_Instance__Output } from './stepway/v1/Instance';
 import type { ListInstancesRequest as _stepway_v1_ListInstancesRequest, ListInstancesRequest__Output as _stepway_v1_ListInstancesRequest__Output } from './stepway/v1/ListInstancesRequest';
 import type { ListInstancesResponse as _stepway_v1_ListInstancesResponse, ListInstancesResponse__Output as _stepway_v1_ListInstancesResponse__Output } from './stepway/v1/ListInstancesResponse';
+import type { ListWorkflowBuildsRequest as _stepway_v1_ListWorkflowBuildsRequest, ListWorkflowBuildsRequest__Output as _stepway_v1_ListWorkflowBuildsRequest__Output } from './stepway/v1/ListWorkflowBuildsRequest';
+import type { ListWorkflowBuildsResponse as _stepway_v1_ListWorkflowBuildsResponse, ListWorkflowBuildsResponse__Output as _stepway_v1_ListWorkflowBuildsResponse__Output } from './stepway/v1/ListWorkflowBuildsResponse';
 import type { ListWorkflowsRequest as _stepway_v1_ListWorkflowsRequest, ListWorkflowsRequest__Output as _stepway_v1_ListWorkflowsRequest__Output } from './stepway/v1/ListWorkflowsRequest';
 import type { ListWorkflowsResponse as _stepway_v1_ListWorkflowsResponse, ListWorkflowsResponse__Output as _stepway_v1_ListWorkflowsResponse__Output } from './stepway/v1/ListWorkflowsResponse';
+import type { MoveWorkflowBuildRequest as _stepway_v1_MoveWorkflowBuildRequest, MoveWorkflowBuildRequest__Output as _stepway_v1_MoveWorkflowBuildRequest__Output } from './stepway/v1/MoveWorkflowBuildRequest';
+import type { MoveWorkflowBuildResponse as _stepway_v1_MoveWorkflowBuildResponse, MoveWorkflowBuildResponse__Output as _stepway_v1_MoveWorkflowBuildResponse__Output } from './stepway/v1/MoveWorkflowBuildResponse';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from './stepway/v1/NonDeterminism';
 import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from './stepway/v1/ParentLink';
 import type { PauseInstanceRequest as _stepway_v1_PauseInstanceRequest, PauseInstanceRequest__Output as _stepway_v1_PauseInstanceRequest__Output } from './stepway/v1/PauseInstanceRequest';
 import type { PauseInstanceResponse as _stepway_v1_PauseInstanceResponse, PauseInstanceResponse__Output as _stepway_v1_PauseInstanceResponse__Output } from './stepway/v1/PauseInstanceResponse';
@@ -46,6 +51,7 @@ import type { WaitInstanceRequest as _stepway_v1_WaitInstanceRequest, WaitInstan
 import type { WaitInstanceResponse as _stepway_v1_WaitInstanceResponse, WaitInstanceResponse__Output as _stepway_v1_WaitInstanceResponse__Output } from './stepway/v1/WaitInstanceResponse';
 import type { WatchHistoryRequest as _stepway_v1_WatchHistoryRequest, WatchHistoryRequest__Output as _stepway_v1_WatchHistoryRequest__Output } from './stepway/v1/WatchHistoryRequest';
 import type { WatchHistoryResponse as _stepway_v1_WatchHistoryResponse, WatchHistoryResponse__Output as _stepway_v1_WatchHistoryResponse__Output } from './stepway/v1/WatchHistoryResponse';
+import type { WorkflowBuild as _stepway_v1_WorkflowBuild, WorkflowBuild__Output as _stepway_v1_WorkflowBuild__Output } from './stepway/v1/WorkflowBuild';
 import type { WorkflowServiceClient as _stepway_v1_WorkflowServiceClient, WorkflowServiceDefinition as _stepway_v1_WorkflowServiceDefinition } from './stepway/v1/WorkflowService';
 import type { WorkflowSummary as _stepway_v1_WorkflowSummary, WorkflowSummary__Output as _stepway_v1_WorkflowSummary__Output } from './stepway/v1/WorkflowSummary';
 
@@ -89,8 +95,13 @@ export interface ProtoGrpcType {
       InstanceStatus: EnumTypeDefinition
       ListInstancesRequest: MessageTypeDefinition<_stepway_v1_ListInstancesRequest, _stepway_v1_ListInstancesRequest__Output>
       ListInstancesResponse: MessageTypeDefinition<_stepway_v1_ListInstancesResponse, _stepway_v1_ListInstancesResponse__Output>
+      ListWorkflowBuildsRequest: MessageTypeDefinition<_stepway_v1_ListWorkflowBuildsRequest, _stepway_v1_ListWorkflowBuildsRequest__Output>
+      ListWorkflowBuildsResponse: MessageTypeDefinition<_stepway_v1_ListWorkflowBuildsResponse, _stepway_v1_ListWorkflowBuildsResponse__Output>
       ListWorkflowsRequest: MessageTypeDefinition<_stepway_v1_ListWorkflowsRequest, _stepway_v1_ListWorkflowsRequest__Output>
       ListWorkflowsResponse: MessageTypeDefinition<_stepway_v1_ListWorkflowsResponse, _stepway_v1_ListWorkflowsResponse__Output>
+      MoveWorkflowBuildRequest: MessageTypeDefinition<_stepway_v1_MoveWorkflowBuildRequest, _stepway_v1_MoveWorkflowBuildRequest__Output>
+      MoveWorkflowBuildResponse: MessageTypeDefinition<_stepway_v1_MoveWorkflowBuildResponse, _stepway_v1_MoveWorkflowBuildResponse__Output>
+      NonDeterminism: MessageTypeDefinition<_stepway_v1_NonDeterminism, _stepway_v1_NonDeterminism__Output>
       ParentClosePolicy: EnumTypeDefinition
       ParentLink: MessageTypeDefinition<_stepway_v1_ParentLink, _stepway_v1_ParentLink__Output>
       PauseInstanceRequest: MessageTypeDefinition<_stepway_v1_PauseInstanceRequest, _stepway_v1_PauseInstanceRequest__Output>
@@ -113,6 +124,7 @@ export interface ProtoGrpcType {
       WaitInstanceResponse: MessageTypeDefinition<_stepway_v1_WaitInstanceResponse, _stepway_v1_WaitInstanceResponse__Output>
       WatchHistoryRequest: MessageTypeDefinition<_stepway_v1_WatchHistoryRequest, _stepway_v1_WatchHistoryRequest__Output>
       WatchHistoryResponse: MessageTypeDefinition<_stepway_v1_WatchHistoryResponse, _stepway_v1_WatchHistoryResponse__Output>
+      WorkflowBuild: MessageTypeDefinition<_stepway_v1_WorkflowBuild, _stepway_v1_WorkflowBuild__Output>
       /**
        * What clients call: create instances, read them, control them, send them events.
        * 

@@ -79,6 +79,8 @@ class HistoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     HISTORY_EVENT_TYPE_ROLLBACK_FAILED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_CHILD_STARTED: _ClassVar[HistoryEventType]
     HISTORY_EVENT_TYPE_CHILD_ENDED: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_NON_DETERMINISM: _ClassVar[HistoryEventType]
+    HISTORY_EVENT_TYPE_BUILD_MOVED: _ClassVar[HistoryEventType]
 
 class ParentClosePolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -149,6 +151,8 @@ HISTORY_EVENT_TYPE_ROLLBACK_RETRY_DUE: HistoryEventType
 HISTORY_EVENT_TYPE_ROLLBACK_FAILED: HistoryEventType
 HISTORY_EVENT_TYPE_CHILD_STARTED: HistoryEventType
 HISTORY_EVENT_TYPE_CHILD_ENDED: HistoryEventType
+HISTORY_EVENT_TYPE_NON_DETERMINISM: HistoryEventType
+HISTORY_EVENT_TYPE_BUILD_MOVED: HistoryEventType
 PARENT_CLOSE_POLICY_UNSPECIFIED: ParentClosePolicy
 PARENT_CLOSE_POLICY_TERMINATE: ParentClosePolicy
 PARENT_CLOSE_POLICY_ABANDON: ParentClosePolicy
@@ -174,7 +178,7 @@ class Failure(_message.Message):
     def __init__(self, type: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class Instance(_message.Message):
-    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "rollback", "rollback_step", "rollback_step_seq", "rollback_error", "parent", "children")
+    __slots__ = ("workflow", "instance_id", "status", "params", "output", "error", "created_at", "started_at", "ended_at", "task_queue", "current_step", "partition", "expires_at", "retention", "rollback", "rollback_step", "rollback_step_seq", "rollback_error", "parent", "children", "build_id", "build_assigned", "blocked")
     WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -195,6 +199,9 @@ class Instance(_message.Message):
     ROLLBACK_ERROR_FIELD_NUMBER: _ClassVar[int]
     PARENT_FIELD_NUMBER: _ClassVar[int]
     CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ASSIGNED_FIELD_NUMBER: _ClassVar[int]
+    BLOCKED_FIELD_NUMBER: _ClassVar[int]
     workflow: str
     instance_id: str
     status: InstanceStatus
@@ -215,7 +222,10 @@ class Instance(_message.Message):
     rollback_error: Failure
     parent: ParentLink
     children: _containers.RepeatedCompositeFieldContainer[ChildLink]
-    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., rollback: _Optional[_Union[RollbackOutcome, str]] = ..., rollback_step: _Optional[str] = ..., rollback_step_seq: _Optional[int] = ..., rollback_error: _Optional[_Union[Failure, _Mapping]] = ..., parent: _Optional[_Union[ParentLink, _Mapping]] = ..., children: _Optional[_Iterable[_Union[ChildLink, _Mapping]]] = ...) -> None: ...
+    build_id: str
+    build_assigned: bool
+    blocked: NonDeterminism
+    def __init__(self, workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., status: _Optional[_Union[InstanceStatus, str]] = ..., params: _Optional[_Union[Payload, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., task_queue: _Optional[str] = ..., current_step: _Optional[str] = ..., partition: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retention: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., rollback: _Optional[_Union[RollbackOutcome, str]] = ..., rollback_step: _Optional[str] = ..., rollback_step_seq: _Optional[int] = ..., rollback_error: _Optional[_Union[Failure, _Mapping]] = ..., parent: _Optional[_Union[ParentLink, _Mapping]] = ..., children: _Optional[_Iterable[_Union[ChildLink, _Mapping]]] = ..., build_id: _Optional[str] = ..., build_assigned: _Optional[bool] = ..., blocked: _Optional[_Union[NonDeterminism, _Mapping]] = ...) -> None: ...
 
 class Step(_message.Message):
     __slots__ = ("name", "seq", "kind", "state", "attempts", "started_at", "ended_at", "output", "error", "wake_at", "event_type", "attempt_started_at")
@@ -246,7 +256,7 @@ class Step(_message.Message):
     def __init__(self, name: _Optional[str] = ..., seq: _Optional[int] = ..., kind: _Optional[_Union[StepKind, str]] = ..., state: _Optional[_Union[StepState, str]] = ..., attempts: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., output: _Optional[_Union[Payload, _Mapping]] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., wake_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., attempt_started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class HistoryEvent(_message.Message):
-    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type", "child_workflow", "child_instance_id")
+    __slots__ = ("seq", "time", "type", "step_name", "step_seq", "attempt", "error", "until", "event_type", "worker", "reason", "task_queue", "step_type", "child_workflow", "child_instance_id", "build_id", "non_determinism")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -262,6 +272,8 @@ class HistoryEvent(_message.Message):
     STEP_TYPE_FIELD_NUMBER: _ClassVar[int]
     CHILD_WORKFLOW_FIELD_NUMBER: _ClassVar[int]
     CHILD_INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    NON_DETERMINISM_FIELD_NUMBER: _ClassVar[int]
     seq: int
     time: _timestamp_pb2.Timestamp
     type: HistoryEventType
@@ -277,7 +289,9 @@ class HistoryEvent(_message.Message):
     step_type: str
     child_workflow: str
     child_instance_id: str
-    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., child_workflow: _Optional[str] = ..., child_instance_id: _Optional[str] = ...) -> None: ...
+    build_id: str
+    non_determinism: NonDeterminism
+    def __init__(self, seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[HistoryEventType, str]] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., attempt: _Optional[int] = ..., error: _Optional[_Union[Failure, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_type: _Optional[str] = ..., worker: _Optional[str] = ..., reason: _Optional[str] = ..., task_queue: _Optional[str] = ..., step_type: _Optional[str] = ..., child_workflow: _Optional[str] = ..., child_instance_id: _Optional[str] = ..., build_id: _Optional[str] = ..., non_determinism: _Optional[_Union[NonDeterminism, _Mapping]] = ...) -> None: ...
 
 class ParentLink(_message.Message):
     __slots__ = ("workflow", "instance_id", "step_name", "step_seq", "depth", "parent_close")
@@ -312,3 +326,19 @@ class ChildLink(_message.Message):
     wait: bool
     status: InstanceStatus
     def __init__(self, step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., workflow: _Optional[str] = ..., instance_id: _Optional[str] = ..., parent_close: _Optional[_Union[ParentClosePolicy, str]] = ..., wait: _Optional[bool] = ..., status: _Optional[_Union[InstanceStatus, str]] = ...) -> None: ...
+
+class NonDeterminism(_message.Message):
+    __slots__ = ("step_name", "step_seq", "recorded_kind", "requested_kind", "message", "build_id")
+    STEP_NAME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SEQ_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_KIND_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_KIND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    step_name: str
+    step_seq: int
+    recorded_kind: StepKind
+    requested_kind: StepKind
+    message: str
+    build_id: str
+    def __init__(self, step_name: _Optional[str] = ..., step_seq: _Optional[int] = ..., recorded_kind: _Optional[_Union[StepKind, str]] = ..., requested_kind: _Optional[_Union[StepKind, str]] = ..., message: _Optional[str] = ..., build_id: _Optional[str] = ...) -> None: ...

@@ -113,20 +113,22 @@ class TaskToken(_message.Message):
     def __init__(self, partition: _Optional[int] = ..., uid: _Optional[str] = ..., lease: _Optional[int] = ..., step_name: _Optional[str] = ..., step_seq: _Optional[int] = ...) -> None: ...
 
 class RegisterWorkerRequest(_message.Message):
-    __slots__ = ("worker_id", "task_queue", "workflows", "identity", "sdk", "workflow_options")
+    __slots__ = ("worker_id", "task_queue", "workflows", "identity", "sdk", "workflow_options", "build_id")
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     WORKFLOWS_FIELD_NUMBER: _ClassVar[int]
     IDENTITY_FIELD_NUMBER: _ClassVar[int]
     SDK_FIELD_NUMBER: _ClassVar[int]
     WORKFLOW_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
     worker_id: str
     task_queue: str
     workflows: _containers.RepeatedScalarFieldContainer[str]
     identity: str
     sdk: str
     workflow_options: _containers.RepeatedCompositeFieldContainer[WorkflowOptions]
-    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., workflows: _Optional[_Iterable[str]] = ..., identity: _Optional[str] = ..., sdk: _Optional[str] = ..., workflow_options: _Optional[_Iterable[_Union[WorkflowOptions, _Mapping]]] = ...) -> None: ...
+    build_id: str
+    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., workflows: _Optional[_Iterable[str]] = ..., identity: _Optional[str] = ..., sdk: _Optional[str] = ..., workflow_options: _Optional[_Iterable[_Union[WorkflowOptions, _Mapping]]] = ..., build_id: _Optional[str] = ...) -> None: ...
 
 class WorkflowOptions(_message.Message):
     __slots__ = ("workflow", "success_retention", "error_retention")
@@ -145,16 +147,18 @@ class RegisterWorkerResponse(_message.Message):
     def __init__(self, lease_timeout: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class PollWorkflowTasksRequest(_message.Message):
-    __slots__ = ("worker_id", "task_queue", "max_tasks", "wait")
+    __slots__ = ("worker_id", "task_queue", "max_tasks", "wait", "build_id")
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     TASK_QUEUE_FIELD_NUMBER: _ClassVar[int]
     MAX_TASKS_FIELD_NUMBER: _ClassVar[int]
     WAIT_FIELD_NUMBER: _ClassVar[int]
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
     worker_id: str
     task_queue: str
     max_tasks: int
     wait: _duration_pb2.Duration
-    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., max_tasks: _Optional[int] = ..., wait: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    build_id: str
+    def __init__(self, worker_id: _Optional[str] = ..., task_queue: _Optional[str] = ..., max_tasks: _Optional[int] = ..., wait: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., build_id: _Optional[str] = ...) -> None: ...
 
 class PollWorkflowTasksResponse(_message.Message):
     __slots__ = ("tasks",)
@@ -301,12 +305,14 @@ class CompleteWorkflowResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class FailWorkflowRequest(_message.Message):
-    __slots__ = ("task_token", "error")
+    __slots__ = ("task_token", "error", "non_determinism")
     TASK_TOKEN_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    NON_DETERMINISM_FIELD_NUMBER: _ClassVar[int]
     task_token: bytes
     error: _common_pb2.Failure
-    def __init__(self, task_token: _Optional[bytes] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ...) -> None: ...
+    non_determinism: _common_pb2.NonDeterminism
+    def __init__(self, task_token: _Optional[bytes] = ..., error: _Optional[_Union[_common_pb2.Failure, _Mapping]] = ..., non_determinism: _Optional[_Union[_common_pb2.NonDeterminism, _Mapping]] = ...) -> None: ...
 
 class FailWorkflowResponse(_message.Message):
     __slots__ = ()

@@ -327,3 +327,51 @@ class ListWorkflowsResponse(_message.Message):
     WORKFLOWS_FIELD_NUMBER: _ClassVar[int]
     workflows: _containers.RepeatedCompositeFieldContainer[WorkflowSummary]
     def __init__(self, workflows: _Optional[_Iterable[_Union[WorkflowSummary, _Mapping]]] = ...) -> None: ...
+
+class ListWorkflowBuildsRequest(_message.Message):
+    __slots__ = ("workflow",)
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    def __init__(self, workflow: _Optional[str] = ...) -> None: ...
+
+class WorkflowBuild(_message.Message):
+    __slots__ = ("build_id", "unassigned", "newest", "first_registered_at", "last_registered_at", "instances", "blocked", "polling")
+    BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    UNASSIGNED_FIELD_NUMBER: _ClassVar[int]
+    NEWEST_FIELD_NUMBER: _ClassVar[int]
+    FIRST_REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    INSTANCES_FIELD_NUMBER: _ClassVar[int]
+    BLOCKED_FIELD_NUMBER: _ClassVar[int]
+    POLLING_FIELD_NUMBER: _ClassVar[int]
+    build_id: str
+    unassigned: bool
+    newest: bool
+    first_registered_at: _timestamp_pb2.Timestamp
+    last_registered_at: _timestamp_pb2.Timestamp
+    instances: _containers.RepeatedCompositeFieldContainer[StatusCount]
+    blocked: int
+    polling: bool
+    def __init__(self, build_id: _Optional[str] = ..., unassigned: _Optional[bool] = ..., newest: _Optional[bool] = ..., first_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., instances: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., blocked: _Optional[int] = ..., polling: _Optional[bool] = ...) -> None: ...
+
+class ListWorkflowBuildsResponse(_message.Message):
+    __slots__ = ("builds",)
+    BUILDS_FIELD_NUMBER: _ClassVar[int]
+    builds: _containers.RepeatedCompositeFieldContainer[WorkflowBuild]
+    def __init__(self, builds: _Optional[_Iterable[_Union[WorkflowBuild, _Mapping]]] = ...) -> None: ...
+
+class MoveWorkflowBuildRequest(_message.Message):
+    __slots__ = ("workflow", "from_build_id", "to_build_id")
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    FROM_BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    TO_BUILD_ID_FIELD_NUMBER: _ClassVar[int]
+    workflow: str
+    from_build_id: str
+    to_build_id: str
+    def __init__(self, workflow: _Optional[str] = ..., from_build_id: _Optional[str] = ..., to_build_id: _Optional[str] = ...) -> None: ...
+
+class MoveWorkflowBuildResponse(_message.Message):
+    __slots__ = ("moved",)
+    MOVED_FIELD_NUMBER: _ClassVar[int]
+    moved: int
+    def __init__(self, moved: _Optional[int] = ...) -> None: ...

@@ -120,6 +120,16 @@ class WorkflowServiceStub:
                 request_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsRequest.SerializeToString,
                 response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsResponse.FromString,
                 _registered_method=True)
+        self.ListWorkflowBuilds = channel.unary_unary(
+                '/stepway.v1.WorkflowService/ListWorkflowBuilds',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowBuildsRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowBuildsResponse.FromString,
+                _registered_method=True)
+        self.MoveWorkflowBuild = channel.unary_unary(
+                '/stepway.v1.WorkflowService/MoveWorkflowBuild',
+                request_serializer=stepway_dot_v1_dot_workflow__service__pb2.MoveWorkflowBuildRequest.SerializeToString,
+                response_deserializer=stepway_dot_v1_dot_workflow__service__pb2.MoveWorkflowBuildResponse.FromString,
+                _registered_method=True)
 
 
 class WorkflowServiceServicer:
@@ -258,6 +268,22 @@ class WorkflowServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListWorkflowBuilds(self, request, context):
+        """A workflow's builds (docs/versioning.md): each build id registered for it, newest first,
+        with its instances counted by status, and the instances no task has run yet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MoveWorkflowBuild(self, request, context):
+        """Moves a workflow's unfinished instances from one build to another: their next tasks go
+        to workers of the new build; blocked ones are tried again there.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WorkflowServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -335,6 +361,16 @@ def add_WorkflowServiceServicer_to_server(servicer, server):
                     servicer.ListWorkflows,
                     request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsRequest.FromString,
                     response_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsResponse.SerializeToString,
+            ),
+            'ListWorkflowBuilds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWorkflowBuilds,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowBuildsRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowBuildsResponse.SerializeToString,
+            ),
+            'MoveWorkflowBuild': grpc.unary_unary_rpc_method_handler(
+                    servicer.MoveWorkflowBuild,
+                    request_deserializer=stepway_dot_v1_dot_workflow__service__pb2.MoveWorkflowBuildRequest.FromString,
+                    response_serializer=stepway_dot_v1_dot_workflow__service__pb2.MoveWorkflowBuildResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -753,6 +789,60 @@ class WorkflowService:
             '/stepway.v1.WorkflowService/ListWorkflows',
             stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsRequest.SerializeToString,
             stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWorkflowBuilds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/ListWorkflowBuilds',
+            stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowBuildsRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.ListWorkflowBuildsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MoveWorkflowBuild(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/stepway.v1.WorkflowService/MoveWorkflowBuild',
+            stepway_dot_v1_dot_workflow__service__pb2.MoveWorkflowBuildRequest.SerializeToString,
+            stepway_dot_v1_dot_workflow__service__pb2.MoveWorkflowBuildResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -2,13 +2,13 @@
 
 
 /**
- * The answer to FailWorkflow: the instance is ERRORED.
+ * The answer to FailWorkflow: the instance is ERRORED (or blocked, for a non_determinism).
  */
 export interface FailWorkflowResponse {
 }
 
 /**
- * The answer to FailWorkflow: the instance is ERRORED.
+ * The answer to FailWorkflow: the instance is ERRORED (or blocked, for a non_determinism).
  */
 export interface FailWorkflowResponse__Output {
 }

@@ -3,6 +3,7 @@
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { HistoryEventType as _stepway_v1_HistoryEventType, HistoryEventType__Output as _stepway_v1_HistoryEventType__Output } from '../../stepway/v1/HistoryEventType';
 import type { Failure as _stepway_v1_Failure, Failure__Output as _stepway_v1_Failure__Output } from '../../stepway/v1/Failure';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from '../../stepway/v1/NonDeterminism';
 
 /**
  * One transition of an instance.
@@ -72,6 +73,15 @@ export interface HistoryEvent {
    * The child's instance id of CHILD_STARTED and CHILD_ENDED.
    */
   'childInstanceId'?: (string);
+  /**
+   * The worker's build id of STARTED and RESUMED_ON_WORKER; the build moved to of
+   * BUILD_MOVED; the build that met it of NON_DETERMINISM.
+   */
+  'buildId'?: (string);
+  /**
+   * What the run could not follow, in NON_DETERMINISM.
+   */
+  'nonDeterminism'?: (_stepway_v1_NonDeterminism | null);
 }
 
 /**
@@ -142,4 +152,13 @@ export interface HistoryEvent__Output {
    * The child's instance id of CHILD_STARTED and CHILD_ENDED.
    */
   'childInstanceId': (string);
+  /**
+   * The worker's build id of STARTED and RESUMED_ON_WORKER; the build moved to of
+   * BUILD_MOVED; the build that met it of NON_DETERMINISM.
+   */
+  'buildId': (string);
+  /**
+   * What the run could not follow, in NON_DETERMINISM.
+   */
+  'nonDeterminism': (_stepway_v1_NonDeterminism__Output | null);
 }

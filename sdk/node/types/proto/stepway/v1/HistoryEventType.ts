@@ -159,6 +159,16 @@ export const HistoryEventType = {
    * error its error when it did not complete).
    */
   HISTORY_EVENT_TYPE_CHILD_ENDED: 'HISTORY_EVENT_TYPE_CHILD_ENDED',
+  /**
+   * A run could not follow the journal (non_determinism, and error with its message): the
+   * instance is blocked, WAITING for another build (docs/versioning.md).
+   */
+  HISTORY_EVENT_TYPE_NON_DETERMINISM: 'HISTORY_EVENT_TYPE_NON_DETERMINISM',
+  /**
+   * The instance was moved to another build (build_id; reason names the build it left), or a
+   * blocked one to a newer build that registered.
+   */
+  HISTORY_EVENT_TYPE_BUILD_MOVED: 'HISTORY_EVENT_TYPE_BUILD_MOVED',
 } as const;
 
 /**
@@ -356,6 +366,18 @@ export type HistoryEventType =
    */
   | 'HISTORY_EVENT_TYPE_CHILD_ENDED'
   | 31
+  /**
+   * A run could not follow the journal (non_determinism, and error with its message): the
+   * instance is blocked, WAITING for another build (docs/versioning.md).
+   */
+  | 'HISTORY_EVENT_TYPE_NON_DETERMINISM'
+  | 50
+  /**
+   * The instance was moved to another build (build_id; reason names the build it left), or a
+   * blocked one to a newer build that registered.
+   */
+  | 'HISTORY_EVENT_TYPE_BUILD_MOVED'
+  | 51
 
 /**
  * What a history event records. HistoryEvent's comments say which of its fields each type

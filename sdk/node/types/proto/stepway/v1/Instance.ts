@@ -8,6 +8,7 @@ import type { Duration as _google_protobuf_Duration, Duration__Output as _google
 import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from '../../stepway/v1/ParentLink';
 import type { ChildLink as _stepway_v1_ChildLink, ChildLink__Output as _stepway_v1_ChildLink__Output } from '../../stepway/v1/ChildLink';
 import type { RollbackOutcome as _stepway_v1_RollbackOutcome, RollbackOutcome__Output as _stepway_v1_RollbackOutcome__Output } from '../../stepway/v1/RollbackOutcome';
+import type { NonDeterminism as _stepway_v1_NonDeterminism, NonDeterminism__Output as _stepway_v1_NonDeterminism__Output } from '../../stepway/v1/NonDeterminism';
 
 /**
  * A workflow instance as clients see it.
@@ -99,6 +100,23 @@ export interface Instance {
    * ROLLBACK_FAILED: the error of that rollback's last attempt (type and message).
    */
   'rollbackError'?: (_stepway_v1_Failure | null);
+  /**
+   * The build id of the worker code the instance runs on (docs/versioning.md): set when its
+   * first task is handed out, to the newest build registered for its workflow, and changed
+   * only by MoveWorkflowBuild. Empty with build_assigned false before that; empty with
+   * build_assigned true means unversioned workers.
+   */
+  'buildId'?: (string);
+  /**
+   * Whether build_id is set (the instance's first task was handed out, or it was moved).
+   */
+  'buildAssigned'?: (boolean);
+  /**
+   * Set while the instance is blocked: its run could not follow its journal (a worker
+   * reported non-determinism). It stays WAITING until a worker of a newer build of its
+   * workflow registers, or it is moved to another build; never ERRORED for it.
+   */
+  'blocked'?: (_stepway_v1_NonDeterminism | null);
 }
 
 /**
@@ -191,4 +209,21 @@ export interface Instance__Output {
    * ROLLBACK_FAILED: the error of that rollback's last attempt (type and message).
    */
   'rollbackError': (_stepway_v1_Failure__Output | null);
+  /**
+   * The build id of the worker code the instance runs on (docs/versioning.md): set when its
+   * first task is handed out, to the newest build registered for its workflow, and changed
+   * only by MoveWorkflowBuild. Empty with build_assigned false before that; empty with
+   * build_assigned true means unversioned workers.
+   */
+  'buildId': (string);
+  /**
+   * Whether build_id is set (the instance's first task was handed out, or it was moved).
+   */
+  'buildAssigned': (boolean);
+  /**
+   * Set while the instance is blocked: its run could not follow its journal (a worker
+   * reported non-determinism). It stays WAITING until a worker of a newer build of its
+   * workflow registers, or it is moved to another build; never ERRORED for it.
+   */
+  'blocked': (_stepway_v1_NonDeterminism__Output | null);
 }

@@ -24,6 +24,11 @@ export interface PollWorkflowTasksRequest {
    * above it (e.g. wait + 20 s): a poll that hits its deadline gives the worker's tasks away.
    */
   'wait'?: (_google_protobuf_Duration | null);
+  /**
+   * The worker's build id, as in RegisterWorker: the poll takes only tasks of instances on
+   * that build, and first tasks of instances whose workflow's newest build it is.
+   */
+  'buildId'?: (string);
 }
 
 /**
@@ -48,4 +53,9 @@ export interface PollWorkflowTasksRequest__Output {
    * above it (e.g. wait + 20 s): a poll that hits its deadline gives the worker's tasks away.
    */
   'wait': (_google_protobuf_Duration__Output | null);
+  /**
+   * The worker's build id, as in RegisterWorker: the poll takes only tasks of instances on
+   * that build, and first tasks of instances whose workflow's newest build it is.
+   */
+  'buildId': (string);
 }

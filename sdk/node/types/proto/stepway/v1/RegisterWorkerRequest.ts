@@ -33,6 +33,13 @@ export interface RegisterWorkerRequest {
    * latest registration of a workflow sets its options; one without options clears them.
    */
   'workflowOptions'?: (_stepway_v1_WorkflowOptions)[];
+  /**
+   * The build of the worker's code (docs/versioning.md): empty (unversioned) or
+   * ^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$. The first registration of a build id for a workflow
+   * makes it the workflow's newest build, where new instances start. Send the same build id
+   * in every PollWorkflowTasks.
+   */
+  'buildId'?: (string);
 }
 
 /**
@@ -66,4 +73,11 @@ export interface RegisterWorkerRequest__Output {
    * latest registration of a workflow sets its options; one without options clears them.
    */
   'workflowOptions': (_stepway_v1_WorkflowOptions__Output)[];
+  /**
+   * The build of the worker's code (docs/versioning.md): empty (unversioned) or
+   * ^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,99}$. The first registration of a build id for a workflow
+   * makes it the workflow's newest build, where new instances start. Send the same build id
+   * in every PollWorkflowTasks.
+   */
+  'buildId': (string);
 }

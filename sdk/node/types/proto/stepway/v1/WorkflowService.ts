@@ -16,8 +16,12 @@ import type { GetInstanceRequest as _stepway_v1_GetInstanceRequest, GetInstanceR
 import type { GetInstanceResponse as _stepway_v1_GetInstanceResponse, GetInstanceResponse__Output as _stepway_v1_GetInstanceResponse__Output } from '../../stepway/v1/GetInstanceResponse';
 import type { ListInstancesRequest as _stepway_v1_ListInstancesRequest, ListInstancesRequest__Output as _stepway_v1_ListInstancesRequest__Output } from '../../stepway/v1/ListInstancesRequest';
 import type { ListInstancesResponse as _stepway_v1_ListInstancesResponse, ListInstancesResponse__Output as _stepway_v1_ListInstancesResponse__Output } from '../../stepway/v1/ListInstancesResponse';
+import type { ListWorkflowBuildsRequest as _stepway_v1_ListWorkflowBuildsRequest, ListWorkflowBuildsRequest__Output as _stepway_v1_ListWorkflowBuildsRequest__Output } from '../../stepway/v1/ListWorkflowBuildsRequest';
+import type { ListWorkflowBuildsResponse as _stepway_v1_ListWorkflowBuildsResponse, ListWorkflowBuildsResponse__Output as _stepway_v1_ListWorkflowBuildsResponse__Output } from '../../stepway/v1/ListWorkflowBuildsResponse';
 import type { ListWorkflowsRequest as _stepway_v1_ListWorkflowsRequest, ListWorkflowsRequest__Output as _stepway_v1_ListWorkflowsRequest__Output } from '../../stepway/v1/ListWorkflowsRequest';
 import type { ListWorkflowsResponse as _stepway_v1_ListWorkflowsResponse, ListWorkflowsResponse__Output as _stepway_v1_ListWorkflowsResponse__Output } from '../../stepway/v1/ListWorkflowsResponse';
+import type { MoveWorkflowBuildRequest as _stepway_v1_MoveWorkflowBuildRequest, MoveWorkflowBuildRequest__Output as _stepway_v1_MoveWorkflowBuildRequest__Output } from '../../stepway/v1/MoveWorkflowBuildRequest';
+import type { MoveWorkflowBuildResponse as _stepway_v1_MoveWorkflowBuildResponse, MoveWorkflowBuildResponse__Output as _stepway_v1_MoveWorkflowBuildResponse__Output } from '../../stepway/v1/MoveWorkflowBuildResponse';
 import type { PauseInstanceRequest as _stepway_v1_PauseInstanceRequest, PauseInstanceRequest__Output as _stepway_v1_PauseInstanceRequest__Output } from '../../stepway/v1/PauseInstanceRequest';
 import type { PauseInstanceResponse as _stepway_v1_PauseInstanceResponse, PauseInstanceResponse__Output as _stepway_v1_PauseInstanceResponse__Output } from '../../stepway/v1/PauseInstanceResponse';
 import type { RestartInstanceRequest as _stepway_v1_RestartInstanceRequest, RestartInstanceRequest__Output as _stepway_v1_RestartInstanceRequest__Output } from '../../stepway/v1/RestartInstanceRequest';
@@ -169,6 +173,23 @@ export interface WorkflowServiceClient extends grpc.Client {
   listInstances(argument: _stepway_v1_ListInstancesRequest, callback: grpc.requestCallback<_stepway_v1_ListInstancesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * A workflow's builds (docs/versioning.md): each build id registered for it, newest first,
+   * with its instances counted by status, and the instances no task has run yet.
+   */
+  ListWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  ListWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  ListWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  ListWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A workflow's builds (docs/versioning.md): each build id registered for it, newest first,
+   * with its instances counted by status, and the instances no task has run yet.
+   */
+  listWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  listWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  listWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  listWorkflowBuilds(argument: _stepway_v1_ListWorkflowBuildsRequest, callback: grpc.requestCallback<_stepway_v1_ListWorkflowBuildsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * The workflows registered in the account, with their instance counts by status.
    */
   ListWorkflows(argument: _stepway_v1_ListWorkflowsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_ListWorkflowsResponse__Output>): grpc.ClientUnaryCall;
@@ -182,6 +203,23 @@ export interface WorkflowServiceClient extends grpc.Client {
   listWorkflows(argument: _stepway_v1_ListWorkflowsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_ListWorkflowsResponse__Output>): grpc.ClientUnaryCall;
   listWorkflows(argument: _stepway_v1_ListWorkflowsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_ListWorkflowsResponse__Output>): grpc.ClientUnaryCall;
   listWorkflows(argument: _stepway_v1_ListWorkflowsRequest, callback: grpc.requestCallback<_stepway_v1_ListWorkflowsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Moves a workflow's unfinished instances from one build to another: their next tasks go
+   * to workers of the new build; blocked ones are tried again there.
+   */
+  MoveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  MoveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  MoveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  MoveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Moves a workflow's unfinished instances from one build to another: their next tasks go
+   * to workers of the new build; blocked ones are tried again there.
+   */
+  moveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  moveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  moveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
+  moveWorkflowBuild(argument: _stepway_v1_MoveWorkflowBuildRequest, callback: grpc.requestCallback<_stepway_v1_MoveWorkflowBuildResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Pauses an instance. A queued or waiting instance is paused at once; a running one finishes
@@ -362,9 +400,21 @@ export interface WorkflowServiceHandlers extends grpc.UntypedServiceImplementati
   ListInstances: grpc.handleUnaryCall<_stepway_v1_ListInstancesRequest__Output, _stepway_v1_ListInstancesResponse>;
   
   /**
+   * A workflow's builds (docs/versioning.md): each build id registered for it, newest first,
+   * with its instances counted by status, and the instances no task has run yet.
+   */
+  ListWorkflowBuilds: grpc.handleUnaryCall<_stepway_v1_ListWorkflowBuildsRequest__Output, _stepway_v1_ListWorkflowBuildsResponse>;
+  
+  /**
    * The workflows registered in the account, with their instance counts by status.
    */
   ListWorkflows: grpc.handleUnaryCall<_stepway_v1_ListWorkflowsRequest__Output, _stepway_v1_ListWorkflowsResponse>;
+  
+  /**
+   * Moves a workflow's unfinished instances from one build to another: their next tasks go
+   * to workers of the new build; blocked ones are tried again there.
+   */
+  MoveWorkflowBuild: grpc.handleUnaryCall<_stepway_v1_MoveWorkflowBuildRequest__Output, _stepway_v1_MoveWorkflowBuildResponse>;
   
   /**
    * Pauses an instance. A queued or waiting instance is paused at once; a running one finishes
@@ -420,7 +470,9 @@ export interface WorkflowServiceDefinition extends grpc.ServiceDefinition {
   GetHistory: MethodDefinition<_stepway_v1_GetHistoryRequest, _stepway_v1_GetHistoryResponse, _stepway_v1_GetHistoryRequest__Output, _stepway_v1_GetHistoryResponse__Output>
   GetInstance: MethodDefinition<_stepway_v1_GetInstanceRequest, _stepway_v1_GetInstanceResponse, _stepway_v1_GetInstanceRequest__Output, _stepway_v1_GetInstanceResponse__Output>
   ListInstances: MethodDefinition<_stepway_v1_ListInstancesRequest, _stepway_v1_ListInstancesResponse, _stepway_v1_ListInstancesRequest__Output, _stepway_v1_ListInstancesResponse__Output>
+  ListWorkflowBuilds: MethodDefinition<_stepway_v1_ListWorkflowBuildsRequest, _stepway_v1_ListWorkflowBuildsResponse, _stepway_v1_ListWorkflowBuildsRequest__Output, _stepway_v1_ListWorkflowBuildsResponse__Output>
   ListWorkflows: MethodDefinition<_stepway_v1_ListWorkflowsRequest, _stepway_v1_ListWorkflowsResponse, _stepway_v1_ListWorkflowsRequest__Output, _stepway_v1_ListWorkflowsResponse__Output>
+  MoveWorkflowBuild: MethodDefinition<_stepway_v1_MoveWorkflowBuildRequest, _stepway_v1_MoveWorkflowBuildResponse, _stepway_v1_MoveWorkflowBuildRequest__Output, _stepway_v1_MoveWorkflowBuildResponse__Output>
   PauseInstance: MethodDefinition<_stepway_v1_PauseInstanceRequest, _stepway_v1_PauseInstanceResponse, _stepway_v1_PauseInstanceRequest__Output, _stepway_v1_PauseInstanceResponse__Output>
   RestartInstance: MethodDefinition<_stepway_v1_RestartInstanceRequest, _stepway_v1_RestartInstanceResponse, _stepway_v1_RestartInstanceRequest__Output, _stepway_v1_RestartInstanceResponse__Output>
   ResumeInstance: MethodDefinition<_stepway_v1_ResumeInstanceRequest, _stepway_v1_ResumeInstanceResponse, _stepway_v1_ResumeInstanceRequest__Output, _stepway_v1_ResumeInstanceResponse__Output>
