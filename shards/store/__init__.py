@@ -14,6 +14,7 @@ modules hold one concern each:
 - `events`: buffered events.
 - `history`: reading an instance's history.
 - `transitions`: the writes of a Transition (`apply`, `create_many`).
+- `bulk`: many rows inserted by one statement whose text does not depend on their number.
 - `step_tasks`: the tasks of CALL steps.
 - `due`: due instances and the next due time (the timer).
 - `listing`: an account's instances page by page, queued and live instances of partitions.

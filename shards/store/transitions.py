@@ -11,7 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards.core.model import HistoryEntry, Instance, StepKind, Transition
-from shards.store.instances import INSERT_INSTANCE, insert_instance
+from shards.store.bulk import insert_rows
+from shards.store.instances import insert_instance
 from shards.store.rows import BY_KEY, INST, INSTANCE_COLUMNS, STEP_KEY, E, H, S, bp
 from shards.store.step_tasks import DELETE_STEP_TASK, DELETE_STEP_TASKS
 
@@ -146,7 +147,8 @@ def _drop_steps(
 
 
 def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]) -> list[Instance]:
-    """Inserts new instances and their first history entries, two statements in all."""
+    """Inserts new instances and their first history entries, two statements in all
+    (shards.store.bulk)."""
     if not created:
         return []
     rows: list[dict[str, Any]] = []
@@ -160,6 +162,21 @@ def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]
         key = {"partition": inst.partition, "uid": inst.uid}
         history.extend(_history_row(key, n, h) for n, h in enumerate(tr.history, 1))
         written.append(inst)
-    conn.execute(INSERT_INSTANCE, rows)
-    conn.execute(_INSERT_HISTORY, history)
+    insert_rows(conn, INST, _CREATED_COLUMNS, rows)
+    insert_rows(conn, H, _HISTORY_COLUMNS, history)
     return written
+
+
+# The columns create_many writes: those of an instance, and those of a history entry.
+_CREATED_COLUMNS = (*(c.name for c in INSTANCE_COLUMNS), "params")
+_HISTORY_COLUMNS = (
+    "partition",
+    "uid",
+    "seq",
+    "at",
+    "kind",
+    "step_name",
+    "step_seq",
+    "attempt",
+    "detail",
+)
