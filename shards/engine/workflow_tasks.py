@@ -53,6 +53,19 @@ def load_task_instance(conn: sa.Connection, account_id: str, ref: TaskRef) -> In
     return inst
 
 
+def load_task_step(
+    conn: sa.Connection, account_id: str, ref: TaskRef, name: str, seq: int
+) -> tuple[Instance, Step | None]:
+    """The instance a task token names (as load_task_instance) and its journal entry (name,
+    seq), in one query."""
+    inst, existing = store.load_instance_and_step(conn, ref.key, name, seq)
+    if inst is not None and inst.account_id != account_id:
+        raise TaskNotFound()
+    if inst is None:
+        raise LeaseLost("the instance no longer exists")
+    return inst, existing
+
+
 class WorkflowTasks:
     """Polls, claims, leases and the workflow's end."""
 
