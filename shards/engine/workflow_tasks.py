@@ -202,6 +202,8 @@ class WorkflowTasks:
                 new = self.effects.apply(conn, after, found[key], tr)
                 first, more = journals[key]
                 tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], first, more))
+                if more is None:  # the whole journal: its length is the task's step count
+                    after.append(functools.partial(self.admission.steps_counted, key, len(first)))
 
             def track() -> None:
                 self.effects.worker_keys[worker_id].update(t.ref.key for t in tasks)
