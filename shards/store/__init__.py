@@ -15,6 +15,7 @@ modules hold one concern each:
 - `history`: reading an instance's history.
 - `transitions`: the writes of a Transition (`apply`, `create_many`).
 - `bulk`: many rows inserted by one statement whose text does not depend on their number.
+- `together`: on PostgreSQL, a transition's instance, steps and history as one statement.
 - `step_tasks`: the tasks of CALL steps.
 - `due`: due instances and the next due time (the timer).
 - `listing`: an account's instances page by page, queued and live instances of partitions.
