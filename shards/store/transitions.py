@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards.core.model import HistoryEntry, Instance, StepKind, Transition
-from shards.store.bulk import insert_rows
+from shards.store.bulk import insert_all
 from shards.store.instances import insert_instance
 from shards.store.rows import BY_KEY, INST, INSTANCE_COLUMNS, STEP_KEY, E, H, S, bp
 from shards.store.step_tasks import DELETE_STEP_TASK, DELETE_STEP_TASKS
@@ -181,8 +181,8 @@ def _drop_steps(
 
 
 def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]) -> list[Instance]:
-    """Inserts new instances and their first history entries, two statements in all
-    (shards.store.bulk)."""
+    """Inserts new instances and their first history entries: one statement on PostgreSQL,
+    two elsewhere (shards.store.bulk)."""
     if not created:
         return []
     rows: list[dict[str, Any]] = []
@@ -196,8 +196,7 @@ def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]
         key = {"partition": inst.partition, "uid": inst.uid}
         history.extend(_history_row(key, n, h) for n, h in enumerate(tr.history, 1))
         written.append(inst)
-    insert_rows(conn, INST, _CREATED_COLUMNS, rows)
-    insert_rows(conn, H, _HISTORY_COLUMNS, history)
+    insert_all(conn, [(INST, _CREATED_COLUMNS, rows), (H, _HISTORY_COLUMNS, history)])
     return written
 
 
