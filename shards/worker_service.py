@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import grpc
@@ -33,6 +34,7 @@ from shards.convert import (
 from shards.core.calls import DEFAULT_TIMEOUT_US, CallSpec
 from shards.core.children import ChildSpec, ParentClose
 from shards.core.model import StepState
+from shards.core.steps import AttemptRef, starts_reported_with
 from shards.db import is_unavailable
 from shards.engine import ShardEngine, Task
 from shards.errors import DatabaseUnavailable, Internal, InvalidArgument, StepwayError
@@ -135,6 +137,18 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
             seq=check_seq(request.seq),
             attempt=v.check_counter("attempt", max(request.attempt, 1)),
         )
+        return wpb.StartStepResponse()
+
+    async def _reported_start(
+        self, request: wpb.StartStepRequest, context: Context
+    ) -> wpb.StartStepResponse:
+        """A start whose attempt's report travels in the same batch: its fields are checked as
+        StartStep checks them, and the report records the start (shards.core.steps)."""
+        self.account(context)
+        decode(request.task_token)
+        v.check_step_name("name", request.name)
+        check_seq(request.seq)
+        v.check_counter("attempt", max(request.attempt, 1))
         return wpb.StartStepResponse()
 
     async def CompleteStep(
@@ -408,15 +422,21 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
         self, request: wpb.RecordBatchRequest, context: Context
     ) -> wpb.RecordBatchResponse:
         self.account(context)
+        covered = reported_starts(request.commands)
         # Run together, the commands land in the same group-commit transactions.
-        results = await asyncio.gather(*(self._command(c, context) for c in request.commands))
+        results = await asyncio.gather(
+            *(self._command(c, context, i in covered) for i, c in enumerate(request.commands))
+        )
         return wpb.RecordBatchResponse(results=results)
 
-    async def _command(self, command: wpb.WorkerCommand, context: Context) -> wpb.CommandResult:
+    async def _command(
+        self, command: wpb.WorkerCommand, context: Context, reported: bool = False
+    ) -> wpb.CommandResult:
         kind = command.WhichOneof("command")
         if kind is None:
             return command_error(InvalidArgument("command", "is empty"))
-        handler = getattr(self, _COMMAND_HANDLERS[kind])
+        # A start whose report is in the batch is checked as any start, then left to the report.
+        handler = self._reported_start if reported else getattr(self, _COMMAND_HANDLERS[kind])
         try:
             # Each write is bounded as its single call is (the interceptor counted them).
             limits.check_request(getattr(command, kind))
@@ -437,6 +457,29 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
 
 
 _RECORD_BATCH = "/stepway.v1.WorkerService/RecordBatch"
+
+
+def reported_starts(commands: Sequence[wpb.WorkerCommand]) -> set[int]:
+    """The indexes of the start_step commands whose attempt's complete_step or fail_step is in
+    the same batch (shards.core.steps.starts_reported_with)."""
+    starts: dict[int, AttemptRef] = {}
+    reports: list[AttemptRef] = []
+    for index, command in enumerate(commands):
+        kind = command.WhichOneof("command")
+        if kind == "start_step":
+            starts[index] = _attempt_ref(command.start_step)
+        elif kind in ("complete_step", "fail_step"):
+            reports.append(_attempt_ref(getattr(command, kind)))
+    if not starts or not reports:
+        return set()
+    return starts_reported_with(starts, reports)
+
+
+def _attempt_ref(
+    request: wpb.StartStepRequest | wpb.CompleteStepRequest | wpb.FailStepRequest,
+) -> AttemptRef:
+    return (request.task_token, request.name, request.seq, max(request.attempt, 1))
+
 
 # The single call that does what each kind of batched command does.
 _COMMAND_HANDLERS = {

@@ -357,3 +357,17 @@ def deliver_event(
         dispatch=True,
         consumed_event=event_id,
     )
+
+
+# An attempt as a batch of worker writes names it: (task token, step name, seq, attempt).
+AttemptRef = tuple[bytes, str, int, int]
+
+
+def starts_reported_with(starts: dict[int, AttemptRef], reports: list[AttemptRef]) -> set[int]:
+    """The starts (by their index in a batch) whose attempt's report, a CompleteStep or a
+    FailStep under the same token, travels in the same batch. The commands of a batch apply in
+    no set order, so such a start may already be overtaken by its report, which then records the
+    start itself (unrecorded_start); recording it first would only change the instance twice in
+    the same moment. Those starts are answered without a write."""
+    reported = set(reports)
+    return {index for index, ref in starts.items() if ref in reported}

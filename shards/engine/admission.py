@@ -176,6 +176,11 @@ class Admission:
             if not self._steps_in_flight[key]:
                 del self._steps_in_flight[key]
 
+    def steps_counted(self, key: Key, count: int) -> None:
+        """After the commit of a claim that read the instance's whole journal: the new task's
+        step count, so that its first step command need not count the journal."""
+        self._step_counts[key] = count
+
     def forget_steps(self, key: Key) -> None:
         """After a commit: the instance's task ended, and with it its step count."""
         self._step_counts.pop(key, None)

@@ -1,10 +1,10 @@
 """The step commands a workflow run records under its task's lease: a DO step's start, result
 and failed attempt, a sleep, and a wait for an event.
 
-Each reads the instance and the journal entry in the writer thread, checks the account's step
-limit (a new step past it errors the instance instead), calls one rule of shards.core.steps,
-counts the bytes the write adds against the state quota (shards.core.limits), and hands the
-Transition to Effects.apply.
+Each reads the instance and the journal entry in the writer thread (in one query), checks the
+account's step limit (a new step past it errors the instance instead), calls one rule of
+shards.core.steps, counts the bytes the write adds against the state quota (shards.core.limits),
+and hands the Transition to Effects.apply.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from shards.core.model import Failure, Instance, RetryPolicy, Status, Step, Step
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
 from shards.engine.types import StepFailureOutcome
-from shards.engine.workflow_tasks import load_task_instance
+from shards.engine.workflow_tasks import load_task_step
 from shards.tokens import TaskRef
 
 
@@ -76,8 +76,7 @@ class StepCommands:
         counted = self.admission.step_count(ref.key)
 
         def op(conn: sa.Connection, after: After) -> None:
-            inst = load_task_instance(conn, account_id, ref)
-            existing = store.load_step(conn, ref.key, name, seq)
+            inst, existing = load_task_step(conn, account_id, ref, name, seq)
             if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return
             tr = steps.start_step(
@@ -110,8 +109,7 @@ class StepCommands:
 
         def op(conn: sa.Connection, after: After) -> bool:
             self.admission.check_payload(conn, after, account_id, "result", result)
-            inst = load_task_instance(conn, account_id, ref)
-            existing = store.load_step(conn, ref.key, name, seq)
+            inst, existing = load_task_step(conn, account_id, ref, name, seq)
             if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return True
             tr = steps.complete_step(
@@ -155,8 +153,7 @@ class StepCommands:
         counted = self.admission.step_count(ref.key)
 
         def op(conn: sa.Connection, after: After) -> StepFailureOutcome:
-            inst = load_task_instance(conn, account_id, ref)
-            existing = store.load_step(conn, ref.key, name, seq)
+            inst, existing = load_task_step(conn, account_id, ref, name, seq)
             if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return StepFailureOutcome(None, None, True)
             tr = steps.fail_step(
@@ -195,8 +192,7 @@ class StepCommands:
         counted = self.admission.step_count(ref.key)
 
         def op(conn: sa.Connection, after: After) -> bool:
-            inst = load_task_instance(conn, account_id, ref)
-            existing = store.load_step(conn, ref.key, name, seq)
+            inst, existing = load_task_step(conn, account_id, ref, name, seq)
             if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return True
             tr = steps.start_sleep(
@@ -230,8 +226,7 @@ class StepCommands:
         counted = self.admission.step_count(ref.key)
 
         def op(conn: sa.Connection, after: After) -> Step | None:
-            inst = load_task_instance(conn, account_id, ref)
-            existing = store.load_step(conn, ref.key, name, seq)
+            inst, existing = load_task_step(conn, account_id, ref, name, seq)
             if self._past_limit(conn, after, inst, existing, ref, name, seq, counted):
                 return None
             found = store.oldest_buffered_event(conn, ref.key, event_type)

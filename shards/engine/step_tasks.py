@@ -25,7 +25,7 @@ from shards.engine.effects import Effects
 from shards.engine.ownership import Partitions
 from shards.engine.step_commands import past_step_limit
 from shards.engine.types import ClaimedStepTask, StepFailureOutcome
-from shards.engine.workflow_tasks import load_task_instance, new_lease
+from shards.engine.workflow_tasks import load_task_step, new_lease
 from shards.errors import LeaseLost, TaskNotFound
 from shards.tokens import StepTaskRef, TaskRef
 
@@ -66,8 +66,7 @@ class StepTasks:
 
         def op(conn: sa.Connection, after: After) -> Step | None:
             admission.check_payload(conn, after, account_id, "input", spec.input)
-            inst = load_task_instance(conn, account_id, ref)
-            existing = store.load_step(conn, ref.key, name, seq)
+            inst, existing = load_task_step(conn, account_id, ref, name, seq)
             if past_step_limit(
                 effects, admission, conn, after, inst, existing, ref, name, seq, counted
             ):

@@ -54,6 +54,19 @@ def load_task_instance(conn: sa.Connection, account_id: str, ref: TaskRef) -> In
     return inst
 
 
+def load_task_step(
+    conn: sa.Connection, account_id: str, ref: TaskRef, name: str, seq: int
+) -> tuple[Instance, Step | None]:
+    """The instance a task token names (as load_task_instance) and its journal entry (name,
+    seq), in one query."""
+    inst, existing = store.load_instance_and_step(conn, ref.key, name, seq)
+    if inst is not None and inst.account_id != account_id:
+        raise TaskNotFound()
+    if inst is None:
+        raise LeaseLost("the instance no longer exists")
+    return inst, existing
+
+
 class WorkflowTasks:
     """Polls, claims, leases and the workflow's end."""
 
@@ -252,6 +265,8 @@ class WorkflowTasks:
                 new = self.effects.apply(conn, after, found[key], tr)
                 first, more = journals[key]
                 tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], first, more))
+                if more is None:  # the whole journal: its length is the task's step count
+                    after.append(functools.partial(self.admission.steps_counted, key, len(first)))
 
             def track() -> None:
                 self.effects.worker_keys[worker_id].update(t.ref.key for t in tasks)

@@ -14,6 +14,8 @@ modules hold one concern each:
 - `events`: buffered events.
 - `history`: reading an instance's history.
 - `transitions`: the writes of a Transition (`apply`, `create_many`).
+- `bulk`: many rows inserted by one statement whose text does not depend on their number.
+- `together`: on PostgreSQL, a transition's instance, steps and history as one statement.
 - `step_tasks`: the tasks of CALL steps.
 - `due`: due instances and the next due time (the timer).
 - `listing`: an account's instances page by page, queued and live instances of partitions.
@@ -60,6 +62,7 @@ from shards.store.journal import (
     count_steps,
     journal_in_run_order,
     journal_sizes,
+    load_instance_and_step,
     load_journals,
     load_pending_steps,
     load_step,
@@ -138,6 +141,7 @@ __all__ = [
     "list_schedules",
     "load_history",
     "load_instance",
+    "load_instance_and_step",
     "load_instances",
     "load_journals",
     "load_link",

@@ -8,8 +8,21 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from shards import schema
-from shards.core.model import Step, StepKind, StepState
-from shards.store.rows import STEP_KEY, STEPS_BY_KEYS, H, Key, S, keys_params, to_step
+from shards.core.model import Instance, Step, StepKind, StepState
+from shards.store.rows import (
+    BY_KEY,
+    INST,
+    INSTANCE_COLUMNS,
+    STEP_KEY,
+    STEPS_BY_KEYS,
+    H,
+    Key,
+    S,
+    keys_params,
+    to_instance_of,
+    to_step,
+    to_step_of,
+)
 
 _LOAD_JOURNALS = sa.select(S).where(*STEPS_BY_KEYS)
 _LOAD_PENDING = sa.select(S).where(*STEPS_BY_KEYS, S.c.state == StepState.PENDING.value)
@@ -72,6 +85,41 @@ def load_step(conn: sa.Connection, key: Key, name: str, seq: int) -> Step | None
     params = {"k_partition": key[0], "k_uid": key[1], "k_name": name, "k_seq": seq}
     row = conn.execute(_LOAD_STEP, params).first()
     return None if row is None else to_step(row)
+
+
+# An instance and one of its journal entries, in one round trip: the step's columns prefixed.
+_STEP_PREFIX = "s_"
+_LOAD_INSTANCE_AND_STEP = (
+    sa.select(*INSTANCE_COLUMNS, *(c.label(_STEP_PREFIX + c.name) for c in S.c))
+    .select_from(
+        INST.outerjoin(
+            S,
+            sa.and_(
+                S.c.partition == INST.c.partition,
+                S.c.uid == INST.c.uid,
+                S.c.name == sa.bindparam("k_name"),
+                S.c.seq == sa.bindparam("k_seq"),
+            ),
+        )
+    )
+    .where(*BY_KEY)
+)
+
+
+def load_instance_and_step(
+    conn: sa.Connection, key: Key, name: str, seq: int
+) -> tuple[Instance | None, Step | None]:
+    """The instance at key and its journal entry (name, seq), each None when missing, in one
+    query (what load_instance and load_step read)."""
+    params = {"k_partition": key[0], "k_uid": key[1], "k_name": name, "k_seq": seq}
+    row = conn.execute(_LOAD_INSTANCE_AND_STEP, params).first()
+    if row is None:
+        return None, None
+    m = row._mapping
+    inst = to_instance_of({c.name: m[c.name] for c in INSTANCE_COLUMNS})
+    if m[_STEP_PREFIX + "name"] is None:
+        return inst, None
+    return inst, to_step_of({c.name: m[_STEP_PREFIX + c.name] for c in S.c})
 
 
 def load_pending_steps(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Step]:

@@ -3,7 +3,7 @@ conversions of rows into machine values (Instance, Step, StepTask)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -89,7 +89,11 @@ def of_partitions(partitions: Collection[int]) -> sa.ColumnElement[bool]:
 
 
 def to_instance(row: Any) -> Instance:
-    m = row._mapping
+    return to_instance_of(row._mapping)
+
+
+def to_instance_of(m: Mapping[str, Any]) -> Instance:
+    """An Instance from its columns by name."""
     rollback = m.get("rollback")
     return Instance(
         **{k: m[k] for k in m if k not in ("status", "rollback")},
@@ -99,7 +103,11 @@ def to_instance(row: Any) -> Instance:
 
 
 def to_step(row: Any) -> Step:
-    m = row._mapping
+    return to_step_of(row._mapping)
+
+
+def to_step_of(m: Mapping[str, Any]) -> Step:
+    """A Step from its columns by name."""
     return Step(
         name=m["name"],
         seq=m["seq"],

@@ -1,5 +1,7 @@
 """The writes of a Transition: `apply` (the instance row, its steps, its history, a consumed
-event, the steps it drops) and `create_many` (new instances and their first history)."""
+event, the steps it drops) and `create_many` (new instances and their first history). On
+PostgreSQL the instance's update, its steps and its history go as one statement
+(shards.store.together)."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards.core.model import HistoryEntry, Instance, StepKind, Transition
-from shards.store.instances import INSERT_INSTANCE, insert_instance
+from shards.store.bulk import insert_all
+from shards.store.instances import insert_instance
 from shards.store.rows import BY_KEY, INST, INSTANCE_COLUMNS, STEP_KEY, E, H, S, bp
 from shards.store.step_tasks import DELETE_STEP_TASK, DELETE_STEP_TASKS
+from shards.store.together import write_together, writes_together
 
 # Columns a transition may change.
 _MUTABLE = (
@@ -95,9 +99,16 @@ def apply(
     key = {"partition": old.partition, "uid": old.uid}
     bound_key = {"k_partition": old.partition, "k_uid": old.uid}
     new = replace(tr.instance, history_seq=old.history_seq + len(tr.history))
+    # On PostgreSQL the instance, its steps and its history go as one statement (below), when
+    # no step is written twice (the parts of one statement see none of each other's rows).
+    together = (
+        new_params is None
+        and writes_together(conn)
+        and len({(s.name, s.seq) for s in tr.steps}) == len(tr.steps)
+    )
     if new_params is not None:
         insert_instance(conn, new, new_params)
-    elif new != old:
+    elif new != old and not together:
         values = {f"v_{c}": getattr(new, c) for c in _MUTABLE}
         values["v_status"] = new.status.value
         values["v_rollback"] = new.rollback.value if new.rollback else None
@@ -107,7 +118,9 @@ def apply(
     if tr.drops_step_tasks:
         conn.execute(DELETE_STEP_TASKS, bound_key)
     known = set(known_steps) - set(tr.dropped_steps)
-    for step in tr.steps:
+    if together:
+        _write_together(conn, old, new, tr, known)
+    for step in () if together else tr.steps:
         values = {c: getattr(step, c) for c in _STEP_VALUES}
         values["kind"], values["state"] = step.kind.value, step.state.value
         if (step.name, step.seq) in known:
@@ -115,7 +128,7 @@ def apply(
             conn.execute(_UPDATE_STEP, {**params, **{f"v_{c}": v for c, v in values.items()}})
         else:
             conn.execute(_INSERT_STEP, {**key, "name": step.name, "seq": step.seq, **values})
-    if tr.history:
+    if tr.history and not together:
         conn.execute(
             _INSERT_HISTORY,
             [_history_row(key, old.history_seq + n, h) for n, h in enumerate(tr.history, 1)],
@@ -126,6 +139,28 @@ def apply(
             _CONSUME_EVENT, {**bound_key, "k_id": tr.consumed_event, "v_consumed_by": label}
         )
     return new
+
+
+def _write_together(
+    conn: sa.Connection, old: Instance, new: Instance, tr: Transition, known: set[tuple[str, int]]
+) -> None:
+    """The instance's update, its steps and its history in one statement (shards.store.together)."""
+    instance = None
+    if new != old:
+        instance = {c: getattr(new, c) for c in _MUTABLE}
+        instance["status"] = new.status.value
+    steps = []
+    for step in tr.steps:
+        values = {"name": step.name, "seq": step.seq, **{c: getattr(step, c) for c in _STEP_VALUES}}
+        values["kind"], values["state"] = step.kind.value, step.state.value
+        steps.append(((step.name, step.seq) in known, values))
+    key = {"partition": old.partition, "uid": old.uid}
+    history = [
+        {c: v for c, v in _history_row(key, old.history_seq + n, h).items() if c not in key}
+        for n, h in enumerate(tr.history, 1)
+    ]
+    if instance is not None or steps or history:
+        write_together(conn, (old.partition, old.uid), instance, steps, history)
 
 
 def _history_row(key: dict[str, Any], seq: int, h: HistoryEntry) -> dict[str, Any]:
@@ -155,7 +190,8 @@ def _drop_steps(
 
 
 def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]) -> list[Instance]:
-    """Inserts new instances and their first history entries, two statements in all."""
+    """Inserts new instances and their first history entries: one statement on PostgreSQL,
+    two elsewhere (shards.store.bulk)."""
     if not created:
         return []
     rows: list[dict[str, Any]] = []
@@ -169,6 +205,20 @@ def create_many(conn: sa.Connection, created: Sequence[tuple[Transition, bytes]]
         key = {"partition": inst.partition, "uid": inst.uid}
         history.extend(_history_row(key, n, h) for n, h in enumerate(tr.history, 1))
         written.append(inst)
-    conn.execute(INSERT_INSTANCE, rows)
-    conn.execute(_INSERT_HISTORY, history)
+    insert_all(conn, [(INST, _CREATED_COLUMNS, rows), (H, _HISTORY_COLUMNS, history)])
     return written
+
+
+# The columns create_many writes: those of an instance, and those of a history entry.
+_CREATED_COLUMNS = (*(c.name for c in INSTANCE_COLUMNS), "params")
+_HISTORY_COLUMNS = (
+    "partition",
+    "uid",
+    "seq",
+    "at",
+    "kind",
+    "step_name",
+    "step_seq",
+    "attempt",
+    "detail",
+)

@@ -17,6 +17,7 @@ from shards import schema
 from shards.convert import step_info_to_pb, step_to_pb
 from shards.core.model import Step as JournalStep
 from shards.core.model import StepKind, StepState
+from shards.core.steps import starts_reported_with
 from stepway import (
     Client,
     HistoryEvent,
@@ -322,6 +323,57 @@ async def test_a_start_step_command_is_checked_like_a_report_and_a_late_one_chan
         late = await _batch(raw, start_step=start(name="t"))
         assert late.error.code == grpc.StatusCode.FAILED_PRECONDITION.value[0]
         assert error_info(late.error).reason == "TASK_LEASE_LOST"
+
+
+async def test_a_start_sent_with_its_report_records_one_start_and_no_write_of_its_own(
+    dev_server: DevServer,
+) -> None:
+    async with raw_stubs(dev_server) as raw:
+        token = (await raw.task("raw-paired")).task_token
+        at = 1_800_000_000_000_000
+        start = wpb.StartStepRequest(task_token=token, name="s", seq=1, attempt=1)
+        complete = wpb.CompleteStepRequest(task_token=token, name="s", seq=1, attempt=1)
+        complete.started_at.FromMicroseconds(at)
+        bad_start = wpb.StartStepRequest(task_token=token, name="s", seq=0, attempt=1)
+        bad_report = wpb.CompleteStepRequest(task_token=token, name="s", seq=0, attempt=1)
+        resp = await raw.workers.RecordBatch(
+            wpb.RecordBatchRequest(
+                commands=[
+                    wpb.WorkerCommand(start_step=start),
+                    wpb.WorkerCommand(complete_step=complete),
+                    wpb.WorkerCommand(start_step=bad_start),
+                    wpb.WorkerCommand(complete_step=bad_report),
+                ]
+            ),
+            metadata=raw.md,
+        )
+        paired, reported, refused, refused_report = resp.results
+        assert paired.HasField("start_step") and reported.HasField("complete_step")
+        # A start left to its report is still checked as a start.
+        assert error_field(refused.error) == "seq" and error_field(refused_report.error) == "seq"
+        key: dict[str, Any] = {"workflow": "raw", "instance_id": "raw-paired"}
+        history = await raw.workflows.GetHistory(fpb.GetHistoryRequest(**key), metadata=raw.md)
+        steps = [e for e in history.events if e.step_name]
+        assert [cpb.HistoryEventType.Name(e.type) for e in steps] == [
+            "HISTORY_EVENT_TYPE_STEP_ATTEMPT_STARTED",
+            "HISTORY_EVENT_TYPE_STEP_SUCCEEDED",
+        ]
+        got = await raw.workflows.GetInstance(
+            fpb.GetInstanceRequest(**key, include_steps=True), metadata=raw.md
+        )
+        (step,) = got.steps
+        assert step.state == cpb.STEP_STATE_SUCCEEDED and step.started_at.ToMicroseconds() == at
+
+
+def test_only_a_start_whose_own_attempt_is_reported_in_the_batch_is_left_to_the_report() -> None:
+    starts = {
+        0: (b"t", "s", 1, 2),
+        2: (b"t", "s", 1, 1),
+        3: (b"u", "s", 1, 2),
+        4: (b"t", "r", 1, 2),
+    }
+    assert starts_reported_with(starts, [(b"t", "s", 1, 2)]) == {0}
+    assert starts_reported_with(starts, []) == set()
 
 
 def test_a_running_step_shows_to_workers_as_pending_and_to_clients_as_running_while_leased() -> (
