@@ -46,6 +46,7 @@ def _instance(n: int) -> dict[str, Any]:
         dispatches=0,
         retention_us=86_400_000_000,
         state_bytes=5,
+        children=0,
         trace_parent=f"00-{n:032x}-{n:016x}-01" if n % 2 else None,
     )
     return row
