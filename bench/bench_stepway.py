@@ -389,7 +389,26 @@ def spawn_server(args: list[str], log_path: str) -> tuple[subprocess.Popen[str],
 
 
 BENCH_ACCOUNT = ("--account", "bench", "--role", "admin", "--operator")
-UNLIMITED = ("creations_per_second=1000000", "requests_per_second=10000000")
+
+
+def lift_rates(db_url: str, account: str) -> None:
+    """Blocking: the account's rates go to their maximum in the store, before any server
+    reads them (set through a gateway, they would apply only once its quota cache expires,
+    and a run's first seconds would meet the default of 300 creations a second)."""
+    import sqlalchemy as sa
+
+    from gateway.dev import lift_rate_limits
+    from shards import schema
+    from shards.db import create_engine
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            A = schema.accounts
+            account_id = conn.execute(sa.select(A.c.id).where(A.c.name == account)).scalar_one()
+            lift_rate_limits(conn, account_id)
+    finally:
+        engine.dispose()
 
 
 def start_cluster(
@@ -404,22 +423,16 @@ def start_cluster(
         capture_output=True,
         text=True,
     ).stdout
+    # The account's rates go to their maximum: the benchmark measures the servers, not the
+    # default quotas (300 creations a second).
+    lift_rates(db_url, BENCH_ACCOUNT[1])
     for n in range(shards):
         log_path = os.path.join(workdir, f"shard{n}.log")
         proc, _ = spawn_server(["shard", "--db", db_url, "--member-id", f"s{n}"], log_path)
         procs.append(proc)
     gateway, port = spawn_server(["gateway", "--db", db_url], os.path.join(workdir, "gateway.log"))
     procs.insert(0, gateway)
-    api_key = out.split()[-1]
-    gateway_args = ("--address", f"127.0.0.1:{port}", "--api-key", api_key)
-    # The account's rates go to their maximum: the benchmark measures the servers, not the
-    # default quotas (300 creations a second).
-    subprocess.run(
-        [STEPWAY_BIN, "accounts", "quotas", "set", "bench", *UNLIMITED, *gateway_args],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return api_key, port
+    return out.split()[-1], port
 
 
 def wait_balanced(db_url: str, shards: int) -> None:
