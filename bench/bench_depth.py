@@ -418,7 +418,10 @@ def parser() -> argparse.ArgumentParser:
         help="instances a create_batch call (default STEPWAY_BENCH_BATCH, 100; at most 1,000)",
     )
     p.add_argument(
-        "--window", type=int, default=10_000, help="instances of the first and last rate"
+        "--window",
+        type=int,
+        default=None,
+        help="instances of the first and of the last rate (default 10,000, at most half of D)",
     )
     p.add_argument(
         "--warmup", type=int, default=500, help="creations before the timed ones (default 500)"
@@ -441,6 +444,8 @@ def main() -> None:
             setattr(args, key, value)
     if args.topology == "cluster" and args.backend != "postgres":
         raise SystemExit("the cluster topology runs on postgres only (--backend postgres)")
+    if args.window is None:
+        args.window = min(10_000, args.depth // 2)
     if not 0 < args.window <= args.depth // 2:
         raise SystemExit("--window must be between 1 and half of --depth")
     if args.waiting < 1:
