@@ -450,6 +450,7 @@ def main() -> None:
         raise SystemExit("--window must be between 1 and half of --depth")
     if args.waiting < 1:
         raise SystemExit("--waiting must be at least 1")
+    loadavg_start = [round(x, 2) for x in os.getloadavg()]
     workdir = tempfile.mkdtemp(prefix="stepway-depth-")
     try:
         with database(args.backend, workdir) as db_url:
@@ -471,6 +472,9 @@ def main() -> None:
         "concurrency": BATCH_IN_FLIGHT,
         "cpus": os.cpu_count(),
         **figures,
+        # Other work on the machine: its load average before and after the run.
+        "loadavg_start": loadavg_start,
+        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
         "goals": GOALS,
     }
     row["meets_goals"] = (

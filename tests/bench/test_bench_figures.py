@@ -95,6 +95,7 @@ def test_the_quick_depth_run_queues_every_instance_then_drains_the_waiters(
         assert row["server_rss_idle_mib"] > row["shard_rss_idle_mib"]
         assert row["analyze"] in ("autovacuum", "bench")
     assert isinstance(row["meets_goals"], bool)
+    assert len(row["loadavg_start"]) == len(row["loadavg_end"]) == 3
 
 
 @pytest.mark.timeout(200)
