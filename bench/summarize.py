@@ -130,9 +130,9 @@ def depth(groups: dict[Config, list[dict[str, Any]]]) -> None:
     print(
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     )
-    for key in sorted(by):
-        backend, topology, d, w = key
-        rows = by[key]
+    for run in sorted(by):
+        backend, topology, d, w = run
+        rows = by[run]
         print(
             f"| {backend} | {topology or '-'} | {d:,} | {len(rows)} "
             f"| {cell(rows, 'first_window_per_s')} | {cell(rows, 'last_window_per_s')} "
