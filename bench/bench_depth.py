@@ -12,11 +12,13 @@ What it does, on a fresh SQLite file or PostgreSQL database:
      a gateway and `--shards` shard servers (`--topology cluster`, PostgreSQL only), and
      reads the RSS of every server process (VmRSS in /proc, children included): `idle`;
   2. registers the workflow `w1` on a task queue that no worker polls and, after `--warmup`
-     creations of another workflow (500), creates D instances
-     of it with `create_batch` (`--batch` a call, 4 calls in flight, as W2b): every
-     one stays queued. The creation rate of the first `--window` instances (10,000) and of the
-     last `--window` are compared (`last_over_first`, goal >= 0.8); `create_per_s_by_tenth`
-     gives the rate of each tenth of D. RSS with the D queued: `queued`;
+     creations of another workflow (500), creates D instances of it with `create_batch`
+     (`--batch` a call, 4 calls in flight, as W2b): every one stays queued. The creation rate
+     of the first `--window` instances (10,000) and of the last `--window` are compared
+     (`last_over_first`, goal >= 0.8), beside the server's CPU per creation in each;
+     `create_per_s_by_tenth` gives the rate of each tenth of D. RSS with the D queued:
+     `queued`. On a PostgreSQL whose autovacuum is off, the bench runs ANALYZE where
+     autovacuum would (`--no-analyze`: never);
   3. creates W instances of the workflow `waiter` (its run goes straight to
      `step.wait_for_event`, or to `step.sleep` with `--wait sleep`, both for a day) on a second
      task queue, then starts a worker on that queue and times it until the server counts all W
@@ -29,9 +31,10 @@ process, which is also the gateway); `server_rss_peak_mib` is the largest peak (
 server process over the run.
 
 `--quick` is a smoke run (D=2,000, W=200, windows of 500) whose figures say nothing about
-speed; tests/bench/test_bench_depth.py runs it.
+speed; tests/bench/test_bench_figures.py runs it.
 
-Prints exactly one JSON line on stdout; progress goes to stderr.
+Prints exactly one JSON line on stdout, with the machine's load average before and after the
+run; progress goes to stderr.
 """
 
 from __future__ import annotations
