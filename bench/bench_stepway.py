@@ -13,6 +13,12 @@ copied here so that the figures of Stepway and of its peers stand in one table:
                        out, so a workflow takes four workflow tasks instead of one.
   W2 `w2-start-only` : `client.create` only (it returns once the server has durably accepted the
                        instance); no worker runs.  Figure: creations/s.
+  lat `w1-latency`   : W1 at low load: N workflows one after the other (C=1 whatever -c says).
+                       Each is timed from just before its create: to the start of its first
+                       step (the step's body records the time, in this process, which also runs
+                       the worker) and to its result.  Figures: first_step_p50_ms / _p99_ms,
+                       result_p50_ms / _p99_ms, beside the goals (first step p50 < 5 ms and
+                       p99 < 25 ms, result p50 < 20 ms).
 
 Topologies:
   split  (default) : the server runs as `stepway dev` in its own process, as users run it; this
@@ -65,7 +71,15 @@ from stepway import (
 from stepway.v1 import worker_service_pb2 as wpb
 
 ENGINE = "stepway"
-WORKLOADS = {"w1": "w1-3step", "w1c": "w1-3step", "w2": "w2-start-only", "w2b": "w2-start-batch"}
+WORKLOADS = {
+    "w1": "w1-3step",
+    "w1c": "w1-3step",
+    "w2": "w2-start-only",
+    "w2b": "w2-start-batch",
+    "lat": "w1-latency",
+}
+# lat: the goals printed beside its figures, in ms.
+LATENCY_GOALS = {"first_step_p50_ms": 5.0, "first_step_p99_ms": 25.0, "result_p50_ms": 20.0}
 # w2b: W2's creations sent with create_batch, this many per call, a few calls in flight.
 BATCH = int(os.environ.get("STEPWAY_BENCH_BATCH", 100))
 BATCH_IN_FLIGHT = 4
@@ -134,6 +148,22 @@ async def w1c(event: WorkflowEvent, step: Step) -> Any:
     a = await step.call("a", task_queue=STEP_QUEUE, step_type="step_a", input=event.params["i"])
     b = await step.call("b", task_queue=STEP_QUEUE, step_type="step_b", input=a)
     return await step.call("c", task_queue=STEP_QUEUE, step_type="step_c", input=b)
+
+
+# lat: W1 whose first step records when its body starts (perf_counter, first attempt only).
+STARTED: dict[int, float] = {}
+
+
+def step_a_timed(i: int) -> dict[str, int]:
+    STARTED.setdefault(i, time.perf_counter())
+    return step_a(i)
+
+
+@workflow("w1lat")
+async def w1lat(event: WorkflowEvent, step: Step) -> Any:
+    a = await step.do("a", step_a_timed, event.params["i"])
+    b = await step.do("b", step_b, a)
+    return await step.do("c", step_c, b)
 
 
 # ---------------------------------------------------------------- driver and report
@@ -359,7 +389,26 @@ def spawn_server(args: list[str], log_path: str) -> tuple[subprocess.Popen[str],
 
 
 BENCH_ACCOUNT = ("--account", "bench", "--role", "admin", "--operator")
-UNLIMITED = ("creations_per_second=1000000", "requests_per_second=10000000")
+
+
+def lift_rates(db_url: str, account: str) -> None:
+    """Blocking: the account's rates go to their maximum in the store, before any server
+    reads them (set through a gateway, they would apply only once its quota cache expires,
+    and a run's first seconds would meet the default of 300 creations a second)."""
+    import sqlalchemy as sa
+
+    from gateway.dev import lift_rate_limits
+    from shards import schema
+    from shards.db import create_engine
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            A = schema.accounts
+            account_id = conn.execute(sa.select(A.c.id).where(A.c.name == account)).scalar_one()
+            lift_rate_limits(conn, account_id)
+    finally:
+        engine.dispose()
 
 
 def start_cluster(
@@ -374,22 +423,16 @@ def start_cluster(
         capture_output=True,
         text=True,
     ).stdout
+    # The account's rates go to their maximum: the benchmark measures the servers, not the
+    # default quotas (300 creations a second).
+    lift_rates(db_url, BENCH_ACCOUNT[1])
     for n in range(shards):
         log_path = os.path.join(workdir, f"shard{n}.log")
         proc, _ = spawn_server(["shard", "--db", db_url, "--member-id", f"s{n}"], log_path)
         procs.append(proc)
     gateway, port = spawn_server(["gateway", "--db", db_url], os.path.join(workdir, "gateway.log"))
     procs.insert(0, gateway)
-    api_key = out.split()[-1]
-    gateway_args = ("--address", f"127.0.0.1:{port}", "--api-key", api_key)
-    # The account's rates go to their maximum: the benchmark measures the servers, not the
-    # default quotas (300 creations a second).
-    subprocess.run(
-        [STEPWAY_BIN, "accounts", "quotas", "set", "bench", *UNLIMITED, *gateway_args],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return api_key, port
+    return out.split()[-1], port
 
 
 def wait_balanced(db_url: str, shards: int) -> None:
@@ -527,6 +570,8 @@ async def run(
     async with server_cm as (server, client):
         log(f"server at {server.address} (pid {server.pid}), store {db_url}")
         phase = Phase(server.pid, args.profile_server, server.pids[1:])
+        if args.workload == "lat":
+            return await latency(args, client, phase)
         if args.workload in ("w1", "w1c"):
             # W1c runs W1's steps on a StepWorker in this process; W1 runs them inline.
             definition = w1 if args.workload == "w1" else w1c
@@ -578,6 +623,34 @@ async def run(
         log(f"timed: {args.n} creations, {args.concurrency} in flight")
         wall, lats = await timed(phase, args.n, args.concurrency, create_only)
         return wall, lats, phase.cpu
+
+
+async def latency(
+    args: argparse.Namespace, client: Client, phase: Phase
+) -> tuple[float, list[float], dict[str, float]]:
+    """lat: W1 one workflow at a time; answers the result latencies and, beside the CPU
+    seconds, the percentiles of create -> first step started."""
+    created_at: dict[int, float] = {}
+
+    async def one(i: int) -> None:
+        created_at[i] = time.perf_counter()
+        h = await client.create(w1lat.name, id=f"wf-{i}", params={"i": i})
+        check(i, await h.result(timeout=RESULT_TIMEOUT))
+
+    async with Worker(client, task_queue="default", workflows=[w1lat]):
+        if args.warmup:
+            log(f"warm-up: {args.warmup} workflows, one at a time")
+            await run_async(args.warmup, 1, one, first=WARMUP_FIRST)
+        log(f"timed: {args.n} workflows (lat), one at a time")
+        wall, lats = await timed(phase, args.n, 1, one)
+    first = [STARTED[i] - created_at[i] for i in range(args.n)]
+    figures = {
+        "first_step_p50_ms": round(pct(first, 50) * 1000, 2),
+        "first_step_p99_ms": round(pct(first, 99) * 1000, 2),
+        "result_p50_ms": round(pct(lats, 50) * 1000, 2),
+        "result_p99_ms": round(pct(lats, 99) * 1000, 2),
+    }
+    return wall, lats, {**phase.cpu, **figures}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -694,9 +767,19 @@ def bench(args: argparse.Namespace) -> None:
             "w1c": "step-worker-step.call",
             "w2": "create-no-worker",
             "w2b": f"create_batch-{BATCH}",
+            "lat": "worker-step.do-sequential",
         }[args.workload]
         batched = args.workload == "w2b"
         extra: dict[str, Any] = {"per_call": BATCH, "batch": BATCH} if batched else {}
+        in_flight = 1 if args.workload == "lat" else args.concurrency
+        if batched:
+            in_flight = BATCH_IN_FLIGHT
+        if args.workload == "lat":
+            extra["goals_ms"] = LATENCY_GOALS
+            extra["meets_goals"] = all(cpu[k] < goal for k, goal in LATENCY_GOALS.items())
+        if "server_cpu_s" in cpu and lats:
+            items = len(lats) * BATCH if batched else args.n
+            extra["server_cpu_ms_per_wf"] = round(cpu["server_cpu_s"] / items * 1000, 2)
         if args.otlp:
             variant += "+tracing"
             extra["tracing"] = "otlp"
@@ -704,7 +787,7 @@ def bench(args: argparse.Namespace) -> None:
             engine=ENGINE,
             workload=args.workload,
             n=len(lats) * BATCH if batched else args.n,
-            concurrency=BATCH_IN_FLIGHT if batched else args.concurrency,
+            concurrency=in_flight,
             wall=wall,
             lats=lats,
             backend=args.backend,
