@@ -5,6 +5,7 @@ import type { Duration as _google_protobuf_Duration, Duration__Output as _google
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { BackfillScheduleRequest as _stepway_v1_BackfillScheduleRequest, BackfillScheduleRequest__Output as _stepway_v1_BackfillScheduleRequest__Output } from './stepway/v1/BackfillScheduleRequest';
 import type { BackfillScheduleResponse as _stepway_v1_BackfillScheduleResponse, BackfillScheduleResponse__Output as _stepway_v1_BackfillScheduleResponse__Output } from './stepway/v1/BackfillScheduleResponse';
+import type { ChildLink as _stepway_v1_ChildLink, ChildLink__Output as _stepway_v1_ChildLink__Output } from './stepway/v1/ChildLink';
 import type { CreateScheduleRequest as _stepway_v1_CreateScheduleRequest, CreateScheduleRequest__Output as _stepway_v1_CreateScheduleRequest__Output } from './stepway/v1/CreateScheduleRequest';
 import type { CreateScheduleResponse as _stepway_v1_CreateScheduleResponse, CreateScheduleResponse__Output as _stepway_v1_CreateScheduleResponse__Output } from './stepway/v1/CreateScheduleResponse';
 import type { CronSpec as _stepway_v1_CronSpec, CronSpec__Output as _stepway_v1_CronSpec__Output } from './stepway/v1/CronSpec';
@@ -18,6 +19,7 @@ import type { Instance as _stepway_v1_Instance, Instance__Output as _stepway_v1_
 import type { IntervalSpec as _stepway_v1_IntervalSpec, IntervalSpec__Output as _stepway_v1_IntervalSpec__Output } from './stepway/v1/IntervalSpec';
 import type { ListSchedulesRequest as _stepway_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _stepway_v1_ListSchedulesRequest__Output } from './stepway/v1/ListSchedulesRequest';
 import type { ListSchedulesResponse as _stepway_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _stepway_v1_ListSchedulesResponse__Output } from './stepway/v1/ListSchedulesResponse';
+import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from './stepway/v1/ParentLink';
 import type { PauseScheduleRequest as _stepway_v1_PauseScheduleRequest, PauseScheduleRequest__Output as _stepway_v1_PauseScheduleRequest__Output } from './stepway/v1/PauseScheduleRequest';
 import type { PauseScheduleResponse as _stepway_v1_PauseScheduleResponse, PauseScheduleResponse__Output as _stepway_v1_PauseScheduleResponse__Output } from './stepway/v1/PauseScheduleResponse';
 import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Payload__Output } from './stepway/v1/Payload';
@@ -50,6 +52,7 @@ export interface ProtoGrpcType {
     v1: {
       BackfillScheduleRequest: MessageTypeDefinition<_stepway_v1_BackfillScheduleRequest, _stepway_v1_BackfillScheduleRequest__Output>
       BackfillScheduleResponse: MessageTypeDefinition<_stepway_v1_BackfillScheduleResponse, _stepway_v1_BackfillScheduleResponse__Output>
+      ChildLink: MessageTypeDefinition<_stepway_v1_ChildLink, _stepway_v1_ChildLink__Output>
       CreateScheduleRequest: MessageTypeDefinition<_stepway_v1_CreateScheduleRequest, _stepway_v1_CreateScheduleRequest__Output>
       CreateScheduleResponse: MessageTypeDefinition<_stepway_v1_CreateScheduleResponse, _stepway_v1_CreateScheduleResponse__Output>
       CronSpec: MessageTypeDefinition<_stepway_v1_CronSpec, _stepway_v1_CronSpec__Output>
@@ -66,6 +69,8 @@ export interface ProtoGrpcType {
       ListSchedulesRequest: MessageTypeDefinition<_stepway_v1_ListSchedulesRequest, _stepway_v1_ListSchedulesRequest__Output>
       ListSchedulesResponse: MessageTypeDefinition<_stepway_v1_ListSchedulesResponse, _stepway_v1_ListSchedulesResponse__Output>
       OverlapPolicy: EnumTypeDefinition
+      ParentClosePolicy: EnumTypeDefinition
+      ParentLink: MessageTypeDefinition<_stepway_v1_ParentLink, _stepway_v1_ParentLink__Output>
       PauseScheduleRequest: MessageTypeDefinition<_stepway_v1_PauseScheduleRequest, _stepway_v1_PauseScheduleRequest__Output>
       PauseScheduleResponse: MessageTypeDefinition<_stepway_v1_PauseScheduleResponse, _stepway_v1_PauseScheduleResponse__Output>
       Payload: MessageTypeDefinition<_stepway_v1_Payload, _stepway_v1_Payload__Output>

@@ -5,6 +5,7 @@ import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { Status as _google_rpc_Status, Status__Output as _google_rpc_Status__Output } from './google/rpc/Status';
+import type { ChildLink as _stepway_v1_ChildLink, ChildLink__Output as _stepway_v1_ChildLink__Output } from './stepway/v1/ChildLink';
 import type { CommandResult as _stepway_v1_CommandResult, CommandResult__Output as _stepway_v1_CommandResult__Output } from './stepway/v1/CommandResult';
 import type { CompleteStepRequest as _stepway_v1_CompleteStepRequest, CompleteStepRequest__Output as _stepway_v1_CompleteStepRequest__Output } from './stepway/v1/CompleteStepRequest';
 import type { CompleteStepResponse as _stepway_v1_CompleteStepResponse, CompleteStepResponse__Output as _stepway_v1_CompleteStepResponse__Output } from './stepway/v1/CompleteStepResponse';
@@ -29,6 +30,7 @@ import type { HeartbeatTasksResponse as _stepway_v1_HeartbeatTasksResponse, Hear
 import type { HistoryEvent as _stepway_v1_HistoryEvent, HistoryEvent__Output as _stepway_v1_HistoryEvent__Output } from './stepway/v1/HistoryEvent';
 import type { Instance as _stepway_v1_Instance, Instance__Output as _stepway_v1_Instance__Output } from './stepway/v1/Instance';
 import type { JournalEntry as _stepway_v1_JournalEntry, JournalEntry__Output as _stepway_v1_JournalEntry__Output } from './stepway/v1/JournalEntry';
+import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from './stepway/v1/ParentLink';
 import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Payload__Output } from './stepway/v1/Payload';
 import type { PollStepTasksRequest as _stepway_v1_PollStepTasksRequest, PollStepTasksRequest__Output as _stepway_v1_PollStepTasksRequest__Output } from './stepway/v1/PollStepTasksRequest';
 import type { PollStepTasksResponse as _stepway_v1_PollStepTasksResponse, PollStepTasksResponse__Output as _stepway_v1_PollStepTasksResponse__Output } from './stepway/v1/PollStepTasksResponse';
@@ -43,6 +45,8 @@ import type { ReleaseTasksResponse as _stepway_v1_ReleaseTasksResponse, ReleaseT
 import type { RetryPolicy as _stepway_v1_RetryPolicy, RetryPolicy__Output as _stepway_v1_RetryPolicy__Output } from './stepway/v1/RetryPolicy';
 import type { ScheduleCallRequest as _stepway_v1_ScheduleCallRequest, ScheduleCallRequest__Output as _stepway_v1_ScheduleCallRequest__Output } from './stepway/v1/ScheduleCallRequest';
 import type { ScheduleCallResponse as _stepway_v1_ScheduleCallResponse, ScheduleCallResponse__Output as _stepway_v1_ScheduleCallResponse__Output } from './stepway/v1/ScheduleCallResponse';
+import type { StartChildRequest as _stepway_v1_StartChildRequest, StartChildRequest__Output as _stepway_v1_StartChildRequest__Output } from './stepway/v1/StartChildRequest';
+import type { StartChildResponse as _stepway_v1_StartChildResponse, StartChildResponse__Output as _stepway_v1_StartChildResponse__Output } from './stepway/v1/StartChildResponse';
 import type { StartSleepRequest as _stepway_v1_StartSleepRequest, StartSleepRequest__Output as _stepway_v1_StartSleepRequest__Output } from './stepway/v1/StartSleepRequest';
 import type { StartSleepResponse as _stepway_v1_StartSleepResponse, StartSleepResponse__Output as _stepway_v1_StartSleepResponse__Output } from './stepway/v1/StartSleepResponse';
 import type { StartStepRequest as _stepway_v1_StartStepRequest, StartStepRequest__Output as _stepway_v1_StartStepRequest__Output } from './stepway/v1/StartStepRequest';
@@ -75,6 +79,7 @@ export interface ProtoGrpcType {
   stepway: {
     v1: {
       Backoff: EnumTypeDefinition
+      ChildLink: MessageTypeDefinition<_stepway_v1_ChildLink, _stepway_v1_ChildLink__Output>
       CommandResult: MessageTypeDefinition<_stepway_v1_CommandResult, _stepway_v1_CommandResult__Output>
       CompleteStepRequest: MessageTypeDefinition<_stepway_v1_CompleteStepRequest, _stepway_v1_CompleteStepRequest__Output>
       CompleteStepResponse: MessageTypeDefinition<_stepway_v1_CompleteStepResponse, _stepway_v1_CompleteStepResponse__Output>
@@ -101,6 +106,8 @@ export interface ProtoGrpcType {
       Instance: MessageTypeDefinition<_stepway_v1_Instance, _stepway_v1_Instance__Output>
       InstanceStatus: EnumTypeDefinition
       JournalEntry: MessageTypeDefinition<_stepway_v1_JournalEntry, _stepway_v1_JournalEntry__Output>
+      ParentClosePolicy: EnumTypeDefinition
+      ParentLink: MessageTypeDefinition<_stepway_v1_ParentLink, _stepway_v1_ParentLink__Output>
       Payload: MessageTypeDefinition<_stepway_v1_Payload, _stepway_v1_Payload__Output>
       PollStepTasksRequest: MessageTypeDefinition<_stepway_v1_PollStepTasksRequest, _stepway_v1_PollStepTasksRequest__Output>
       PollStepTasksResponse: MessageTypeDefinition<_stepway_v1_PollStepTasksResponse, _stepway_v1_PollStepTasksResponse__Output>
@@ -115,6 +122,8 @@ export interface ProtoGrpcType {
       RetryPolicy: MessageTypeDefinition<_stepway_v1_RetryPolicy, _stepway_v1_RetryPolicy__Output>
       ScheduleCallRequest: MessageTypeDefinition<_stepway_v1_ScheduleCallRequest, _stepway_v1_ScheduleCallRequest__Output>
       ScheduleCallResponse: MessageTypeDefinition<_stepway_v1_ScheduleCallResponse, _stepway_v1_ScheduleCallResponse__Output>
+      StartChildRequest: MessageTypeDefinition<_stepway_v1_StartChildRequest, _stepway_v1_StartChildRequest__Output>
+      StartChildResponse: MessageTypeDefinition<_stepway_v1_StartChildResponse, _stepway_v1_StartChildResponse__Output>
       StartSleepRequest: MessageTypeDefinition<_stepway_v1_StartSleepRequest, _stepway_v1_StartSleepRequest__Output>
       StartSleepResponse: MessageTypeDefinition<_stepway_v1_StartSleepResponse, _stepway_v1_StartSleepResponse__Output>
       StartStepRequest: MessageTypeDefinition<_stepway_v1_StartStepRequest, _stepway_v1_StartStepRequest__Output>

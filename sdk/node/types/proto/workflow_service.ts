@@ -5,6 +5,7 @@ import type { Any as _google_protobuf_Any, Any__Output as _google_protobuf_Any__
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { Status as _google_rpc_Status, Status__Output as _google_rpc_Status__Output } from './google/rpc/Status';
+import type { ChildLink as _stepway_v1_ChildLink, ChildLink__Output as _stepway_v1_ChildLink__Output } from './stepway/v1/ChildLink';
 import type { CreateInstanceRequest as _stepway_v1_CreateInstanceRequest, CreateInstanceRequest__Output as _stepway_v1_CreateInstanceRequest__Output } from './stepway/v1/CreateInstanceRequest';
 import type { CreateInstanceResponse as _stepway_v1_CreateInstanceResponse, CreateInstanceResponse__Output as _stepway_v1_CreateInstanceResponse__Output } from './stepway/v1/CreateInstanceResponse';
 import type { CreateInstanceResult as _stepway_v1_CreateInstanceResult, CreateInstanceResult__Output as _stepway_v1_CreateInstanceResult__Output } from './stepway/v1/CreateInstanceResult';
@@ -27,6 +28,7 @@ import type { ListInstancesRequest as _stepway_v1_ListInstancesRequest, ListInst
 import type { ListInstancesResponse as _stepway_v1_ListInstancesResponse, ListInstancesResponse__Output as _stepway_v1_ListInstancesResponse__Output } from './stepway/v1/ListInstancesResponse';
 import type { ListWorkflowsRequest as _stepway_v1_ListWorkflowsRequest, ListWorkflowsRequest__Output as _stepway_v1_ListWorkflowsRequest__Output } from './stepway/v1/ListWorkflowsRequest';
 import type { ListWorkflowsResponse as _stepway_v1_ListWorkflowsResponse, ListWorkflowsResponse__Output as _stepway_v1_ListWorkflowsResponse__Output } from './stepway/v1/ListWorkflowsResponse';
+import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from './stepway/v1/ParentLink';
 import type { PauseInstanceRequest as _stepway_v1_PauseInstanceRequest, PauseInstanceRequest__Output as _stepway_v1_PauseInstanceRequest__Output } from './stepway/v1/PauseInstanceRequest';
 import type { PauseInstanceResponse as _stepway_v1_PauseInstanceResponse, PauseInstanceResponse__Output as _stepway_v1_PauseInstanceResponse__Output } from './stepway/v1/PauseInstanceResponse';
 import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Payload__Output } from './stepway/v1/Payload';
@@ -64,6 +66,7 @@ export interface ProtoGrpcType {
   }
   stepway: {
     v1: {
+      ChildLink: MessageTypeDefinition<_stepway_v1_ChildLink, _stepway_v1_ChildLink__Output>
       CreateInstanceRequest: MessageTypeDefinition<_stepway_v1_CreateInstanceRequest, _stepway_v1_CreateInstanceRequest__Output>
       CreateInstanceResponse: MessageTypeDefinition<_stepway_v1_CreateInstanceResponse, _stepway_v1_CreateInstanceResponse__Output>
       CreateInstanceResult: MessageTypeDefinition<_stepway_v1_CreateInstanceResult, _stepway_v1_CreateInstanceResult__Output>
@@ -88,6 +91,8 @@ export interface ProtoGrpcType {
       ListInstancesResponse: MessageTypeDefinition<_stepway_v1_ListInstancesResponse, _stepway_v1_ListInstancesResponse__Output>
       ListWorkflowsRequest: MessageTypeDefinition<_stepway_v1_ListWorkflowsRequest, _stepway_v1_ListWorkflowsRequest__Output>
       ListWorkflowsResponse: MessageTypeDefinition<_stepway_v1_ListWorkflowsResponse, _stepway_v1_ListWorkflowsResponse__Output>
+      ParentClosePolicy: EnumTypeDefinition
+      ParentLink: MessageTypeDefinition<_stepway_v1_ParentLink, _stepway_v1_ParentLink__Output>
       PauseInstanceRequest: MessageTypeDefinition<_stepway_v1_PauseInstanceRequest, _stepway_v1_PauseInstanceRequest__Output>
       PauseInstanceResponse: MessageTypeDefinition<_stepway_v1_PauseInstanceResponse, _stepway_v1_PauseInstanceResponse__Output>
       Payload: MessageTypeDefinition<_stepway_v1_Payload, _stepway_v1_Payload__Output>

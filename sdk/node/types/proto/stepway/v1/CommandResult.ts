@@ -9,6 +9,7 @@ import type { FailWorkflowResponse as _stepway_v1_FailWorkflowResponse, FailWork
 import type { ScheduleCallResponse as _stepway_v1_ScheduleCallResponse, ScheduleCallResponse__Output as _stepway_v1_ScheduleCallResponse__Output } from '../../stepway/v1/ScheduleCallResponse';
 import type { StartStepResponse as _stepway_v1_StartStepResponse, StartStepResponse__Output as _stepway_v1_StartStepResponse__Output } from '../../stepway/v1/StartStepResponse';
 import type { Status as _google_rpc_Status, Status__Output as _google_rpc_Status__Output } from '../../google/rpc/Status';
+import type { StartChildResponse as _stepway_v1_StartChildResponse, StartChildResponse__Output as _stepway_v1_StartChildResponse__Output } from '../../stepway/v1/StartChildResponse';
 
 /**
  * The outcome of one command of a batch.
@@ -54,9 +55,13 @@ export interface CommandResult {
    */
   'error'?: (_google_rpc_Status | null);
   /**
+   * A StartChild command's response.
+   */
+  'startChild'?: (_stepway_v1_StartChildResponse | null);
+  /**
    * The single call's response, of the command's kind, or its error.
    */
-  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"error";
+  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startChild"|"error";
 }
 
 /**
@@ -103,7 +108,11 @@ export interface CommandResult__Output {
    */
   'error'?: (_google_rpc_Status__Output | null);
   /**
+   * A StartChild command's response.
+   */
+  'startChild'?: (_stepway_v1_StartChildResponse__Output | null);
+  /**
    * The single call's response, of the command's kind, or its error.
    */
-  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"error";
+  'result'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startChild"|"error";
 }

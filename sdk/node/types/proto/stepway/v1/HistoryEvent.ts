@@ -63,6 +63,14 @@ export interface HistoryEvent {
    * The step type of CALL_SCHEDULED.
    */
   'stepType'?: (string);
+  /**
+   * The child's workflow of CHILD_STARTED and CHILD_ENDED.
+   */
+  'childWorkflow'?: (string);
+  /**
+   * The child's instance id of CHILD_STARTED and CHILD_ENDED.
+   */
+  'childInstanceId'?: (string);
 }
 
 /**
@@ -124,4 +132,12 @@ export interface HistoryEvent__Output {
    * The step type of CALL_SCHEDULED.
    */
   'stepType': (string);
+  /**
+   * The child's workflow of CHILD_STARTED and CHILD_ENDED.
+   */
+  'childWorkflow': (string);
+  /**
+   * The child's instance id of CHILD_STARTED and CHILD_ENDED.
+   */
+  'childInstanceId': (string);
 }

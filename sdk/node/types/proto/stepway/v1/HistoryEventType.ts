@@ -119,6 +119,16 @@ export const HistoryEventType = {
    * task_queue, step_type). The instance waits for the call, holding no worker.
    */
   HISTORY_EVENT_TYPE_CALL_SCHEDULED: 'HISTORY_EVENT_TYPE_CALL_SCHEDULED',
+  /**
+   * A CHILD step started a child instance (step_name, step_seq, child_workflow,
+   * child_instance_id).
+   */
+  HISTORY_EVENT_TYPE_CHILD_STARTED: 'HISTORY_EVENT_TYPE_CHILD_STARTED',
+  /**
+   * A child instance ended (child_workflow, child_instance_id; reason holds its final status,
+   * error its error when it did not complete).
+   */
+  HISTORY_EVENT_TYPE_CHILD_ENDED: 'HISTORY_EVENT_TYPE_CHILD_ENDED',
 } as const;
 
 /**
@@ -267,6 +277,18 @@ export type HistoryEventType =
    */
   | 'HISTORY_EVENT_TYPE_CALL_SCHEDULED'
   | 26
+  /**
+   * A CHILD step started a child instance (step_name, step_seq, child_workflow,
+   * child_instance_id).
+   */
+  | 'HISTORY_EVENT_TYPE_CHILD_STARTED'
+  | 30
+  /**
+   * A child instance ended (child_workflow, child_instance_id; reason holds its final status,
+   * error its error when it did not complete).
+   */
+  | 'HISTORY_EVENT_TYPE_CHILD_ENDED'
+  | 31
 
 /**
  * What a history event records. HistoryEvent's comments say which of its fields each type

@@ -5,6 +5,8 @@ import type { Payload as _stepway_v1_Payload, Payload__Output as _stepway_v1_Pay
 import type { Failure as _stepway_v1_Failure, Failure__Output as _stepway_v1_Failure__Output } from '../../stepway/v1/Failure';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+import type { ParentLink as _stepway_v1_ParentLink, ParentLink__Output as _stepway_v1_ParentLink__Output } from '../../stepway/v1/ParentLink';
+import type { ChildLink as _stepway_v1_ChildLink, ChildLink__Output as _stepway_v1_ChildLink__Output } from '../../stepway/v1/ChildLink';
 
 /**
  * A workflow instance as clients see it.
@@ -69,6 +71,15 @@ export interface Instance {
    * How long the instance is kept once finished.
    */
   'retention'?: (_google_protobuf_Duration | null);
+  /**
+   * Set on a child workflow: the parent instance and the step that started it.
+   */
+  'parent'?: (_stepway_v1_ParentLink | null);
+  /**
+   * The children this instance started, in the order they were started (GetInstance with
+   * steps; at most 100).
+   */
+  'children'?: (_stepway_v1_ChildLink)[];
 }
 
 /**
@@ -134,4 +145,13 @@ export interface Instance__Output {
    * How long the instance is kept once finished.
    */
   'retention': (_google_protobuf_Duration__Output | null);
+  /**
+   * Set on a child workflow: the parent instance and the step that started it.
+   */
+  'parent': (_stepway_v1_ParentLink__Output | null);
+  /**
+   * The children this instance started, in the order they were started (GetInstance with
+   * steps; at most 100).
+   */
+  'children': (_stepway_v1_ChildLink__Output)[];
 }

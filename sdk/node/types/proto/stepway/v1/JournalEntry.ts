@@ -46,6 +46,10 @@ export interface JournalEntry {
    * When a sleep ends, an event wait times out, or a pending retry is due.
    */
   'wakeAt'?: (_google_protobuf_Timestamp | null);
+  /**
+   * A CHILD step's child instance id (its workflow is the one the step named).
+   */
+  'childInstanceId'?: (string);
 }
 
 /**
@@ -88,4 +92,8 @@ export interface JournalEntry__Output {
    * When a sleep ends, an event wait times out, or a pending retry is due.
    */
   'wakeAt': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * A CHILD step's child instance id (its workflow is the one the step named).
+   */
+  'childInstanceId': (string);
 }

@@ -56,6 +56,11 @@ export interface Quotas {
    * RESOURCE_EXHAUSTED. Default 1,000, at most 100,000.
    */
   'maxSchedules'?: (number | string | Long);
+  /**
+   * Children one instance may start (step.run_workflow, step.start_workflow); past it the
+   * start is RESOURCE_EXHAUSTED. Default 1,000, at most 100,000.
+   */
+  'maxChildrenPerInstance'?: (number | string | Long);
   '_creationsPerSecond'?: "creationsPerSecond";
   '_maxRunning'?: "maxRunning";
   '_maxQueuedPerWorkflow'?: "maxQueuedPerWorkflow";
@@ -65,6 +70,7 @@ export interface Quotas {
   '_retentionSeconds'?: "retentionSeconds";
   '_maxInstanceStateBytes'?: "maxInstanceStateBytes";
   '_maxSchedules'?: "maxSchedules";
+  '_maxChildrenPerInstance'?: "maxChildrenPerInstance";
 }
 
 /**
@@ -121,6 +127,11 @@ export interface Quotas__Output {
    * RESOURCE_EXHAUSTED. Default 1,000, at most 100,000.
    */
   'maxSchedules'?: (string);
+  /**
+   * Children one instance may start (step.run_workflow, step.start_workflow); past it the
+   * start is RESOURCE_EXHAUSTED. Default 1,000, at most 100,000.
+   */
+  'maxChildrenPerInstance'?: (string);
   '_creationsPerSecond'?: "creationsPerSecond";
   '_maxRunning'?: "maxRunning";
   '_maxQueuedPerWorkflow'?: "maxQueuedPerWorkflow";
@@ -130,4 +141,5 @@ export interface Quotas__Output {
   '_retentionSeconds'?: "retentionSeconds";
   '_maxInstanceStateBytes'?: "maxInstanceStateBytes";
   '_maxSchedules'?: "maxSchedules";
+  '_maxChildrenPerInstance'?: "maxChildrenPerInstance";
 }

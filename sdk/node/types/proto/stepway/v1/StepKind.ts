@@ -25,6 +25,13 @@ export const StepKind = {
    * out its attempts, enforces its timeouts and retries it by its RetryPolicy.
    */
   STEP_KIND_CALL: 'STEP_KIND_CALL',
+  /**
+   * step.run_workflow / step.start_workflow: a child instance started by this step. A waiting
+   * child's entry is PENDING until the child ends; then SUCCEEDED with the child's output, or
+   * FAILED (error type ChildWorkflowFailed). A child started without waiting succeeds at once
+   * with {"workflow": ..., "instance_id": ...}.
+   */
+  STEP_KIND_CHILD: 'STEP_KIND_CHILD',
 } as const;
 
 /**
@@ -57,6 +64,14 @@ export type StepKind =
    */
   | 'STEP_KIND_CALL'
   | 4
+  /**
+   * step.run_workflow / step.start_workflow: a child instance started by this step. A waiting
+   * child's entry is PENDING until the child ends; then SUCCEEDED with the child's output, or
+   * FAILED (error type ChildWorkflowFailed). A child started without waiting succeeds at once
+   * with {"workflow": ..., "instance_id": ...}.
+   */
+  | 'STEP_KIND_CHILD'
+  | 30
 
 /**
  * What kind of step a journal entry records.

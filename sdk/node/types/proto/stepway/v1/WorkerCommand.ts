@@ -8,6 +8,7 @@ import type { CompleteWorkflowRequest as _stepway_v1_CompleteWorkflowRequest, Co
 import type { FailWorkflowRequest as _stepway_v1_FailWorkflowRequest, FailWorkflowRequest__Output as _stepway_v1_FailWorkflowRequest__Output } from '../../stepway/v1/FailWorkflowRequest';
 import type { ScheduleCallRequest as _stepway_v1_ScheduleCallRequest, ScheduleCallRequest__Output as _stepway_v1_ScheduleCallRequest__Output } from '../../stepway/v1/ScheduleCallRequest';
 import type { StartStepRequest as _stepway_v1_StartStepRequest, StartStepRequest__Output as _stepway_v1_StartStepRequest__Output } from '../../stepway/v1/StartStepRequest';
+import type { StartChildRequest as _stepway_v1_StartChildRequest, StartChildRequest__Output as _stepway_v1_StartChildRequest__Output } from '../../stepway/v1/StartChildRequest';
 
 /**
  * One write of a RecordBatch: the request of the single call it stands for.
@@ -46,10 +47,14 @@ export interface WorkerCommand {
    */
   'startStep'?: (_stepway_v1_StartStepRequest | null);
   /**
+   * Starts a child workflow (StartChildRequest); in RecordBatch only.
+   */
+  'startChild'?: (_stepway_v1_StartChildRequest | null);
+  /**
    * The write; unset is answered with an error (INVALID_ARGUMENT, reason INVALID_FIELD, field
    * "command").
    */
-  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep";
+  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startChild";
 }
 
 /**
@@ -89,8 +94,12 @@ export interface WorkerCommand__Output {
    */
   'startStep'?: (_stepway_v1_StartStepRequest__Output | null);
   /**
+   * Starts a child workflow (StartChildRequest); in RecordBatch only.
+   */
+  'startChild'?: (_stepway_v1_StartChildRequest__Output | null);
+  /**
    * The write; unset is answered with an error (INVALID_ARGUMENT, reason INVALID_FIELD, field
    * "command").
    */
-  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep";
+  'command'?: "completeStep"|"failStep"|"startSleep"|"waitForEvent"|"completeWorkflow"|"failWorkflow"|"scheduleCall"|"startStep"|"startChild";
 }
