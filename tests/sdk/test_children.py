@@ -53,6 +53,15 @@ async def parent(event: WorkflowEvent, step: Step) -> Any:
     return {"child": out}
 
 
+@workflow("orphan")
+async def orphan(event: WorkflowEvent, step: Step) -> Any:
+    try:
+        await step.run_workflow("nobody_serves_this")
+    except ChildWorkflowFailed as exc:
+        return [exc.status, exc.error_type, exc.instance_id != ""]
+    return "started"
+
+
 @workflow("crashy")
 async def crashy(event: WorkflowEvent, step: Step) -> Any:
     kid = await step.start_workflow("waiter")
@@ -102,7 +111,7 @@ async def status_of(client: Client, workflow: str, id: str) -> InstanceStatus | 
         return None
 
 
-WORKFLOWS = [double, waiter, parent, crashy, closer, nest, many]
+WORKFLOWS = [double, waiter, parent, orphan, crashy, closer, nest, many]
 
 
 async def test_a_child_completes_and_the_parent_gets_its_output(client: Client) -> None:
@@ -201,3 +210,34 @@ async def test_the_children_quota_refuses_the_start_past_it(
         handle = await client.create("many", id="m1")
         result = await handle.result(timeout=30)
     assert result == {"ids": ["many-0", "many-1"], "quota": "max_children_per_instance"}
+
+
+async def test_a_child_of_an_unregistered_workflow_fails_the_step_as_refused(
+    client: Client,
+) -> None:
+    async with Worker(client, workflows=WORKFLOWS):
+        handle = await client.create("orphan", id="o1")
+        assert await handle.result(timeout=30) == ["refused", "StartRefused", True]
+    page = await client.list_page("nobody_serves_this")
+    assert page.instances == []
+
+
+async def test_a_parent_paused_while_its_child_runs_goes_on_once_resumed(client: Client) -> None:
+    async with Worker(client, workflows=WORKFLOWS):
+        handle = await client.create("closer", id="cl2")
+        await eventually(
+            lambda: status_of(client, "waiter", "kill-2"),
+            lambda s: s is InstanceStatus.WAITING,
+            what="the waited-for child waiting",
+        )
+        await handle.pause()
+        await client.get_handle("waiter", "kill-2").send_event("go", {})
+        assert await client.get_handle("waiter", "kill-2").result(timeout=30) == "went"
+        await eventually(
+            handle.describe,
+            lambda i: any(c.id == "kill-2" and c.status is not None for c in i.children),
+            what="the parent heard of its child's end",
+        )
+        assert (await handle.status()).status is InstanceStatus.PAUSED
+        await handle.resume()
+        assert await handle.result(timeout=30) == "went"
