@@ -91,9 +91,17 @@ class Children:
         self.remote: Remote | None = None
         self._wake = asyncio.Event()
         self._in_flight: set[tuple[int, str]] = set()
-        effects.wake_relay = self._wake.set
+        # False from a commit that wrote messages until a pass of the relay finds none due
+        # (stepway.testing skips time only while this holds).
+        self.quiet = True
+        effects.wake_relay = self.wake
         # Messages delivered, for tests and metrics.
         self.delivered = 0
+
+    def wake(self) -> None:
+        """After a commit that wrote messages: the relay runs now."""
+        self.quiet = False
+        self._wake.set()
 
     def _partition(self, account_id: str, workflow: str, instance_id: str) -> int:
         return partition_of(account_id, workflow, instance_id, self.config.partitions)
@@ -137,7 +145,7 @@ class Children:
                 store.insert_link(conn, change.link)
             if change.message is not None:
                 store.add_messages(conn, inst.partition, [change.message], self.clock.now_us())
-                after.append(self._wake.set)
+                after.append(self.wake)
             if change.done is None or new.status is Status.PAUSED:
                 return None, change.instance_id
             return change.done, change.instance_id
@@ -150,13 +158,16 @@ class Children:
     async def loop(self) -> None:
         """Delivers the outbox's messages: when woken by a commit that wrote some, and every
         RELAY_SECONDS."""
+        delivered = 0
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), RELAY_SECONDS)
+            if not delivered:  # after a pass that delivered some, look again at once
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), RELAY_SECONDS)
             self._wake.clear()
             try:
-                await self.relay_once()
+                delivered = await self.relay_once()
             except Exception:
+                delivered = 0
                 log.exception("relaying child workflow messages failed; trying again")
 
     async def relay_once(self) -> int:
@@ -164,6 +175,7 @@ class Children:
         were delivered."""
         owned = set(self.partitions.owned)
         if not owned:
+            self.quiet = True
             return 0
         now = self.clock.now_us()
         due = await self.effects.read(
@@ -171,6 +183,8 @@ class Children:
         )
         due = [m for m in due if (m.partition, m.id) not in self._in_flight]
         if not due:
+            if not self._in_flight and not self._wake.is_set():
+                self.quiet = True
             return 0
         groups: dict[tuple[str, int], list[list[Outgoing]]] = defaultdict(list)
         for out in due:
@@ -329,7 +343,7 @@ class Children:
                 if again is not None:
                     # It ended before: its end goes to the parent again.
                     store.add_messages(conn, existing.partition, [again], self.clock.now_us())
-                    after.append(self._wake.set)
+                    after.append(self.wake)
                 return answer
             [outcome] = create(conn, after)
             if isinstance(outcome, QuotaExceeded):

@@ -5,6 +5,8 @@ crash, the parent-close policies, the depth limit and the children quota."""
 from __future__ import annotations
 
 import asyncio
+import time
+from datetime import timedelta
 from typing import Any
 
 from gateway.dev import DevServer
@@ -20,6 +22,7 @@ from stepway import (
     WorkflowEvent,
     workflow,
 )
+from stepway.testing import WorkflowEnvironment
 from tests.helpers import eventually
 from tests.shards.test_quotas import _default_account, set_quotas
 
@@ -241,3 +244,24 @@ async def test_a_parent_paused_while_its_child_runs_goes_on_once_resumed(client:
         assert (await handle.status()).status is InstanceStatus.PAUSED
         await handle.resume()
         assert await handle.result(timeout=30) == "went"
+
+
+@workflow("slow_kid")
+async def slow_kid(event: WorkflowEvent, step: Step) -> Any:
+    await step.sleep("a day", 86_400)
+    return "rested"
+
+
+@workflow("patient")
+async def patient(event: WorkflowEvent, step: Step) -> Any:
+    return await step.run_workflow("slow_kid")
+
+
+async def test_the_test_kit_skips_a_childs_sleep_and_the_parent_gets_its_output() -> None:
+    started = time.monotonic()
+    async with WorkflowEnvironment.start(workflows=[slow_kid, patient]) as env:
+        t0 = env.now()
+        handle = await env.client.create("patient", id="pt1")
+        assert await handle.result(timeout=10) == "rested"
+        assert env.now() - t0 >= timedelta(days=1)
+    assert time.monotonic() - started < 10
