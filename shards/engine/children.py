@@ -296,10 +296,9 @@ class Children:
     ) -> dict[str, dict[str, Any]]:
         """Takes messages whose target partitions this server owns; answers each by id.
         NotOwner (and any other failure) fails the whole call: the sender tries again."""
-        answers: dict[str, dict[str, Any]] = {}
-        for id, message in messages:
-            answers[id] = await self._take(account_id, message)
-        return answers
+        # Taken concurrently, they share group-commit transactions.
+        taken = await asyncio.gather(*(self._take(account_id, m) for _, m in messages))
+        return {id: answer for (id, _), answer in zip(messages, taken, strict=True)}
 
     async def _take(self, account_id: str, m: Message) -> dict[str, Any]:
         partition = self._partition(account_id, m.workflow, m.instance_id)
