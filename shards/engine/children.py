@@ -177,6 +177,10 @@ class Children:
             self._wake.clear()
             try:
                 delivered = await self.relay_once()
+            except StepwayError as exc:
+                # A partition moved (or this server stops): its new owner delivers.
+                delivered = 0
+                log.info("relaying child workflow messages: %s; trying again", exc)
             except Exception:
                 delivered = 0
                 log.exception("relaying child workflow messages failed; trying again")
