@@ -160,7 +160,8 @@ async def test_start_workflow_returns_the_child_id_without_waiting(client: Clien
 
 
 async def test_a_worker_crash_after_the_start_leaves_exactly_one_child(client: Client) -> None:
-    unblock.clear()
+    global unblock
+    unblock = asyncio.Event()  # of this test's event loop
     first = Worker(client, workflows=WORKFLOWS)
     await first.__aenter__()
     handle = await client.create("crashy", id="c1")
