@@ -25,7 +25,8 @@ class EmbeddedServer:
         return self.dev.api_key
 
     def idle(self) -> bool:
-        """Nothing can run: no instance running, claimed or queued, no remote step queued."""
+        """Nothing can run: no instance running, claimed or queued, no remote step queued, no
+        message about a child workflow on its way."""
         engine = self.dev.shard.engine
         busy = engine.occupancy
         return (
@@ -33,6 +34,7 @@ class EmbeddedServer:
             and not any(busy.claiming.values())
             and not any(busy.queued.values())
             and not any(depth for _, _, depth in engine.step_queues.depths())
+            and engine.children.quiet
         )
 
     def awaits_results(self) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -91,9 +91,28 @@ class Children:
         self.remote: Remote | None = None
         self._wake = asyncio.Event()
         self._in_flight: set[tuple[int, str]] = set()
-        effects.wake_relay = self._wake.set
+        self._in_flight_targets: Counter[tuple[str, str, str]] = Counter()
+        # False from a commit that wrote messages until a pass of the relay finds none due
+        # (stepway.testing skips time only while this holds).
+        self.quiet = True
+        # Whether the outbox must be read on the next tick though nothing woke the relay (at
+        # start, and once partitions were taken over), and when the earliest message put off
+        # is due: an idle server does not read the outbox every second.
+        self._recheck = True
+        self._retry_at: int | None = None
+        effects.wake_relay = self.wake
         # Messages delivered, for tests and metrics.
         self.delivered = 0
+
+    def wake(self) -> None:
+        """After a commit that wrote messages: the relay runs now."""
+        self.quiet = False
+        self._wake.set()
+
+    def recheck(self) -> None:
+        """Partitions were taken over: their outboxes are read at the next tick."""
+        self._recheck = True
+        self._wake.set()
 
     def _partition(self, account_id: str, workflow: str, instance_id: str) -> int:
         return partition_of(account_id, workflow, instance_id, self.config.partitions)
@@ -137,7 +156,7 @@ class Children:
                 store.insert_link(conn, change.link)
             if change.message is not None:
                 store.add_messages(conn, inst.partition, [change.message], self.clock.now_us())
-                after.append(self._wake.set)
+                after.append(self.wake)
             if change.done is None or new.status is Status.PAUSED:
                 return None, change.instance_id
             return change.done, change.instance_id
@@ -150,13 +169,20 @@ class Children:
     async def loop(self) -> None:
         """Delivers the outbox's messages: when woken by a commit that wrote some, and every
         RELAY_SECONDS."""
+        delivered = 0
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), RELAY_SECONDS)
+            if not delivered:  # after a pass that delivered some, look again at once
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), RELAY_SECONDS)
             self._wake.clear()
             try:
-                await self.relay_once()
+                delivered = await self.relay_once()
+            except StepwayError as exc:
+                # A partition moved (or this server stops): its new owner delivers.
+                delivered = 0
+                log.info("relaying child workflow messages: %s; trying again", exc)
             except Exception:
+                delivered = 0
                 log.exception("relaying child workflow messages failed; trying again")
 
     async def relay_once(self) -> int:
@@ -164,17 +190,48 @@ class Children:
         were delivered."""
         owned = set(self.partitions.owned)
         if not owned:
+            self.quiet = True
             return 0
         now = self.clock.now_us()
-        due = await self.effects.read(
-            lambda conn: store.due_messages(conn, owned, now, RELAY_BATCH)
-        )
-        due = [m for m in due if (m.partition, m.id) not in self._in_flight]
+        put_off = self._retry_at is not None and self._retry_at <= now
+        if self.quiet and not self._recheck and not put_off and not self._wake.is_set():
+            return 0
+        self._recheck = False
+
+        def read(
+            conn: sa.Connection,
+        ) -> tuple[list[Outgoing], dict[tuple[str, str, str], int], int | None]:
+            due = store.due_messages(conn, owned, now, RELAY_BATCH)
+            ids = {m.message.instance_id for m in due if m.message.kind is not MessageKind.ENDED}
+            later = store.next_message_at(conn, owned, now)
+            return due, store.first_messages(conn, owned, ids), later
+
+        found, first, self._retry_at = await self.effects.read(read)
+        # The messages to a child go one at a time, oldest first (its start before the
+        # terminate of its parent's end), and none while one to it is on its way; the ends of
+        # a parent's children go together.
+        busy = set(self._in_flight_targets)
+        due = []
+        for o in sorted(found, key=lambda o: o.created_at):
+            if (o.partition, o.id) in self._in_flight:
+                continue
+            if o.message.kind is MessageKind.ENDED:
+                due.append(o)
+                continue
+            if o.target in busy:
+                continue
+            busy.add(o.target)
+            if o.created_at <= first.get(o.target, o.created_at):
+                due.append(o)
         if not due:
+            if not self._in_flight and not self._wake.is_set():
+                self.quiet = True
             return 0
         groups: dict[tuple[str, int], list[list[Outgoing]]] = defaultdict(list)
         for out in due:
             self._in_flight.add((out.partition, out.id))
+            if out.message.kind is not MessageKind.ENDED:
+                self._in_flight_targets[out.target] += 1
             m = out.message
             target = self._partition(m.account_id, m.workflow, m.instance_id)
             calls = groups[(m.account_id, target)]
@@ -192,6 +249,10 @@ class Children:
         finally:
             for out in due:
                 self._in_flight.discard((out.partition, out.id))
+                if out.message.kind is not MessageKind.ENDED:
+                    self._in_flight_targets[out.target] -= 1
+                    if not self._in_flight_targets[out.target]:
+                        del self._in_flight_targets[out.target]
         return sum(done)
 
     async def _send(self, account_id: str, target: int, outs: list[Outgoing]) -> int:
@@ -215,15 +276,21 @@ class Children:
     async def _retry_later(self, outs: list[Outgoing]) -> None:
         now = self.clock.now_us()
 
+        first_retry = now + MAX_RETRY_US
+
         def op(conn: sa.Connection, after: After) -> None:
+            nonlocal first_retry
             for out in outs:
                 delay = min(FIRST_RETRY_US << min(out.attempts, 20), MAX_RETRY_US)
                 store.retry_message(conn, out.partition, out.id, now + delay)
+                first_retry = min(first_retry, now + delay)
 
         try:
             await self.effects.run(op, {o.partition for o in outs})
         except Exception as exc:
             log.info("could not put off %d child workflow message(s): %s", len(outs), exc)
+            first_retry = now
+        self._retry_at = min(self._retry_at or first_retry, first_retry)
 
     async def _settle(self, outs: list[Outgoing], answers: dict[str, dict[str, Any]]) -> None:
         """Deletes delivered messages; a start refused for good settles the parent's step in
@@ -282,10 +349,9 @@ class Children:
     ) -> dict[str, dict[str, Any]]:
         """Takes messages whose target partitions this server owns; answers each by id.
         NotOwner (and any other failure) fails the whole call: the sender tries again."""
-        answers: dict[str, dict[str, Any]] = {}
-        for id, message in messages:
-            answers[id] = await self._take(account_id, message)
-        return answers
+        # Taken concurrently, they share group-commit transactions.
+        taken = await asyncio.gather(*(self._take(account_id, m) for _, m in messages))
+        return {id: answer for (id, _), answer in zip(messages, taken, strict=True)}
 
     async def _take(self, account_id: str, m: Message) -> dict[str, Any]:
         partition = self._partition(account_id, m.workflow, m.instance_id)
@@ -329,7 +395,7 @@ class Children:
                 if again is not None:
                     # It ended before: its end goes to the parent again.
                     store.add_messages(conn, existing.partition, [again], self.clock.now_us())
-                    after.append(self._wake.set)
+                    after.append(self.wake)
                 return answer
             [outcome] = create(conn, after)
             if isinstance(outcome, QuotaExceeded):

@@ -237,6 +237,7 @@ class ShardEngine:
             self.step_queues.drop(lambda key: key[0] in dropped)
             self.occupancy.drop(dropped)
         if to_load:
+            self.children.recheck()
             self.effects.spawn(self._load_partitions(to_load))
             self.effects.spawn(self.schedules.load(to_load))
 

@@ -103,13 +103,20 @@ class Outgoing:
     id: str
     message: Message
     attempts: int
+    created_at: int = 0
+
+    @property
+    def target(self) -> tuple[str, str, str]:
+        """(account, workflow, instance id) of the message's target."""
+        m = self.message
+        return (m.account_id, m.workflow, m.instance_id)
 
 
 def add_messages(
     conn: sa.Connection, partition: int, messages: Sequence[Message], now: int
 ) -> list[Outgoing]:
     """Puts messages in the outbox of a partition, due at once."""
-    rows = [Outgoing(partition, uuid.uuid4().hex, m, 0) for m in messages]
+    rows = [Outgoing(partition, uuid.uuid4().hex, m, 0, now) for m in messages]
     if rows:
         conn.execute(
             _INSERT_MESSAGE,
@@ -150,9 +157,42 @@ def due_messages(
             r.id,
             Message(MessageKind(r.kind), r.account_id, r.workflow, r.instance_id, r.body),
             r.attempts,
+            r.created_at,
         )
         for r in rows
     ]
+
+
+def next_message_at(conn: sa.Connection, partitions: Collection[int], now: int) -> int | None:
+    """When the earliest message of these partitions not due now is due, if any."""
+    if not partitions:
+        return None
+    at = conn.execute(
+        sa.select(sa.func.min(O.c.next_at)).where(
+            O.c.partition.in_(sorted(partitions)), O.c.next_at > now
+        )
+    ).scalar()
+    return None if at is None else int(at)
+
+
+def first_messages(
+    conn: sa.Connection, partitions: Collection[int], instance_ids: Collection[str]
+) -> dict[tuple[str, str, str], int]:
+    """When the oldest start or terminate message to each child with one of these ids was
+    written, due or not, in these partitions: a child's messages are delivered one at a time,
+    oldest first."""
+    if not partitions or not instance_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(O.c.account_id, O.c.workflow, O.c.instance_id, sa.func.min(O.c.created_at))
+        .where(
+            O.c.partition.in_(sorted(partitions)),
+            O.c.instance_id.in_(sorted(instance_ids)),
+            O.c.kind != MessageKind.ENDED.value,
+        )
+        .group_by(O.c.account_id, O.c.workflow, O.c.instance_id)
+    )
+    return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
 
 
 def delete_message(conn: sa.Connection, partition: int, id: str) -> None:

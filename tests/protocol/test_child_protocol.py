@@ -12,6 +12,8 @@ from stepway.v1 import worker_service_pb2 as wpb
 from stepway.v1 import workflow_service_pb2 as fpb
 from tests.raw_stubs import Raw, error_field, raw_stubs
 
+TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
 
 def start_child(token: bytes, **fields: object) -> wpb.WorkerCommand:
     command = wpb.WorkerCommand()
@@ -37,7 +39,7 @@ async def test_a_raw_worker_starts_a_child_and_reads_its_output_once(
         parent = await raw.task("p1")
         params = cpb.Payload(data=b'{"x": 1}')
         batch = wpb.RecordBatchRequest(
-            commands=[start_child(parent.task_token, params=params, wait=True)]
+            commands=[start_child(parent.task_token, params=params, wait=True, trace_parent=TRACE)]
         )
         [result] = (await raw.workers.RecordBatch(batch, metadata=raw.md)).results
         assert result.WhichOneof("result") == "start_child", result
@@ -47,6 +49,8 @@ async def test_a_raw_worker_starts_a_child_and_reads_its_output_once(
 
         child = await next_task(raw)
         assert (child.instance_id, child.params.data) == (child_id, b'{"x": 1}')
+        # The child's runs join the trace of the run that started it.
+        assert child.trace_parent == TRACE
         done = wpb.WorkerCommand()
         done.complete_workflow.task_token = child.task_token
         done.complete_workflow.output.data = b'{"y": 2}'

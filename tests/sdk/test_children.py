@@ -5,6 +5,8 @@ crash, the parent-close policies, the depth limit and the children quota."""
 from __future__ import annotations
 
 import asyncio
+import time
+from datetime import timedelta
 from typing import Any
 
 from gateway.dev import DevServer
@@ -20,6 +22,7 @@ from stepway import (
     WorkflowEvent,
     workflow,
 )
+from stepway.testing import WorkflowEnvironment
 from tests.helpers import eventually
 from tests.shards.test_quotas import _default_account, set_quotas
 
@@ -51,6 +54,15 @@ async def parent(event: WorkflowEvent, step: Step) -> Any:
     except ChildWorkflowFailed as exc:
         return {"failed": [exc.workflow, exc.status, exc.error_type, exc.error_message]}
     return {"child": out}
+
+
+@workflow("orphan")
+async def orphan(event: WorkflowEvent, step: Step) -> Any:
+    try:
+        await step.run_workflow("nobody_serves_this")
+    except ChildWorkflowFailed as exc:
+        return [exc.status, exc.error_type, exc.instance_id != ""]
+    return "started"
 
 
 @workflow("crashy")
@@ -102,7 +114,7 @@ async def status_of(client: Client, workflow: str, id: str) -> InstanceStatus | 
         return None
 
 
-WORKFLOWS = [double, waiter, parent, crashy, closer, nest, many]
+WORKFLOWS = [double, waiter, parent, orphan, crashy, closer, nest, many]
 
 
 async def test_a_child_completes_and_the_parent_gets_its_output(client: Client) -> None:
@@ -148,7 +160,8 @@ async def test_start_workflow_returns_the_child_id_without_waiting(client: Clien
 
 
 async def test_a_worker_crash_after_the_start_leaves_exactly_one_child(client: Client) -> None:
-    unblock.clear()
+    global unblock
+    unblock = asyncio.Event()  # of this test's event loop
     first = Worker(client, workflows=WORKFLOWS)
     await first.__aenter__()
     handle = await client.create("crashy", id="c1")
@@ -201,3 +214,55 @@ async def test_the_children_quota_refuses_the_start_past_it(
         handle = await client.create("many", id="m1")
         result = await handle.result(timeout=30)
     assert result == {"ids": ["many-0", "many-1"], "quota": "max_children_per_instance"}
+
+
+async def test_a_child_of_an_unregistered_workflow_fails_the_step_as_refused(
+    client: Client,
+) -> None:
+    async with Worker(client, workflows=WORKFLOWS):
+        handle = await client.create("orphan", id="o1")
+        assert await handle.result(timeout=30) == ["refused", "StartRefused", True]
+    page = await client.list_page("nobody_serves_this")
+    assert page.instances == []
+
+
+async def test_a_parent_paused_while_its_child_runs_goes_on_once_resumed(client: Client) -> None:
+    async with Worker(client, workflows=WORKFLOWS):
+        handle = await client.create("closer", id="cl2")
+        await eventually(
+            lambda: status_of(client, "waiter", "kill-2"),
+            lambda s: s is InstanceStatus.WAITING,
+            what="the waited-for child waiting",
+        )
+        await handle.pause()
+        await client.get_handle("waiter", "kill-2").send_event("go", {})
+        assert await client.get_handle("waiter", "kill-2").result(timeout=30) == "went"
+        await eventually(
+            handle.describe,
+            lambda i: any(c.id == "kill-2" and c.status is not None for c in i.children),
+            what="the parent heard of its child's end",
+        )
+        assert (await handle.status()).status is InstanceStatus.PAUSED
+        await handle.resume()
+        assert await handle.result(timeout=30) == "went"
+
+
+@workflow("slow_kid")
+async def slow_kid(event: WorkflowEvent, step: Step) -> Any:
+    await step.sleep("a day", 86_400)
+    return "rested"
+
+
+@workflow("patient")
+async def patient(event: WorkflowEvent, step: Step) -> Any:
+    return await step.run_workflow("slow_kid")
+
+
+async def test_the_test_kit_skips_a_childs_sleep_and_the_parent_gets_its_output() -> None:
+    started = time.monotonic()
+    async with WorkflowEnvironment.start(workflows=[slow_kid, patient]) as env:
+        t0 = env.now()
+        handle = await env.client.create("patient", id="pt1")
+        assert await handle.result(timeout=10) == "rested"
+        assert env.now() - t0 >= timedelta(days=1)
+    assert time.monotonic() - started < 10

@@ -8,15 +8,24 @@ import type { InstanceStatus as _stepway_v1_InstanceStatus, InstanceStatus__Outp
  */
 export interface ChildLink {
   /**
-   * The CHILD step that started it, and its occurrence.
+   * The CHILD step that started it.
    */
   'stepName'?: (string);
+  /**
+   * That step's occurrence.
+   */
   'stepSeq'?: (number);
   /**
-   * The child's workflow and instance id.
+   * The child's workflow.
    */
   'workflow'?: (string);
+  /**
+   * The child's instance id.
+   */
   'instanceId'?: (string);
+  /**
+   * What happens to the child if the parent ends first.
+   */
   'parentClose'?: (_stepway_v1_ParentClosePolicy);
   /**
    * Whether the parent waits for its end (run_workflow).
@@ -33,15 +42,24 @@ export interface ChildLink {
  */
 export interface ChildLink__Output {
   /**
-   * The CHILD step that started it, and its occurrence.
+   * The CHILD step that started it.
    */
   'stepName': (string);
+  /**
+   * That step's occurrence.
+   */
   'stepSeq': (number);
   /**
-   * The child's workflow and instance id.
+   * The child's workflow.
    */
   'workflow': (string);
+  /**
+   * The child's instance id.
+   */
   'instanceId': (string);
+  /**
+   * What happens to the child if the parent ends first.
+   */
   'parentClose': (_stepway_v1_ParentClosePolicy__Output);
   /**
    * Whether the parent waits for its end (run_workflow).

@@ -15,9 +15,12 @@ export interface ParentLink {
    */
   'instanceId'?: (string);
   /**
-   * The CHILD step of the parent that started this instance, and its occurrence.
+   * The CHILD step of the parent that started this instance.
    */
   'stepName'?: (string);
+  /**
+   * That step's occurrence.
+   */
   'stepSeq'?: (number);
   /**
    * 1 for a child of a top-level instance, 2 for its child, ... (at most 8).
@@ -42,9 +45,12 @@ export interface ParentLink__Output {
    */
   'instanceId': (string);
   /**
-   * The CHILD step of the parent that started this instance, and its occurrence.
+   * The CHILD step of the parent that started this instance.
    */
   'stepName': (string);
+  /**
+   * That step's occurrence.
+   */
   'stepSeq': (number);
   /**
    * 1 for a child of a top-level instance, 2 for its child, ... (at most 8).

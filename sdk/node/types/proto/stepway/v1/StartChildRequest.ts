@@ -19,9 +19,12 @@ export interface StartChildRequest {
    */
   'taskToken'?: (Buffer | Uint8Array | string);
   /**
-   * The step's name and occurrence.
+   * The step's name.
    */
   'name'?: (string);
+  /**
+   * The step's occurrence (1, 2, ... per name).
+   */
   'seq'?: (number);
   /**
    * The child's workflow (registered, or with task_queue set).
@@ -70,9 +73,12 @@ export interface StartChildRequest__Output {
    */
   'taskToken': (Buffer);
   /**
-   * The step's name and occurrence.
+   * The step's name.
    */
   'name': (string);
+  /**
+   * The step's occurrence (1, 2, ... per name).
+   */
   'seq': (number);
   /**
    * The child's workflow (registered, or with task_queue set).
