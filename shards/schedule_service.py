@@ -106,7 +106,7 @@ class ShardScheduleService(FromGateway, sgrpc.ScheduleServiceServicer):  # type:
     ) -> spb.PauseScheduleResponse:
         account = self.account(context)
         s = await self.schedules.pause(
-            account, check_schedule_id(request.schedule_id), v.check_reason("note", request.note)
+            account, check_schedule_id(request.schedule_id), v.check_note("note", request.note)
         )
         return spb.PauseScheduleResponse(schedule=schedule_to_pb(s, _next(s.next_us)))
 
@@ -115,7 +115,7 @@ class ShardScheduleService(FromGateway, sgrpc.ScheduleServiceServicer):  # type:
     ) -> spb.ResumeScheduleResponse:
         account = self.account(context)
         s = await self.schedules.resume(
-            account, check_schedule_id(request.schedule_id), v.check_reason("note", request.note)
+            account, check_schedule_id(request.schedule_id), v.check_note("note", request.note)
         )
         return spb.ResumeScheduleResponse(schedule=schedule_to_pb(s, _next(s.next_us)))
 

@@ -197,6 +197,16 @@ def check_reason(field: str, value: str) -> str:
     return value
 
 
+def check_note(field: str, value: str) -> str:
+    """Free text kept in a column of its own (a schedule's pause or resume note): at most
+    1,000 characters, none of them NUL (U+0000, which PostgreSQL and CockroachDB cannot store
+    in text)."""
+    check_reason(field, value)
+    if "\x00" in value:
+        raise InvalidArgument(field, "must not contain the NUL character (U+0000)")
+    return value
+
+
 TRACEPARENT_PATTERN = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 
 

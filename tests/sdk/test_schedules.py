@@ -16,6 +16,7 @@ from stepway import (
     Client,
     InstanceStatus,
     InvalidArgumentError,
+    InvalidFieldError,
     Overlap,
     Schedule,
     ScheduleExistsError,
@@ -139,6 +140,19 @@ async def test_pause_stops_the_next_fires_and_resume_brings_them_back_each_with_
         "later", "poll", every=HOUR, task_queue=QUEUE, paused=True
     )
     assert born_paused.paused and born_paused.next_fire_times == ()
+
+
+async def test_a_note_with_a_nul_character_is_refused_naming_the_note_and_changes_nothing(
+    client: Client,
+) -> None:
+    """PostgreSQL cannot store NUL in text: the note is refused at the edge, not in the
+    database."""
+    await client.schedules.create("nul-note", "poll", every=HOUR, task_queue=QUEUE)
+    for call in (client.schedules.pause, client.schedules.resume):
+        with pytest.raises(InvalidFieldError) as info:
+            await call("nul-note", "a\x00b")
+        assert info.value.field == "note"
+    assert not (await client.schedules.get("nul-note")).paused
 
 
 async def test_update_changes_only_what_it_names_and_a_cron_replaces_the_interval(
