@@ -4,11 +4,18 @@ one fresh database per test, and Stepway dev servers on free ports.
 Every test that takes `db_url` runs twice: on SQLite and on PostgreSQL. Set
 STEPWAY_TEST_PG_URL to use another PostgreSQL server, or STEPWAY_TEST_BACKENDS=sqlite to skip
 PostgreSQL.
+
+Each test's database is a copy of one migrated once per session (a template): an SQLite file
+copied in a RAM-backed directory (/dev/shm where there is one), a PostgreSQL database made
+with CREATE DATABASE ... TEMPLATE whose commits do not wait for the WAL to reach the disk
+(synchronous_commit off). The engine runs as in production (SQLite in WAL mode with
+synchronous FULL); only the disk's flushes, which no test can observe, are spared.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -88,6 +95,9 @@ def pg_url(pg_admin_url: str, pg_template: str) -> Iterator[str]:
     name = f"stepway_t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+        # A commit answers once its WAL record is written, without waiting for the flush to
+        # the disk: only a crash of the PostgreSQL server itself could tell the difference.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
     try:
         yield _with_db(pg_admin_url, name)
     finally:
@@ -95,11 +105,49 @@ def pg_url(pg_admin_url: str, pg_template: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _ram_dir() -> str | None:
+    """A RAM-backed directory (tmpfs) for the tests' SQLite files, where a commit's flush to
+    the disk costs nothing; None (the system's temporary directory) where there is none."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template() -> Iterator[Path]:
+    """A migrated SQLite file that each test's SQLite file is copied from."""
+    root = Path(tempfile.mkdtemp(prefix="stepway-sqlite-", dir=_ram_dir()))
+    path = root / "template.db"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        # As a dev server's first start does: the cluster's partitions and their lease rows.
+        ensure_partitions(conn, DEFAULT_PARTITIONS)
+    with engine.connect() as conn:
+        # Everything in the file itself, so that copying the file copies the database.
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    try:
+        yield path
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path) -> Iterator[str]:
+    """A fresh, migrated SQLite file for one test, removed after it."""
+    directory = Path(tempfile.mkdtemp(prefix="t-", dir=sqlite_template.parent))
+    shutil.copyfile(sqlite_template, directory / "stepway.db")
+    try:
+        yield f"sqlite:///{directory / 'stepway.db'}"
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh database: an SQLite file, then a PostgreSQL database."""
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated database: an SQLite file, then a PostgreSQL database."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'stepway.db'}"
+        return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("pg_url"))
 
 
