@@ -177,3 +177,10 @@ async def client(dev_server: DevServer) -> AsyncIterator[Client]:
         yield c
     finally:
         await c.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The rules of tests/core (hundreds of quick tests, no servers) run last: when pytest -n
+    gives whole files to its processes in this order, they fill the time in which the other
+    process finishes its last file."""
+    items.sort(key=lambda item: item.path.parent.name == "core")
