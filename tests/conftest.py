@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -89,20 +90,64 @@ def pg_template(pg_admin_url: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
 
+class _Databases:
+    """Each test's PostgreSQL database, made one test ahead and dropped after its test in a
+    thread of their own: PostgreSQL copies and removes the files while the tests run."""
+
+    def __init__(self, admin_url: str, template: str) -> None:
+        self._admin_url, self._template = admin_url, template
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
+        self._drops: list[Future[None]] = []
+        self._next = self._thread.submit(self._create)
+
+    def _create(self) -> str:
+        name = f"stepway_t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self._admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"')
+            # A commit answers once its WAL record is written, without waiting for the flush
+            # to the disk: only a crash of the PostgreSQL server itself could tell.
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
+        return name
+
+    def _drop(self, name: str) -> None:
+        with psycopg.connect(self._admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def take(self) -> str:
+        name = self._next.result()
+        self._next = self._thread.submit(self._create)
+        return name
+
+    def drop(self, name: str) -> None:
+        self._drops.append(self._thread.submit(self._drop, name))
+
+    def close(self) -> None:
+        """Drops the database made ahead; raises if a drop failed."""
+        try:
+            self.drop(self._next.result())
+        finally:
+            self._thread.shutdown(wait=True)
+        for dropped in self._drops:
+            dropped.result()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_admin_url: str, pg_template: str) -> Iterator[_Databases]:
+    databases = _Databases(pg_admin_url, pg_template)
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
 @pytest.fixture
-def pg_url(pg_admin_url: str, pg_template: str) -> Iterator[str]:
+def pg_url(pg_admin_url: str, pg_databases: _Databases) -> Iterator[str]:
     """A fresh, migrated PostgreSQL database for one test."""
-    name = f"stepway_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
-        # A commit answers once its WAL record is written, without waiting for the flush to
-        # the disk: only a crash of the PostgreSQL server itself could tell the difference.
-        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
+    name = pg_databases.take()
     try:
         yield _with_db(pg_admin_url, name)
     finally:
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_databases.drop(name)
 
 
 def _ram_dir() -> str | None:
