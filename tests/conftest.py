@@ -14,6 +14,7 @@ synchronous FULL); only the disk's flushes, which no test can observe, are spare
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -229,3 +230,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     gives whole files to its processes in this order, they fill the time in which the other
     process finishes its last file."""
     items.sort(key=lambda item: item.path.parent.name == "core")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "alone: a test whose bounds on time hold only on a machine not shared with another test;"
+        " with pytest -n, no other test runs meanwhile",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _alone_or_together(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Under pytest -n, every test holds a shared lock, in the run's temporary directory that
+    its processes share, and a test marked `alone` an exclusive one: it waits for the tests
+    running in the other processes to end, and no other test starts until it ends."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    alone = request.node.get_closest_marker("alone") is not None
+    # Each process's base temporary directory is a directory of the run's (popen-gw0, ...).
+    with open(tmp_path_factory.getbasetemp().parent / "alone.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
