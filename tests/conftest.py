@@ -240,19 +240,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def _alone_or_together(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[None]:
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     """Under pytest -n, every test holds a shared lock, in the run's temporary directory that
     its processes share, and a test marked `alone` an exclusive one: it waits for the tests
-    running in the other processes to end, and no other test starts until it ends."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
+    running in the other processes to end, and no other test starts until it ends. The lock
+    is taken before the test's setup, so a wait does not count toward its timeout."""
+    basetemp = item.config.getoption("basetemp")
+    if "PYTEST_XDIST_WORKER" not in os.environ or not basetemp:
         yield
         return
-    alone = request.node.get_closest_marker("alone") is not None
-    # Each process's base temporary directory is a directory of the run's (popen-gw0, ...).
-    with open(tmp_path_factory.getbasetemp().parent / "alone.lock", "a") as lock:
+    alone = item.get_closest_marker("alone") is not None
+    # pytest -n gives each process a base temporary directory in the run's (popen-gw0, ...).
+    with open(Path(basetemp).parent / "alone.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
         try:
             yield
