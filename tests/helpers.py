@@ -4,13 +4,17 @@ fresh virtual environment holding Stepway from wheels."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
+import hashlib
 import os
 import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -51,6 +55,21 @@ def needs(present: bool, reason: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not present and not os.environ.get("CI"), reason=reason)
 
 
+@contextlib.contextmanager
+def one_build_at_a_time() -> Iterator[None]:
+    """Holds a lock, shared by the processes that run the suite in parallel (pytest -n), while
+    a wheel is built: pip builds a source directory in place (its build/ directory), so two
+    builds of one checkout at once would mix their files."""
+    checkout = hashlib.sha256(str(Path(__file__).resolve().parents[1]).encode()).hexdigest()
+    lock = Path(tempfile.gettempdir(), f"stepway-tests-build-{checkout[:16]}.lock")
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
 def venv_with_wheels(base: Path, sources: Sequence[Path], extras: str = "") -> Path:
     """A fresh virtual environment in base/venv holding a wheel built of each source (the SDK's
     sdk/python, the server's top level), the SDK's with extras (e.g. "testing"), installed
@@ -59,12 +78,17 @@ def venv_with_wheels(base: Path, sources: Sequence[Path], extras: str = "") -> P
     own .pth files, so its editable Stepway stays out)."""
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     wheels = base / "wheels"
-    subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), *map(str, sources)],
-        check=True,
-        capture_output=True,
-        cwd=base,
-    )
+    with one_build_at_a_time():
+        subprocess.run(
+            [
+                *pip,
+                *("wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels)),
+                *map(str, sources),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=base,
+        )
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"

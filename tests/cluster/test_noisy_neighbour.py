@@ -30,6 +30,9 @@ from stepway.v1 import worker_service_pb2_grpc as wgrpc
 from stepway.v1 import workflow_service_pb2 as fpb
 from stepway.v1 import workflow_service_pb2_grpc as fgrpc
 
+# Its bounds on latency leave no room for another test's load on the machine.
+pytestmark = pytest.mark.alone
+
 # What account A's create latency may gain at the 99th percentile while B is noisy. The
 # writer's part is at most two transactions of bounded cost (shards/committer.py), measured at
 # 30 to 380 ms added on a loaded 2-core machine; the rest of the margin is for CI, where B's

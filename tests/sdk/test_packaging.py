@@ -23,7 +23,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from gateway.dev import DevConfig, DevServer, start_dev
-from tests.helpers import eventually
+from tests.helpers import eventually, one_build_at_a_time
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK = ROOT / "sdk" / "python"
@@ -131,12 +131,13 @@ def sdk_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index and pip refuses it if the SDK needs anything more."""
     base = tmp_path_factory.mktemp("sdk-only")
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(base), str(SDK)],
-        check=True,
-        capture_output=True,
-        cwd=base,
-    )
+    with one_build_at_a_time():
+        subprocess.run(
+            [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(base), str(SDK)],
+            check=True,
+            capture_output=True,
+            cwd=base,
+        )
     venv = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     purelib = sysconfig.get_paths(vars={"base": str(venv), "platbase": str(venv)})["purelib"]

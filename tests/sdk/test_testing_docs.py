@@ -39,6 +39,7 @@ def test_the_testing_page_has_the_first_steps_the_order_example_and_the_plugin_e
     assert "stepway_env" in plugin
 
 
+@pytest.mark.alone
 async def test_the_first_steps_snippet_runs_the_order_workflow() -> None:
     namespace = order_example()
     body = textwrap.indent(doc_blocks()[0], "    ")
@@ -49,6 +50,7 @@ async def test_the_first_steps_snippet_runs_the_order_workflow() -> None:
     assert time.monotonic() - started < 1.0
 
 
+@pytest.mark.alone
 async def test_the_readme_order_workflow_with_both_approval_paths_runs_in_under_a_second() -> None:
     tests = [v for k, v in order_example().items() if k.startswith("test_")]
     assert len(tests) == 2

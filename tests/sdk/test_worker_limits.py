@@ -41,6 +41,7 @@ async def held_wf(event: WorkflowEvent, step: Step) -> Any:
     await asyncio.Event().wait()  # holds its task until the worker stops
 
 
+@pytest.mark.alone
 async def test_a_worker_holding_more_than_1000_tasks_keeps_every_lease(
     client: Client, lease_timeout: float, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -158,7 +158,7 @@ def test_a_partition_count_below_one_is_refused_and_not_recorded(
 
 
 def test_upgrade_of_a_database_already_migrated_is_a_no_op(db_url: str) -> None:
-    # db_url's PostgreSQL database is a copy of the migrated template; its SQLite file is new.
+    # db_url is a copy of a migrated template (an SQLite file, a PostgreSQL database).
     eng = create_engine(db_url)
     try:
         migrate.upgrade(eng)

@@ -362,6 +362,7 @@ async def test_steps_a_task_records_at_once_never_pass_the_step_limit(
 FAIRNESS_BOUND_SECONDS = 2.0
 
 
+@pytest.mark.alone
 async def test_a_flooding_account_does_not_delay_another_accounts_instances(
     dev_server: DevServer,
 ) -> None:
