@@ -32,6 +32,11 @@ An operation names the partitions it writes. Before any operation of a batch run
 checks them all in the batch's transaction, and an operation whose partition this server does
 not own now is answered NotOwner without running.
 
+An operation may also be *prepared*: queued as a function that builds it, called on the event
+loop when its batch is formed (`submit_prepared`). Requests that arrive while it waits for the
+writer can still join it, so that many small requests of one account become one operation
+(shards.engine.instances gathers single creations so).
+
 Operations submitted while `stale()` holds (the server's lease clock ran out: it stalled, or lost
 the database for a while) are late writes. They are counted with their outcome and logged, so
 that an operator, or a fault test, sees what a stalled server tried once it ran again: every one
@@ -63,6 +68,9 @@ After = list[Callable[[], None]]
 Operation = Callable[[sa.Connection, After], T]
 Outcome = tuple[bool, Any]
 Partitions = frozenset[int]
+Prepared = tuple["Operation[Any]", Partitions, int]
+"""A prepared operation, as built when its batch is formed: the operation, the partitions it
+writes and its cost."""
 
 # The most one operation may cost: a larger request is cut into operations of this size.
 MAX_OPERATION_COST = 25
@@ -111,6 +119,12 @@ class Queued:
     partitions: Partitions
     late: bool
     cost: int
+    # Builds op, partitions and cost when the batch is formed (submit_prepared).
+    prepare: Callable[[], Prepared] | None = None
+
+
+def _unprepared(conn: sa.Connection, after: After) -> Any:
+    raise RuntimeError("a prepared operation ran before it was prepared")
 
 
 # The partitions of a set that this server may not write now (read in the transaction), each
@@ -191,6 +205,25 @@ class Committer:
         self._waiting.set()
         return fut
 
+    def submit_prepared(
+        self, prepare: Callable[[], Prepared], *, account: str | None = None
+    ) -> asyncio.Future[Any]:
+        """Queues an operation that `prepare` builds on the event loop when its batch is formed,
+        under the account it serves (by default the one the current call serves). Until then
+        whatever prepare reads may still grow; the partitions it answers are fenced and its
+        cost counts as any operation's. The future resolves after its transaction commits."""
+        if self._task is None:
+            raise RuntimeError("committer is not running")
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        lane_of = SERVING.get() if account is None else account
+        lane = self._lanes.get(lane_of)
+        if lane is None:
+            lane = self._lanes[lane_of] = deque()
+            self._turn.append(lane_of)
+        lane.append(Queued(_unprepared, fut, frozenset(), False, 1, prepare))
+        self._waiting.set()
+        return fut
+
     async def run(
         self,
         op: Operation[T],
@@ -220,6 +253,8 @@ class Committer:
                 continue
             lane = self._lanes[account]
             queued = lane[0]
+            if queued.prepare is not None:
+                self._prepare(queued)
             used = spent.get(account, 0)
             if used and used + queued.cost > ACCOUNT_COST_PER_BATCH:
                 full.add(account)
@@ -239,6 +274,14 @@ class Committer:
         if not self._turn:
             self._waiting.clear()
         return batch
+
+    def _prepare(self, queued: Queued) -> None:
+        """Builds a prepared operation, now that its batch is being formed."""
+        prepare, queued.prepare = queued.prepare, None
+        assert prepare is not None
+        queued.op, queued.partitions, cost = prepare()
+        queued.cost = max(cost, 1)
+        queued.late = bool(queued.partitions) and self._stale is not None and self._stale()
 
     async def _loop(self) -> None:
         loop = asyncio.get_running_loop()

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from shards.core import attempts
 from shards.core.machine import check_lease, fail, finish, renew, settle_pause, suspend
 from shards.core.model import (
-    UNFINISHED,
     Failure,
     HistoryEntry,
     HistoryKind,
@@ -129,46 +129,16 @@ def start_attempt(
     now: int,
 ) -> Transition:
     """An attempt of a step's rollback starts (optional, as a DO step's start): late or
-    repeated starts change nothing."""
+    repeated starts change nothing (shards.core.attempts)."""
     _check_rollback(inst, lease, step, name, seq)
-    done = existing.attempts if existing is not None else 0
-    late = attempt != done + 1 or (existing is not None and existing.state not in UNFINISHED)
-    again = (
-        existing is not None
-        and existing.state is StepState.RUNNING
-        and existing.attempt_lease == lease
+    row = key(name, seq)
+    started = attempts.start(
+        attempts.ROLLBACK, existing, lease=lease, row=row, attempt=attempt, now=now
     )
-    if late or again:
+    if started is None:
         return Transition(inst)
-    row_name, row_seq = key(name, seq)
-    entry = Step(
-        name=row_name,
-        seq=row_seq,
-        kind=StepKind.ROLLBACK,
-        state=StepState.RUNNING,
-        started_at=existing.started_at if existing else now,
-        attempts=done,
-        error_type=existing.error_type if existing else None,
-        error_message=existing.error_message if existing else None,
-        attempt_started_at=now,
-        attempt_lease=lease,
-    )
-    history = [HistoryEntry(HistoryKind.ROLLBACK_ATTEMPT_STARTED, now, row_name, row_seq, attempt)]
-    return Transition(replace(inst, current_step=name), steps=[entry], history=history)
-
-
-def _started(
-    existing: Step | None, lease: int, name: str, seq: int, attempt: int, now: int
-) -> list[HistoryEntry]:
-    """The attempt's start, when start_attempt did not record it."""
-    if (
-        existing is not None
-        and existing.state is StepState.RUNNING
-        and existing.attempt_lease == lease
-        and existing.attempts + 1 == attempt
-    ):
-        return []
-    return [HistoryEntry(HistoryKind.ROLLBACK_ATTEMPT_STARTED, now, name, seq, attempt)]
+    entry, history = started
+    return Transition(replace(inst, current_step=name), steps=[entry], history=[history])
 
 
 def complete(
@@ -188,27 +158,23 @@ def complete(
     """A step's rollback succeeded; the same report again is a no-op, a finished rollback
     takes no other."""
     _check_rollback(inst, lease, step, name, seq)
-    if existing is not None and existing.state not in UNFINISHED:
-        if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
-            return Transition(inst)
-        raise FailedPrecondition(
-            f"the rollback of step {name!r} #{seq} is already {existing.state}"
-        )
-    row_name, row_seq = key(name, seq)
-    entry = Step(
-        name=row_name,
-        seq=row_seq,
-        kind=StepKind.ROLLBACK,
-        state=StepState.SUCCEEDED,
-        started_at=existing.started_at if existing else started_at,
-        attempts=attempt,
+    if (
+        existing is not None
+        and existing.state is StepState.SUCCEEDED
+        and existing.attempts == attempt
+    ):
+        return Transition(inst)
+    attempts.finished_already(attempts.ROLLBACK, existing, name, seq)
+    entry, history = attempts.succeeded(
+        attempts.ROLLBACK,
+        existing,
+        lease=lease,
+        row=key(name, seq),
+        attempt=attempt,
         result=result,
-        ended_at=now,
+        started_at=started_at,
+        now=now,
     )
-    history = [
-        *_started(existing, lease, row_name, row_seq, attempt, now),
-        HistoryEntry(HistoryKind.ROLLBACK_SUCCEEDED, now, row_name, row_seq, attempt),
-    ]
     tr = Transition(
         renew(inst, now, lease_timeout_us, current_step=name), steps=[entry], history=history
     )
@@ -233,72 +199,40 @@ def fail_attempt(
     """A rollback's attempt failed: the instance waits for the retry, or, with no retry
     left, ends ERRORED with the outcome ROLLBACK_FAILED naming the step."""
     _check_rollback(inst, lease, step, name, seq)
-    if existing is not None and existing.state not in UNFINISHED:
-        raise FailedPrecondition(
-            f"the rollback of step {name!r} #{seq} is already {existing.state}"
-        )
-    row_name, row_seq = key(name, seq)
-    base = Step(
-        name=row_name,
-        seq=row_seq,
-        kind=StepKind.ROLLBACK,
-        state=StepState.PENDING,
-        started_at=existing.started_at if existing else started_at,
-        attempts=attempt,
-        error_type=error.type,
-        error_message=error.message,
+    attempts.finished_already(attempts.ROLLBACK, existing, name, seq)
+    out = attempts.failed(
+        attempts.ROLLBACK,
+        existing,
+        lease=lease,
+        row=key(name, seq),
+        attempt=attempt,
+        error=error,
+        policy=policy,
+        non_retryable=non_retryable,
+        started_at=started_at,
+        now=now,
     )
-    failed = {"error_type": error.type, "error_message": error.message}
-    history = [
-        *_started(existing, lease, row_name, row_seq, attempt, now),
-        HistoryEntry(
-            HistoryKind.ROLLBACK_ATTEMPT_FAILED, now, row_name, row_seq, attempt, dict(failed)
-        ),
-    ]
-    if non_retryable or attempt > policy.limit:
-        reason = "non-retryable error" if non_retryable else f"{policy.limit} retries used"
-        history.append(
-            HistoryEntry(
-                HistoryKind.ROLLBACK_FAILED,
-                now,
-                row_name,
-                row_seq,
-                attempt,
-                {**failed, "reason": reason},
-            )
-        )
-        ended = replace(
-            finish(inst, Status.ERRORED, now),
-            current_step=name,
-            rollback=RollbackOutcome.ROLLBACK_FAILED,
-            rollback_step=name,
-            rollback_step_seq=seq,
-            rollback_error_type=error.type,
-            rollback_error_message=error.message,
-        )
-        history.append(_errored(ended, now))
-        return Transition(
-            ended,
-            steps=[replace(base, state=StepState.FAILED, ended_at=now)],
-            history=history,
-            finished=True,
-            drops_step_tasks=True,
-            task_ended=True,
-        )
-    retry_at = now + policy.delay_after(attempt)
-    history.append(
-        HistoryEntry(
-            HistoryKind.ROLLBACK_RETRY_SCHEDULED,
-            now,
-            row_name,
-            row_seq,
-            attempt + 1,
-            {"retry_at": retry_at},
-        )
+    if out.retry_at is not None:
+        new = suspend(inst, out.retry_at, name)
+        tr = Transition(new, steps=[out.entry], history=out.history, due_at=out.retry_at)
+        return settle_pause(inst, tr, now)
+    ended = replace(
+        finish(inst, Status.ERRORED, now),
+        current_step=name,
+        rollback=RollbackOutcome.ROLLBACK_FAILED,
+        rollback_step=name,
+        rollback_step_seq=seq,
+        rollback_error_type=error.type,
+        rollback_error_message=error.message,
     )
-    new = suspend(inst, retry_at, name)
-    tr = Transition(new, steps=[replace(base, wake_at=retry_at)], history=history, due_at=retry_at)
-    return settle_pause(inst, tr, now)
+    return Transition(
+        ended,
+        steps=[out.entry],
+        history=[*out.history, _errored(ended, now)],
+        finished=True,
+        drops_step_tasks=True,
+        task_ended=True,
+    )
 
 
 def fail_workflow(

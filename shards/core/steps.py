@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from shards.core import attempts
 from shards.core.machine import check_kind, check_lease, ended, queue, renew, settle_pause, suspend
 from shards.core.model import (
-    UNFINISHED,
     Failure,
     HistoryEntry,
     HistoryKind,
@@ -41,60 +41,19 @@ def start_step(
     """A worker starts an attempt of a DO step: the step shows as RUNNING, and the history
     records the start at the shard's time, so entries stay in time order however long the
     attempt runs. A start that comes late (its attempt was already reported, or the step is
-    finished) or twice under the same lease changes nothing: starts travel batched, and a
-    fast attempt's report may overtake its start. A start is no report: under
-    waitingForPause it leaves the pause waiting for the attempt's report."""
+    finished) or twice under the same lease changes nothing (shards.core.attempts). A start
+    is no report: under waitingForPause it leaves the pause waiting for the attempt's
+    report."""
     check_lease(inst, lease)
     check_not_rolling_back(inst, "a step")
     check_kind(existing, StepKind.DO)
-    done = existing.attempts if existing is not None else 0
-    late = attempt != done + 1 or (existing is not None and existing.state not in UNFINISHED)
-    again = (
-        existing is not None
-        and existing.state is StepState.RUNNING
-        and existing.attempt_lease == lease
-    )
-    if late or again:
+    row = (name, seq)
+    started = attempts.start(attempts.DO, existing, lease=lease, row=row, attempt=attempt, now=now)
+    if started is None:
         return Transition(inst)
-    step = Step(
-        name=name,
-        seq=seq,
-        kind=StepKind.DO,
-        state=StepState.RUNNING,
-        started_at=existing.started_at if existing else now,
-        attempts=done,
-        error_type=existing.error_type if existing else None,
-        error_message=existing.error_message if existing else None,
-        attempt_started_at=now,
-        attempt_lease=lease,
-    )
-    history = [HistoryEntry(HistoryKind.STEP_ATTEMPT_STARTED, now, name, seq, attempt)]
+    step, entry = started
     # Not a renewal of the lease: only the step now running is shown.
-    return Transition(replace(inst, current_step=name), steps=[step], history=history)
-
-
-def unrecorded_start(
-    existing: Step | None,
-    lease: int,
-    name: str,
-    seq: int,
-    attempt: int,
-    started_at: int,
-    now: int,
-) -> list[HistoryEntry]:
-    """The start a report of an attempt records when start_step did not (a worker that does
-    not send starts, or a start overtaken by its report). It is stamped with the shard's time,
-    as every entry is, so history times never go backwards; the worker's start time stays in
-    the detail."""
-    if (
-        existing is not None
-        and existing.state is StepState.RUNNING
-        and existing.attempt_lease == lease
-        and existing.attempts + 1 == attempt
-    ):
-        return []
-    detail = {"started_at": started_at}
-    return [HistoryEntry(HistoryKind.STEP_ATTEMPT_STARTED, now, name, seq, attempt, detail)]
+    return Transition(replace(inst, current_step=name), steps=[step], history=[entry])
 
 
 def event_seq(inst: Instance) -> int:
@@ -123,29 +82,28 @@ def complete_step(
     check_lease(inst, lease)
     check_not_rolling_back(inst, "a step")
     check_kind(existing, StepKind.DO)
-    if existing is not None and existing.state not in UNFINISHED:
-        if existing.state is StepState.SUCCEEDED and existing.attempts == attempt:
-            if existing.result != result:
-                raise FailedPrecondition(
-                    f"step {name!r} #{seq} attempt {attempt} is already recorded with another "
-                    "result; a recorded result never changes"
-                )
-            return Transition(inst)  # the same report again: already recorded
-        raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
-    step = Step(
-        name=name,
-        seq=seq,
-        kind=StepKind.DO,
-        state=StepState.SUCCEEDED,
-        started_at=existing.started_at if existing else started_at,
-        attempts=attempt,
+    if (
+        existing is not None
+        and existing.state is StepState.SUCCEEDED
+        and existing.attempts == attempt
+    ):
+        if existing.result != result:
+            raise FailedPrecondition(
+                f"step {name!r} #{seq} attempt {attempt} is already recorded with another "
+                "result; a recorded result never changes"
+            )
+        return Transition(inst)  # the same report again: already recorded
+    attempts.finished_already(attempts.DO, existing, name, seq)
+    step, history = attempts.succeeded(
+        attempts.DO,
+        existing,
+        lease=lease,
+        row=(name, seq),
+        attempt=attempt,
         result=result,
-        ended_at=now,
+        started_at=started_at,
+        now=now,
     )
-    history = [
-        *unrecorded_start(existing, lease, name, seq, attempt, started_at, now),
-        HistoryEntry(HistoryKind.STEP_SUCCEEDED, now, name, seq, attempt),
-    ]
     tr = Transition(
         renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
     )
@@ -167,47 +125,30 @@ def fail_step(
     now: int,
     lease_timeout_us: int,
 ) -> Transition:
-    """Records a failed attempt; suspends the instance until the retry, or fails the step."""
+    """Records a failed attempt; suspends the instance until the retry, or fails the step
+    (the run then gets the failure)."""
     check_lease(inst, lease)
     check_not_rolling_back(inst, "a step")
     check_kind(existing, StepKind.DO)
-    if existing is not None and existing.state not in UNFINISHED:
-        raise FailedPrecondition(f"step {name!r} #{seq} is already {existing.state}")
-    base = Step(
-        name=name,
-        seq=seq,
-        kind=StepKind.DO,
-        state=StepState.PENDING,
-        started_at=existing.started_at if existing else started_at,
-        attempts=attempt,
-        error_type=error.type,
-        error_message=error.message,
+    attempts.finished_already(attempts.DO, existing, name, seq)
+    out = attempts.failed(
+        attempts.DO,
+        existing,
+        lease=lease,
+        row=(name, seq),
+        attempt=attempt,
+        error=error,
+        policy=policy,
+        non_retryable=non_retryable,
+        started_at=started_at,
+        now=now,
     )
-    failed = {"error_type": error.type, "error_message": error.message}
-    history = [
-        *unrecorded_start(existing, lease, name, seq, attempt, started_at, now),
-        HistoryEntry(HistoryKind.STEP_ATTEMPT_FAILED, now, name, seq, attempt, dict(failed)),
-    ]
-    if non_retryable or attempt > policy.limit:
-        reason = "non-retryable error" if non_retryable else f"{policy.limit} retries used"
-        history.append(
-            HistoryEntry(
-                HistoryKind.STEP_FAILED, now, name, seq, attempt, {**failed, "reason": reason}
-            )
-        )
-        step = replace(base, state=StepState.FAILED, ended_at=now)
-        tr = Transition(
-            renew(inst, now, lease_timeout_us, current_step=name), steps=[step], history=history
-        )
-        return settle_pause(inst, tr, now)
-    retry_at = now + policy.delay_after(attempt)
-    history.append(
-        HistoryEntry(
-            HistoryKind.STEP_RETRY_SCHEDULED, now, name, seq, attempt + 1, {"retry_at": retry_at}
-        )
-    )
-    new = suspend(inst, retry_at, name)
-    tr = Transition(new, steps=[replace(base, wake_at=retry_at)], history=history, due_at=retry_at)
+    if out.retry_at is None:
+        new = renew(inst, now, lease_timeout_us, current_step=name)
+        tr = Transition(new, steps=[out.entry], history=out.history)
+    else:
+        new = suspend(inst, out.retry_at, name)
+        tr = Transition(new, steps=[out.entry], history=out.history, due_at=out.retry_at)
     return settle_pause(inst, tr, now)
 
 
@@ -366,8 +307,8 @@ AttemptRef = tuple[bytes, str, int, int]
 def starts_reported_with(starts: dict[int, AttemptRef], reports: list[AttemptRef]) -> set[int]:
     """The starts (by their index in a batch) whose attempt's report, a CompleteStep or a
     FailStep under the same token, travels in the same batch. The commands of a batch apply in
-    no set order, so such a start may already be overtaken by its report, which then records the
-    start itself (unrecorded_start); recording it first would only change the instance twice in
-    the same moment. Those starts are answered without a write."""
+    no set order, so such a start may already be overtaken by its report, which then records
+    the start itself (attempts.unrecorded_start); recording it first would only change the
+    instance twice in the same moment. Those starts are answered without a write."""
     reported = set(reports)
     return {index for index, ref in starts.items() if ref in reported}

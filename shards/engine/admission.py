@@ -198,6 +198,14 @@ class Admission:
             after.append(lambda: self.reject(account, limits.STATE_QUOTA))
         return checked
 
+    def within_journal_quota(
+        self, conn: sa.Connection, after: After, inst: Instance, tr: Transition, was: Step | None
+    ) -> Transition:
+        """within_state_quota for a transition that writes journal entries in place of `was`
+        (None: a new entry)."""
+        growth = limits.journal_growth(tr.steps, [was])
+        return self.within_state_quota(conn, after, inst, tr, growth)
+
     def slots_left(self, queue: tuple[str, str]) -> int:
         """How many more instances of the queue's account may start on this server now."""
         account_id = queue[0]

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from shards import store
 from shards.clock import Clock
 from shards.committer import After, payload_cost
-from shards.core import limits, rollbacks
-from shards.core.model import Failure, RetryPolicy, Step, StepState
+from shards.core import rollbacks
+from shards.core.model import Failure, RetryPolicy, Step
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
 from shards.engine.types import StepFailureOutcome
@@ -113,8 +113,7 @@ class RollbackCommands:
                 now=self.clock.now_us(),
                 lease_timeout_us=self.lease_us,
             )
-            growth = limits.journal_growth(tr.steps, [existing])
-            tr = self.admission.within_state_quota(conn, after, inst, tr, growth)
+            tr = self.admission.within_journal_quota(conn, after, inst, tr, existing)
             self.effects.apply(conn, after, inst, tr, known=[existing])
             return tr.task_ended
 
@@ -153,14 +152,8 @@ class RollbackCommands:
                 started_at=started_at,
                 now=self.clock.now_us(),
             )
-            growth = limits.journal_growth(tr.steps, [existing])
-            tr = self.admission.within_state_quota(conn, after, inst, tr, growth)
+            tr = self.admission.within_journal_quota(conn, after, inst, tr, existing)
             self.effects.apply(conn, after, inst, tr, known=[existing])
-            if not tr.steps:
-                return StepFailureOutcome(None, None, True)
-            entry = tr.steps[0]
-            if entry.state is StepState.FAILED:
-                return StepFailureOutcome(None, error, True)
-            return StepFailureOutcome(entry.wake_at, None, tr.task_ended)
+            return StepFailureOutcome.of(tr, error)
 
         return await self.effects.run(op, [ref.partition])

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from shards import store
 from shards.clock import Clock
 from shards.committer import After, payload_cost
-from shards.core import limits, steps
-from shards.core.model import Failure, Instance, RetryPolicy, Status, Step, StepState
+from shards.core import steps
+from shards.core.model import Failure, Instance, RetryPolicy, Status, Step
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
 from shards.engine.types import StepFailureOutcome
@@ -124,8 +124,7 @@ class StepCommands:
                 now=self.clock.now_us(),
                 lease_timeout_us=self.lease_us,
             )
-            growth = limits.journal_growth(tr.steps, [existing])
-            tr = self.admission.within_state_quota(conn, after, inst, tr, growth)
+            tr = self.admission.within_journal_quota(conn, after, inst, tr, existing)
             self.effects.apply(conn, after, inst, tr, known=[existing])
             if tr.steps:
                 after.append(lambda: self.effects.attempt(inst, "succeeded", started_at))
@@ -170,16 +169,10 @@ class StepCommands:
                 now=self.clock.now_us(),
                 lease_timeout_us=self.lease_us,
             )
-            growth = limits.journal_growth(tr.steps, [existing])
-            tr = self.admission.within_state_quota(conn, after, inst, tr, growth)
+            tr = self.admission.within_journal_quota(conn, after, inst, tr, existing)
             self.effects.apply(conn, after, inst, tr, known=[existing])
             after.append(lambda: self.effects.attempt(inst, "failed", started_at))
-            if not tr.steps:
-                return StepFailureOutcome(None, None, True)
-            step = tr.steps[0]
-            if step.state is StepState.FAILED:
-                return StepFailureOutcome(None, error, tr.task_ended)
-            return StepFailureOutcome(step.wake_at, None, tr.task_ended)
+            return StepFailureOutcome.of(tr, error)
 
         return await self.admission.step_in_flight(ref.key, self.effects.run(op, [ref.partition]))
 
@@ -243,8 +236,7 @@ class StepCommands:
                 now=self.clock.now_us(),
                 lease_timeout_us=self.lease_us,
             )
-            growth = limits.journal_growth(tr.steps, [existing])
-            tr = self.admission.within_state_quota(conn, after, inst, tr, growth)
+            tr = self.admission.within_journal_quota(conn, after, inst, tr, existing)
             new = self.effects.apply(conn, after, inst, tr, known=[existing])
             if new.status in (Status.WAITING, Status.PAUSED, Status.ERRORED):
                 return None

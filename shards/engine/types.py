@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from shards.core.calls import StepTask
 from shards.core.children import ChildLink
-from shards.core.model import Failure, HistoryEntry, Instance, Status, Step
+from shards.core.model import Failure, HistoryEntry, Instance, Status, Step, StepState, Transition
 from shards.core.retention import UNSET, Retentions
 from shards.tokens import StepTaskRef, TaskRef
 
@@ -97,3 +97,15 @@ class StepFailureOutcome:
     exhausted: Failure | None
     # A pause took effect with the report: the worker's task ends.
     task_ended: bool = False
+
+    @staticmethod
+    def of(tr: Transition, error: Failure) -> StepFailureOutcome:
+        """What a recorded failed attempt (a DO step's or a rollback's) led to; a transition
+        that wrote no entry ended the task instead (a pause took effect, or the state quota
+        errored the instance)."""
+        if not tr.steps:
+            return StepFailureOutcome(None, None, True)
+        entry = tr.steps[0]
+        if entry.state is StepState.FAILED:
+            return StepFailureOutcome(None, error, tr.task_ended)
+        return StepFailureOutcome(entry.wake_at, None, tr.task_ended)

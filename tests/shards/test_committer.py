@@ -118,3 +118,24 @@ def test_split_cuts_a_request_into_parts_of_bounded_cost_in_order() -> None:
     # A payload counts one row more per 64 KiB: 1 MiB items go one to a part.
     big = [b"x" * (1024 * 1024)] * 3
     assert [len(p) for p in split(big, lambda b: payload_cost(len(b)))] == [1, 1, 1]
+
+
+async def test_a_prepared_operation_is_built_when_its_batch_forms_with_what_joined_it_meanwhile(
+    committer: Committer,
+) -> None:
+    release, held = await _hold_writer(committer)
+    joined: list[str] = ["first"]
+    built: list[list[str]] = []
+
+    def prepare() -> tuple[Callable[..., list[str]], frozenset[int], int]:
+        items = list(joined)
+        built.append(items)
+        return (lambda conn, after: items), frozenset(), len(items)
+
+    done = committer.submit_prepared(prepare, account="a")
+    joined.append("second")  # arrives while the writer is busy: still in time
+    assert built == []
+    release.set()
+    await held
+    assert await done == ["first", "second"]
+    assert built == [["first", "second"]]
