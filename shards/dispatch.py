@@ -215,6 +215,12 @@ class TaskQueues(Generic[Key]):
             try:
                 handoff = await asyncio.wait_for(fut, remaining)
                 if handoff is not None:
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        # Reserved as the poll was cancelled (Python 3.11's wait_for then
+                        # answers the result): the poll is gone all the same.
+                        handoff.abandoned = True
+                        raise asyncio.CancelledError
                     return handoff
             except TimeoutError:
                 late = fut.result() if fut.done() and not fut.cancelled() else None
