@@ -13,6 +13,11 @@ a ready queue (one routed to another build is, by its routing). After the commit
 answers with the tasks. When the create fails, the poll waits again; a poll cancelled
 meanwhile gives the tasks back (history `task_released`).
 
+Only a create that finds the writer idle (no batch in it, none waiting) hands off: that is
+when the second transaction costs a create its latency. Under load the claims of many creates
+share a transaction (a poll woken after a batch takes all its instances at once), which a
+handoff of one instance per poll answer would undo.
+
 What the writer thread needs of a reservation is passed to the operation in `Reserved`; the
 reservation's future is only touched on the event loop.
 """
@@ -75,7 +80,8 @@ class Handoffs:
         self.admission = admission
         self._claim = claim
         self._give_back = give_back
-        # Creates that handed their instance to a parked poll.
+        # Polls reserved by creates, and those answered with the tasks claimed for them.
+        self.reserved = 0
         self.handed = 0
 
     def reserve(self, account_id: str, items: Iterable[tuple[str, str, str]]) -> list[Reserved]:
@@ -100,6 +106,7 @@ class Handoffs:
                     break
                 mine, left = left[:count], left[count:]
                 claiming[account_id] += count
+                self.reserved += 1
                 reserved.append(Reserved(handoff, offer, account_id, frozenset(mine)))
         return reserved
 

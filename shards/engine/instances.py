@@ -164,7 +164,8 @@ class Instances:
     async def _create(self, account_id: str, items: list[NewInstance]) -> list[Created]:
         partitions = [self.partition(account_id, i.workflow, i.instance_id) for i in items]
         cost = sum(payload_cost(len(i.params)) for i in items)
-        if self.handoffs is None:
+        if self.handoffs is None or not self.effects.committer.idle():
+            # A busy writer commits the claims of many creates together: no handoff then.
             return await self.effects.run(self.create_op(account_id, items), partitions, cost=cost)
         # Parked polls that would take these instances get them in this transaction
         # (shards.engine.handoffs); an item's task queue must be known here to be handed.

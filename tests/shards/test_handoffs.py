@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -83,6 +84,27 @@ async def parked(dev_server: DevServer, account: str, queue: str, build: str = "
     )
 
 
+async def writer_idle(dev_server: DevServer) -> None:
+    """Waits until the shard's writer is idle: a create called right after, in the same turn
+    of the event loop, may hand its instance off (only a create that finds it idle does)."""
+    committer = dev_server.shard.engine.committer
+    await eventually(lambda: asyncio.sleep(0, committer.idle()), bool, what="the writer idle")
+
+
+async def until(condition: Callable[[], object], timeout: float = 10.0) -> None:
+    """Waits, a turn of the event loop at a time, until condition() holds: for a state that
+    lasts only while a transaction commits."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached"
+        await asyncio.sleep(0)
+
+
+def reserved_or_done(claiming: Mapping[str, int], account: str, create: asyncio.Task[Any]) -> bool:
+    return bool(claiming.get(account, 0)) or create.done()
+
+
 async def test_a_parked_poll_gets_an_instance_created_while_it_waits_in_the_creates_transaction(
     dev_server: DevServer,
 ) -> None:
@@ -92,6 +114,7 @@ async def test_a_parked_poll_gets_an_instance_created_while_it_waits_in_the_crea
     with transactions(engine.db) as committed:
         poll = asyncio.create_task(engine.poll(account, WORKER, "hq", 1, 30.0))
         await parked(dev_server, account, "hq")
+        await writer_idle(dev_server)
         await engine.create(account, "wf", "h1", b"{}", task_queue="hq")
         [task] = await poll
     assert task.instance.instance_id == "h1"
@@ -116,6 +139,7 @@ async def test_a_batch_created_while_a_poll_waits_hands_it_at_most_its_max_tasks
     poll = asyncio.create_task(engine.poll(account, WORKER, "bq", 2, 30.0))
     await parked(dev_server, account, "bq")
     items = [NewInstance("wf", f"b{n}", b"{}", task_queue="bq") for n in range(5)]
+    await writer_idle(dev_server)
     outcomes = await engine.create_many(account, items)
     assert all(not isinstance(o, Exception) for o in outcomes)
     handed = await poll
@@ -130,22 +154,52 @@ async def test_a_poll_cancelled_while_the_handoff_commits_gives_the_task_back(
 ) -> None:
     engine = dev_server.shard.engine
     account = _default_account(dev_server)
-    claiming = engine.occupancy.claiming
-    poll = asyncio.create_task(engine.poll(account, "gone", "cq", 1, 30.0, fanout=True))
-    await parked(dev_server, account, "cq")
-    create = asyncio.create_task(engine.create(account, "wf", "c1", b"{}", task_queue="cq"))
-    # The create reserved the poll (its slot counts as claiming) and is queued for the writer.
-    await eventually(lambda: asyncio.sleep(0, claiming.get(account, 0)), bool, what="reserved")
-    poll.cancel()
-    await create
-    with pytest.raises(asyncio.CancelledError):
-        await poll
-    # Given back: queued again, and the next poll takes it.
-    [task] = await engine.poll(account, WORKER, "cq", 1, 10.0)
-    assert task.instance.instance_id == "c1"
-    page = await engine.history(account, "wf", "c1", 0, 100)
-    released = [e for _, e in page.entries if e.kind == HistoryKind.TASK_RELEASED]
-    assert [e.detail for e in released] == [{"worker": "gone", "reason": "poll cancelled"}]
+    claiming, handoffs = engine.occupancy.claiming, engine.workflow_tasks.handoffs
+    # The create starts in a task of its own, a turn after the writer was seen idle: should
+    # the writer have woken meanwhile (no handoff then), the round goes again.
+    for n in range(20):
+        instance_id, reserved = f"c{n}", handoffs.reserved
+        poll = asyncio.create_task(engine.poll(account, "gone", "cq", 1, 30.0, fanout=True))
+        await parked(dev_server, account, "cq")
+        await writer_idle(dev_server)
+        create = asyncio.create_task(
+            engine.create(account, "wf", instance_id, b"{}", task_queue="cq")
+        )
+        # Reserved (its slot counts as claiming) or claimed by the poll, not committed yet.
+        await until(functools.partial(reserved_or_done, claiming, account, create))
+        poll.cancel()
+        await create
+        with pytest.raises(asyncio.CancelledError):
+            await poll
+        # Given back: queued again, and the next poll takes it.
+        [task] = await engine.poll(account, WORKER, "cq", 1, 10.0)
+        assert task.instance.instance_id == instance_id
+        page = await engine.history(account, "wf", instance_id, 0, 100)
+        released = [e for _, e in page.entries if e.kind == HistoryKind.TASK_RELEASED]
+        assert [e.detail for e in released] == [{"worker": "gone", "reason": "poll cancelled"}]
+        if handoffs.reserved > reserved:
+            return
+    raise AssertionError("no create found the writer idle")
+
+
+async def test_a_create_that_finds_the_writer_busy_leaves_the_claim_to_the_poll(
+    dev_server: DevServer,
+) -> None:
+    engine = dev_server.shard.engine
+    account = _default_account(dev_server)
+    reserved = engine.workflow_tasks.handoffs.reserved
+    poll = asyncio.create_task(engine.poll(account, WORKER, "bq", 10, 30.0))
+    await parked(dev_server, account, "bq")
+    # Two creates queued together: the second finds the first waiting for the writer.
+    await writer_idle(dev_server)
+    first = asyncio.ensure_future(engine.create(account, "wf", "x1", b"{}", task_queue="bq"))
+    second = asyncio.ensure_future(engine.create(account, "wf", "x2", b"{}", task_queue="bq"))
+    await asyncio.gather(first, second)
+    tasks = await poll
+    rest = await engine.poll(account, WORKER, "bq", 10, 5.0)
+    assert sorted(t.instance.instance_id for t in tasks + rest) == ["x1", "x2"]
+    # At most the first was handed off (unless the writer woke between the two).
+    assert engine.workflow_tasks.handoffs.reserved <= reserved + 1
 
 
 async def test_a_handoff_never_passes_the_accounts_running_limit(dev_server: DevServer) -> None:
