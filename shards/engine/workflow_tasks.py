@@ -2,7 +2,9 @@
 releases, a disconnected worker's tasks given back, and the end of the workflow function.
 
 A poll takes ready keys from the in-memory queues (shards.dispatch) and claims them in the
-writer thread (shards.core.machine.claim), loading each task's params and first journal page.
+writer thread (shards.core.machine.claim), loading each task's params and first journal page;
+a parked poll may instead answer with what a create claimed for it in the create's own
+transaction (shards.engine.handoffs), through the same `claim`.
 Every write under a task's lease reads the instance, calls one rule of shards.core and hands
 the Transition to Effects.apply. The step commands a run records are in step_commands.
 """
