@@ -164,6 +164,8 @@ class Committer:
         self.late_committed: dict[int, int] = {}
         # The longest a batch's transaction held the writer, in seconds.
         self.longest_batch = 0.0
+        # Whether a batch is in the writer thread now.
+        self._writing = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="shard-committer")
@@ -235,6 +237,11 @@ class Committer:
         """Queues an operation and waits for its committed result."""
         return await self.submit(op, partitions, cost=cost, account=account)
 
+    def idle(self) -> bool:
+        """Whether no batch is in the writer and no operation waits for it: an operation
+        submitted now runs in the next transaction, alone."""
+        return not self._writing and not self._turn
+
     def waiting(self) -> dict[str, int]:
         """The operations waiting for the writer, per account ("" for the server's own)."""
         return {account: len(lane) for account, lane in self._lanes.items()}
@@ -291,10 +298,14 @@ class Committer:
             if not batch:
                 continue
             ops = [(q.op, q.partitions) for q in batch]
-            # Shielded: once a batch is in the writer thread, its outcome is delivered.
-            outcomes, after = await asyncio.shield(
-                loop.run_in_executor(self._writer, self._commit, ops)
-            )
+            self._writing = True
+            try:
+                # Shielded: once a batch is in the writer thread, its outcome is delivered.
+                outcomes, after = await asyncio.shield(
+                    loop.run_in_executor(self._writer, self._commit, ops)
+                )
+            finally:
+                self._writing = False
             self.batches += 1
             self.operations += len(batch)
             for callback in after:

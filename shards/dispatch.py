@@ -9,6 +9,11 @@ arrived, a retry is due, a resume) go before instances that never started, so th
 progress finishes before new work starts. A queue's capacity (the account's running slots left
 on this server) bounds what a poll takes; at zero the poll parks until a slot frees
 (`wake_account`).
+
+A transaction that makes an instance ready may claim it for a parked poll instead (a create
+does, shards.engine.handoffs): `reserve` takes a parked poll that offered itself, while the
+poll's queues are empty and the queue has capacity, so that the poll would have taken that
+instance anyway, and the poll's wait ends with the `Handoff` in place of keys.
 """
 
 from __future__ import annotations
@@ -16,13 +21,38 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 QueueKey = tuple[str, str]
 """(account_id, task_queue)."""
 Key = TypeVar("Key", bound=Hashable)
 """What a queue holds: an instance's (partition, uid), or a step task's (partition, uid, name,
 seq)."""
+
+
+@dataclass(eq=False)
+class Handoff:
+    """A parked poll reserved by a transaction that claims for it: the poll's offer (who it
+    is, as its owner put it), and the tasks claimed, set once that transaction is over (none
+    when it claimed nothing, or failed). A poll gone meanwhile is marked abandoned, and its
+    tasks are given back by whoever settles it."""
+
+    offer: Any
+    tasks: asyncio.Future[list[Any]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+    abandoned: bool = False
+
+
+@dataclass(eq=False, slots=True)
+class _Parked:
+    """A parked poller: the future that wakes it (a Handoff in it when reserved), the queues
+    it waits on, and its offer (None: it takes no handoff)."""
+
+    fut: asyncio.Future[Handoff | None]
+    queues: Sequence[QueueKey]
+    offer: Any = None
 
 
 def route(task_queue: str, build_id: str | None) -> str:
@@ -50,7 +80,7 @@ class TaskQueues(Generic[Key]):
         # Woken instances, and instances that never started.
         self._ready: dict[QueueKey, deque[Key]] = {}
         self._fresh: dict[QueueKey, deque[Key]] = {}
-        self._pollers: dict[QueueKey, deque[asyncio.Future[None]]] = {}
+        self._pollers: dict[QueueKey, deque[_Parked]] = {}
         self._capacity = capacity
 
     def push(self, queue: QueueKey, key: Key, *, fresh: bool = False) -> None:
@@ -75,10 +105,26 @@ class TaskQueues(Generic[Key]):
     def _wake(self, queue: QueueKey) -> None:
         pollers = self._pollers.get(queue)
         while pollers:
-            fut = pollers.popleft()
+            fut = pollers.popleft().fut
             if not fut.done():
                 fut.set_result(None)
                 return
+
+    def reserve(self, queue: QueueKey) -> Handoff | None:
+        """Takes the first parked poll of the queue that offered itself, for a transaction to
+        claim for, when the poll would take the next instance of the queue: every queue it
+        waits on is empty and the queue has capacity. None when there is no such poll."""
+        if self.depth(queue) or (self._capacity is not None and self._capacity(queue) <= 0):
+            return None
+        for parked in self._pollers.get(queue, ()):
+            if parked.fut.done() or parked.offer is None:
+                continue
+            if any(self.depth(q) for q in parked.queues):
+                continue
+            handoff = Handoff(parked.offer)
+            parked.fut.set_result(handoff)
+            return handoff
+        return None
 
     def depths(self) -> list[tuple[str, str, int]]:
         """(account, task queue, depth) of every queue; safe to call from another thread (a
@@ -118,8 +164,8 @@ class TaskQueues(Generic[Key]):
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
-            fut: asyncio.Future[None] = loop.create_future()
-            self._pollers.setdefault(queue, deque()).append(fut)
+            fut: asyncio.Future[Handoff | None] = loop.create_future()
+            self._pollers.setdefault(queue, deque()).append(_Parked(fut, (queue,)))
             try:
                 await asyncio.wait_for(fut, remaining)
             except TimeoutError:
@@ -148,10 +194,11 @@ class TaskQueues(Generic[Key]):
         return taken
 
     async def take_any(
-        self, queues: Sequence[QueueKey], limit: int, timeout: float
-    ) -> dict[QueueKey, list[Key]]:
+        self, queues: Sequence[QueueKey], limit: int, timeout: float, *, offer: Any = None
+    ) -> dict[QueueKey, list[Key]] | Handoff:
         """Up to limit ready instances from these queues, waiting up to timeout seconds for
-        the first; each queue's keys apart, so that they can be put back where they were."""
+        the first; each queue's keys apart, so that they can be put back where they were.
+        With an offer, the wait may end instead with a Handoff (`reserve`)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -161,14 +208,26 @@ class TaskQueues(Generic[Key]):
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return {}
-            fut: asyncio.Future[None] = loop.create_future()
+            fut: asyncio.Future[Handoff | None] = loop.create_future()
+            parked = _Parked(fut, queues, offer)
             for queue in queues:
-                self._pollers.setdefault(queue, deque()).append(fut)
+                self._pollers.setdefault(queue, deque()).append(parked)
             try:
-                await asyncio.wait_for(fut, remaining)
+                handoff = await asyncio.wait_for(fut, remaining)
+                if handoff is not None:
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        # Reserved as the poll was cancelled (Python 3.11's wait_for then
+                        # answers the result): the poll is gone all the same.
+                        handoff.abandoned = True
+                        raise asyncio.CancelledError
+                    return handoff
             except TimeoutError:
-                return {}
+                late = fut.result() if fut.done() and not fut.cancelled() else None
+                return late if late is not None else {}  # reserved just as the wait ran out
             except asyncio.CancelledError:
+                if fut.done() and not fut.cancelled() and (handoff := fut.result()) is not None:
+                    handoff.abandoned = True  # reserved, but the poll is gone
                 for queue in queues:
                     if self.depth(queue):
                         self._wake(queue)  # pass on a wake-up this poller can no longer use
@@ -178,8 +237,8 @@ class TaskQueues(Generic[Key]):
                     fut.cancel()
                 for queue in queues:
                     pollers = self._pollers.get(queue)
-                    if pollers is not None and fut in pollers:
-                        pollers.remove(fut)
+                    if pollers is not None and parked in pollers:
+                        pollers.remove(parked)
 
     def drop(self, unwanted: Callable[[Key], bool]) -> None:
         """Forgets the ready instances for which unwanted(key) holds (partitions moved away)."""
@@ -191,7 +250,7 @@ class TaskQueues(Generic[Key]):
         self._ready.clear()
         self._fresh.clear()
         for pollers in self._pollers.values():
-            for fut in pollers:
-                if not fut.done():
-                    fut.cancel()
+            for parked in pollers:
+                if not parked.fut.done():
+                    parked.fut.cancel()
         self._pollers.clear()

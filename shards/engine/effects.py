@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -231,16 +231,25 @@ class Effects:
             after.append(self.wake_relay)
 
     def create(
-        self, conn: sa.Connection, after: After, created: Sequence[tuple[Transition, bytes]]
+        self,
+        conn: sa.Connection,
+        after: After,
+        created: Sequence[tuple[Transition, bytes]],
+        *,
+        held: Collection[tuple[str, str]] = (),
     ) -> list[Instance]:
         """Writes the Transitions that create instances (shards.core.machine.create), with their
-        params, in two statements; after the commit each is counted and dispatched."""
+        params, in two statements; after the commit each is counted and dispatched, but for
+        those held, named (workflow, instance id), which the transaction claims for a parked
+        poll (shards.engine.handoffs)."""
         written = store.create_many(conn, created)
 
         def dispatch() -> None:
             for inst in written:
                 self.count(None, inst)
             for inst in written:
+                if (inst.workflow, inst.instance_id) in held:
+                    continue
                 queue = (inst.account_id, route(inst.task_queue, inst.build_id))
                 self.queues.push(queue, (inst.partition, inst.uid), fresh=True)
 

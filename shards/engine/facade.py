@@ -86,11 +86,17 @@ class ShardEngine:
         self.timers = Timers(config, clock, self.partitions, self.effects, self.due)
         self.retention = Retention(config, clock, self.partitions, self.effects)
         task_queues = TaskQueueNames()
-        self.instances = Instances(
-            config, clock, self.effects, self.admission, self.retention, task_queues
-        )
         self.workflow_tasks = WorkflowTasks(
             config, clock, self.partitions, self.effects, self.admission, task_queues
+        )
+        self.instances = Instances(
+            config,
+            clock,
+            self.effects,
+            self.admission,
+            self.retention,
+            task_queues,
+            self.workflow_tasks.handoffs,
         )
         self.step_commands = StepCommands(
             clock, self.effects, self.admission, self.workflow_tasks.lease_us

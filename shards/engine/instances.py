@@ -12,7 +12,7 @@ import contextlib
 import functools
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -27,6 +27,7 @@ from shards.core.retention import UNSET, Retentions
 from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
+from shards.engine.handoffs import Handoffs, Reserved
 from shards.engine.retention import Retention
 from shards.engine.types import HistoryPage, InstanceView, NewInstance, WorkflowInfo
 from shards.errors import (
@@ -105,6 +106,7 @@ class Instances:
         admission: Admission,
         retention: Retention,
         task_queues: TaskQueueNames,
+        handoffs: Handoffs | None = None,
     ) -> None:
         self.config = config
         self.clock = clock
@@ -112,6 +114,7 @@ class Instances:
         self.admission = admission
         self.retention = retention
         self.task_queues = task_queues
+        self.handoffs = handoffs
         # Per account, the single creations gathering for the next operation.
         self.gathering: dict[str, Gathering] = {}
 
@@ -137,11 +140,15 @@ class Instances:
         Creations of an account that arrive while the writer is busy are written together, as
         one operation (Gathering): the same rows and outcomes as one by one, in a few
         statements instead of a few per creation. Two creations of one id so gathered answer
-        as if one came first: it creates, the other finds it."""
+        as if one came first: it creates, the other finds it. A creation that finds the writer
+        idle goes alone, and may hand its instance to a parked poll (shards.engine.handoffs)."""
         item = NewInstance(
             workflow, instance_id, params, retention_us, trace_parent, task_queue, by_outcome
         )
-        outcome = await self._gathered(account_id, item)
+        if self.handoffs is not None and self.effects.committer.idle():
+            [outcome] = await self._create_part(account_id, [item])
+        else:
+            outcome = await self._gathered(account_id, item)
         if isinstance(outcome, StepwayError):
             raise outcome
         return outcome
@@ -212,15 +219,37 @@ class Instances:
     async def _create(self, account_id: str, items: list[NewInstance]) -> list[Created]:
         partitions = [self.partition(account_id, i.workflow, i.instance_id) for i in items]
         cost = sum(payload_cost(len(i.params)) for i in items)
-        return await self.effects.run(self.create_op(account_id, items), partitions, cost=cost)
+        if self.handoffs is None or not self.effects.committer.idle():
+            # A busy writer commits the claims of many creates together: no handoff then.
+            return await self.effects.run(self.create_op(account_id, items), partitions, cost=cost)
+        # Parked polls that would take these instances get them in this transaction
+        # (shards.engine.handoffs); an item's task queue must be known here to be handed.
+        known = self.task_queues.of(account_id, {i.workflow for i in items})
+        reserved = self.handoffs.reserve(
+            account_id,
+            [
+                (tq, i.workflow, i.instance_id)
+                for i in items
+                if (tq := i.task_queue or known.get(i.workflow)) is not None
+            ],
+        )
+        if not reserved:
+            return await self.effects.run(self.create_op(account_id, items), partitions, cost=cost)
+        done = self.effects.committer.submit(
+            self.create_op(account_id, items, reserved), frozenset(partitions), cost=cost
+        )
+        done.add_done_callback(functools.partial(self.handoffs.settle, reserved))
+        # Shielded: a caller gone does not settle the polls before the transaction is over.
+        return await asyncio.shield(done)
 
     def create_op(
-        self, account_id: str, items: list[NewInstance]
+        self, account_id: str, items: list[NewInstance], reserved: Sequence[Reserved] = ()
     ) -> Callable[[sa.Connection, After], list[Created]]:
         """The operation that creates these instances (an existing id answers the existing
         instance), built on the event loop from its caches and counts; it runs in the writer
         thread as its own operation or inside another one (a schedule's fire) whose partitions
-        include the instances'."""
+        include the instances'. The instances reserved for parked polls are claimed for them
+        in the same transaction (shards.engine.handoffs)."""
         partitions = [self.partition(account_id, i.workflow, i.instance_id) for i in items]
         admission, retention = self.admission, self.retention
         # What the operation needs of the event loop's caches and counts, read now: the writer
@@ -297,9 +326,15 @@ class Instances:
                 fresh.append((n, machine.create(inst, now), item.params))
                 outcomes.append(n)
             after.append(lambda: self.task_queues.remember(account_id, read_queues))
-            written = self.effects.create(conn, after, [(tr, params) for _, tr, params in fresh])
+            held = {name for r in reserved for name in r.items}
+            written = self.effects.create(
+                conn, after, [(tr, params) for _, tr, params in fresh], held=held
+            )
             for (n, _, _), inst in zip(fresh, written, strict=True):
                 outcomes[n] = (inst, True)
+            if reserved and self.handoffs is not None:
+                created = [(inst, p) for (_, _, p), inst in zip(fresh, written, strict=True)]
+                self.handoffs.claim(conn, after, reserved, created)
             return [_resolve(o, outcomes) for o in outcomes]
 
         return op

@@ -2,7 +2,9 @@
 releases, a disconnected worker's tasks given back, and the end of the workflow function.
 
 A poll takes ready keys from the in-memory queues (shards.dispatch) and claims them in the
-writer thread (shards.core.machine.claim), loading each task's params and first journal page.
+writer thread (shards.core.machine.claim), loading each task's params and first journal page;
+a parked poll may instead answer with what a create claimed for it in the create's own
+transaction (shards.engine.handoffs), through the same `claim`.
 Every write under a task's lease reads the instance, calls one rule of shards.core and hands
 the Transition to Effects.apply. The step commands a run records are in step_commands.
 """
@@ -26,10 +28,11 @@ from shards.config import ShardConfig
 from shards.core import machine, rollbacks, versions
 from shards.core.model import Failure, Instance, Step
 from shards.core.retention import Retentions
-from shards.dispatch import route
+from shards.dispatch import Handoff, route
 from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
+from shards.engine.handoffs import Handoffs, PollOffer
 from shards.engine.instances import TaskQueueNames
 from shards.engine.ownership import Partitions
 from shards.engine.types import Key, Task
@@ -90,6 +93,8 @@ class WorkflowTasks:
         self.open_polls: dict[str, int] = defaultdict(int)
         # Polls open now, per (account, task queue, build): which builds have a worker polling.
         self.polling: dict[tuple[str, str, str], int] = defaultdict(int)
+        # Parked polls a create claims for in its own transaction.
+        self.handoffs = Handoffs(effects, admission, self.claim, self.give_back)
 
     async def register(
         self,
@@ -180,11 +185,17 @@ class WorkflowTasks:
         disconnected = False
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
+        offer = PollOffer(worker_id, build_id, max_tasks)
         try:
             while True:
                 taken = await queues.take_any(
-                    [own, unassigned], max_tasks, max(deadline - loop.time(), 0)
+                    [own, unassigned], max_tasks, max(deadline - loop.time(), 0), offer=offer
                 )
+                if isinstance(taken, Handoff):
+                    tasks = await self._handed(taken)
+                    if tasks or loop.time() >= deadline:
+                        return tasks
+                    continue
                 if not taken:
                     return []
                 # Keys of partitions that moved away meanwhile are another server's now.
@@ -227,6 +238,30 @@ class WorkflowTasks:
                 if disconnected:
                     self.worker_disconnected(worker_id)
 
+    async def _handed(self, handoff: Handoff) -> list[Task]:
+        """The tasks a transaction claimed for this parked poll (shards.engine.handoffs); a
+        poll cancelled meanwhile gives them back."""
+        try:
+            return await asyncio.shield(handoff.tasks)
+        except asyncio.CancelledError:
+            if handoff.tasks.done():
+                self.give_back(handoff.tasks.result())
+            else:
+                handoff.abandoned = True
+            raise
+
+    def give_back(self, tasks: list[Task]) -> None:
+        """Releases tasks claimed for a poll that can no longer answer with them."""
+        if tasks:
+            self.effects.spawn(
+                self.release(
+                    tasks[0].instance.account_id,
+                    tasks[0].instance.lease_worker or "",
+                    [t.ref for t in tasks],
+                    reason="poll cancelled",
+                )
+            )
+
     def _put_back(self, taken: dict[tuple[str, str], list[Key]], keys: list[Key]) -> None:
         """Puts keys a poll took back at the front of the queues they came from."""
         wanted = set(keys)
@@ -240,41 +275,63 @@ class WorkflowTasks:
     ) -> Callable[[sa.Connection, After], list[Task]]:
         def op(conn: sa.Connection, after: After) -> list[Task]:
             found = store.load_instances(conn, keys)
-            queued = machine.claimable(keys, found)
-            unassigned = {found[k].workflow for k in queued if found[k].build_id is None}
-            builds = (
-                store.workflow_builds(conn, found[queued[0]].account_id, unassigned)
-                if unassigned
-                else {}
-            )
-            now = self.clock.now_us()
-            claimable = []
-            for key in queued:
-                newest = versions.newest(builds.get(found[key].workflow, []))
-                if versions.target(found[key], newest) == build_id:
-                    claimable.append(key)
-                else:
-                    tr = versions.route_elsewhere(found[key], newest)
-                    self.effects.apply(conn, after, found[key], tr)
-            journals = journal.first_pages(conn, claimable, self.config.journal_page_bytes)
-            params = store.load_params(conn, claimable)
-            tasks = []
-            for key in claimable:
-                lease = new_lease()
-                tr = versions.claim(found[key], worker_id, build_id, lease, now, self.lease_us)
-                new = self.effects.apply(conn, after, found[key], tr)
-                first, more = journals[key]
-                tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], first, more))
-                if more is None:  # the whole journal: its length is the task's step count
-                    after.append(functools.partial(self.admission.steps_counted, key, len(first)))
-
-            def track() -> None:
-                self.effects.worker_keys[worker_id].update(t.ref.key for t in tasks)
-
-            after.append(track)
-            return tasks
+            return self.claim(conn, after, worker_id, build_id, keys, found)
 
         return op
+
+    def claim(
+        self,
+        conn: sa.Connection,
+        after: After,
+        worker_id: str,
+        build_id: str,
+        keys: list[Key],
+        found: Mapping[Key, Instance],
+        created: Mapping[Key, bytes] | None = None,
+    ) -> list[Task]:
+        """In the writer thread: claims for a worker of a build the instances of these keys
+        that are still queued and go to that build (shards.core.versions); one that goes to
+        another build is routed there. Instances just created in this transaction come with
+        their params (created): their journal is empty, and neither is read back."""
+        queued = machine.claimable(keys, found)
+        if not queued:
+            return []
+        unassigned = {found[k].workflow for k in queued if found[k].build_id is None}
+        builds = (
+            store.workflow_builds(conn, found[queued[0]].account_id, unassigned)
+            if unassigned
+            else {}
+        )
+        now = self.clock.now_us()
+        claimable = []
+        for key in queued:
+            newest = versions.newest(builds.get(found[key].workflow, []))
+            if versions.target(found[key], newest) == build_id:
+                claimable.append(key)
+            else:
+                tr = versions.route_elsewhere(found[key], newest)
+                self.effects.apply(conn, after, found[key], tr)
+        journals: Mapping[Key, tuple[list[Step], int | None]]
+        if created is not None:
+            journals, params = {k: ([], None) for k in claimable}, created
+        else:
+            journals = journal.first_pages(conn, claimable, self.config.journal_page_bytes)
+            params = store.load_params(conn, claimable)
+        tasks = []
+        for key in claimable:
+            lease = new_lease()
+            tr = versions.claim(found[key], worker_id, build_id, lease, now, self.lease_us)
+            new = self.effects.apply(conn, after, found[key], tr)
+            first, more = journals[key]
+            tasks.append(Task(TaskRef(key[0], key[1], lease), new, params[key], first, more))
+            if more is None:  # the whole journal: its length is the task's step count
+                after.append(functools.partial(self.admission.steps_counted, key, len(first)))
+
+        def track() -> None:
+            self.effects.worker_keys[worker_id].update(t.ref.key for t in tasks)
+
+        after.append(track)
+        return tasks
 
     async def journal_page(
         self, account_id: str, ref: TaskRef, start: int
@@ -309,17 +366,7 @@ class WorkflowTasks:
         if claim.cancelled() or claim.exception() is not None:
             self._put_back(taken, [k for ks in taken.values() for k in ks])
             return
-        tasks = claim.result()
-        if tasks:
-            worker = tasks[0].instance.lease_worker or ""
-            self.effects.spawn(
-                self.release(
-                    tasks[0].instance.account_id,
-                    worker,
-                    [t.ref for t in tasks],
-                    reason="poll cancelled",
-                )
-            )
+        self.give_back(claim.result())
 
     async def complete_workflow(self, account_id: str, ref: TaskRef, output: bytes) -> None:
         """Ends the instance as complete."""
