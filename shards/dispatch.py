@@ -9,6 +9,10 @@ arrived, a retry is due, a resume) go before instances that never started, so th
 progress finishes before new work starts. A queue's capacity (the account's running slots left
 on this server) bounds what a poll takes; at zero the poll parks until a slot frees
 (`wake_account`).
+
+Whenever a queue's tasks may have grown (a push, a put-back, tasks left after a take, a freed
+slot of the account), the gateways watching this server hear of it (shards.ready), so that they
+send workers' polls only where tasks may be.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import asyncio
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
+
+from shards.ready import ReadyNotices
 
 QueueKey = tuple[str, str]
 """(account_id, task_queue)."""
@@ -46,18 +52,32 @@ def task_queue_depths(depths: list[tuple[str, str, int]]) -> list[tuple[str, str
 class TaskQueues(Generic[Key]):
     """FIFO queues of ready instances (or step tasks) with parked pollers."""
 
-    def __init__(self, capacity: Callable[[QueueKey], int] | None = None) -> None:
+    def __init__(
+        self,
+        capacity: Callable[[QueueKey], int] | None = None,
+        *,
+        notices: ReadyNotices | None = None,
+        kind: str = "workflow",
+    ) -> None:
         # Woken instances, and instances that never started.
         self._ready: dict[QueueKey, deque[Key]] = {}
         self._fresh: dict[QueueKey, deque[Key]] = {}
         self._pollers: dict[QueueKey, deque[asyncio.Future[None]]] = {}
         self._capacity = capacity
+        # Told of each queue whose tasks may have grown, as a ready queue of this kind.
+        self._notices = notices
+        self.kind = kind
+
+    def _notify(self, queue: QueueKey) -> None:
+        if self._notices is not None and self._notices.watched:
+            self._notices.ready((queue[0], self.kind, queue[1]))
 
     def push(self, queue: QueueKey, key: Key, *, fresh: bool = False) -> None:
         """Adds a ready instance (fresh: one that never started) and wakes one parked poller."""
         lines = self._fresh if fresh else self._ready
         lines.setdefault(queue, deque()).append(key)
         self._wake(queue)
+        self._notify(queue)
 
     def wake_account(self, account_id: str) -> None:
         """A running slot of the account freed: wakes a poller of each of its queues with
@@ -65,12 +85,17 @@ class TaskQueues(Generic[Key]):
         for queue in [q for q in self._pollers if q[0] == account_id]:
             if self.depth(queue):
                 self._wake(queue)
+        if self._notices is not None and self._notices.watched:
+            for queue in [q for q in self._ready.keys() | self._fresh.keys() if q[0] == account_id]:
+                if self.depth(queue):
+                    self._notify(queue)
 
     def push_front(self, queue: QueueKey, keys: list[Key]) -> None:
         """Puts back instances a poll took but could not hand out."""
         ready = self._ready.setdefault(queue, deque())
         ready.extendleft(reversed(keys))
         self._wake(queue)
+        self._notify(queue)
 
     def _wake(self, queue: QueueKey) -> None:
         pollers = self._pollers.get(queue)
@@ -91,6 +116,10 @@ class TaskQueues(Generic[Key]):
                 continue
         return []
 
+    def nonempty(self) -> list[QueueKey]:
+        """The queues with tasks now."""
+        return [q for q in self._ready.keys() | self._fresh.keys() if self.depth(q)]
+
     def depth(self, queue: QueueKey) -> int:
         return len(self._ready.get(queue, ())) + len(self._fresh.get(queue, ()))
 
@@ -105,6 +134,7 @@ class TaskQueues(Generic[Key]):
                 taken.append(line.popleft())
         if taken and self.depth(queue):
             self._wake(queue)  # more left: let the next poller have them
+            self._notify(queue)
         return taken
 
     async def take(self, queue: QueueKey, limit: int, timeout: float) -> list[Key]:
