@@ -57,6 +57,7 @@ class Polls:
         # Workflow polls open on this gateway, per worker: the last one ended by the worker's
         # leaving means it is gone.
         self.open_polls: dict[str, int] = defaultdict(int)
+        self._turn = 0
 
     async def poll(
         self, principal: Principal, method: str, request: Any, context: Context
@@ -139,6 +140,11 @@ class Polls:
                     if s.address not in failures
                 ]
                 targets = [(s, m) for s, m in marked if m]
+                # Each poll starts at the next shard, so that one shard's backlog does not
+                # keep the others' tasks waiting.
+                self._turn += 1
+                start = self._turn % len(targets) if targets else 0
+                targets = targets[start:] + targets[:start]
                 if not targets:
                     if len(failures) == len(shards):
                         break
