@@ -44,6 +44,11 @@ POLL_SLACK_SECONDS = 15.0
 # (it stalled) has its poll cancelled, and gives back what that poll claimed when it runs again.
 END_POLL_SECONDS = 2.0
 
+# How long a routed poll's ask (a wait of zero) may take before it is ended by name: it claims
+# in one transaction, so only a stalled shard server takes this long, and it must not hold the
+# poll (a fan-out poll ends a stalled shard's poll the same way).
+ASK_SECONDS = 2.0
+
 _background: set[asyncio.Future[Any]] = set()
 
 
@@ -109,8 +114,9 @@ class Polls:
 
         Each ask is a fan-out poll by name (so that its cancellation does not tell the shard
         the worker is gone); when the worker's call ends early, the ask in flight is ended by
-        name, and every task found is given back (see _abandon). A shard whose ask fails is
-        left out for the rest of this poll; when every shard failed, the worker gets the error.
+        name, and every task found is given back (see _abandon). An ask not answered within
+        ASK_SECONDS is ended by name. A shard whose ask fails or is ended so is left out for
+        the rest of this poll; when every shard failed, the worker gets the error.
         Should a shard's stream break meanwhile, the rest of the wait is a fan-out poll.
         """
         loop = asyncio.get_running_loop()
@@ -161,9 +167,19 @@ class Polls:
                         )
                     )
                     found[fut] = shard
-                    await asyncio.wait({fut})
-                    if fut.exception() is not None:
-                        failures[shard.address] = fut.exception()
+                    await asyncio.wait({fut}, timeout=ASK_SECONDS)
+                    if not fut.done():
+                        # A stalled shard: ended by name, so that it cannot hold the poll.
+                        await self._end_polls(principal, poll_id, [shard])
+                        await asyncio.wait({fut}, timeout=END_POLL_SECONDS)
+                        fut.cancel()  # it gives back what it claimed when it runs again
+                        await asyncio.wait({fut})
+                    if fut.cancelled() or fut.exception() is not None:
+                        failures[shard.address] = (
+                            TimeoutError(f"{shard.address} did not answer")
+                            if fut.cancelled()
+                            else fut.exception()
+                        )
                         continue
                     answer = list(fut.result().tasks)
                     if not answer:
