@@ -177,3 +177,54 @@ async def test_a_restarted_shard_server_is_watched_again_and_its_queued_tasks_ar
         assert [t.instance_id for t in answer.tasks] == [instance_id]
     finally:
         await client.close()
+
+
+@pytest.mark.alone
+async def test_a_worker_whose_poll_parked_at_the_gateway_is_cancelled_gives_its_tasks_back(
+    cluster: Cluster,
+) -> None:
+    for member in ("a", "b", "c"):
+        await cluster.add_shard(member, lease_timeout=120.0)
+    await cluster.settled()
+    client = await start_gateway_of(cluster)
+    gateway = cluster.gateways[-1]
+    md = ((MD_KEY, f"Bearer {cluster.key}"),)
+    try:
+        await short_poll(client, cluster, "q")
+        await streams_up(gateway)
+        await client.workers.RegisterWorker(
+            wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["doc"]),
+            metadata=md,
+        )
+        instance_id = id_on(cluster, "b", "doc", "held-")
+        await client.create("doc", id=instance_id)
+        taken: list[str] = []
+        while not taken:
+            poll = poll_of("q", 10)
+            poll.worker_id = "w1"
+            answer = await client.workers.PollWorkflowTasks(poll, metadata=md)
+            taken = [t.instance_id for t in answer.tasks]
+        assert taken == [instance_id]
+        # w1 holds the task (its lease is 120 s) and parks its next poll at the gateway.
+        poll = poll_of("q", 30)
+        poll.worker_id = "w1"
+        parked = client.workers.PollWorkflowTasks(poll, metadata=md)
+        await eventually(
+            lambda: asyncio.sleep(0, gateway.polls.index.parked()),
+            lambda n: n == 1,
+            what="w1's parked poll",
+        )
+        parked.cancel()
+        # w1's last poll is gone: its task goes to another worker long before its lease ends.
+
+        async def poll_as_w2() -> list[str]:
+            while True:
+                poll = poll_of("q", 10)
+                poll.worker_id = "w2"
+                answer = await client.workers.PollWorkflowTasks(poll, metadata=md)
+                if answer.tasks:
+                    return [t.instance_id for t in answer.tasks]
+
+        assert await asyncio.wait_for(poll_as_w2(), 60) == [instance_id]
+    finally:
+        await client.close()
