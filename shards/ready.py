@@ -27,6 +27,7 @@ class ReadyNotices:
 
     def __init__(self) -> None:
         self._watchers: set[_Watcher] = set()
+        self._closed = False
 
     @property
     def watched(self) -> bool:
@@ -43,7 +44,9 @@ class ReadyNotices:
         self, snapshot: Callable[[], list[ReadyKey]]
     ) -> AsyncIterator[tuple[bool, list[ReadyKey]]]:
         """(True, every queue with tasks now), then (False, the queues named since the last
-        answer) each time some were, until the caller stops iterating."""
+        answer) each time some were, until the caller stops iterating or the server stops."""
+        if self._closed:
+            return
         watcher = _Watcher()
         self._watchers.add(watcher)
         try:
@@ -51,9 +54,18 @@ class ReadyNotices:
             yield True, snapshot()
             while True:
                 await watcher.changed.wait()
+                if self._closed:
+                    return
                 watcher.changed.clear()
                 keys, watcher.pending = sorted(watcher.pending), set()
                 if keys:
                     yield False, keys
         finally:
             self._watchers.discard(watcher)
+
+    def close(self) -> None:
+        """Ends every watch (the server is stopping): the gateways ask this server directly
+        until it is gone, and a watch opened meanwhile ends at once."""
+        self._closed = True
+        for watcher in self._watchers:
+            watcher.changed.set()
