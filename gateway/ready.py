@@ -168,6 +168,8 @@ class ReadyIndex:
                 log.debug("ready watch of %s broke: %s", watch.stubs.address, exc.code())
             except grpc.aio.UsageError:
                 return  # the channel closed: the gateway is stopping
+            except Exception:
+                log.exception("ready watch of %s failed; opening it again", watch.stubs.address)
             finally:
                 if watch.up:
                     watch.up = False
