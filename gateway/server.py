@@ -23,6 +23,7 @@ from gateway.config import GatewayConfig
 from gateway.console import Console, dial_address, start_console
 from gateway.forwarding import Forwarder
 from gateway.limits import GatewayLimits
+from gateway.polls import Polls
 from gateway.routing import Router
 from gateway.schedule_service import GatewayScheduleService
 from gateway.worker_service import GatewayWorkerService
@@ -55,8 +56,11 @@ class GatewayServer:
         limits: GatewayLimits,
         port: int,
         open_calls: OpenCalls,
+        polls: Polls,
     ) -> None:
         self.server = server
+        # Workers' polls, with the ready streams to the shard servers.
+        self.polls = polls
         self.router = router
         self.limits = limits
         self.port = port
@@ -76,6 +80,7 @@ class GatewayServer:
         if self.console is not None:
             await self.console.stop()
         await self.server.stop(grace)
+        await self.polls.close()
         await self.limits.stop()
         await self.router.close()
 
@@ -103,9 +108,8 @@ async def start_gateway(
     fgrpc.add_WorkflowServiceServicer_to_server(
         GatewayWorkflowService(auth, router, forward, limits, open_calls), server
     )
-    wgrpc.add_WorkerServiceServicer_to_server(
-        GatewayWorkerService(auth, router, forward, open_calls), server
-    )
+    workers = GatewayWorkerService(auth, router, forward, open_calls)
+    wgrpc.add_WorkerServiceServicer_to_server(workers, server)
     sgrpc.add_ScheduleServiceServicer_to_server(
         GatewayScheduleService(auth, router, forward), server
     )
@@ -133,7 +137,7 @@ async def start_gateway(
     await server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     log.info("gateway listening on port %d", port)
-    gateway = GatewayServer(server, router, limits, port, open_calls)
+    gateway = GatewayServer(server, router, limits, port, open_calls, workers.polls)
     gateway.certificates = files
     if config.http:
         try:

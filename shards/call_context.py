@@ -52,6 +52,13 @@ class FromGateway:
         serve(call.account_id)
         return call
 
+    def check_secret(self, context: Context) -> None:
+        """UNAUTHENTICATED unless the call carries the cluster secret (a call of the cluster
+        itself, for no account)."""
+        secret = (metadata_value(context, CLUSTER_SECRET_HEADER) or "").encode()
+        if not hmac.compare_digest(secret, self._secret):
+            raise Unauthenticated("shard servers take calls from a Stepway gateway only")
+
     def account(self, context: Context) -> str:
         """The account a call from a gateway is for (checked as call_context says)."""
         return self.call_context(context).account_id

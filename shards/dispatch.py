@@ -14,6 +14,10 @@ A transaction that makes an instance ready may claim it for a parked poll instea
 does, shards.engine.handoffs): `reserve` takes a parked poll that offered itself, while the
 poll's queues are empty and the queue has capacity, so that the poll would have taken that
 instance anyway, and the poll's wait ends with the `Handoff` in place of keys.
+
+Whenever a queue's tasks may have grown (a push, a put-back, tasks left after a take, a freed
+slot of the account), the gateways watching this server hear of it (shards.ready), so that they
+send workers' polls only where tasks may be.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+
+from shards.ready import ReadyNotices
 
 QueueKey = tuple[str, str]
 """(account_id, task_queue)."""
@@ -76,18 +82,32 @@ def task_queue_depths(depths: list[tuple[str, str, int]]) -> list[tuple[str, str
 class TaskQueues(Generic[Key]):
     """FIFO queues of ready instances (or step tasks) with parked pollers."""
 
-    def __init__(self, capacity: Callable[[QueueKey], int] | None = None) -> None:
+    def __init__(
+        self,
+        capacity: Callable[[QueueKey], int] | None = None,
+        *,
+        notices: ReadyNotices | None = None,
+        kind: str = "workflow",
+    ) -> None:
         # Woken instances, and instances that never started.
         self._ready: dict[QueueKey, deque[Key]] = {}
         self._fresh: dict[QueueKey, deque[Key]] = {}
         self._pollers: dict[QueueKey, deque[_Parked]] = {}
         self._capacity = capacity
+        # Told of each queue whose tasks may have grown, as a ready queue of this kind.
+        self._notices = notices
+        self.kind = kind
+
+    def _notify(self, queue: QueueKey) -> None:
+        if self._notices is not None and self._notices.watched:
+            self._notices.ready((queue[0], self.kind, queue[1]))
 
     def push(self, queue: QueueKey, key: Key, *, fresh: bool = False) -> None:
         """Adds a ready instance (fresh: one that never started) and wakes one parked poller."""
         lines = self._fresh if fresh else self._ready
         lines.setdefault(queue, deque()).append(key)
         self._wake(queue)
+        self._notify(queue)
 
     def wake_account(self, account_id: str) -> None:
         """A running slot of the account freed: wakes a poller of each of its queues with
@@ -95,12 +115,17 @@ class TaskQueues(Generic[Key]):
         for queue in [q for q in self._pollers if q[0] == account_id]:
             if self.depth(queue):
                 self._wake(queue)
+        if self._notices is not None and self._notices.watched:
+            for queue in [q for q in self._ready.keys() | self._fresh.keys() if q[0] == account_id]:
+                if self.depth(queue):
+                    self._notify(queue)
 
     def push_front(self, queue: QueueKey, keys: list[Key]) -> None:
         """Puts back instances a poll took but could not hand out."""
         ready = self._ready.setdefault(queue, deque())
         ready.extendleft(reversed(keys))
         self._wake(queue)
+        self._notify(queue)
 
     def _wake(self, queue: QueueKey) -> None:
         pollers = self._pollers.get(queue)
@@ -137,6 +162,10 @@ class TaskQueues(Generic[Key]):
                 continue
         return []
 
+    def nonempty(self) -> list[QueueKey]:
+        """The queues with tasks now."""
+        return [q for q in self._ready.keys() | self._fresh.keys() if self.depth(q)]
+
     def depth(self, queue: QueueKey) -> int:
         return len(self._ready.get(queue, ())) + len(self._fresh.get(queue, ()))
 
@@ -151,6 +180,7 @@ class TaskQueues(Generic[Key]):
                 taken.append(line.popleft())
         if taken and self.depth(queue):
             self._wake(queue)  # more left: let the next poller have them
+            self._notify(queue)
         return taken
 
     async def take(self, queue: QueueKey, limit: int, timeout: float) -> list[Key]:

@@ -8,6 +8,7 @@ public call they serve (shards.call_context); gateways never serve this service.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -26,8 +27,9 @@ Context = grpc.aio.ServicerContext[Any, Any]
 
 
 class ShardInternalService(FromGateway, igrpc.InternalServiceServicer):  # type: ignore[misc]
-    """Ends fan-out polls, gives back the tasks of workers whose connection dropped, and takes
-    other shard servers' messages about child workflows."""
+    """Ends fan-out polls, gives back the tasks of workers whose connection dropped, tells
+    gateways which ready queues have tasks, and takes other shard servers' messages about child
+    workflows."""
 
     def __init__(self, engine: ShardEngine, fanouts: FanoutPolls) -> None:
         super().__init__(engine.config.cluster_secret)
@@ -65,3 +67,21 @@ class ShardInternalService(FromGateway, igrpc.InternalServiceServicer):  # type:
                 ipb.ChildAnswer(id=id, body=json.dumps(a).encode()) for id, a in answers.items()
             ]
         )
+
+    async def WatchReady(
+        self, request: ipb.WatchReadyRequest, context: Context
+    ) -> AsyncIterator[ipb.WatchReadyResponse]:
+        # A gateway's watch of the ready queues (shards.ready), open while the gateway runs.
+        self.check_secret(context)
+        effects = self.engine.effects
+
+        def snapshot() -> list[tuple[str, str, str]]:
+            queues = effects.queues.nonempty()
+            steps = effects.step_queues.nonempty()
+            return [(a, "workflow", q) for a, q in queues] + [(a, "step", q) for a, q in steps]
+
+        async for first, keys in effects.ready.watch(snapshot):
+            yield ipb.WatchReadyResponse(
+                snapshot=first,
+                queues=[ipb.ReadyQueue(account_id=a, kind=k, queue=q) for a, k, q in keys],
+            )

@@ -55,7 +55,9 @@ class ShardServer:
         self.owners = owners
 
     async def stop(self, grace: float = 1.0) -> None:
-        """Stops serving, hands its partitions over (released leases), and stops the engine."""
+        """Stops serving, hands its partitions over (released leases), and stops the engine.
+        The gateways' ready streams end first, so that they do not hold the grace period."""
+        self.engine.effects.ready.close()
         await self.server.stop(grace)
         await self.membership.stop(release=True)
         await self.engine.stop()

@@ -36,6 +36,7 @@ from shards.engine.admission import Admission
 from shards.engine.types import Key, ResultKey
 from shards.errors import StepwayError
 from shards.metrics import Metrics
+from shards.ready import ReadyNotices
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,13 @@ class Effects:
         self.metrics = metrics
         self.admission = admission
         self.note_due = note_due
-        self.queues: TaskQueues[Key] = TaskQueues(capacity=admission.slots_left)
+        # The gateways watching which queues have tasks (InternalService.WatchReady).
+        self.ready = ReadyNotices()
+        self.queues: TaskQueues[Key] = TaskQueues(
+            capacity=admission.slots_left, notices=self.ready, kind="workflow"
+        )
         # Ready tasks of CALL steps, per (account, step task queue).
-        self.step_queues: TaskQueues[StepKey] = TaskQueues()
+        self.step_queues: TaskQueues[StepKey] = TaskQueues(notices=self.ready, kind="step")
         self.result_waiters: dict[ResultKey, list[asyncio.Future[Instance]]] = defaultdict(list)
         self.history_watchers: dict[Key, set[asyncio.Event]] = defaultdict(set)
         # The instances each worker holds a lease of, to give back when it disconnects.

@@ -132,7 +132,10 @@ async def test_a_fanout_poll_whose_caller_leaves_as_a_shard_answers_gives_back_w
             wpb.RegisterWorkerRequest(worker_id="w1", task_queue="q", workflows=["raw"]),
             metadata=raw.md,
         )
-        await callers_leave_as_shards_answer(raw, polls, principal)
+        try:
+            await callers_leave_as_shards_answer(raw, polls, principal)
+        finally:
+            await polls.close()
 
 
 def step_poll_of(worker_id: str, wait: float) -> wpb.PollStepTasksRequest:

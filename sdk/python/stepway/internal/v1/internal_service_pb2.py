@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*stepway/internal/v1/internal_service.proto\x12\x13stepway.internal.v1\"9\n\x0b\x43\x61llContext\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x16\n\x0e\x66\x61nout_poll_id\x18\x02 \x01(\t\"!\n\x0e\x45ndPollRequest\x12\x0f\n\x07poll_id\x18\x01 \x01(\t\"\x11\n\x0f\x45ndPollResponse\"&\n\x11WorkerGoneRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\"\x14\n\x12WorkerGoneResponse\"]\n\x0c\x43hildMessage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x10\n\x08workflow\x18\x03 \x01(\t\x12\x13\n\x0binstance_id\x18\x04 \x01(\t\x12\x0c\n\x04\x62ody\x18\x05 \x01(\x0c\"R\n\x1b\x44\x65liverChildMessagesRequest\x12\x33\n\x08messages\x18\x01 \x03(\x0b\x32!.stepway.internal.v1.ChildMessage\"\'\n\x0b\x43hildAnswer\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x62ody\x18\x02 \x01(\x0c\"Q\n\x1c\x44\x65liverChildMessagesResponse\x12\x31\n\x07\x61nswers\x18\x01 \x03(\x0b\x32 .stepway.internal.v1.ChildAnswer2\xc3\x02\n\x0fInternalService\x12T\n\x07\x45ndPoll\x12#.stepway.internal.v1.EndPollRequest\x1a$.stepway.internal.v1.EndPollResponse\x12]\n\nWorkerGone\x12&.stepway.internal.v1.WorkerGoneRequest\x1a\'.stepway.internal.v1.WorkerGoneResponse\x12{\n\x14\x44\x65liverChildMessages\x12\x30.stepway.internal.v1.DeliverChildMessagesRequest\x1a\x31.stepway.internal.v1.DeliverChildMessagesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*stepway/internal/v1/internal_service.proto\x12\x13stepway.internal.v1\"9\n\x0b\x43\x61llContext\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x16\n\x0e\x66\x61nout_poll_id\x18\x02 \x01(\t\"!\n\x0e\x45ndPollRequest\x12\x0f\n\x07poll_id\x18\x01 \x01(\t\"\x11\n\x0f\x45ndPollResponse\"&\n\x11WorkerGoneRequest\x12\x11\n\tworker_id\x18\x01 \x01(\t\"\x14\n\x12WorkerGoneResponse\"]\n\x0c\x43hildMessage\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x10\n\x08workflow\x18\x03 \x01(\t\x12\x13\n\x0binstance_id\x18\x04 \x01(\t\x12\x0c\n\x04\x62ody\x18\x05 \x01(\x0c\"R\n\x1b\x44\x65liverChildMessagesRequest\x12\x33\n\x08messages\x18\x01 \x03(\x0b\x32!.stepway.internal.v1.ChildMessage\"\'\n\x0b\x43hildAnswer\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x62ody\x18\x02 \x01(\x0c\"Q\n\x1c\x44\x65liverChildMessagesResponse\x12\x31\n\x07\x61nswers\x18\x01 \x03(\x0b\x32 .stepway.internal.v1.ChildAnswer\"\x13\n\x11WatchReadyRequest\"=\n\nReadyQueue\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05queue\x18\x03 \x01(\t\"W\n\x12WatchReadyResponse\x12\x10\n\x08snapshot\x18\x01 \x01(\x08\x12/\n\x06queues\x18\x02 \x03(\x0b\x32\x1f.stepway.internal.v1.ReadyQueue2\xa4\x03\n\x0fInternalService\x12T\n\x07\x45ndPoll\x12#.stepway.internal.v1.EndPollRequest\x1a$.stepway.internal.v1.EndPollResponse\x12]\n\nWorkerGone\x12&.stepway.internal.v1.WorkerGoneRequest\x1a\'.stepway.internal.v1.WorkerGoneResponse\x12{\n\x14\x44\x65liverChildMessages\x12\x30.stepway.internal.v1.DeliverChildMessagesRequest\x1a\x31.stepway.internal.v1.DeliverChildMessagesResponse\x12_\n\nWatchReady\x12&.stepway.internal.v1.WatchReadyRequest\x1a\'.stepway.internal.v1.WatchReadyResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,6 +49,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHILDANSWER']._serialized_end=460
   _globals['_DELIVERCHILDMESSAGESRESPONSE']._serialized_start=462
   _globals['_DELIVERCHILDMESSAGESRESPONSE']._serialized_end=543
-  _globals['_INTERNALSERVICE']._serialized_start=546
-  _globals['_INTERNALSERVICE']._serialized_end=869
+  _globals['_WATCHREADYREQUEST']._serialized_start=545
+  _globals['_WATCHREADYREQUEST']._serialized_end=564
+  _globals['_READYQUEUE']._serialized_start=566
+  _globals['_READYQUEUE']._serialized_end=627
+  _globals['_WATCHREADYRESPONSE']._serialized_start=629
+  _globals['_WATCHREADYRESPONSE']._serialized_end=716
+  _globals['_INTERNALSERVICE']._serialized_start=719
+  _globals['_INTERNALSERVICE']._serialized_end=1139
 # @@protoc_insertion_point(module_scope)

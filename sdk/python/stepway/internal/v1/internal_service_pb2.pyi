@@ -67,3 +67,25 @@ class DeliverChildMessagesResponse(_message.Message):
     ANSWERS_FIELD_NUMBER: _ClassVar[int]
     answers: _containers.RepeatedCompositeFieldContainer[ChildAnswer]
     def __init__(self, answers: _Optional[_Iterable[_Union[ChildAnswer, _Mapping]]] = ...) -> None: ...
+
+class WatchReadyRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ReadyQueue(_message.Message):
+    __slots__ = ("account_id", "kind", "queue")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    kind: str
+    queue: str
+    def __init__(self, account_id: _Optional[str] = ..., kind: _Optional[str] = ..., queue: _Optional[str] = ...) -> None: ...
+
+class WatchReadyResponse(_message.Message):
+    __slots__ = ("snapshot", "queues")
+    SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
+    QUEUES_FIELD_NUMBER: _ClassVar[int]
+    snapshot: bool
+    queues: _containers.RepeatedCompositeFieldContainer[ReadyQueue]
+    def __init__(self, snapshot: _Optional[bool] = ..., queues: _Optional[_Iterable[_Union[ReadyQueue, _Mapping]]] = ...) -> None: ...

@@ -54,6 +54,11 @@ class InternalServiceStub:
                 request_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesRequest.SerializeToString,
                 response_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesResponse.FromString,
                 _registered_method=True)
+        self.WatchReady = channel.unary_stream(
+                '/stepway.internal.v1.InternalService/WatchReady',
+                request_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WatchReadyRequest.SerializeToString,
+                response_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WatchReadyResponse.FromString,
+                _registered_method=True)
 
 
 class InternalServiceServicer:
@@ -93,6 +98,19 @@ class InternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WatchReady(self, request, context):
+        """Tells a gateway which ready queues of this shard server have tasks: first every queue that
+        has some now (snapshot), then, for as long as the stream stays open, each queue whose
+        tasks may have grown (a task queued or put back, tasks left after a poll took some, a
+        running slot of the account freed), several changes in one answer where they came
+        together. A queue named may turn out empty by the time a poll asks (another poll took its
+        tasks): a notice is a hint, the poll is the truth. Needs the cluster secret only; its
+        CallContext's account is not used.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -110,6 +128,11 @@ def add_InternalServiceServicer_to_server(servicer, server):
                     servicer.DeliverChildMessages,
                     request_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesRequest.FromString,
                     response_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesResponse.SerializeToString,
+            ),
+            'WatchReady': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchReady,
+                    request_deserializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WatchReadyRequest.FromString,
+                    response_serializer=stepway_dot_internal_dot_v1_dot_internal__service__pb2.WatchReadyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -198,6 +221,33 @@ class InternalService:
             '/stepway.internal.v1.InternalService/DeliverChildMessages',
             stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesRequest.SerializeToString,
             stepway_dot_internal_dot_v1_dot_internal__service__pb2.DeliverChildMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchReady(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/stepway.internal.v1.InternalService/WatchReady',
+            stepway_dot_internal_dot_v1_dot_internal__service__pb2.WatchReadyRequest.SerializeToString,
+            stepway_dot_internal_dot_v1_dot_internal__service__pb2.WatchReadyResponse.FromString,
             options,
             channel_credentials,
             insecure,
