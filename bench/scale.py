@@ -53,6 +53,7 @@ import json
 import math
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -331,9 +332,10 @@ async def stack(args: argparse.Namespace) -> AsyncIterator[Run]:
                 log(f"server at {server.address} (pids {server.pids or (server.pid,)})")
                 yield Run(args, server, client, Memory(server, args.topology), db_url, workdir)
     finally:
-        import shutil
-
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.keep:
+            log(f"kept the logs and record files in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 async def wait_until(
@@ -392,8 +394,9 @@ async def other_account(run: Run) -> Client:
 
 
 def rss_growth(samples: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """How a figure moved across the second half of the run: its value at the half, at the
-    end, and the slope of a least-squares line through the second half (per minute)."""
+    """How a figure moved across the second half of the run: its value at the half and at the
+    end, its largest value in each half, and the slope of a least-squares line through the
+    second half (per minute)."""
     half = [s for s in samples if s["t_s"] >= samples[-1]["t_s"] / 2]
     if len(half) < 2:
         return {}
@@ -402,9 +405,12 @@ def rss_growth(samples: list[dict[str, Any]], key: str) -> dict[str, Any]:
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     den = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else 0.0
+    first = [s[key] for s in samples if s["t_s"] < samples[-1]["t_s"] / 2]
     return {
         f"{key}_at_half": half[0][key],
         f"{key}_at_end": half[-1][key],
+        f"{key}_max_first_half": max(first, default=None),
+        f"{key}_max_second_half": max(ys),
         f"{key}_slope_per_min": round(slope, 3),
     }
 
@@ -874,6 +880,9 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=300.0,
         help="soak: seconds between worker process restarts (0: never)",
+    )
+    p.add_argument(
+        "--keep", action="store_true", help="keep the servers' and workers' logs and records"
     )
     p.add_argument("--plot", help="sustained, soak: a PNG of rate, p99 and RSS over time")
     return p

@@ -36,8 +36,9 @@ RECORD_FD = -1
 RELEASED = asyncio.Event()
 
 
-def record(instance: str, name: str) -> str:
-    """The body of every workflow's last step: one line in the record file."""
+async def record(instance: str, name: str) -> str:
+    """The body of every workflow's last step: one line in the record file (on the event
+    loop: a stop cancels the step before the write or after it, never in between)."""
     os.write(RECORD_FD, f"{name} {instance}\n".encode())
     return instance
 
