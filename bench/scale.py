@@ -889,6 +889,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def run_scenario(args: argparse.Namespace) -> dict[str, Any]:
+    # SIGTERM cancels the run: the worker processes and the servers are stopped on the way out.
+    task = asyncio.current_task()
+    assert task is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     async with stack(args) as run:
         figures = await SCENARIOS[args.scenario](run)
         figures["server_rss_peak_mib"] = run.memory.peak()
