@@ -68,6 +68,7 @@ from bench.bench_stepway import (
     ENGINE,
     Server,
     cluster_server,
+    cpu_seconds,
     database,
     log,
     pct,
@@ -267,6 +268,7 @@ class Run:
     phase: str = "load"
     _mark: int = 0
     _last: tuple[float, int, int] = (0.0, 0, 0)
+    _cpu: dict[int, float] = field(default_factory=dict)
 
     async def sample(self) -> dict[str, Any]:
         now = time.perf_counter()
@@ -281,11 +283,19 @@ class Run:
         dt = now - t_prev if t_prev else now - self.t0
         worker_pids = self.workers.pids() if self.workers else []
         server_pids = list(self.memory.all)
+        # CPU of each server process (children included) over the interval, in % of a core.
+        cpu = {r: sum(cpu_seconds(p) or 0.0 for p in tree(r)) for r in server_pids}
+        cpu_pct = [
+            round((c - self._cpu[r]) / dt * 100, 1) if r in self._cpu and dt > 0 else None
+            for r, c in cpu.items()
+        ]
+        self._cpu = cpu
         s: dict[str, Any] = {
             "t_s": round(now - self.t0, 1),
             "phase": self.phase,
             "server_rss_mib": rss_mib(server_pids),
             "server_rss_by_process_mib": [rss_mib([p]) for p in server_pids],
+            "server_cpu_pct_by_process": cpu_pct,
             "worker_rss_mib": rss_mib(worker_pids),
             "server_fds": open_fds(server_pids),
             "db_mib": await asyncio.to_thread(db_size_mib, self.db_url),
