@@ -116,10 +116,29 @@ def queue(inst: Instance, now: int) -> Instance:
     )
 
 
-def fire_due(inst: Instance, pending: Step | None, now: int) -> Transition | None:
-    """The timer reached the instance's due time: wake it, or take back an expired lease."""
+Heard = tuple[int, int]
+"""The latest heartbeat a shard server heard for an instance's task: (lease, at)."""
+
+
+def fire_due(
+    inst: Instance,
+    pending: Step | None,
+    now: int,
+    heard: Heard | None = None,
+    lease_timeout_us: int = 0,
+) -> Transition | None:
+    """The timer reached the instance's due time: wake it, or take back an expired lease.
+
+    A lease's due time is written when it is granted and renewed by the run's writes, not by
+    each heartbeat: a heartbeat is heard in memory (`heard`). A lease due whose heartbeat under
+    the same lease was heard less than the lease timeout ago is renewed from that heartbeat
+    instead of taken back, so a lease expires a lease timeout after the last heartbeat or write,
+    as if every heartbeat had been written."""
     if inst.due_at is None or inst.due_at > now:
         return None
+    if inst.status in LEASED and renewed_by(inst, heard, now, lease_timeout_us):
+        assert heard is not None
+        return Transition(renew(inst, heard[1], lease_timeout_us))
     if inst.status in LEASED:
         expired = [
             HistoryEntry(HistoryKind.LEASE_EXPIRED, now, detail={"worker": inst.lease_worker})
@@ -170,11 +189,15 @@ def claimable(keys: Iterable[K], found: Mapping[K, Instance]) -> list[K]:
     return [k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED]
 
 
-def heartbeat(inst: Instance, lease: int, now: int, lease_timeout_us: int) -> Transition:
-    """A worker says it still runs the task: its lease is renewed. LeaseLost when the lease is
-    not the instance's current one (check_lease)."""
+def heartbeat(inst: Instance, lease: int) -> None:
+    """A worker says it still runs the task: the shard hears it (fire_due renews the lease from
+    it). LeaseLost when the lease is not the instance's current one (check_lease)."""
     check_lease(inst, lease)
-    return Transition(renew(inst, now, lease_timeout_us))
+
+
+def renewed_by(inst: Instance, heard: Heard | None, now: int, lease_timeout_us: int) -> bool:
+    """Whether a heartbeat heard under the instance's current lease keeps it past now."""
+    return heard is not None and heard[0] == inst.lease_token and heard[1] + lease_timeout_us > now
 
 
 def holds(inst: Instance, lease: int) -> bool:

@@ -25,6 +25,7 @@ from shards.engine.builds import Builds
 from shards.engine.children import Children
 from shards.engine.deletes import Deletes
 from shards.engine.effects import Effects
+from shards.engine.heartbeats import Heartbeats
 from shards.engine.instances import Instances, TaskQueueNames
 from shards.engine.ownership import Partitions
 from shards.engine.retention import Retention
@@ -83,11 +84,20 @@ class ShardEngine:
         self.metrics.watch_queues(lambda: task_queue_depths(self.queues.depths()))
         self.metrics.watch_step_queues(self.step_queues.depths)
         self.metrics.watch_backlog(self.admission.backlog)
-        self.timers = Timers(config, clock, self.partitions, self.effects, self.due)
+        self.heartbeats = Heartbeats(int(config.lease_timeout * 1_000_000))
+        self.timers = Timers(
+            config, clock, self.partitions, self.effects, self.due, self.heartbeats
+        )
         self.retention = Retention(config, clock, self.partitions, self.effects)
         task_queues = TaskQueueNames()
         self.workflow_tasks = WorkflowTasks(
-            config, clock, self.partitions, self.effects, self.admission, task_queues
+            config,
+            clock,
+            self.partitions,
+            self.effects,
+            self.admission,
+            task_queues,
+            self.heartbeats,
         )
         self.instances = Instances(
             config,

@@ -2,7 +2,8 @@
 every instance and step task due, in batches.
 
 An instance's `due_at` is when a sleep ends, a retry is due, an event wait times out or a
-worker's lease expires (shards.core.machine.fire_due); a step task's is when its retry is due
+worker's lease expires, unless a heartbeat heard under it renews it (shards.core.machine.fire_due,
+shards.engine.heartbeats); a step task's is when its retry is due
 or its attempt times out (shards.core.calls.fire_due). The earliest known due time is kept in
 memory (`NextDue`), lowered only on the event loop, by after-commit callbacks and by the loads
 of partitions taken over.
@@ -25,6 +26,7 @@ from shards.core import calls, machine
 from shards.core.model import Status
 from shards.db import log_failure
 from shards.engine.effects import Effects
+from shards.engine.heartbeats import Heartbeats
 from shards.engine.ownership import Partitions
 
 log = logging.getLogger(__name__)
@@ -53,12 +55,14 @@ class Timers:
         partitions: Partitions,
         effects: Effects,
         due: NextDue,
+        heartbeats: Heartbeats,
     ) -> None:
         self.config = config
         self.clock = clock
         self.partitions = partitions
         self.effects = effects
         self.due = due
+        self.heartbeats = heartbeats
 
     async def loop(self) -> None:
         """Sleeps until the earliest due time, then fires every instance due in batches."""
@@ -85,16 +89,20 @@ class Timers:
             await self.clock.wait(due.wake, timeout)
 
     def _fire_op(self, now: int) -> Callable[[sa.Connection, After], tuple[int, int | None]]:
+        # The heartbeats heard, as of now: a lease due that one of them keeps is renewed.
+        heard = self.heartbeats.snapshot(now)
+        lease_us = self.heartbeats.lease_us
+
         def op(conn: sa.Connection, after: After) -> tuple[int, int | None]:
             owned = self.partitions.writable(conn)
             due = store.due_instances(conn, now, self.config.timer_batch, owned)
             keys = [(i.partition, i.uid) for i in due if i.status is Status.WAITING]
             pending = store.load_pending_steps(conn, keys)
             for inst in due:
-                step = pending.get((inst.partition, inst.uid))
-                tr = machine.fire_due(inst, step, now)
+                key = (inst.partition, inst.uid)
+                tr = machine.fire_due(inst, pending.get(key), now, heard.get(key), lease_us)
                 if tr is not None:
-                    self.effects.apply(conn, after, inst, tr, known=[step])
+                    self.effects.apply(conn, after, inst, tr, known=[pending.get(key)])
             fired = len(due) + self._fire_calls(conn, after, now, owned)
             return fired, store.next_due(conn, owned)
 

@@ -33,6 +33,7 @@ from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
 from shards.engine.handoffs import Handoffs, PollOffer
+from shards.engine.heartbeats import Heartbeats
 from shards.engine.instances import TaskQueueNames
 from shards.engine.ownership import Partitions
 from shards.engine.types import Key, Task
@@ -40,6 +41,9 @@ from shards.errors import LeaseLost, TaskNotFound
 from shards.tokens import TaskRef
 
 log = logging.getLogger(__name__)
+
+# A heartbeat's leases are read this many a query.
+HEARTBEAT_READ = 500
 
 
 def new_lease() -> int:
@@ -81,8 +85,10 @@ class WorkflowTasks:
         effects: Effects,
         admission: Admission,
         task_queues: TaskQueueNames,
+        heartbeats: Heartbeats,
     ) -> None:
         self.config = config
+        self.heartbeats = heartbeats
         self.clock = clock
         self.partitions = partitions
         self.effects = effects
@@ -408,30 +414,34 @@ class WorkflowTasks:
         await self.effects.run(op, [ref.partition])
 
     async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
-        """Extends the leases still held; answers the ones lost. The tokens are looked up in
-        one query per part, so that unknown ones cost no more than reading their keys."""
+        """Hears that a worker still runs these tasks; answers the ones whose lease is lost.
+        The leases are checked by a read (one query per HEARTBEAT_READ keys) and nothing is
+        written: the timer renews a lease from its latest heartbeat when it comes due
+        (shards.engine.heartbeats)."""
+        now = self.clock.now_us()
 
-        def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], list[TaskRef]]:
-            def op(conn: sa.Connection, after: After) -> list[TaskRef]:
+        def read(conn: sa.Connection) -> list[TaskRef]:
+            lost = []
+            for start in range(0, len(refs), HEARTBEAT_READ):
+                part = refs[start : start + HEARTBEAT_READ]
                 found = store.load_instances(conn, [r.key for r in part])
-                lost, now = [], self.clock.now_us()
                 for ref in part:
                     inst = found.get(ref.key)
                     if inst is None or inst.account_id != account_id:
                         lost.append(ref)
                         continue
                     try:
-                        tr = machine.heartbeat(inst, ref.lease, now, self.lease_us)
+                        machine.heartbeat(inst, ref.lease)
                     except LeaseLost:
                         lost.append(ref)
-                        continue
-                    self.effects.apply(conn, after, inst, tr)
-                return lost
+            return lost
 
-            return op
-
-        lost = await self.effects.run_parts(refs, op_for, lambda r: r.partition)
-        return [ref for part in lost for ref in part]
+        lost = await self.effects.read(read)
+        gone = set(lost)
+        for ref in refs:
+            if ref not in gone:
+                self.heartbeats.hear(ref.key, ref.lease, now)
+        return lost
 
     async def release(
         self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str

@@ -23,6 +23,7 @@ from shards.core.model import (
     Step,
     StepKind,
     StepState,
+    Transition,
 )
 from shards.errors import LeaseLost
 from tests.core.test_machine import LEASE, LEASE_US, T0, WORKER, in_status, queued, running
@@ -49,28 +50,55 @@ def test_a_claim_takes_each_queued_key_once_in_order_and_nothing_else(
 # ------------------------------------------------------------------------------ leases
 
 
-def test_a_heartbeat_under_the_current_lease_renews_it_and_records_nothing() -> None:
+def test_a_heartbeat_under_the_current_lease_is_heard_and_writes_nothing() -> None:
     inst = running()
-    tr = machine.heartbeat(inst, LEASE, T0 + 5_000, LEASE_US)
-    assert tr.instance == replace(inst, due_at=T0 + 5_000 + LEASE_US)
-    assert not tr.history and not tr.steps and not tr.dispatch and tr.due_at is None
+    machine.heartbeat(inst, LEASE)  # raises nothing, returns no Transition: nothing to write
+
+
+def test_a_lease_due_with_a_heartbeat_heard_within_the_lease_timeout_is_renewed_from_it() -> None:
+    inst = running()
+    assert inst.due_at is not None
+    heard_at = inst.due_at - LEASE_US // 2
+    tr = machine.fire_due(inst, None, inst.due_at, (LEASE, heard_at), LEASE_US)
+    assert tr is not None
+    assert tr.instance == replace(inst, due_at=heard_at + LEASE_US)
+    assert not tr.history and not tr.steps and not tr.dispatch
 
 
 def test_a_heartbeat_keeps_a_pause_waiting_for_the_steps_report() -> None:
     asked = control.pause(running(), T0 + 2_000).instance
-    tr = machine.heartbeat(asked, LEASE, T0 + 5_000, LEASE_US)
+    assert asked.due_at is not None
+    tr = machine.fire_due(asked, None, asked.due_at, (LEASE, asked.due_at - 1), LEASE_US)
+    assert tr is not None
     assert tr.instance.status is Status.WAITING_FOR_PAUSE and not tr.task_ended
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [None, (LEASE + 1, "recent"), (LEASE, "a lease timeout ago")],
+    ids=["none heard", "under another lease", "too old"],
+)
+def test_a_lease_due_without_a_heartbeat_that_keeps_it_expires(
+    heard: tuple[int, str] | None,
+) -> None:
+    inst = running()
+    assert inst.due_at is not None
+    at = {"recent": inst.due_at - 1, "a lease timeout ago": inst.due_at - LEASE_US}
+    kept = None if heard is None else (heard[0], at[heard[1]])
+    tr = machine.fire_due(inst, None, inst.due_at, kept, LEASE_US)
+    assert tr is not None and [h.kind for h in tr.history] == ["lease_expired"]
+    assert tr.instance.status is Status.QUEUED and tr.dispatch
 
 
 @pytest.mark.parametrize("status", [s for s in Status if s not in LEASED])
 def test_a_heartbeat_for_an_instance_no_worker_holds_is_lost(status: Status) -> None:
     with pytest.raises(LeaseLost):
-        machine.heartbeat(in_status(status), LEASE, T0 + 5_000, LEASE_US)
+        machine.heartbeat(in_status(status), LEASE)
 
 
 def test_a_heartbeat_under_a_stale_lease_is_lost() -> None:
     with pytest.raises(LeaseLost):
-        machine.heartbeat(running(lease=LEASE + 1), LEASE, T0 + 5_000, LEASE_US)
+        machine.heartbeat(running(lease=LEASE + 1), LEASE)
 
 
 @given(status=st.sampled_from(list(Status)), lease=st.sampled_from([LEASE, LEASE + 1]))
@@ -150,7 +178,7 @@ def test_the_step_limit_refuses_a_stale_lease_before_it_errors_anything() -> Non
 def _ends(inst: Instance) -> list[bool]:
     """Whether each way an instance ends drops its step tasks."""
     at = T0 + 5_000
-    over = limits.count_state(inst, machine.heartbeat(inst, LEASE, at, LEASE_US), 10, 0, at)
+    over = limits.count_state(inst, Transition(machine.renew(inst, at, LEASE_US)), 10, 0, at)
     return [
         machine.complete(inst, lease=LEASE, output=b"1", now=at).drops_step_tasks,
         machine.fail(inst, lease=LEASE, error=ERROR, now=at).drops_step_tasks,
@@ -165,7 +193,9 @@ def test_every_way_an_instance_ends_drops_its_step_tasks() -> None:
 
 def test_a_write_that_does_not_end_the_instance_keeps_its_step_tasks() -> None:
     inst = running()
-    assert not machine.heartbeat(inst, LEASE, T0 + 5_000, LEASE_US).drops_step_tasks
+    assert inst.due_at is not None
+    renewed = machine.fire_due(inst, None, inst.due_at, (LEASE, inst.due_at - 1), LEASE_US)
+    assert renewed is not None and not renewed.drops_step_tasks
     assert not machine.release(inst, LEASE, T0 + 5_000, "x").drops_step_tasks
     assert not control.pause(queued(), T0 + 5_000).drops_step_tasks
     done = machine.complete(inst, lease=LEASE, output=b"1", now=T0 + 5_000).instance

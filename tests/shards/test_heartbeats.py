@@ -1,0 +1,87 @@
+"""Heartbeats are heard in memory and write nothing (shards/engine/heartbeats.py): a task kept
+alive by heartbeats alone outlives many lease timeouts, renewed by the timer from the latest
+heartbeat; a task whose heartbeats stop is dispatched again a lease timeout after the last one.
+On SQLite and PostgreSQL, with a 1 s lease."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from gateway.dev import DevServer
+from shards.core.model import HistoryKind, Status
+from tests.helpers import eventually
+from tests.shards.test_handoffs import _default_account, transactions
+
+WORKER = "w-heartbeats"
+
+
+@pytest.fixture
+def lease_timeout() -> float:
+    return 1.0
+
+
+def _updates_instances(statement: str) -> bool:
+    return (
+        statement.lower()
+        .replace('"', "")
+        .startswith(("update instances", "with w0 as (update instances"))
+    )
+
+
+async def _running(dev_server: DevServer, instance_id: str) -> tuple[Any, str]:
+    engine = dev_server.shard.engine
+    account = _default_account(dev_server)
+    await engine.create(account, "wf", instance_id, b"{}", task_queue="hb")
+    [task] = await engine.poll(account, WORKER, "hb", 1, 10.0)
+    return task, account
+
+
+async def test_a_task_kept_by_heartbeats_alone_outlives_many_lease_timeouts_and_they_write_nothing(
+    dev_server: DevServer,
+) -> None:
+    engine = dev_server.shard.engine
+    task, account = await _running(dev_server, "kept")
+    beats = 0
+    with transactions(engine.db) as committed:
+        ends = time.monotonic() + 3.5  # three and a half lease timeouts
+        while time.monotonic() < ends:
+            assert await engine.heartbeat(account, [task.ref]) == []
+            beats += 1
+            await asyncio.sleep(0.25)  # the worker's pace: four heartbeats a lease
+    view = await engine.get(account, "wf", "kept")
+    assert view.instance.status is Status.RUNNING
+    assert view.instance.lease_token == task.ref.lease
+    history = await engine.history(account, "wf", "kept", 0, 100)
+    assert HistoryKind.LEASE_EXPIRED not in [h.kind for _, h in history.entries]
+    # The timer renewed the lease once a lease timeout or so; no heartbeat wrote anything.
+    renewals = [tx for tx in committed if any(_updates_instances(s) for s, _ in tx)]
+    assert 1 <= len(renewals) <= 5 < beats
+    # The task is still the worker's.
+    await engine.complete_workflow(account, task.ref, b"1")
+    assert (await engine.get(account, "wf", "kept")).instance.status is Status.COMPLETE
+
+
+async def test_a_task_whose_heartbeats_stop_is_dispatched_again_a_lease_timeout_after_the_last(
+    dev_server: DevServer,
+) -> None:
+    engine = dev_server.shard.engine
+    task, account = await _running(dev_server, "dropped")
+    for _ in range(3):
+        assert await engine.heartbeat(account, [task.ref]) == []
+        await asyncio.sleep(0.25)
+    last = time.time()
+    assert await engine.heartbeat(account, [task.ref]) == []
+
+    async def status() -> Status:
+        return (await engine.get(account, "wf", "dropped")).instance.status
+
+    await eventually(status, lambda s: s is Status.QUEUED, timeout=10, what="the lease expired")
+    history = await engine.history(account, "wf", "dropped", 0, 100)
+    [expired] = [h for _, h in history.entries if h.kind == HistoryKind.LEASE_EXPIRED]
+    assert expired.at / 1_000_000 >= last + 1.0 - 0.05  # not before a lease after the last
+    # Its old lease is lost now.
+    assert await engine.heartbeat(account, [task.ref]) == [task.ref]
