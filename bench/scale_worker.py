@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A worker process of bench/scale.py: it runs the scale workflows on one task queue until
-SIGTERM (a clean stop: the tasks it holds go back to the server).
+SIGTERM (a clean stop: the runs in hand end on their own for up to STOP_TIMEOUT_S, then the
+tasks it still holds go back to the server).
 
   python -m bench.scale_worker ADDRESS API_KEY --task-queue Q --record FILE
 
@@ -33,6 +34,8 @@ from bench.bench_stepway import call_a, step_a, step_b, step_c
 from stepway import Client, Step, StepWorker, Worker, WorkflowEvent, workflow
 
 RECORD_FD = -1
+# How long a stopping worker lets its runs in flight end on their own.
+STOP_TIMEOUT_S = 20.0
 RELEASED = asyncio.Event()
 
 
@@ -114,6 +117,8 @@ async def serve(args: argparse.Namespace) -> None:
             # The bench waits for this line before it counts the worker as started.
             print("ready", flush=True)
             await stop.wait()
+            # A rolling restart: the runs in hand end on their own before the rest goes back.
+            await worker.stop(timeout=STOP_TIMEOUT_S)
     finally:
         await client.close()
 

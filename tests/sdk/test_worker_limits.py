@@ -87,3 +87,51 @@ async def test_a_failure_over_the_limits_is_recorded_cut_not_refused(client: Cli
     assert failed.value.error_message == "m" * MAX_FAILURE_TEXT_CHARS
     steps = (await handle.describe()).steps or ()
     assert [(s.name, s.state) for s in steps] == [("fails", "failed")]
+
+
+# Per instance: (the step has started, let it end); made on the test's own event loop.
+GATES: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
+
+
+async def _gated(instance_id: str) -> int:
+    started, gate = GATES[instance_id]
+    started.set()
+    await gate.wait()
+    return 1
+
+
+@workflow("gated")
+async def gated(event: WorkflowEvent, step: Step) -> Any:
+    return await step.do("slow", _gated, event.instance_id)
+
+
+async def test_a_worker_stopped_with_a_timeout_lets_its_runs_end_on_their_own(
+    client: Client,
+) -> None:
+    started, gate = GATES["g1"] = (asyncio.Event(), asyncio.Event())
+    worker = Worker(client, workflows=[gated], task_queue="gated")
+    await worker.start()
+    handle = await client.create("gated", id="g1", task_queue="gated")
+    await asyncio.wait_for(started.wait(), 20)
+    stopping = asyncio.ensure_future(worker.stop(timeout=20))
+    await asyncio.sleep(0.2)  # the stop is under way: polling has ended, the run goes on
+    assert not stopping.done()
+    gate.set()
+    await asyncio.wait_for(stopping, 20)
+    assert await handle.result(timeout=20) == 1
+    kinds = [e.type for e in await handle.history()]
+    assert "task_released" not in kinds and kinds.count("step_attempt_started") == 1
+
+
+async def test_a_worker_stopped_without_a_timeout_gives_its_runs_back_at_once(
+    client: Client,
+) -> None:
+    started, _ = GATES["g2"] = (asyncio.Event(), asyncio.Event())
+    worker = Worker(client, workflows=[gated], task_queue="gated2")
+    await worker.start()
+    handle = await client.create("gated", id="g2", task_queue="gated2")
+    await asyncio.wait_for(started.wait(), 20)
+    await asyncio.wait_for(worker.stop(), 20)
+    kinds = [e.type for e in await handle.history()]
+    assert "task_released" in kinds
+    assert (await handle.status()).status is InstanceStatus.QUEUED

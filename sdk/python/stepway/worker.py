@@ -138,8 +138,19 @@ class Worker:
                 raise TimeoutError(f"{len(self._running)} task(s) still running after {timeout} s")
             await asyncio.wait(list(self._running.values()), timeout=remaining)
 
-    async def stop(self) -> None:
-        """Stops polling, gives back the tasks in flight so other workers take them, and returns."""
+    async def stop(self, timeout: float = 0.0) -> None:
+        """Stops polling, gives back the tasks in flight so other workers take them, and returns.
+
+        With a timeout, the runs in flight first go on for up to that many seconds (heartbeats
+        too), so that they complete, fail or suspend on their own (a sleep, an event wait, a
+        remote step): a rolling restart then cuts no step short and no step body runs again
+        elsewhere. The runs still going after it are cancelled and their tasks given back."""
+        poll = self._loops[:1]
+        for loop in poll:
+            loop.cancel()
+        await asyncio.gather(*poll, return_exceptions=True)
+        if timeout > 0 and self._running:
+            await asyncio.wait(list(self._running.values()), timeout=timeout)
         for loop in self._loops:
             loop.cancel()
         await asyncio.gather(*self._loops, return_exceptions=True)
