@@ -4,46 +4,10 @@ checked against the goals."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-from typing import Any
-
 import pytest
 
+from tests.bench.runs import bench
 from tests.conftest import BACKENDS
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def bench(args: list[str], backend: str, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Runs a bench command (python ARGS --backend ...) from the repository root; answers its
-    one JSON line."""
-    env = dict(os.environ)
-    name = "postgres" if backend == "postgresql" else backend
-    if backend == "postgresql":
-        # The bench names its databases under this base URL: the test server's, without its
-        # database.
-        admin: str = request.getfixturevalue("pg_admin_url")
-        env["STEPWAY_BENCH_PG_URL"] = admin.rsplit("/", 1)[0]
-        args += ["--topology", "cluster"]
-    done = subprocess.run(
-        [sys.executable, *args, "--backend", name],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=150,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    [line] = done.stdout.splitlines()
-    row: dict[str, Any] = json.loads(line)
-    assert row["engine"] == "stepway"
-    assert row["backend"] == name
-    return row
 
 
 @pytest.mark.timeout(200)

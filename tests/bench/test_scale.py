@@ -4,40 +4,17 @@ files not growing across the second half of the load."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.runs import bench
 
 
 def scale(args: list[str], backend: str, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Runs `python -m bench.scale ARGS --backend ...` from the repository root (a cluster of a
-    gateway and one shard server on PostgreSQL); answers its one JSON line."""
-    env = dict(os.environ)
-    name = "postgres" if backend == "postgresql" else backend
-    if backend == "postgresql":
-        admin: str = request.getfixturevalue("pg_admin_url")
-        env["STEPWAY_BENCH_PG_URL"] = admin.rsplit("/", 1)[0]
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.scale", *args, "--backend", name, "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    [line] = done.stdout.splitlines()
-    row: dict[str, Any] = json.loads(line)
-    assert row["engine"] == "stepway"
-    assert row["backend"] == name
+    """Runs `python -m bench.scale ARGS` with two worker processes (on PostgreSQL a gateway and
+    one shard server); answers its one JSON line."""
+    row = bench(["-m", "bench.scale", *args, "--workers", "2"], backend, request, timeout=180)
     assert row["topology"] == ("cluster" if backend == "postgresql" else "split")
     return row
 
