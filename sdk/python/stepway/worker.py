@@ -81,6 +81,8 @@ class Worker:
         self._outbox = Outbox(client)
         self._loops: list[asyncio.Task[None]] = []
         self._lease_timeout = 10.0
+        # Stopping with a timeout: polls go on (the worker is alive) and give back what they get.
+        self._draining = False
 
     @property
     def abandoned_threads(self) -> int:
@@ -144,12 +146,11 @@ class Worker:
         With a timeout, the runs in flight first go on for up to that many seconds (heartbeats
         too), so that they complete, fail or suspend on their own (a sleep, an event wait, a
         remote step): a rolling restart then cuts no step short and no step body runs again
-        elsewhere. The runs still going after it are cancelled and their tasks given back."""
-        poll = self._loops[:1]
-        for loop in poll:
-            loop.cancel()
-        await asyncio.gather(*poll, return_exceptions=True)
+        elsewhere. Meanwhile the worker keeps one poll open, since a worker whose last poll
+        ends counts as gone and loses its tasks at once, and gives back at once any task it
+        answers. The runs still going after it are cancelled and their tasks given back."""
         if timeout > 0 and self._running:
+            self._draining = True
             await asyncio.wait(list(self._running.values()), timeout=timeout)
         for loop in self._loops:
             loop.cancel()
@@ -174,7 +175,7 @@ class Worker:
             request = wpb.PollWorkflowTasksRequest(
                 worker_id=self.id,
                 task_queue=self.task_queue,
-                max_tasks=min(free, 100),
+                max_tasks=1 if self._draining else min(free, 100),
                 build_id=self.build_id,
             )
             request.wait.FromMicroseconds(int(POLL_WAIT_SECONDS * 1_000_000))
@@ -188,6 +189,9 @@ class Worker:
                 backoff = min(backoff * 2, 2.0)
                 continue
             backoff = 0.1
+            if self._draining:
+                await self._give_back([task.task_token for task in resp.tasks])
+                continue
             for task in resp.tasks:
                 self._running[task.task_token] = asyncio.create_task(
                     self._run_task(task), name=f"stepway-run-{task.instance_id}"
