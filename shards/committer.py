@@ -194,17 +194,8 @@ class Committer:
         """Queues an operation that writes these partitions, under the account it serves (by
         default the one the current call serves); the future resolves after its transaction
         commits."""
-        if self._task is None:
-            raise RuntimeError("committer is not running")
-        fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        late = bool(partitions) and self._stale is not None and self._stale()
-        lane_of = SERVING.get() if account is None else account
-        lane = self._lanes.get(lane_of)
-        if lane is None:
-            lane = self._lanes[lane_of] = deque()
-            self._turn.append(lane_of)
-        lane.append(Queued(op, fut, partitions, late, max(cost, 1)))
-        self._waiting.set()
+        fut: asyncio.Future[T] = self._future()
+        self._enqueue(Queued(op, fut, partitions, self._late(partitions), max(cost, 1)), account)
         return fut
 
     def submit_prepared(
@@ -214,17 +205,28 @@ class Committer:
         under the account it serves (by default the one the current call serves). Until then
         whatever prepare reads may still grow; the partitions it answers are fenced and its
         cost counts as any operation's. The future resolves after its transaction commits."""
+        fut: asyncio.Future[Any] = self._future()
+        self._enqueue(Queued(_unprepared, fut, frozenset(), False, 1, prepare), account)
+        return fut
+
+    def _future(self) -> asyncio.Future[Any]:
         if self._task is None:
             raise RuntimeError("committer is not running")
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        return asyncio.get_running_loop().create_future()
+
+    def _late(self, partitions: Partitions) -> bool:
+        """Whether writing these partitions now is a late write (see the module's docstring)."""
+        return bool(partitions) and self._stale is not None and self._stale()
+
+    def _enqueue(self, queued: Queued, account: str | None) -> None:
+        """Queues an operation under the account it serves (by default the current call's)."""
         lane_of = SERVING.get() if account is None else account
         lane = self._lanes.get(lane_of)
         if lane is None:
             lane = self._lanes[lane_of] = deque()
             self._turn.append(lane_of)
-        lane.append(Queued(_unprepared, fut, frozenset(), False, 1, prepare))
+        lane.append(queued)
         self._waiting.set()
-        return fut
 
     async def run(
         self,
@@ -288,7 +290,7 @@ class Committer:
         assert prepare is not None
         queued.op, queued.partitions, cost = prepare()
         queued.cost = max(cost, 1)
-        queued.late = bool(queued.partitions) and self._stale is not None and self._stale()
+        queued.late = self._late(queued.partitions)
 
     async def _loop(self) -> None:
         loop = asyncio.get_running_loop()

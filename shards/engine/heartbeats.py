@@ -34,6 +34,3 @@ class Heartbeats:
         live = {k: h for k, h in self._heard.items() if h[1] + self.lease_us > now}
         self._heard = dict(live)
         return live
-
-    def __len__(self) -> int:
-        return len(self._heard)
