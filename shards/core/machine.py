@@ -212,12 +212,22 @@ def held_by(inst: Instance, worker: str) -> int | None:
     return None
 
 
-def release(inst: Instance, lease: int, now: int, reason: str) -> Transition:
-    """A worker gives its task back, or its connection dropped: the task is dispatched again."""
+def release(
+    inst: Instance, lease: int, now: int, reason: str, *, delivered: bool = True
+) -> Transition:
+    """A worker gives its task back, or its connection dropped: the task is dispatched again.
+
+    A task claimed for a poll that went away before it answered (delivered false) never
+    reached a worker: when that claim was the instance's first, the instance is left as never
+    started (no start time, no dispatch counted), so it counts as queued again and its next
+    claim is its start."""
     check_lease(inst, lease)
     detail = {"worker": inst.lease_worker, "reason": reason}
     history = [HistoryEntry(HistoryKind.TASK_RELEASED, now, detail=detail)]
-    return settle_pause(inst, Transition(queue(inst, now), history=history, dispatch=True), now)
+    new = queue(inst, now)
+    if not delivered and inst.dispatches == 1:
+        new = replace(new, started_at=None, dispatches=0)
+    return settle_pause(inst, Transition(new, history=history, dispatch=True), now)
 
 
 def complete(inst: Instance, *, lease: int, output: bytes, now: int) -> Transition:

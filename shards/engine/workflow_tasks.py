@@ -265,6 +265,7 @@ class WorkflowTasks:
                     tasks[0].instance.lease_worker or "",
                     [t.ref for t in tasks],
                     reason="poll cancelled",
+                    delivered=False,
                 )
             )
 
@@ -444,9 +445,16 @@ class WorkflowTasks:
         return lost
 
     async def release(
-        self, account_id: str, worker_id: str, refs: list[TaskRef], *, reason: str
+        self,
+        account_id: str,
+        worker_id: str,
+        refs: list[TaskRef],
+        *,
+        reason: str,
+        delivered: bool = True,
     ) -> None:
-        """Gives tasks back so that they are dispatched again; leases already lost are skipped."""
+        """Gives tasks back so that they are dispatched again; leases already lost are skipped.
+        delivered false: the tasks never reached the worker (machine.release)."""
 
         def op_for(part: list[TaskRef]) -> Callable[[sa.Connection, After], None]:
             def op(conn: sa.Connection, after: After) -> None:
@@ -458,7 +466,7 @@ class WorkflowTasks:
                     if inst is None or inst.account_id != account_id:
                         continue
                     if machine.holds(inst, ref.lease):
-                        tr = machine.release(inst, ref.lease, now, reason)
+                        tr = machine.release(inst, ref.lease, now, reason, delivered=delivered)
                         self.effects.apply(conn, after, inst, tr)
 
             return op

@@ -937,6 +937,26 @@ def test_release_dispatches_the_task_again() -> None:
     ]
 
 
+def test_a_first_claim_given_back_undelivered_leaves_the_instance_never_started() -> None:
+    first, now = running(), T0 + 7_000
+    assert first.started_at is not None and first.dispatches == 1
+    undelivered = machine.release(first, LEASE, now, "poll cancelled", delivered=False)
+    assert_queued(undelivered.instance, now)
+    assert (undelivered.instance.started_at, undelivered.instance.dispatches) == (None, 0)
+    again = machine.claim(undelivered.instance, WORKER, LEASE + 1, now + 1, LEASE_US)
+    assert kinds(again) == ["started"] and again.instance.started_at == now + 1
+    # A worker ran the instance before: its start stays, undelivered or not.
+    second = machine.claim(
+        machine.release(first, LEASE, now, "worker disconnected").instance,
+        WORKER,
+        LEASE + 1,
+        now + 1,
+        LEASE_US,
+    ).instance
+    later = machine.release(second, LEASE + 1, now + 2, "poll cancelled", delivered=False)
+    assert (later.instance.started_at, later.instance.dispatches) == (first.started_at, 2)
+
+
 def test_release_with_a_stale_lease_is_refused() -> None:
     with pytest.raises(LeaseLost):
         machine.release(running(), LEASE + 1, T0, "x")

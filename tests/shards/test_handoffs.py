@@ -22,6 +22,7 @@ from shards.quotas import DEFAULTS, to_row
 from tests.helpers import eventually
 
 WORKER = "w-handoff"
+STARTED = HistoryKind.STARTED
 
 
 def _default_account(dev_server: DevServer) -> str:
@@ -149,7 +150,7 @@ async def test_a_batch_created_while_a_poll_waits_hands_it_at_most_its_max_tasks
     assert [t.instance.instance_id for t in rest] == ["b2", "b3", "b4"]
 
 
-async def test_a_poll_cancelled_while_the_handoff_commits_gives_the_task_back(
+async def test_a_poll_cancelled_while_the_handoff_commits_gives_the_task_back_unstarted(
     dev_server: DevServer,
 ) -> None:
     engine = dev_server.shard.engine
@@ -171,12 +172,20 @@ async def test_a_poll_cancelled_while_the_handoff_commits_gives_the_task_back(
         await create
         with pytest.raises(asyncio.CancelledError):
             await poll
-        # Given back: queued again, and the next poll takes it.
+        # Given back: queued again, and the next poll takes it. The poll never answered, so
+        # the next claim is the instance's start.
         [task] = await engine.poll(account, WORKER, "cq", 1, 10.0)
         assert task.instance.instance_id == instance_id
         page = await engine.history(account, "wf", instance_id, 0, 100)
         released = [e for _, e in page.entries if e.kind == HistoryKind.TASK_RELEASED]
         assert [e.detail for e in released] == [{"worker": "gone", "reason": "poll cancelled"}]
+        starts = [e for _, e in page.entries if e.kind in (STARTED, HistoryKind.RESUMED_ON_WORKER)]
+        assert [(e.kind, (e.detail or {})["worker"]) for e in starts] == [
+            (STARTED, "gone"),
+            (STARTED, WORKER),
+        ]
+        assert task.instance.started_at is not None
+        assert task.instance.started_at >= released[0].at
         if handoffs.reserved > reserved:
             return
     raise AssertionError("no create found the writer idle")
