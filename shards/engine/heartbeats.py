@@ -14,6 +14,11 @@ Read and changed on the event loop only; the timer's operation gets a copy (`sna
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import AsyncIterator
+
 from shards.core.machine import Heard
 from shards.engine.types import Key
 
@@ -34,3 +39,31 @@ class Heartbeats:
         live = {k: h for k, h in self._heard.items() if h[1] + self.lease_us > now}
         self._heard = dict(live)
         return live
+
+
+class AccountLanes:
+    """One lane per account for the heartbeats' reads: an account's heartbeats are read one
+    at a time, so however many it sends at once they hold one of the shard's reader threads
+    (and that thread's share of the interpreter), and the other accounts' reads and the
+    event loop go on beside them."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._holders: Counter[str] = Counter()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, account_id: str) -> AsyncIterator[None]:
+        """Waits for the account's lane and holds it for the block."""
+        lock = self._locks.setdefault(account_id, asyncio.Lock())
+        self._holders[account_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._holders[account_id] -= 1
+            if not self._holders[account_id]:
+                del self._holders[account_id], self._locks[account_id]
+
+    def waiting(self, account_id: str) -> int:
+        """The account's heartbeats in its lane, the one being read included."""
+        return self._holders[account_id]

@@ -33,7 +33,7 @@ from shards.engine import journal
 from shards.engine.admission import Admission
 from shards.engine.effects import Effects
 from shards.engine.handoffs import Handoffs, PollOffer
-from shards.engine.heartbeats import Heartbeats
+from shards.engine.heartbeats import AccountLanes, Heartbeats
 from shards.engine.instances import TaskQueueNames
 from shards.engine.ownership import Partitions
 from shards.engine.types import Key, Task
@@ -89,6 +89,7 @@ class WorkflowTasks:
     ) -> None:
         self.config = config
         self.heartbeats = heartbeats
+        self.heartbeat_lanes = AccountLanes()
         self.clock = clock
         self.partitions = partitions
         self.effects = effects
@@ -437,7 +438,8 @@ class WorkflowTasks:
                         lost.append(ref)
             return lost
 
-        lost = await self.effects.read(read)
+        async with self.heartbeat_lanes.hold(account_id):
+            lost = await self.effects.read(read)
         gone = set(lost)
         for ref in refs:
             if ref not in gone:

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from shards.core.model import Instance
 from shards.store.rows import (
     BY_KEY,
-    BY_KEYS,
     INST,
     INSTANCE_COLUMNS,
+    ByKeys,
     Key,
     bp,
     keys_params,
@@ -32,8 +32,10 @@ _FIND_INSTANCE = sa.select(*INSTANCE_COLUMNS).where(
     INST.c.instance_id == bp("k_instance_id"),
 )
 _LOAD_INSTANCE = sa.select(*INSTANCE_COLUMNS).where(*BY_KEY)
-_LOAD_INSTANCES = sa.select(*INSTANCE_COLUMNS).where(*BY_KEYS)
-_LOAD_PARAMS = sa.select(INST.c.partition, INST.c.uid, INST.c.params).where(*BY_KEYS)
+_LOAD_INSTANCES = ByKeys(lambda keys: sa.select(*INSTANCE_COLUMNS).where(*keys(INST)))
+_LOAD_PARAMS = ByKeys(
+    lambda keys: sa.select(INST.c.partition, INST.c.uid, INST.c.params).where(*keys(INST))
+)
 INSERT_INSTANCE = INST.insert()
 
 
@@ -56,7 +58,7 @@ def load_instances(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Instan
     """Several instances in one query, by key."""
     if not keys:
         return {}
-    found = (to_instance(r) for r in conn.execute(_LOAD_INSTANCES, keys_params(keys)))
+    found = (to_instance(r) for r in conn.execute(_LOAD_INSTANCES.of(conn), keys_params(keys)))
     return {(i.partition, i.uid): i for i in found}
 
 
@@ -64,7 +66,7 @@ def load_params(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:
     """The params of several instances in one query."""
     if not keys:
         return {}
-    rows = conn.execute(_LOAD_PARAMS, keys_params(keys))
+    rows = conn.execute(_LOAD_PARAMS.of(conn), keys_params(keys))
     return {(r.partition, r.uid): r.params for r in rows}
 
 

@@ -14,7 +14,7 @@ from shards.store.rows import (
     INST,
     INSTANCE_COLUMNS,
     STEP_KEY,
-    STEPS_BY_KEYS,
+    ByKeys,
     H,
     Key,
     S,
@@ -24,8 +24,10 @@ from shards.store.rows import (
     to_step_of,
 )
 
-_LOAD_JOURNALS = sa.select(S).where(*STEPS_BY_KEYS)
-_LOAD_PENDING = sa.select(S).where(*STEPS_BY_KEYS, S.c.state == StepState.PENDING.value)
+_LOAD_JOURNALS = ByKeys(lambda keys: sa.select(S).where(*keys(S)))
+_LOAD_PENDING = ByKeys(
+    lambda keys: sa.select(S).where(*keys(S), S.c.state == StepState.PENDING.value)
+)
 _LOAD_STEP = sa.select(S).where(*STEP_KEY)
 
 
@@ -34,7 +36,7 @@ def load_journals(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, list[St
     journals: dict[Key, list[Step]] = {k: [] for k in keys}
     if not keys:
         return journals
-    for row in conn.execute(_LOAD_JOURNALS, keys_params(keys)):
+    for row in conn.execute(_LOAD_JOURNALS.of(conn), keys_params(keys)):
         journals[(row.partition, row.uid)].append(to_step(row))
     for steps in journals.values():
         steps.sort(key=lambda s: (s.started_at, s.name, s.seq))
@@ -47,9 +49,11 @@ _STEP_BYTES = sa.func.coalesce(sa.func.length(S.c.result), 0) + 4 * (
     sa.func.coalesce(sa.func.length(S.c.error_type), 0)
     + sa.func.coalesce(sa.func.length(S.c.error_message), 0)
 )
-_JOURNAL_SIZES = sa.select(
-    S.c.partition, S.c.uid, S.c.name, S.c.seq, S.c.started_at, _STEP_BYTES.label("size")
-).where(*STEPS_BY_KEYS)
+_JOURNAL_SIZES = ByKeys(
+    lambda keys: sa.select(
+        S.c.partition, S.c.uid, S.c.name, S.c.seq, S.c.started_at, _STEP_BYTES.label("size")
+    ).where(*keys(S))
+)
 
 
 def journal_sizes(
@@ -60,7 +64,7 @@ def journal_sizes(
     found: dict[Key, list[tuple[int, str, int, int]]] = {k: [] for k in keys}
     if not keys:
         return {}
-    for row in conn.execute(_JOURNAL_SIZES, keys_params(keys)):
+    for row in conn.execute(_JOURNAL_SIZES.of(conn), keys_params(keys)):
         found[(row.partition, row.uid)].append((row.started_at, row.name, row.seq, row.size))
     return {k: [(n, q, size) for _, n, q, size in sorted(rows)] for k, rows in found.items()}
 
@@ -126,7 +130,7 @@ def load_pending_steps(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, St
     """The step each instance is suspended on (a sleep, an event wait or a retry delay)."""
     if not keys:
         return {}
-    rows = conn.execute(_LOAD_PENDING, keys_params(keys))
+    rows = conn.execute(_LOAD_PENDING.of(conn), keys_params(keys))
     return {(r.partition, r.uid): to_step(r) for r in rows}
 
 

@@ -10,24 +10,27 @@ import sqlalchemy as sa
 
 from shards import schema
 from shards.core.model import Status
-from shards.store.rows import BY_KEYS, INST, ST, E, H, Key, S, bp, keys_params, of_partitions
+from shards.store.rows import (
+    INST,
+    ST,
+    E,
+    H,
+    Key,
+    S,
+    binds_arrays,
+    keys_match,
+    keys_params,
+    of_partitions,
+)
 
 
 def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:
     """Deletes instances with their steps, events, history and links to their children."""
     if not keys:
         return
-    params = keys_params(keys)
-    for table in (S, E, H, ST, schema.child_links):
-        # The partition and uid lists are matched as pairs through the uid, which is unique.
-        conn.execute(
-            table.delete().where(
-                table.c.partition.in_(bp("k_partitions", expanding=True)),
-                table.c.uid.in_(bp("k_uids", expanding=True)),
-            ),
-            params,
-        )
-    conn.execute(INST.delete().where(*BY_KEYS), params)
+    params, arrays = keys_params(keys), binds_arrays(conn)
+    for table in (S, E, H, ST, schema.child_links, INST):
+        conn.execute(table.delete().where(*keys_match(table, arrays=arrays)), params)
 
 
 def expired_instances(

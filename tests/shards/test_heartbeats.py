@@ -13,6 +13,7 @@ import pytest
 
 from gateway.dev import DevServer
 from shards.core.model import HistoryKind, Status
+from shards.engine.heartbeats import AccountLanes
 from tests.helpers import eventually
 from tests.shards.test_handoffs import _default_account, transactions
 
@@ -85,3 +86,29 @@ async def test_a_task_whose_heartbeats_stop_is_dispatched_again_a_lease_timeout_
     assert expired.at / 1_000_000 >= last + 1.0 - 0.05  # not before a lease after the last
     # Its old lease is lost now.
     assert await engine.heartbeat(account, [task.ref]) == [task.ref]
+
+
+async def test_an_accounts_heartbeat_reads_go_one_at_a_time_beside_other_accounts() -> None:
+    lanes = AccountLanes()
+    inside: list[str] = []
+    most = 0
+    release_b = asyncio.Event()
+
+    async def beat(account: str) -> None:
+        nonlocal most
+        async with lanes.hold(account):
+            inside.append(account)
+            most = max(most, inside.count("b"))
+            if account == "b":
+                await release_b.wait()
+            inside.remove(account)
+
+    bs = [asyncio.create_task(beat("b")) for _ in range(5)]
+    await eventually(lambda: asyncio.sleep(0, lanes.waiting("b")), lambda n: n == 5)
+    # B's five wait in its lane behind the first; A's goes through meanwhile.
+    await asyncio.wait_for(beat("a"), timeout=5)
+    assert inside == ["b"]
+    release_b.set()
+    await asyncio.gather(*bs)
+    assert most == 1 and inside == []
+    assert lanes.waiting("b") == 0 and lanes.waiting("a") == 0
