@@ -28,7 +28,7 @@ def delete_instances(conn: sa.Connection, keys: Sequence[Key]) -> None:
     """Deletes instances with their steps, events, history and links to their children."""
     if not keys:
         return
-    params, arrays = keys_params(keys), binds_arrays(conn)
+    params, arrays = keys_params(keys), binds_arrays(conn.dialect)
     for table in (S, E, H, ST, schema.child_links, INST):
         conn.execute(table.delete().where(*keys_match(table, arrays=arrays)), params)
 

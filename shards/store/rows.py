@@ -88,9 +88,9 @@ def keys_match(table: sa.Table, *, arrays: bool) -> Matches:
     )
 
 
-def binds_arrays(conn: sa.Connection) -> bool:
+def binds_arrays(dialect: sa.Dialect) -> bool:
     """Whether the database binds a list as one array (PostgreSQL, CockroachDB; not SQLite)."""
-    return conn.dialect.name != "sqlite"
+    return dialect.name != "sqlite"
 
 
 class ByKeys:
@@ -105,7 +105,10 @@ class ByKeys:
         self._built: dict[bool, sa.Executable] = {}
 
     def of(self, conn: sa.Connection) -> sa.Executable:
-        arrays = binds_arrays(conn)
+        return self.for_dialect(conn.dialect)
+
+    def for_dialect(self, dialect: sa.Dialect) -> sa.Executable:
+        arrays = binds_arrays(dialect)
         stmt = self._built.get(arrays)
         if stmt is None:
             stmt = self._built[arrays] = self._build(functools.partial(keys_match, arrays=arrays))

@@ -24,7 +24,7 @@ from shards.core.model import (
 )
 from shards.db import create_engine
 from shards.store.bulk import insert_rows
-from shards.store.rows import INSTANCE_COLUMNS
+from shards.store.rows import INSTANCE_COLUMNS, ByKeys
 
 COLUMNS = (*(c.name for c in INSTANCE_COLUMNS), "params")
 
@@ -128,3 +128,43 @@ def test_a_transition_reads_back_as_written_whether_its_writes_go_in_one_stateme
         assert store.load_steps(conn, (3, "u1"), [("a", 1), ("b", 2)]) == [done, new]
         entries = store.load_history(conn, (3, "u1"), queued.history_seq, 10)
     assert entries == [(queued.history_seq + n, h) for n, h in enumerate(history, 1)]
+
+
+def test_instances_found_by_many_keys_are_exactly_those_keys_on_every_backend(
+    engine: sa.Engine,
+) -> None:
+    rows = [_instance(n) for n in range(30)]
+    with engine.begin() as conn:
+        insert_rows(conn, schema.instances, COLUMNS, rows)
+    # Keys of several partitions, with a partition and a uid that exist but not together.
+    wanted = [(r["partition"], r["uid"]) for r in rows[:12:3]]
+    crossed = (rows[1]["partition"], rows[2]["uid"])
+    unknown = (0, "u-none")
+    with engine.connect() as conn:
+        found = store.load_instances(conn, [*wanted, crossed, unknown])
+        params = store.load_params(conn, wanted)
+    assert sorted(found) == sorted(wanted)
+    assert all(found[k].uid == k[1] and found[k].partition == k[0] for k in wanted)
+    assert params == {(r["partition"], r["uid"]): r["params"] for r in rows[:12:3]}
+
+
+def test_many_keys_bind_as_two_arrays_on_postgresql_and_cockroachdb_and_as_in_lists_on_sqlite() -> (
+    None
+):
+    select = ByKeys(lambda keys: sa.select(schema.instances.c.uid).where(*keys(schema.instances)))
+    for url, arrays in [
+        ("postgresql://u@127.0.0.1/d", True),
+        ("cockroachdb://u@127.0.0.1/d", True),
+        ("sqlite:///unused.db", False),
+    ]:
+        engine = create_engine(url)  # nothing is connected to: the dialect is enough
+        try:
+            statement = select.for_dialect(engine.dialect)
+            assert isinstance(statement, sa.Select)
+            text = str(statement.compile(dialect=engine.dialect))
+        finally:
+            engine.dispose()
+        if arrays:
+            assert text.count("= ANY (") == 2 and " IN " not in text, text
+        else:
+            assert text.count(" IN (") == 2 and "ANY" not in text, text
