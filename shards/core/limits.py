@@ -16,6 +16,7 @@ from shards.core.model import (
     Instance,
     Status,
     Step,
+    StepState,
     Transition,
 )
 from shards.errors import FailedPrecondition
@@ -72,6 +73,36 @@ def count_state(inst: Instance, tr: Transition, growth: int, limit: int, now: in
         state_counted=True,
         drops_step_tasks=True,
     )
+
+
+def count_journal(
+    inst: Instance, tr: Transition, was: Step | None, limit: int, now: int
+) -> Transition:
+    """count_state for a write of journal entries in place of `was` (None: a new entry).
+
+    A refused write of a new entry still records the entry as its attempt's start left it
+    (running, no attempt finished, nothing held): a worker may send an attempt's start in the
+    same batch as its report, and the start is then left to the report (shards.core.steps
+    starts_reported_with), so without this a refused report would take its start with it."""
+    checked = count_state(inst, tr, journal_growth(tr.steps, [was]), limit, now)
+    if checked is tr or was is not None:
+        return checked
+    checked.steps = [
+        replace(
+            s,
+            state=StepState.RUNNING,
+            attempts=0,
+            result=None,
+            error_type=None,
+            error_message=None,
+            wake_at=None,
+            ended_at=None,
+            attempt_started_at=s.started_at,
+            attempt_lease=inst.lease_token,
+        )
+        for s in tr.steps
+    ]
+    return checked
 
 
 def past_step_limit(

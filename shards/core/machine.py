@@ -219,14 +219,14 @@ def release(
 
     A task claimed for a poll that went away before it answered (delivered false) never
     reached a worker: when that claim was the instance's first, the instance is left as never
-    started (no start time, no dispatch counted), so it counts as queued again and its next
-    claim is its start."""
+    started (no start time, no dispatch counted, on no build yet), so it counts as queued
+    again and its next claim is its start."""
     check_lease(inst, lease)
     detail = {"worker": inst.lease_worker, "reason": reason}
     history = [HistoryEntry(HistoryKind.TASK_RELEASED, now, detail=detail)]
     new = queue(inst, now)
     if not delivered and inst.dispatches == 1:
-        new = replace(new, started_at=None, dispatches=0)
+        new = replace(new, started_at=None, dispatches=0, build_id=None)
     return settle_pause(inst, Transition(new, history=history, dispatch=True), now)
 
 

@@ -193,18 +193,25 @@ class Admission:
         (shards.core.limits.count_state)."""
         limit = self.quotas.read(conn, inst.account_id).max_instance_state_bytes
         checked = limits.count_state(inst, tr, growth, limit, self.clock.now_us())
-        if checked is not tr:
-            account = inst.account_id
-            after.append(lambda: self.reject(account, limits.STATE_QUOTA))
-        return checked
+        return self._counted(after, inst, tr, checked)
 
     def within_journal_quota(
         self, conn: sa.Connection, after: After, inst: Instance, tr: Transition, was: Step | None
     ) -> Transition:
         """within_state_quota for a transition that writes journal entries in place of `was`
-        (None: a new entry)."""
-        growth = limits.journal_growth(tr.steps, [was])
-        return self.within_state_quota(conn, after, inst, tr, growth)
+        (None: a new entry, whose start a refusal still records: limits.count_journal)."""
+        limit = self.quotas.read(conn, inst.account_id).max_instance_state_bytes
+        checked = limits.count_journal(inst, tr, was, limit, self.clock.now_us())
+        return self._counted(after, inst, tr, checked)
+
+    def _counted(
+        self, after: After, inst: Instance, tr: Transition, checked: Transition
+    ) -> Transition:
+        """A write refused for the state quota is counted for the account's usage."""
+        if checked is not tr:
+            account = inst.account_id
+            after.append(lambda: self.reject(account, limits.STATE_QUOTA))
+        return checked
 
     def slots_left(self, queue: tuple[str, str]) -> int:
         """How many more instances of the queue's account may start on this server now."""

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shards.core import calls, control, limits, machine
+from shards.core import calls, control, limits, machine, steps
 from shards.core.model import (
     FINAL,
     LEASED,
@@ -201,6 +201,41 @@ def test_a_write_that_does_not_end_the_instance_keeps_its_step_tasks() -> None:
     done = machine.complete(inst, lease=LEASE, output=b"1", now=T0 + 5_000).instance
     assert done.status in FINAL
     assert not control.restart(done, [], None, T0 + 6_000).drops_step_tasks
+
+
+def _report(inst: Instance, existing: Step | None, result: bytes) -> Transition:
+    return steps.complete_step(
+        inst,
+        existing,
+        lease=LEASE,
+        name="big",
+        seq=1,
+        attempt=1,
+        result=result,
+        started_at=T0 + 2_000,
+        now=T0 + 3_000,
+        lease_timeout_us=LEASE_US,
+    )
+
+
+def test_a_report_refused_for_the_state_quota_still_records_a_new_entrys_start() -> None:
+    inst, now = running(), T0 + 3_000
+    report = _report(inst, None, b"x" * 100)
+    refused = limits.count_journal(inst, report, None, 50, now)
+    assert refused.instance.status is Status.ERRORED
+    assert refused.instance.error_type == "StateLimitExceeded"
+    [start] = refused.steps
+    assert (start.name, start.seq, start.state, start.attempts) == ("big", 1, StepState.RUNNING, 0)
+    assert (start.result, start.ended_at, start.attempt_lease) == (None, None, LEASE)
+    assert limits.step_bytes(start) == 0
+    # An entry already in the journal (its start recorded) is left as it was.
+    started = replace(start, attempt_started_at=T0 + 2_000)
+    again = limits.count_journal(inst, _report(inst, started, b"x" * 100), started, 50, now)
+    assert again.instance.status is Status.ERRORED and again.steps == []
+    # Within the quota, the report is recorded as it is.
+    fits = _report(inst, None, b"x" * 10)
+    assert limits.count_journal(inst, fits, None, 50, now) is fits
+    assert fits.steps[0].result == b"x" * 10
 
 
 # ------------------------------------------------------------------------------ calls

@@ -938,11 +938,12 @@ def test_release_dispatches_the_task_again() -> None:
 
 
 def test_a_first_claim_given_back_undelivered_leaves_the_instance_never_started() -> None:
-    first, now = running(), T0 + 7_000
+    first, now = replace(running(), build_id="A"), T0 + 7_000
     assert first.started_at is not None and first.dispatches == 1
     undelivered = machine.release(first, LEASE, now, "poll cancelled", delivered=False)
     assert_queued(undelivered.instance, now)
     assert (undelivered.instance.started_at, undelivered.instance.dispatches) == (None, 0)
+    assert undelivered.instance.build_id is None
     again = machine.claim(undelivered.instance, WORKER, LEASE + 1, now + 1, LEASE_US)
     assert kinds(again) == ["started"] and again.instance.started_at == now + 1
     # A worker ran the instance before: its start stays, undelivered or not.
@@ -955,6 +956,7 @@ def test_a_first_claim_given_back_undelivered_leaves_the_instance_never_started(
     ).instance
     later = machine.release(second, LEASE + 1, now + 2, "poll cancelled", delivered=False)
     assert (later.instance.started_at, later.instance.dispatches) == (first.started_at, 2)
+    assert later.instance.build_id == "A"
 
 
 def test_release_with_a_stale_lease_is_refused() -> None:

@@ -164,7 +164,18 @@ async def test_versions_command_counts_instances_per_build_and_move_build_moves_
         await client.create_batch("versioned", batch)
         for n in range(3):
             await until_waiting(client, "versioned", f"v-{n}")
-    await client.create("versioned", id="v-new")  # no worker polls: on no build yet
+    # No worker polls now: on no build yet. (The worker's last poll may still be open at the
+    # shard when it is created: its claim is given back, on no build, once the poll's
+    # cancellation arrives.)
+    await client.create("versioned", id="v-new")
+    await eventually(
+        lambda: client.workflow_builds("versioned"),
+        lambda builds: (
+            [(b.build_id, b.unassigned, b.instances) for b in builds]
+            == [("A", False, {InstanceStatus.WAITING: 3}), ("", True, {InstanceStatus.QUEUED: 1})]
+        ),
+        what="v-new on no build",
+    )
     shown = await cli("workflows", "versions", "versioned")
     assert shown.code == 0, shown.err
     assert rows(shown) == [

@@ -272,8 +272,11 @@ async def test_failure_messages_count_toward_the_state_quota_in_utf8_bytes(
     assert info.status == InstanceStatus.ERRORED
     assert info.error is not None and info.error.type == "StateLimitExceeded"
     assert "30,004 bytes" in info.error.message and "1,048,576" in info.error.message
+    # The 34 failures are recorded; the 35th step only as started, which its report implied.
     steps = (await handle.describe()).steps
-    assert steps is not None and len(steps) == 34
+    assert steps is not None and len(steps) == 35
+    assert all(s.state == "failed" for s in steps[:34])
+    assert (steps[34].name, steps[34].state, steps[34].attempts) == ("s35", "pending", 0)
 
 
 @pytest.mark.parametrize(("state_quota", "answer_bytes"), [(MiB, 256 * 1024)])
