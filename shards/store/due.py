@@ -8,7 +8,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 
 from shards.core.model import Instance
-from shards.store.rows import INST, INSTANCE_COLUMNS, ST, of_partitions, to_instance
+from shards.store.rows import INST, INSTANCE_COLUMNS, ST, owned_rows_in_order, to_instance
 
 
 def due_instances(
@@ -19,7 +19,11 @@ def due_instances(
         return []
     rows = conn.execute(
         sa.select(*INSTANCE_COLUMNS)
-        .where(INST.c.due_at.is_not(None), INST.c.due_at <= now, of_partitions(partitions))
+        .where(
+            INST.c.due_at.is_not(None),
+            INST.c.due_at <= now,
+            owned_rows_in_order(INST, partitions),
+        )
         .order_by(INST.c.due_at)
         .limit(limit)
     )
@@ -30,11 +34,14 @@ def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
     """The earliest due time of any instance or step task of these partitions."""
     if not partitions:
         return None
-    first = conn.execute(
-        sa.select(sa.func.min(INST.c.due_at)).where(of_partitions(partitions))
-    ).scalar()
-    tasks = conn.execute(
-        sa.select(sa.func.min(ST.c.due_at)).where(ST.c.partition.in_(sorted(partitions)))
-    ).scalar()
-    values = [int(v) for v in (first, tasks) if v is not None]
+    values = []
+    for table in (INST, ST):
+        first = conn.execute(
+            sa.select(table.c.due_at)
+            .where(table.c.due_at.is_not(None), owned_rows_in_order(table, partitions))
+            .order_by(table.c.due_at)
+            .limit(1)
+        ).scalar()
+        if first is not None:
+            values.append(int(first))
     return min(values) if values else None

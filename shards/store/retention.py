@@ -21,6 +21,7 @@ from shards.store.rows import (
     keys_match,
     keys_params,
     of_partitions,
+    owned_rows_in_order,
 )
 
 
@@ -42,7 +43,11 @@ def expired_instances(
         return []
     rows = conn.execute(
         sa.select(INST.c.partition, INST.c.uid)
-        .where(INST.c.expires_at.is_not(None), INST.c.expires_at <= now, of_partitions(partitions))
+        .where(
+            INST.c.expires_at.is_not(None),
+            INST.c.expires_at <= now,
+            owned_rows_in_order(INST, partitions),
+        )
         .order_by(INST.c.expires_at)
         .limit(limit)
     )

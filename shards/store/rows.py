@@ -124,6 +124,16 @@ def of_partitions(partitions: Collection[int]) -> sa.ColumnElement[bool]:
     return INST.c.partition.in_(sorted(partitions))
 
 
+def owned_rows_in_order(table: sa.Table, partitions: Collection[int]) -> sa.ColumnElement[bool]:
+    """Rows of these partitions, for a query that walks another index in its order (due
+    times, expiry) and stops at its limit: the partition is checked row by row
+    (`partition + 0`), which no index answers. Given `partition IN (...)`, SQLite chooses the
+    index that leads with the partition, reads every row of the owned partitions and sorts
+    them: 28 ms for the next due time among 50,000 instances, against 0.15 ms in due order.
+    PostgreSQL walks the due index either way."""
+    return (table.c.partition + 0).in_(sorted(partitions))
+
+
 def to_instance(row: Any) -> Instance:
     return to_instance_of(row._mapping)
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards.core.calls import StepKey, StepTask, TaskState
-from shards.store.rows import ST, bp, to_step_task
+from shards.store.rows import ST, bp, owned_rows_in_order, to_step_task
 
 _STEP_TASK_KEY = (
     ST.c.partition == bp("k_partition"),
@@ -86,7 +86,7 @@ def due_step_tasks(
         return []
     rows = conn.execute(
         sa.select(ST)
-        .where(ST.c.due_at.is_not(None), ST.c.due_at <= now, ST.c.partition.in_(sorted(partitions)))
+        .where(ST.c.due_at.is_not(None), ST.c.due_at <= now, owned_rows_in_order(ST, partitions))
         .order_by(ST.c.due_at)
         .limit(limit)
     )
