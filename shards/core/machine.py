@@ -23,6 +23,7 @@ from shards.core.model import (
     HistoryEntry,
     HistoryKind,
     Instance,
+    Lease,
     RollbackOutcome,
     Status,
     Step,
@@ -68,10 +69,10 @@ def claim(inst: Instance, worker: str, lease: int, now: int, lease_timeout_us: i
     return Transition(new, history=[HistoryEntry(kind, now, detail={"worker": worker})], due_at=due)
 
 
-def check_lease(inst: Instance, lease: int) -> None:
+def check_lease(inst: Instance | Lease, lease: int) -> None:
     """Raises LeaseLost unless the instance runs under this lease."""
     if inst.lease_token != lease or inst.status not in LEASED:
-        if ended(inst) or inst.status is Status.PAUSED:
+        if inst.status in FINAL or inst.status is Status.PAUSED:
             raise LeaseLost(f"instance is {inst.status}")
         raise LeaseLost(
             "the task was dispatched again after its lease expired or was released, "
@@ -189,7 +190,7 @@ def claimable(keys: Iterable[K], found: Mapping[K, Instance]) -> list[K]:
     return [k for k in dict.fromkeys(keys) if k in found and found[k].status is Status.QUEUED]
 
 
-def heartbeat(inst: Instance, lease: int) -> None:
+def heartbeat(inst: Instance | Lease, lease: int) -> None:
     """A worker says it still runs the task: the shard hears it (fire_due renews the lease from
     it). LeaseLost when the lease is not the instance's current one (check_lease)."""
     check_lease(inst, lease)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Status(StrEnum):
@@ -56,6 +56,15 @@ class Backoff(StrEnum):
     CONSTANT = "constant"
     LINEAR = "linear"
     EXPONENTIAL = "exponential"
+
+
+class Lease(NamedTuple):
+    """What a heartbeat reads of an instance: its account, status and current task lease (the
+    columns a lease check needs, read for many instances at once without the rest)."""
+
+    account_id: str
+    status: Status
+    lease_token: int | None
 
 
 @dataclass(frozen=True)

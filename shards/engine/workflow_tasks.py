@@ -426,14 +426,14 @@ class WorkflowTasks:
             lost = []
             for start in range(0, len(refs), HEARTBEAT_READ):
                 part = refs[start : start + HEARTBEAT_READ]
-                found = store.load_instances(conn, [r.key for r in part])
+                found = store.load_leases(conn, [r.key for r in part])
                 for ref in part:
-                    inst = found.get(ref.key)
-                    if inst is None or inst.account_id != account_id:
+                    held = found.get(ref.key)
+                    if held is None or held.account_id != account_id:
                         lost.append(ref)
                         continue
                     try:
-                        machine.heartbeat(inst, ref.lease)
+                        machine.heartbeat(held, ref.lease)
                     except LeaseLost:
                         lost.append(ref)
             return lost

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from shards.core.model import Instance
+from shards.core.model import Instance, Lease, Status
 from shards.store.rows import (
     BY_KEY,
     INST,
@@ -33,6 +33,11 @@ _FIND_INSTANCE = sa.select(*INSTANCE_COLUMNS).where(
 )
 _LOAD_INSTANCE = sa.select(*INSTANCE_COLUMNS).where(*BY_KEY)
 _LOAD_INSTANCES = ByKeys(lambda keys: sa.select(*INSTANCE_COLUMNS).where(*keys(INST)))
+_LOAD_LEASES = ByKeys(
+    lambda keys: sa.select(
+        INST.c.partition, INST.c.uid, INST.c.account_id, INST.c.status, INST.c.lease_token
+    ).where(*keys(INST))
+)
 _LOAD_PARAMS = ByKeys(
     lambda keys: sa.select(INST.c.partition, INST.c.uid, INST.c.params).where(*keys(INST))
 )
@@ -60,6 +65,17 @@ def load_instances(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Instan
         return {}
     found = (to_instance(r) for r in conn.execute(_LOAD_INSTANCES.of(conn), keys_params(keys)))
     return {(i.partition, i.uid): i for i in found}
+
+
+def load_leases(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Lease]:
+    """The account, status and task lease of several instances in one query, by key: what a
+    heartbeat checks, without reading and converting the rest of their rows."""
+    if not keys:
+        return {}
+    rows = conn.execute(_LOAD_LEASES.of(conn), keys_params(keys))
+    return {
+        (r.partition, r.uid): Lease(r.account_id, Status(r.status), r.lease_token) for r in rows
+    }
 
 
 def load_params(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:

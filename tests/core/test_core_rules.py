@@ -18,6 +18,7 @@ from shards.core.model import (
     Failure,
     HistoryKind,
     Instance,
+    Lease,
     RetryPolicy,
     Status,
     Step,
@@ -112,6 +113,22 @@ def test_a_lease_holds_exactly_when_the_worker_may_write_under_it(
     except LeaseLost:
         may_write = False
     assert machine.holds(inst, lease) is may_write
+
+
+@given(status=st.sampled_from(list(Status)), lease=st.sampled_from([LEASE, LEASE + 1]))
+def test_a_heartbeat_checks_the_lease_columns_alone_as_it_checks_the_whole_instance(
+    status: Status, lease: int
+) -> None:
+    inst = replace(running(), status=status)
+    columns = Lease(inst.account_id, inst.status, inst.lease_token)
+    outcomes = []
+    for held in (inst, columns):
+        try:
+            machine.heartbeat(held, lease)
+            outcomes.append("heard")
+        except LeaseLost as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
 
 
 @given(status=st.sampled_from(list(Status)), worker=st.sampled_from([WORKER, "other"]))
