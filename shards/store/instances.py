@@ -16,7 +16,6 @@ from shards.store.rows import (
     ByKeys,
     Key,
     bp,
-    keys_params,
     to_instance,
 )
 
@@ -63,7 +62,7 @@ def load_instances(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Instan
     """Several instances in one query, by key."""
     if not keys:
         return {}
-    found = (to_instance(r) for r in conn.execute(_LOAD_INSTANCES.of(conn), keys_params(keys)))
+    found = (to_instance(r) for r in _LOAD_INSTANCES.run(conn, keys))
     return {(i.partition, i.uid): i for i in found}
 
 
@@ -72,7 +71,7 @@ def load_leases(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Lease]:
     heartbeat checks, without reading and converting the rest of their rows."""
     if not keys:
         return {}
-    rows = conn.execute(_LOAD_LEASES.of(conn), keys_params(keys))
+    rows = _LOAD_LEASES.run(conn, keys)
     return {
         (r.partition, r.uid): Lease(r.account_id, Status(r.status), r.lease_token) for r in rows
     }
@@ -82,7 +81,7 @@ def load_params(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:
     """The params of several instances in one query."""
     if not keys:
         return {}
-    rows = conn.execute(_LOAD_PARAMS.of(conn), keys_params(keys))
+    rows = _LOAD_PARAMS.run(conn, keys)
     return {(r.partition, r.uid): r.params for r in rows}
 
 

@@ -18,7 +18,6 @@ from shards.store.rows import (
     H,
     Key,
     S,
-    keys_params,
     to_instance_of,
     to_step,
     to_step_of,
@@ -36,7 +35,7 @@ def load_journals(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, list[St
     journals: dict[Key, list[Step]] = {k: [] for k in keys}
     if not keys:
         return journals
-    for row in conn.execute(_LOAD_JOURNALS.of(conn), keys_params(keys)):
+    for row in _LOAD_JOURNALS.run(conn, keys):
         journals[(row.partition, row.uid)].append(to_step(row))
     for steps in journals.values():
         steps.sort(key=lambda s: (s.started_at, s.name, s.seq))
@@ -64,7 +63,7 @@ def journal_sizes(
     found: dict[Key, list[tuple[int, str, int, int]]] = {k: [] for k in keys}
     if not keys:
         return {}
-    for row in conn.execute(_JOURNAL_SIZES.of(conn), keys_params(keys)):
+    for row in _JOURNAL_SIZES.run(conn, keys):
         found[(row.partition, row.uid)].append((row.started_at, row.name, row.seq, row.size))
     return {k: [(n, q, size) for _, n, q, size in sorted(rows)] for k, rows in found.items()}
 
@@ -130,7 +129,7 @@ def load_pending_steps(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, St
     """The step each instance is suspended on (a sleep, an event wait or a retry delay)."""
     if not keys:
         return {}
-    rows = conn.execute(_LOAD_PENDING.of(conn), keys_params(keys))
+    rows = _LOAD_PENDING.run(conn, keys)
     return {(r.partition, r.uid): to_step(r) for r in rows}
 
 
