@@ -3,7 +3,7 @@ Transition a command produces. Plain data, no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -261,6 +261,22 @@ class Transition:
     # The instance ended with this write: the tasks of its CALL steps go with it, since nothing
     # waits for them any more.
     drops_step_tasks: bool = False
+
+    def moves_due_only(self, old: Instance) -> bool:
+        """Whether all the transition writes is the instance's due time (a lease renewed from
+        a heartbeat heard, a due time cleared): no other column, no step, no history, and
+        nothing to do after the commit."""
+        return not (
+            self.steps
+            or self.history
+            or self.dispatch
+            or self.finished
+            or self.consumed_event
+            or self.due_at is not None
+            or self.task_ended
+            or self.dropped_steps
+            or self.drops_step_tasks
+        ) and self.instance == replace(old, due_at=self.instance.due_at)
 
 
 # A DO step not finished: waiting for its first attempt or a retry, or running one.

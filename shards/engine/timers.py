@@ -28,6 +28,7 @@ from shards.db import log_failure
 from shards.engine.effects import Effects
 from shards.engine.heartbeats import Heartbeats
 from shards.engine.ownership import Partitions
+from shards.engine.types import Key
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +99,18 @@ class Timers:
             due = store.due_instances(conn, now, self.config.timer_batch, owned)
             keys = [(i.partition, i.uid) for i in due if i.status is Status.WAITING]
             pending = store.load_pending_steps(conn, keys)
+            # Leases renewed from heartbeats heard change the due time alone: written together.
+            moves: list[tuple[Key, int | None]] = []
             for inst in due:
                 key = (inst.partition, inst.uid)
                 tr = machine.fire_due(inst, pending.get(key), now, heard.get(key), lease_us)
-                if tr is not None:
+                if tr is None:
+                    continue
+                if tr.moves_due_only(inst):
+                    moves.append((key, tr.instance.due_at))
+                else:
                     self.effects.apply(conn, after, inst, tr, known=[pending.get(key)])
+            store.move_due_times(conn, moves)
             fired = len(due) + self._fire_calls(conn, after, now, owned)
             return fired, store.next_due(conn, owned)
 

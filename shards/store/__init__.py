@@ -47,7 +47,7 @@ from shards.store.children import (
     retry_message,
     update_link,
 )
-from shards.store.due import due_instances, next_due
+from shards.store.due import due_instances, move_due_times, next_due
 from shards.store.events import insert_event, oldest_buffered_event
 from shards.store.history import load_history
 from shards.store.instances import (
@@ -159,6 +159,7 @@ __all__ = [
     "load_step_task",
     "load_step_tasks",
     "load_steps",
+    "move_due_times",
     "new_uid",
     "next_due",
     "next_message_at",

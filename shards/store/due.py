@@ -8,7 +8,18 @@ from collections.abc import Collection
 import sqlalchemy as sa
 
 from shards.core.model import Instance
-from shards.store.rows import INST, INSTANCE_COLUMNS, ST, owned_rows_in_order, to_instance
+from shards.store.rows import (
+    BY_KEY,
+    INST,
+    INSTANCE_COLUMNS,
+    ST,
+    Key,
+    bp,
+    owned_rows_in_order,
+    to_instance,
+)
+
+_MOVE_DUE = INST.update().where(*BY_KEY).values(due_at=bp("v_due_at"))
 
 
 def due_instances(
@@ -45,3 +56,13 @@ def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
         if first is not None:
             values.append(int(first))
     return min(values) if values else None
+
+
+def move_due_times(conn: sa.Connection, moves: list[tuple[Key, int | None]]) -> None:
+    """Writes new due times of instances, in one statement run for all of them: the timer's
+    lease renewals, which change nothing else (Transition.moves_due_only)."""
+    if moves:
+        conn.execute(
+            _MOVE_DUE,
+            [{"k_partition": p, "k_uid": u, "v_due_at": due} for (p, u), due in moves],
+        )

@@ -66,6 +66,18 @@ def test_a_lease_due_with_a_heartbeat_heard_within_the_lease_timeout_is_renewed_
     assert not tr.history and not tr.steps and not tr.dispatch
 
 
+def test_a_renewal_from_a_heartbeat_moves_the_due_time_alone_and_an_expiry_does_more() -> None:
+    inst = running()
+    assert inst.due_at is not None
+    renewed = machine.fire_due(inst, None, inst.due_at, (LEASE, inst.due_at - 1), LEASE_US)
+    expired = machine.fire_due(inst, None, inst.due_at, None, LEASE_US)
+    assert renewed is not None and renewed.moves_due_only(inst)
+    assert expired is not None and not expired.moves_due_only(inst)
+    assert not Transition(replace(inst, due_at=1, current_step="s")).moves_due_only(inst)
+    assert not Transition(replace(inst, due_at=1), dispatch=True).moves_due_only(inst)
+    assert Transition(replace(inst, due_at=None)).moves_due_only(inst)
+
+
 def test_a_heartbeat_keeps_a_pause_waiting_for_the_steps_report() -> None:
     asked = control.pause(running(), T0 + 2_000).instance
     assert asked.due_at is not None
