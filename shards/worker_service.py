@@ -278,7 +278,7 @@ class ShardWorkerService(FromGateway, wgrpc.WorkerServiceServicer):  # type: ign
     ) -> wpb.HeartbeatTasksResponse:
         account = self.account(context)
         refs = {decode(t): t for t in request.task_tokens}
-        lost = await self.engine.heartbeat(account, list(refs))
+        lost = await self.engine.heartbeat(account, request.worker_id, list(refs))
         return wpb.HeartbeatTasksResponse(lost_task_tokens=[refs[r] for r in lost])
 
     async def ReleaseTasks(

@@ -9,6 +9,11 @@ restart or a partition's move nothing is heard yet: a lease then lasts until its
 time, at most a lease timeout after the last renewal written, and the worker's next heartbeat
 (every third of a lease timeout) is heard before it.
 
+A heartbeat is heard as it arrives for the tasks the shard leased to that worker, before its
+tokens are read, so a read that waits (many tokens, a busy server) never lets a live lease
+lapse; other tokens are heard once the read finds their lease current. The read answers which
+leases are lost.
+
 Read and changed on the event loop only; the timer's operation gets a copy (`snapshot`).
 """
 
@@ -17,28 +22,43 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 from shards.core.machine import Heard
 from shards.engine.types import Key
 
 
 class Heartbeats:
-    """The latest heartbeat heard per instance: (lease, at)."""
+    """The latest time a heartbeat was heard per (instance, lease).
+
+    Keyed by the lease too, so that a heartbeat under a lease that is not the instance's (a
+    stale or a forged token) never hides the one under its current lease: the timer looks up
+    the instance's current lease (`heard_under`)."""
 
     def __init__(self, lease_us: int) -> None:
         self.lease_us = lease_us
-        self._heard: dict[Key, Heard] = {}
+        self._heard: dict[tuple[Key, int], int] = {}
 
     def hear(self, key: Key, lease: int, at: int) -> None:
-        self._heard[key] = (lease, at)
+        if self._heard.get((key, lease), at) <= at:
+            self._heard[(key, lease)] = at
 
-    def snapshot(self, now: int) -> dict[Key, Heard]:
+    def snapshot(self, now: int) -> dict[tuple[Key, int], int]:
         """The heartbeats that still keep a lease (heard within a lease timeout of now), as a
         copy for the timer's operation; older ones are forgotten."""
-        live = {k: h for k, h in self._heard.items() if h[1] + self.lease_us > now}
+        live = {k: at for k, at in self._heard.items() if at + self.lease_us > now}
         self._heard = dict(live)
         return live
+
+
+def heard_under(
+    snapshot: Mapping[tuple[Key, int], int], key: Key, lease: int | None
+) -> Heard | None:
+    """The latest heartbeat heard under the instance's current lease, as the machine takes it."""
+    if lease is None:
+        return None
+    at = snapshot.get((key, lease))
+    return None if at is None else (lease, at)
 
 
 class AccountLanes:

@@ -26,7 +26,7 @@ from shards.core import calls, machine
 from shards.core.model import Status
 from shards.db import log_failure
 from shards.engine.effects import Effects
-from shards.engine.heartbeats import Heartbeats
+from shards.engine.heartbeats import Heartbeats, heard_under
 from shards.engine.ownership import Partitions
 from shards.engine.types import Key
 
@@ -103,7 +103,8 @@ class Timers:
             moves: list[tuple[Key, int | None]] = []
             for inst in due:
                 key = (inst.partition, inst.uid)
-                tr = machine.fire_due(inst, pending.get(key), now, heard.get(key), lease_us)
+                kept = heard_under(heard, key, inst.lease_token)
+                tr = machine.fire_due(inst, pending.get(key), now, kept, lease_us)
                 if tr is None:
                     continue
                 if tr.moves_due_only(inst):

@@ -415,12 +415,19 @@ class WorkflowTasks:
 
         await self.effects.run(op, [ref.partition])
 
-    async def heartbeat(self, account_id: str, refs: list[TaskRef]) -> list[TaskRef]:
+    async def heartbeat(
+        self, account_id: str, worker_id: str, refs: list[TaskRef]
+    ) -> list[TaskRef]:
         """Hears that a worker still runs these tasks; answers the ones whose lease is lost.
-        The leases are checked by a read (one query per HEARTBEAT_READ keys) and nothing is
-        written: the timer renews a lease from its latest heartbeat when it comes due
-        (shards.engine.heartbeats)."""
+        The tasks this shard leased to the worker are heard at once; the leases are checked by
+        a read (one query per HEARTBEAT_READ keys), which hears the others found current, and
+        nothing is written: the timer renews a lease from its latest heartbeat when it comes
+        due (shards.engine.heartbeats)."""
         now = self.clock.now_us()
+        leased = self.effects.worker_keys.get(worker_id, set())
+        for ref in refs:
+            if ref.key in leased:
+                self.heartbeats.hear(ref.key, ref.lease, now)
 
         def read(conn: sa.Connection) -> list[TaskRef]:
             lost = []

@@ -6,6 +6,7 @@ On SQLite and PostgreSQL, with a 1 s lease."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -50,7 +51,7 @@ async def test_a_task_kept_by_heartbeats_alone_outlives_many_lease_timeouts_and_
     with transactions(engine.db) as committed:
         ends = time.monotonic() + 3.5  # three and a half lease timeouts
         while time.monotonic() < ends:
-            assert await engine.heartbeat(account, [task.ref]) == []
+            assert await engine.heartbeat(account, WORKER, [task.ref]) == []
             beats += 1
             await asyncio.sleep(0.25)  # the worker's pace: four heartbeats a lease
     view = await engine.get(account, "wf", "kept")
@@ -72,10 +73,10 @@ async def test_a_task_whose_heartbeats_stop_is_dispatched_again_a_lease_timeout_
     engine = dev_server.shard.engine
     task, account = await _running(dev_server, "dropped")
     for _ in range(3):
-        assert await engine.heartbeat(account, [task.ref]) == []
+        assert await engine.heartbeat(account, WORKER, [task.ref]) == []
         await asyncio.sleep(0.25)
     last = time.time()
-    assert await engine.heartbeat(account, [task.ref]) == []
+    assert await engine.heartbeat(account, WORKER, [task.ref]) == []
 
     async def status() -> Status:
         return (await engine.get(account, "wf", "dropped")).instance.status
@@ -85,7 +86,46 @@ async def test_a_task_whose_heartbeats_stop_is_dispatched_again_a_lease_timeout_
     [expired] = [h for _, h in history.entries if h.kind == HistoryKind.LEASE_EXPIRED]
     assert expired.at / 1_000_000 >= last + 1.0 - 0.05  # not before a lease after the last
     # Its old lease is lost now.
-    assert await engine.heartbeat(account, [task.ref]) == [task.ref]
+    assert await engine.heartbeat(account, WORKER, [task.ref]) == [task.ref]
+
+
+async def _beat_while_reads_wait(
+    dev_server: DevServer, account: str, worker: str, task: Any, seconds: float
+) -> None:
+    """Heartbeats at the worker's pace while every heartbeat read of the account waits, each
+    given up (its deadline passed) before its read could run."""
+    engine = dev_server.shard.engine
+    async with engine.workflow_tasks.heartbeat_lanes.hold(account):
+        ends = time.monotonic() + seconds
+        while time.monotonic() < ends:
+            beat = asyncio.ensure_future(engine.heartbeat(account, worker, [task.ref]))
+            await asyncio.sleep(0.25)
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+
+async def test_a_workers_heartbeats_keep_its_leases_while_their_reads_wait_past_the_lease(
+    dev_server: DevServer,
+) -> None:
+    engine = dev_server.shard.engine
+    task, account = await _running(dev_server, "slow-reads")
+    await _beat_while_reads_wait(dev_server, account, WORKER, task, 2.5)  # 2.5 lease timeouts
+    view = await engine.get(account, "wf", "slow-reads")
+    assert (view.instance.status, view.instance.lease_token) == (Status.RUNNING, task.ref.lease)
+
+
+async def test_another_workers_heartbeat_for_a_task_is_heard_only_once_its_read_finds_it(
+    dev_server: DevServer,
+) -> None:
+    engine = dev_server.shard.engine
+    task, account = await _running(dev_server, "other-worker")
+    await _beat_while_reads_wait(dev_server, account, "not-the-lessee", task, 2.0)
+
+    async def status() -> Status:
+        return (await engine.get(account, "wf", "other-worker")).instance.status
+
+    await eventually(status, lambda s: s is Status.QUEUED, timeout=10, what="the lease expired")
 
 
 async def test_an_accounts_heartbeat_reads_go_one_at_a_time_beside_other_accounts() -> None:
