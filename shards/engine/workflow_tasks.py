@@ -425,9 +425,9 @@ class WorkflowTasks:
         due (shards.engine.heartbeats)."""
         now = self.clock.now_us()
         leased = self.effects.worker_keys.get(worker_id, set())
-        for ref in refs:
-            if ref.key in leased:
-                self.heartbeats.hear(ref.key, ref.lease, now)
+        heard = {ref for ref in refs if ref.key in leased}
+        for ref in heard:
+            self.heartbeats.hear(ref.key, ref.lease, now)
 
         def read(conn: sa.Connection) -> list[TaskRef]:
             lost = []
@@ -449,7 +449,7 @@ class WorkflowTasks:
             lost = await self.effects.read(read)
         gone = set(lost)
         for ref in refs:
-            if ref not in gone:
+            if ref not in gone and ref not in heard:
                 self.heartbeats.hear(ref.key, ref.lease, now)
         return lost
 
