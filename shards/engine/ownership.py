@@ -83,8 +83,13 @@ class Partitions:
                 bad[p] = owner if owner != self.member_id else None
         return bad
 
-    def writable(self, conn: sa.Connection) -> frozenset[int]:
-        """In a write transaction that sweeps every owned partition (timers, retention): the
-        ones it may write now. A partition that moved meanwhile is left to its new owner."""
+    def writable(self, conn: sa.Connection, among: Collection[int] | None = None) -> frozenset[int]:
+        """In a write transaction that sweeps every owned partition (timers, retention), or
+        the owned partitions among some: the ones it may write now. A partition that moved
+        meanwhile is left to its new owner."""
         owned = frozenset(self.owned)
+        if among is not None:
+            owned = owned.intersection(among)
+        if not owned:
+            return owned
         return owned - self._unwritable(conn, owned).keys()

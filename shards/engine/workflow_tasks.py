@@ -154,8 +154,15 @@ class WorkflowTasks:
         newest = [n for n in names if versions.newest(builds.get(n, [])) == build_id]
         if not newest:
             return
-        owned = self.partitions.writable(conn)
-        for inst in store.blocked_instances(conn, account_id, newest, owned):
+        # Found first among the owned partitions, whose leases are then read only when there
+        # are some: a registration of many workflows with nothing blocked reads no lease.
+        blocked = store.blocked_instances(conn, account_id, newest, self.partitions.owned)
+        if not blocked:
+            return
+        writable = self.partitions.writable(conn, {inst.partition for inst in blocked})
+        for inst in blocked:
+            if inst.partition not in writable:
+                continue
             tr = versions.unblock(inst, build_id, now)
             if tr is not None:
                 self.effects.apply(conn, after, inst, tr)
