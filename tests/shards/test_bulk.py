@@ -148,7 +148,7 @@ def test_instances_found_by_many_keys_are_exactly_those_keys_on_every_backend(
     assert params == {(r["partition"], r["uid"]): r["params"] for r in rows[:12:3]}
 
 
-def test_many_keys_bind_as_arrays_on_postgresql_and_cockroachdb_and_as_json_pairs_on_sqlite() -> (
+def test_many_keys_bind_as_arrays_zipped_into_pairs_on_postgresql_and_cockroachdb_and_as_json_pairs_on_sqlite() -> (  # noqa: E501
     None
 ):
     select = ByKeys(lambda keys: sa.select(schema.instances.c.uid).where(*keys(schema.instances)))
@@ -165,7 +165,8 @@ def test_many_keys_bind_as_arrays_on_postgresql_and_cockroachdb_and_as_json_pair
         finally:
             engine.dispose()
         if arrays:
-            assert text.count("= ANY (") == 2 and " IN " not in text, text
+            assert "unnest(" in text and "AS k(p, u)" in text, text
+            assert "ANY" not in text and " IN " not in text, text
         else:
             assert "json_each(" in text and " IN " not in text and "ANY" not in text, text
 
@@ -203,3 +204,60 @@ def test_on_sqlite_instances_and_steps_found_by_many_keys_are_each_found_by_the_
         # The pairs are walked, and each is looked up by its partition and uid together.
         assert plan[0].startswith("SCAN k"), plan
         assert "(partition=? AND uid=?" in plan[1], plan
+
+
+def test_on_postgresql_instances_found_by_many_keys_are_each_found_by_the_primary_key(
+    pg_url: str,
+) -> None:
+    """Keys spread over many partitions: each pair is one probe of the primary key, where
+    `partition = ANY(...) AND uid = ANY(...)` tried every partition with every uid."""
+    engine = create_engine(pg_url)
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "unnest(" in statement:
+            statements.append((statement, parameters))
+
+    try:
+        rows = [
+            {**_instance(n % 256), "partition": n % 256, "uid": f"u{n}", "instance_id": f"i{n}"}
+            for n in range(30_000)
+        ]
+        with engine.begin() as conn:
+            insert_rows(conn, schema.instances, COLUMNS, rows)
+        with engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE instances"))
+            conn.commit()
+        keys = [(r["partition"], r["uid"]) for r in rows[::100]]
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        with engine.connect() as conn:
+            found = store.load_instances(conn, [*keys, keys[0]])  # a key named twice
+        sa.event.remove(engine, "before_cursor_execute", seen)
+        assert sorted(found) == sorted(keys)
+        assert len(statements) == 1
+        statement, params = statements[0]
+        with engine.connect() as conn:
+            plan = "\n".join(
+                str(r[0]) for r in conn.exec_driver_sql(f"EXPLAIN {statement}", params)
+            )
+    finally:
+        engine.dispose()
+    assert "Index Cond: ((partition = k.p) AND ((uid)::text = (k.u)::text))" in plan, plan
+    assert "ANY" not in plan, plan
+
+
+def test_instances_deleted_by_many_keys_are_exactly_those_keys_on_every_backend(
+    engine: sa.Engine,
+) -> None:
+    rows = [_instance(n) for n in range(30)]
+    with engine.begin() as conn:
+        insert_rows(conn, schema.instances, COLUMNS, rows)
+    doomed = [(r["partition"], r["uid"]) for r in rows[:12:3]]
+    # A partition and a uid that exist but not together: that instance stays.
+    crossed = (rows[1]["partition"], rows[2]["uid"])
+    with engine.begin() as conn:
+        store.delete_instances(conn, [*doomed, crossed, doomed[0]])
+    with engine.connect() as conn:
+        left = set(conn.execute(sa.select(schema.instances.c.partition, schema.instances.c.uid)))
+    everyone = {(r["partition"], r["uid"]) for r in rows}
+    assert {tuple(k) for k in left} == everyone - set(doomed)
