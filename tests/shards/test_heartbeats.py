@@ -14,7 +14,7 @@ import pytest
 
 from gateway.dev import DevServer
 from shards.core.model import HistoryKind, Status
-from shards.engine.heartbeats import AccountLanes
+from shards.engine.heartbeats import AccountLanes, Heartbeats
 from tests.helpers import eventually
 from tests.shards.test_handoffs import _default_account, transactions
 
@@ -152,3 +152,21 @@ async def test_an_accounts_heartbeat_reads_go_one_at_a_time_beside_other_account
     await asyncio.gather(*bs)
     assert most == 1 and inside == []
     assert lanes.waiting("b") == 0 and lanes.waiting("a") == 0
+
+
+def test_the_timers_copy_holds_each_latest_heartbeat_and_ones_past_a_lease_are_forgotten() -> None:
+    lease_us = 1_000_000
+    heartbeats = Heartbeats(lease_us)
+    a, b = ((1, "a"), 7), ((2, "b"), 3)
+    heartbeats.hear(*a, at=10)
+    heartbeats.hear(*a, at=5)  # an older one arriving late keeps the latest
+    heartbeats.hear(*b, at=20)
+    copy = heartbeats.snapshot(100)
+    assert copy == {a: 10, b: 20}
+    heartbeats.hear(*a, at=200)
+    assert copy[a] == 10  # the timer's copy does not change under it
+    # Once a lease timeout has passed since a heartbeat, it is forgotten within a quarter more.
+    heartbeats.hear(*b, at=900_000)
+    later = 10 + lease_us + lease_us // 4
+    assert heartbeats.snapshot(later) == {b: 900_000}
+    assert heartbeats.snapshot(900_000 + lease_us + lease_us // 4) == {}
