@@ -99,7 +99,7 @@ def instances_on_build(
             INST.c.workflow == workflow,
             INST.c.build_id == build_id,
             INST.c.status.in_(_UNFINISHED),
-            of_partitions(partitions),
+            of_partitions(partitions, conn.dialect),
         )
         .limit(limit)
     )
@@ -124,7 +124,7 @@ def build_counts(
         .where(
             INST.c.account_id == account_id,
             INST.c.workflow == workflow,
-            of_partitions(partitions),
+            of_partitions(partitions, conn.dialect),
         )
         .group_by(INST.c.build_id, INST.c.status)
     )

@@ -33,7 +33,7 @@ def due_instances(
         .where(
             INST.c.due_at.is_not(None),
             INST.c.due_at <= now,
-            owned_rows_in_order(INST, partitions),
+            owned_rows_in_order(INST, partitions, conn.dialect),
         )
         .order_by(INST.c.due_at)
         .limit(limit)
@@ -49,7 +49,9 @@ def next_due(conn: sa.Connection, partitions: Collection[int]) -> int | None:
     for table in (INST, ST):
         first = conn.execute(
             sa.select(table.c.due_at)
-            .where(table.c.due_at.is_not(None), owned_rows_in_order(table, partitions))
+            .where(
+                table.c.due_at.is_not(None), owned_rows_in_order(table, partitions, conn.dialect)
+            )
             .order_by(table.c.due_at)
             .limit(1)
         ).scalar()

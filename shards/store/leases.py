@@ -8,6 +8,7 @@ from collections.abc import Collection
 import sqlalchemy as sa
 
 from shards import schema
+from shards.store.rows import partition_in
 
 
 def lease_epochs(
@@ -18,7 +19,7 @@ def lease_epochs(
     L = schema.partition_leases
     rows = conn.execute(
         sa.select(L.c.partition, L.c.owner, L.c.epoch)
-        .where(L.c.partition.in_(sorted(partitions)))
+        .where(partition_in(L.c.partition, partitions, conn.dialect))
         .with_for_update(read=True)
     )
     return {r.partition: (r.owner, r.epoch) for r in rows}

@@ -29,7 +29,7 @@ def queued_instances(
             INST.c.uid,
             INST.c.started_at,
         )
-        .where(INST.c.status == Status.QUEUED.value, of_partitions(partitions))
+        .where(INST.c.status == Status.QUEUED.value, of_partitions(partitions, conn.dialect))
         .order_by(INST.c.ready_at)
     )
     return [
@@ -49,7 +49,7 @@ def queued_backlog(
             sa.func.count().label("n"),
             sa.func.min(INST.c.ready_at).label("oldest"),
         )
-        .where(INST.c.status == Status.QUEUED.value, of_partitions(partitions))
+        .where(INST.c.status == Status.QUEUED.value, of_partitions(partitions, conn.dialect))
         .group_by(INST.c.account_id, INST.c.workflow)
     )
     return [(r.account_id, r.workflow, int(r.n), int(r.oldest or 0)) for r in rows]
@@ -71,7 +71,7 @@ def status_counts(
             INST.c.status,
             sa.func.count().label("n"),
         )
-        .where(INST.c.status.in_(live), of_partitions(partitions))
+        .where(INST.c.status.in_(live), of_partitions(partitions, conn.dialect))
         .group_by(INST.c.partition, INST.c.account_id, INST.c.workflow, INST.c.status)
     )
     return [(r.partition, r.account_id, r.workflow, r.status, int(r.n)) for r in rows]

@@ -46,7 +46,7 @@ def expired_instances(
         .where(
             INST.c.expires_at.is_not(None),
             INST.c.expires_at <= now,
-            owned_rows_in_order(INST, partitions),
+            owned_rows_in_order(INST, partitions, conn.dialect),
         )
         .order_by(INST.c.expires_at)
         .limit(limit)
@@ -70,7 +70,7 @@ def finished_instances(
     where = [
         INST.c.account_id == account_id,
         INST.c.status.in_(sorted(s.value for s in statuses)),
-        of_partitions(partitions),
+        of_partitions(partitions, conn.dialect),
     ]
     if workflow is not None:
         where.append(INST.c.workflow == workflow)

@@ -86,7 +86,11 @@ def due_step_tasks(
         return []
     rows = conn.execute(
         sa.select(ST)
-        .where(ST.c.due_at.is_not(None), ST.c.due_at <= now, owned_rows_in_order(ST, partitions))
+        .where(
+            ST.c.due_at.is_not(None),
+            ST.c.due_at <= now,
+            owned_rows_in_order(ST, partitions, conn.dialect),
+        )
         .order_by(ST.c.due_at)
         .limit(limit)
     )
