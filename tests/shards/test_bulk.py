@@ -4,6 +4,7 @@ NULLs and bytes included, on SQLite and PostgreSQL; a duplicate key inserts none
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -50,6 +51,21 @@ def _instance(n: int) -> dict[str, Any]:
         trace_parent=f"00-{n:032x}-{n:016x}-01" if n % 2 else None,
     )
     return row
+
+
+def offline_dialects() -> Iterator[tuple[sa.Dialect, bool]]:
+    """The dialects of PostgreSQL, CockroachDB and SQLite, each with whether it binds lists
+    as arrays; nothing is connected to."""
+    for url, arrays in [
+        ("postgresql://u@127.0.0.1/d", True),
+        ("cockroachdb://u@127.0.0.1/d", True),
+        ("sqlite:///unused.db", False),
+    ]:
+        engine = create_engine(url)
+        try:
+            yield engine.dialect, arrays
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture
@@ -152,18 +168,10 @@ def test_many_keys_bind_as_arrays_zipped_into_pairs_on_postgresql_and_cockroachd
     None
 ):
     select = ByKeys(lambda keys: sa.select(schema.instances.c.uid).where(*keys(schema.instances)))
-    for url, arrays in [
-        ("postgresql://u@127.0.0.1/d", True),
-        ("cockroachdb://u@127.0.0.1/d", True),
-        ("sqlite:///unused.db", False),
-    ]:
-        engine = create_engine(url)  # nothing is connected to: the dialect is enough
-        try:
-            statement = select.for_dialect(engine.dialect)
-            assert isinstance(statement, sa.Select)
-            text = str(statement.compile(dialect=engine.dialect))
-        finally:
-            engine.dispose()
+    for dialect, arrays in offline_dialects():
+        statement = select.for_dialect(dialect)
+        assert isinstance(statement, sa.Select)
+        text = str(statement.compile(dialect=dialect))
         if arrays:
             assert "unnest(" in text and "AS k(p, u)" in text, text
             assert "ANY" not in text and " IN " not in text, text

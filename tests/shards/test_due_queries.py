@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from shards import schema, store
 from shards.db import create_engine
 from shards.store.bulk import insert_rows
-from tests.shards.test_bulk import COLUMNS, _instance
+from shards.store.rows import of_partitions, owned_rows_in_order
+from tests.shards.test_bulk import COLUMNS, _instance, offline_dialects
 
 NOW = 1_900_000_000_000_000
 
@@ -99,26 +100,15 @@ def test_on_sqlite_the_due_queries_walk_the_due_index_in_order(sqlite_url: str) 
 def test_the_owned_partitions_bind_as_one_array_on_postgresql_and_cockroachdb_and_a_list_on_sqlite() -> (  # noqa: E501
     None
 ):
-    from shards.store.rows import of_partitions, owned_rows_in_order
-
     owned = set(range(256))
-    for url, arrays in [
-        ("postgresql://u@127.0.0.1/d", True),
-        ("cockroachdb://u@127.0.0.1/d", True),
-        ("sqlite:///unused.db", False),
-    ]:
-        engine = create_engine(url)  # nothing is connected to: the dialect is enough
-        try:
-            dialect = engine.dialect
-            statements = [
-                sa.select(schema.instances.c.uid).where(of_partitions(owned, dialect)),
-                sa.select(schema.instances.c.uid).where(
-                    owned_rows_in_order(schema.instances, owned, dialect)
-                ),
-            ]
-            compiled = [s.compile(dialect=dialect) for s in statements]
-        finally:
-            engine.dispose()
+    for dialect, arrays in offline_dialects():
+        statements = [
+            sa.select(schema.instances.c.uid).where(of_partitions(owned, dialect)),
+            sa.select(schema.instances.c.uid).where(
+                owned_rows_in_order(schema.instances, owned, dialect)
+            ),
+        ]
+        compiled = [s.compile(dialect=dialect) for s in statements]
         for c in compiled:
             if arrays:
                 assert "= ANY (" in str(c) and " IN " not in str(c), str(c)
