@@ -172,7 +172,11 @@ async def test_a_worker_crash_after_the_start_leaves_exactly_one_child(client: C
     unblock.set()
     async with Worker(client, workflows=WORKFLOWS):
         result = await handle.result(timeout=30)
-    page = await client.list_page("waiter")
+    # The child's start is delivered from the parent's outbox after its commit (and retried
+    # until it lands): the parent may end first.
+    page = await eventually(
+        lambda: client.list_page("waiter"), lambda p: bool(p.instances), what="the child started"
+    )
     assert [i.id for i in page.instances] == [result["kid"]]
     assert (await handle.describe()).children[0].id == result["kid"]
 
