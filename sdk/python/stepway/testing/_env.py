@@ -188,8 +188,14 @@ class WorkflowEnvironment:
             quiet = quiet + 1 if self._idle() else 0
 
     def _idle(self) -> bool:
-        """Nothing can run: no instance running or queued, no remote step ready or in hand."""
-        return self.server.idle() and self._handlers_running == 0
+        """Nothing can run: no instance running or queued, no remote step ready or in hand (a
+        step worker holds an attempt from the poll's answer until its report is answered, a
+        window in which the server has no ready step and the handler may not run yet)."""
+        return (
+            self.server.idle()
+            and self._handlers_running == 0
+            and not any(w.running for w in self._step_workers.values())
+        )
 
     def _awaited(self) -> bool:
         """Whether a client waits for an instance's result now (time skips only then)."""
