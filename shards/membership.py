@@ -30,6 +30,7 @@ from shards import schema
 from shards.assignment import assign
 from shards.clock import now_us
 from shards.db import insert_missing, log_failure, run_tx
+from shards.store.rows import partition_in
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +82,8 @@ def live_owners(
     query = sa.select(L.c.partition, M.c.address).join(M, M.c.id == L.c.owner)
     query = query.where(M.c.lease_until > now)
     if partitions is not None:
-        query = query.where(_in(partitions))
+        query = query.where(partition_in(L.c.partition, partitions, conn.dialect))
     return {r.partition: r.address for r in conn.execute(query)}
-
-
-def _in(partitions: Sequence[int]) -> sa.ColumnElement[bool]:
-    return L.c.partition.in_(sorted(partitions))
 
 
 class Membership:
@@ -196,13 +193,17 @@ class Membership:
             elif owner == me:
                 release.append(partition)
         if release:
-            conn.execute(L.update().where(_in(release), L.c.owner == me).values(owner=None))
+            conn.execute(
+                L.update()
+                .where(partition_in(L.c.partition, release, conn.dialect), L.c.owner == me)
+                .values(owner=None)
+            )
         if take:
             others = [m for m in live if m != me]
             conn.execute(
                 L.update()
                 .where(
-                    _in(take),
+                    partition_in(L.c.partition, take, conn.dialect),
                     sa.or_(L.c.owner.is_(None), L.c.owner.not_in(others)),
                 )
                 .values(owner=me, epoch=L.c.epoch + 1, taken_at=now)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from shards import schema
 from shards.core.children import ChildLink, Message, MessageKind, ParentClose
-from shards.store.rows import Key, bp
+from shards.store.rows import Key, bp, partition_in
 
 L = schema.child_links
 O = schema.outbox  # noqa: E741
@@ -147,7 +147,7 @@ def due_messages(
         return []
     rows = conn.execute(
         sa.select(O)
-        .where(O.c.partition.in_(sorted(partitions)), O.c.next_at <= now)
+        .where(partition_in(O.c.partition, partitions, conn.dialect), O.c.next_at <= now)
         .order_by(O.c.next_at, O.c.created_at)
         .limit(limit)
     )
@@ -169,7 +169,7 @@ def next_message_at(conn: sa.Connection, partitions: Collection[int], now: int) 
         return None
     at = conn.execute(
         sa.select(sa.func.min(O.c.next_at)).where(
-            O.c.partition.in_(sorted(partitions)), O.c.next_at > now
+            partition_in(O.c.partition, partitions, conn.dialect), O.c.next_at > now
         )
     ).scalar()
     return None if at is None else int(at)
@@ -186,7 +186,7 @@ def first_messages(
     rows = conn.execute(
         sa.select(O.c.account_id, O.c.workflow, O.c.instance_id, sa.func.min(O.c.created_at))
         .where(
-            O.c.partition.in_(sorted(partitions)),
+            partition_in(O.c.partition, partitions, conn.dialect),
             O.c.instance_id.in_(sorted(instance_ids)),
             O.c.kind != MessageKind.ENDED.value,
         )

@@ -19,6 +19,7 @@ from shards.core.schedules import (
     Schedule,
     Spec,
 )
+from shards.store.rows import partition_in
 
 SCHED = schema.schedules
 
@@ -167,7 +168,7 @@ def list_schedules(
     by id, at most limit."""
     query = sa.select(SCHED).where(SCHED.c.account_id == account_id, SCHED.c.schedule_id > after)
     if partitions is not None:
-        query = query.where(SCHED.c.partition.in_(partitions))
+        query = query.where(partition_in(SCHED.c.partition, partitions, conn.dialect))
     rows = conn.execute(query.order_by(SCHED.c.schedule_id).limit(limit))
     return [_schedule(r) for r in rows]
 
@@ -179,7 +180,7 @@ def due_schedules(
     the earliest first, at most limit."""
     rows = conn.execute(
         sa.select(SCHED)
-        .where(SCHED.c.partition.in_(partitions), SCHED.c.due_at <= now)
+        .where(partition_in(SCHED.c.partition, partitions, conn.dialect), SCHED.c.due_at <= now)
         .order_by(SCHED.c.due_at)
         .limit(limit)
     )
@@ -189,6 +190,8 @@ def due_schedules(
 def next_schedule_due(conn: sa.Connection, partitions: Sequence[int]) -> int | None:
     """The earliest due time among the schedules of these partitions."""
     due: int | None = conn.execute(
-        sa.select(sa.func.min(SCHED.c.due_at)).where(SCHED.c.partition.in_(partitions))
+        sa.select(sa.func.min(SCHED.c.due_at)).where(
+            partition_in(SCHED.c.partition, partitions, conn.dialect)
+        )
     ).scalar()
     return due

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from shards.core.calls import StepKey, StepTask, TaskState
-from shards.store.rows import ST, bp, owned_rows_in_order, to_step_task
+from shards.store.rows import ST, bp, owned_rows_in_order, partition_in, to_step_task
 
 _STEP_TASK_KEY = (
     ST.c.partition == bp("k_partition"),
@@ -106,7 +106,10 @@ def ready_step_tasks(
         return []
     rows = conn.execute(
         sa.select(ST.c.account_id, ST.c.task_queue, ST.c.partition, ST.c.uid, ST.c.name, ST.c.seq)
-        .where(ST.c.state == TaskState.READY.value, ST.c.partition.in_(sorted(partitions)))
+        .where(
+            ST.c.state == TaskState.READY.value,
+            partition_in(ST.c.partition, partitions, conn.dialect),
+        )
         .order_by(ST.c.ready_at)
     )
     return [(r.account_id, r.task_queue, (r.partition, r.uid, r.name, r.seq)) for r in rows]
