@@ -4,6 +4,7 @@ NULLs and bytes included, on SQLite and PostgreSQL; a duplicate key inserts none
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -66,6 +67,30 @@ def offline_dialects() -> Iterator[tuple[sa.Dialect, bool]]:
             yield engine.dialect, arrays
         finally:
             engine.dispose()
+
+
+def _inserted(engine: sa.Engine, n: int) -> list[dict[str, Any]]:
+    """n instances (_instance), written."""
+    rows = [_instance(i) for i in range(n)]
+    with engine.begin() as conn:
+        insert_rows(conn, schema.instances, COLUMNS, rows)
+    return rows
+
+
+@contextlib.contextmanager
+def _statements_naming(engine: sa.Engine, marker: str) -> Iterator[list[tuple[str, Any]]]:
+    """The statements sent meanwhile whose text holds marker, each with its parameters."""
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if marker in statement:
+            statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
 
 
 @pytest.fixture
@@ -149,9 +174,7 @@ def test_a_transition_reads_back_as_written_whether_its_writes_go_in_one_stateme
 def test_instances_found_by_many_keys_are_exactly_those_keys_on_every_backend(
     engine: sa.Engine,
 ) -> None:
-    rows = [_instance(n) for n in range(30)]
-    with engine.begin() as conn:
-        insert_rows(conn, schema.instances, COLUMNS, rows)
+    rows = _inserted(engine, 30)
     # Keys of several partitions, with a partition and a uid that exist but not together.
     wanted = [(r["partition"], r["uid"]) for r in rows[:12:3]]
     crossed = (rows[1]["partition"], rows[2]["uid"])
@@ -183,23 +206,15 @@ def test_on_sqlite_instances_and_steps_found_by_many_keys_are_each_found_by_the_
     sqlite_url: str,
 ) -> None:
     engine = create_engine(sqlite_url)
-    statements: list[tuple[str, Any]] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "json_each" in statement:
-            statements.append((statement, parameters))
-
     try:
         rows = [_instance(n) for n in range(60)]
         with engine.begin() as conn:
             insert_rows(conn, schema.instances, COLUMNS, rows)
         # No statistics, as the shard runs SQLite: the planner takes a table to be large.
         keys = [(r["partition"], r["uid"]) for r in rows[::2]]
-        sa.event.listen(engine, "before_cursor_execute", seen)
-        with engine.connect() as conn:
+        with _statements_naming(engine, "json_each") as statements, engine.connect() as conn:
             assert sorted(store.load_instances(conn, keys)) == sorted(keys)
             store.load_journals(conn, keys)
-        sa.event.remove(engine, "before_cursor_execute", seen)
         assert len(statements) == 2
         with engine.connect() as conn:
             plans = [
@@ -220,12 +235,6 @@ def test_on_postgresql_instances_found_by_many_keys_are_each_found_by_the_primar
     """Keys spread over many partitions: each pair is one probe of the primary key, where
     `partition = ANY(...) AND uid = ANY(...)` tried every partition with every uid."""
     engine = create_engine(pg_url)
-    statements: list[tuple[str, Any]] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "unnest(" in statement:
-            statements.append((statement, parameters))
-
     try:
         rows = [
             {**_instance(n % 256), "partition": n % 256, "uid": f"u{n}", "instance_id": f"i{n}"}
@@ -237,10 +246,8 @@ def test_on_postgresql_instances_found_by_many_keys_are_each_found_by_the_primar
             conn.execute(sa.text("ANALYZE instances"))
             conn.commit()
         keys = [(r["partition"], r["uid"]) for r in rows[::100]]
-        sa.event.listen(engine, "before_cursor_execute", seen)
-        with engine.connect() as conn:
+        with _statements_naming(engine, "unnest(") as statements, engine.connect() as conn:
             found = store.load_instances(conn, [*keys, keys[0]])  # a key named twice
-        sa.event.remove(engine, "before_cursor_execute", seen)
         assert sorted(found) == sorted(keys)
         assert len(statements) == 1
         statement, params = statements[0]
@@ -257,9 +264,7 @@ def test_on_postgresql_instances_found_by_many_keys_are_each_found_by_the_primar
 def test_instances_deleted_by_many_keys_are_exactly_those_keys_on_every_backend(
     engine: sa.Engine,
 ) -> None:
-    rows = [_instance(n) for n in range(30)]
-    with engine.begin() as conn:
-        insert_rows(conn, schema.instances, COLUMNS, rows)
+    rows = _inserted(engine, 30)
     doomed = [(r["partition"], r["uid"]) for r in rows[:12:3]]
     # A partition and a uid that exist but not together: that instance stays.
     crossed = (rows[1]["partition"], rows[2]["uid"])
